@@ -1,0 +1,3 @@
+"""canonizer package of the lorchestra suite."""
+
+__all__: list[str] = []

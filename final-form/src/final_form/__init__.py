@@ -1,0 +1,3 @@
+"""final_form package of the lorchestra suite."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""lorchestra's own jobs; registered through the same entry-point group as everyone's."""

@@ -1,0 +1,199 @@
+"""``lorc``: thin Click commands, each calling one library function.
+
+Output is ids, counts and statuses only. Errors of the suite become one line on
+stderr and a non-zero exit; unknown jobs exit 2 like any other usage error.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from lorchestra.errors_safe import safe_error
+from lorchestra.exceptions import LorcError
+from lorchestra.home import PhiHome
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail_cleanly(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LorcError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except Exception as exc:  # never print a raw message: it may quote record contents
+            logging.getLogger("lorchestra.cli").error("unexpected error", exc_info=True)
+            click.echo(f"error: {safe_error(exc)}; details in the log file under $LORC_HOME/logs", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(path_type=Path), envvar="LORC_HOME",
+              help="PHI home (default ~/.lorchestra; env LORC_HOME).")
+@click.option("--log-level", envvar="LORC_LOGLEVEL", default=None,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.pass_context
+def main(ctx: click.Context, home: Path | None, log_level: str | None) -> None:
+    """lorchestra: the data pipelines of a small psychology practice."""
+    from lorchestra.logging_setup import configure_logging
+
+    phi_home = PhiHome(home.expanduser().absolute()) if home else PhiHome.from_env()
+    ctx.obj = phi_home
+    configure_logging(phi_home, log_level)
+
+
+@main.command()
+@click.pass_obj
+@_fail_cleanly
+def init(home: PhiHome) -> None:
+    """Create the PHI home (0700), its config and the warehouse. Safe to run again."""
+    from lorchestra.initialize import init_home
+
+    report = init_home(home)
+    for path in report.created:
+        click.echo(f"created   {path}")
+    for path in report.tightened:
+        click.echo(f"tightened {path} (was readable by others)")
+    click.echo(f"PHI home ready at {report.home} (backend {report.backend}); next: lorc doctor")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+@click.pass_obj
+@_fail_cleanly
+def doctor(home: PhiHome, as_json: bool) -> None:
+    """Check the PHI home, config, storage, Meltano and job plugins; say what to fix."""
+    from lorchestra.doctor import diagnose
+
+    checks = diagnose(home)
+    if as_json:
+        _emit_json([c.__dict__ for c in checks])
+    else:
+        for check in checks:
+            click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+            if check.fix:
+                click.echo(f"     fix: {check.fix}")
+    if not all(c.ok for c in checks):
+        sys.exit(1)
+
+
+@main.group()
+def jobs() -> None:
+    """Jobs discovered through the lorchestra.jobs entry-point group."""
+
+
+@jobs.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def jobs_list(as_json: bool) -> None:
+    """List every job with the package that provides it."""
+    from lorchestra.jobs import JobRegistry
+
+    registry = JobRegistry.discover()
+    for warning in registry.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    rows = registry.describe()
+    if as_json:
+        _emit_json(rows)
+        return
+    width = max((len(r["name"]) for r in rows), default=4)
+    for row in rows:
+        click.echo(f"{row['name']:<{width}}  {row['package']:<14} {row['summary']}")
+
+
+@main.command()
+@click.argument("job_names", nargs=-1, required=True, metavar="JOB [JOB...]")
+@click.option("--dry-run", is_flag=True, help="Resolve the jobs and check the set-up; run nothing.")
+@click.option("--keep-going", is_flag=True, help="Run the remaining jobs after one fails.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@_fail_cleanly
+def run(home: PhiHome, job_names: tuple[str, ...], dry_run: bool, keep_going: bool, as_json: bool) -> None:
+    """Run jobs in order under one run id. Exit 0 only if every job succeeded."""
+    from lorchestra.runner import run_jobs
+
+    report = run_jobs(job_names, home=home, dry_run=dry_run, keep_going=keep_going)
+    if as_json:
+        _emit_json(report.as_dict())
+    else:
+        click.echo(f"run {report.run_id}{' (dry run)' if dry_run else ''}")
+        for outcome in report.outcomes:
+            counts = " ".join(f"{k}={v}" for k, v in outcome.counts.items())
+            line = f"  {outcome.status:<8} {outcome.name} {outcome.duration_ms} ms {counts}".rstrip()
+            click.echo(line)
+            if outcome.error:
+                click.echo(f"           {outcome.error}")
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@_fail_cleanly
+def status(home: PhiHome, limit: int, as_json: bool) -> None:
+    """Recent job runs from event_log: job, started, duration, status, counts."""
+    from lorchestra.config import load_config
+    from lorchestra.stack_clients import open_store
+    from lorchestra.status import recent_runs
+
+    config = load_config(home)
+    store = open_store(config, read_only=config.backend == "duckdb")
+    try:
+        runs = recent_runs(store, limit)
+    finally:
+        store.close()
+    if as_json:
+        _emit_json([r.as_dict() for r in runs])
+        return
+    if not runs:
+        click.echo("no runs yet")
+    for r in runs:
+        started = r.started.strftime("%Y-%m-%d %H:%M:%S") if r.started else "?"
+        duration = f"{r.duration_ms} ms" if r.duration_ms is not None else "-"
+        counts = " ".join(f"{k}={v}" for k, v in r.counts.items())
+        click.echo(f"{started}  {r.status:<8} {r.job:<28} {duration:>9}  run {r.run_id}  {counts}".rstrip())
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks (figures, not pass/fail)."""
+
+
+@bench.command("ingest")
+@click.option("--records", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option("--memory-limit", default="512MB", show_default=True, help="DuckDB memory_limit.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@_fail_cleanly
+def bench_ingest_cmd(home: PhiHome, records: int, memory_limit: str, as_json: bool) -> None:
+    """Write N Gmail-shaped records twice through the batch emit on DuckDB; print records/s."""
+    from lorchestra.bench import bench_ingest
+
+    result = bench_ingest(records, work_dir=home.tmp_dir if home.exists() else None,
+                          memory_limit=memory_limit)
+    if as_json:
+        _emit_json(result.as_dict())
+        return
+    click.echo(f"records            {result.records} ({result.file_mb} MB of JSONL)")
+    click.echo(f"first pass         {result.first_pass_records_per_s:>8} records/s "
+               f"({result.first_pass_seconds} s) {result.first_pass_counts}")
+    click.echo(f"second pass        {result.second_pass_records_per_s:>8} records/s "
+               f"({result.second_pass_seconds} s) {result.second_pass_counts}")
+    click.echo(f"peak RSS           {result.peak_rss_mb} MB")

@@ -1,0 +1,187 @@
+"""One YAML config file, validated against shared-schemas, overridden by the environment.
+
+Precedence (highest first): environment variables ``LORC_<SECTION>__<KEY>`` (values
+parsed as YAML scalars), then ``$LORC_HOME/config.yaml``. Secrets never live in the
+config: they come from the environment or ``$LORC_HOME/.env`` through :class:`Secrets`.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from shared_schemas import load_schema
+
+from lorchestra.exceptions import ConfigError
+from lorchestra.home import PhiHome
+
+CONFIG_SCHEMA = "iglu:org.lorchestra/config/jsonschema/1-0-0"
+ENV_PREFIX = "LORC_"
+
+DEFAULT_CONFIG_YAML = """\
+# lorchestra configuration ($LORC_HOME/config.yaml).
+# Secrets never go here: put them in the environment or in $LORC_HOME/.env.
+# Any key can be overridden from the environment, e.g. LORC_STORAGE__BACKEND=bigquery.
+profile: sample            # sample: every connection reads the sample taps; production: real sources
+storage:
+  backend: duckdb          # duckdb (embedded, default) or bigquery
+  duckdb:
+    path: warehouse.duckdb # relative to LORC_HOME
+    memory_limit: 512MB
+  # bigquery:
+  #   project: my-gcp-project
+  #   dataset: lorchestra
+  #   location: EU
+practice:
+  name: Praxis Dr. Weber
+  addresses:
+    - praxis@praxis-weber.example
+    - j.weber@praxis-weber.example
+logging:
+  level: INFO
+"""
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Credentials from the environment or ``.env``; never printed, never in config."""
+
+    _values: Mapping[str, str] = field(repr=False)
+
+    def get(self, name: str) -> str | None:
+        return self._values.get(name)
+
+    def __repr__(self) -> str:
+        return f"Secrets(<{len(self._values)} names hidden>)"
+
+
+@dataclass(frozen=True)
+class Config:
+    home: PhiHome
+    data: Mapping[str, Any]
+    secrets: Secrets = field(repr=False)
+
+    @property
+    def profile(self) -> str:
+        return str(self.data["profile"])
+
+    @property
+    def backend(self) -> str:
+        return str(self.data["storage"]["backend"])
+
+    def section(self, *path: str) -> Mapping[str, Any]:
+        node: Any = self.data
+        for key in path:
+            node = node.get(key) or {} if isinstance(node, Mapping) else {}
+        return node if isinstance(node, Mapping) else {}
+
+    @property
+    def duckdb_path(self) -> Path:
+        raw = Path(self.section("storage", "duckdb").get("path", "warehouse.duckdb"))
+        return raw if raw.is_absolute() else self.home.root / raw
+
+    @property
+    def batch_rows(self) -> int:
+        return int(self.section("storage").get("batch_rows", 50_000))
+
+
+def load_config(home: PhiHome, environ: Mapping[str, str] | None = None) -> Config:
+    """Read, override from ``environ`` and validate; raise ConfigError naming the key path."""
+    environ = os.environ if environ is None else environ
+    home.require()
+    path = home.config_path
+    if not path.is_file():
+        raise ConfigError(f"{path} is missing; run `lorc init` to write the default config")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path} is not valid YAML{where}; fix the syntax there") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must hold a mapping of keys (profile, storage, ...)")
+    data = apply_env_overrides(data, environ)
+    validate_config(data, source=str(path))
+    return Config(home=home, data=data, secrets=read_secrets(home, environ))
+
+
+def apply_env_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """Overlay ``LORC_SECTION__KEY=value`` variables whose first segment is a config key."""
+    top_level = set(load_schema(CONFIG_SCHEMA)["properties"])
+    merged = copy.deepcopy(dict(data))
+    for name in sorted(environ):
+        if not name.startswith(ENV_PREFIX):
+            continue
+        path = [part.lower() for part in name[len(ENV_PREFIX) :].split("__")]
+        if path[0] not in top_level:
+            continue
+        try:
+            value = yaml.safe_load(environ[name])
+        except yaml.YAMLError:
+            raise ConfigError(f"environment variable {name} is not a valid YAML value") from None
+        node = merged
+        for key in path[:-1]:
+            child = node.get(key)
+            if not isinstance(child, dict):
+                child = {}
+                node[key] = child
+            node = child
+        node[path[-1]] = value
+    return merged
+
+
+def validate_config(data: Mapping[str, Any], *, source: str = "config") -> None:
+    schema = {k: v for k, v in load_schema(CONFIG_SCHEMA).items() if k not in ("self", "$schema")}
+    validator = jsonschema.Draft7Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), e.path))
+    if not errors:
+        return
+    error = errors[0]
+    key_path = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    raise ConfigError(f"{source}: {key_path}: {_explain(error)}")
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"{error.message}; allowed keys here: {allowed}"
+    if error.validator == "enum":
+        return f"{error.message}"
+    if error.validator == "required":
+        return f"{error.message}"
+    if error.validator == "type":
+        return f"{error.message}; expected {error.validator_value}"
+    return error.message
+
+
+def read_secrets(home: PhiHome, environ: Mapping[str, str]) -> Secrets:
+    values = dict(parse_dotenv(home.dotenv_path)) if home.dotenv_path.is_file() else {}
+    values.update(environ)
+    return Secrets(values)
+
+
+def parse_dotenv(path: Path) -> dict[str, str]:
+    """``KEY=value`` lines; ``#`` comments; optional quotes. No interpolation on purpose."""
+    values: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("export "):
+            stripped = stripped[len("export ") :]
+        key, sep, value = stripped.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ConfigError(f"{path} line {number} is not KEY=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values

@@ -1,0 +1,95 @@
+"""``lorc doctor``: check everything a run needs and say exactly what to fix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lorchestra.config import Config, load_config
+from lorchestra.exceptions import LorcError
+from lorchestra.errors_safe import safe_error
+from lorchestra.home import PhiHome
+from lorchestra.jobs import JobRegistry
+from lorchestra.stack_clients import TABLE_NAMES, open_store
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str | None = None
+
+
+def diagnose(home: PhiHome, environ: Mapping[str, str] | None = None) -> list[Check]:
+    checks: list[Check] = []
+    if not home.exists():
+        return [Check("phi home", False, f"{home.root} does not exist", "run `lorc init`")]
+    checks.append(Check("phi home", True, str(home.root)))
+    problems = home.permission_problems()
+    checks.append(
+        Check("permissions", False, f"{len(problems)} path(s) too open, e.g. {problems[0].describe()}",
+              f"chmod -R u=rwX,go= {home.root}")
+        if problems else Check("permissions", True, "directories 0700, files 0600")
+    )
+    try:
+        config = load_config(home, environ)
+    except LorcError as exc:
+        checks.append(Check("config", False, str(exc), f"edit {home.config_path}"))
+        return checks
+    checks.append(Check("config", True, f"{home.config_path} (profile {config.profile}, backend {config.backend})"))
+    checks.append(check_storage(config))
+    checks.append(_check_meltano())
+    registry = JobRegistry.discover()
+    checks.append(
+        Check("job plugins", not registry.warnings,
+              "; ".join(registry.warnings) or f"{len(registry.jobs)} jobs: {', '.join(registry.jobs)}",
+              "reinstall or remove the broken plugin package" if registry.warnings else None)
+    )
+    return checks
+
+
+def check_storage(config: Config) -> Check:
+    """Reachable, and holding the suite's tables (read-only: doctor never writes)."""
+    if config.backend == "duckdb" and not config.duckdb_path.exists():
+        return Check("storage", False, f"no warehouse at {config.duckdb_path}", "run `lorc init`")
+    try:
+        store = open_store(config, read_only=True)
+        try:
+            missing = [t for t in TABLE_NAMES if not _table_exists(store, t)]
+        finally:
+            store.close()
+    except LorcError as exc:
+        return Check("storage", False, str(exc), _storage_fix(config))
+    except Exception as exc:
+        return Check("storage", False, safe_error(exc), _storage_fix(config))
+    if missing:
+        return Check("storage", False, f"tables missing: {', '.join(missing)}", "run `lorc init`")
+    where = config.duckdb_path if config.backend == "duckdb" else config.section("storage", "bigquery").get("dataset")
+    return Check("storage", True, f"{config.backend} at {where}: all tables present")
+
+
+def _table_exists(store: object, table: str) -> bool:
+    try:
+        store.query(f"SELECT 1 FROM {store.table(table)} LIMIT 1")  # type: ignore[attr-defined]
+        return True
+    except Exception:
+        return False
+
+
+def _storage_fix(config: Config) -> str:
+    if config.backend == "bigquery":
+        return ("check storage.bigquery (project, dataset, api_endpoint) in config and the "
+                "credentials in GOOGLE_APPLICATION_CREDENTIALS")
+    return "wait for the running lorc process to finish, or check the warehouse file's owner and permissions"
+
+
+def _check_meltano() -> Check:
+    from ingestor import MeltanoNotFoundError, meltano_version
+
+    try:
+        return Check("meltano", True, meltano_version())
+    except MeltanoNotFoundError as exc:
+        return Check("meltano", False, str(exc), "run `./dev setup`")
+    except Exception as exc:
+        return Check("meltano", False, safe_error(exc), "run `./dev setup`")

@@ -1,0 +1,26 @@
+"""Describe an exception without its message, which may quote record contents."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from lorchestra.exceptions import LorcError
+
+
+def safe_error(exc: BaseException) -> str:
+    """Our own errors are PHI-free by contract; any other shows type and location only."""
+    if isinstance(exc, LorcError):
+        return str(exc)
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = ""
+    if frames:
+        last = frames[-1]
+        where = f" at {Path(last.filename).name}:{last.lineno} in {last.name}"
+    return f"{type(exc).__name__}{where} (message withheld: it may quote record contents)"
+
+
+def safe_traceback(exc: BaseException) -> str:
+    """Frames (file, line, function, source line) and the exception type; no message."""
+    frames = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+    return f"Traceback (most recent call last):\n{frames}{safe_error(exc)}"

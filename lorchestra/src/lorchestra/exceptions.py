@@ -1,0 +1,48 @@
+"""One root error for the suite; each branch says how a user recovers.
+
+Messages are written to be safe to print and to store in ``event_log``: they name
+paths, keys, ids, counts and rules, never a record's content. The CLI is the only
+place that turns these into exit codes.
+"""
+
+from __future__ import annotations
+
+
+class LorcError(Exception):
+    """Root of every error lorchestra raises on purpose. ``str(exc)`` is PHI-free."""
+
+    exit_code = 1
+
+
+class ConfigError(LorcError):
+    """The config file or an environment override is invalid; the message names the key path."""
+
+
+class PhiHomeError(LorcError):
+    """The PHI home is missing or its permissions are too open; the message gives the fix."""
+
+
+class JobNotFoundError(LorcError):
+    """An unknown job name; the message suggests close names."""
+
+    exit_code = 2
+
+
+class JobFailedError(LorcError):
+    """A job raised or reported failure; details are in event_log and the log file."""
+
+
+class StorageError(LorcError):
+    """The warehouse could not be used (unreachable, locked, rejected a write)."""
+
+
+class WarehouseLockedError(StorageError):
+    """Another process holds the DuckDB warehouse open for writing."""
+
+
+class TransientStorageError(StorageError):
+    """A failure worth retrying (HTTP 429/5xx, dropped connection)."""
+
+
+class BatchRejectedError(StorageError):
+    """A whole batch could not be written; nothing of it was kept."""

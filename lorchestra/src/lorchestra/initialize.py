@@ -1,0 +1,46 @@
+"""``lorc init``: create the PHI home, its config and the warehouse, idempotently."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from lorchestra.config import DEFAULT_CONFIG_YAML, load_config
+from lorchestra.home import DIR_MODE, FILE_MODE, PhiHome, private_dir, write_private_text
+from lorchestra.stack_clients import open_store
+
+
+@dataclass
+class InitReport:
+    home: str
+    created: list[str] = field(default_factory=list)
+    tightened: list[str] = field(default_factory=list)
+    backend: str = ""
+
+
+def init_home(home: PhiHome) -> InitReport:
+    """Create what is missing; never overwrite an existing config; make everything private."""
+    report = InitReport(home=str(home.root))
+    if not home.exists():
+        report.created.append(str(home.root))
+    private_dir(home.root)
+    for problem in home.permission_problems():
+        os.chmod(problem.path, DIR_MODE if problem.path.is_dir() else FILE_MODE)
+        report.tightened.append(str(problem.path))
+    for sub in ("logs", "tmp"):
+        if not (home.root / sub).exists():
+            report.created.append(str(home.root / sub))
+        home.subdir(sub)
+    if not home.config_path.exists():
+        write_private_text(home.config_path, DEFAULT_CONFIG_YAML)
+        report.created.append(str(home.config_path))
+    config = load_config(home)
+    report.backend = config.backend
+    if config.backend == "duckdb" and not config.duckdb_path.exists():
+        report.created.append(str(config.duckdb_path))
+    store = open_store(config)
+    try:
+        store.ensure_schema()
+    finally:
+        store.close()
+    return report

@@ -1,0 +1,128 @@
+"""Run jobs in order under one run id, with an audit trail in ``event_log``.
+
+Each job gets a fresh :class:`JobContext`. ``job.started`` and ``job.completed`` /
+``job.failed`` events carry parameters, durations and counts, never record contents.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lorchestra.config import Config, load_config
+from lorchestra.errors_safe import safe_error
+from lorchestra.home import PhiHome
+from lorchestra.jobs import JobRegistry, JobResult, JobSpec
+from lorchestra.logging_setup import job_logger
+from lorchestra.stack_clients import EventClient, JobContext, Store, open_store
+from lorchestra.stack_clients.clock import new_id
+
+log = logging.getLogger("lorchestra.runner")
+
+
+@dataclass
+class JobOutcome:
+    name: str
+    package: str
+    status: str  # ok | failed | skipped | planned
+    duration_ms: int = 0
+    counts: Mapping[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    outcomes: list[JobOutcome]
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status in ("ok", "planned") for o in self.outcomes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "jobs": [o.__dict__ for o in self.outcomes],
+        }
+
+
+def run_jobs(
+    names: Sequence[str],
+    *,
+    home: PhiHome,
+    dry_run: bool = False,
+    keep_going: bool = False,
+    params: Mapping[str, Any] | None = None,
+    registry: JobRegistry | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> RunReport:
+    """Resolve every name first (an unknown one runs nothing), then run in order.
+
+    A failed job stops the jobs after it unless ``keep_going``: later jobs usually
+    consume what earlier ones write.
+    """
+    home.require_private()
+    config = load_config(home, environ)
+    registry = registry or JobRegistry.discover()
+    for warning in registry.warnings:
+        log.warning(warning)
+    specs = [registry.get(name) for name in names]
+    run_id = new_id()
+    if dry_run:
+        store = open_store(config, read_only=config.duckdb_path.exists())
+        store.close()
+        return RunReport(run_id, [JobOutcome(s.name, s.package, "planned") for s in specs], dry_run=True)
+
+    store = open_store(config)
+    try:
+        store.ensure_schema()
+        outcomes: list[JobOutcome] = []
+        failed = False
+        for spec in specs:
+            if failed and not keep_going:
+                outcomes.append(JobOutcome(spec.name, spec.package, "skipped"))
+                continue
+            outcome = _run_one(spec, store=store, config=config, run_id=run_id, params=params or {})
+            outcomes.append(outcome)
+            failed = failed or outcome.status == "failed"
+        return RunReport(run_id, outcomes)
+    finally:
+        store.close()
+
+
+def _run_one(
+    spec: JobSpec, *, store: Store, config: Config, run_id: str, params: Mapping[str, Any]
+) -> JobOutcome:
+    events = EventClient(
+        store, run_id=run_id, job_name=spec.name, tmp_dir=config.home.tmp_dir,
+        batch_rows=config.batch_rows, trace_id=new_id(),
+    )
+    logger = job_logger(spec.name)
+    ctx = JobContext(store=store, events=events, config=config, run_id=run_id,
+                     job_name=spec.name, logger=logger, params=params)
+    events.audit("job.started", payload={"package": spec.package, "params": dict(params)})
+    logger.info("started (run %s)", run_id)
+    started = time.perf_counter()
+    try:
+        result = spec.func(ctx) or JobResult()
+        error = None if result.ok else (result.note or "the job reported failure")
+    except Exception as exc:
+        result = JobResult(ok=False)
+        error = safe_error(exc)
+        logger.error("failed: %s", error, exc_info=True)
+    duration_ms = int((time.perf_counter() - started) * 1000)
+    status = "ok" if error is None else "failed"
+    events.audit(
+        "job.completed" if status == "ok" else "job.failed",
+        status="ok" if status == "ok" else "failed",
+        error_message=error,
+        payload={"duration_ms": duration_ms, "counts": dict(result.counts), "note": result.note},
+    )
+    logger.info("%s in %d ms %s", status, duration_ms, dict(result.counts))
+    return JobOutcome(spec.name, spec.package, status, duration_ms, dict(result.counts), error)

@@ -1,0 +1,37 @@
+"""The event client and store: the only code in the suite that touches storage.
+
+One API over two backends (DuckDB, the embedded default, and BigQuery). Jobs get a
+:class:`JobContext` from the runner and never build their own clients.
+"""
+
+from lorchestra.stack_clients.context import JobContext, MapCounts, Rejected
+from lorchestra.stack_clients.event_client import EventClient
+from lorchestra.stack_clients.model import (
+    CanonicalRow,
+    EventRow,
+    InputRow,
+    ObjectSpec,
+    RejectRow,
+    Source,
+    WriteCounts,
+    idem_key,
+)
+from lorchestra.stack_clients.store import TABLE_NAMES, Store, open_store
+
+__all__ = [
+    "TABLE_NAMES",
+    "CanonicalRow",
+    "EventClient",
+    "EventRow",
+    "InputRow",
+    "JobContext",
+    "MapCounts",
+    "ObjectSpec",
+    "RejectRow",
+    "Rejected",
+    "Source",
+    "Store",
+    "WriteCounts",
+    "idem_key",
+    "open_store",
+]

@@ -1,0 +1,119 @@
+"""What every job receives, and the one implementation of incremental map jobs.
+
+A map job (raw email -> canonical email, response -> measurement) only supplies the
+mapping. :meth:`JobContext.map_inputs` selects inputs that are new or changed since
+this consumer last handled them (by payload hash), writes outputs and rejects in
+batches, and records each input as processed, so no job re-implements any of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lorchestra.config import Config
+from lorchestra.home import PhiHome
+from lorchestra.stack_clients.clock import utcnow
+from lorchestra.stack_clients.event_client import EventClient
+from lorchestra.stack_clients.model import CanonicalRow, InputRow, RejectRow, WriteCounts
+from lorchestra.stack_clients.store import Store
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A mapping's answer for an input it cannot process: the rule and the field, no value."""
+
+    rule: str
+    field: str
+
+
+MapResult = Sequence[CanonicalRow] | Rejected
+
+
+@dataclass
+class MapCounts:
+    inputs: int = 0
+    rejected: int = 0
+    outputs: WriteCounts = field(default_factory=WriteCounts)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "inputs": self.inputs,
+            "processed": self.inputs - self.rejected,
+            "rejected": self.rejected,
+            **{f"outputs_{k}": v for k, v in self.outputs.as_dict().items()},
+        }
+
+
+@dataclass
+class JobContext:
+    store: Store
+    events: EventClient
+    config: Config
+    run_id: str
+    job_name: str
+    logger: logging.Logger
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def home(self) -> PhiHome:
+        return self.config.home
+
+    def map_inputs(
+        self,
+        *,
+        consumer: str,
+        table: str,
+        object_type: str,
+        fn: Callable[[InputRow], MapResult],
+        event_type: str,
+        source_system: str | None = None,
+        page_size: int = 1000,
+    ) -> MapCounts:
+        """Apply ``fn`` to every input new or changed since ``consumer`` last ran.
+
+        ``consumer`` names the mapping and its version (``canonicalize_email@gmail-1.0.0``):
+        a new version re-processes everything once.
+        """
+        counts = MapCounts()
+        for page in self.store.changed_inputs(
+            consumer, table=table, object_type=object_type, source_system=source_system,
+            page_size=page_size,
+        ):
+            outputs: list[CanonicalRow] = []
+            rejects: list[RejectRow] = []
+            processed: list[tuple[str, str, str]] = []
+            for item in page:
+                result = fn(item)
+                if isinstance(result, Rejected):
+                    rejects.append(_reject_row(self.job_name, item, result))
+                    processed.append((item.idem_key, item.payload_hash, "rejected"))
+                else:
+                    outputs.extend(result)
+                    processed.append((item.idem_key, item.payload_hash, "ok"))
+            counts.inputs += len(page)
+            counts.rejected += len(rejects)
+            now = utcnow()
+            counts.outputs.add(self.store.upsert_canonical(outputs, run_id=self.run_id, now=now))
+            self.store.upsert_rejects(rejects, run_id=self.run_id, now=now)
+            self.store.mark_processed(consumer, processed, run_id=self.run_id, now=now)
+        self.events.audit(event_type, payload={"consumer": consumer, **counts.as_dict()},
+                          object_type=object_type)
+        return counts
+
+
+def _reject_row(job_name: str, item: InputRow, rejected: Rejected) -> RejectRow:
+    return RejectRow(
+        job_name=job_name,
+        input_key=item.idem_key,
+        input_idem_key=item.idem_key,
+        rule=rejected.rule,
+        field=rejected.field,
+        message=f"{item.object_type} {item.idem_key}: field {rejected.field!r} violates rule {rejected.rule!r}",
+        payload_hash=item.payload_hash,
+        source_system=item.source_system,
+        connection_name=item.connection_name,
+        object_type=item.object_type,
+    )

@@ -1,0 +1,277 @@
+"""The embedded default backend: one DuckDB file in the PHI home, one writer at a time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+
+from lorchestra.exceptions import StorageError, WarehouseLockedError
+from lorchestra.home import private_dir
+from lorchestra.stack_clients.duckdb_store import raw_ingest
+from lorchestra.stack_clients.duckdb_store.ddl import TABLES
+from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.stack_clients.model import (
+    CanonicalRow,
+    EventRow,
+    InputRow,
+    ObjectSpec,
+    RejectRow,
+    WriteCounts,
+    dumps,
+    payload_hash,
+)
+from lorchestra.stack_clients.spill import spill_file
+
+_PID = re.compile(r"PID (\d+)")
+
+
+class DuckDBStore:
+    backend = "duckdb"
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        tmp_dir: Path,
+        memory_limit: str = "512MB",
+        threads: int | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.path = path
+        self.tmp_dir = tmp_dir
+        config: dict[str, Any] = {"memory_limit": memory_limit}
+        if threads:
+            config["threads"] = threads
+        if not read_only:
+            config["temp_directory"] = str(private_dir(tmp_dir / "duckdb"))
+        try:
+            self._con = duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                pid = _PID.search(text)
+                holder = f" (pid {pid.group(1)})" if pid else ""
+                raise WarehouseLockedError(
+                    f"the warehouse {path} is in use by another process{holder}; "
+                    "wait for that lorc run to finish (see `lorc status`) and try again"
+                ) from None
+            raise StorageError(f"cannot open the warehouse {path}: {type(exc).__name__}") from None
+        self._con.execute("SET TimeZone = 'UTC'")
+        if path.exists():
+            path.chmod(0o600)
+
+    # -- schema -----------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        for ddl in TABLES.values():
+            self._con.execute(ddl)
+
+    def table(self, name: str) -> str:
+        return name
+
+    # -- writes -----------------------------------------------------------------
+    def ingest_raw_file(
+        self, path: Path, spec: ObjectSpec, *, job_name: str, run_id: str, now: datetime
+    ) -> WriteCounts:
+        return raw_ingest.ingest_raw_file(
+            self._con, path, spec, job_name=job_name, run_id=run_id, now=now,
+            tmp_dir=self.tmp_dir, write_rejects=self._upsert_rejects_in_txn,
+        )
+
+    def upsert_canonical(self, rows: Iterable[CanonicalRow], *, run_id: str, now: datetime) -> WriteCounts:
+        """Stage canonical rows through a private JSONL file, then classify and write in one transaction."""
+        with spill_file(self.tmp_dir) as (path, handle):
+            latest: dict[str, int] = {}
+            total = 0
+            for row in rows:
+                text = dumps(row.payload)
+                handle.write(
+                    dumps({
+                        "idem_key": row.idem_key, "object_type": row.object_type,
+                        "schema_ref": row.schema_ref, "source_idem_key": row.source_idem_key,
+                        "source_payload_hash": row.source_payload_hash,
+                        "transform_ref": row.transform_ref, "payload_hash": payload_hash(text),
+                        "payload": orjson.Fragment(text),
+                    }) + b"\n"
+                )
+                total += 1
+                latest[row.idem_key] = total
+            handle.close()
+            if not total:
+                return WriteCounts()
+            return self._write_canonical(path, total - len(latest), now)
+
+    def _write_canonical(self, path: Path, superseded: int, now: datetime) -> WriteCounts:
+        con = self._con
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _cstage AS
+            SELECT * FROM (
+                SELECT *, ordinality AS ord FROM read_json($file, format = 'newline_delimited',
+                    columns = {idem_key: 'VARCHAR', object_type: 'VARCHAR', schema_ref: 'VARCHAR',
+                               source_idem_key: 'VARCHAR', source_payload_hash: 'VARCHAR',
+                               transform_ref: 'VARCHAR', payload_hash: 'VARCHAR', payload: 'JSON'})
+                WITH ORDINALITY)
+            QUALIFY row_number() OVER (PARTITION BY idem_key ORDER BY ord DESC) = 1
+            """,
+            {"file": str(path)},
+        )
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _ccls AS
+            SELECT s.idem_key,
+                   CASE WHEN c.idem_key IS NULL THEN 'new'
+                        WHEN c.payload_hash <> s.payload_hash OR c.source_payload_hash <> s.source_payload_hash
+                          OR c.transform_ref <> s.transform_ref OR c.schema_ref <> s.schema_ref
+                        THEN 'changed' ELSE 'unchanged' END AS kind
+            FROM _cstage s LEFT JOIN canonical_objects c USING (idem_key)
+            """
+        )
+        kinds = dict(con.execute("SELECT kind, count(*) FROM _ccls GROUP BY kind").fetchall())
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                """UPDATE canonical_objects SET last_seen = $now FROM _ccls
+                   WHERE _ccls.kind = 'unchanged' AND canonical_objects.idem_key = _ccls.idem_key""",
+                {"now": now},
+            )
+            checkpoint("canonical.before_merge")
+            con.execute(
+                """UPDATE canonical_objects SET schema_ref = s.schema_ref, source_idem_key = s.source_idem_key,
+                       source_payload_hash = s.source_payload_hash, transform_ref = s.transform_ref,
+                       payload = s.payload, payload_hash = s.payload_hash, updated_at = $now, last_seen = $now
+                   FROM _cstage s JOIN _ccls k USING (idem_key)
+                   WHERE k.kind = 'changed' AND canonical_objects.idem_key = s.idem_key""",
+                {"now": now},
+            )
+            con.execute(
+                """INSERT INTO canonical_objects
+                   SELECT s.idem_key, s.object_type, s.schema_ref, s.source_idem_key, s.source_payload_hash,
+                          s.transform_ref, s.payload, s.payload_hash, $now, $now, $now
+                   FROM _cstage s JOIN _ccls k USING (idem_key) WHERE k.kind = 'new'""",
+                {"now": now},
+            )
+            checkpoint("canonical.before_commit")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.execute("DROP TABLE IF EXISTS _cstage; DROP TABLE IF EXISTS _ccls")
+        return WriteCounts(
+            inserted=kinds.get("new", 0), updated=kinds.get("changed", 0),
+            unchanged=kinds.get("unchanged", 0), superseded=superseded,
+        )
+
+    def upsert_rejects(self, rejects: Sequence[RejectRow], *, run_id: str, now: datetime) -> None:
+        if not rejects:
+            return
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            self._upsert_rejects_in_txn(list(rejects), run_id, now)
+            self._con.execute("COMMIT")
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+
+    def _upsert_rejects_in_txn(self, rejects: list[RejectRow], run_id: str, now: datetime) -> None:
+        if not rejects:
+            return
+        unique = {r.reject_key: r for r in rejects}
+        self._con.executemany(
+            """INSERT INTO rejects VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
+               ON CONFLICT (reject_key) DO UPDATE SET last_seen = excluded.last_seen,
+                   message = excluded.message, payload_hash = excluded.payload_hash, run_id = excluded.run_id""",
+            [
+                (key, r.job_name, r.input_key, r.input_idem_key, r.source_system, r.connection_name,
+                 r.object_type, r.rule, r.field, r.message, r.payload_hash, now, run_id)
+                for key, r in unique.items()
+            ],
+        )
+
+    def append_events(self, events: Sequence[EventRow]) -> None:
+        if not events:
+            return
+        self._con.executemany(
+            "INSERT INTO event_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (e.event_id, e.event_type, e.source_system, e.connection_name, e.target_object_type,
+                 e.event_schema_ref, e.correlation_id, e.trace_id, e.created_at, e.status,
+                 e.error_message, dumps(e.payload).decode())
+                for e in events
+            ],
+        )
+
+    # -- incremental selection ----------------------------------------------------
+    def changed_inputs(
+        self, consumer: str, *, table: str, object_type: str, source_system: str | None = None,
+        page_size: int = 1000,
+    ) -> Iterator[list[InputRow]]:
+        """Pages of inputs never processed by ``consumer`` or changed since (by payload hash)."""
+        keys = self._con.execute(
+            f"""SELECT i.idem_key FROM {_input_table(table)} i
+                LEFT JOIN processed_inputs p ON p.consumer = $consumer AND p.input_idem_key = i.idem_key
+                WHERE i.object_type = $object_type
+                  AND ($system IS NULL OR {_system_column(table)} = $system)
+                  AND (p.input_idem_key IS NULL OR p.input_payload_hash <> i.payload_hash)
+                ORDER BY i.idem_key""",
+            {"consumer": consumer, "object_type": object_type, "system": source_system},
+        ).fetchall()
+        for start in range(0, len(keys), page_size):
+            page = [k for (k,) in keys[start : start + page_size]]
+            rows = self._con.execute(
+                f"""SELECT i.idem_key, i.object_type, i.payload_hash, i.payload, {_system_column(table)},
+                           {_connection_column(table)}
+                    FROM {_input_table(table)} i WHERE i.idem_key IN (SELECT unnest($keys))
+                    ORDER BY i.idem_key""",
+                {"keys": page},
+            ).fetchall()
+            yield [
+                InputRow(idem_key=k, object_type=t, payload_hash=h, payload=orjson.loads(p),
+                         source_system=s, connection_name=c)
+                for k, t, h, p, s, c in rows
+            ]
+
+    def mark_processed(
+        self, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
+    ) -> None:
+        """Record ``(input_idem_key, input_payload_hash, outcome)`` as handled by ``consumer``."""
+        if not items:
+            return
+        self._con.executemany(
+            """INSERT INTO processed_inputs VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (consumer, input_idem_key) DO UPDATE SET
+                   input_payload_hash = excluded.input_payload_hash, outcome = excluded.outcome,
+                   processed_at = excluded.processed_at, run_id = excluded.run_id""",
+            [(consumer, key, digest, outcome, now, run_id) for key, digest, outcome in items],
+        )
+
+    # -- reads ----------------------------------------------------------------------
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        cursor = self._con.execute(sql, params or {})
+        names = [d[0] for d in cursor.description or []]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        self._con.close()
+        if self.path.exists():
+            self.path.chmod(0o600)
+
+
+def _input_table(table: str) -> str:
+    if table not in ("raw_objects", "canonical_objects"):
+        raise ValueError(f"inputs come from raw_objects or canonical_objects, not {table!r}")
+    return table
+
+
+def _system_column(table: str) -> str:
+    return "i.source_system" if table == "raw_objects" else "NULL"
+
+
+def _connection_column(table: str) -> str:
+    return "i.connection_name" if table == "raw_objects" else "NULL"

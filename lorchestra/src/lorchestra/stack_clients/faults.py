@@ -1,0 +1,23 @@
+"""Named points in the write path where tests inject a failure or a crash.
+
+Set ``LORC_FAULT_AT=<point>`` to make the process raise :class:`InjectedFault` there,
+or also ``LORC_FAULT_MODE=kill`` to SIGKILL itself there (crash-safety tests). Unset,
+a checkpoint costs one environment lookup per batch.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+
+class InjectedFault(RuntimeError):
+    """Raised at a checkpoint named by LORC_FAULT_AT; only tests set it."""
+
+
+def checkpoint(point: str) -> None:
+    if os.environ.get("LORC_FAULT_AT") != point:
+        return
+    if os.environ.get("LORC_FAULT_MODE") == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    raise InjectedFault(f"fault injected at {point}")

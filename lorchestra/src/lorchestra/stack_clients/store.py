@@ -1,0 +1,75 @@
+"""The store contract both backends implement, and the factory that picks one from config."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from lorchestra.config import Config
+from lorchestra.stack_clients.model import (
+    CanonicalRow,
+    EventRow,
+    InputRow,
+    ObjectSpec,
+    RejectRow,
+    WriteCounts,
+)
+
+TABLE_NAMES = ("event_log", "raw_objects", "canonical_objects", "rejects", "processed_inputs")
+
+
+class Store(Protocol):
+    """One API over DuckDB and BigQuery. Every write of objects is one all-or-nothing batch."""
+
+    backend: str
+
+    def ensure_schema(self) -> None: ...
+
+    def table(self, name: str) -> str:
+        """The name to use for table ``name`` in SQL (qualified with the dataset on BigQuery)."""
+        ...
+
+    def ingest_raw_file(
+        self, path: Path, spec: ObjectSpec, *, job_name: str, run_id: str, now: datetime
+    ) -> WriteCounts: ...
+
+    def upsert_canonical(
+        self, rows: Iterable[CanonicalRow], *, run_id: str, now: datetime
+    ) -> WriteCounts: ...
+
+    def upsert_rejects(self, rejects: Sequence[RejectRow], *, run_id: str, now: datetime) -> None: ...
+
+    def append_events(self, events: Sequence[EventRow]) -> None: ...
+
+    def changed_inputs(
+        self, consumer: str, *, table: str, object_type: str, source_system: str | None = None,
+        page_size: int = 1000,
+    ) -> Iterator[list[InputRow]]: ...
+
+    def mark_processed(
+        self, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
+    ) -> None: ...
+
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(config: Config, *, read_only: bool = False) -> Store:
+    """Open the configured backend; drivers are imported only when chosen."""
+    if config.backend == "bigquery":
+        from lorchestra.stack_clients.bigquery_store.store import BigQueryStore
+
+        return BigQueryStore.from_config(config)
+    from lorchestra.stack_clients.duckdb_store.store import DuckDBStore
+
+    duck = config.section("storage", "duckdb")
+    return DuckDBStore(
+        config.duckdb_path,
+        tmp_dir=config.home.tmp_dir,
+        memory_limit=str(duck.get("memory_limit", "512MB")),
+        threads=duck.get("threads"),
+        read_only=read_only,
+    )

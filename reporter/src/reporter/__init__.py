@@ -1,0 +1,3 @@
+"""reporter package of the lorchestra suite."""
+
+__all__: list[str] = []
