@@ -6,8 +6,15 @@ from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext, ObjectSpec, Source
 
 
+class ExampleFailure(RuntimeError):
+    """Raised on request, to show how the runner reports a failing job."""
+
+
 def synthetic_ingest(ctx: JobContext) -> JobResult:
-    """Write 5 synthetic raw objects through the batch emit (shows a plugin's use of the API)."""
+    """Write synthetic raw objects through the batch emit (params: count, fail)."""
+    if ctx.params.get("fail") == "true":
+        # The message mimics a careless library quoting a record; the runner must not show it.
+        raise ExampleFailure("could not parse record for patient Erika Mustermann")
     count = int(ctx.params.get("count", 5))
     spec = ObjectSpec(Source("example", "synthetic"), "note")
     records = ({"id": f"note-{i}", "text": f"synthetic note {i}"} for i in range(count))

@@ -1,0 +1,80 @@
+"""Fixtures: an isolated PHI home per test, and the store contract run on both backends."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+from lorchestra.config import Config, load_config
+from lorchestra.home import PhiHome
+from lorchestra.initialize import init_home
+from lorchestra.stack_clients import EventClient, Store, open_store
+
+BACKENDS = ["duckdb", "bigquery"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's real home or leftover LORC_* settings."""
+    for name in list(os.environ):
+        if name.startswith("LORC_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("LORC_HOME", str(tmp_path / "lorc-home"))
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> PhiHome:
+    phi_home = PhiHome(tmp_path / "lorc-home")
+    init_home(phi_home)
+    return phi_home
+
+
+@pytest.fixture(scope="session")
+def bq_emulator() -> Iterator[object]:
+    from bq_emulator import start_emulator  # type: ignore[import-not-found]
+
+    handle = start_emulator(project="lorc-test-project")
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+def bigquery_environ(emulator: object, dataset: str) -> dict[str, str]:
+    return {
+        "LORC_STORAGE__BACKEND": "bigquery",
+        "LORC_STORAGE__BIGQUERY__PROJECT": emulator.project,  # type: ignore[attr-defined]
+        "LORC_STORAGE__BIGQUERY__DATASET": dataset,
+        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": emulator.endpoint,  # type: ignore[attr-defined]
+    }
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_config(request: pytest.FixtureRequest, home: PhiHome, monkeypatch: pytest.MonkeyPatch) -> Config:
+    """The config of a fresh warehouse on each backend (a new BigQuery dataset per test)."""
+    if request.param == "bigquery":
+        emulator = request.getfixturevalue("bq_emulator")
+        for key, value in bigquery_environ(emulator, f"t_{uuid.uuid4().hex[:12]}").items():
+            monkeypatch.setenv(key, value)
+    return load_config(home)
+
+
+@pytest.fixture
+def store(backend_config: Config) -> Iterator[Store]:
+    opened = open_store(backend_config)
+    opened.ensure_schema()
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def events(store: Store, backend_config: Config) -> EventClient:
+    return EventClient(store, run_id="run-test", job_name="extract_test",
+                       tmp_dir=backend_config.home.tmp_dir, batch_rows=1000)
