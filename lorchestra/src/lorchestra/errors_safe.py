@@ -21,6 +21,10 @@ def safe_error(exc: BaseException) -> str:
 
 
 def safe_traceback(exc: BaseException) -> str:
-    """Frames (file, line, function, source line) and the exception type; no message."""
-    frames = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+    """Frames (file, line, function) and the exception type; no message, no source lines
+    (a line like ``raise X(f"... {record}")`` would reveal nothing, but keep it uniform)."""
+    frames = "".join(
+        f'  File "{f.filename}", line {f.lineno}, in {f.name}\n'
+        for f in traceback.extract_tb(exc.__traceback__)
+    )
     return f"Traceback (most recent call last):\n{frames}{safe_error(exc)}"

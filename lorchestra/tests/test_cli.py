@@ -1,0 +1,133 @@
+"""The lorc commands end to end, through Click and through a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from lorchestra.cli import main
+from lorchestra.home import PhiHome
+
+PHI = "Erika Mustermann"
+
+
+def lorc(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed console script, as a user runs it."""
+    exe = Path(sys.executable).parent / "lorc"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=os.environ.copy(), timeout=300)
+
+
+def test_help_lists_the_commands() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("init", "doctor", "jobs", "run", "status", "bench"):
+        assert command in result.output
+
+
+def test_init_doctor_run_status_round_trip(tmp_path: Path) -> None:
+    assert lorc("init").returncode == 0
+    doctor = lorc("doctor")
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert "FAIL" not in doctor.stdout
+    run = lorc("run", "example_synthetic_ingest", "warehouse_stats", "--param", "count=3")
+    assert run.returncode == 0, run.stderr
+    status = lorc("status", "--json")
+    runs = json.loads(status.stdout)
+    assert [r["job"] for r in runs[:2]] == ["warehouse_stats", "example_synthetic_ingest"]
+    assert runs[0]["status"] == "ok" and runs[0]["counts"]["raw_objects"] == 3
+    assert runs[1]["counts"]["inserted"] == 3 and runs[1]["duration_ms"] >= 0
+    assert runs[0]["run_id"] == runs[1]["run_id"]
+
+
+def test_jobs_list_json_names_the_providing_package(home: PhiHome) -> None:
+    result = CliRunner().invoke(main, ["jobs", "list", "--json"])
+    rows = {r["name"]: r for r in json.loads(result.output)}
+    assert rows["example_synthetic_ingest"]["package"] == "lorc-example-plugin"
+    assert rows["warehouse_stats"]["package"] == "lorchestra"
+
+
+def test_unknown_job_exits_2_and_suggests(home: PhiHome) -> None:
+    result = lorc("run", "warehouse_stat")
+    assert result.returncode == 2
+    assert "did you mean warehouse_stats" in result.stderr
+
+
+def test_a_failing_job_exits_non_zero_and_its_message_is_withheld_everywhere(home: PhiHome) -> None:
+    result = lorc("run", "example_synthetic_ingest", "warehouse_stats", "--param", "fail=true")
+    assert result.returncode == 1
+    assert "failed" in result.stdout and "skipped" in result.stdout
+    assert "ExampleFailure" in result.stdout
+    assert PHI not in result.stdout + result.stderr
+    log_text = "".join(p.read_text() for p in (home.root / "logs").glob("*.log"))
+    assert "ExampleFailure" in log_text and PHI not in log_text
+    status = json.loads(lorc("status", "--json").stdout)
+    assert status[0]["status"] == "failed" and PHI not in json.dumps(status)
+
+
+def test_dry_run_plans_without_writing(home: PhiHome) -> None:
+    result = lorc("run", "warehouse_stats", "--dry-run", "--json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["dry_run"] and [j["status"] for j in report["jobs"]] == ["planned"]
+    assert json.loads(lorc("status", "--json").stdout) == []
+
+
+def test_loose_permissions_block_the_run_with_the_fix(home: PhiHome) -> None:
+    os.chmod(home.config_path, 0o644)
+    result = lorc("run", "warehouse_stats")
+    assert result.returncode == 1
+    assert f"chmod 600 {home.config_path}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_malformed_config_is_one_clear_line(home: PhiHome) -> None:
+    home.config_path.write_text("profile: sample\nstorage:\n  backend: postgres\n")
+    result = lorc("run", "warehouse_stats")
+    assert result.returncode == 1
+    assert "storage.backend: 'postgres' is not one of ['duckdb', 'bigquery']" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_home_says_run_init(tmp_path: Path) -> None:
+    result = lorc("--home", str(tmp_path / "none"), "status")
+    assert result.returncode == 1
+    assert "lorc init" in result.stderr
+
+
+def test_a_locked_warehouse_is_one_clear_line_and_loses_nothing(home: PhiHome) -> None:
+    assert lorc("run", "example_synthetic_ingest").returncode == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)",
+         str(home.root / "warehouse.duckdb")],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        result = lorc("run", "warehouse_stats")
+        assert result.returncode == 1
+        assert "in use by another process" in result.stderr and f"pid {holder.pid}" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    after = json.loads(lorc("status", "--json").stdout)
+    assert after[0]["job"] == "example_synthetic_ingest" and after[0]["counts"]["inserted"] == 5
+
+
+def test_bench_reports_both_passes(home: PhiHome) -> None:
+    result = lorc("bench", "ingest", "--records", "300", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["first_pass_counts"]["inserted"] == 270
+    assert figures["first_pass_counts"]["superseded"] == 30
+    assert figures["second_pass_counts"]["unchanged"] == 270
+    assert figures["first_pass_records_per_s"] > 0 and figures["peak_rss_mb"] > 0
+    assert not any(home.tmp_dir.glob("bench-*"))
