@@ -207,7 +207,7 @@ def test_the_same_reject_twice_is_one_row_and_goes_away_once_fixed(
     assert reject_rows(store) == []
 
 
-@pytest.mark.parametrize("point", ["raw.before_merge", "raw.merged", "raw.before_commit"])
+@pytest.mark.parametrize("point", ["raw.staged", "raw.before_merge", "raw.merged", "raw.before_commit"])
 def test_a_failure_between_staging_and_merge_leaves_no_partial_rows(
     events: EventClient, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, point: str
 ) -> None:

@@ -34,8 +34,10 @@ class _ConsoleFormatter(logging.Formatter):
 
 
 def configure_logging(home: PhiHome | None, level: str | None = None, *, console: bool = True) -> Path | None:
-    """Console on stderr plus ``$LORC_HOME/logs/lorc.log`` (0600) when the home exists."""
-    level_name = (level or os.environ.get("LORC_LOGLEVEL") or "INFO").upper()
+    """``$LORC_HOME/logs/lorc.log`` (0600) at INFO, and warnings on stderr; an explicit
+    ``level`` (``--log-level`` / ``LORC_LOGLEVEL``) applies to both."""
+    explicit = (level or os.environ.get("LORC_LOGLEVEL") or "").upper()
+    level_name = explicit or "INFO"
     root = logging.getLogger(LOGGER_NAME)
     root.setLevel(level_name)
     for handler in list(root.handlers):
@@ -44,6 +46,7 @@ def configure_logging(home: PhiHome | None, level: str | None = None, *, console
     formatter = _NoMessageTracebacks("%(asctime)s %(levelname)s %(name)s: %(message)s")
     if console:
         stream = logging.StreamHandler()
+        stream.setLevel(explicit or "WARNING")
         stream.setFormatter(_ConsoleFormatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(stream)
     log_path = None

@@ -21,3 +21,11 @@ def checkpoint(point: str) -> None:
     if os.environ.get("LORC_FAULT_MODE") == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
     raise InjectedFault(f"fault injected at {point}")
+
+
+def sql_fault(point: str) -> str:
+    """A statement that fails a server-side script at ``point`` (for stores whose batch is
+    one transaction on the server); empty unless LORC_FAULT_AT names ``point``."""
+    if os.environ.get("LORC_FAULT_AT") != point:
+        return ""
+    return f"SELECT ERROR('fault injected at {point}');"

@@ -1,0 +1,46 @@
+"""Which BigQuery failures are worth retrying, and the bounded backoff for them.
+
+HTTP 429 and 5xx answers and dropped connections are transient; any other 4xx is a
+mistake in the request and fails at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import requests
+from google.api_core import exceptions as gexc
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+T = TypeVar("T")
+
+_TRANSIENT = (
+    gexc.TooManyRequests,
+    gexc.InternalServerError,
+    gexc.BadGateway,
+    gexc.ServiceUnavailable,
+    gexc.GatewayTimeout,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    ConnectionError,
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, _TRANSIENT):
+        return True
+    # A job can fail with a retriable reason inside an otherwise 4xx-looking answer.
+    errors = getattr(exc, "errors", None) or []
+    return any(isinstance(e, dict) and e.get("reason") in ("backendError", "rateLimitExceeded")
+               for e in errors)
+
+
+def call_with_retry(func: Callable[[], T], *, attempts: int = 5, max_wait: float = 8.0) -> T:
+    retrying = Retrying(
+        retry=retry_if_exception(is_transient),
+        stop=stop_after_attempt(attempts),
+        wait=wait_exponential(multiplier=0.25, max=max_wait),
+        reraise=True,
+    )
+    return retrying(func)

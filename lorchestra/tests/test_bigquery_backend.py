@@ -1,0 +1,102 @@
+"""What only the BigQuery backend has: table layout, retries, and how it fails."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.api_core import exceptions as gexc
+
+from conftest import bigquery_environ
+from lorchestra.home import PhiHome
+from lorchestra.stack_clients.bigquery_store.retry import call_with_retry
+
+
+def lorc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).parent / "lorc"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=300)
+
+
+def test_tables_are_partitioned_and_clustered_as_designed(bq_emulator: Any, home: PhiHome) -> None:
+    from bq_emulator import make_client  # type: ignore[import-not-found]
+
+    dataset = f"t_{uuid.uuid4().hex[:12]}"
+    env = bigquery_environ(bq_emulator, dataset)
+    assert lorc("init", env=env).returncode == 0
+    client = make_client(bq_emulator)
+    event_log = client.get_table(f"{bq_emulator.project}.{dataset}.event_log")
+    assert event_log.time_partitioning.field == "created_at"
+    assert event_log.time_partitioning.type_ == "DAY"
+    assert event_log.clustering_fields == ["source_system", "event_type"]
+    raw = client.get_table(f"{bq_emulator.project}.{dataset}.raw_objects")
+    assert raw.clustering_fields == ["source_system", "connection_name", "object_type"]
+    assert {f.name: f.field_type for f in raw.schema}["payload"] == "JSON"
+
+
+def test_the_cli_runs_jobs_and_reads_status_on_bigquery(bq_emulator: Any, home: PhiHome) -> None:
+    env = bigquery_environ(bq_emulator, f"t_{uuid.uuid4().hex[:12]}")
+    assert lorc("init", env=env).returncode == 0
+    doctor = lorc("doctor", "--json", env=env)
+    storage = next(c for c in json.loads(doctor.stdout) if c["name"] == "storage")
+    assert storage["ok"], storage
+    run = lorc("run", "example_synthetic_ingest", "warehouse_stats", env=env)
+    assert run.returncode == 0, run.stderr
+    runs = json.loads(lorc("status", "--json", env=env).stdout)
+    assert [r["job"] for r in runs] == ["warehouse_stats", "example_synthetic_ingest"]
+    assert runs[0]["counts"] == {"raw_objects": 5, "canonical_objects": 0, "rejects": 0}
+
+
+def test_an_unreachable_bigquery_is_one_clear_line_and_fails_fast(home: PhiHome) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {"LORC_STORAGE__BACKEND": "bigquery", "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
+           "LORC_STORAGE__BIGQUERY__DATASET": "nowhere",
+           "LORC_STORAGE__BIGQUERY__API_ENDPOINT": f"http://127.0.0.1:{port}"}
+    started = time.monotonic()
+    result = lorc("run", "warehouse_stats", env=env)
+    assert result.returncode == 1
+    assert "unreachable" in result.stderr and "api_endpoint" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert time.monotonic() - started < 60
+
+
+def test_transient_errors_are_retried_and_client_errors_are_not() -> None:
+    calls: list[str] = []
+
+    def flaky() -> str:
+        calls.append("x")
+        if len(calls) < 3:
+            raise (gexc.TooManyRequests if len(calls) == 1 else gexc.ServiceUnavailable)("busy")
+        return "done"
+
+    assert call_with_retry(flaky, max_wait=0.01) == "done" and len(calls) == 3
+
+    refused: list[str] = []
+
+    def bad_request() -> None:
+        refused.append("x")
+        raise gexc.BadRequest("no")
+
+    with pytest.raises(gexc.BadRequest):
+        call_with_retry(bad_request, max_wait=0.01)
+    assert len(refused) == 1
+
+    attempts: list[str] = []
+
+    def always_down() -> None:
+        attempts.append("x")
+        raise gexc.InternalServerError("down")
+
+    with pytest.raises(gexc.InternalServerError):
+        call_with_retry(always_down, attempts=4, max_wait=0.01)
+    assert len(attempts) == 4
