@@ -1,18 +1,27 @@
 """Schema checks for the records of a batch that are new or changed.
 
-Shared by both stores: unchanged records were checked when they were first stored,
-so only candidates are parsed and validated here.
+Shared by both stores: unchanged records were checked when they were first stored, so
+only candidates are validated (:func:`check_candidates`), or, when nearly every record
+is new, the whole file while the warehouse stages it (:func:`check_file`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import orjson
 from shared_schemas import compile_validator
 
-from lorchestra.stack_clients.model import RULE_SCHEMA, ObjectSpec, RejectRow, payload_hash, reject_for
+from lorchestra.stack_clients.model import (
+    RULE_SCHEMA,
+    ObjectSpec,
+    RejectRow,
+    extract_id,
+    payload_hash,
+    reject_for,
+)
 
 
 @dataclass
@@ -50,3 +59,32 @@ def check_candidates(
             )
         )
     return result
+
+
+def check_file(path: Path, spec: ObjectSpec, *, job_name: str) -> dict[int, RejectRow]:
+    """Schema rejects of every record in a JSONL file, by record number (1-based, non-blank
+    lines). Lines that do not parse are left to the store's careful path."""
+    if spec.schema_ref is None:
+        return {}
+    check = compile_validator(spec.schema_ref)
+    found: dict[int, RejectRow] = {}
+    ordinal = 0
+    with path.open("rb") as handle:
+        for raw in handle:
+            text = raw.strip()
+            if not text:
+                continue
+            ordinal += 1
+            try:
+                record = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                continue
+            violation = check(record)
+            if violation is not None:
+                found[ordinal] = reject_for(
+                    spec, job_name=job_name, rule=f"{RULE_SCHEMA}.{violation.rule}", field=violation.field,
+                    digest=payload_hash(text),
+                    external_id=extract_id(record, spec.id_field) if isinstance(record, dict) else None,
+                    line=ordinal,
+                )
+    return found

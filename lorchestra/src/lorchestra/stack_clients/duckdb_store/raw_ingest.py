@@ -16,12 +16,13 @@ order for ``CREATE TABLE AS`` over a scan, which is what makes ``rowid`` the fil
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from lorchestra.stack_clients.candidates import check_candidates
+from lorchestra.stack_clients.candidates import CandidateCheck, check_candidates, check_file
 from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (
@@ -55,10 +56,13 @@ def ingest_raw_file(
     with_payload = not _has_history(con, spec)
     try:
         try:
-            _stage(con, path, spec, with_payload)
+            prechecked = _stage_checking(con, path, spec, job_name) if with_payload else None
+            if not with_payload:
+                _stage(con, path, spec, with_payload)
             return _classify_and_write(
                 con, path, spec, with_payload, job_name=job_name, run_id=run_id, now=now,
                 record_number=lambda o: o, line_faults=[], write_rejects=write_rejects,
+                prechecked=prechecked,
             )
         except duckdb.InvalidInputException:
             pass  # a malformed line somewhere: take the careful path below
@@ -93,6 +97,20 @@ def _has_history(con: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> bool:
     ).fetchone()[0])  # type: ignore[index]
 
 
+def _stage_checking(
+    con: duckdb.DuckDBPyConnection, path: Path, spec: ObjectSpec, job_name: str
+) -> dict[int, RejectRow]:
+    """Stage with payloads while a second thread validates the whole file (DuckDB runs
+    without the GIL, so the two overlap): used when nearly every record will be new."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checked = pool.submit(check_file, path, spec, job_name=job_name)
+        try:
+            _stage(con, path, spec, with_payload=True)
+        finally:
+            result = checked.result()
+    return result
+
+
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, spec: ObjectSpec, with_payload: bool) -> None:
     payload = ", json AS payload" if with_payload else ""
     con.execute(
@@ -117,6 +135,7 @@ def _classify_and_write(
     record_number: Callable[[int], int],
     line_faults: list[RejectRow],
     write_rejects: WriteRejects,
+    prechecked: dict[int, RejectRow] | None = None,
 ) -> WriteCounts:
     rejects = line_faults + _structural_rejects(con, path, spec, job_name, record_number)
     con.execute(
@@ -143,9 +162,12 @@ def _classify_and_write(
 
     con.execute("CREATE OR REPLACE TEMP TABLE _bad (ord BIGINT)")
     _gather_candidates(con, path, spec, with_payload)
-    check = check_candidates(
-        _candidates(con), spec, job_name=job_name, record_number=record_number
-    )
+    if prechecked is None:
+        check = check_candidates(_candidates(con), spec, job_name=job_name, record_number=record_number)
+    else:  # only the latest record of each key counts; earlier duplicates were superseded
+        latest = {o for (o,) in con.execute("SELECT ord FROM _cand").fetchall()} if prechecked else set()
+        check = CandidateCheck({o for o in prechecked if o in latest},
+                               [r for o, r in prechecked.items() if o in latest])
     rejects += check.rejects
     if check.rejected_ords:
         con.executemany("INSERT INTO _bad VALUES (?)", [(o,) for o in sorted(check.rejected_ords)])
@@ -159,13 +181,16 @@ def _classify_and_write(
         superseded=superseded,
         rejected=len(rejects),
     )
+    # Statements that would change nothing are skipped: a transaction that only appends
+    # lets DuckDB write a large batch straight into the file instead of the WAL first.
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(
-            """UPDATE raw_objects SET last_seen = $now FROM _cls
-               WHERE _cls.kind = 'unchanged' AND raw_objects.idem_key = _cls.idem_key""",
-            {"now": now},
-        )
+        if counts.unchanged:
+            con.execute(
+                """UPDATE raw_objects SET last_seen = $now FROM _cls
+                   WHERE _cls.kind = 'unchanged' AND raw_objects.idem_key = _cls.idem_key""",
+                {"now": now},
+            )
         checkpoint("raw.before_merge")
         if counts.updated:
             con.execute(
@@ -184,11 +209,12 @@ def _classify_and_write(
                  "connection": spec.source.connection, "object_type": spec.object_type},
             )
         checkpoint("raw.merged")
-        con.execute(
-            """DELETE FROM rejects WHERE job_name = $job AND input_idem_key IN
-               (SELECT idem_key FROM _cls WHERE ord NOT IN (SELECT ord FROM _bad))""",
-            {"job": job_name},
-        )
+        if _count(con, "SELECT count(*) FROM rejects WHERE job_name = $job", {"job": job_name}):
+            con.execute(
+                """DELETE FROM rejects WHERE job_name = $job AND input_idem_key IN
+                   (SELECT idem_key FROM _cls WHERE ord NOT IN (SELECT ord FROM _bad))""",
+                {"job": job_name},
+            )
         write_rejects(rejects, run_id, now)
         checkpoint("raw.before_commit")
         con.execute("COMMIT")
@@ -229,8 +255,8 @@ def _gather_candidates(
     )
 
 
-def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None) -> int:
+    row = con.execute(sql, params or {}).fetchone()
     return int(row[0]) if row else 0
 
 

@@ -29,6 +29,11 @@ from lorchestra.stack_clients.model import (
 from lorchestra.stack_clients.spill import spill_file
 
 _PID = re.compile(r"PID (\d+)")
+# Row groups of 16k rows instead of DuckDB's 122,880: a batch of tens of thousands of
+# records then fills whole row groups, which DuckDB writes straight into the file at
+# insert time; with the default, a 90k-record batch went to the WAL and was copied
+# again at checkpoint (first-pass ingest 4.9 s -> 3 s for 100k Gmail messages).
+ROW_GROUP_SIZE = 16_384
 
 
 class DuckDBStore:
@@ -51,7 +56,13 @@ class DuckDBStore:
         if not read_only:
             config["temp_directory"] = str(private_dir(tmp_dir / "duckdb"))
         try:
-            self._con = duckdb.connect(str(path), read_only=read_only, config=config)
+            self._con = duckdb.connect(":memory:", config=config)
+            self._con.execute("SET TimeZone = 'UTC'")
+            self._con.execute(
+                f"ATTACH {_sql_string(str(path))} AS warehouse "
+                f"({'READ_ONLY' if read_only else f'ROW_GROUP_SIZE {ROW_GROUP_SIZE}'})"
+            )
+            self._con.execute("USE warehouse")
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -62,7 +73,6 @@ class DuckDBStore:
                     "wait for that lorc run to finish (see `lorc status`) and try again"
                 ) from None
             raise StorageError(f"cannot open the warehouse {path}: {type(exc).__name__}") from None
-        self._con.execute("SET TimeZone = 'UTC'")
         if path.exists():
             path.chmod(0o600)
 
@@ -261,6 +271,10 @@ class DuckDBStore:
         self._con.close()
         if self.path.exists():
             self.path.chmod(0o600)
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _input_table(table: str) -> str:
