@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-
 from lorchestra.config import Config, load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from google.api_core import exceptions as gexc
-
 from conftest import bigquery_environ
+from google.api_core import exceptions as gexc
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry
 

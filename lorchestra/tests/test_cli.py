@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from lorchestra.cli import main
 from lorchestra.home import PhiHome
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from importlib.metadata import EntryPoint
 
 import pytest
-
 from lorchestra.exceptions import JobNotFoundError
 from lorchestra.jobs import JobRegistry
 

@@ -13,7 +13,6 @@ from typing import Any
 
 import orjson
 import pytest
-
 from lorchestra.stack_clients import (
     CanonicalRow,
     EventClient,
@@ -138,16 +137,16 @@ def test_counts_are_true_counts_for_a_mixed_batch(events: EventClient, store: St
 def test_generator_batches_stream_and_count_like_files(store: Store, backend_config: Any) -> None:
     client = EventClient(store, run_id="run-gen", job_name="extract_test",
                          tmp_dir=backend_config.home.tmp_dir, batch_rows=3)
-    produced = []
+    stored_when_yielding: list[int] = []
 
-    def records():  # a generator: must be consumed lazily in batches of 3
+    def records():  # a generator, consumed lazily: batches of 3 are written as it goes
         for i in range(7):
-            produced.append(i)
+            stored_when_yielding.append(len(raw_rows(store)))
             yield message(f"g{i}")
 
     counts = client.emit_batch("ingest.completed", records(), spec=SPEC)
     assert counts.inserted == 7 and len(raw_rows(store)) == 7
-    assert produced == list(range(7))
+    assert stored_when_yielding == [0, 0, 0, 3, 3, 3, 6]
 
 
 def test_record_without_id_is_rejected_naming_rule_and_field_and_the_rest_is_written(

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lorchestra.config import Config, load_config
-from lorchestra.exceptions import LorcError
 from lorchestra.errors_safe import safe_error
+from lorchestra.exceptions import LorcError
 from lorchestra.home import PhiHome
 from lorchestra.jobs import JobRegistry
 from lorchestra.stack_clients import TABLE_NAMES, open_store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ def schema_path(uri: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(uri: str) -> str:
     return schema_path(uri).read_text(encoding="utf-8")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import fastjsonschema
@@ -40,7 +40,7 @@ def _field_path(name: str) -> str:
     return path.lstrip(".") or "$"
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_validator(uri: str) -> Validator:
     """Return ``check(doc) -> Violation | None`` for the schema at ``uri`` (compiled once)."""
     parse_iglu(uri)

@@ -14,6 +14,7 @@ from pathlib import Path
 import orjson
 from shared_schemas import compile_validator
 
+from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (
     RULE_SCHEMA,
     ObjectSpec,
@@ -68,23 +69,14 @@ def check_file(path: Path, spec: ObjectSpec, *, job_name: str) -> dict[int, Reje
         return {}
     check = compile_validator(spec.schema_ref)
     found: dict[int, RejectRow] = {}
-    ordinal = 0
-    with path.open("rb") as handle:
-        for raw in handle:
-            text = raw.strip()
-            if not text:
-                continue
-            ordinal += 1
-            try:
-                record = orjson.loads(text)
-            except orjson.JSONDecodeError:
-                continue
-            violation = check(record)
-            if violation is not None:
-                found[ordinal] = reject_for(
-                    spec, job_name=job_name, rule=f"{RULE_SCHEMA}.{violation.rule}", field=violation.field,
-                    digest=payload_hash(text),
-                    external_id=extract_id(record, spec.id_field) if isinstance(record, dict) else None,
-                    line=ordinal,
-                )
+    for item in scan_jsonl(path):
+        if isinstance(item, BadLine):
+            continue
+        violation = check(item.record)
+        if violation is not None:
+            found[item.ordinal] = reject_for(
+                spec, job_name=job_name, rule=f"{RULE_SCHEMA}.{violation.rule}", field=violation.field,
+                digest=payload_hash(item.text), external_id=extract_id(item.record, spec.id_field),
+                line=item.ordinal,
+            )
     return found

@@ -17,7 +17,12 @@ from lorchestra.config import Config
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients.clock import utcnow
 from lorchestra.stack_clients.event_client import EventClient
-from lorchestra.stack_clients.model import CanonicalRow, InputRow, RejectRow, WriteCounts
+from lorchestra.stack_clients.model import (
+    CanonicalRow,
+    InputRow,
+    RejectRow,
+    WriteCounts,
+)
 from lorchestra.stack_clients.store import Store
 
 

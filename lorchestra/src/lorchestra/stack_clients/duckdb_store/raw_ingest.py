@@ -22,7 +22,11 @@ from pathlib import Path
 
 import duckdb
 
-from lorchestra.stack_clients.candidates import CandidateCheck, check_candidates, check_file
+from lorchestra.stack_clients.candidates import (
+    CandidateCheck,
+    check_candidates,
+    check_file,
+)
 from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (
@@ -277,7 +281,8 @@ def _structural_rejects(
                 {"ords": [o for o, _ in missing]})
     objects = dict(con.execute(
         """SELECT m.ord, json_type(r.json) = 'OBJECT' FROM _missing m
-           JOIN (SELECT row_number() OVER () AS ord, json FROM read_ndjson_objects($file)) r USING (ord)""",
+           JOIN (SELECT ordinality AS ord, json FROM read_ndjson_objects($file) WITH ORDINALITY) r
+             USING (ord)""",
         {"file": str(path)},
     ).fetchall())
     return [

@@ -265,7 +265,7 @@ class DuckDBStore:
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         cursor = self._con.execute(sql, params or {})
         names = [d[0] for d in cursor.description or []]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def close(self) -> None:
         self._con.close()
