@@ -20,6 +20,8 @@ fi
 if [[ ! -x "$VENV/bin/python" ]]; then
     "$PYTHON_BIN" -m venv "$VENV"
 fi
+# pip's machine-wide config names local mirrors that may be absent; drop those warnings.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "bqemulator==$BQEMULATOR_VERSION" "${EXTRA_PACKAGES[@]}"
+    "bqemulator==$BQEMULATOR_VERSION" "${EXTRA_PACKAGES[@]}" \
+    2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 printf '%s' "$WANT" > "$STAMP"

@@ -99,3 +99,16 @@ def test_transient_errors_are_retried_and_client_errors_are_not() -> None:
     with pytest.raises(gexc.InternalServerError):
         call_with_retry(always_down, attempts=4, max_wait=0.01)
     assert len(attempts) == 4
+
+
+def test_a_bad_key_file_from_dotenv_is_named_without_its_contents(home: PhiHome, tmp_path: Path) -> None:
+    key = tmp_path / "key.json"
+    key.write_text('{"type": "service_account", "private_key": "SECRET-KEY-MATERIAL"}')
+    home.dotenv_path.write_text(f"GOOGLE_APPLICATION_CREDENTIALS={key}\n")
+    home.dotenv_path.chmod(0o600)
+    env = {"LORC_STORAGE__BACKEND": "bigquery", "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
+           "LORC_STORAGE__BIGQUERY__DATASET": "practice"}
+    result = lorc("run", "warehouse_stats", env=env)
+    assert result.returncode == 1
+    assert f"GOOGLE_APPLICATION_CREDENTIALS names {key}" in result.stderr
+    assert "SECRET-KEY-MATERIAL" not in result.stdout + result.stderr

@@ -59,11 +59,22 @@ class BigQueryStore:
             raise StorageError("storage.bigquery.project and storage.bigquery.dataset must be set in config")
         endpoint = section.get("api_endpoint")
         kwargs: dict[str, Any] = {"project": section["project"]}
+        key_file = config.secrets.get("GOOGLE_APPLICATION_CREDENTIALS")
+        if key_file:  # may come from $LORC_HOME/.env, which the client library never reads
+            from google.oauth2 import service_account
+
+            try:
+                kwargs["credentials"] = service_account.Credentials.from_service_account_file(key_file)
+            except (OSError, ValueError) as exc:
+                raise StorageError(
+                    f"GOOGLE_APPLICATION_CREDENTIALS names {key_file}, which is not a readable "
+                    f"service-account key ({type(exc).__name__})"
+                ) from None
         if endpoint:
             from google.api_core.client_options import ClientOptions
 
             kwargs["client_options"] = ClientOptions(api_endpoint=endpoint)
-            if not config.secrets.get("GOOGLE_APPLICATION_CREDENTIALS"):
+            if not key_file:
                 from google.auth.credentials import AnonymousCredentials
 
                 kwargs["credentials"] = AnonymousCredentials()  # a local emulator needs none
