@@ -327,3 +327,31 @@ def test_a_large_file_keeps_file_order_for_duplicates(events: EventClient, store
     ) if store.backend == "bigquery" else store.query(
         "SELECT payload->>'$.historyId' AS h FROM raw_objects WHERE idem_key = 'gmail:praxis:email:dup'")
     assert dup == [{"h": "103"}]
+
+
+def test_a_projection_is_replaced_whole_with_typed_columns(store: Store) -> None:
+    from lorchestra.stack_clients import Column
+
+    columns = [Column("conversation_key", "string"), Column("message_count", "int"),
+               Column("first_inbound_at", "timestamp"), Column("awaiting_reply", "bool"),
+               Column("mailboxes", "string[]"), Column("hours", "float")]
+    rows = [{"conversation_key": "a", "message_count": 2, "first_inbound_at": "2026-11-09T08:00:00Z",
+             "awaiting_reply": True, "mailboxes": ["x@p.example", "y@p.example"], "hours": 1.5},
+            {"conversation_key": "b", "message_count": 1, "first_inbound_at": None,
+             "awaiting_reply": False, "mailboxes": [], "hours": None}]
+    assert store.replace_table("inbox_view", columns, rows) == 2
+    assert store.replace_table("inbox_view", columns, rows[:1]) == 1
+    got = store.query(f"SELECT * FROM {store.table('inbox_view')} ORDER BY conversation_key")
+    assert len(got) == 1
+    assert got[0]["message_count"] == 2 and got[0]["awaiting_reply"] is True
+    assert list(got[0]["mailboxes"]) == ["x@p.example", "y@p.example"]
+    assert got[0]["first_inbound_at"].isoformat() == "2026-11-09T08:00:00+00:00"
+    assert store.replace_table("inbox_view", columns, []) == 0
+    assert store.query(f"SELECT count(*) AS n FROM {store.table('inbox_view')}") == [{"n": 0}]
+
+
+def test_read_objects_returns_parsed_payloads(events: EventClient, store: Store, tmp_path: Path) -> None:
+    events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "a.jsonl", [message("m2"), message("m1")]), spec=SPEC)
+    found = list(store.read_objects("raw_objects", "email"))
+    assert [key for key, _ in found] == ["gmail:praxis:email:m1", "gmail:praxis:email:m2"]
+    assert found[0][1]["id"] == "m1"

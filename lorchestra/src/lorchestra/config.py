@@ -40,9 +40,21 @@ storage:
   #   location: EU
 practice:
   name: Praxis Dr. Weber
-  addresses:
+  addresses:               # the practice's own addresses: mail from these is outbound
     - praxis@praxis-weber.example
+    - anmeldung@praxis-weber.example
+    - termine@praxis-weber.example
     - j.weber@praxis-weber.example
+    - m.klein@praxis-weber.example
+    - team@praxis-weber.example
+connections:
+  email:                   # one connection per mailbox; the name is its connection_name
+    - {name: gmail-praxis, system: gmail, mailbox: praxis@praxis-weber.example}
+    - {name: gmail-anmeldung, system: gmail, mailbox: anmeldung@praxis-weber.example}
+    - {name: gmail-termine, system: gmail, mailbox: termine@praxis-weber.example}
+    - {name: exchange-weber, system: exchange, mailbox: j.weber@praxis-weber.example}
+    - {name: exchange-klein, system: exchange, mailbox: m.klein@praxis-weber.example}
+    - {name: exchange-team, system: exchange, mailbox: team@praxis-weber.example}
 logging:
   level: INFO
 """
@@ -85,6 +97,15 @@ class Config:
     def duckdb_path(self) -> Path:
         raw = Path(self.section("storage", "duckdb").get("path", "warehouse.duckdb"))
         return raw if raw.is_absolute() else self.home.root / raw
+
+    def connections(self, kind: str) -> list[Mapping[str, Any]]:
+        """The configured connections of one kind (``email`` ...), in config order."""
+        found = self.section("connections").get(kind) or []
+        return [c for c in found if isinstance(c, Mapping)]
+
+    @property
+    def practice_addresses(self) -> list[str]:
+        return [str(a).strip().lower() for a in self.section("practice").get("addresses") or []]
 
     @property
     def batch_rows(self) -> int:

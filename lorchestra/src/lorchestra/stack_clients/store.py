@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from lorchestra.config import Config
+from lorchestra.stack_clients.projection import Column
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     EventRow,
@@ -51,6 +52,14 @@ class Store(Protocol):
     def mark_processed(
         self, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
     ) -> None: ...
+
+    def read_objects(self, table: str, object_type: str) -> Iterator[tuple[str, Any]]:
+        """``(idem_key, payload)`` of every object of a type in raw_objects or canonical_objects."""
+        ...
+
+    def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
+        """Swap a projection table for ``rows`` in one step; return the row count."""
+        ...
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,8 +34,12 @@ from lorchestra.stack_clients.model import (
     payload_hash,
     reject_for,
 )
+from lorchestra.stack_clients.projection import Column, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 
+_BQ_TYPES = {"string": ("STRING", "NULLABLE"), "int": ("INT64", "NULLABLE"), "float": ("FLOAT64", "NULLABLE"),
+             "bool": ("BOOL", "NULLABLE"), "timestamp": ("TIMESTAMP", "NULLABLE"),
+             "string[]": ("STRING", "REPEATED")}
 # The client's own retry would wait up to 600 s on a dead endpoint; retries are ours
 # (tenacity, bounded, in retry.py), so every call is made with the client's turned off.
 _NO_RETRY = None
@@ -422,7 +426,47 @@ class BigQueryStore:
         finally:
             self._drop(stage)
 
-    # -- reads -----------------------------------------------------------------------
+    # -- projections and reads -----------------------------------------------------------
+    def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
+        """One load job with WRITE_TRUNCATE: BigQuery swaps the table atomically."""
+        table_id = self._table_id(check_table_name(name))
+        schema = [bigquery.SchemaField(c.name, *_BQ_TYPES[c.type], description=c.description or None)
+                  for c in columns]
+        with spill_file(self.tmp_dir) as (path, handle):
+            count = 0
+            for row in rows:
+                handle.write(orjson.dumps({c.name: row.get(c.name) for c in columns}, default=str) + b"\n")
+                count += 1
+            handle.close()
+            if count == 0:  # a load job needs at least one byte: empty the table instead
+                table = bigquery.Table(table_id, schema=schema)
+                self._call(f"create {name}", lambda: self.client.create_table(table, exists_ok=True, retry=_NO_RETRY))
+                self._query(f"TRUNCATE TABLE {self.table(name)}")
+                return 0
+            config = bigquery.LoadJobConfig(
+                schema=schema, source_format=bigquery.SourceFormat.NEWLINE_DELIMITED_JSON,
+                write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE,
+            )
+
+            def load() -> None:
+                with path.open("rb") as source:
+                    self.client.load_table_from_file(
+                        source, table_id, job_config=config, location=self.location, num_retries=0,
+                    ).result(retry=_NO_RETRY)
+
+            self._call(f"load of {name}", load)
+        return count
+
+    def read_objects(self, table: str, object_type: str) -> Iterator[tuple[str, Any]]:
+        if table not in ("raw_objects", "canonical_objects"):
+            raise ValueError(f"objects live in raw_objects or canonical_objects, not {table!r}")
+        rows = self._query(
+            f"SELECT idem_key, TO_JSON_STRING(payload) AS payload FROM {self.table(table)} "
+            "WHERE object_type = @t ORDER BY idem_key", {"t": object_type},
+        ).result()
+        for row in rows:
+            yield row["idem_key"], orjson.loads(row["payload"])
+
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return [dict(row.items()) for row in self._query(sql, params).result()]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,11 @@ from lorchestra.stack_clients.model import (
     dumps,
     payload_hash,
 )
+from lorchestra.stack_clients.projection import Column, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 
+_DUCK_TYPES = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN",
+               "timestamp": "TIMESTAMPTZ", "string[]": "VARCHAR[]"}
 _PID = re.compile(r"PID (\d+)")
 # Row groups of 16k rows instead of DuckDB's 122,880: a batch of tens of thousands of
 # records then fills whole row groups, which DuckDB writes straight into the file at
@@ -261,7 +264,39 @@ class DuckDBStore:
             [(consumer, key, digest, outcome, now, run_id) for key, digest, outcome in items],
         )
 
-    # -- reads ----------------------------------------------------------------------
+    # -- projections and reads ------------------------------------------------------
+    def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
+        table = check_table_name(name)
+        types = {c.name: _DUCK_TYPES[c.type] for c in columns}
+        with spill_file(self.tmp_dir) as (path, handle):
+            count = 0
+            for row in rows:
+                handle.write(orjson.dumps({c.name: row.get(c.name) for c in columns}, default=str) + b"\n")
+                count += 1
+            handle.close()
+            spec = ", ".join(f"{n}: '{t}'" for n, t in types.items())
+            select = ", ".join(types)
+            source = (f"SELECT {select} FROM read_json($file, format = 'newline_delimited', columns = {{{spec}}})"
+                      if count else
+                      "SELECT " + ", ".join(f"NULL::{t} AS {n}" for n, t in types.items()) + " WHERE false")
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                self._con.execute(f"CREATE OR REPLACE TABLE {table} AS {source}", {"file": str(path)} if count else {})
+                self._con.execute("COMMIT")
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+        return count
+
+    def read_objects(self, table: str, object_type: str) -> Iterator[tuple[str, Any]]:
+        cursor = self._con.execute(
+            f"SELECT idem_key, payload::VARCHAR FROM {_input_table(table)} WHERE object_type = $t ORDER BY idem_key",
+            {"t": object_type},
+        )
+        rows = cursor.fetchall()
+        for key, payload in rows:
+            yield key, orjson.loads(payload)
+
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         cursor = self._con.execute(sql, params or {})
         names = [d[0] for d in cursor.description or []]
