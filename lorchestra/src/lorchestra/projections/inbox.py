@@ -1,0 +1,168 @@
+"""``inbox_view``: one row per conversation across every mailbox of the practice.
+
+- The same message in several mailboxes (equal ``message_key``) counts once; a message
+  without a Message-ID is keyed by its mailbox and native id.
+- Messages join into conversations through In-Reply-To and References (across
+  mailboxes and sources) and through the source's own thread (Gmail threadId, Graph
+  conversationId). A reply that arrives before its parent still joins once it lands.
+- Times are the messages' ``sent_at`` (the Date header, or the receive time when the
+  header is missing or unusable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from lorchestra.stack_clients import Column
+
+COLUMNS = [
+    Column("conversation_key", "string", "message_key of the conversation's first message"),
+    Column("counterpart_email", "string", "who the practice is talking to (lower-case)"),
+    Column("counterpart_name", "string"),
+    Column("subject", "string", "subject of the first message"),
+    Column("mailboxes", "string[]", "practice mailboxes holding any message of the conversation"),
+    Column("message_count", "int", "distinct messages (copies in several mailboxes count once)"),
+    Column("first_message_at", "timestamp"),
+    Column("last_message_at", "timestamp"),
+    Column("first_inbound_at", "timestamp"),
+    Column("last_inbound_at", "timestamp"),
+    Column("last_outbound_at", "timestamp"),
+    Column("awaiting_reply", "bool", "the last message is inbound and unanswered"),
+    Column("first_response_minutes", "int", "from the first inbound message to the first reply after it"),
+    Column("is_known_client", "bool", "the counterpart's address matches a contact"),
+    Column("status", "string", "client | new inquiry | awaiting reply | in conversation"),
+]
+
+
+@dataclass
+class _Message:
+    key: str
+    email: Mapping[str, Any]
+    mailboxes: set[str] = field(default_factory=set)
+
+    @property
+    def at(self) -> datetime:
+        return datetime.fromisoformat(str(self.email["sent_at"]).replace("Z", "+00:00"))
+
+    @property
+    def inbound(self) -> bool:
+        return self.email["direction"] == "inbound"
+
+
+class _Components:
+    """Union-find over message keys and thread keys."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        self.parent.setdefault(item, item)
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+def message_identity(email: Mapping[str, Any]) -> str:
+    source = email["source"]
+    return email.get("message_key") or f"{source['system']}:{source['mailbox']}:{source['native_id']}"
+
+
+def build_inbox_rows(
+    emails: Iterable[Mapping[str, Any]], *, known_clients: Iterable[str] = (), practice_addresses: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    messages: dict[str, _Message] = {}
+    for email in emails:
+        key = message_identity(email)
+        current = messages.get(key)
+        # Copies of one message agree on everything but labels and receive time; keep the
+        # earliest-received copy as the representative.
+        if current is None or email["received_at"] < current.email["received_at"]:
+            mailboxes = current.mailboxes if current else set()
+            current = _Message(key, email, mailboxes)
+            messages[key] = current
+        current.mailboxes.add(email["source"]["mailbox"])
+
+    components = _Components()
+    for key, message in messages.items():
+        components.find(f"msg:{key}")
+        email = message.email
+        for parent in [email.get("in_reply_to"), *(email.get("references") or [])]:
+            if parent:
+                components.union(f"msg:{key}", f"msg:{parent}")
+        if email.get("thread_key"):
+            components.union(f"msg:{key}", f"thread:{email['thread_key']}")
+
+    conversations: dict[str, list[_Message]] = {}
+    for key, message in messages.items():
+        conversations.setdefault(components.find(f"msg:{key}"), []).append(message)
+
+    clients = {c.strip().lower() for c in known_clients}
+    own = {a.strip().lower() for a in practice_addresses}
+    rows = [_row(sorted(group, key=lambda m: (m.at, m.key)), clients, own) for group in conversations.values()]
+    return sorted(rows, key=lambda r: r["conversation_key"])
+
+
+def _row(ordered: list[_Message], clients: set[str], own: set[str]) -> dict[str, Any]:
+    first, last = ordered[0], ordered[-1]
+    inbound = [m for m in ordered if m.inbound]
+    outbound = [m for m in ordered if not m.inbound]
+    email, name = _counterpart(ordered, own)
+    first_response = None
+    if inbound:
+        replies = [m for m in outbound if m.at >= inbound[0].at]
+        if replies:
+            first_response = int((replies[0].at - inbound[0].at).total_seconds() // 60)
+    known = email is not None and email in clients
+    awaiting = last.inbound
+    if known:
+        status = "client"
+    elif not outbound:
+        status = "new inquiry"
+    elif awaiting:
+        status = "awaiting reply"
+    else:
+        status = "in conversation"
+    return {
+        "conversation_key": first.key,
+        "counterpart_email": email,
+        "counterpart_name": name,
+        "subject": first.email["subject"],
+        "mailboxes": sorted(set().union(*(m.mailboxes for m in ordered))),
+        "message_count": len(ordered),
+        "first_message_at": _iso(first.at),
+        "last_message_at": _iso(last.at),
+        "first_inbound_at": _iso(inbound[0].at) if inbound else None,
+        "last_inbound_at": _iso(inbound[-1].at) if inbound else None,
+        "last_outbound_at": _iso(outbound[-1].at) if outbound else None,
+        "awaiting_reply": awaiting,
+        "first_response_minutes": first_response,
+        "is_known_client": known,
+        "status": status,
+    }
+
+
+def _counterpart(ordered: list[_Message], own: set[str]) -> tuple[str | None, str | None]:
+    for message in ordered:
+        sender = message.email.get("from")
+        if message.inbound and sender:
+            return sender["email"], sender.get("name")
+    for message in ordered:
+        for recipient in list(message.email.get("to") or []) + list(message.email.get("cc") or []):
+            if recipient["email"] not in own:
+                return recipient["email"], recipient.get("name")
+    return None, None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
