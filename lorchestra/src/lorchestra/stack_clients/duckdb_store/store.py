@@ -193,19 +193,39 @@ class DuckDBStore:
             raise
 
     def _upsert_rejects_in_txn(self, rejects: list[RejectRow], run_id: str, now: datetime) -> None:
-        if not rejects:
-            return
         unique = {r.reject_key: r for r in rejects}
-        self._con.executemany(
-            """INSERT INTO rejects VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
-               ON CONFLICT (reject_key) DO UPDATE SET last_seen = excluded.last_seen,
-                   message = excluded.message, payload_hash = excluded.payload_hash, run_id = excluded.run_id""",
-            [
-                (key, r.job_name, r.input_key, r.input_idem_key, r.source_system, r.connection_name,
-                 r.object_type, r.rule, r.field, r.message, r.payload_hash, now, run_id)
-                for key, r in unique.items()
-            ],
+        self._bulk_upsert(
+            "rejects",
+            [{"reject_key": key, "job_name": r.job_name, "input_key": r.input_key,
+              "input_idem_key": r.input_idem_key, "source_system": r.source_system,
+              "connection_name": r.connection_name, "object_type": r.object_type, "rule": r.rule,
+              "field": r.field, "message": r.message, "payload_hash": r.payload_hash,
+              "first_seen": now, "last_seen": now, "run_id": run_id}
+             for key, r in unique.items()],
+            conflict=("reject_key",), update=("last_seen", "message", "payload_hash", "run_id"),
         )
+
+    def _bulk_upsert(self, table: str, rows: list[dict[str, Any]], *, conflict: tuple[str, ...],
+                     update: tuple[str, ...]) -> None:
+        """Insert-or-update many rows with one statement (through a private JSONL file):
+        DuckDB's executemany costs ~3 ms a row with ON CONFLICT."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        types = {name: str(kind) for name, kind, *_ in self._con.execute(f"DESCRIBE {table}").fetchall()}
+        with spill_file(self.tmp_dir) as (path, handle):
+            for row in rows:
+                handle.write(orjson.dumps(row, default=str) + b"\n")
+            handle.close()
+            spec = ", ".join(f"{c}: '{types[c]}'" for c in columns)
+            self._con.execute(
+                f"""INSERT INTO {table} ({', '.join(columns)})
+                    SELECT {', '.join(columns)} FROM read_json($file, format = 'newline_delimited',
+                                                              columns = {{{spec}}})
+                    ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET
+                    {', '.join(f'{c} = excluded.{c}' for c in update)}""",
+                {"file": str(path)},
+            )
 
     def append_events(self, events: Sequence[EventRow]) -> None:
         if not events:
@@ -254,14 +274,13 @@ class DuckDBStore:
         self, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
     ) -> None:
         """Record ``(input_idem_key, input_payload_hash, outcome)`` as handled by ``consumer``."""
-        if not items:
-            return
-        self._con.executemany(
-            """INSERT INTO processed_inputs VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT (consumer, input_idem_key) DO UPDATE SET
-                   input_payload_hash = excluded.input_payload_hash, outcome = excluded.outcome,
-                   processed_at = excluded.processed_at, run_id = excluded.run_id""",
-            [(consumer, key, digest, outcome, now, run_id) for key, digest, outcome in items],
+        latest = {key: (digest, outcome) for key, digest, outcome in items}
+        self._bulk_upsert(
+            "processed_inputs",
+            [{"consumer": consumer, "input_idem_key": key, "input_payload_hash": digest, "outcome": outcome,
+              "processed_at": now, "run_id": run_id} for key, (digest, outcome) in latest.items()],
+            conflict=("consumer", "input_idem_key"),
+            update=("input_payload_hash", "outcome", "processed_at", "run_id"),
         )
 
     # -- projections and reads ------------------------------------------------------
