@@ -130,3 +130,17 @@ def test_bench_reports_both_passes(home: PhiHome) -> None:
     assert figures["second_pass_counts"]["unchanged"] == 270
     assert figures["first_pass_records_per_s"] > 0 and figures["peak_rss_mb"] > 0
     assert not any(home.tmp_dir.glob("bench-*"))
+
+
+def test_errors_that_declare_themselves_phi_safe_keep_their_message() -> None:
+    from lorchestra.errors_safe import safe_error
+
+    class Declared(RuntimeError):
+        phi_safe = True
+
+    class Undeclared(RuntimeError):
+        pass
+
+    assert safe_error(Declared("tap-x exited 1; see /home/logs/x.log")) == "tap-x exited 1; see /home/logs/x.log"
+    hidden = safe_error(Undeclared(PHI))
+    assert PHI not in hidden and hidden.startswith("Undeclared")

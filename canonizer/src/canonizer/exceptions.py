@@ -6,6 +6,8 @@ from __future__ import annotations
 class CanonizerError(Exception):
     """Root of canonizer's errors."""
 
+    phi_safe = True  # messages name transforms, rules and fields only (see lorchestra.errors_safe)
+
 
 class TransformNotFoundError(CanonizerError):
     """No transform with that id or version."""
