@@ -1,8 +1,28 @@
 """Thin Meltano wrapper: Singer taps into JSONL files, and the records back out.
 
-Imports nothing of events, DuckDB or BigQuery.
+Imports nothing of events, DuckDB, BigQuery or lorchestra.
 """
 
-from ingestor.meltano import MeltanoNotFoundError, find_meltano, meltano_version
+from ingestor.exceptions import ExtractionError, IngestorError, JsonlFormatError
+from ingestor.extract import extract_to_jsonl
+from ingestor.jsonl import iter_jsonl_records
+from ingestor.meltano import (
+    MeltanoNotFoundError,
+    find_meltano,
+    find_meltano_sys_dir,
+    meltano_project_dir,
+    meltano_version,
+)
 
-__all__ = ["MeltanoNotFoundError", "find_meltano", "meltano_version"]
+__all__ = [
+    "ExtractionError",
+    "IngestorError",
+    "JsonlFormatError",
+    "MeltanoNotFoundError",
+    "extract_to_jsonl",
+    "find_meltano",
+    "find_meltano_sys_dir",
+    "iter_jsonl_records",
+    "meltano_project_dir",
+    "meltano_version",
+]

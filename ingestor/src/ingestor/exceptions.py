@@ -1,0 +1,51 @@
+"""The errors of ``ingestor``. Messages carry ids, exit codes, file names and line
+numbers only, never record content (the records are health data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class IngestorError(Exception):
+    """Base class of the errors raised by ``ingestor``."""
+
+    phi_safe = True  # messages name taps, exit codes, files and line numbers only
+
+
+class ExtractionError(IngestorError):
+    """``meltano run <tap> target-jsonl`` failed or timed out.
+
+    The message names the tap, the exit code and the log file; what the tap printed
+    stays in that log file (0600, inside the PHI home).
+    """
+
+    def __init__(self, tap_name: str, exit_code: int | None, log_path: Path, *, timeout: float | None = None):
+        self.tap_name = tap_name
+        self.exit_code = exit_code
+        self.log_path = log_path
+        self.timed_out = timeout is not None
+        if timeout is not None:
+            message = (
+                f"extraction with {tap_name} timed out after {timeout:g} s and was stopped "
+                f"(exit code {exit_code}); see log {log_path}"
+            )
+        else:
+            message = (
+                f"extraction with {tap_name} failed: meltano run exited with exit code {exit_code}; "
+                f"see log {log_path}"
+            )
+        super().__init__(message)
+
+
+class JsonlFormatError(IngestorError, ValueError):
+    """A line of a JSONL file is not a JSON object. Names file, line number and kind of fault."""
+
+    INVALID_UTF8 = "invalid UTF-8"
+    MALFORMED_JSON = "malformed JSON"
+    NOT_AN_OBJECT = "not a JSON object"
+
+    def __init__(self, path: Path, line_number: int, kind: str):
+        self.path = path
+        self.line_number = line_number
+        self.kind = kind
+        super().__init__(f"{path}: line {line_number}: {kind}")

@@ -1,0 +1,236 @@
+"""Run a Singer tap into JSONL with the real ``meltano run <tap> target-jsonl``.
+
+Everything a run writes lands inside the caller's ``work_dir`` (the PHI home):
+
+``work_dir/extract/<run_id>/<tap>[-<suffix>]/<stream>.jsonl``
+    the records (dirs 0700, files 0600; a fresh directory per run, never reused).
+``work_dir/logs/extract-<run_id>-<tap>[-<suffix>].log``
+    Meltano's and the plugins' stdout/stderr (0600). Nothing reaches the console.
+``work_dir/meltano/``
+    this home's Meltano system directory (0700): the system database ``meltano.db``
+    (state/bookmarks, 0600), Meltano's run files (catalog cache, per-run config) and
+    symlinks to the shared plugin installs (``extractors`` -> ``<sys dir>/extractors``,
+    ...), so runs never write into the shared directory and each home keeps its own
+    bookmarks.
+
+Meltano 4 also writes a per-run ``elt.log`` (a copy of the plugin output) to
+``platformdirs.user_log_path("meltano")``, i.e. ``~/.local/state/meltano/log``; the run
+gets ``XDG_STATE_HOME`` pointed at a per-run directory in ``work_dir/meltano/`` instead,
+which is removed after the run (the log file above has the same lines).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingestor.exceptions import ExtractionError
+from ingestor.meltano import (
+    PLUGIN_TYPE_DIRS,
+    find_meltano,
+    find_meltano_sys_dir,
+    meltano_project_dir,
+)
+
+LOADER = "target-jsonl"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+# Set by extract_to_jsonl itself; a caller's env may not override them.
+_OWN_KEYS = frozenset({
+    "MELTANO_PROJECT_ROOT",
+    "MELTANO_SYS_DIR_ROOT",
+    "MELTANO_DATABASE_URI",
+    "MELTANO_SEND_ANONYMOUS_USAGE_STATS",
+    "MELTANO_PROJECT_READONLY",
+    "TARGET_JSONL_DESTINATION_PATH",
+    "TARGET_JSONL_DO_TIMESTAMP_FILE",
+    "XDG_STATE_HOME",
+})
+_STOP_GRACE_SECONDS = 10.0
+
+
+def extract_to_jsonl(
+    tap_name: str,
+    run_id: str,
+    *,
+    work_dir: Path,
+    env: Mapping[str, str] | None = None,
+    state_id_suffix: str | None = None,
+    full_refresh: bool = False,
+    timeout: float = 900,
+) -> dict[str, Path]:
+    """Run ``meltano run <tap_name> target-jsonl`` and return ``{stream_name: jsonl_path}``.
+
+    ``env`` adds environment variables for this run (plugin settings such as
+    ``TAP_SAMPLE_GMAIL_MAILBOX`` or secrets); inherited ``MELTANO_*`` and
+    ``TARGET_JSONL_*`` variables are dropped so a stray setting cannot move the state or
+    the output. ``state_id_suffix`` gives one plugin several sets of bookmarks (state id
+    ``dev:<tap>-to-target-jsonl:<suffix>``); ``full_refresh`` ignores stored state.
+
+    Streams that emitted no record have no file, so an empty extraction returns ``{}``.
+    Raises ``FileExistsError`` if this run's output directory exists already,
+    ``ExtractionError`` if Meltano fails or exceeds ``timeout`` seconds (message: tap,
+    exit code, log file; never output), ``MeltanoNotFoundError`` if Meltano or the
+    plugins are not installed, and ``ValueError`` for a bad name or ``env`` key.
+    """
+    _check_name("tap_name", tap_name)
+    _check_name("run_id", run_id)
+    if state_id_suffix is not None:
+        _check_name("state_id_suffix", state_id_suffix)
+    if not timeout > 0:
+        raise ValueError("timeout must be > 0 seconds")
+    extra_env = dict(env or {})
+    clashes = sorted(_OWN_KEYS & extra_env.keys())
+    if clashes:
+        raise ValueError(f"env may not set {', '.join(clashes)}: extract_to_jsonl sets them")
+
+    meltano = find_meltano()
+    shared_sys_dir = find_meltano_sys_dir()
+    work_dir = Path(work_dir).absolute()
+    label = tap_name if state_id_suffix is None else f"{tap_name}-{state_id_suffix}"
+
+    out_dir = _fresh_private_dir(work_dir, "extract", run_id, label)
+    meltano_home = _meltano_home(work_dir, shared_sys_dir)
+    run_state_home = _fresh_private_dir(work_dir, "meltano", "run-logs", f"{run_id}-{label}")
+    log_path = _private_dir(work_dir, "logs") / f"extract-{run_id}-{label}.log"
+
+    child_env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MELTANO_", "TARGET_JSONL_"))
+    }
+    child_env.update(extra_env)
+    child_env.update({
+        "MELTANO_PROJECT_ROOT": str(meltano_project_dir()),
+        "MELTANO_SYS_DIR_ROOT": str(meltano_home),
+        "MELTANO_DATABASE_URI": f"sqlite:///{meltano_home / 'meltano.db'}",
+        "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "MELTANO_PROJECT_READONLY": "true",
+        "TARGET_JSONL_DESTINATION_PATH": str(out_dir),
+        "TARGET_JSONL_DO_TIMESTAMP_FILE": "false",
+        "XDG_STATE_HOME": str(run_state_home),
+    })
+    args = [str(meltano), "run", "--no-install"]
+    if state_id_suffix is not None:
+        args += ["--state-id-suffix", state_id_suffix]
+    if full_refresh:
+        args.append("--full-refresh")
+    args += [tap_name, LOADER]
+
+    log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    exit_code: int | None = None
+    timed_out = False
+    try:
+        with os.fdopen(log_fd, "wb") as log:
+            log.write(
+                f"# ingestor {datetime.now(UTC).isoformat(timespec='seconds')}: "
+                f"meltano run{' --state-id-suffix ' + state_id_suffix if state_id_suffix else ''}"
+                f"{' --full-refresh' if full_refresh else ''} {tap_name} {LOADER} (run {run_id})\n".encode()
+            )
+            log.flush()
+            process = subprocess.Popen(
+                args,
+                cwd=meltano_project_dir(),
+                env=child_env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                umask=0o077,
+                start_new_session=True,
+            )
+            try:
+                exit_code = process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                exit_code = _stop(process)
+            except BaseException:
+                _stop(process)
+                raise
+    finally:
+        _lock_down(out_dir, meltano_home)
+        shutil.rmtree(run_state_home, ignore_errors=True)
+
+    if timed_out:
+        raise ExtractionError(tap_name, exit_code, log_path, timeout=timeout)
+    if exit_code != 0:
+        raise ExtractionError(tap_name, exit_code, log_path)
+    return {path.stem: path for path in sorted(out_dir.glob("*.jsonl"))}
+
+
+def _check_name(what: str, value: str) -> None:
+    if not isinstance(value, str) or not _NAME.fullmatch(value) or ".." in value:
+        raise ValueError(f"{what} must match {_NAME.pattern} (no '..'), got {value!r}")
+
+
+def _private_dir(work_dir: Path, *parts: str) -> Path:
+    """``work_dir/<parts...>``, each created with mode 0700 (existing ones tightened)."""
+    work_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = work_dir
+    for part in parts:
+        path = path / part
+        path.mkdir(mode=0o700, exist_ok=True)
+        path.chmod(0o700)
+    return path
+
+
+def _fresh_private_dir(work_dir: Path, *parts: str) -> Path:
+    """Like ``_private_dir``, but the last directory must not exist yet."""
+    parent = _private_dir(work_dir, *parts[:-1])
+    path = parent / parts[-1]
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        raise FileExistsError(
+            f"{path} exists already: every extraction writes to a fresh directory (use a new run id)"
+        ) from None
+    path.chmod(0o700)
+    return path
+
+
+def _meltano_home(work_dir: Path, shared_sys_dir: Path) -> Path:
+    """This home's Meltano system directory, with the shared plugin installs linked in."""
+    home = _private_dir(work_dir, "meltano")
+    for kind in PLUGIN_TYPE_DIRS:
+        target = shared_sys_dir / kind
+        link = home / kind
+        if not target.is_dir():
+            continue
+        if link.is_symlink():
+            if Path(os.readlink(link)) == target:
+                continue
+            link.unlink()
+        elif link.exists():
+            continue  # plugins installed into this home itself: use them
+        temporary = home / f".{kind}.{uuid.uuid4().hex}.tmp"
+        temporary.symlink_to(target, target_is_directory=True)
+        temporary.replace(link)  # atomic, so concurrent runs never see a missing link
+    return home
+
+
+def _lock_down(out_dir: Path, meltano_home: Path) -> None:
+    """Output files and the system database 0600, whatever the run left behind."""
+    for path in out_dir.iterdir():
+        if path.is_file() and not path.is_symlink():
+            path.chmod(0o600)
+    for path in meltano_home.glob("meltano.db*"):
+        if path.is_file() and not path.is_symlink():
+            path.chmod(0o600)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> int | None:
+    """SIGTERM Meltano and its plugins (own process group), then SIGKILL after a grace period."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            return process.wait(timeout=_STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            continue
+    return process.poll()
