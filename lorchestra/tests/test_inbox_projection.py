@@ -87,3 +87,16 @@ def test_a_known_client_is_marked_and_outbound_only_threads_name_the_recipient()
     assert outbound["counterpart_email"] == "kim@example.test"
     assert (outbound["first_inbound_at"], outbound["status"], outbound["awaiting_reply"]) == (
         None, "in conversation", False)
+
+
+def test_a_forward_to_a_colleague_is_not_a_reply_and_team_notes_are_internal() -> None:
+    inquiry = email("m1@x", at="2026-11-10T15:45:00Z", thread="t9")
+    forward = email("f1@p", at="2026-11-11T09:02:00Z", frm="praxis@praxis-weber.example",
+                    to="j.weber@praxis-weber.example", thread="t9", subject="WG: Anfrage")
+    [row] = rows([inquiry, forward])
+    assert row["message_count"] == 2
+    assert (row["status"], row["awaiting_reply"], row["first_response_minutes"], row["last_outbound_at"]) == (
+        "new inquiry", True, None, None)
+    [note] = rows([email("n1@p", at="2026-11-11T11:30:00Z", frm="j.weber@praxis-weber.example",
+                         to="praxis@praxis-weber.example")])
+    assert (note["status"], note["counterpart_email"], note["awaiting_reply"]) == ("internal", None, False)

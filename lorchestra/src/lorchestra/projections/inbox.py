@@ -7,6 +7,9 @@
   conversationId). A reply that arrives before its parent still joins once it lands.
 - Times are the messages' ``sent_at`` (the Date header, or the receive time when the
   header is missing or unusable).
+- A message from the practice to the practice only (a forward to a colleague, a note to
+  the team) is internal: it counts as a message but not as a reply to the counterpart.
+  A conversation of internal messages only has status ``internal``.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ COLUMNS = [
     Column("awaiting_reply", "bool", "the last message is inbound and unanswered"),
     Column("first_response_minutes", "int", "from the first inbound message to the first reply after it"),
     Column("is_known_client", "bool", "the counterpart's address matches a contact"),
-    Column("status", "string", "client | new inquiry | awaiting reply | in conversation"),
+    Column("status", "string", "client | new inquiry | awaiting reply | in conversation | internal"),
 ]
 
 
@@ -113,19 +116,28 @@ def build_inbox_rows(
     return sorted(rows, key=lambda r: r["conversation_key"])
 
 
+def _internal(message: _Message, own: set[str]) -> bool:
+    email = message.email
+    recipients = [r["email"] for r in list(email.get("to") or []) + list(email.get("cc") or [])]
+    return not message.inbound and all(r in own for r in recipients)
+
+
 def _row(ordered: list[_Message], clients: set[str], own: set[str]) -> dict[str, Any]:
-    first, last = ordered[0], ordered[-1]
-    inbound = [m for m in ordered if m.inbound]
-    outbound = [m for m in ordered if not m.inbound]
-    email, name = _counterpart(ordered, own)
+    first, last_message = ordered[0], ordered[-1]
+    external = [m for m in ordered if not _internal(m, own)]
+    inbound = [m for m in external if m.inbound]
+    outbound = [m for m in external if not m.inbound]
+    email, name = _counterpart(external, own)
     first_response = None
     if inbound:
         replies = [m for m in outbound if m.at >= inbound[0].at]
         if replies:
             first_response = int((replies[0].at - inbound[0].at).total_seconds() // 60)
     known = email is not None and email in clients
-    awaiting = last.inbound
-    if known:
+    awaiting = bool(external) and external[-1].inbound
+    if not external:
+        status = "internal"
+    elif known:
         status = "client"
     elif not outbound:
         status = "new inquiry"
@@ -141,7 +153,7 @@ def _row(ordered: list[_Message], clients: set[str], own: set[str]) -> dict[str,
         "mailboxes": sorted(set().union(*(m.mailboxes for m in ordered))),
         "message_count": len(ordered),
         "first_message_at": _iso(first.at),
-        "last_message_at": _iso(last.at),
+        "last_message_at": _iso(last_message.at),
         "first_inbound_at": _iso(inbound[0].at) if inbound else None,
         "last_inbound_at": _iso(inbound[-1].at) if inbound else None,
         "last_outbound_at": _iso(outbound[-1].at) if outbound else None,

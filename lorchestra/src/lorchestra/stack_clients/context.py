@@ -48,7 +48,9 @@ class MapCounts:
             "inputs": self.inputs,
             "processed": self.inputs - self.rejected,
             "rejected": self.rejected,
-            **{f"outputs_{k}": v for k, v in self.outputs.as_dict().items()},
+            "outputs_inserted": self.outputs.inserted,
+            "outputs_updated": self.outputs.updated,
+            "outputs_unchanged": self.outputs.unchanged,
         }
 
 
