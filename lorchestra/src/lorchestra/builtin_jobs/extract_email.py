@@ -54,6 +54,9 @@ def extract_email(ctx: JobContext) -> JobResult:
             ctx.events.audit("ingest.failed", status="failed", error_message=error, source=source,
                              object_type="email", payload={"tap": tap})
             ctx.logger.error("connection %s failed: %s", name, error)
+    run_dir = ctx.home.root / "extract" / ctx.run_id
+    if run_dir.is_dir() and not any(run_dir.iterdir()):
+        run_dir.rmdir()
     note = f"{failed} of {len(connections)} connections failed" if failed else None
     return JobResult(counts={**totals.as_dict(), "connections": len(connections), "connections_failed": failed},
                      ok=not failed, note=note)
