@@ -1,3 +1,34 @@
-"""final_form package of the lorchestra suite."""
+"""final-form: questionnaire instruments as data, scoring and change metrics.
 
-__all__: list[str] = []
+A pure core; other tools call exactly these::
+
+    score("phq9", answers)                       # -> Score
+    classify_change("gad7", baseline, followup)  # -> ChangeResult
+    classify_change_paired(phq9=(b, f), gad7=(b, f))
+
+The rules are those of clinical-rules.md §0 (R1-R13).
+"""
+
+from final_form.change import ChangeResult, PairedChangeResult, classify_change, classify_change_paired
+from final_form.definitions import (
+    Instrument,
+    InvalidDefinitionError,
+    UnknownInstrumentError,
+    list_instruments,
+    load_instrument,
+)
+from final_form.scoring import Score, score
+
+__all__ = [
+    "ChangeResult",
+    "Instrument",
+    "InvalidDefinitionError",
+    "PairedChangeResult",
+    "Score",
+    "UnknownInstrumentError",
+    "classify_change",
+    "classify_change_paired",
+    "list_instruments",
+    "load_instrument",
+    "score",
+]
