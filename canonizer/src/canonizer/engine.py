@@ -15,10 +15,12 @@ import jsonatapy
 from shared_schemas import compile_validator
 
 from canonizer.exceptions import CanonizerError, TransformError
-from canonizer.mail_functions import EXTENSIONS
+from canonizer.form_functions import FORM_EXTENSIONS
+from canonizer.mail_functions import EXTENSIONS as MAIL_EXTENSIONS
 from canonizer.registry import Transform
 
 EVALUATION_TIMEOUT_MS = 5000
+EXTENSIONS = {**MAIL_EXTENSIONS, **FORM_EXTENSIONS}
 
 
 @cache
