@@ -55,6 +55,10 @@ connections:
     - {name: exchange-weber, system: exchange, mailbox: j.weber@praxis-weber.example}
     - {name: exchange-klein, system: exchange, mailbox: m.klein@praxis-weber.example}
     - {name: exchange-team, system: exchange, mailbox: team@praxis-weber.example}
+  forms:                   # Google Forms (questionnaires); answers bind to items by question title
+    - {name: forms-praxis, system: google_forms}
+  crm:                     # client identity (contacts, sessions)
+    - {name: dataverse, system: dataverse}
 logging:
   level: INFO
 """

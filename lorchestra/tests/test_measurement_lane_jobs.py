@@ -1,0 +1,113 @@
+"""The measurement lane's jobs through the runner on both backends (extraction aside):
+contacts -> questionnaire responses -> PHQ-9/GAD-7 measurements -> timeseries."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from canonizer import get_transform
+
+from lorchestra.config import Config, load_config
+from lorchestra.runner import run_jobs
+from lorchestra.stack_clients import EventClient, ObjectSpec, Source, Store, open_store
+
+CASES = get_transform("questionnaire_response/google_forms").tests_dir
+CONTACT = json.loads((get_transform("contact/dataverse").tests_dir / "contact_with_annotations.json").read_text())["input"]
+CASE = json.loads((CASES / "shuffled_grid_missing_item_unmapped_name.json").read_text())
+FORM, RESPONSE = CASE["bindings"]["form"], CASE["input"]
+JOBS = ["canonicalize_contacts", "canonicalize_questionnaires", "score_phq9", "score_gad7",
+        "build_measurement_timeseries"]
+
+
+def answers(phq9: list[str | None], gad7: list[str | None]) -> dict[str, Any]:
+    found = {}
+    for prefix, values in (("p", phq9), ("g", gad7)):
+        for n, value in enumerate(values, start=1):
+            if value is not None:
+                found[f"{prefix}{n}"] = {"questionId": f"{prefix}{n}", "textAnswers": {"answers": [{"value": value}]}}
+    return found
+
+
+def response(response_id: str, submitted: str, phq9: list[str | None], gad7: list[str | None],
+             form_id: str = "F1") -> dict[str, Any]:
+    found = copy.deepcopy(RESPONSE)
+    found.update(responseId=response_id, formId=form_id, lastSubmittedTime=submitted, createTime=submitted,
+                 answers=answers(phq9, gad7))
+    return found
+
+
+NEARLY, SEVERAL, NOT = "Nearly every day", "Several days", "Not at all"
+
+
+def emit(events: EventClient, system: str, object_type: str, id_field: str, records: list[dict[str, Any]]) -> None:
+    events.emit_batch("ingest.completed", records,
+                      spec=ObjectSpec(Source(system, {"dataverse": "dataverse"}.get(system, "forms-praxis")),
+                                      object_type, id_field=id_field))
+
+
+def measurements(store: Store) -> dict[str, dict[str, Any]]:
+    return {f"{p['response_id']}:{p['instrument']}": p for _, p in store.read_objects("canonical_objects", "measurement")}
+
+
+def test_the_measurement_jobs_score_link_replace_edits_and_reject_unknown_forms(
+    events: EventClient, store: Store, backend_config: Config
+) -> None:
+    emit(events, "dataverse", "contact", "contactid", [CONTACT])
+    emit(events, "google_forms", "form", "formId", [FORM])
+    emit(events, "google_forms", "form_response", "responseId", [
+        response("R1", "2026-09-14T08:00:00.000Z", [NEARLY] * 8 + [SEVERAL], [NEARLY] * 7),   # 25 / 21, item 9 positive
+        response("R2", "2026-10-12T08:00:00.000Z", [SEVERAL] * 4 + [NOT] * 5, [NOT] * 6 + ["Manchmal"]),  # 4 / invalid
+        response("R9", "2026-10-12T09:00:00.000Z", [NOT] * 9, [NOT] * 7, form_id="F-unknown"),
+    ])
+    store.close()
+    home = backend_config.home
+
+    first = run_jobs(JOBS, home=home)
+    assert first.ok, first.as_dict()
+    counts = {o.name: o.counts for o in first.outcomes}
+    assert (counts["canonicalize_questionnaires"]["processed"], counts["canonicalize_questionnaires"]["rejected"]) == (2, 1)
+    assert counts["score_phq9"]["outputs_inserted"] == 2 and counts["score_gad7"]["outputs_inserted"] == 2
+
+    reopened = open_store(load_config(home))
+    try:
+        scored = measurements(reopened)
+        assert (scored["R1:phq9"]["total"], scored["R1:phq9"]["severity"], scored["R1:phq9"]["item9_positive"]) == (
+            25, "severe", True)
+        assert scored["R1:phq9"]["client_id"] == "5d4a5c1e-8f0b-ef11-9f89-000d3a4b2c11"
+        assert (scored["R2:phq9"]["total"], scored["R2:gad7"]["valid"], scored["R2:gad7"]["errors"]) == (
+            4, False, ["R10.unrecognised_text:item7"])
+        series = reopened.query(
+            f"SELECT response_id, instrument, total, change, reliable_change, recovery FROM "
+            f"{reopened.table('measurement_timeseries')} ORDER BY instrument, measured_at")
+        assert [(r["response_id"], r["instrument"], r["change"], r["reliable_change"]) for r in series] == [
+            ("R1", "gad7", 0, "no reliable change"), ("R2", "gad7", None, None),
+            ("R1", "phq9", 0, "no reliable change"), ("R2", "phq9", -21, "reliable improvement")]
+        rejects = reopened.query(f"SELECT job_name, rule, field FROM {reopened.table('rejects')}")
+        assert rejects == [{"job_name": "canonicalize_questionnaires", "rule": "unknown_form", "field": "formId"}]
+        # the client edits R2: same responseId, later lastSubmittedTime, one answer changed
+        edited = response("R2", "2026-10-12T10:00:00.000Z", [SEVERAL] * 4 + [NOT] * 5, [NOT] * 7)
+        emit(EventClient(reopened, run_id="r2", job_name="extract_forms", tmp_dir=home.tmp_dir),
+             "google_forms", "form_response", "responseId", [edited])
+    finally:
+        reopened.close()
+
+    second = run_jobs(JOBS, home=home)
+    counts = {o.name: o.counts for o in second.outcomes}
+    assert (counts["score_gad7"]["inputs"], counts["score_gad7"]["outputs_updated"],
+            counts["score_gad7"]["outputs_inserted"]) == (1, 1, 0)
+    reopened = open_store(load_config(home))
+    try:
+        scored = measurements(reopened)
+        assert len(scored) == 4  # replaced, never duplicated
+        assert (scored["R2:gad7"]["valid"], scored["R2:gad7"]["total"], scored["R2:gad7"]["measured_at"]) == (
+            True, 0, "2026-10-12T10:00:00Z")
+        paired = reopened.query(f"SELECT client_id, classification, recovery FROM {reopened.table('measurement_paired')}")
+        assert paired == [{"client_id": "5d4a5c1e-8f0b-ef11-9f89-000d3a4b2c11",
+                           "classification": "reliable improvement", "recovery": True}]
+    finally:
+        reopened.close()
+
+    third = run_jobs(JOBS, home=home)
+    assert all(o.counts.get("inputs", 0) == 0 for o in third.outcomes if o.name != "build_measurement_timeseries")
