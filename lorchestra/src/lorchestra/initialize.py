@@ -6,7 +6,13 @@ import os
 from dataclasses import dataclass, field
 
 from lorchestra.config import DEFAULT_CONFIG_YAML, load_config
-from lorchestra.home import DIR_MODE, FILE_MODE, PhiHome, private_dir, write_private_text
+from lorchestra.home import (
+    DIR_MODE,
+    FILE_MODE,
+    PhiHome,
+    private_dir,
+    write_private_text,
+)
 from lorchestra.stack_clients import open_store
 
 

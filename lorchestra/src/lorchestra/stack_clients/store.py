@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lorchestra.config import Config
-from lorchestra.stack_clients.projection import Column
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     EventRow,
@@ -17,6 +16,7 @@ from lorchestra.stack_clients.model import (
     RejectRow,
     WriteCounts,
 )
+from lorchestra.stack_clients.projection import Column
 
 TABLE_NAMES = ("event_log", "raw_objects", "canonical_objects", "rejects", "processed_inputs")
 
