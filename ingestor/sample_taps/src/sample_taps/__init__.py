@@ -1,10 +1,13 @@
 """Sample Singer taps for the ingest tests and benchmarks.
 
 ``tap-sample-gmail`` replays Gmail ``users.messages.get`` (format=full) records and
-``tap-sample-graph`` replays raw Microsoft Graph message resources, one fixed mailbox per
-run (setting ``mailbox``), from the JSON fixtures in ``sample_taps/fixtures/``. With
-``count`` > 0 they emit that many deterministic synthetic messages instead. The content
-is invented; no real person's data is in here.
+``tap-sample-graph`` raw Microsoft Graph message resources, one fixed mailbox per run
+(setting ``mailbox``), from the JSON fixtures in ``sample_taps/fixtures/``.
+``tap-sample-forms`` (Google Forms API forms and responses), ``tap-sample-sheets`` (the
+follow-up form's linked Sheet) and ``tap-sample-dataverse`` (contacts and sessions)
+replay one practice story from ``sample_taps/fixtures/practice/`` (see CLIENTS.md).
+With ``count`` > 0 the mail taps and the Forms tap emit deterministic synthetic records
+instead. The content is invented; no real person's data is in here.
 """
 
 __version__ = "0.1.0"

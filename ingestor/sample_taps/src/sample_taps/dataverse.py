@@ -1,0 +1,38 @@
+"""``tap-sample-dataverse``: Dataverse Web API rows as ``mjsqu/tap-dataverse`` emits them
+with ``annotations: true``: streams ``contact`` and ``cr7a2_session`` (logical names),
+FormattedValue and lookup annotations kept, no key properties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from singer_sdk import Stream, Tap
+from singer_sdk import typing as th
+
+from sample_taps import practice
+from sample_taps.practice_schemas import DATAVERSE_SCHEMAS
+
+
+class DataverseStream(Stream):
+    primary_keys = ()  # tap-dataverse declares none (source-payloads §0)
+
+    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+        revision = practice.check_revision(int(self.config.get("revision") or 1))
+        yield from practice.dataverse_records(self.name, revision)
+
+
+class TapSampleDataverse(Tap):
+    name = "tap-sample-dataverse"
+    config_jsonschema = th.PropertiesList(
+        th.Property("revision", th.IntegerType, default=1,
+                    description="Fixture revision: 2 re-delivers one changed contact (see CLIENTS.md)."),
+    ).to_dict()
+
+    def discover_streams(self) -> list[Stream]:
+        return [DataverseStream(tap=self, name=name, schema=schema) for name, schema in DATAVERSE_SCHEMAS.items()]
+
+
+if __name__ == "__main__":
+    TapSampleDataverse.cli()

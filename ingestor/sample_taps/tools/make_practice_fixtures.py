@@ -1,0 +1,687 @@
+"""Build the practice fixtures (Google Forms, the linked Sheet, Dataverse) in
+``src/sample_taps/fixtures/practice/``. The story and the intended PHQ-9/GAD-7 totals
+are documented in ``CLIENTS.md``; edit both together, re-run, commit both:
+
+    python ingestor/sample_taps/tools/make_practice_fixtures.py          # rewrite the JSON files
+    python ingestor/sample_taps/tools/make_practice_fixtures.py --check  # exit 1 if they differ
+
+Everything is invented. All responses lie in 2026-09-14 .. 2026-11-15, Europe/Berlin
+daytime (CEST = UTC+2 until Sun 2026-10-25 03:00, CET = UTC+1 after), stored in UTC.
+Standard library only; no dependence on the time-zone database (the offset rule below
+is exact for this window).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import random
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "sample_taps" / "fixtures" / "practice"
+WINDOW = (datetime(2026, 9, 14, tzinfo=UTC), datetime(2026, 11, 16, tzinfo=UTC))
+DST_END = datetime(2026, 10, 25, 1, 0, tzinfo=UTC)  # 03:00 CEST -> 02:00 CET
+
+# --- instruments (texts of shared/reference/clinical-rules.md §1, §2) --------------------
+
+PHQ_STEM = "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+GAD_STEM = "Over the last 2 weeks, how often have you been bothered by the following problems?"
+PHQ_ITEMS = [
+    "Little interest or pleasure in doing things",
+    "Feeling down, depressed, or hopeless",
+    "Trouble falling or staying asleep, or sleeping too much",
+    "Feeling tired or having little energy",
+    "Poor appetite or overeating",
+    "Feeling bad about yourself — or that you are a failure or have let yourself or your family down",
+    "Trouble concentrating on things, such as reading the newspaper or watching television",
+    "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety or "
+    "restless that you have been moving around a lot more than usual",
+    "Thoughts that you would be better off dead or of hurting yourself in some way",
+]
+PHQ_10 = (
+    "If you checked off any problems, how difficult have these problems made it for you to do your work, "
+    "take care of things at home, or get along with other people?"
+)
+GAD_ITEMS = [
+    "Feeling nervous, anxious, or on edge",
+    "Not being able to stop or control worrying",
+    "Worrying too much about different things",
+    "Trouble relaxing",
+    "Being so restless that it is hard to sit still",
+    "Becoming easily annoyed or irritable",
+    "Feeling afraid, as if something awful might happen",
+]
+OPTIONS = ["Not at all", "Several days", "More than half the days", "Nearly every day"]
+OPTIONS_OVER_HALF = ["Not at all", "Several days", "Over half the days", "Nearly every day"]  # intake GAD-7 grid
+DIFFICULTY = ["Not difficult at all", "Somewhat difficult", "Very difficult", "Extremely difficult"]
+
+
+# --- small helpers -----------------------------------------------------------------------
+
+
+def digest(*parts: object) -> bytes:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).digest()
+
+
+def hex8(*parts: object) -> str:
+    return digest(*parts).hex()[:8]
+
+
+def token(*parts: object, length: int) -> str:
+    text = base64.urlsafe_b64encode(digest(*parts) + digest("more", *parts)).decode("ascii")
+    return text.replace("=", "")[:length]
+
+
+def guid(kind: str, *parts: object) -> str:
+    h = digest(kind, *parts).hex()
+    tail = "9f89-000d3a4b" if kind == "contact" else "a81c-6045bd8c"
+    return f"{h[:8]}-{h[8:12]}-ef11-{tail}{h[12:16]}"
+
+
+def berlin_offset(utc: datetime) -> timedelta:
+    return timedelta(hours=2 if utc < DST_END else 1)
+
+
+def local(y: int, mo: int, d: int, h: int, mi: int, s: int = 0, us: int = 0) -> datetime:
+    """A Europe/Berlin wall-clock time (daytime only, so never ambiguous) as UTC."""
+    return from_berlin(datetime(y, mo, d, h, mi, s, us))
+
+
+def from_berlin(wall: datetime) -> datetime:
+    assert wall.year == 2026 and 7 <= wall.hour <= 21, "2026, daytime only"
+    offset = timedelta(hours=2) if (wall.month, wall.day) < (10, 25) else timedelta(hours=1)
+    return wall.replace(tzinfo=UTC) - offset
+
+
+def berlin(utc: datetime) -> datetime:
+    return (utc + berlin_offset(utc)).replace(tzinfo=None)
+
+
+def z_seconds(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def z_millis(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def z_micros(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def formatted(utc: datetime) -> str:
+    """Dataverse FormattedValue of a date-time, German UI: local time, no seconds."""
+    return berlin(utc).strftime("%d.%m.%Y %H:%M")
+
+
+# --- the story (CLIENTS.md) ----------------------------------------------------------------
+
+WEBER = ("0ae8c9a0-923b-ed11-bba3-0022481563ba", "Julia Weber")  # the owner of source-payloads §4
+KLEIN = ("3f6b1d27-923b-ed11-bba3-0022481563ba", "Miriam Klein")
+SESSION_TYPES = {"Erstgespräch": 100000000, "Probatorische Sitzung": 100000001, "Einzeltherapie": 100000002}
+
+
+@dataclass
+class Client:
+    key: str
+    first: str
+    last: str
+    therapist: tuple[str, str]
+    forms_email: str          # respondentEmail as typed into the forms
+    contact_email: str | None  # Dataverse emailaddress1 (free text); None: no contact
+    telephone: str | None
+    mobile: str | None
+    intake: tuple[int, int, int, int, int]  # local (y, m, d, h, min) of the intake response
+    phq: str                  # series in CLIENTS.md notation
+    gad: str
+    sessions: list[tuple[str, tuple[int, int, int, int, int], int]] = field(default_factory=list)
+    phone_answered: bool = True
+    difficulty_answered: bool = True
+
+    @property
+    def name(self) -> str:
+        return f"{self.first} {self.last}"
+
+
+CLIENTS = [
+    Client("vogel", "Katrin", "Vogel", WEBER, "katrin.vogel@mailbox.org", "katrin.vogel@mailbox.org",
+           "+49 761 2926471", "+49 170 5532817", (2026, 9, 14, 18, 32),
+           "16! 15! 13 12 11 9 8 7 6", "11 11 10 9 8 7 6 6 5",
+           [("Erstgespräch", (2026, 9, 15, 10, 0), 50), ("Probatorische Sitzung", (2026, 9, 22, 10, 0), 50),
+            ("Einzeltherapie", (2026, 11, 10, 10, 0), 50)]),
+    Client("engel", "Marie", "Engel", WEBER, "marie.engel@web.de", "Marie.Engel@web.de ",
+           "0761 4587123", "+49 157 31928475", (2026, 9, 15, 10, 15),
+           "14 13 13 11/12 10 9 8 8 7", "10 10 9 9 8 7 6 6 5",
+           [("Erstgespräch", (2026, 9, 15, 14, 0), 50), ("Einzeltherapie", (2026, 11, 10, 14, 0), 50)]),
+    Client("richter", "Thomas", "Richter", WEBER, "thomas.richter@gmx.de", "  thomas.richter@gmx.de",
+           "+49 761 3849205", None, (2026, 9, 16, 19, 40),
+           "19 18 16 15 13 11 9 5p 6", "13 12 12 10 9 8 7 6 5",
+           [("Erstgespräch", (2026, 9, 17, 16, 0), 50), ("Probatorische Sitzung", (2026, 9, 24, 16, 0), 50),
+            ("Einzeltherapie", (2026, 10, 29, 16, 0), 50)]),
+    Client("fuchs", "Jonas", "Fuchs", KLEIN, "jonas.fuchs@posteo.de", "jonas.fuchs@posteo.de",
+           None, "+49 176 44827196", (2026, 9, 20, 17, 5),
+           "13 12 14 12 11p? 13 12 12 11", "9 9 10 8 9 10 9 8 8",
+           [("Erstgespräch", (2026, 9, 21, 9, 0), 50), ("Einzeltherapie", (2026, 11, 9, 9, 0), 50)]),
+    Client("kaya", "Elif", "Kaya", KLEIN, "elif.kaya@outlook.com", "Elif.Kaya@outlook.com",
+           "+49 761 5093318", None, (2026, 9, 24, 12, 30),
+           "12 11 13 x 12 11 10 10", "10 9 9 10 9 x 8 9",
+           [("Erstgespräch", (2026, 9, 25, 11, 0), 50)]),
+    Client("wagner", "Stefan", "Wagner", WEBER, "Stefan.Wagner@t-online.de", "stefan.wagner@t-online.de",
+           "07641 938214", "+49 171 6620493", (2026, 9, 21, 8, 45),
+           "11 12 13 14p 15! 16! x! 18!", "8 9 9 10 11 12 12 13",
+           [("Erstgespräch", (2026, 9, 22, 8, 0), 50), ("Probatorische Sitzung", (2026, 9, 29, 8, 0), 50),
+            ("Einzeltherapie", (2026, 11, 10, 8, 0), 100)]),
+    Client("schulz", "Petra", "Schulz", KLEIN, "petra.schulz@gmx.net", "petra.schulz@gmx.net",
+           "+49 761 7720954", None, (2026, 10, 2, 16, 20),
+           "7 6 6 5 5 4", "5 6 4 4 3 3",
+           [("Erstgespräch", (2026, 10, 5, 15, 0), 50), ("Einzeltherapie", (2026, 11, 2, 15, 0), 50)],
+           difficulty_answered=False),
+    Client("koch", "Daniel", "Koch", WEBER, "daniel.koch@gmail.com", "Daniel.Koch@gmail.com",
+           None, "+49 160 93318270", (2026, 9, 17, 20, 10),
+           "16 15 14 13 12 11 10 9 9", "6 7 7 8 9 9 10 10 11",
+           [("Erstgespräch", (2026, 9, 18, 17, 0), 50), ("Probatorische Sitzung", (2026, 9, 25, 17, 0), 50)],
+           phone_answered=False),
+    Client("bauer", "Nina", "Bauer", KLEIN, "nina.bauer@posteo.de", " nina.bauer@posteo.de",
+           "+49 761 4471602", "+49 152 28417735", (2026, 9, 23, 9, 30),
+           "15 14 12 11 10 9 8 8", "14 13 11p 10 9 8 7 7",
+           [("Erstgespräch", (2026, 9, 24, 10, 0), 50), ("Probatorische Sitzung", (2026, 10, 1, 10, 0), 50),
+            ("Einzeltherapie", (2026, 11, 5, 10, 0), 50)]),
+    Client("wolf", "Oliver", "Wolf", WEBER, "oliver.wolf@web.de", "oliver.wolf@web.de",
+           "+49 761 2208817", None, (2026, 10, 19, 19, 0),
+           "12 11 10 8", "9 8 8 7",
+           [("Erstgespräch", (2026, 10, 20, 18, 0), 50)], phone_answered=False),
+    Client("hahn", "Laura", "Hahn", KLEIN, "laura.hahn@mailbox.org", "LAURA.HAHN@MAILBOX.ORG",
+           None, "+49 173 5098264", (2026, 10, 10, 11, 0),
+           "8 8 7 6 5 4", "12 11 9 8 6 5",
+           [("Erstgespräch", (2026, 10, 12, 12, 0), 50), ("Einzeltherapie", (2026, 11, 9, 12, 0), 50)]),
+    Client("mueller", "Anna", "Müller", WEBER, "anna.mueller84@gmail.com", "anna.mueller84@gmail.com",
+           None, "+49 171 2345678", (2026, 11, 11, 20, 5), "14", "10",
+           [("Erstgespräch", (2026, 11, 12, 9, 0), 50)]),
+    Client("gross", "Jörg", "Groß", WEBER, "joerg.gross@web.de", "Joerg.Gross@Web.de",
+           "+49 (0)30 1234567", None, (2026, 11, 13, 18, 40), "12", "7",
+           [("Erstgespräch", (2026, 11, 16, 10, 0), 50)]),
+    # Not a contact: on the waiting list (see the e-mail fixtures), filled in the intake form anyway.
+    Client("schmidt", "Lena", "Schmidt", WEBER, "lena.schmidt@posteo.de", None,
+           None, "+49 151 22334455", (2026, 11, 12, 21, 15), "9", "8"),
+]
+
+# Responses that need more than a total: (client, measurement index from 0) -> details.
+#   *_missing: unanswered items (0-based; absent from `answers`), *_sum: sum of the
+#   answered scoreable items, *_fixed: item values to use, *_raw: answer text overrides.
+SPECIAL: dict[tuple[str, int], dict[str, Any]] = {
+    ("richter", 7): {"phq_missing": [4], "phq_sum": 4},                   # 4 x 9/8 = 4.5 -> 5
+    ("fuchs", 4): {"phq_missing": [8], "phq_sum": 10},                    # item 9 unanswered, 11.25 -> 11
+    ("wagner", 3): {"phq_missing": [2, 5], "phq_sum": 11},                # 11 x 9/7 = 14.14 -> 14
+    ("wagner", 6): {"phq_missing": [1, 3, 6], "phq_sum": 10, "item9": 2},  # 3 missing: invalid, item 9 positive
+    ("wagner", 7): {"item9": 2},
+    ("kaya", 3): {"phq_sum": 12, "phq_raw": {3: "Manchmal"}},             # unknown text: invalid
+    ("kaya", 5): {"gad_missing": [1, 4], "gad_sum": 7},                   # 2 GAD-7 items missing: invalid
+    ("bauer", 2): {"gad_missing": [3], "gad_sum": 9},                     # 9 x 7/6 = 10.5 -> 11
+    ("engel", 5): {"gad_fixed": {1: 1}, "gad_raw": {1: "  several  DAYS "}},
+    ("engel", 3): {"phq_fixed": {2: 1}},                                  # edited at revision 2: item 3 -> 2
+    ("gross", 0): {"phq_fixed": {2: 3, 6: 3}},                            # sleep and concentration
+}
+EDITED = ("engel", 3, 2, 2, timedelta(days=1, hours=-1, minutes=12, seconds=9, microseconds=402_117))
+#          client, index, PHQ item (0-based), new value, edited after
+
+
+# --- scoring (to check the story; the tests have their own) --------------------------------
+
+
+def parse_token(text: str) -> dict[str, Any]:
+    m = re.fullmatch(r"(\d+|x)(p?)([!?]?)", text)
+    assert m, text
+    return {"total": None if m[1] == "x" else int(m[1]), "prorated": m[2] == "p", "item9": m[3]}
+
+
+def score(values: list[int | None], n_items: int, max_missing: int) -> tuple[int | None, bool]:
+    answered = [v for v in values if v is not None]
+    if len(values) != n_items or len(answered) < n_items - max_missing or any(v == -1 for v in answered):
+        return None, False
+    total = sum(answered)
+    if len(answered) == n_items:
+        return total, False
+    return (2 * total * n_items + len(answered)) // (2 * len(answered)), True  # half up
+
+
+# --- item values for one response ------------------------------------------------------------
+
+
+@dataclass
+class Answers:
+    phq: list[int | None]           # 9 items; None = unanswered; -1 = unknown text (see phq_raw)
+    gad: list[int | None]
+    phq_raw: dict[int, str]
+    gad_raw: dict[int, str]
+
+
+def spread(total: int, n: int, fixed: dict[int, int], missing: list[int], rng: random.Random) -> list[int | None]:
+    values: list[int | None] = [None if i in missing else 0 for i in range(n)]
+    for i, v in fixed.items():
+        values[i] = v
+    free = [i for i in range(n) if i not in fixed and i not in missing]
+    remaining = total - sum(fixed.values())
+    assert 0 <= remaining <= 3 * len(free), (total, fixed, missing)
+    while remaining:
+        i = rng.choice([j for j in free if values[j] < 3])
+        values[i] += 1
+        remaining -= 1
+    return values
+
+
+def answers_for(client: Client, index: int, phq: dict[str, Any], gad: dict[str, Any]) -> Answers:
+    rng = random.Random(f"{client.key}:{index}")
+    special = SPECIAL.get((client.key, index), {})
+    phq_missing = special.get("phq_missing", [])
+    phq_fixed = dict(special.get("phq_fixed", {}))
+    if 8 not in phq_missing:
+        phq_fixed[8] = special.get("item9", 1) if phq["item9"] == "!" else 0
+    phq_raw = special.get("phq_raw", {})
+    for i in phq_raw:
+        phq_fixed[i] = 0  # placeholder; the text replaces it
+    phq_sum = special.get("phq_sum", phq["total"])
+    phq_values = spread(phq_sum, 9, phq_fixed, phq_missing, rng)
+    for i in phq_raw:
+        phq_values[i] = -1
+    gad_missing = special.get("gad_missing", [])
+    gad_fixed = dict(special.get("gad_fixed", {}))
+    gad_values = spread(special.get("gad_sum", gad["total"]), 7, gad_fixed, gad_missing, rng)
+    return Answers(phq_values, gad_values, phq_raw, special.get("gad_raw", {}))
+
+
+# --- Google Forms ---------------------------------------------------------------------------
+
+
+@dataclass
+class Form:
+    key: str
+    form_id: str
+    title: str
+    document_title: str
+    description: str
+    revision_id: str
+    intake: bool
+    shuffle: bool
+    linked_sheet_id: str | None
+
+    def qid(self, label: str) -> str:
+        return hex8(self.key, "question", label)
+
+    def item_id(self, label: str) -> str:
+        return hex8(self.key, "item", label)
+
+
+def form_id(key: str) -> str:
+    return "1" + token("form", key, length=43).replace("-", "x").replace("_", "Q")
+
+
+SHEET_ID = "1" + token("sheet", "followup", length=43).replace("-", "k").replace("_", "Z")
+INTAKE = Form("intake", form_id("intake"), "Aufnahmebogen Praxis Dr. Weber", "Aufnahmebogen (PHQ-9, GAD-7)",
+              "Bitte füllen Sie diesen Bogen vor Ihrem Erstgespräch aus.", "00000027", True, False, None)
+FOLLOWUP = Form("followup", form_id("followup"), "Wöchentlicher Verlaufsbogen", "Verlaufsbogen PHQ-9 / GAD-7",
+                "Bitte einmal pro Woche ausfüllen.", "00000014", False, True, SHEET_ID)
+FORMS = [INTAKE, FOLLOWUP]
+TEXT_QUESTIONS = [("name", "Vor- und Nachname", True), ("email", "E-Mail", True), ("phone", "Telefonnummer", False)]
+
+
+def grid_item(form: Form, instrument: str, stem: str, rows: list[str], options: list[str]) -> dict[str, Any]:
+    return {
+        "itemId": form.item_id(instrument),
+        "title": instrument,
+        "description": stem,
+        "questionGroupItem": {
+            "questions": [
+                {"questionId": form.qid(f"{instrument}.{n}"), "required": False, "rowQuestion": {"title": title}}
+                for n, title in enumerate(rows, 1)
+            ],
+            "grid": {
+                "columns": {"type": "RADIO", "options": [{"value": o} for o in options]},
+                "shuffleQuestions": form.shuffle,
+            },
+        },
+    }
+
+
+def form_resource(form: Form) -> dict[str, Any]:
+    items: list[dict[str, Any]] = []
+    if form.intake:
+        for label, title, required in TEXT_QUESTIONS:
+            items.append({"itemId": form.item_id(label), "title": title, "questionItem": {
+                "question": {"questionId": form.qid(label), "required": required, "textQuestion": {}}}})
+        items.append({"itemId": form.item_id("page-2"), "title": "Fragebögen", "pageBreakItem": {}})
+    items.append(grid_item(form, "PHQ-9", PHQ_STEM, PHQ_ITEMS, OPTIONS))
+    if form.intake:
+        items.append({"itemId": form.item_id("PHQ-9.10"), "title": PHQ_10, "questionItem": {"question": {
+            "questionId": form.qid("PHQ-9.10"), "required": False,
+            "choiceQuestion": {"type": "RADIO", "options": [{"value": o} for o in DIFFICULTY]}}}})
+    items.append(grid_item(form, "GAD-7", GAD_STEM, GAD_ITEMS, OPTIONS_OVER_HALF if form.intake else OPTIONS))
+    resource: dict[str, Any] = {
+        "formId": form.form_id,
+        "info": {"title": form.title, "documentTitle": form.document_title, "description": form.description},
+        "settings": {"emailCollectionType": "RESPONDER_INPUT"},
+        "revisionId": form.revision_id,
+        "responderUri": f"https://docs.google.com/forms/d/e/1FAIpQL{token('responder', form.key, length=50)}/viewform",
+        "items": items,
+    }
+    if form.linked_sheet_id:
+        resource["linkedSheetId"] = form.linked_sheet_id
+    return resource
+
+
+def answer_texts(form: Form, client: Client, answers: Answers, phq_total: int | None) -> dict[str, str]:
+    """questionId -> answer text (unanswered questions are left out)."""
+    texts: dict[str, str] = {}
+    if form.intake:
+        texts[form.qid("name")] = client.name
+        texts[form.qid("email")] = client.forms_email
+        if client.phone_answered:
+            texts[form.qid("phone")] = client.mobile or client.telephone or ""
+    for n, value in enumerate(answers.phq, 1):
+        if value is not None:
+            texts[form.qid(f"PHQ-9.{n}")] = answers.phq_raw.get(n - 1) or OPTIONS[value]
+    if form.intake and client.difficulty_answered:
+        level = 0 if not phq_total else 1 if phq_total < 10 else 2 if phq_total < 20 else 3
+        texts[form.qid("PHQ-9.10")] = DIFFICULTY[level]
+    options = OPTIONS_OVER_HALF if form.intake else OPTIONS
+    for n, value in enumerate(answers.gad, 1):
+        if value is not None:
+            texts[form.qid(f"GAD-7.{n}")] = answers.gad_raw.get(n - 1) or options[value]
+    return texts
+
+
+def response_record(form: Form, client: Client, created: datetime, submitted: datetime,
+                    texts: dict[str, str], index: int) -> dict[str, Any]:
+    return {
+        "formId": form.form_id,
+        "responseId": "ACYDBN" + token("response", client.key, index, length=50),
+        "createTime": z_millis(created),
+        "lastSubmittedTime": z_micros(submitted),
+        "respondentEmail": client.forms_email,
+        "answers": {
+            qid: {"questionId": qid, "textAnswers": {"answers": [{"value": texts[qid]}]}}
+            for qid in sorted(texts)  # opaque order, neither item nor shuffle order
+        },
+    }
+
+
+@dataclass
+class Measurement:
+    client: Client
+    index: int
+    form: Form
+    record: dict[str, Any]
+    edited: dict[str, Any] | None
+
+
+def measurements() -> list[Measurement]:
+    found = []
+    for client in CLIENTS:
+        phq_series, gad_series = client.phq.split(), client.gad.split()
+        assert len(phq_series) == len(gad_series), client.key
+        y, mo, d, h, mi = client.intake
+        first_day = datetime(y, mo, d)
+        for index, (phq_text, gad_text) in enumerate(zip(phq_series, gad_series, strict=True)):
+            phq, gad = parse_token(phq_text.split("/")[0]), parse_token(gad_text)
+            rng = random.Random(f"time:{client.key}:{index}")
+            jitter = timedelta(minutes=rng.randint(-25, 25) if index else 0, seconds=rng.randint(0, 59),
+                               microseconds=rng.randint(0, 999_999))
+            submitted = from_berlin(first_day + timedelta(weeks=index, hours=h, minutes=mi) + jitter)
+            created = submitted.replace(microsecond=submitted.microsecond // 1000 * 1000)
+            form = INTAKE if index == 0 else FOLLOWUP
+            answers = answers_for(client, index, phq, gad)
+            check_totals(client, index, answers, phq, gad)
+            record = response_record(form, client, created, submitted,
+                                     answer_texts(form, client, answers, phq["total"]), index)
+            edited = None
+            if (client.key, index) == EDITED[:2]:
+                _, _, item, value, after = EDITED
+                answers.phq[item] = value
+                check_totals(client, index, answers, parse_token(phq_text.split("/")[1]), gad)
+                edited = response_record(form, client, created, submitted + after,
+                                         answer_texts(form, client, answers, phq["total"]), index)
+            found.append(Measurement(client, index, form, record, edited))
+    return found
+
+
+def check_totals(client: Client, index: int, answers: Answers, phq: dict[str, Any], gad: dict[str, Any]) -> None:
+    where = (client.key, index)
+    total, prorated = score(answers.phq, 9, 2)
+    assert (total, prorated) == (phq["total"], phq["prorated"]), (where, answers.phq, total)
+    item9 = answers.phq[8]
+    assert phq["item9"] == ("?" if item9 is None else "!" if item9 >= 1 else ""), where
+    total, prorated = score(answers.gad, 7, 1)
+    assert (total, prorated) == (gad["total"], gad["prorated"]), (where, answers.gad, total)
+
+
+# --- the linked Sheet (Matatika/tap-google-sheets shape) -----------------------------------
+
+SHEET_TITLE = "Wöchentlicher Verlaufsbogen (Antworten)"
+SHEET_TAB = "Formularantworten 1"
+
+
+def sheet_header() -> list[str]:
+    return (["Zeitstempel", "E-Mail-Adresse"] + [f"PHQ-9 [{t}]" for t in PHQ_ITEMS]
+            + [f"GAD-7 [{t}]" for t in GAD_ITEMS])
+
+
+def sheet_key(heading: str) -> str:
+    return re.sub(r"\s+", "_", heading.strip())
+
+
+def sheet_row(record: dict[str, Any]) -> dict[str, str]:
+    submitted = datetime.strptime(record["lastSubmittedTime"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    cells = [berlin(submitted).strftime("%d.%m.%Y %H:%M:%S"), record["respondentEmail"]]
+    for instrument, n_items in (("PHQ-9", 9), ("GAD-7", 7)):
+        for n in range(1, n_items + 1):
+            answer = record["answers"].get(FOLLOWUP.qid(f"{instrument}.{n}"))
+            cells.append(answer["textAnswers"]["answers"][0]["value"] if answer else "")
+    return {sheet_key(h): v for h, v in zip(sheet_header(), cells, strict=True)}
+
+
+# --- Dataverse -------------------------------------------------------------------------------
+
+CONTACT_REVISION_2 = ("richter", "+49 761 7712034", datetime(2026, 11, 13, 9, 14, 3, tzinfo=UTC))
+
+
+def contact_record(client: Client, created: datetime, modified: datetime, version: int) -> dict[str, Any]:
+    owner_id, owner_name = client.therapist
+    contact_id = "5d4a5c1e-8f0b-ef11-9f89-000d3a4b2c11" if client.key == "gross" else guid("contact", client.key)
+    return {
+        "contactid": contact_id,
+        "firstname": client.first,
+        "lastname": client.last,
+        "fullname": client.name,
+        "emailaddress1": client.contact_email,
+        "telephone1": client.telephone,
+        "mobilephone": client.mobile,
+        "createdon": z_seconds(created),
+        "createdon@OData.Community.Display.V1.FormattedValue": formatted(created),
+        "modifiedon": z_seconds(modified),
+        "modifiedon@OData.Community.Display.V1.FormattedValue": formatted(modified),
+        "statecode": 0,
+        "statecode@OData.Community.Display.V1.FormattedValue": "Active",
+        "statuscode": 1,
+        "statuscode@OData.Community.Display.V1.FormattedValue": "Active",
+        "_parentcustomerid_value": None,
+        "_ownerid_value": owner_id,
+        "_ownerid_value@OData.Community.Display.V1.FormattedValue": owner_name,
+        "_ownerid_value@Microsoft.Dynamics.CRM.associatednavigationproperty": "ownerid",
+        "_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "systemuser",
+        "versionnumber": version,
+    }
+
+
+def session_record(client: Client, contact_id: str, kind: str, when: datetime, minutes: int,
+                   created: datetime, version: int) -> dict[str, Any]:
+    session_id = ("b1f0e7d2-3c4a-ef11-a81c-6045bd8c1f07" if client.key == "gross"
+                  else guid("session", client.key, z_seconds(when)))
+    return {
+        "cr7a2_sessionid": session_id,
+        "cr7a2_name": f"{kind} {client.last} {berlin(when):%Y-%m-%d}",
+        "cr7a2_sessiondate": z_seconds(when),
+        "cr7a2_sessiondate@OData.Community.Display.V1.FormattedValue": formatted(when),
+        "cr7a2_sessiontype": SESSION_TYPES[kind],
+        "cr7a2_sessiontype@OData.Community.Display.V1.FormattedValue": kind,
+        "cr7a2_durationminutes": minutes,
+        "_cr7a2_contact_value": contact_id,
+        "_cr7a2_contact_value@OData.Community.Display.V1.FormattedValue": client.name,
+        "_cr7a2_contact_value@Microsoft.Dynamics.CRM.associatednavigationproperty": "cr7a2_Contact",
+        "_cr7a2_contact_value@Microsoft.Dynamics.CRM.lookuplogicalname": "contact",
+        "statecode": 0,
+        "statuscode": 1,
+        "createdon": z_seconds(created),
+        "modifiedon": z_seconds(created),
+        "versionnumber": version,
+    }
+
+
+def dataverse(first_response: dict[str, datetime]) -> dict[str, Any]:
+    rows: list[tuple[datetime, str, Client, dict[str, Any]]] = []  # (modifiedon, stream, client, args)
+    for client in CLIENTS:
+        if client.contact_email is None:
+            continue
+        rng = random.Random(f"contact:{client.key}")
+        if client.key == "mueller":   # after the practice's reply of Mon 9 Nov (e-mail fixtures)
+            created = local(2026, 11, 9, 11, 58, 41)
+        elif client.key == "gross":   # after the reply of Tue 10 Nov
+            created = local(2026, 11, 10, 8, 49, 11)
+        else:                          # the morning of the intake day
+            day = berlin(first_response[client.key])
+            created = local(day.year, day.month, day.day, 8, rng.randint(0, 40), rng.randint(0, 59))
+        sessions = [(k, local(*w), m) for k, w, m in client.sessions]
+        past = [w for _, w, _ in sessions if w < WINDOW[1] - timedelta(days=1)]
+        modified = (past[0] + timedelta(hours=2, minutes=rng.randint(0, 50), seconds=rng.randint(0, 59))
+                    if past else created + timedelta(hours=23, minutes=rng.randint(0, 50)))
+        rows.append((modified, "contact", client, {"created": created, "modified": modified}))
+        for n, (kind, when, minutes) in enumerate(sessions):
+            made = max(created + timedelta(minutes=3 + n), when - timedelta(days=6, hours=rng.randint(0, 5)))
+            rows.append((made, "session", client, {"kind": kind, "when": when, "minutes": minutes, "created": made}))
+    rows.sort(key=lambda row: (row[0], row[1]))
+    contacts, sessions_out, ids = [], [], {}
+    for rank, (_, stream, client, args) in enumerate(rows):
+        version = 4_571_000 + rank * 113 + digest("version", rank)[0] % 97
+        if stream == "contact":
+            record = contact_record(client, args["created"], args["modified"], version)
+            ids[client.key] = record["contactid"]
+            contacts.append(record)
+    for rank, (_, stream, client, args) in enumerate(rows):
+        version = 4_571_000 + rank * 113 + digest("version", rank)[0] % 97
+        if stream == "session":
+            sessions_out.append(session_record(client, ids[client.key], args["kind"], args["when"],
+                                               args["minutes"], args["created"], version))
+    contacts.sort(key=lambda r: r["contactid"])
+    sessions_out.sort(key=lambda r: r["cr7a2_sessionid"])
+    key, phone, when = CONTACT_REVISION_2
+    old = next(r for r in contacts if r["contactid"] == ids[key])
+    new = {**old, "telephone1": phone, "modifiedon": z_seconds(when),
+           "modifiedon@OData.Community.Display.V1.FormattedValue": formatted(when),
+           "versionnumber": 4_571_000 + len(rows) * 113 + 41}
+    return {"source": "dataverse", "streams": {"contact": contacts, "cr7a2_session": sessions_out},
+            "revision_2": {"contact": [{"replaces": old["contactid"], "record": new}], "cr7a2_session": []}}
+
+
+# --- build, check, write ---------------------------------------------------------------------
+
+
+def build() -> dict[str, dict[str, Any]]:
+    found = measurements()
+    by_form = {form.key: [m for m in found if m.form is form] for form in FORMS}
+    responses, revision_2 = [], []
+    for form in FORMS:
+        for m in sorted(by_form[form.key], key=lambda m: m.record["createTime"]):
+            responses.append(m.record)
+            if m.edited:
+                revision_2.append({"replaces": m.record["responseId"], "record": m.edited})
+    forms = {"source": "google-forms", "forms": [form_resource(f) for f in FORMS], "responses": responses,
+             "revision_2": revision_2}
+    followups = [r for r in responses if r["formId"] == FOLLOWUP.form_id]
+    sheet_changes = [{"row": followups.index(next(r for r in followups if r["responseId"] == c["replaces"])) + 2,
+                      "record": sheet_row(c["record"])} for c in revision_2]
+    sheets = {"source": "google-sheets", "spreadsheetId": SHEET_ID, "spreadsheetTitle": SHEET_TITLE,
+              "tab": SHEET_TAB, "stream": sheet_key(SHEET_TAB), "header": sheet_header(),
+              "records": [sheet_row(r) for r in followups], "revision_2": sheet_changes}
+    first_response = {m.client.key: parse_z(m.record["lastSubmittedTime"]) for m in found if m.index == 0}
+    documents = {"forms.json": forms, "sheets.json": sheets, "dataverse.json": dataverse(first_response)}
+    check(documents)
+    return documents
+
+
+def parse_z(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def check(documents: dict[str, dict[str, Any]]) -> None:
+    forms = documents["forms.json"]
+    responses = forms["responses"] + [c["record"] for c in forms["revision_2"]]
+    for record in responses:
+        submitted = parse_z(record["lastSubmittedTime"])
+        assert WINDOW[0] <= submitted < WINDOW[1] and 7 <= berlin(submitted).hour <= 21, record["responseId"]
+        assert parse_z(record["createTime"]) <= submitted
+    ids = [r["responseId"] for r in forms["responses"]]
+    assert len(set(ids)) == len(ids)
+    question_ids = [hex8(f.key, "question", x) for f in FORMS for x in ("name", "email", "phone", "PHQ-9.10")]
+    question_ids += [f.qid(f"{i}.{n}") for f in FORMS for i, k in (("PHQ-9", 9), ("GAD-7", 7))
+                     for n in range(1, k + 1)]
+    assert len(set(question_ids)) == len(question_ids)
+    texts = [a["textAnswers"]["answers"][0]["value"] for r in forms["responses"] for a in r["answers"].values()]
+    for wanted in ("Over half the days", "Manchmal", "  several  DAYS "):
+        assert wanted in texts, wanted
+    emails = {c.contact_email.strip().lower() for c in CLIENTS if c.contact_email}
+    unlinked = {r["respondentEmail"] for r in forms["responses"] if r["respondentEmail"].strip().lower() not in emails}
+    assert unlinked == {"lena.schmidt@posteo.de"}, unlinked
+    spread_days = {parse_z(r["lastSubmittedTime"]).date() for r in forms["responses"]}
+    assert (max(spread_days) - min(spread_days)).days >= 56
+    for stream in documents["dataverse.json"]["streams"].values():
+        for record in stream:
+            for key in ("createdon", "modifiedon"):
+                assert WINDOW[0] <= parse_z(record[key]) < WINDOW[1], record
+    contacts = documents["dataverse.json"]["streams"]["contact"]
+    per_client: dict[str, int] = {}
+    for s in documents["dataverse.json"]["streams"]["cr7a2_session"]:
+        per_client[s["_cr7a2_contact_value"]] = per_client.get(s["_cr7a2_contact_value"], 0) + 1
+    assert sorted(per_client) == sorted(c["contactid"] for c in contacts)
+    assert all(1 <= n <= 3 for n in per_client.values())
+    assert len(contacts) >= 12
+
+
+ONE_LINE_LISTS = {"responses", "records"}  # long record lists: one record per line
+
+
+def render(document: dict[str, Any]) -> str:
+    parts = []
+    for key, value in document.items():
+        if key in ONE_LINE_LISTS:
+            lines = ",\n".join("  " + json.dumps(v, ensure_ascii=False) for v in value)
+            text = f"[\n{lines}\n ]" if value else "[]"
+        else:
+            text = json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n ")
+        parts.append(f" {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def main(argv: list[str]) -> int:
+    documents = build()
+    stale = []
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, document in documents.items():
+        path = OUT / name
+        text = render(document)
+        if "--check" in argv:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print("stale practice fixtures (run tools/make_practice_fixtures.py):", ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
