@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -15,14 +12,11 @@ from typing import Any
 import pytest
 from conftest import bigquery_environ
 from google.api_core import exceptions as gexc
+from cli_support import lorc
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry
 
 
-def lorc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).parent / "lorc"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=300)
 
 
 def test_tables_are_partitioned_and_clustered_as_designed(bq_emulator: Any, home: PhiHome) -> None:

@@ -11,15 +11,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from lorchestra.cli import main
+from cli_support import lorc
 from lorchestra.home import PhiHome
 
 PHI = "Erika Mustermann"
 
 
-def lorc(*args: str) -> subprocess.CompletedProcess[str]:
-    """The installed console script, as a user runs it."""
-    exe = Path(sys.executable).parent / "lorc"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=os.environ.copy(), timeout=300)
 
 
 def test_help_lists_the_commands() -> None:

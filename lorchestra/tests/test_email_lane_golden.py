@@ -7,49 +7,22 @@ canonicalizer and the projection, through the `lorc` CLI, on DuckDB and on BigQu
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
-
+from cli_support import lorc, run_jobs_json, table_rows
 from conftest import bigquery_environ
-from lorchestra.config import load_config
 from lorchestra.home import PhiHome
-from lorchestra.stack_clients import open_store
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "inbox_view.json").read_text())["rows"]
 LANE = ["extract_email", "canonicalize_email", "build_inbox_view"]
 
 
-def lorc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).parent / "lorc"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env={**os.environ, **env},
-                          timeout=600)
 
 
-def run_lane(env: dict[str, str], *extra: str) -> dict[str, dict[str, int]]:
-    result = lorc("run", *LANE, "--json", *extra, env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return {job["name"]: job["counts"] for job in json.loads(result.stdout)["jobs"]}
 
 
-def inbox_rows(home: PhiHome, env: dict[str, str]) -> list[dict[str, Any]]:
-    store = open_store(load_config(home, {**os.environ, **env}), read_only=not env)
-    try:
-        rows = store.query(f"SELECT * FROM {store.table('inbox_view')} ORDER BY conversation_key")
-    finally:
-        store.close()
-    for row in rows:
-        for key, value in row.items():
-            if hasattr(value, "isoformat"):
-                row[key] = value.isoformat().replace("+00:00", "Z")
-            elif isinstance(value, (list, tuple)):
-                row[key] = list(value)
-    return rows
 
 
 @pytest.fixture(params=["duckdb", "bigquery"])
@@ -65,29 +38,29 @@ def lane_env(request: pytest.FixtureRequest, home: PhiHome) -> dict[str, str]:
 def test_inbox_view_equals_the_hand_checked_table_and_a_second_run_changes_nothing(
     home: PhiHome, lane_env: dict[str, str]
 ) -> None:
-    first = run_lane(lane_env)
+    first = run_jobs_json(LANE, lane_env)
     assert first["extract_email"]["inserted"] == 44 and first["extract_email"]["connections_failed"] == 0
     assert (first["canonicalize_email"]["processed"], first["canonicalize_email"]["rejected"]) == (44, 0)
-    assert inbox_rows(home, lane_env) == GOLDEN
+    assert table_rows(home, lane_env, "inbox_view", "conversation_key") == GOLDEN
 
-    second = run_lane(lane_env)
+    second = run_jobs_json(LANE, lane_env)
     assert (second["extract_email"]["inserted"], second["extract_email"]["updated"],
             second["extract_email"]["unchanged"]) == (0, 0, 44)
     assert (second["canonicalize_email"]["outputs_inserted"], second["canonicalize_email"]["outputs_updated"]) == (0, 0)
-    assert inbox_rows(home, lane_env) == GOLDEN
+    assert table_rows(home, lane_env, "inbox_view", "conversation_key") == GOLDEN
     assert not any((home.root / "extract").iterdir()), "extraction files are removed once ingested"
 
 
 def test_redelivery_and_a_moved_graph_message_update_raw_but_not_the_conversations(home: PhiHome) -> None:
-    run_lane({})
-    later = run_lane({}, "--param", "revision=2")
+    run_jobs_json(LANE, {})
+    later = run_jobs_json(LANE, {}, "--param", "revision=2")
     extract = later["extract_email"]
     # Gmail 1a1d058555356414 comes back with a new historyId and labels (updated); the Graph
     # message moved to another folder arrives under a new id (inserted, same Message-ID).
     assert (extract["inserted"], extract["updated"], extract["unchanged"]) == (1, 1, 42)
     assert (later["canonicalize_email"]["inputs"], later["canonicalize_email"]["outputs_inserted"],
             later["canonicalize_email"]["outputs_updated"]) == (2, 1, 1)
-    assert inbox_rows(home, {}) == GOLDEN
+    assert table_rows(home, {}, "inbox_view", "conversation_key") == GOLDEN
 
 
 def test_one_failing_mailbox_does_not_stop_the_others(home: PhiHome) -> None:

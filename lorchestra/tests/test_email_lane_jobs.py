@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from canonizer import get_transform
-
 from lorchestra.config import Config
 from lorchestra.runner import run_jobs
 from lorchestra.stack_clients import EventClient, ObjectSpec, Source, Store
+
+from canonizer import get_transform
 
 GMAIL_CASE = get_transform("email/gmail").tests_dir / "inquiry_multipart_alternative_rfc2047.json"
 GRAPH_CASE = get_transform("email/graph").tests_dir / "inquiry_html_body_same_message_as_gmail.json"

@@ -7,15 +7,11 @@ taps, canonicalization, scoring and the timeseries, through `lorc`, on both back
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
-
+from cli_support import lorc, run_jobs_json, table_rows
 from conftest import bigquery_environ
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -26,28 +22,10 @@ LANE = ["extract_forms", "extract_contacts", "canonicalize_contacts", "canonical
         "score_phq9", "score_gad7", "build_measurement_timeseries"]
 
 
-def lorc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).parent / "lorc"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env={**os.environ, **env}, timeout=600)
 
 
-def run_lane(env: dict[str, str], *extra: str) -> dict[str, dict[str, int]]:
-    result = lorc("run", *LANE, "--json", *extra, env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return {job["name"]: job["counts"] for job in json.loads(result.stdout)["jobs"]}
 
 
-def table(home: PhiHome, env: dict[str, str], name: str, order: str) -> list[dict[str, Any]]:
-    store = open_store(load_config(home, {**os.environ, **env}), read_only=not env)
-    try:
-        rows = store.query(f"SELECT * FROM {store.table(name)} ORDER BY {order}")
-    finally:
-        store.close()
-    for row in rows:
-        for key, value in row.items():
-            if hasattr(value, "isoformat"):
-                row[key] = value.isoformat().replace("+00:00", "Z")
-    return rows
 
 
 @pytest.fixture(params=["duckdb", "bigquery"])
@@ -62,25 +40,25 @@ def lane_env(request: pytest.FixtureRequest, home: PhiHome) -> dict[str, str]:
 def test_measurement_timeseries_equals_the_hand_checked_table_and_a_second_run_changes_nothing(
     home: PhiHome, lane_env: dict[str, str]
 ) -> None:
-    first = run_lane(lane_env)
+    first = run_jobs_json(LANE, lane_env)
     assert (first["extract_forms"]["inserted"], first["extract_contacts"]["inserted"]) == (90, 39)
     assert (first["score_phq9"]["outputs_inserted"], first["score_gad7"]["outputs_inserted"]) == (88, 88)
     assert first["build_measurement_timeseries"]["unlinked_measurements"] == 2
-    series = table(home, lane_env, "measurement_timeseries", "client_id, instrument, measured_at")
+    series = table_rows(home, lane_env, "measurement_timeseries", "client_id, instrument, measured_at")
     assert series == GOLDEN["timeseries"]
-    assert table(home, lane_env, "measurement_paired", "client_id") == GOLDEN["paired"]
+    assert table_rows(home, lane_env, "measurement_paired", "client_id") == GOLDEN["paired"]
 
-    second = run_lane(lane_env)
+    second = run_jobs_json(LANE, lane_env)
     for job in ("canonicalize_contacts", "canonicalize_questionnaires", "score_phq9", "score_gad7"):
         assert second[job]["inputs"] == 0, job
     assert (second["extract_forms"]["unchanged"], second["extract_forms"]["inserted"],
             second["extract_forms"]["updated"]) == (90, 0, 0)
-    assert table(home, lane_env, "measurement_timeseries", "client_id, instrument, measured_at") == series
+    assert table_rows(home, lane_env, "measurement_timeseries", "client_id, instrument, measured_at") == series
 
 
 def test_an_edited_response_replaces_its_measurement(home: PhiHome) -> None:
-    run_lane({})
-    later = run_lane({}, "--param", "revision=2")
+    run_jobs_json(LANE, {})
+    later = run_jobs_json(LANE, {}, "--param", "revision=2")
     # Marie Engel edits her 4th response (PHQ-9 item 3; total 11 -> 12); Thomas Richter's
     # contact gets a new phone number, which links nothing new.
     assert (later["extract_forms"]["updated"], later["extract_contacts"]["updated"]) == (1, 1)
@@ -92,7 +70,7 @@ def test_an_edited_response_replaces_its_measurement(home: PhiHome) -> None:
     finally:
         store.close()
     assert count == [{"n": 176}]
-    changed = [(old, new) for old, new in zip(GOLDEN["timeseries"], table(home, {}, "measurement_timeseries",
+    changed = [(old, new) for old, new in zip(GOLDEN["timeseries"], table_rows(home, {}, "measurement_timeseries",
                                                                           "client_id, instrument, measured_at"))
                if old != new]
     # Both measurements of the edited response move to the new submission time; only the

@@ -7,11 +7,11 @@ import copy
 import json
 from typing import Any
 
-from canonizer import get_transform
-
 from lorchestra.config import Config, load_config
 from lorchestra.runner import run_jobs
 from lorchestra.stack_clients import EventClient, ObjectSpec, Source, Store, open_store
+
+from canonizer import get_transform
 
 CASES = get_transform("questionnaire_response/google_forms").tests_dir
 CONTACT = json.loads((get_transform("contact/dataverse").tests_dir / "contact_with_annotations.json").read_text())["input"]

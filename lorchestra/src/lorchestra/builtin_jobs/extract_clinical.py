@@ -19,25 +19,26 @@ CRM_STREAMS = (
 
 def extract_forms(ctx: JobContext) -> JobResult:
     """Extract Google Forms definitions and responses into raw_objects."""
-    extractions = []
-    for connection in ctx.config.connections("forms"):
-        name = str(connection["name"])
-        if ctx.config.profile == "sample":
-            tap, env = "tap-sample-forms", sample_env(ctx, "tap-sample-forms", {})
-        else:
-            tap, env = str(connection.get("tap") or f"tap-google-forms--{name}"), {}
-        extractions.append(Extraction(name, "google_forms", tap, env, FORMS_STREAMS))
-    return run_extractions(ctx, extractions)
+    return run_extractions(ctx, _extractions(ctx, "forms", "google_forms", "tap-sample-forms", "tap-google-forms",
+                                             FORMS_STREAMS))
 
 
 def extract_contacts(ctx: JobContext) -> JobResult:
     """Extract Dataverse contacts and sessions into raw_objects."""
-    extractions = []
-    for connection in ctx.config.connections("crm"):
+    return run_extractions(ctx, _extractions(ctx, "crm", "dataverse", "tap-sample-dataverse", "tap-dataverse",
+                                             CRM_STREAMS))
+
+
+def _extractions(ctx: JobContext, kind: str, system: str, sample_tap: str, production_tap: str,
+                 streams: tuple[StreamSpec, ...]) -> list[Extraction]:
+    """One extraction per configured connection: the sample tap on the sample profile,
+    else the connection's tap (default ``<production tap>--<name>``)."""
+    found = []
+    for connection in ctx.config.connections(kind):
         name = str(connection["name"])
         if ctx.config.profile == "sample":
-            tap, env = "tap-sample-dataverse", sample_env(ctx, "tap-sample-dataverse", {})
+            tap, env = sample_tap, sample_env(ctx, sample_tap, {})
         else:
-            tap, env = str(connection.get("tap") or f"tap-dataverse--{name}"), {}
-        extractions.append(Extraction(name, "dataverse", tap, env, CRM_STREAMS))
-    return run_extractions(ctx, extractions)
+            tap, env = str(connection.get("tap") or f"{production_tap}--{name}"), {}
+        found.append(Extraction(name, system, tap, env, streams))
+    return found

@@ -1,0 +1,44 @@
+"""Running ``lorc`` as a user does (the installed console script, a real subprocess),
+and reading tables back, for the end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from lorchestra.config import load_config
+from lorchestra.home import PhiHome
+from lorchestra.stack_clients import open_store
+
+
+def lorc(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).parent / "lorc"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
+                          timeout=600)
+
+
+def run_jobs_json(jobs: list[str], env: dict[str, str], *extra: str) -> dict[str, dict[str, int]]:
+    """``lorc run JOBS --json``; asserts success; the counts per job."""
+    result = lorc("run", *jobs, "--json", *extra, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {job["name"]: job["counts"] for job in json.loads(result.stdout)["jobs"]}
+
+
+def table_rows(home: PhiHome, env: dict[str, str], name: str, order: str) -> list[dict[str, Any]]:
+    """A table's rows with timestamps as ISO strings (``Z``) and arrays as lists."""
+    store = open_store(load_config(home, {**os.environ, **env}), read_only=not env)
+    try:
+        rows = store.query(f"SELECT * FROM {store.table(name)} ORDER BY {order}")
+    finally:
+        store.close()
+    for row in rows:
+        for key, value in row.items():
+            if hasattr(value, "isoformat"):
+                row[key] = value.isoformat().replace("+00:00", "Z")
+            elif isinstance(value, (list, tuple)):
+                row[key] = list(value)
+    return rows
