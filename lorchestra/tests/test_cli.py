@@ -141,3 +141,19 @@ def test_errors_that_declare_themselves_phi_safe_keep_their_message() -> None:
     assert safe_error(Declared("tap-x exited 1; see /home/logs/x.log")) == "tap-x exited 1; see /home/logs/x.log"
     hidden = safe_error(Undeclared(PHI))
     assert PHI not in hidden and hidden.startswith("Undeclared")
+
+
+def test_files_left_by_a_killed_run_are_private_even_under_a_loose_umask(home: PhiHome) -> None:
+    import stat
+
+    # Killed mid-transaction, DuckDB leaves its WAL behind; DuckDB creates it 0644 unless
+    # lorc's umask says otherwise.
+    script = ("import os, sys; os.umask(0o022); sys.argv = ['lorc', 'run', 'example_synthetic_ingest'];"
+              "from lorchestra.cli import main; main()")
+    env = {**os.environ, "LORC_FAULT_AT": "raw.before_commit", "LORC_FAULT_MODE": "kill"}
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert killed.returncode == -9
+    left = list(home.root.rglob("*"))
+    assert any(p.name.endswith(".wal") for p in left)
+    assert [p for p in left if stat.S_IMODE(p.stat().st_mode) & 0o077] == []
+    assert lorc("run", "warehouse_stats").returncode == 0  # and the next run starts cleanly

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -52,6 +53,10 @@ def _emit_json(data: Any) -> None:
 def main(ctx: click.Context, home: Path | None, log_level: str | None) -> None:
     """lorchestra: the data pipelines of a small psychology practice."""
     from lorchestra.logging_setup import configure_logging
+
+    # Everything this process creates (the warehouse's WAL, DuckDB spill files, Meltano's
+    # files, logs) is private from birth: DuckDB itself creates its files 0644.
+    os.umask(0o077)
 
     phi_home = PhiHome(home.expanduser().absolute()) if home else PhiHome.from_env()
     ctx.obj = phi_home
