@@ -127,11 +127,13 @@ def jobs_list(as_json: bool) -> None:
 @click.option("--keep-going", is_flag=True, help="Run the remaining jobs after one fails.")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter handed to every job (repeatable), e.g. --param week=2026-W46.")
+@click.option("--week", metavar="YYYY-Www", help="Shorthand for --param week=YYYY-Www (report jobs).")
+@click.option("--resend", is_flag=True, help="Shorthand for --param resend=true (report jobs).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @_fail_cleanly
 def run(home: PhiHome, job_names: tuple[str, ...], dry_run: bool, keep_going: bool,
-        params: tuple[str, ...], as_json: bool) -> None:
+        params: tuple[str, ...], week: str | None, resend: bool, as_json: bool) -> None:
     """Run jobs in order under one run id. Exit 0 only if every job succeeded."""
     from lorchestra.runner import run_jobs
 
@@ -141,6 +143,10 @@ def run(home: PhiHome, job_names: tuple[str, ...], dry_run: bool, keep_going: bo
         if not sep or not key:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
         parsed[key] = value
+    if week:
+        parsed["week"] = week
+    if resend:
+        parsed["resend"] = "true"
     report = run_jobs(job_names, home=home, dry_run=dry_run, keep_going=keep_going, params=parsed)
     if as_json:
         _emit_json(report.as_dict())

@@ -59,6 +59,12 @@ connections:
     - {name: forms-praxis, system: google_forms}
   crm:                     # client identity (contacts, sessions)
     - {name: dataverse, system: dataverse}
+reports:
+  delivery: outbox         # outbox: .eml files in $LORC_HOME/outbox; smtp: send (needs reports.smtp)
+  from: reports@praxis-weber.example
+  recipients: [j.weber@praxis-weber.example]
+  allowlist: [j.weber@praxis-weber.example, m.klein@praxis-weber.example]
+  # smtp: {host: smtp.example.org, port: 587, security: starttls}   # LORC_SMTP_USERNAME / LORC_SMTP_PASSWORD in .env
 logging:
   level: INFO
 """
