@@ -355,3 +355,11 @@ def test_read_objects_returns_parsed_payloads(events: EventClient, store: Store,
     found = list(store.read_objects("raw_objects", "email"))
     assert [key for key, _ in found] == ["gmail:praxis:email:m1", "gmail:praxis:email:m2"]
     assert found[0][1]["id"] == "m1"
+
+
+def test_has_table_tells_built_projections_apart(store: Store) -> None:
+    from lorchestra.stack_clients import Column
+
+    assert store.has_table("raw_objects") and not store.has_table("inbox_view")
+    store.replace_table("inbox_view", [Column("conversation_key", "string")], [{"conversation_key": "a"}])
+    assert store.has_table("inbox_view")

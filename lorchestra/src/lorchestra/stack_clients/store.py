@@ -53,6 +53,10 @@ class Store(Protocol):
         self, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
     ) -> None: ...
 
+    def has_table(self, name: str) -> bool:
+        """Whether a table exists (projections exist only once their job has run)."""
+        ...
+
     def read_objects(self, table: str, object_type: str) -> Iterator[tuple[str, Any]]:
         """``(idem_key, payload)`` of every object of a type in raw_objects or canonical_objects."""
         ...

@@ -354,6 +354,16 @@ class BigQueryStore:
             self.load_file(path, schema, table=name)
         return count
 
+    def has_table(self, name: str) -> bool:
+        def look_up() -> bool:
+            try:
+                self.client.get_table(self.table_id(name), retry=_NO_RETRY)
+            except gexc.NotFound:
+                return False
+            return True
+
+        return bool(self.call(f"look up {name}", look_up))
+
     def read_objects(self, table: str, object_type: str) -> Iterator[tuple[str, Any]]:
         if table not in ("raw_objects", "canonical_objects"):
             raise ValueError(f"objects live in raw_objects or canonical_objects, not {table!r}")

@@ -307,6 +307,13 @@ class DuckDBStore:
                 raise
         return count
 
+    def has_table(self, name: str) -> bool:
+        row = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'warehouse' AND table_name = $1",
+            [name],
+        ).fetchone()
+        return bool(row and row[0])
+
     def read_objects(self, table: str, object_type: str) -> Iterator[tuple[str, Any]]:
         cursor = self._con.execute(
             f"SELECT idem_key, payload::VARCHAR FROM {_input_table(table)} WHERE object_type = $t ORDER BY idem_key",
