@@ -1,0 +1,73 @@
+"""HTML with Jinja2 (autoescaped) and PDF with WeasyPrint.
+
+The HTML is self-contained (the stylesheet is inlined), so a notebook can show it as
+is. Output depends only on the report: no clock, no environment.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from reporter.assemble import ITEM9_NEGATIVE, ITEM9_NOT_ANSWERED, ITEM9_POSITIVE, ClientReport, PracticeReport
+from reporter.formatting import de_date, de_datetime, human_duration
+from reporter.instruments import CHANGE_DE, SEVERITY_DE, instrument_name
+from reporter.weeks import parse_week
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATUS_DE = {
+    "new inquiry": "neue Anfrage",
+    "awaiting reply": "wartet auf Antwort",
+    "in conversation": "im Gespräch",
+    "client": "Klient:in",
+    "internal": "intern",
+}
+ITEM9_DE = {ITEM9_POSITIVE: "positiv", ITEM9_NOT_ANSWERED: "nicht beantwortet", ITEM9_NEGATIVE: "nein"}
+ITEM9_ACTION_DE = {  # the safety lists
+    ITEM9_POSITIVE: "positiv – Risiko abklären",
+    ITEM9_NOT_ANSWERED: "nicht beantwortet – nachfragen",
+}
+
+
+def render_html(report: PracticeReport | ClientReport) -> str:
+    if isinstance(report, PracticeReport):
+        template = "practice_report.html.j2"
+    elif isinstance(report, ClientReport):
+        template = "client_report.html.j2"
+    else:
+        raise TypeError("render_html takes a PracticeReport or a ClientReport")
+    return _environment().get_template(template).render(report=report)
+
+
+def render_pdf(html: str) -> bytes:
+    """A4 PDF of ``html`` (relative URLs resolve against the templates directory)."""
+    import weasyprint  # imported here: it takes about a second, and assembling needs none of it
+
+    pdf = weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf()
+    assert pdf is not None  # write_pdf without a target returns the bytes
+    return bytes(pdf)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(
+        date=de_date, datetime=de_datetime, duration=human_duration, instrument=instrument_name,
+        severity=lambda v: "–" if v is None else SEVERITY_DE.get(v, v),
+        change=lambda v: "–" if v is None else CHANGE_DE.get(v, v),
+        status=lambda v: STATUS_DE.get(v, v),
+        item9=lambda v: "–" if v is None else ITEM9_DE.get(v, v),
+        item9_action=lambda v: ITEM9_ACTION_DE.get(v, v),
+        yesno=lambda v: "–" if v is None else ("ja" if v else "nein"),
+        signed=lambda v: "–" if v is None else (f"+{v}" if v > 0 else f"{v}".replace("-", "−")),
+        kw=_kw,
+    )
+    return env
+
+
+def _kw(week: str) -> str:
+    year, number = parse_week(week)
+    return f"KW {number}/{year}"

@@ -1,0 +1,138 @@
+"""generate_weekly_report inside lorc, after both lanes ran on the sample data:
+files in the PHI home, delivery to the outbox or a real SMTP server on loopback, no
+second delivery for the same week without --resend, and no PHI in event_log."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from lorchestra.config import load_config
+from lorchestra.home import PhiHome
+from lorchestra.initialize import init_home
+from lorchestra.stack_clients import open_store
+
+LANES = ["extract_contacts", "canonicalize_contacts", "extract_email", "canonicalize_email", "build_inbox_view",
+         "extract_forms", "canonicalize_questionnaires", "score_phq9", "score_gad7", "build_measurement_timeseries"]
+WEEK = "2026-W45"  # Mon 2026-11-02 .. Sun 2026-11-08: weekly follow-ups of most clients
+
+
+def lorc(home: PhiHome, *args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).parent / "lorc"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "LORC_HOME": str(home.root)})
+
+
+@pytest.fixture(scope="module")
+def lanes_home(tmp_path_factory: pytest.TempPathFactory) -> PhiHome:
+    home = PhiHome(tmp_path_factory.mktemp("report") / "lorc-home")
+    init_home(home)
+    result = lorc(home, "run", *LANES)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return home
+
+
+def report_runs(home: PhiHome, *extra: str) -> dict[str, int]:
+    result = lorc(home, "run", "generate_weekly_report", "--week", WEEK, "--json", *extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout)["jobs"][0]["counts"]
+
+
+def test_reports_are_written_privately_and_delivered_once_per_week(lanes_home: PhiHome) -> None:
+    first = report_runs(lanes_home)
+    assert first["delivered"] == 1 and first["client_reports"] >= 10
+    folder = lanes_home.root / "reports" / WEEK
+    pdfs = sorted(folder.glob("*.pdf"))
+    assert len(pdfs) == first["attachments"] == first["client_reports"] + 1
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.iterdir())
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    [eml] = list((lanes_home.root / "outbox").glob("*.eml"))
+    parsed = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+    assert parsed["Subject"] == f"Wochenbericht {WEEK}"
+    assert len(list(parsed.iter_attachments())) == first["attachments"]
+
+    again = report_runs(lanes_home)
+    assert again["delivered"] == 0
+    resent = report_runs(lanes_home, "--resend")
+    assert resent["delivered"] == 1
+
+    store = open_store(load_config(lanes_home), read_only=True)
+    try:
+        events = store.query("SELECT event_type, payload::VARCHAR AS payload FROM event_log "
+                             "WHERE event_type LIKE 'report.%' ORDER BY created_at")
+        names = [c["full_name"] for _, c in store.read_objects("canonical_objects", "contact")]
+    finally:
+        store.close()
+    assert [e["event_type"] for e in events] == ["report.generated", "report.delivered", "report.generated",
+                                                 "report.generated", "report.delivered"]
+    text = json.dumps(events)
+    assert not any(name in text for name in names)
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[tuple[Sink, int]]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+def test_smtp_delivery_sends_the_pdfs_to_the_allowed_recipients(lanes_home: PhiHome, smtp_sink: tuple[Sink, int]) -> None:
+    sink, port = smtp_sink
+    config = lanes_home.config_path.read_text().replace(
+        "  delivery: outbox ", "  delivery: smtp ").replace(
+        "  # smtp: {host: smtp.example.org, port: 587, security: starttls}",
+        f"  smtp: {{host: 127.0.0.1, port: {port}, security: none}}")
+    lanes_home.config_path.write_text(config)
+    try:
+        counts = report_runs(lanes_home, "--resend")
+    finally:
+        lanes_home.config_path.write_text(config.replace("  delivery: smtp ", "  delivery: outbox "))
+    assert counts["delivered"] == 1
+    [(recipients, raw)] = sink.messages
+    assert recipients == ["j.weber@praxis-weber.example"]
+    parsed = BytesParser(policy=policy.default).parsebytes(raw)
+    body = parsed.get_body(preferencelist=("plain",)).get_content()
+    assert WEEK in body and "Verlaufsbericht" in body
+    names = [a.get_filename() for a in parsed.iter_attachments()]
+    assert names[0] == f"praxisbericht-{WEEK}.pdf" and len(names) == counts["attachments"]
+
+
+def test_a_recipient_off_the_allowlist_fails_the_job_before_any_report_is_built(lanes_home: PhiHome) -> None:
+    config = lanes_home.config_path.read_text()
+    lanes_home.config_path.write_text(config.replace("recipients: [j.weber@praxis-weber.example]",
+                                                     "recipients: [someone@elsewhere.example]"))
+    try:
+        result = lorc(lanes_home, "run", "generate_weekly_report", "--week", "2026-W44")
+    finally:
+        lanes_home.config_path.write_text(config)
+    assert result.returncode == 1
+    assert "not on the allowlist" in result.stdout
+    assert not (lanes_home.root / "reports" / "2026-W44").exists()
