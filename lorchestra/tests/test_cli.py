@@ -157,3 +157,62 @@ def test_files_left_by_a_killed_run_are_private_even_under_a_loose_umask(home: P
     assert any(p.name.endswith(".wal") for p in left)
     assert [p for p in left if stat.S_IMODE(p.stat().st_mode) & 0o077] == []
     assert lorc("run", "warehouse_stats").returncode == 0  # and the next run starts cleanly
+
+
+def test_a_pipeline_runs_its_jobs_in_order_under_one_run_id(home: PhiHome) -> None:
+    text = home.config_path.read_text()
+    config = text[: text.index("pipelines:")] + """pipelines:
+  tiny:
+    jobs: [example_synthetic_ingest]
+  tiny_then_stats:
+    include: [tiny]
+    jobs: [warehouse_stats]
+  broken_first:
+    stop_on_failure: true
+    jobs: [example_synthetic_ingest, warehouse_stats]
+""" + text[text.index("logging:"):]
+    home.config_path.write_text(config)
+    report = json.loads(lorc("run", "--pipeline", "tiny_then_stats", "--json").stdout)
+    assert [j["name"] for j in report["jobs"]] == ["example_synthetic_ingest", "warehouse_stats"]
+    runs = json.loads(lorc("status", "--json").stdout)
+    assert {r["run_id"] for r in runs} == {report["run_id"]}
+    failed = lorc("run", "--pipeline", "broken_first", "--param", "fail=true", "--json")
+    assert failed.returncode == 1
+    assert [j["status"] for j in json.loads(failed.stdout)["jobs"]] == ["failed", "skipped"]
+    unknown = lorc("run", "--pipeline", "tiny_then_stat")
+    assert unknown.returncode == 2 and "did you mean tiny_then_stats" in unknown.stderr
+
+
+def test_a_second_run_waits_for_the_lock_or_names_its_holder(home: PhiHome) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from lorchestra.runlock import run_lock;"
+         "cm = run_lock(Path(sys.argv[1]) / 'run.lock', run_id='holder-run-1'); cm.__enter__();"
+         "print('locked', flush=True); time.sleep(float(sys.argv[2]))", str(home.root), "3"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        refused = lorc("run", "warehouse_stats")
+        assert refused.returncode == 1
+        assert f"run holder-run-1, pid {holder.pid}" in refused.stderr
+        waited = lorc("run", "warehouse_stats", "--wait", "30")
+        assert waited.returncode == 0, waited.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(home: PhiHome) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from lorchestra.runlock import run_lock;"
+         "cm = run_lock(Path(sys.argv[1]) / 'run.lock', run_id='dead-run'); cm.__enter__();"
+         "print('locked', flush=True); time.sleep(60)", str(home.root)],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    holder.kill()
+    holder.wait()
+    assert "dead-run" in (home.root / "run.lock").read_text()  # the stale record is still there
+    taken = lorc("run", "warehouse_stats")
+    assert taken.returncode == 0, taken.stderr
+    assert "dead-run" not in (home.root / "run.lock").read_text()

@@ -32,6 +32,9 @@ def _fail_cleanly(func: F) -> F:
         except LorcError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:  # the reader went away (`lorc status | head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:  # never print a raw message: it may quote record contents
             logging.getLogger("lorchestra.cli").error("unexpected error", exc_info=True)
             click.echo(f"error: {safe_error(exc)}; details in the log file under $LORC_HOME/logs", err=True)
@@ -122,7 +125,10 @@ def jobs_list(as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("job_names", nargs=-1, required=True, metavar="JOB [JOB...]")
+@click.argument("job_names", nargs=-1, metavar="[JOB...]")
+@click.option("--pipeline", metavar="NAME", help="Run a pipeline from config (daily, weekly ...) instead of JOBs.")
+@click.option("--wait", "wait_seconds", type=click.FloatRange(0, 86400), default=0, show_default=True,
+              help="Seconds to wait for another lorc run to finish.")
 @click.option("--dry-run", is_flag=True, help="Resolve the jobs and check the set-up; run nothing.")
 @click.option("--keep-going", is_flag=True, help="Run the remaining jobs after one fails.")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
@@ -132,10 +138,13 @@ def jobs_list(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @_fail_cleanly
-def run(home: PhiHome, job_names: tuple[str, ...], dry_run: bool, keep_going: bool,
-        params: tuple[str, ...], week: str | None, resend: bool, as_json: bool) -> None:
-    """Run jobs in order under one run id. Exit 0 only if every job succeeded."""
-    from lorchestra.runner import run_jobs
+def run(home: PhiHome, job_names: tuple[str, ...], pipeline: str | None, wait_seconds: float, dry_run: bool,
+        keep_going: bool, params: tuple[str, ...], week: str | None, resend: bool, as_json: bool) -> None:
+    """Run jobs (or a pipeline) in order under one run id. Exit 0 only if every job succeeded."""
+    from lorchestra.runner import run_jobs, run_pipeline
+
+    if bool(job_names) == bool(pipeline):
+        raise click.UsageError("name the jobs to run, or --pipeline NAME (not both)")
 
     parsed: dict[str, str] = {}
     for item in params:
@@ -147,7 +156,11 @@ def run(home: PhiHome, job_names: tuple[str, ...], dry_run: bool, keep_going: bo
         parsed["week"] = week
     if resend:
         parsed["resend"] = "true"
-    report = run_jobs(job_names, home=home, dry_run=dry_run, keep_going=keep_going, params=parsed)
+    if pipeline:
+        report = run_pipeline(pipeline, home=home, dry_run=dry_run, params=parsed, wait_seconds=wait_seconds)
+    else:
+        report = run_jobs(job_names, home=home, dry_run=dry_run, keep_going=keep_going, params=parsed,
+                          wait_seconds=wait_seconds)
     if as_json:
         _emit_json(report.as_dict())
     else:

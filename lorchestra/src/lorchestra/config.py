@@ -18,7 +18,7 @@ import jsonschema
 import yaml
 from shared_schemas import load_schema
 
-from lorchestra.exceptions import ConfigError
+from lorchestra.exceptions import ConfigError, PipelineNotFoundError
 from lorchestra.home import PhiHome
 
 CONFIG_SCHEMA = "iglu:org.lorchestra/config/jsonschema/1-0-0"
@@ -65,6 +65,15 @@ reports:
   recipients: [j.weber@praxis-weber.example]
   allowlist: [j.weber@praxis-weber.example, m.klein@praxis-weber.example]
   # smtp: {host: smtp.example.org, port: 587, security: starttls}   # LORC_SMTP_USERNAME / LORC_SMTP_PASSWORD in .env
+pipelines:                 # lorc run --pipeline NAME
+  daily:
+    stop_on_failure: false   # one failing source must not stop the rest of the day's work
+    jobs: [extract_contacts, canonicalize_contacts, extract_email, canonicalize_email, build_inbox_view,
+           extract_forms, canonicalize_questionnaires, score_phq9, score_gad7, build_measurement_timeseries]
+  weekly:
+    include: [daily]
+    stop_on_failure: true    # no report from a half-updated warehouse
+    jobs: [generate_weekly_report]
 logging:
   level: INFO
 """
@@ -112,6 +121,33 @@ class Config:
         """The configured connections of one kind (``email`` ...), in config order."""
         found = self.section("connections").get(kind) or []
         return [c for c in found if isinstance(c, Mapping)]
+
+    def pipeline(self, name: str) -> tuple[list[str], bool]:
+        """A pipeline's jobs (included pipelines first) and whether it stops on failure."""
+        # A config written before pipelines existed gets the default ones.
+        pipelines = self.section("pipelines") or yaml.safe_load(DEFAULT_CONFIG_YAML)["pipelines"]
+        if name not in pipelines:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(pipelines), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise PipelineNotFoundError(f"no pipeline {name!r} in config{hint} (defined: {', '.join(pipelines) or 'none'})")
+        jobs: list[str] = []
+        seen: set[str] = set()
+
+        def expand(current: str) -> None:
+            if current in seen:
+                raise ConfigError(f"pipelines.{current} includes itself (directly or through another pipeline)")
+            seen.add(current)
+            spec = pipelines.get(current)
+            if spec is None:
+                raise ConfigError(f"pipelines.{name} includes unknown pipeline {current!r}")
+            for included in spec.get("include") or []:
+                expand(str(included))
+            jobs.extend(str(j) for j in spec.get("jobs") or [])
+
+        expand(name)
+        return jobs, bool(pipelines[name].get("stop_on_failure", True))
 
     @property
     def practice_addresses(self) -> list[str]:

@@ -28,6 +28,12 @@ class JobNotFoundError(LorcError):
     exit_code = 2
 
 
+class PipelineNotFoundError(LorcError):
+    """An unknown pipeline name; the message lists the defined ones."""
+
+    exit_code = 2
+
+
 class JobFailedError(LorcError):
     """A job raised or reported failure; details are in event_log and the log file."""
 

@@ -17,6 +17,7 @@ from lorchestra.errors_safe import safe_error
 from lorchestra.home import PhiHome
 from lorchestra.jobs import JobRegistry, JobResult, JobSpec
 from lorchestra.logging_setup import job_logger
+from lorchestra.runlock import run_lock
 from lorchestra.stack_clients import EventClient, JobContext, Store, open_store
 from lorchestra.stack_clients.clock import new_id
 
@@ -52,6 +53,15 @@ class RunReport:
         }
 
 
+def run_pipeline(name: str, *, home: PhiHome, dry_run: bool = False, params: Mapping[str, Any] | None = None,
+                 wait_seconds: float = 0.0, environ: Mapping[str, str] | None = None) -> RunReport:
+    """The pipeline's jobs in order under one run id; ``stop_on_failure`` from config."""
+    home.require_private()
+    jobs, stop_on_failure = load_config(home, environ).pipeline(name)
+    return run_jobs(jobs, home=home, dry_run=dry_run, keep_going=not stop_on_failure, params=params,
+                    wait_seconds=wait_seconds, environ=environ)
+
+
 def run_jobs(
     names: Sequence[str],
     *,
@@ -61,6 +71,7 @@ def run_jobs(
     params: Mapping[str, Any] | None = None,
     registry: JobRegistry | None = None,
     environ: Mapping[str, str] | None = None,
+    wait_seconds: float = 0.0,
 ) -> RunReport:
     """Resolve every name first (an unknown one runs nothing), then run in order.
 
@@ -79,6 +90,13 @@ def run_jobs(
         store.close()
         return RunReport(run_id, [JobOutcome(s.name, s.package, "planned") for s in specs], dry_run=True)
 
+    with run_lock(home.root / "run.lock", run_id=run_id, wait_seconds=wait_seconds):
+        return _run_locked(specs, config=config, run_id=run_id, keep_going=keep_going, params=params or {})
+
+
+def _run_locked(
+    specs: list[JobSpec], *, config: Config, run_id: str, keep_going: bool, params: Mapping[str, Any]
+) -> RunReport:
     store = open_store(config)
     try:
         store.ensure_schema()
@@ -88,7 +106,7 @@ def run_jobs(
             if failed and not keep_going:
                 outcomes.append(JobOutcome(spec.name, spec.package, "skipped"))
                 continue
-            outcome = _run_one(spec, store=store, config=config, run_id=run_id, params=params or {})
+            outcome = _run_one(spec, store=store, config=config, run_id=run_id, params=params)
             outcomes.append(outcome)
             failed = failed or outcome.status == "failed"
         return RunReport(run_id, outcomes)
