@@ -76,3 +76,16 @@ def store(backend_config: Config) -> Iterator[Store]:
 def events(store: Store, backend_config: Config) -> EventClient:
     return EventClient(store, run_id="run-test", job_name="extract_test",
                        tmp_dir=backend_config.home.tmp_dir, batch_rows=1000)
+
+
+@pytest.fixture(params=BACKENDS)
+def lane_env(request: pytest.FixtureRequest, home: PhiHome) -> dict[str, str]:
+    """Extra environment for `lorc` subprocesses: none for DuckDB, an initialised fresh
+    dataset on the emulator for BigQuery."""
+    if request.param == "duckdb":
+        return {}
+    from cli_support import lorc
+
+    env = bigquery_environ(request.getfixturevalue("bq_emulator"), f"lane_{uuid.uuid4().hex[:10]}")
+    assert lorc("init", env=env).returncode == 0
+    return env

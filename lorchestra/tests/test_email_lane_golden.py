@@ -7,12 +7,9 @@ canonicalizer and the projection, through the `lorc` CLI, on DuckDB and on BigQu
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
-import pytest
 from cli_support import lorc, run_jobs_json, table_rows
-from conftest import bigquery_environ
 from lorchestra.home import PhiHome
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "inbox_view.json").read_text())["rows"]
@@ -25,14 +22,6 @@ LANE = ["extract_email", "canonicalize_email", "build_inbox_view"]
 
 
 
-@pytest.fixture(params=["duckdb", "bigquery"])
-def lane_env(request: pytest.FixtureRequest, home: PhiHome) -> dict[str, str]:
-    if request.param == "duckdb":
-        return {}
-    emulator = request.getfixturevalue("bq_emulator")
-    env = bigquery_environ(emulator, f"lane_{uuid.uuid4().hex[:10]}")
-    assert lorc("init", env=env).returncode == 0
-    return env
 
 
 def test_inbox_view_equals_the_hand_checked_table_and_a_second_run_changes_nothing(

@@ -7,12 +7,9 @@ taps, canonicalization, scoring and the timeseries, through `lorc`, on both back
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
-import pytest
-from cli_support import lorc, run_jobs_json, table_rows
-from conftest import bigquery_environ
+from cli_support import run_jobs_json, table_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients import open_store
@@ -28,13 +25,6 @@ LANE = ["extract_forms", "extract_contacts", "canonicalize_contacts", "canonical
 
 
 
-@pytest.fixture(params=["duckdb", "bigquery"])
-def lane_env(request: pytest.FixtureRequest, home: PhiHome) -> dict[str, str]:
-    if request.param == "duckdb":
-        return {}
-    env = bigquery_environ(request.getfixturevalue("bq_emulator"), f"mlane_{uuid.uuid4().hex[:10]}")
-    assert lorc("init", env=env).returncode == 0
-    return env
 
 
 def test_measurement_timeseries_equals_the_hand_checked_table_and_a_second_run_changes_nothing(

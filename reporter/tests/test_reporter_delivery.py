@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import socket
 import stat
-from collections.abc import Iterator
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-
+from conftest import Sink
 from reporter.delivery import (
     Attachment,
     DeliveryError,
@@ -26,34 +23,6 @@ from reporter.delivery import (
 
 ALLOWED = ["j.weber@praxis-weber.example", "m.klein@praxis-weber.example"]
 PDF = b"%PDF-1.7 test bytes \x00\x01"
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-        self.replies: list[str] = []  # replies to give before accepting, e.g. "451 try later"
-        self.data_calls = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.data_calls += 1
-        if self.replies:
-            return self.replies.pop(0)
-        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Sink, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
 
 
 def message(recipients: list[str]) -> Any:

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
+from conftest import Sink
 
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -81,31 +78,8 @@ def test_reports_are_written_privately_and_delivered_once_per_week(lanes_home: P
     assert not any(name in text for name in names)
 
 
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[tuple[Sink, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
-
-
-def test_smtp_delivery_sends_the_pdfs_to_the_allowed_recipients(lanes_home: PhiHome, smtp_sink: tuple[Sink, int]) -> None:
-    sink, port = smtp_sink
+def test_smtp_delivery_sends_the_pdfs_to_the_allowed_recipients(lanes_home: PhiHome, smtp: tuple[Sink, int]) -> None:
+    sink, port = smtp
     config = lanes_home.config_path.read_text().replace(
         "  delivery: outbox ", "  delivery: smtp ").replace(
         "  # smtp: {host: smtp.example.org, port: 587, security: starttls}",
