@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lorchestra.errors_safe import safe_error
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext, ObjectSpec, Source, WriteCounts
+from lorchestra.stack_clients.faults import checkpoint
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult
         try:
             paths = extract_to_jsonl(extraction.tap, ctx.run_id, work_dir=ctx.home.root,
                                      env=dict(extraction.env), state_id_suffix=extraction.connection)
+            checkpoint("extract.before_ingest", extraction.connection)
             for stream in extraction.streams:
                 spec = ObjectSpec(source, stream.object_type, id_field=stream.id_field, schema_ref=stream.schema_ref)
                 if stream.stream in paths:

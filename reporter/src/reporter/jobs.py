@@ -14,6 +14,7 @@ from typing import Any
 
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext
+from lorchestra.stack_clients.faults import checkpoint
 
 from reporter.assemble import assemble_client_reports, assemble_practice_report
 from reporter.delivery import Attachment, SmtpSettings, build_message, check_recipients, send_smtp, write_outbox
@@ -58,6 +59,7 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
         attachments=attachments,
     )
     method = str(settings.get("delivery") or "outbox")
+    checkpoint("report.before_delivery")
     if method == "smtp":
         smtp = settings.get("smtp") or {}
         if not smtp.get("host"):

@@ -17,6 +17,7 @@ from lorchestra.config import Config
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients.clock import utcnow
 from lorchestra.stack_clients.event_client import EventClient
+from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     InputRow,
@@ -105,6 +106,7 @@ class JobContext:
             now = utcnow()
             counts.outputs.add(self.store.upsert_canonical(outputs, run_id=self.run_id, now=now))
             self.store.upsert_rejects(rejects, run_id=self.run_id, now=now)
+            checkpoint("map.before_mark", self.job_name)  # outputs written, inputs not yet marked
             self.store.mark_processed(consumer, processed, run_id=self.run_id, now=now)
         self.events.audit(event_type, payload={"consumer": consumer, **counts.as_dict()},
                           object_type=object_type)

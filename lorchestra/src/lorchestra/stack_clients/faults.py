@@ -1,8 +1,9 @@
 """Named points in the write path where tests inject a failure or a crash.
 
-Set ``LORC_FAULT_AT=<point>`` to make the process raise :class:`InjectedFault` there,
-or also ``LORC_FAULT_MODE=kill`` to SIGKILL itself there (crash-safety tests). Unset,
-a checkpoint costs one environment lookup per batch.
+Set ``LORC_FAULT_AT=<point>`` (or ``<point>:<scope>``, e.g. ``map.before_mark:score_phq9``
+to hit a point only inside one job) to make the process raise :class:`InjectedFault`
+there, or also ``LORC_FAULT_MODE=kill`` to SIGKILL itself there (crash-safety tests).
+Unset, a checkpoint costs one environment lookup per batch.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ class InjectedFault(RuntimeError):
     """Raised at a checkpoint named by LORC_FAULT_AT; only tests set it."""
 
 
-def checkpoint(point: str) -> None:
-    if os.environ.get("LORC_FAULT_AT") != point:
+def checkpoint(point: str, scope: str | None = None) -> None:
+    wanted = os.environ.get("LORC_FAULT_AT")
+    if wanted is None or wanted not in (point, f"{point}:{scope}"):
         return
     if os.environ.get("LORC_FAULT_MODE") == "kill":
         os.kill(os.getpid(), signal.SIGKILL)

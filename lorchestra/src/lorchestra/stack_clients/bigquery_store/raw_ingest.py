@@ -72,11 +72,11 @@ def ingest_raw_file(
         stage = store.load_file(stage_path, ddl.RAW_STAGE) if keep else None
     reject_stage = store.stage_rejects(rejects, run_id)
     try:
-        checkpoint("raw.staged")
+        checkpoint("raw.staged", job_name)
         counts = WriteCounts(superseded=superseded, rejected=len(rejects))
         if stage:
             counts = _count_raw(store, stage, check.rejected_ords, counts)
-        checkpoint("raw.before_merge")
+        checkpoint("raw.before_merge", job_name)
         _apply_raw_batch(store, stage, reject_stage, spec, job_name, check.rejected_ords, now)
         return counts
     finally:

@@ -62,7 +62,7 @@ def ingest_raw_file(
         try:
             prechecked = _stage_checking(con, path, spec, job_name) if with_payload else None
             if not with_payload:
-                _stage(con, path, spec, with_payload)
+                _stage(con, path, spec, with_payload, job_name)
             return _classify_and_write(
                 con, path, spec, with_payload, job_name=job_name, run_id=run_id, now=now,
                 record_number=lambda o: o, line_faults=[], write_rejects=write_rejects,
@@ -83,7 +83,7 @@ def ingest_raw_file(
                 handle.write(item.text + b"\n")
                 ordinals.append(item.ordinal)
             handle.close()
-            _stage(con, clean_path, spec, with_payload)
+            _stage(con, clean_path, spec, with_payload, job_name)
             return _classify_and_write(
                 con, clean_path, spec, with_payload, job_name=job_name, run_id=run_id, now=now,
                 record_number=lambda o: ordinals[o - 1], line_faults=line_faults,
@@ -109,13 +109,14 @@ def _stage_checking(
     with ThreadPoolExecutor(max_workers=1) as pool:
         checked = pool.submit(check_file, path, spec, job_name=job_name)
         try:
-            _stage(con, path, spec, with_payload=True)
+            _stage(con, path, spec, with_payload=True, job_name=job_name)
         finally:
             result = checked.result()
     return result
 
 
-def _stage(con: duckdb.DuckDBPyConnection, path: Path, spec: ObjectSpec, with_payload: bool) -> None:
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, spec: ObjectSpec, with_payload: bool,
+           job_name: str | None = None) -> None:
     payload = ", json AS payload" if with_payload else ""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _stage AS
@@ -124,7 +125,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, spec: ObjectSpec, with_pa
                   FROM read_ndjson_objects($file))""",
         {"file": str(path), "id_path": spec.id_json_path},
     )
-    checkpoint("raw.staged")
+    checkpoint("raw.staged", job_name)
 
 
 def _classify_and_write(
@@ -162,7 +163,7 @@ def _classify_and_write(
     )
     kinds = dict(con.execute("SELECT kind, count(*) FROM _cls GROUP BY kind").fetchall())
     superseded = _count(con, "SELECT coalesce(sum(superseded), 0) FROM _cls")
-    checkpoint("raw.classified")
+    checkpoint("raw.classified", job_name)
 
     con.execute("CREATE OR REPLACE TEMP TABLE _bad (ord BIGINT)")
     _gather_candidates(con, path, spec, with_payload)
@@ -195,7 +196,7 @@ def _classify_and_write(
                    WHERE _cls.kind = 'unchanged' AND raw_objects.idem_key = _cls.idem_key""",
                 {"now": now},
             )
-        checkpoint("raw.before_merge")
+        checkpoint("raw.before_merge", job_name)
         if counts.updated:
             con.execute(
                 """UPDATE raw_objects SET payload = c.payload, payload_hash = c.payload_hash,
@@ -212,7 +213,7 @@ def _classify_and_write(
                 {"now": now, "schema_ref": spec.schema_ref, "system": spec.source.system,
                  "connection": spec.source.connection, "object_type": spec.object_type},
             )
-        checkpoint("raw.merged")
+        checkpoint("raw.merged", job_name)
         if _count(con, "SELECT count(*) FROM rejects WHERE job_name = $job", {"job": job_name}):
             con.execute(
                 """DELETE FROM rejects WHERE job_name = $job AND input_idem_key IN
@@ -220,7 +221,7 @@ def _classify_and_write(
                 {"job": job_name},
             )
         write_rejects(rejects, run_id, now)
-        checkpoint("raw.before_commit")
+        checkpoint("raw.before_commit", job_name)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -301,6 +301,7 @@ class DuckDBStore:
             self._con.execute("BEGIN TRANSACTION")
             try:
                 self._con.execute(f"CREATE OR REPLACE TABLE {table} AS {source}", {"file": str(path)} if count else {})
+                checkpoint("projection.before_commit", table)
                 self._con.execute("COMMIT")
             except BaseException:
                 self._con.execute("ROLLBACK")
