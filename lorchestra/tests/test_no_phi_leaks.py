@@ -1,0 +1,67 @@
+"""No PHI outside the warehouse and the reports (issue 6, test group 3).
+
+After both lanes, the weekly report and a job that fails with a record in its exception
+message, none of the sample data's names, addresses, phone numbers, subjects or body
+text appears in any log file, any console output, any event_log row or any rejects
+message. The sample data is invented, but it stands in for health information.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from lorchestra.config import load_config
+from lorchestra.home import PhiHome
+from lorchestra.stack_clients import open_store
+
+RUNS = [
+    ["run", "--pipeline", "daily"],
+    ["run", "generate_weekly_report", "--week", "2026-W46"],
+    ["run", "example_synthetic_ingest", "--param", "fail=true"],  # its exception quotes a patient
+    ["status"], ["status", "--json"], ["doctor"], ["jobs", "list"],
+]
+
+
+def markers(home: PhiHome) -> set[str]:
+    store = open_store(load_config(home), read_only=True)
+    try:
+        found: set[str] = {"Erika Mustermann"}
+        for _, contact in store.read_objects("canonical_objects", "contact"):
+            found.update(v for v in (contact["full_name"], contact["email"], contact["phone"]) if v)
+        for _, email in store.read_objects("canonical_objects", "email"):
+            if email["direction"] == "inbound" and email["from"]:
+                found.add(email["from"]["email"])
+            if len(email["subject"]) >= 12:
+                found.add(email["subject"])
+            if len(email["body_text"]) >= 30:
+                found.add(email["body_text"][:30])
+        return {m for m in found if len(m) >= 6}
+    finally:
+        store.close()
+
+
+def test_no_marker_reaches_logs_console_event_log_or_rejects(home: PhiHome) -> None:
+    env = {**os.environ, "LORC_HOME": str(home.root)}
+    console = []
+    for args in RUNS:
+        done = subprocess.run([str(Path(sys.executable).parent / "lorc"), *args], capture_output=True, text=True,
+                              env=env, timeout=900)
+        console.append(done.stdout + done.stderr)
+    found = markers(home)
+    assert len(found) > 40  # names, addresses, phones, subjects, body text of the sample data
+
+    logs = {p.name: p.read_text(errors="replace") for p in (home.root / "logs").glob("*.log")}
+    assert any(name.startswith("extract-") for name in logs) and "lorc.log" in logs
+    store = open_store(load_config(home), read_only=True)
+    try:
+        events = json.dumps(store.query("SELECT * FROM event_log"), default=str, ensure_ascii=False)
+        rejects = json.dumps(store.query("SELECT message, rule, field FROM rejects"), default=str, ensure_ascii=False)
+    finally:
+        store.close()
+    places = {"console": "\n".join(console), "event_log": events, "rejects": rejects, **logs}
+    leaks = sorted((where, marker) for where, text in places.items() for marker in found if marker in text)
+    assert leaks == []
