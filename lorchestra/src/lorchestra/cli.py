@@ -176,6 +176,24 @@ def run(home: PhiHome, job_names: tuple[str, ...], pipeline: str | None, wait_se
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH...")
+@click.option("--wait", "wait_seconds", type=click.FloatRange(0, 86400), default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@_fail_cleanly
+def replay(home: PhiHome, paths: tuple[Path, ...], wait_seconds: float, as_json: bool) -> None:
+    """Re-emit backup files (backup/{raw|canonical}/...) into the store; safe to repeat."""
+    from lorchestra.runner import replay_files
+
+    report = replay_files(list(paths), home=home, wait_seconds=wait_seconds)
+    if as_json:
+        _emit_json(report.as_dict())
+        return
+    outcome = report.outcomes[0]
+    click.echo(f"run {report.run_id}: " + " ".join(f"{k}={v}" for k, v in outcome.counts.items()))
+
+
+@main.command()
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj

@@ -65,6 +65,8 @@ reports:
   recipients: [j.weber@praxis-weber.example]
   allowlist: [j.weber@praxis-weber.example, m.klein@praxis-weber.example]
   # smtp: {host: smtp.example.org, port: 587, security: starttls}   # LORC_SMTP_USERNAME / LORC_SMTP_PASSWORD in .env
+backup:
+  enabled: false           # true: every raw and canonical write also goes to $LORC_HOME/backup/ (lorc replay)
 pipelines:                 # lorc run --pipeline NAME
   daily:
     stop_on_failure: false   # one failing source must not stop the rest of the day's work

@@ -9,16 +9,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
 from lorchestra.config import Config, load_config
 from lorchestra.errors_safe import safe_error
+from lorchestra.exceptions import LorcError
 from lorchestra.home import PhiHome
 from lorchestra.jobs import JobRegistry, JobResult, JobSpec
 from lorchestra.logging_setup import job_logger
 from lorchestra.runlock import run_lock
 from lorchestra.stack_clients import EventClient, JobContext, Store, open_store
+from lorchestra.stack_clients.backup import Backup, replay
 from lorchestra.stack_clients.clock import new_id
 
 log = logging.getLogger("lorchestra.runner")
@@ -114,13 +117,41 @@ def _run_locked(
         store.close()
 
 
+def event_client(store: Store, config: Config, *, run_id: str, job_name: str) -> EventClient:
+    backup = Backup(config.home.root / "backup", run_id) if config.section("backup").get("enabled") else None
+    return EventClient(store, run_id=run_id, job_name=job_name, tmp_dir=config.home.tmp_dir,
+                       batch_rows=config.batch_rows, trace_id=new_id(), backup=backup)
+
+
+def replay_files(paths: Sequence[Path], *, home: PhiHome, wait_seconds: float = 0.0) -> RunReport:
+    """Re-emit backup files into the store (idempotent), as one audited run."""
+    home.require_private()
+    config = load_config(home)
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise LorcError(f"no backup file at {', '.join(missing)}")
+    run_id = new_id()
+    with run_lock(home.root / "run.lock", run_id=run_id, wait_seconds=wait_seconds):
+        store = open_store(config)
+        try:
+            store.ensure_schema()
+            events = EventClient(store, run_id=run_id, job_name="replay", tmp_dir=config.home.tmp_dir,
+                                 batch_rows=config.batch_rows, trace_id=new_id())
+            started = time.perf_counter()
+            events.audit("job.started", payload={"package": "lorchestra", "params": {"files": len(paths)}})
+            totals = replay(paths, events)
+            counts = {f"{kind}_{k}": v for kind, c in totals.items() for k, v in c.as_dict().items()}
+            duration_ms = int((time.perf_counter() - started) * 1000)
+            events.audit("job.completed", payload={"duration_ms": duration_ms, "counts": counts})
+            return RunReport(run_id, [JobOutcome("replay", "lorchestra", "ok", duration_ms, counts)])
+        finally:
+            store.close()
+
+
 def _run_one(
     spec: JobSpec, *, store: Store, config: Config, run_id: str, params: Mapping[str, Any]
 ) -> JobOutcome:
-    events = EventClient(
-        store, run_id=run_id, job_name=spec.name, tmp_dir=config.home.tmp_dir,
-        batch_rows=config.batch_rows, trace_id=new_id(),
-    )
+    events = event_client(store, config, run_id=run_id, job_name=spec.name)
     logger = job_logger(spec.name)
     ctx = JobContext(store=store, events=events, config=config, run_id=run_id,
                      job_name=spec.name, logger=logger, params=params)

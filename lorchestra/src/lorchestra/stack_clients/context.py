@@ -104,7 +104,7 @@ class JobContext:
             counts.inputs += len(page)
             counts.rejected += len(rejects)
             now = utcnow()
-            counts.outputs.add(self.store.upsert_canonical(outputs, run_id=self.run_id, now=now))
+            counts.outputs.add(self.events.write_canonical(outputs))
             self.store.upsert_rejects(rejects, run_id=self.run_id, now=now)
             checkpoint("map.before_mark", self.job_name)  # outputs written, inputs not yet marked
             self.store.mark_processed(consumer, processed, run_id=self.run_id, now=now)

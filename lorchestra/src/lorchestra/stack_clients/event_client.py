@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from lorchestra.stack_clients.backup import Backup
 from lorchestra.stack_clients.clock import new_id, utcnow
 from lorchestra.stack_clients.model import (
     CanonicalRow,
@@ -38,6 +39,7 @@ class EventClient:
         tmp_dir: Path,
         batch_rows: int = DEFAULT_BATCH_ROWS,
         trace_id: str | None = None,
+        backup: Backup | None = None,
     ) -> None:
         self.store = store
         self.run_id = run_id
@@ -45,6 +47,7 @@ class EventClient:
         self.tmp_dir = tmp_dir
         self.batch_rows = batch_rows
         self.trace_id = trace_id
+        self.backup = backup
 
     # -- raw objects ----------------------------------------------------------------
     def emit(
@@ -96,15 +99,27 @@ class EventClient:
         return counts
 
     def _ingest(self, path: Path, spec: ObjectSpec) -> WriteCounts:
-        return self.store.ingest_raw_file(
-            path, spec, job_name=self.job_name, run_id=self.run_id, now=utcnow()
-        )
+        now = utcnow()
+        counts = self.store.ingest_raw_file(path, spec, job_name=self.job_name, run_id=self.run_id, now=now)
+        if self.backup is not None:
+            self.backup.raw_file(path, spec, now)
+        return counts
 
     # -- canonical objects -------------------------------------------------------------
     def emit_canonical(self, event_type: str, rows: Iterable[CanonicalRow]) -> WriteCounts:
         started = time.perf_counter()
-        counts = self.store.upsert_canonical(rows, run_id=self.run_id, now=utcnow())
+        counts = self.write_canonical(rows)
         self.audit(event_type, payload={**counts.as_dict(), "duration_ms": _ms(started)})
+        return counts
+
+    def write_canonical(self, rows: Iterable[CanonicalRow]) -> WriteCounts:
+        """Upsert canonical objects (and back them up when enabled); no audit event."""
+        now = utcnow()
+        if self.backup is None:
+            return self.store.upsert_canonical(rows, run_id=self.run_id, now=now)
+        kept = list(rows)
+        counts = self.store.upsert_canonical(kept, run_id=self.run_id, now=now)
+        self.backup.canonical_rows(kept, now)
         return counts
 
     # -- rejects and audit -------------------------------------------------------------
