@@ -54,6 +54,7 @@ def test_replay_refuses_what_is_not_a_backup_file(home: PhiHome) -> None:
 def test_replay_names_a_line_that_is_not_an_envelope(home: PhiHome) -> None:
     bogus = home.root / "tmp" / "bogus.jsonl"
     bogus.write_text('{"id": "x", "snippet": "Erika Mustermann"}\n')
+    bogus.chmod(0o600)
     result = lorc("replay", str(bogus))
     assert result.returncode == 1 and "record 1 is not a backup envelope" in result.stderr
     assert "Erika" not in result.stderr
