@@ -216,3 +216,32 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(home: PhiHome) -> None:
     taken = lorc("run", "warehouse_stats")
     assert taken.returncode == 0, taken.stderr
     assert "dead-run" not in (home.root / "run.lock").read_text()
+
+
+def test_progress_is_live_on_a_terminal_and_absent_otherwise(home: PhiHome) -> None:
+    import pty
+
+    def run_with_terminal(*args: str) -> str:
+        exe = str(Path(sys.executable).parent / "lorc")
+        leader, follower = pty.openpty()
+        done = subprocess.run([exe, *args], stdout=follower, stderr=follower, env=os.environ.copy(), timeout=120)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        assert done.returncode == 0
+        return b"".join(chunks).decode(errors="replace")
+
+    live = run_with_terminal("run", "example_synthetic_ingest", "--param", "count=500")
+    assert "example_synthetic_ingest: 500 records" in live and "/s" in live and "elapsed" in live
+    as_json = run_with_terminal("run", "example_synthetic_ingest", "--json")
+    assert "records," not in as_json and "elapsed" not in as_json
+    piped = lorc("run", "example_synthetic_ingest")
+    assert "elapsed" not in piped.stdout + piped.stderr

@@ -156,11 +156,16 @@ def run(home: PhiHome, job_names: tuple[str, ...], pipeline: str | None, wait_se
         parsed["week"] = week
     if resend:
         parsed["resend"] = "true"
+    from lorchestra.progress import NoProgress, TerminalProgress
+
+    # A live line only for a person at a terminal; never in cron, pipes or --json.
+    progress = TerminalProgress(sys.stderr) if sys.stdout.isatty() and not as_json else NoProgress()
     if pipeline:
-        report = run_pipeline(pipeline, home=home, dry_run=dry_run, params=parsed, wait_seconds=wait_seconds)
+        report = run_pipeline(pipeline, home=home, dry_run=dry_run, params=parsed, wait_seconds=wait_seconds,
+                              progress=progress)
     else:
         report = run_jobs(job_names, home=home, dry_run=dry_run, keep_going=keep_going, params=parsed,
-                          wait_seconds=wait_seconds)
+                          wait_seconds=wait_seconds, progress=progress)
     if as_json:
         _emit_json(report.as_dict())
     else:

@@ -19,6 +19,7 @@ from lorchestra.exceptions import LorcError
 from lorchestra.home import PhiHome
 from lorchestra.jobs import JobRegistry, JobResult, JobSpec
 from lorchestra.logging_setup import job_logger
+from lorchestra.progress import NoProgress, Progress
 from lorchestra.runlock import run_lock
 from lorchestra.stack_clients import EventClient, JobContext, Store, open_store
 from lorchestra.stack_clients.backup import Backup, replay
@@ -57,12 +58,13 @@ class RunReport:
 
 
 def run_pipeline(name: str, *, home: PhiHome, dry_run: bool = False, params: Mapping[str, Any] | None = None,
-                 wait_seconds: float = 0.0, environ: Mapping[str, str] | None = None) -> RunReport:
+                 wait_seconds: float = 0.0, environ: Mapping[str, str] | None = None,
+                 progress: Progress | None = None) -> RunReport:
     """The pipeline's jobs in order under one run id; ``stop_on_failure`` from config."""
     home.require_private()
     jobs, stop_on_failure = load_config(home, environ).pipeline(name)
     return run_jobs(jobs, home=home, dry_run=dry_run, keep_going=not stop_on_failure, params=params,
-                    wait_seconds=wait_seconds, environ=environ)
+                    wait_seconds=wait_seconds, environ=environ, progress=progress)
 
 
 def run_jobs(
@@ -75,6 +77,7 @@ def run_jobs(
     registry: JobRegistry | None = None,
     environ: Mapping[str, str] | None = None,
     wait_seconds: float = 0.0,
+    progress: Progress | None = None,
 ) -> RunReport:
     """Resolve every name first (an unknown one runs nothing), then run in order.
 
@@ -94,11 +97,13 @@ def run_jobs(
         return RunReport(run_id, [JobOutcome(s.name, s.package, "planned") for s in specs], dry_run=True)
 
     with run_lock(home.root / "run.lock", run_id=run_id, wait_seconds=wait_seconds):
-        return _run_locked(specs, config=config, run_id=run_id, keep_going=keep_going, params=params or {})
+        return _run_locked(specs, config=config, run_id=run_id, keep_going=keep_going, params=params or {},
+                           progress=progress or NoProgress())
 
 
 def _run_locked(
-    specs: list[JobSpec], *, config: Config, run_id: str, keep_going: bool, params: Mapping[str, Any]
+    specs: list[JobSpec], *, config: Config, run_id: str, keep_going: bool, params: Mapping[str, Any],
+    progress: Progress,
 ) -> RunReport:
     store = open_store(config)
     try:
@@ -109,18 +114,20 @@ def _run_locked(
             if failed and not keep_going:
                 outcomes.append(JobOutcome(spec.name, spec.package, "skipped"))
                 continue
-            outcome = _run_one(spec, store=store, config=config, run_id=run_id, params=params)
+            outcome = _run_one(spec, store=store, config=config, run_id=run_id, params=params, progress=progress)
             outcomes.append(outcome)
             failed = failed or outcome.status == "failed"
         return RunReport(run_id, outcomes)
     finally:
+        progress.finish()
         store.close()
 
 
-def event_client(store: Store, config: Config, *, run_id: str, job_name: str) -> EventClient:
+def event_client(store: Store, config: Config, *, run_id: str, job_name: str,
+                 progress: Progress | None = None) -> EventClient:
     backup = Backup(config.home.root / "backup", run_id) if config.section("backup").get("enabled") else None
     return EventClient(store, run_id=run_id, job_name=job_name, tmp_dir=config.home.tmp_dir,
-                       batch_rows=config.batch_rows, trace_id=new_id(), backup=backup)
+                       batch_rows=config.batch_rows, trace_id=new_id(), backup=backup, progress=progress)
 
 
 def replay_files(paths: Sequence[Path], *, home: PhiHome, wait_seconds: float = 0.0) -> RunReport:
@@ -149,9 +156,10 @@ def replay_files(paths: Sequence[Path], *, home: PhiHome, wait_seconds: float = 
 
 
 def _run_one(
-    spec: JobSpec, *, store: Store, config: Config, run_id: str, params: Mapping[str, Any]
+    spec: JobSpec, *, store: Store, config: Config, run_id: str, params: Mapping[str, Any],
+    progress: Progress | None = None,
 ) -> JobOutcome:
-    events = event_client(store, config, run_id=run_id, job_name=spec.name)
+    events = event_client(store, config, run_id=run_id, job_name=spec.name, progress=progress)
     logger = job_logger(spec.name)
     ctx = JobContext(store=store, events=events, config=config, run_id=run_id,
                      job_name=spec.name, logger=logger, params=params)

@@ -102,6 +102,7 @@ class JobContext:
                     outputs.extend(result)
                     processed.append((item.idem_key, item.payload_hash, "ok"))
             counts.inputs += len(page)
+            self.events.progress.advance(self.job_name, len(page))
             counts.rejected += len(rejects)
             now = utcnow()
             counts.outputs.add(self.events.write_canonical(outputs))

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from lorchestra.progress import NoProgress, Progress
 from lorchestra.stack_clients.backup import Backup
 from lorchestra.stack_clients.clock import new_id, utcnow
 from lorchestra.stack_clients.model import (
@@ -40,6 +41,7 @@ class EventClient:
         batch_rows: int = DEFAULT_BATCH_ROWS,
         trace_id: str | None = None,
         backup: Backup | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.store = store
         self.run_id = run_id
@@ -48,6 +50,7 @@ class EventClient:
         self.batch_rows = batch_rows
         self.trace_id = trace_id
         self.backup = backup
+        self.progress: Progress = progress or NoProgress()
 
     # -- raw objects ----------------------------------------------------------------
     def emit(
@@ -103,6 +106,7 @@ class EventClient:
         counts = self.store.ingest_raw_file(path, spec, job_name=self.job_name, run_id=self.run_id, now=now)
         if self.backup is not None:
             self.backup.raw_file(path, spec, now)
+        self.progress.advance(self.job_name, counts.inputs)
         return counts
 
     # -- canonical objects -------------------------------------------------------------
