@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 import uuid
@@ -106,3 +107,52 @@ def test_a_bad_key_file_from_dotenv_is_named_without_its_contents(home: PhiHome,
     assert result.returncode == 1
     assert f"GOOGLE_APPLICATION_CREDENTIALS names {key}" in result.stderr
     assert "SECRET-KEY-MATERIAL" not in result.stdout + result.stderr
+
+
+def _store_through(endpoint: str, home: PhiHome, project: str) -> Any:
+    from lorchestra.config import load_config
+    from lorchestra.stack_clients import open_store
+
+    env = {"LORC_STORAGE__BACKEND": "bigquery", "LORC_STORAGE__BIGQUERY__PROJECT": project,
+           "LORC_STORAGE__BIGQUERY__DATASET": f"f_{uuid.uuid4().hex[:10]}",
+           "LORC_STORAGE__BIGQUERY__API_ENDPOINT": endpoint}
+    return open_store(load_config(home, {**os.environ, **env}))
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_injected_transient_errors_are_retried_and_the_write_succeeds(
+    bq_emulator: Any, home: PhiHome, tmp_path: Path, status: int
+) -> None:
+    from fault_proxy import FaultProxy, fail_first
+    from lorchestra.stack_clients import EventClient, ObjectSpec, Source
+
+    with FaultProxy(bq_emulator.endpoint, fail_first(2, status)) as proxy:
+        store = _store_through(proxy.endpoint, home, bq_emulator.project)
+        try:
+            store.ensure_schema()
+            path = tmp_path / "a.jsonl"
+            path.write_text('{"id": "n1", "text": "x"}\n{"id": "n2", "text": "y"}\n')
+            events = EventClient(store, run_id="r", job_name="extract_test", tmp_dir=home.tmp_dir)
+            counts = events.emit_jsonl("ingest.completed", path, spec=ObjectSpec(Source("example", "c"), "note"))
+            rows = store.query(f"SELECT count(*) AS n FROM {store.table('raw_objects')}")
+        finally:
+            store.close()
+    assert [s for _, _, s in proxy.injected] == [status, status]
+    assert counts.inserted == 2 and rows == [{"n": 2}]
+
+
+def test_a_permanent_client_error_fails_fast_with_a_clear_message(bq_emulator: Any, home: PhiHome) -> None:
+    from fault_proxy import FaultProxy, fail_first
+
+    from lorchestra.exceptions import StorageError
+
+    with FaultProxy(bq_emulator.endpoint, fail_first(100, 400)) as proxy:
+        store = _store_through(proxy.endpoint, home, bq_emulator.project)
+        try:
+            store.ensure_schema()
+            started = time.monotonic()
+            with pytest.raises(StorageError, match="request refused: HTTP 400"):
+                store.query("SELECT 1 AS one")
+        finally:
+            store.close()
+    assert len(proxy.injected) == 1 and time.monotonic() - started < 5
