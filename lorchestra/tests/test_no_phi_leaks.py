@@ -29,7 +29,7 @@ RUNS = [
 def markers(home: PhiHome) -> set[str]:
     store = open_store(load_config(home), read_only=True)
     try:
-        found: set[str] = {"Erika Mustermann"}
+        found: set[str] = {"Erika Mustermann", MARKER}
         for _, contact in store.read_objects("canonical_objects", "contact"):
             found.update(v for v in (contact["full_name"], contact["email"], contact["phone"]) if v)
         for _, email in store.read_objects("canonical_objects", "email"):
@@ -44,8 +44,34 @@ def markers(home: PhiHome) -> set[str]:
         store.close()
 
 
+MARKER = "ZZ-MARKER-Gertrud-Beispielfrau-1937"
+
+
+def bad_records(home: PhiHome) -> None:
+    """Rejects whose records carry the marker: malformed, no id, and a schema failure."""
+    from lorchestra.stack_clients import EventClient, ObjectSpec, Source
+
+    path = home.tmp_dir / "bad.jsonl"
+    path.write_text(
+        '{"id": "bad-1", "snippet": "' + MARKER + '"\n'
+        + json.dumps({"threadId": "t", "snippet": MARKER, "payload": {}}) + "\n"
+        + json.dumps({"id": "bad-3", "threadId": "t", "internalDate": MARKER, "payload": {}}) + "\n"
+    )
+    path.chmod(0o600)
+    store = open_store(load_config(home))
+    try:
+        store.ensure_schema()
+        events = EventClient(store, run_id="bad", job_name="extract_email", tmp_dir=home.tmp_dir)
+        events.emit_jsonl("ingest.completed", path, spec=ObjectSpec(
+            Source("gmail", "gmail-praxis"), "email", schema_ref="iglu:com.google/gmail_message/jsonschema/1-0-0"))
+    finally:
+        store.close()
+    path.unlink()
+
+
 def test_no_marker_reaches_logs_console_event_log_or_rejects(home: PhiHome) -> None:
     env = {**os.environ, "LORC_HOME": str(home.root)}
+    bad_records(home)
     console = []
     for args in RUNS:
         done = subprocess.run([str(Path(sys.executable).parent / "lorc"), *args], capture_output=True, text=True,
@@ -59,9 +85,11 @@ def test_no_marker_reaches_logs_console_event_log_or_rejects(home: PhiHome) -> N
     store = open_store(load_config(home), read_only=True)
     try:
         events = json.dumps(store.query("SELECT * FROM event_log"), default=str, ensure_ascii=False)
-        rejects = json.dumps(store.query("SELECT message, rule, field FROM rejects"), default=str, ensure_ascii=False)
+        reject_rows = store.query("SELECT message, rule, field FROM rejects")
+        rejects = json.dumps(reject_rows, default=str, ensure_ascii=False)
     finally:
         store.close()
+    assert len(reject_rows) == 3  # the failures are there, by rule and field
     places = {"console": "\n".join(console), "event_log": events, "rejects": rejects, **logs}
     leaks = sorted((where, marker) for where, text in places.items() for marker in found if marker in text)
     assert leaks == []
