@@ -42,3 +42,11 @@ def table_rows(home: PhiHome, env: dict[str, str], name: str, order: str) -> lis
             elif isinstance(value, (list, tuple)):
                 row[key] = list(value)
     return rows
+
+def bigquery_environ(emulator: object, dataset: str) -> dict[str, str]:
+    return {
+        "LORC_STORAGE__BACKEND": "bigquery",
+        "LORC_STORAGE__BIGQUERY__PROJECT": emulator.project,  # type: ignore[attr-defined]
+        "LORC_STORAGE__BIGQUERY__DATASET": dataset,
+        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": emulator.endpoint,  # type: ignore[attr-defined]
+    }

@@ -12,6 +12,7 @@ from lorchestra.config import Config, load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.stack_clients import EventClient, Store, open_store
+from cli_support import bigquery_environ
 
 BACKENDS = ["duckdb", "bigquery"]
 
@@ -43,13 +44,6 @@ def bq_emulator() -> Iterator[object]:
         handle.stop()
 
 
-def bigquery_environ(emulator: object, dataset: str) -> dict[str, str]:
-    return {
-        "LORC_STORAGE__BACKEND": "bigquery",
-        "LORC_STORAGE__BIGQUERY__PROJECT": emulator.project,  # type: ignore[attr-defined]
-        "LORC_STORAGE__BIGQUERY__DATASET": dataset,
-        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": emulator.endpoint,  # type: ignore[attr-defined]
-    }
 
 
 @pytest.fixture(params=BACKENDS)

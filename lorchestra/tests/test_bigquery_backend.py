@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import bigquery_environ
 from google.api_core import exceptions as gexc
-from cli_support import lorc
+from cli_support import bigquery_environ, lorc
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Sink
+from smtp_sink import Sink
 from reporter.delivery import (
     Attachment,
     DeliveryError,

@@ -14,7 +14,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from conftest import Sink
+from smtp_sink import Sink
 
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
