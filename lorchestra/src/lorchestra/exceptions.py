@@ -34,21 +34,9 @@ class PipelineNotFoundError(LorcError):
     exit_code = 2
 
 
-class JobFailedError(LorcError):
-    """A job raised or reported failure; details are in event_log and the log file."""
-
-
 class StorageError(LorcError):
     """The warehouse could not be used (unreachable, locked, rejected a write)."""
 
 
 class WarehouseLockedError(StorageError):
     """Another process holds the DuckDB warehouse open for writing."""
-
-
-class TransientStorageError(StorageError):
-    """A failure worth retrying (HTTP 429/5xx, dropped connection)."""
-
-
-class BatchRejectedError(StorageError):
-    """A whole batch could not be written; nothing of it was kept."""
