@@ -191,11 +191,14 @@ def replay(home: PhiHome, paths: tuple[Path, ...], wait_seconds: float, as_json:
     from lorchestra.runner import replay_files
 
     report = replay_files(list(paths), home=home, wait_seconds=wait_seconds)
+    outcome = report.outcomes[0]
     if as_json:
         _emit_json(report.as_dict())
-        return
-    outcome = report.outcomes[0]
-    click.echo(f"run {report.run_id}: " + " ".join(f"{k}={v}" for k, v in outcome.counts.items()))
+    else:
+        click.echo(f"run {report.run_id}: {outcome.status} " + " ".join(f"{k}={v}" for k, v in outcome.counts.items()))
+    if not report.ok:
+        click.echo(f"error: {outcome.error}", err=True)
+        sys.exit(1)
 
 
 @main.command()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lorchestra.config import Config, load_config
@@ -131,28 +131,22 @@ def event_client(store: Store, config: Config, *, run_id: str, job_name: str,
 
 
 def replay_files(paths: Sequence[Path], *, home: PhiHome, wait_seconds: float = 0.0) -> RunReport:
-    """Re-emit backup files into the store (idempotent), as one audited run."""
+    """Re-emit backup files into the store (idempotent), audited like any job run."""
     home.require_private()
     config = load_config(home)
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise LorcError(f"no backup file at {', '.join(missing)}")
+
+    def replay_job(ctx: JobContext) -> JobResult:
+        totals = replay(list(paths), ctx.events)
+        return JobResult(counts={f"{kind}_{k}": v for kind, c in totals.items() for k, v in c.as_dict().items()})
+
+    spec = JobSpec("replay", replay_job, "lorchestra", "lorchestra.runner:replay_files")
     run_id = new_id()
     with run_lock(home.root / "run.lock", run_id=run_id, wait_seconds=wait_seconds):
-        store = open_store(config)
-        try:
-            store.ensure_schema()
-            events = EventClient(store, run_id=run_id, job_name="replay", tmp_dir=config.home.tmp_dir,
-                                 batch_rows=config.batch_rows, trace_id=new_id())
-            started = time.perf_counter()
-            events.audit("job.started", payload={"package": "lorchestra", "params": {"files": len(paths)}})
-            totals = replay(paths, events)
-            counts = {f"{kind}_{k}": v for kind, c in totals.items() for k, v in c.as_dict().items()}
-            duration_ms = int((time.perf_counter() - started) * 1000)
-            events.audit("job.completed", payload={"duration_ms": duration_ms, "counts": counts})
-            return RunReport(run_id, [JobOutcome("replay", "lorchestra", "ok", duration_ms, counts)])
-        finally:
-            store.close()
+        return _run_locked([spec], config=config, run_id=run_id, keep_going=False,
+                           params={"files": len(paths)}, progress=NoProgress())
 
 
 def _run_one(
