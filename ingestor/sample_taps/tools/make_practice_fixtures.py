@@ -21,10 +21,11 @@ import re
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "sample_taps" / "fixtures" / "practice"
+from fixture_files import FIXTURES_DIR, write_or_check
+
+OUT = FIXTURES_DIR / "practice"
 WINDOW = (datetime(2026, 9, 14, tzinfo=UTC), datetime(2026, 11, 16, tzinfo=UTC))
 DST_END = datetime(2026, 10, 25, 1, 0, tzinfo=UTC)  # 03:00 CEST -> 02:00 CET
 
@@ -666,21 +667,7 @@ def render(document: dict[str, Any]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    documents = build()
-    stale = []
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, document in documents.items():
-        path = OUT / name
-        text = render(document)
-        if "--check" in argv:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                stale.append(name)
-        else:
-            path.write_text(text, encoding="utf-8")
-    if stale:
-        print("stale practice fixtures (run tools/make_practice_fixtures.py):", ", ".join(stale), file=sys.stderr)
-        return 1
-    return 0
+    return write_or_check(build(), OUT, render, argv, "tools/make_practice_fixtures.py")
 
 
 if __name__ == "__main__":
