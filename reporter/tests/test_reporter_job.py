@@ -60,8 +60,10 @@ def test_reports_are_written_privately_and_delivered_once_per_week(lanes_home: P
     assert parsed["Subject"] == f"Wochenbericht {WEEK}"
     assert len(list(parsed.iter_attachments())) == first["attachments"]
 
+    written = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     again = report_runs(lanes_home)
-    assert again["delivered"] == 0
+    assert again == {"client_reports": 0, "attachments": 0, "delivered": 0}
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == written
     resent = report_runs(lanes_home, "--resend")
     assert resent["delivered"] == 1
 
@@ -72,7 +74,8 @@ def test_reports_are_written_privately_and_delivered_once_per_week(lanes_home: P
         names = [c["full_name"] for _, c in store.read_objects("canonical_objects", "contact")]
     finally:
         store.close()
-    assert [e["event_type"] for e in events] == ["report.generated", "report.delivered", "report.generated",
+    # the second run neither rendered nor sent; the resend did both
+    assert [e["event_type"] for e in events] == ["report.generated", "report.delivered",
                                                  "report.generated", "report.delivered"]
     text = json.dumps(events)
     assert not any(name in text for name in names)

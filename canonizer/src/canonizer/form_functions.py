@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 _PUNCT = re.compile(r"[\s\u2014\u2013\-—–,.;:?!\"'“”„]+")
 
 
 def title_key(text: Any) -> str:
-    return _PUNCT.sub(" ", str(text)).strip().casefold() if isinstance(text, str) else ""
+    return _title_key(text) if isinstance(text, str) else ""
+
+
+@lru_cache(maxsize=8192)  # a form's few dozen titles recur in every one of its responses
+def _title_key(text: str) -> str:
+    return _PUNCT.sub(" ", text).strip().casefold()
 
 
 def clean_email(value: Any) -> str | None:

@@ -63,18 +63,28 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
     return mapping
 
 
+TIMESERIES_PROJECTIONS = ("measurement_timeseries", "measurement_paired")
+TIMESERIES_BUILD_VERSION = 1  # raise when the timeseries rules change what they compute
+
+
 def build_measurement_timeseries(ctx: JobContext) -> JobResult:
     """Rebuild measurement_timeseries and measurement_paired from the measurements."""
+    from lorchestra.projections.freshness import inputs_fingerprint, is_current, mark_current
     from lorchestra.stack_clients import Column
 
     from final_form.timeseries import PAIRED_COLUMNS, TIMESERIES_COLUMNS, build_paired_rows, build_timeseries_rows
 
+    fingerprint = inputs_fingerprint(ctx.store, ("measurement",), TIMESERIES_BUILD_VERSION)
+    if is_current(ctx.store, TIMESERIES_PROJECTIONS, fingerprint):
+        ctx.logger.info("measurement_timeseries is current: no measurement changed since it was built")
+        return JobResult(counts={"measurements": 0, "rows": 0, "rebuilt": 0})
     measurements = [payload for _, payload in ctx.store.read_objects("canonical_objects", "measurement")]
     series = build_timeseries_rows(measurements)
     paired = build_paired_rows(measurements)
     written = ctx.store.replace_table("measurement_timeseries", [Column(n, t) for n, t in TIMESERIES_COLUMNS], series)
     pairs = ctx.store.replace_table("measurement_paired", [Column(n, t) for n, t in PAIRED_COLUMNS], paired)
-    counts = {"measurements": len(measurements), "rows": written, "clients_paired": pairs,
+    mark_current(ctx.store, TIMESERIES_PROJECTIONS, fingerprint, run_id=ctx.run_id)
+    counts = {"measurements": len(measurements), "rows": written, "clients_paired": pairs, "rebuilt": 1,
               "unlinked_measurements": sum(1 for m in measurements if not m.get("client_id")),
               "item9_positive": sum(1 for m in measurements if m.get("item9_positive"))}
     ctx.events.audit("projection.rebuilt", payload={"table": "measurement_timeseries", **counts})

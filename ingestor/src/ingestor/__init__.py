@@ -3,6 +3,7 @@
 Imports nothing of events, DuckDB, BigQuery or lorchestra.
 """
 
+from ingestor.direct import tap_to_jsonl
 from ingestor.exceptions import ExtractionError, IngestorError, JsonlFormatError
 from ingestor.extract import extract_to_jsonl
 from ingestor.jsonl import iter_jsonl_records
@@ -25,4 +26,5 @@ __all__ = [
     "iter_jsonl_records",
     "meltano_project_dir",
     "meltano_version",
+    "tap_to_jsonl",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from lorchestra.errors_safe import safe_error
 from lorchestra.jobs import JobResult
@@ -32,18 +33,22 @@ class Extraction:
     connection: str
     system: str
     tap: str
-    env: Mapping[str, str]
+    settings: Mapping[str, object]  # tap settings beyond the Meltano project's (sample taps)
     streams: tuple[StreamSpec, ...]
 
+    @property
+    def env(self) -> dict[str, str]:
+        """The settings under Meltano's environment names (``TAP_X_SETTING``)."""
+        prefix = self.tap.upper().replace("-", "_")
+        return {f"{prefix}_{key.upper()}": str(value) for key, value in self.settings.items()}
 
-def sample_env(ctx: JobContext, tap: str, settings: Mapping[str, object]) -> dict[str, str]:
-    """Meltano's env names for a sample tap's settings, plus count/revision from --param."""
-    prefix = tap.upper().replace("-", "_")
-    env = {f"{prefix}_{key.upper()}": str(value) for key, value in settings.items()}
-    for key in ("count", "revision"):
-        if key in ctx.params:
-            env[f"{prefix}_{key.upper()}"] = str(ctx.params[key])
-    return env
+
+SAMPLE_PARAMS = ("count", "first", "clients", "revision")
+
+
+def sample_settings(ctx: JobContext, settings: Mapping[str, object]) -> dict[str, object]:
+    """A sample tap's settings plus the synthetic-data ones given as ``--param``."""
+    return {**settings, **{key: ctx.params[key] for key in SAMPLE_PARAMS if key in ctx.params}}
 
 
 def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult:
@@ -55,18 +60,9 @@ def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult
         source = Source(extraction.system, extraction.connection)
         try:
             paths = extract_to_jsonl(extraction.tap, ctx.run_id, work_dir=ctx.home.root,
-                                     env=dict(extraction.env), state_id_suffix=extraction.connection)
+                                     env=extraction.env, state_id_suffix=extraction.connection)
             checkpoint("extract.before_ingest", extraction.connection)
-            for stream in extraction.streams:
-                spec = ObjectSpec(source, stream.object_type, id_field=stream.id_field, schema_ref=stream.schema_ref)
-                if stream.stream in paths:
-                    counts = ctx.events.emit_jsonl("ingest.completed", paths[stream.stream], spec=spec)
-                else:
-                    counts = WriteCounts()
-                    ctx.events.audit("ingest.completed", payload=counts.as_dict(), source=source,
-                                     object_type=stream.object_type)
-                totals.add(counts)
-                ctx.logger.info("connection %s stream %s: %s", extraction.connection, stream.stream, counts.as_dict())
+            totals.add(ingest_streams(ctx, extraction, paths))
             for directory in {p.parent for p in paths.values()}:
                 shutil.rmtree(directory, ignore_errors=True)
         except Exception as exc:
@@ -81,3 +77,20 @@ def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult
     note = f"{failed} of {len(extractions)} connections failed" if failed else None
     return JobResult(counts={**totals.as_dict(), "connections": len(extractions), "connections_failed": failed},
                      ok=not failed, note=note)
+
+
+def ingest_streams(ctx: JobContext, extraction: Extraction, paths: Mapping[str, Path]) -> WriteCounts:
+    """Each stream's JSONL into ``raw_objects``; a stream without a file counts zero."""
+    source = Source(extraction.system, extraction.connection)
+    totals = WriteCounts()
+    for stream in extraction.streams:
+        spec = ObjectSpec(source, stream.object_type, id_field=stream.id_field, schema_ref=stream.schema_ref)
+        if stream.stream in paths:
+            counts = ctx.events.emit_jsonl("ingest.completed", paths[stream.stream], spec=spec)
+        else:
+            counts = WriteCounts()
+            ctx.events.audit("ingest.completed", payload=counts.as_dict(), source=source,
+                             object_type=stream.object_type)
+        totals.add(counts)
+        ctx.logger.info("connection %s stream %s: %s", extraction.connection, stream.stream, counts.as_dict())
+    return totals

@@ -366,11 +366,14 @@ def _counts(instrument: str, tally: Counter[str]) -> ChangeCounts:
 def assemble_client_reports(week: str, timeseries_rows: Iterable[Row], clients: Clients) -> list[ClientReport]:
     """One report per client with a score in the week, ordered by name."""
     start, end = week_bounds(week)
-    rows = [r for r in _sorted_rows(timeseries_rows) if _at(r) < end]
-    measured = {str(r["client_id"]) for r in rows if start <= _at(r)}
+    by_client: dict[str, list[Row]] = {}
+    for r in _sorted_rows(timeseries_rows):
+        if _at(r) < end:
+            by_client.setdefault(str(r["client_id"]), []).append(r)
+    measured = {client for client, own in by_client.items() if any(start <= _at(r) for r in own)}
     reports = []
     for client in measured:
-        own = [r for r in rows if str(r["client_id"]) == client]
+        own = by_client[client]
         name = client_name(clients, client)
         points = {inst: [(str(r["measured_at"]), r.get("total") if r["valid"] else None)
                          for r in own if r["instrument"] == inst] for inst in INSTRUMENT_ORDER}

@@ -1,7 +1,7 @@
 """Job ``generate_weekly_report``: the practice report and one progress report per client
 measured in the week, as HTML and PDF in ``$LORC_HOME/reports/<week>/``, delivered by
-e-mail (or to the outbox). Idempotent: a week that was delivered is not sent again
-unless ``--resend``. Events carry the week and counts, never report contents."""
+e-mail (or to the outbox). Idempotent: a week that was delivered is neither rendered
+nor sent again unless ``--resend``. Events carry the week and counts, never report contents."""
 
 from __future__ import annotations
 
@@ -33,6 +33,11 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
     recipients = [str(r) for r in settings.get("recipients") or []]
     allowlist = [str(a) for a in settings.get("allowlist") or []]
     check_recipients(recipients, allowlist)  # refuse before any work, let alone a connection
+    if _delivered(ctx, week) and not resend:
+        # What was sent stays as it was sent: no new files, no new e-mail.
+        ctx.logger.info("week %s was delivered before; not generating or sending again (use --resend)", week)
+        return JobResult(counts={"client_reports": 0, "attachments": 0, "delivered": 0},
+                         note=f"{week} already delivered")
 
     inbox, series, paired = (_rows(ctx, name) for name in PROJECTIONS)
     clients = {c["contact_id"]: {"name": c.get("full_name") or "", "email": c.get("email") or ""}
@@ -48,9 +53,6 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
                                                   "files": 2 * len(attachments)})
 
     counts = {"client_reports": len(client_reports), "attachments": len(attachments), "delivered": 0}
-    if _delivered(ctx, week) and not resend:
-        ctx.logger.info("week %s was delivered before; not sending again (use --resend)", week)
-        return JobResult(counts=counts, note=f"{week} already delivered")
     message = build_message(
         sender=str(settings.get("from") or "reports@localhost"), recipients=recipients,
         subject=f"Wochenbericht {week}",

@@ -17,6 +17,10 @@ from reporter.instruments import CHANGE_DE, SEVERITY_DE, instrument_name
 from reporter.weeks import parse_week
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# Rows shown per sales list (new inquiries, awaiting reply); the rest is counted. The
+# item-9 safety list is never cut. A week of thousands of inquiries stays a readable
+# report, and WeasyPrint's table layout stays fast (600 rows took 18 s).
+SALES_LIST_LIMIT = 100
 STATUS_DE = {
     "new inquiry": "neue Anfrage",
     "awaiting reply": "wartet auf Antwort",
@@ -65,6 +69,7 @@ def _environment() -> jinja2.Environment:
         signed=lambda v: "–" if v is None else (f"+{v}" if v > 0 else f"{v}".replace("-", "−")),
         kw=_kw,
     )
+    env.globals["list_limit"] = SALES_LIST_LIMIT
     return env
 
 

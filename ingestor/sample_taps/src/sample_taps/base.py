@@ -25,6 +25,12 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="When > 0, emit this many deterministic synthetic messages instead of the fixtures.",
     ),
     th.Property(
+        "first",
+        th.IntegerType,
+        default=0,
+        description="Index of the first synthetic message (N: continue a run of N with new messages).",
+    ),
+    th.Property(
         "revision",
         th.IntegerType,
         default=1,
@@ -43,12 +49,13 @@ class SampleMessagesStream(Stream):
         mailbox = self.config["mailbox"]
         count = int(self.config.get("count") or 0)
         revision = int(self.config.get("revision") or 1)
-        if count < 0:
-            raise ValueError(f"count must be >= 0, got {count}")
+        first = int(self.config.get("first") or 0)
+        if count < 0 or first < 0:
+            raise ValueError(f"count and first must be >= 0, got {count} and {first}")
         if revision not in REVISIONS:
             raise ValueError(f"revision must be one of {REVISIONS}, got {revision}")
-        if count > 0:
-            yield from synthetic.messages(self.source, mailbox, count)
+        if count > 0 or first > 0:
+            yield from synthetic.messages(self.source, mailbox, count, first)
         else:
             yield from load_messages(self.source, mailbox, revision)
 

@@ -11,7 +11,8 @@ from typing import Any
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 
-from sample_taps import practice
+from sample_taps import forms_synthetic, practice
+from sample_taps.forms import synthetic_count
 from sample_taps.practice_schemas import DATAVERSE_SCHEMAS
 
 
@@ -20,7 +21,11 @@ class DataverseStream(Stream):
 
     def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
         revision = practice.check_revision(int(self.config.get("revision") or 1))
-        yield from practice.dataverse_records(self.name, revision)
+        count = synthetic_count(self.config)
+        if count == 0:
+            yield from practice.dataverse_records(self.name, revision)
+        elif self.name == "contact":
+            yield from forms_synthetic.contacts(count)
 
 
 class TapSampleDataverse(Tap):
@@ -28,6 +33,9 @@ class TapSampleDataverse(Tap):
     config_jsonschema = th.PropertiesList(
         th.Property("revision", th.IntegerType, default=1,
                     description="Fixture revision: 2 re-delivers one changed contact (see CLIENTS.md)."),
+        th.Property("count", th.IntegerType, default=0,
+                    description="When > 0, emit this many synthetic contacts (the synthetic Forms respondents) "
+                                "and no sessions, instead of the fixtures."),
     ).to_dict()
 
     def discover_streams(self) -> list[Stream]:

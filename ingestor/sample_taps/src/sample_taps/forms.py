@@ -20,10 +20,17 @@ from sample_taps.practice_schemas import FORM_RESPONSE_SCHEMA, FORM_SCHEMA
 def _settings(config: dict[str, Any]) -> tuple[str | None, int, int]:
     form_id = config.get("form_id") or None
     revision = practice.check_revision(int(config.get("revision") or 1))
+    return form_id, revision, synthetic_count(config)
+
+
+def synthetic_count(config: dict[str, Any]) -> int:
+    """The ``count`` setting, checked (shared by the synthetic modes of the practice taps)."""
     count = int(config.get("count") or 0)
     if count < 0:
         raise ValueError(f"count must be >= 0, got {count}")
-    return form_id, revision, count
+    if int(config.get("first") or 0) < 0:
+        raise ValueError(f"first must be >= 0, got {config.get('first')}")
+    return count
 
 
 class FormsStream(Stream):
@@ -43,8 +50,11 @@ class FormResponsesStream(Stream):
 
     def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
         form_id, revision, count = _settings(self.config)
-        if count > 0:
-            yield from forms_synthetic.responses(practice.forms(form_id), count)
+        if count > 0 or int(self.config.get("first") or 0) > 0:
+            yield from forms_synthetic.responses(
+                practice.forms(form_id), count, first=int(self.config.get("first") or 0),
+                clients=int(self.config.get("clients") or forms_synthetic.DEFAULT_CLIENTS),
+            )
         else:
             yield from practice.form_responses(revision, form_id)
 
@@ -57,6 +67,10 @@ class TapSampleForms(Tap):
                     description="Fixture revision: 2 re-delivers the edited response (see CLIENTS.md)."),
         th.Property("count", th.IntegerType, default=0,
                     description="When > 0, emit this many deterministic synthetic responses instead of the fixtures."),
+        th.Property("first", th.IntegerType, default=0,
+                    description="Index of the first synthetic response (N: continue a run of N with new ones)."),
+        th.Property("clients", th.IntegerType, default=forms_synthetic.DEFAULT_CLIENTS,
+                    description="How many respondents the synthetic responses come from."),
     ).to_dict()
 
     def discover_streams(self) -> list[Stream]:

@@ -1,8 +1,10 @@
 """Deterministic synthetic mail for benchmarks (setting ``count`` > 0).
 
-Message ``i`` of a run depends only on (source, mailbox, count, i): the same settings
-always give the same records. Ids are distinct, each record is about 4 KB as JSON, and
-the receive times are spread over the fixture week 2026-11-09 .. 2026-11-15 (UTC).
+Message ``i`` depends only on (source, mailbox, i), so a run with ``first`` = N and
+``count`` = K adds K new messages to an earlier run of N: how a benchmark delivers "1%
+new data". Ids are distinct, each record is about 4 KB as JSON, and the receive times
+of any range of indices are spread evenly over the fixture week 2026-11-09 .. 2026-11-15
+(UTC), by the golden-ratio sequence.
 """
 
 from __future__ import annotations
@@ -59,18 +61,25 @@ def _person(rng: random.Random, index: int) -> tuple[str, str]:
     return f"{first} {last}", f"{first.lower()}.{last.lower()}{index}@example.net"
 
 
-def _times(count: int, index: int, rng: random.Random) -> datetime:
-    slot = WEEK / count
-    return WEEK_START + slot * index + timedelta(seconds=int(rng.random() * slot.total_seconds() * 0.9))
+GOLDEN = 0.6180339887498949
 
 
-def _gmail(mailbox: str, count: int, index: int, rng: random.Random) -> dict[str, Any]:
+def spread(index: int) -> float:
+    """Where record ``index`` falls in [0, 1): evenly spread for any range of indices."""
+    return (index * GOLDEN) % 1.0
+
+
+def _times(index: int) -> datetime:
+    return WEEK_START + timedelta(seconds=int(spread(index) * WEEK.total_seconds()))
+
+
+def _gmail(mailbox: str, index: int, rng: random.Random) -> dict[str, Any]:
     name, address = _person(rng, index)
-    received = _times(count, index, rng)
+    received = _times(index)
     sent = received - timedelta(seconds=rng.randint(1, 30))
     text = _text(rng, "Guten Tag,", name, 900)
     body_html = "<div dir=\"ltr\">" + "<br>".join(html.escape(line) for line in text.split("\r\n")) + "</div>\r\n"
-    message_id = f"<syn.{hashlib.sha256(f'{mailbox}:{count}:{index}'.encode()).hexdigest()[:24]}@mail.example.net>"
+    message_id = f"<syn.{hashlib.sha256(f'{mailbox}:{index}'.encode()).hexdigest()[:24]}@mail.example.net>"
     gmail_id = format(0x19A6F00000000000 + index * 0x1000 + rng.randrange(0x1000), "x")
     text_bytes, html_bytes = text.encode(), body_html.encode()
     snippet = html.escape(" ".join(text.split())[:180], quote=True)
@@ -109,12 +118,12 @@ def _gmail(mailbox: str, count: int, index: int, rng: random.Random) -> dict[str
     }
 
 
-def _graph(mailbox: str, count: int, index: int, rng: random.Random) -> dict[str, Any]:
+def _graph(mailbox: str, index: int, rng: random.Random) -> dict[str, Any]:
     name, address = _person(rng, index)
-    received = _times(count, index, rng)
+    received = _times(index)
     sent = received - timedelta(seconds=rng.randint(1, 30))
     text = _text(rng, "Guten Tag,", name, 1800)
-    digest = hashlib.sha256(f"{mailbox}:{count}:{index}".encode()).digest()
+    digest = hashlib.sha256(f"{mailbox}:{index}".encode()).digest()
     graph_id = "AAMkAGSyn" + base64.b64encode(digest + index.to_bytes(4, "big")).decode("ascii")
     stamp = received.strftime("%Y-%m-%dT%H:%M:%SZ")
     body = (
@@ -158,8 +167,9 @@ def _graph(mailbox: str, count: int, index: int, rng: random.Random) -> dict[str
     }
 
 
-def messages(source: str, mailbox: str, count: int) -> Iterator[dict[str, Any]]:
+def messages(source: str, mailbox: str, count: int, first: int = 0) -> Iterator[dict[str, Any]]:
+    """Messages ``first`` .. ``first + count - 1`` of the mailbox."""
     build = {"gmail": _gmail, "graph": _graph}[source]
-    for index in range(count):
-        rng = random.Random(f"{source}:{mailbox}:{count}:{index}")
-        yield build(mailbox, count, index, rng)
+    for index in range(first, first + count):
+        rng = random.Random(f"{source}:{mailbox}:{index}")
+        yield build(mailbox, index, rng)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from lorchestra.extraction import Extraction, StreamSpec, run_extractions, sample_env
+from lorchestra.extraction import Extraction, StreamSpec, run_extractions, sample_settings
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext
 
@@ -19,14 +19,20 @@ CRM_STREAMS = (
 
 def extract_forms(ctx: JobContext) -> JobResult:
     """Extract Google Forms definitions and responses into raw_objects."""
-    return run_extractions(ctx, _extractions(ctx, "forms", "google_forms", "tap-sample-forms", "tap-google-forms",
-                                             FORMS_STREAMS))
+    return run_extractions(ctx, forms_extractions(ctx))
 
 
 def extract_contacts(ctx: JobContext) -> JobResult:
     """Extract Dataverse contacts and sessions into raw_objects."""
-    return run_extractions(ctx, _extractions(ctx, "crm", "dataverse", "tap-sample-dataverse", "tap-dataverse",
-                                             CRM_STREAMS))
+    return run_extractions(ctx, contacts_extractions(ctx))
+
+
+def forms_extractions(ctx: JobContext) -> list[Extraction]:
+    return _extractions(ctx, "forms", "google_forms", "tap-sample-forms", "tap-google-forms", FORMS_STREAMS)
+
+
+def contacts_extractions(ctx: JobContext) -> list[Extraction]:
+    return _extractions(ctx, "crm", "dataverse", "tap-sample-dataverse", "tap-dataverse", CRM_STREAMS)
 
 
 def _extractions(ctx: JobContext, kind: str, system: str, sample_tap: str, production_tap: str,
@@ -37,8 +43,8 @@ def _extractions(ctx: JobContext, kind: str, system: str, sample_tap: str, produ
     for connection in ctx.config.connections(kind):
         name = str(connection["name"])
         if ctx.config.profile == "sample":
-            tap, env = sample_tap, sample_env(ctx, sample_tap, {})
+            tap, settings = sample_tap, sample_settings(ctx, {})
         else:
-            tap, env = str(connection.get("tap") or f"{production_tap}--{name}"), {}
-        found.append(Extraction(name, system, tap, env, streams))
+            tap, settings = str(connection.get("tap") or f"{production_tap}--{name}"), {}
+        found.append(Extraction(name, system, tap, settings, streams))
     return found

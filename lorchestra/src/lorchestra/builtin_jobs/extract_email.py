@@ -6,7 +6,7 @@ from config becomes ``connection_name``.
 
 from __future__ import annotations
 
-from lorchestra.extraction import Extraction, StreamSpec, run_extractions, sample_env
+from lorchestra.extraction import Extraction, StreamSpec, run_extractions, sample_settings
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext
 
@@ -20,14 +20,19 @@ PRODUCTION_TAPS = {"gmail": "tap-gmail", "exchange": "tap-microsoft-graph"}
 
 def extract_email(ctx: JobContext) -> JobResult:
     """Extract every configured Gmail and Exchange mailbox into raw_objects."""
+    return run_extractions(ctx, email_extractions(ctx))
+
+
+def email_extractions(ctx: JobContext) -> list[Extraction]:
+    """One extraction per configured mailbox."""
     extractions = []
     for connection in ctx.config.connections("email"):
         name, system = str(connection["name"]), str(connection["system"])
         if ctx.config.profile == "sample":
             tap = SAMPLE_TAPS[system]
-            env = sample_env(ctx, tap, {"mailbox": connection["mailbox"]})
+            settings = sample_settings(ctx, {"mailbox": connection["mailbox"]})
         else:
-            tap, env = str(connection.get("tap") or f"{PRODUCTION_TAPS[system]}--{name}"), {}
+            tap, settings = str(connection.get("tap") or f"{PRODUCTION_TAPS[system]}--{name}"), {}
         stream = StreamSpec("messages", "email", "id", RAW_SCHEMAS[system])
-        extractions.append(Extraction(name, system, tap, env, (stream,)))
-    return run_extractions(ctx, extractions)
+        extractions.append(Extraction(name, system, tap, settings, (stream,)))
+    return extractions

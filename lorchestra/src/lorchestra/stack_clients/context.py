@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+import orjson
 
 from lorchestra.config import Config
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients.clock import utcnow
 from lorchestra.stack_clients.event_client import EventClient
 from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.stack_clients.map_pool import MapPool, PageResult
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     InputRow,
     RejectRow,
     WriteCounts,
+    dumps,
 )
 from lorchestra.stack_clients.store import Store
 
@@ -80,38 +84,67 @@ class JobContext:
         source_system: str | None = None,
         page_size: int = 1000,
     ) -> MapCounts:
-        """Apply ``fn`` to every input new or changed since ``consumer`` last ran.
+        """Apply ``fn`` to every input new or changed since ``consumer`` last ran (on every
+        core once there is more than a page of them: see :mod:`map_pool`).
 
         ``consumer`` names the mapping and its version (``canonicalize_email@gmail-1.0.0``):
         a new version re-processes everything once.
         """
         counts = MapCounts()
-        for page in self.store.changed_inputs(
-            consumer, table=table, object_type=object_type, source_system=source_system,
-            page_size=page_size,
-        ):
-            outputs: list[CanonicalRow] = []
-            rejects: list[RejectRow] = []
-            processed: list[tuple[str, str, str]] = []
-            for item in page:
-                result = fn(item)
-                if isinstance(result, Rejected):
-                    rejects.append(_reject_row(self.job_name, item, result))
-                    processed.append((item.idem_key, item.payload_hash, "rejected"))
-                else:
-                    outputs.extend(result)
-                    processed.append((item.idem_key, item.payload_hash, "ok"))
-            counts.inputs += len(page)
-            self.events.progress.advance(self.job_name, len(page))
-            counts.rejected += len(rejects)
-            now = utcnow()
-            counts.outputs.add(self.events.write_canonical(outputs))
-            self.store.upsert_rejects(rejects, run_id=self.run_id, now=now)
-            checkpoint("map.before_mark", self.job_name)  # outputs written, inputs not yet marked
-            self.store.mark_processed(consumer, processed, run_id=self.run_id, now=now)
+        with MapPool(fn, min_items=page_size, pack=_pack, unpack=_unpack) as pool:
+            pending: tuple[list[InputRow], PageResult[MapResult]] | None = None
+            for page in self.store.changed_inputs(
+                consumer, table=table, object_type=object_type, source_system=source_system,
+                page_size=page_size,
+            ):
+                started = pool.submit(page)  # workers map this page while the last one is written
+                if pending:
+                    self._write_page(consumer, pending[0], pending[1].result(), counts)
+                pending = (page, started)
+            if pending:
+                self._write_page(consumer, pending[0], pending[1].result(), counts)
         self.events.audit(event_type, payload={"consumer": consumer, **counts.as_dict()},
                           object_type=object_type)
         return counts
+
+    def _write_page(self, consumer: str, page: list[InputRow], results: list[MapResult], counts: MapCounts) -> None:
+        """A page's outputs and rejects, then its inputs marked processed."""
+        outputs: list[CanonicalRow] = []
+        rejects: list[RejectRow] = []
+        processed: list[tuple[str, str, str]] = []
+        for item, result in zip(page, results, strict=True):
+            if isinstance(result, Rejected):
+                rejects.append(_reject_row(self.job_name, item, result))
+                processed.append((item.idem_key, item.payload_hash, "rejected"))
+            else:
+                outputs.extend(result)
+                processed.append((item.idem_key, item.payload_hash, "ok"))
+        counts.inputs += len(page)
+        self.events.progress.advance(self.job_name, len(page))
+        counts.rejected += len(rejects)
+        now = utcnow()
+        counts.outputs.add(self.events.write_canonical(outputs))
+        self.store.upsert_rejects(rejects, run_id=self.run_id, now=now)
+        checkpoint("map.before_mark", self.job_name)  # outputs written, inputs not yet marked
+        self.store.mark_processed(consumer, processed, run_id=self.run_id, now=now)
+
+
+@dataclass(frozen=True)
+class _JsonText:
+    data: bytes
+
+
+def _pack(result: MapResult) -> Any:
+    """Outputs as JSON bytes for the trip from a worker: cheaper than pickled dicts."""
+    if isinstance(result, Rejected):
+        return result
+    return [replace(row, payload=_JsonText(dumps(row.payload))) for row in result]
+
+
+def _unpack(result: Any) -> MapResult:
+    if isinstance(result, Rejected):
+        return result
+    return [replace(row, payload=orjson.Fragment(row.payload.data)) for row in result]
 
 
 def _reject_row(job_name: str, item: InputRow, rejected: Rejected) -> RejectRow:

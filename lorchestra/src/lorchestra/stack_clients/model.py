@@ -7,8 +7,10 @@ opaque: built here, compared for equality, never parsed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -65,6 +67,14 @@ def payload_hash(text: bytes) -> str:
 def dumps(obj: Any) -> bytes:
     """Compact JSON, keys in the object's own order, UTF-8 (the suite's one serialisation)."""
     return orjson.dumps(obj)
+
+
+def without_fields(payload: Any, fields: Sequence[str]) -> Any:
+    """``payload`` without the top-level ``fields`` (in place; a non-object is returned as is)."""
+    if fields and isinstance(payload, dict):
+        for name in fields:
+            payload.pop(name, None)
+    return payload
 
 
 def extract_id(record: Any, id_field: str) -> str | None:
@@ -182,11 +192,19 @@ class CanonicalRow:
 
 @dataclass(frozen=True)
 class InputRow:
-    """An input handed to a map-style job by incremental selection."""
+    """An input handed to a map-style job by incremental selection.
+
+    The payload stays JSON text until a mapping reads it: a worker process then parses
+    it itself, and only text crosses the process boundary.
+    """
 
     idem_key: str
     object_type: str
     payload_hash: str
-    payload: Any
+    payload_text: str
     source_system: str | None = None
     connection_name: str | None = None
+
+    @cached_property
+    def payload(self) -> Any:
+        return orjson.loads(self.payload_text)

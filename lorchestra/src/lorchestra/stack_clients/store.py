@@ -57,8 +57,11 @@ class Store(Protocol):
         """Whether a table exists (projections exist only once their job has run)."""
         ...
 
-    def read_objects(self, table: str, object_type: str) -> Iterator[tuple[str, Any]]:
-        """``(idem_key, payload)`` of every object of a type in raw_objects or canonical_objects."""
+    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = ()
+                     ) -> Iterator[tuple[str, Any]]:
+        """``(idem_key, payload)`` of every object of a type in raw_objects or canonical_objects,
+        streamed; ``drop_fields`` (top-level keys) are left out of each payload, so a reader
+        that needs no e-mail bodies does not hold 100k of them."""
         ...
 
     def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:

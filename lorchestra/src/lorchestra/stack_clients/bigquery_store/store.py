@@ -28,6 +28,7 @@ from lorchestra.stack_clients.model import (
     WriteCounts,
     dumps,
     payload_hash,
+    without_fields,
 )
 from lorchestra.stack_clients.projection import Column, check_table_name
 from lorchestra.stack_clients.spill import spill_file
@@ -308,7 +309,7 @@ class BigQueryStore:
                 {"keys": keys[start : start + page_size]},
             ).result()
             yield [InputRow(idem_key=r["idem_key"], object_type=r["object_type"],
-                            payload_hash=r["payload_hash"], payload=orjson.loads(r["payload"]),
+                            payload_hash=r["payload_hash"], payload_text=r["payload"],
                             source_system=r["source_system"], connection_name=r["connection_name"])
                    for r in rows]
 
@@ -364,7 +365,8 @@ class BigQueryStore:
 
         return bool(self.call(f"look up {name}", look_up))
 
-    def read_objects(self, table: str, object_type: str) -> Iterator[tuple[str, Any]]:
+    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = ()
+                     ) -> Iterator[tuple[str, Any]]:
         if table not in ("raw_objects", "canonical_objects"):
             raise ValueError(f"objects live in raw_objects or canonical_objects, not {table!r}")
         rows = self.run_query(
@@ -372,7 +374,7 @@ class BigQueryStore:
             "WHERE object_type = @t ORDER BY idem_key", {"t": object_type},
         ).result()
         for row in rows:
-            yield row["idem_key"], orjson.loads(row["payload"])
+            yield row["idem_key"], without_fields(orjson.loads(row["payload"]), drop_fields)
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return [dict(row.items()) for row in self.run_query(sql, params).result()]

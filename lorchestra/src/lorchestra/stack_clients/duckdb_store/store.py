@@ -25,10 +25,12 @@ from lorchestra.stack_clients.model import (
     WriteCounts,
     dumps,
     payload_hash,
+    without_fields,
 )
 from lorchestra.stack_clients.projection import Column, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 
+READ_BATCH_ROWS = 2048
 _DUCK_TYPES = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN",
                "timestamp": "TIMESTAMPTZ", "string[]": "VARCHAR[]"}
 _PID = re.compile(r"PID (\d+)")
@@ -265,7 +267,7 @@ class DuckDBStore:
                 {"keys": page},
             ).fetchall()
             yield [
-                InputRow(idem_key=k, object_type=t, payload_hash=h, payload=orjson.loads(p),
+                InputRow(idem_key=k, object_type=t, payload_hash=h, payload_text=p,
                          source_system=s, connection_name=c)
                 for k, t, h, p, s, c in rows
             ]
@@ -315,14 +317,20 @@ class DuckDBStore:
         ).fetchone()
         return bool(row and row[0])
 
-    def read_objects(self, table: str, object_type: str) -> Iterator[tuple[str, Any]]:
-        cursor = self._con.execute(
-            f"SELECT idem_key, payload::VARCHAR FROM {_input_table(table)} WHERE object_type = $t ORDER BY idem_key",
-            {"t": object_type},
-        )
-        rows = cursor.fetchall()
-        for key, payload in rows:
-            yield key, orjson.loads(payload)
+    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = ()
+                     ) -> Iterator[tuple[str, Any]]:
+        cursor = self._con.cursor()  # its own connection: the caller may use the store meanwhile
+        try:
+            cursor.execute("USE warehouse")
+            cursor.execute(
+                f"SELECT idem_key, payload::VARCHAR FROM {_input_table(table)} WHERE object_type = $t "
+                "ORDER BY idem_key", {"t": object_type},
+            )
+            while rows := cursor.fetchmany(READ_BATCH_ROWS):  # never every payload's text at once
+                for key, payload in rows:
+                    yield key, without_fields(orjson.loads(payload), drop_fields)
+        finally:
+            cursor.close()
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         cursor = self._con.execute(sql, params or {})

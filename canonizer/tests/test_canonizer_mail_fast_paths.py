@@ -1,0 +1,138 @@
+"""The fast paths of the mail functions give exactly what the general paths give.
+
+The references here are the straightforward implementations (the standard library's
+``HTMLParser``, ``getaddresses`` for every value); the suite's functions must agree with
+them on every fixture body and on generated input.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from email.utils import getaddresses
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from canonizer.mail_functions import _WS, address_list, decode_words, html_to_text
+
+FIXTURES = Path(__file__).resolve().parents[2] / "ingestor" / "sample_taps" / "src" / "sample_taps" / "fixtures"
+
+
+class _ReferenceExtractor(HTMLParser):
+    block = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "blockquote"}
+    skip = {"script", "style", "head", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self.skip:
+            self.skipping += 1
+        elif tag in self.block:
+            self.chunks.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.skip:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in ("p", "div", "tr", "blockquote"):
+            self.chunks.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.chunks.append(data.replace("\r", "").replace("\n", " "))
+
+
+def reference_html_to_text(markup: str) -> str:
+    parser = _ReferenceExtractor()
+    parser.feed(markup)
+    parser.close()
+    lines = [_WS.sub(" ", line).strip() for line in "".join(parser.chunks).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def reference_address_list(value: str) -> list[dict[str, Any]]:
+    found = []
+    for name, address in getaddresses([value]):
+        address = address.strip()
+        if "@" in address and " " not in address:
+            found.append({"name": decode_words(name) or None, "email": address.lower()})
+    return found
+
+
+def _html_parts(part: dict[str, Any]) -> list[str]:
+    found = []
+    if part.get("mimeType") == "text/html" and part.get("body", {}).get("data"):
+        data = part["body"]["data"]
+        found.append(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)).decode("utf-8", "replace"))
+    for child in part.get("parts") or []:
+        found += _html_parts(child)
+    return found
+
+
+def fixture_html_bodies() -> list[str]:
+    bodies = []
+    for path in sorted(FIXTURES.glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        for message in document["messages"] + [c["record"] for c in document.get("revision_2", [])]:
+            if isinstance(message.get("body"), dict) and message["body"].get("contentType") == "html":
+                bodies.append(message["body"]["content"])
+            if isinstance(message.get("payload"), dict):
+                bodies += _html_parts(message["payload"])
+    return bodies
+
+
+def test_html_to_text_agrees_with_the_reference_on_every_fixture_body() -> None:
+    bodies = fixture_html_bodies()
+    assert len(bodies) >= 20
+    for body in bodies:
+        assert html_to_text(body) == reference_html_to_text(body)
+
+
+_TAGS = ["p", "div", "br", "li", "tr", "td", "span", "b", "h1", "blockquote", "script", "style", "head", "title"]
+_html_piece = st.one_of(
+    st.text(alphabet="abc äö \r\n\t", max_size=12),
+    st.sampled_from(["&amp;", "&lt;", "&nbsp;", "&#228;", "&uuml;", "<!-- note -->", "<!DOCTYPE html>"]),
+    st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(_TAGS + [t.upper() for t in _TAGS]),
+              st.sampled_from(["", " class=\"x\"", " style='a:b'", "/", " data-x=\"a>b\""])),
+    st.builds(lambda t: f"</{t}>", st.sampled_from(_TAGS)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_html_piece, max_size=30).map("".join))
+def test_html_to_text_agrees_with_the_reference_on_generated_markup(markup: str) -> None:
+    assert html_to_text(markup) == reference_html_to_text(markup)
+
+
+_address_piece = st.one_of(
+    st.sampled_from(["Anna", "Müller", "O'Brien", "Dr.", "Weber,", "\"Weber, Julia\"", "=?utf-8?q?J=C3=BCrgen?=",
+                     "(Kommentar)", "  ", " ", "-", "Anna-Lena"]),
+    st.sampled_from(["<anna@example.org>", "anna@example.org", "<ANNA.M+tag@Example.ORG>", "<a..b@x.de>",
+                     "<a@b>", "<@x.de>", "a@", "<>", ",", ";", "undisclosed-recipients:;", "<a b@c.de>"]),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_address_piece, min_size=1, max_size=6).map(" ".join))
+def test_address_list_agrees_with_the_reference(value: str) -> None:
+    assert address_list(value) == reference_address_list(value)
+
+
+def test_address_list_common_shapes() -> None:
+    assert address_list("Anna  Müller <Anna.Mueller@Example.org>") == [
+        {"name": "Anna Müller", "email": "anna.mueller@example.org"}]
+    assert address_list("anna@example.org") == [{"name": None, "email": "anna@example.org"}]
+    assert address_list('"Weber, Julia" <j.weber@praxis.example>, b@x.de') == [
+        {"name": "Weber, Julia", "email": "j.weber@praxis.example"}, {"name": None, "email": "b@x.de"}]
+
+
+@given(st.text(max_size=40).filter(lambda v: "=?" not in v))
+def test_decode_words_without_encoded_words_only_normalises_whitespace(value: str) -> None:
+    assert decode_words(value) == _WS.sub(" ", value.replace("\r\n", " ").replace("\n", " ")).strip()

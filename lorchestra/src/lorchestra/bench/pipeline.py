@@ -1,0 +1,234 @@
+"""``lorc bench pipeline``: every stage of the weekly pipeline on DuckDB, three passes.
+
+A temporary PHI home on the sample profile gets deterministic synthetic data from the
+sample taps' count mode: ``emails`` messages split evenly over the configured mailboxes,
+``responses`` Forms responses from ``clients`` respondents, and one Dataverse contact
+per respondent. The passes:
+
+``first_run``
+    everything new.
+``no_new_data``
+    the pipeline again; the sources deliver nothing new (``first`` = N, ``count`` = 0:
+    what an incremental source answers when nothing happened).
+``new_data``
+    the sources deliver ``new_fraction`` more (``first`` = N, ``count`` = N/100).
+
+Each stage runs as a job through the runner (lock, audit trail, one store), and its
+figures are the job's own duration and the peak RSS while it ran. With
+``skip_meltano`` each ``extract_*`` stage becomes ``ingest_*``: the same taps run
+without Meltano before the stage (untimed) and the stage only loads their JSONL.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lorchestra.bench.memory import peak_mb, reset_peak
+from lorchestra.bench.targets import TargetCheck, check_targets
+from lorchestra.builtin_jobs.extract_clinical import contacts_extractions, forms_extractions
+from lorchestra.builtin_jobs.extract_email import email_extractions
+from lorchestra.extraction import Extraction, ingest_streams
+from lorchestra.home import PhiHome, private_dir
+from lorchestra.initialize import init_home
+from lorchestra.jobs import JobRegistry, JobResult, JobSpec
+from lorchestra.runner import run_jobs
+from lorchestra.stack_clients import JobContext, WriteCounts
+
+PASSES = ("first_run", "no_new_data", "new_data")
+REPORT_WEEK = "2026-W46"  # the synthetic mail's week; the responses end in it too
+# (lane, its extract job, the jobs that consume it) in weekly-pipeline order
+LANES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("contacts", "extract_contacts", ("canonicalize_contacts",)),
+    ("email", "extract_email", ("canonicalize_email", "build_inbox_view")),
+    ("forms", "extract_forms", ("canonicalize_questionnaires", "score_phq9", "score_gad7",
+                                "build_measurement_timeseries")),
+)
+REPORT_STAGE = "generate_weekly_report"
+# the count that says how many records a stage handled
+RECORD_COUNTS = {"build_inbox_view": "emails", "build_measurement_timeseries": "measurements",
+                 REPORT_STAGE: "client_reports"}
+LANE_EXTRACTIONS: dict[str, Callable[[JobContext], list[Extraction]]] = {
+    "contacts": contacts_extractions, "email": email_extractions, "forms": forms_extractions,
+}
+
+
+@dataclass(frozen=True)
+class StageFigure:
+    pass_name: str
+    stage: str
+    status: str
+    records: int
+    seconds: float
+    records_per_s: float | None
+    peak_rss_mb: float
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PipelineBench:
+    emails: int
+    responses: int
+    clients: int
+    skip_meltano: bool
+    new_fraction: float
+    machine: Mapping[str, Any]
+    rss_stage_scoped: bool
+    stages: list[StageFigure]
+    targets: list[TargetCheck]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DataPlan:
+    """What the sources deliver in each pass (``first``/``count`` per lane)."""
+
+    emails_per_mailbox: int
+    responses: int
+    clients: int
+    new_fraction: float
+
+    def params(self, lane: str, pass_name: str) -> dict[str, int]:
+        if lane == "contacts":
+            return {"count": self.clients}  # a small full table, delivered again each time
+        total = self.emails_per_mailbox if lane == "email" else self.responses
+        extra = {"clients": self.clients} if lane == "forms" else {}
+        if pass_name == "first_run":
+            return {"first": 0, "count": total, **extra}
+        new = math.ceil(total * self.new_fraction) if pass_name == "new_data" else 0
+        return {"first": total, "count": new, **extra}
+
+
+def bench_pipeline(
+    emails: int, responses: int, *, clients: int = 100, skip_meltano: bool = False, new_fraction: float = 0.01,
+    work_dir: Path | None = None, on_stage: Callable[[StageFigure], None] | None = None,
+) -> PipelineBench:
+    base = private_dir(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="lorc-bench-"))
+    root = Path(tempfile.mkdtemp(prefix="pipeline-", dir=base))
+    try:
+        home = PhiHome(root / "home")
+        init_home(home)
+        mailboxes = _mailbox_count(home)
+        plan = DataPlan(max(1, emails // mailboxes), responses, clients, new_fraction)
+        runner = _StageRunner(home, skip_meltano, root / "direct")
+        figures: list[StageFigure] = []
+        for pass_name in PASSES:
+            for lane, extract_job, consumers in LANES:
+                params = plan.params(lane, pass_name)
+                figures.append(runner.extract(lane, extract_job, pass_name, params))
+                for job in consumers:
+                    figures.append(runner.run(job, pass_name, {}))
+                if on_stage:
+                    for figure in figures[-1 - len(consumers):]:
+                        on_stage(figure)
+            figures.append(runner.run(REPORT_STAGE, pass_name, {"week": REPORT_WEEK}))
+            if on_stage:
+                on_stage(figures[-1])
+        return PipelineBench(
+            emails=plan.emails_per_mailbox * mailboxes, responses=responses, clients=clients,
+            skip_meltano=skip_meltano, new_fraction=new_fraction, machine=_machine(),
+            rss_stage_scoped=runner.rss_stage_scoped, stages=figures,
+            targets=check_targets(figures, new_fraction=new_fraction),
+        )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+        if work_dir is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+class _StageRunner:
+    """Runs one job at a time and measures it; with ``skip_meltano`` also the direct taps."""
+
+    def __init__(self, home: PhiHome, skip_meltano: bool, direct_dir: Path) -> None:
+        self.home = home
+        self.skip_meltano = skip_meltano
+        self.direct_dir = direct_dir
+        self.rss_stage_scoped = True
+        self.registry = JobRegistry.discover()
+        self._delivered: dict[str, dict[str, Path]] = {}  # connection -> stream -> JSONL
+        for lane in LANE_EXTRACTIONS:
+            self._register(f"generate_{lane}", self._generate_job(lane))
+            self._register(f"ingest_{lane}", self._ingest_job(lane))
+
+    def extract(self, lane: str, extract_job: str, pass_name: str, params: Mapping[str, int]) -> StageFigure:
+        if not self.skip_meltano:
+            return self.run(extract_job, pass_name, params)
+        self._run_checked(f"generate_{lane}", params)  # untimed: the taps write the JSONL
+        return self.run(f"ingest_{lane}", pass_name, params)
+
+    def run(self, job: str, pass_name: str, params: Mapping[str, Any]) -> StageFigure:
+        self.rss_stage_scoped = reset_peak() and self.rss_stage_scoped
+        outcome = self._run_checked(job, params)
+        seconds = outcome.duration_ms / 1000
+        records = int(outcome.counts.get(RECORD_COUNTS.get(job, "inputs"), 0))
+        return StageFigure(
+            pass_name=pass_name, stage=job, status=outcome.status, records=records, seconds=seconds,
+            records_per_s=round(records / seconds) if seconds > 0 and records else None,
+            peak_rss_mb=round(peak_mb()), counts=dict(outcome.counts),
+        )
+
+    def _run_checked(self, job: str, params: Mapping[str, Any]) -> Any:
+        report = run_jobs([job], home=self.home, params=dict(params), registry=self.registry)
+        outcome = report.outcomes[0]
+        if outcome.status != "ok":
+            raise BenchError(f"stage {job} failed: {outcome.error}")
+        return outcome
+
+    def _register(self, name: str, func: Callable[[JobContext], JobResult]) -> None:
+        self.registry.jobs[name] = JobSpec(name, func, "lorchestra", f"lorchestra.bench.pipeline:{name}")
+
+    def _generate_job(self, lane: str) -> Callable[[JobContext], JobResult]:
+        def generate(ctx: JobContext) -> JobResult:
+            from ingestor import tap_to_jsonl
+
+            shutil.rmtree(self.direct_dir, ignore_errors=True)
+            for extraction in LANE_EXTRACTIONS[lane](ctx):
+                out = private_dir(self.direct_dir / extraction.connection)
+                self._delivered[extraction.connection] = tap_to_jsonl(extraction.tap, extraction.settings, out)
+            return JobResult()
+
+        return generate
+
+    def _ingest_job(self, lane: str) -> Callable[[JobContext], JobResult]:
+        def ingest(ctx: JobContext) -> JobResult:
+            totals = WriteCounts()
+            for extraction in LANE_EXTRACTIONS[lane](ctx):
+                totals.add(ingest_streams(ctx, extraction, self._delivered.get(extraction.connection, {})))
+            return JobResult(counts=totals.as_dict())
+
+        return ingest
+
+
+class BenchError(RuntimeError):
+    """A stage of the benchmark failed; the message names the stage."""
+
+    phi_safe = True
+
+
+def _mailbox_count(home: PhiHome) -> int:
+    from lorchestra.config import load_config
+
+    return max(1, len(load_config(home).connections("email")))
+
+
+def _machine() -> dict[str, Any]:
+    import duckdb
+
+    memory_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_kb = int(line.split()[1])
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "memory_gb": round(memory_kb / 2**20, 1), "python": platform.python_version(),
+            "platform": platform.platform(), "duckdb": duckdb.__version__}
