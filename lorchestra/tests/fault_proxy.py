@@ -12,11 +12,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 Plan = Callable[[str, str], int | None]  # (method, path) -> status to inject, or None to forward
 
 
+def forward_all(method: str, path: str) -> int | None:
+    """A plan that injects nothing: the proxy only records."""
+    return None
+
+
 class FaultProxy:
     def __init__(self, upstream: str, plan: Plan) -> None:
         self.upstream = upstream.rstrip("/")
         self.plan = plan
         self.injected: list[tuple[str, str, int]] = []
+        self.requests: list[tuple[str, str, bytes]] = []  # every request: method, path, body
         self.forwarded = 0
         proxy = self
 
@@ -27,6 +33,7 @@ class FaultProxy:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
+                proxy.requests.append((self.command, self.path, body or b""))
                 status = proxy.plan(self.command, self.path)
                 if status is not None:
                     proxy.injected.append((self.command, self.path, status))

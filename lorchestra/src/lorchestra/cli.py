@@ -256,3 +256,38 @@ def bench_ingest_cmd(home: PhiHome, records: int, memory_limit: str, as_json: bo
     click.echo(f"second pass        {result.second_pass_records_per_s:>8} records/s "
                f"({result.second_pass_seconds} s) {result.second_pass_counts}")
     click.echo(f"peak RSS           {result.peak_rss_mb} MB")
+
+
+@bench.command("pipeline")
+@click.option("--emails", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000),
+              help="Synthetic e-mails, split evenly over the configured mailboxes.")
+@click.option("--responses", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000),
+              help="Synthetic Forms responses.")
+@click.option("--clients", type=click.IntRange(1, 1_000_000), default=None,
+              help="Respondents (one Dataverse contact each); default: one per 10 responses.")
+@click.option("--new-fraction", default=0.01, show_default=True, type=click.FloatRange(0.0001, 1.0),
+              help="Share of new data in the third pass.")
+@click.option("--skip-meltano", is_flag=True, help="Run the taps directly and time only the ingest of their JSONL.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@_fail_cleanly
+def bench_pipeline_cmd(home: PhiHome, emails: int, responses: int, clients: int | None, new_fraction: float,
+                       skip_meltano: bool, as_json: bool) -> None:
+    """Every stage of the weekly pipeline on DuckDB: first run, no new data, 1% new data."""
+    from lorchestra.bench import bench_pipeline
+
+    def show(figure: Any) -> None:
+        if not as_json:
+            rate = f"{figure.records_per_s:>9,}/s" if figure.records_per_s else " " * 11
+            click.echo(f"{figure.pass_name:<12} {figure.stage:<30} {figure.records:>8} records "
+                       f"{figure.seconds:>8.3f} s {rate} {figure.peak_rss_mb:>6.0f} MB")
+
+    result = bench_pipeline(emails, responses, clients=clients or max(1, responses // 10),
+                            skip_meltano=skip_meltano, new_fraction=new_fraction,
+                            work_dir=home.tmp_dir if home.exists() else None, on_stage=show)
+    if as_json:
+        _emit_json(result.as_dict())
+        return
+    click.echo("")
+    for check in result.targets:
+        click.echo(f"{'met   ' if check.met else 'MISSED'} {check.target}: {check.measured}")

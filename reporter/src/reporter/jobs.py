@@ -15,6 +15,7 @@ from typing import Any
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext
 from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.stack_clients.map_pool import MapPool
 
 from reporter.assemble import assemble_client_reports, assemble_practice_report
 from reporter.delivery import Attachment, SmtpSettings, build_message, check_recipients, send_smtp, write_outbox
@@ -22,6 +23,7 @@ from reporter.render import render_html, render_pdf
 from reporter.weeks import last_full_week, parse_week
 
 PROJECTIONS = ("inbox_view", "measurement_timeseries", "measurement_paired")
+RENDER_IN_PROCESS_MAX = 8  # more PDFs than this are rendered on every core
 
 
 def generate_weekly_report(ctx: JobContext) -> JobResult:
@@ -46,9 +48,11 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
     client_reports = assemble_client_reports(week, series, clients)
 
     folder = ctx.home.subdir("reports", week)
-    attachments = [_write(folder, f"praxisbericht-{week}", render_html(practice))]
-    for report in client_reports:
-        attachments.append(_write(folder, f"verlauf-{week}-{report.client_id}", render_html(report)))
+    pages = [(f"praxisbericht-{week}", render_html(practice))]
+    pages += [(f"verlauf-{week}-{report.client_id}", render_html(report)) for report in client_reports]
+    with MapPool(render_pdf, min_items=RENDER_IN_PROCESS_MAX) as pool:  # WeasyPrint is CPU-bound
+        pdfs = pool.map([html for _, html in pages])
+    attachments = [_write(folder, stem, html, pdf) for (stem, html), pdf in zip(pages, pdfs, strict=True)]
     ctx.events.audit("report.generated", payload={"week": week, "client_reports": len(client_reports),
                                                   "files": 2 * len(attachments)})
 
@@ -94,8 +98,7 @@ def _rows(ctx: JobContext, table: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _write(folder: Path, stem: str, html: str) -> Attachment:
-    pdf = render_pdf(html)
+def _write(folder: Path, stem: str, html: str, pdf: bytes) -> Attachment:
     for suffix, content in ((".html", html.encode("utf-8")), (".pdf", pdf)):
         fd = os.open(folder / f"{stem}{suffix}", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:

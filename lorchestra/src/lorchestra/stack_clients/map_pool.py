@@ -99,6 +99,7 @@ class MapPool(Generic[T, R]):
         size = max(1, -(-len(page) // (self.workers * 4)))  # a few chunks per worker even out their load
         futures = [self._executor.submit(_apply_chunk, page[start:start + size])
                    for start in range(0, len(page), size)]
+        gc.unfreeze()  # the workers are forked by now (all at the first submit)
         return PageResult(futures=futures, unpack=self.unpack)
 
     def close(self) -> None:

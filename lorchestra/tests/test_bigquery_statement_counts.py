@@ -1,0 +1,101 @@
+"""On BigQuery the cost is statements and bytes: count them for a run of the e-mail lane.
+
+A recording proxy between the suite and the emulator sees every API request. The
+batch sizes this test documents (and docs/performance.md repeats):
+
+- raw: one batch per extracted file, i.e. per connection and run: one load job into a
+  staging table, then one query job whose transaction holds the batch's one MERGE into
+  ``raw_objects`` and one DELETE of the rejects its records no longer earn;
+- canonical: one batch per page of ``map_inputs`` (1,000 inputs): one load job and one
+  MERGE into ``canonical_objects``, one MERGE into ``processed_inputs``;
+- projections: one load job replacing the table (WRITE_TRUNCATE), and one MERGE into
+  ``processed_inputs`` recording the fingerprint of the inputs it was built from;
+- audit events: one load job and one INSERT each (a handful per job, never per record).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections import Counter
+from typing import Any
+
+from cli_support import bigquery_environ
+from fault_proxy import FaultProxy, forward_all
+
+from lorchestra.home import PhiHome
+from lorchestra.runner import run_jobs
+
+PER_MAILBOX = 250
+MAILBOXES = 6  # the default config: three Gmail, three Exchange connections
+MERGE_INTO = re.compile(r"\bMERGE\s+`?([\w.-]+)`?", re.IGNORECASE)
+
+
+def _jobs(requests: list[tuple[str, str, bytes]]) -> tuple[list[str], list[str]]:
+    """(load job descriptions, query texts) of the job inserts among the requests."""
+    loads, queries = [], []
+    for method, path, body in requests:
+        if method != "POST" or "/jobs" not in path:
+            continue
+        try:  # a load job's upload starts with its configuration; its data follows in other requests
+            configuration = json.loads(body or b"{}").get("configuration", {})
+        except ValueError:
+            continue
+        if "query" in configuration:
+            queries.append(configuration["query"]["query"])
+        elif "load" in configuration:
+            loads.append(configuration["load"]["destinationTable"]["tableId"])
+    return loads, queries
+
+
+def test_a_lane_run_uses_one_load_and_one_merge_per_batch_per_table(bq_emulator: Any, home: PhiHome) -> None:
+    environ = bigquery_environ(bq_emulator, f"counts_{uuid.uuid4().hex[:8]}")
+    assert run_jobs(["warehouse_stats"], home=home, environ=environ).ok  # creates the dataset's tables
+    events_before = _event_count(home, environ, bq_emulator.endpoint)
+    with FaultProxy(bq_emulator.endpoint, forward_all) as proxy:
+        environ["LORC_STORAGE__BIGQUERY__API_ENDPOINT"] = proxy.endpoint
+        report = run_jobs(["extract_email", "canonicalize_email", "build_inbox_view"], home=home,
+                          environ=environ, params={"count": PER_MAILBOX})
+    assert report.ok, report.as_dict()
+    counts = {o.name: o.counts for o in report.outcomes}
+    assert counts["extract_email"]["inserted"] == PER_MAILBOX * MAILBOXES
+    assert counts["canonicalize_email"]["inputs"] == PER_MAILBOX * MAILBOXES
+
+    loads, queries = _jobs(proxy.requests)
+    merges = Counter()
+    for query in queries:
+        targets = Counter(name.split(".")[-1] for name in MERGE_INTO.findall(query))
+        assert all(n == 1 for n in targets.values()), f"a statement with two MERGEs into one table: {targets}"
+        merges.update(targets)
+    raw_batches = MAILBOXES  # one extracted file per connection
+    canonical_pages = 2  # Gmail and Graph inputs, each under one page of 1,000
+    assert merges["raw_objects"] == raw_batches
+    assert merges["canonical_objects"] == canonical_pages
+    assert merges["processed_inputs"] == canonical_pages + 1  # and inbox_view's inputs fingerprint
+    assert set(merges) <= {"raw_objects", "canonical_objects", "processed_inputs", "rejects"}
+    events = _event_count(home, environ, bq_emulator.endpoint) - events_before
+    event_inserts = sum(1 for q in queries if re.search(r"INSERT INTO \S*event_log", q))
+    assert event_inserts == events  # each audit event: one load job and one INSERT, never per record
+    # raw and canonical batches, the processed ledger per page, the projection's swap and
+    # its fingerprint, and the events
+    assert len(loads) == raw_batches + 2 * canonical_pages + 2 + events
+    statements = [part.strip() for q in queries for part in q.split(";") if part.strip()]
+    dml = sum(1 for st in statements if st.split(None, 1)[0].upper() in ("MERGE", "INSERT", "UPDATE", "DELETE"))
+    records = PER_MAILBOX * MAILBOXES
+    cleared = sum(1 for st in statements if re.match(r"DELETE FROM \S*rejects", st))
+    assert cleared == raw_batches  # a raw batch also clears the rejects its records no longer earn
+    assert dml == sum(merges.values()) + event_inserts + cleared, "a DML statement the batches do not explain"
+    print(f"\n{records} records: {len(loads)} load jobs, {len(queries)} query jobs, {dml} DML statements "
+          f"(MERGEs {dict(merges)}, {event_inserts} event inserts)")
+
+
+def _event_count(home: PhiHome, environ: dict[str, str], endpoint: str) -> int:
+    from lorchestra.config import load_config
+    from lorchestra.stack_clients import open_store
+
+    store = open_store(load_config(home, {**environ, "LORC_STORAGE__BIGQUERY__API_ENDPOINT": endpoint}))
+    try:
+        return int(store.query(f"SELECT count(*) AS n FROM {store.table('event_log')}")[0]["n"])
+    finally:
+        store.close()
