@@ -363,3 +363,64 @@ def test_has_table_tells_built_projections_apart(store: Store) -> None:
     assert store.has_table("raw_objects") and not store.has_table("inbox_view")
     store.replace_table("inbox_view", [Column("conversation_key", "string")], [{"conversation_key": "a"}])
     assert store.has_table("inbox_view")
+
+
+def test_read_objects_filters_by_change_time_key_and_field(store: Store) -> None:
+    def row(key: str, client: str) -> CanonicalRow:
+        return CanonicalRow(idem_key=f"m-{key}", object_type="measurement", schema_ref="s", source_idem_key=key,
+                            source_payload_hash="h", transform_ref="t", payload={"client_id": client, "n": key})
+
+    store.upsert_canonical([row("a", "c1"), row("b", "c2")], run_id="r", now=utcnow())
+    time.sleep(0.01)
+    between = utcnow()
+    store.upsert_canonical([row("c", "c1")], run_id="r", now=utcnow())
+    keys = lambda **f: [k for k, _ in store.read_objects("canonical_objects", "measurement", **f)]  # noqa: E731
+    assert keys() == ["m-a", "m-b", "m-c"]
+    assert keys(changed_since=between) == ["m-c"]
+    assert keys(keys=["m-b", "m-x"]) == ["m-b"]
+    assert keys(field_in=("client_id", ["c1"])) == ["m-a", "m-c"]
+    assert keys(field_in=("client_id", ["c1"]), changed_since=between) == ["m-c"]
+    assert [p for _, p in store.read_objects("canonical_objects", "measurement", keys=["m-a"],
+                                              drop_fields=("n",))] == [{"client_id": "c1"}]
+    with pytest.raises(ValueError, match="not a valid payload field"):
+        keys(field_in=("client_id') OR ('1", ["c1"]))
+
+
+def test_rows_under_keys_are_replaced_across_tables_in_one_step(store: Store) -> None:
+    from lorchestra.stack_clients import Column, RowsChange
+
+    view = [Column("conversation_key", "string"), Column("message_count", "int"), Column("mailboxes", "string[]")]
+    members = [Column("member_key", "string"), Column("conversation_key", "string")]
+    store.replace_table("inbox_view", view, [
+        {"conversation_key": k, "message_count": 1, "mailboxes": ["p@x"]} for k in ("a", "b", "c")])
+    store.replace_table("inbox_view_members", members, [
+        {"member_key": f"msg:{k}", "conversation_key": k} for k in ("a", "b", "c")])
+    assert store.lookup_rows("inbox_view_members", "member_key", ["msg:b", "msg:z"], ["conversation_key"]) == [
+        {"conversation_key": "b"}]
+    inserted = store.replace_rows([
+        RowsChange("inbox_view", view, "conversation_key", ["a", "b"],
+                   [{"conversation_key": "a", "message_count": 3, "mailboxes": ["p@x", "q@x"]}]),
+        RowsChange("inbox_view_members", members, "conversation_key", ["a", "b"],
+                   [{"member_key": "msg:a", "conversation_key": "a"}, {"member_key": "msg:b", "conversation_key": "a"}]),
+    ])
+    assert inserted == [1, 2]
+    got = store.query(f"SELECT conversation_key, message_count FROM {store.table('inbox_view')} "
+                      "ORDER BY conversation_key")
+    assert got == [{"conversation_key": "a", "message_count": 3}, {"conversation_key": "c", "message_count": 1}]
+    assert sorted(r["conversation_key"] for r in store.lookup_rows(
+        "inbox_view_members", "member_key", ["msg:a", "msg:b", "msg:c"], ["conversation_key"])) == ["a", "a", "c"]
+    assert store.replace_rows([RowsChange("inbox_view", view, "conversation_key", ["c"], [])]) == [0]
+    assert store.query(f"SELECT count(*) AS n FROM {store.table('inbox_view')}") == [{"n": 1}]
+
+
+def test_a_failed_partial_replace_changes_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lorchestra.stack_clients import Column, RowsChange
+
+    view = [Column("conversation_key", "string"), Column("message_count", "int")]
+    store.replace_table("inbox_view", view, [{"conversation_key": "a", "message_count": 1}])
+    monkeypatch.setenv("LORC_FAULT_AT", "projection.before_commit")
+    with pytest.raises(Exception):  # noqa: B017 - an injected fault, whichever backend raises it
+        store.replace_rows([RowsChange("inbox_view", view, "conversation_key", ["a"],
+                                       [{"conversation_key": "a", "message_count": 9}])])
+    monkeypatch.delenv("LORC_FAULT_AT")
+    assert store.query(f"SELECT message_count FROM {store.table('inbox_view')}") == [{"message_count": 1}]

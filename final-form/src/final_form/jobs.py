@@ -8,6 +8,7 @@ measure never stops the other measures of the same response.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import CanonicalRow, InputRow, JobContext
@@ -63,29 +64,66 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
     return mapping
 
 
-TIMESERIES_PROJECTIONS = ("measurement_timeseries", "measurement_paired")
-TIMESERIES_BUILD_VERSION = 1  # raise when the timeseries rules change what they compute
+SERIES, PAIRED = "measurement_timeseries", "measurement_paired"
+TIMESERIES_BUILD_VERSION = 2  # raise when the timeseries rules change: the next build is a full one
 
 
 def build_measurement_timeseries(ctx: JobContext) -> JobResult:
-    """Rebuild measurement_timeseries and measurement_paired from the measurements."""
-    from lorchestra.projections.freshness import inputs_fingerprint, is_current, mark_current
+    """Build measurement_timeseries and measurement_paired (only the clients new measurements touch)."""
+    from lorchestra.projections.freshness import BuildState, basis_fingerprint, latest_update, load_state, save_state
+
+    basis = basis_fingerprint(ctx.store, (), TIMESERIES_BUILD_VERSION)
+    state = load_state(ctx.store, (SERIES, PAIRED))
+    watermark = latest_update(ctx.store, "measurement")
+    if state is not None and state.basis == basis:
+        if state.watermark == watermark:
+            ctx.logger.info("measurement_timeseries is current: no measurement changed since it was built")
+            return JobResult(counts={"measurements": 0, "rows": 0, "full_rebuild": 0})
+        counts = _update_series(ctx, state.watermark)
+    else:
+        counts = _rebuild_series(ctx)
+    save_state(ctx.store, (SERIES, PAIRED), BuildState(basis, watermark), run_id=ctx.run_id)
+    ctx.events.audit("projection.rebuilt", payload={"table": SERIES, **counts})
+    return JobResult(counts=counts)
+
+
+def _rebuild_series(ctx: JobContext) -> dict[str, int]:
+    from final_form.timeseries import build_paired_rows, build_timeseries_rows
+
+    measurements = [payload for _, payload in ctx.store.read_objects("canonical_objects", "measurement")]
+    written = ctx.store.replace_table(SERIES, _columns(SERIES), build_timeseries_rows(measurements))
+    pairs = ctx.store.replace_table(PAIRED, _columns(PAIRED), build_paired_rows(measurements))
+    return {"measurements": len(measurements), "rows": written, "clients_paired": pairs, "full_rebuild": 1,
+            "unlinked_measurements": sum(1 for m in measurements if not m.get("client_id")),
+            "item9_positive": sum(1 for m in measurements if m.get("item9_positive"))}
+
+
+def _update_series(ctx: JobContext, since: object) -> dict[str, int]:
+    """Rebuild the series of the clients whose measurements were written since ``since``
+    (a client's course depends only on its own measurements)."""
+    from lorchestra.stack_clients import RowsChange
+
+    from final_form.timeseries import build_paired_rows, build_timeseries_rows
+
+    changed = [m for _, m in ctx.store.read_objects("canonical_objects", "measurement", changed_since=since)]
+    clients = {str(m["client_id"]) for m in changed if m.get("client_id")}
+    # a relinked response leaves the series it was in before
+    clients |= {str(r["client_id"]) for r in ctx.store.lookup_rows(
+        SERIES, "response_id", sorted({str(m["response_id"]) for m in changed}), ["client_id"])}
+    affected = sorted(clients)
+    measurements = [m for _, m in ctx.store.read_objects("canonical_objects", "measurement",
+                                                         field_in=("client_id", affected))] if affected else []
+    series, paired = build_timeseries_rows(measurements), build_paired_rows(measurements)
+    ctx.store.replace_rows([RowsChange(SERIES, _columns(SERIES), "client_id", affected, series),
+                            RowsChange(PAIRED, _columns(PAIRED), "client_id", affected, paired)])
+    return {"measurements": len(measurements), "rows": len(series), "clients_paired": len(paired),
+            "full_rebuild": 0, "clients_updated": len(affected),
+            "unlinked_measurements": sum(1 for m in changed if not m.get("client_id"))}
+
+
+def _columns(table: str) -> list[Any]:
     from lorchestra.stack_clients import Column
 
-    from final_form.timeseries import PAIRED_COLUMNS, TIMESERIES_COLUMNS, build_paired_rows, build_timeseries_rows
+    from final_form.timeseries import PAIRED_COLUMNS, TIMESERIES_COLUMNS
 
-    fingerprint = inputs_fingerprint(ctx.store, ("measurement",), TIMESERIES_BUILD_VERSION)
-    if is_current(ctx.store, TIMESERIES_PROJECTIONS, fingerprint):
-        ctx.logger.info("measurement_timeseries is current: no measurement changed since it was built")
-        return JobResult(counts={"measurements": 0, "rows": 0, "rebuilt": 0})
-    measurements = [payload for _, payload in ctx.store.read_objects("canonical_objects", "measurement")]
-    series = build_timeseries_rows(measurements)
-    paired = build_paired_rows(measurements)
-    written = ctx.store.replace_table("measurement_timeseries", [Column(n, t) for n, t in TIMESERIES_COLUMNS], series)
-    pairs = ctx.store.replace_table("measurement_paired", [Column(n, t) for n, t in PAIRED_COLUMNS], paired)
-    mark_current(ctx.store, TIMESERIES_PROJECTIONS, fingerprint, run_id=ctx.run_id)
-    counts = {"measurements": len(measurements), "rows": written, "clients_paired": pairs, "rebuilt": 1,
-              "unlinked_measurements": sum(1 for m in measurements if not m.get("client_id")),
-              "item9_positive": sum(1 for m in measurements if m.get("item9_positive"))}
-    ctx.events.audit("projection.rebuilt", payload={"table": "measurement_timeseries", **counts})
-    return JobResult(counts=counts)
+    return [Column(n, t) for n, t in (TIMESERIES_COLUMNS if table == SERIES else PAIRED_COLUMNS)]

@@ -288,6 +288,6 @@ def bench_pipeline_cmd(home: PhiHome, emails: int, responses: int, clients: int 
     if as_json:
         _emit_json(result.as_dict())
         return
-    click.echo("")
+    click.echo(f"\nlargest worker or tap process: {result.largest_child_rss_mb:.0f} MB\n")
     for check in result.targets:
         click.echo(f"{'met   ' if check.met else 'MISSED'} {check.target}: {check.measured}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import os
 import platform
+import resource
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
@@ -81,6 +82,7 @@ class PipelineBench:
     new_fraction: float
     machine: Mapping[str, Any]
     rss_stage_scoped: bool
+    largest_child_rss_mb: float  # the biggest worker or tap process of the whole run
     stages: list[StageFigure]
     targets: list[TargetCheck]
 
@@ -137,6 +139,7 @@ def bench_pipeline(
             emails=plan.emails_per_mailbox * mailboxes, responses=responses, clients=clients,
             skip_meltano=skip_meltano, new_fraction=new_fraction, machine=_machine(),
             rss_stage_scoped=runner.rss_stage_scoped, stages=figures,
+            largest_child_rss_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
             targets=check_targets(figures, new_fraction=new_fraction),
         )
     finally:

@@ -1,42 +1,79 @@
-"""Job ``build_inbox_view``: rebuild the sales pipeline view from canonical e-mails,
-when they or the contacts changed since the last build."""
+"""Job ``build_inbox_view``: the sales pipeline view from canonical e-mails.
+
+The first build (and any build after the contacts, the practice addresses or this
+code changed) reads every e-mail. Later builds read only the e-mails written since the
+last one and rebuild only the conversations those join, found through the member
+index ``inbox_view_members``; both tables change in one transaction.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from lorchestra.jobs import JobResult
-from lorchestra.projections.freshness import inputs_fingerprint, is_current, mark_current
-from lorchestra.projections.inbox import COLUMNS, build_inbox_rows
-from lorchestra.stack_clients import JobContext
+from lorchestra.projections.freshness import BuildState, basis_fingerprint, latest_update, load_state, save_state
+from lorchestra.projections.inbox import COLUMNS, MEMBER_COLUMNS, build_inbox, member_keys
+from lorchestra.stack_clients import JobContext, RowsChange
 
-PROJECTION = ("inbox_view",)
-BUILD_VERSION = 1  # raise when build_inbox_rows changes what it computes
+VIEW, MEMBERS = "inbox_view", "inbox_view_members"
+BUILD_VERSION = 2  # raise when build_inbox changes what it computes: the next build is a full one
 UNUSED_FIELDS = ("body_text", "preview", "labels", "has_attachments")  # the bulk of each e-mail
 
 
 def build_inbox_view(ctx: JobContext) -> JobResult:
-    """Rebuild inbox_view: one row per conversation across all mailboxes."""
+    """Build inbox_view: one row per conversation across all mailboxes (only what new e-mails touch)."""
     practice = sorted(ctx.config.practice_addresses)
-    fingerprint = inputs_fingerprint(ctx.store, ("email", "contact"), practice, BUILD_VERSION)
-    if is_current(ctx.store, PROJECTION, fingerprint):
-        ctx.logger.info("inbox_view is current: no e-mail or contact changed since it was built")
-        return JobResult(counts={"emails": 0, "conversations": 0, "rebuilt": 0})
-    emails = [payload for _, payload in ctx.store.read_objects("canonical_objects", "email",
-                                                                drop_fields=UNUSED_FIELDS)]
-    known_clients = {
-        str(address).strip().lower()
-        for _, contact in ctx.store.read_objects("canonical_objects", "contact")
-        for address in _contact_addresses(contact)
-    }
-    rows = build_inbox_rows(emails, known_clients=known_clients, practice_addresses=practice)
-    written = ctx.store.replace_table("inbox_view", COLUMNS, rows)
-    mark_current(ctx.store, PROJECTION, fingerprint, run_id=ctx.run_id)
-    statuses = Counter(row["status"] for row in rows)
-    counts = {"emails": len(emails), "conversations": written, "rebuilt": 1,
-              **{f"status_{k.replace(' ', '_')}": v for k, v in sorted(statuses.items())}}
-    ctx.events.audit("projection.rebuilt", payload={"table": "inbox_view", **counts})
+    basis = basis_fingerprint(ctx.store, ("contact",), practice, BUILD_VERSION)
+    state = load_state(ctx.store, (VIEW, MEMBERS))
+    watermark = latest_update(ctx.store, "email")
+    if state is not None and state.basis == basis:
+        if state.watermark == watermark:
+            ctx.logger.info("inbox_view is current: no e-mail or contact changed since it was built")
+            return JobResult(counts={"emails": 0, "conversations": 0, "full_rebuild": 0})
+        counts = _update(ctx, practice, state.watermark)
+    else:
+        counts = _rebuild(ctx, practice)
+    save_state(ctx.store, (VIEW, MEMBERS), BuildState(basis, watermark), run_id=ctx.run_id)
+    ctx.events.audit("projection.rebuilt", payload={"table": VIEW, **counts})
     return JobResult(counts=counts)
+
+
+def _rebuild(ctx: JobContext, practice: list[str]) -> dict[str, int]:
+    emails = list(ctx.store.read_objects("canonical_objects", "email", drop_fields=UNUSED_FIELDS))
+    rows, members = build_inbox(emails, known_clients=_known_clients(ctx), practice_addresses=practice)
+    written = ctx.store.replace_table(VIEW, COLUMNS, rows)
+    ctx.store.replace_table(MEMBERS, MEMBER_COLUMNS, members)
+    return {"emails": len(emails), "conversations": written, "full_rebuild": 1, **_statuses(rows)}
+
+
+def _update(ctx: JobContext, practice: list[str], since: Any) -> dict[str, int]:
+    """Rebuild the conversations that the e-mails written since ``since`` join."""
+    changed = list(ctx.store.read_objects("canonical_objects", "email", changed_since=since,
+                                          drop_fields=UNUSED_FIELDS))
+    keys = sorted({key for _, email in changed for key in member_keys(email)})
+    affected = sorted({r["conversation_key"] for r in ctx.store.lookup_rows(
+        MEMBERS, "member_key", keys, ["conversation_key"])})
+    changed_keys = {key for key, _ in changed}
+    earlier = sorted({r["email_key"] for r in ctx.store.lookup_rows(
+        MEMBERS, "conversation_key", affected, ["email_key"])} - changed_keys)
+    emails = list(ctx.store.read_objects("canonical_objects", "email", keys=earlier, drop_fields=UNUSED_FIELDS))
+    rows, members = build_inbox(emails + changed, known_clients=_known_clients(ctx), practice_addresses=practice)
+    ctx.store.replace_rows([RowsChange(VIEW, COLUMNS, "conversation_key", affected, rows),
+                            RowsChange(MEMBERS, MEMBER_COLUMNS, "conversation_key", affected, members)])
+    return {"emails": len(emails) + len(changed), "conversations": len(rows), "full_rebuild": 0,
+            **_statuses(rows)}
+
+
+def _known_clients(ctx: JobContext) -> set[str]:
+    return {str(address).strip().lower() for _, contact in ctx.store.read_objects("canonical_objects", "contact")
+            for address in _contact_addresses(contact)}
+
+
+def _statuses(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    statuses = Counter(str(row["status"]) for row in rows)
+    return {f"status_{k.replace(' ', '_')}": v for k, v in sorted(statuses.items())}
 
 
 def _contact_addresses(contact: object) -> list[str]:

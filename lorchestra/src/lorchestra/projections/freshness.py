@@ -1,11 +1,16 @@
-"""Rebuild a projection only when what it is built from has changed.
+"""What a projection was last built from, so the next build does only what changed.
 
-A projection's inputs are summed up in a fingerprint: per canonical object type the
-count and the latest ``updated_at`` (every insert or change moves one of them), plus
-whatever else the build depends on (config, the build's own version). The fingerprint
-of the last build is kept in ``processed_inputs`` under the consumer
-``projection:<name>``; a run whose fingerprint matches, with the table present, has
-nothing to do. Its cost is one aggregate query, however long the history.
+Each projection keeps a state in ``processed_inputs`` (consumer ``projection:<name>``):
+
+- ``basis``: a fingerprint of everything whose change means a full rebuild (the
+  build's version, config it uses, per other object type the count and latest
+  ``updated_at``);
+- ``watermark``: the latest ``updated_at`` among its main inputs when it was built.
+
+A run whose basis matches reads only the inputs updated at or after the watermark:
+none means nothing to do (one aggregate query, however long the history); a few mean
+an update of only the rows they touch. Canonical writes are serialized by the run
+lock, so nothing lands behind a watermark once it is taken.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from lorchestra.stack_clients import Store
 from lorchestra.stack_clients.clock import utcnow
@@ -21,34 +28,52 @@ from lorchestra.stack_clients.projection import check_table_name
 LEDGER_KEY = "inputs"
 
 
-def inputs_fingerprint(store: Store, object_types: Sequence[str], *depends_on: object) -> str:
+@dataclass(frozen=True)
+class BuildState:
+    basis: str
+    watermark: datetime | None
+
+
+def basis_fingerprint(store: Store, object_types: Sequence[str], *depends_on: object) -> str:
+    """Count and latest update per object type, plus ``depends_on``: any change is a full rebuild."""
     for object_type in object_types:
         check_table_name(object_type)  # suite constants, written into the SQL below
-    listed = ", ".join(f"'{t}'" for t in sorted(object_types))
-    rows = store.query(
-        f"SELECT object_type, count(*) AS n, CAST(max(updated_at) AS STRING) AS latest "
-        f"FROM {store.table('canonical_objects')} WHERE object_type IN ({listed}) "
-        "GROUP BY object_type ORDER BY object_type"
-    )
-    summary = [[r["object_type"], int(r["n"]), str(r["latest"])] for r in rows]
+    summary: list[object] = []
+    if object_types:
+        listed = ", ".join(f"'{t}'" for t in sorted(object_types))
+        rows = store.query(
+            f"SELECT object_type, count(*) AS n, CAST(max(updated_at) AS STRING) AS latest "
+            f"FROM {store.table('canonical_objects')} WHERE object_type IN ({listed}) "
+            "GROUP BY object_type ORDER BY object_type"
+        )
+        summary = [[r["object_type"], int(r["n"]), str(r["latest"])] for r in rows]
     text = json.dumps([summary, list(depends_on)], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def is_current(store: Store, projections: Sequence[str], fingerprint: str) -> bool:
-    """Every table exists and was last built from inputs with this fingerprint."""
-    consumer = _consumer(projections)
+def latest_update(store: Store, object_type: str) -> datetime | None:
+    rows = store.query(f"SELECT max(updated_at) AS latest FROM {store.table('canonical_objects')} "
+                       f"WHERE object_type = '{check_table_name(object_type)}'")
+    return rows[0]["latest"] if rows else None
+
+
+def load_state(store: Store, projections: Sequence[str]) -> BuildState | None:
+    """The state of the last build; None when any of the tables is missing or it was never built."""
     if not all(store.has_table(check_table_name(name)) for name in projections):
-        return False
+        return None
     rows = store.query(
         f"SELECT input_payload_hash FROM {store.table('processed_inputs')} "
-        f"WHERE consumer = '{consumer}' AND input_idem_key = '{LEDGER_KEY}'"
+        f"WHERE consumer = '{_consumer(projections)}' AND input_idem_key = '{LEDGER_KEY}'"
     )
-    return bool(rows) and rows[0]["input_payload_hash"] == fingerprint
+    if not rows:
+        return None
+    basis, _, watermark = str(rows[0]["input_payload_hash"]).partition("|")
+    return BuildState(basis, datetime.fromisoformat(watermark) if watermark else None)
 
 
-def mark_current(store: Store, projections: Sequence[str], fingerprint: str, *, run_id: str) -> None:
-    store.mark_processed(_consumer(projections), [(LEDGER_KEY, fingerprint, "ok")], run_id=run_id, now=utcnow())
+def save_state(store: Store, projections: Sequence[str], state: BuildState, *, run_id: str) -> None:
+    value = f"{state.basis}|{state.watermark.isoformat() if state.watermark else ''}"
+    store.mark_processed(_consumer(projections), [(LEDGER_KEY, value, "ok")], run_id=run_id, now=utcnow())
 
 
 def _consumer(projections: Sequence[str]) -> str:

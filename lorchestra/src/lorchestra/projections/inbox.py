@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import Any
 
@@ -40,13 +41,21 @@ COLUMNS = [
 ]
 
 
+MEMBER_COLUMNS = [
+    Column("member_key", "string", "msg:<message key> or thread:<thread key> a conversation joins on"),
+    Column("conversation_key", "string"),
+    Column("email_key", "string", "idem_key of a canonical e-mail (each copy) in the conversation"),
+]
+
+
 @dataclass
 class _Message:
     key: str
     email: Mapping[str, Any]
     mailboxes: set[str] = field(default_factory=set)
+    email_keys: set[str] = field(default_factory=set)
 
-    @property
+    @cached_property
     def at(self) -> datetime:
         return datetime.fromisoformat(str(self.email["sent_at"]).replace("Z", "+00:00"))
 
@@ -81,39 +90,66 @@ def message_identity(email: Mapping[str, Any]) -> str:
     return email.get("message_key") or f"{source['system']}:{source['mailbox']}:{source['native_id']}"
 
 
+def member_keys(email: Mapping[str, Any]) -> list[str]:
+    """The keys an e-mail joins its conversation on: its own, its parents', its thread's."""
+    keys = [f"msg:{message_identity(email)}"]
+    keys += [f"msg:{parent}" for parent in [email.get("in_reply_to"), *(email.get("references") or [])] if parent]
+    if email.get("thread_key"):
+        keys.append(f"thread:{email['thread_key']}")
+    return list(dict.fromkeys(keys))
+
+
 def build_inbox_rows(
     emails: Iterable[Mapping[str, Any]], *, known_clients: Iterable[str] = (), practice_addresses: Iterable[str] = ()
 ) -> list[dict[str, Any]]:
+    rows, _ = build_inbox(((str(i), e) for i, e in enumerate(emails)), known_clients=known_clients,
+                          practice_addresses=practice_addresses)
+    return rows
+
+
+def build_inbox(
+    emails: Iterable[tuple[str, Mapping[str, Any]]], *, known_clients: Iterable[str] = (),
+    practice_addresses: Iterable[str] = (),
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Rows of ``inbox_view`` and of its member index from ``(idem_key, canonical e-mail)``.
+
+    The member index (member key -> conversation -> e-mail) lets a later run rebuild only
+    the conversations that new e-mails join: any conversation sharing a key with them.
+    """
     messages: dict[str, _Message] = {}
-    for email in emails:
+    for email_key, email in emails:
         key = message_identity(email)
         current = messages.get(key)
         # Copies of one message agree on everything but labels and receive time; keep the
         # earliest-received copy as the representative.
         if current is None or email["received_at"] < current.email["received_at"]:
-            mailboxes = current.mailboxes if current else set()
-            current = _Message(key, email, mailboxes)
+            current = _Message(key, email, current.mailboxes if current else set(),
+                               current.email_keys if current else set())
             messages[key] = current
         current.mailboxes.add(email["source"]["mailbox"])
+        current.email_keys.add(email_key)
 
     components = _Components()
-    for key, message in messages.items():
-        components.find(f"msg:{key}")
-        email = message.email
-        for parent in [email.get("in_reply_to"), *(email.get("references") or [])]:
-            if parent:
-                components.union(f"msg:{key}", f"msg:{parent}")
-        if email.get("thread_key"):
-            components.union(f"msg:{key}", f"thread:{email['thread_key']}")
+    for message in messages.values():
+        own, *others = member_keys(message.email)
+        components.find(own)
+        for other in others:
+            components.union(own, other)
 
     conversations: dict[str, list[_Message]] = {}
     for key, message in messages.items():
         conversations.setdefault(components.find(f"msg:{key}"), []).append(message)
 
     clients = {c.strip().lower() for c in known_clients}
-    own = {a.strip().lower() for a in practice_addresses}
-    rows = [_row(sorted(group, key=lambda m: (m.at, m.key)), clients, own) for group in conversations.values()]
-    return sorted(rows, key=lambda r: r["conversation_key"])
+    own_addresses = {a.strip().lower() for a in practice_addresses}
+    rows, members = [], []
+    for group in conversations.values():
+        ordered = sorted(group, key=lambda m: (m.at, m.key))
+        row = _row(ordered, clients, own_addresses)
+        rows.append(row)
+        members += [{"member_key": member, "conversation_key": row["conversation_key"], "email_key": email_key}
+                    for m in ordered for member in member_keys(m.email) for email_key in sorted(m.email_keys)]
+    return sorted(rows, key=lambda r: r["conversation_key"]), members
 
 
 def _internal(message: _Message, own: set[str]) -> bool:

@@ -16,13 +16,14 @@ from lorchestra.stack_clients.model import (
     WriteCounts,
     idem_key,
 )
-from lorchestra.stack_clients.projection import Column
+from lorchestra.stack_clients.projection import Column, RowsChange
 from lorchestra.stack_clients.store import TABLE_NAMES, Store, open_store
 
 __all__ = [
     "TABLE_NAMES",
     "CanonicalRow",
     "Column",
+    "RowsChange",
     "EventClient",
     "EventRow",
     "InputRow",

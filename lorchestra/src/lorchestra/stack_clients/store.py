@@ -16,7 +16,7 @@ from lorchestra.stack_clients.model import (
     RejectRow,
     WriteCounts,
 )
-from lorchestra.stack_clients.projection import Column
+from lorchestra.stack_clients.projection import Column, RowsChange
 
 TABLE_NAMES = ("event_log", "raw_objects", "canonical_objects", "rejects", "processed_inputs")
 
@@ -57,11 +57,23 @@ class Store(Protocol):
         """Whether a table exists (projections exist only once their job has run)."""
         ...
 
-    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = ()
-                     ) -> Iterator[tuple[str, Any]]:
-        """``(idem_key, payload)`` of every object of a type in raw_objects or canonical_objects,
-        streamed; ``drop_fields`` (top-level keys) are left out of each payload, so a reader
-        that needs no e-mail bodies does not hold 100k of them."""
+    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
+                     changed_since: datetime | None = None, keys: Sequence[str] | None = None,
+                     field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:
+        """``(idem_key, payload)`` of the objects of a type in raw_objects or canonical_objects,
+        streamed, in key order. ``drop_fields`` (top-level keys) are left out of each payload,
+        so a reader that needs no e-mail bodies does not hold 100k of them. Filters: updated
+        at or after ``changed_since``; ``idem_key`` in ``keys``; the top-level text field
+        ``field_in[0]`` in ``field_in[1]``."""
+        ...
+
+    def lookup_rows(self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
+                    ) -> list[dict[str, Any]]:
+        """``columns`` of the rows of projection ``name`` whose ``key_column`` is in ``keys``."""
+        ...
+
+    def replace_rows(self, changes: Sequence[RowsChange]) -> list[int]:
+        """Apply every change in one transaction; the number of rows each inserted."""
         ...
 
     def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:

@@ -15,7 +15,8 @@ from google.cloud import bigquery
 
 from lorchestra.config import Config
 from lorchestra.exceptions import StorageError
-from lorchestra.stack_clients.bigquery_store import ddl, raw_ingest
+from lorchestra.stack_clients.bigquery_store import ddl, partial, raw_ingest
+from lorchestra.stack_clients.bigquery_store.partial import BQ_TYPES
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry, is_transient
 from lorchestra.stack_clients.bigquery_store.sql import query_param
 from lorchestra.stack_clients.faults import checkpoint
@@ -30,12 +31,9 @@ from lorchestra.stack_clients.model import (
     payload_hash,
     without_fields,
 )
-from lorchestra.stack_clients.projection import Column, check_table_name
+from lorchestra.stack_clients.projection import Column, RowsChange, check_field_name, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 
-_BQ_TYPES = {"string": ("STRING", "NULLABLE"), "int": ("INT64", "NULLABLE"), "float": ("FLOAT64", "NULLABLE"),
-             "bool": ("BOOL", "NULLABLE"), "timestamp": ("TIMESTAMP", "NULLABLE"),
-             "string[]": ("STRING", "REPEATED")}
 # The client's own retry would wait up to 600 s on a dead endpoint; retries are ours
 # (tenacity, bounded, in retry.py), so every call is made with the client's turned off.
 _NO_RETRY = None
@@ -340,7 +338,7 @@ class BigQueryStore:
     def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
         """One load job with WRITE_TRUNCATE: BigQuery swaps the table atomically."""
         check_table_name(name)
-        schema = [bigquery.SchemaField(c.name, *_BQ_TYPES[c.type], description=c.description or None)
+        schema = [bigquery.SchemaField(c.name, *BQ_TYPES[c.type], description=c.description or None)
                   for c in columns]
         with spill_file(self.tmp_dir) as (path, handle):
             count = 0
@@ -365,16 +363,34 @@ class BigQueryStore:
 
         return bool(self.call(f"look up {name}", look_up))
 
-    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = ()
-                     ) -> Iterator[tuple[str, Any]]:
+    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
+                     changed_since: datetime | None = None, keys: Sequence[str] | None = None,
+                     field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:
         if table not in ("raw_objects", "canonical_objects"):
             raise ValueError(f"objects live in raw_objects or canonical_objects, not {table!r}")
+        where, params = ["object_type = @t"], {"t": object_type}
+        if changed_since is not None:
+            where.append("updated_at >= @since")
+            params["since"] = changed_since
+        if keys is not None:
+            where.append("idem_key IN UNNEST(@keys)")
+            params["keys"] = list(keys)
+        if field_in is not None:
+            where.append(f"JSON_VALUE(payload, '$.{check_field_name(field_in[0])}') IN UNNEST(@values)")
+            params["values"] = list(field_in[1])
         rows = self.run_query(
             f"SELECT idem_key, TO_JSON_STRING(payload) AS payload FROM {self.table(table)} "
-            "WHERE object_type = @t ORDER BY idem_key", {"t": object_type},
+            f"WHERE {' AND '.join(where)} ORDER BY idem_key", params,
         ).result()
         for row in rows:
             yield row["idem_key"], without_fields(orjson.loads(row["payload"]), drop_fields)
+
+    def lookup_rows(self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
+                    ) -> list[dict[str, Any]]:
+        return partial.lookup_rows(self, name, key_column, keys, columns)
+
+    def replace_rows(self, changes: Sequence[RowsChange]) -> list[int]:
+        return partial.replace_rows(self, changes)
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return [dict(row.items()) for row in self.run_query(sql, params).result()]

@@ -13,8 +13,9 @@ import orjson
 
 from lorchestra.exceptions import StorageError, WarehouseLockedError
 from lorchestra.home import private_dir
-from lorchestra.stack_clients.duckdb_store import raw_ingest
+from lorchestra.stack_clients.duckdb_store import partial, raw_ingest
 from lorchestra.stack_clients.duckdb_store.ddl import TABLES
+from lorchestra.stack_clients.duckdb_store.partial import DUCK_TYPES
 from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.model import (
     CanonicalRow,
@@ -27,12 +28,10 @@ from lorchestra.stack_clients.model import (
     payload_hash,
     without_fields,
 )
-from lorchestra.stack_clients.projection import Column, check_table_name
+from lorchestra.stack_clients.projection import Column, RowsChange, check_field_name, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 
 READ_BATCH_ROWS = 2048
-_DUCK_TYPES = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN",
-               "timestamp": "TIMESTAMPTZ", "string[]": "VARCHAR[]"}
 _PID = re.compile(r"PID (\d+)")
 # Row groups of 16k rows instead of DuckDB's 122,880: a batch of tens of thousands of
 # records then fills whole row groups, which DuckDB writes straight into the file at
@@ -288,7 +287,7 @@ class DuckDBStore:
     # -- projections and reads ------------------------------------------------------
     def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
         table = check_table_name(name)
-        types = {c.name: _DUCK_TYPES[c.type] for c in columns}
+        types = {c.name: DUCK_TYPES[c.type] for c in columns}
         with spill_file(self.tmp_dir) as (path, handle):
             count = 0
             for row in rows:
@@ -317,20 +316,38 @@ class DuckDBStore:
         ).fetchone()
         return bool(row and row[0])
 
-    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = ()
-                     ) -> Iterator[tuple[str, Any]]:
+    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
+                     changed_since: datetime | None = None, keys: Sequence[str] | None = None,
+                     field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:
+        where, params = ["object_type = $t"], {"t": object_type}
+        if changed_since is not None:
+            where.append("updated_at >= $since")
+            params["since"] = changed_since
+        if keys is not None:
+            where.append("idem_key IN (SELECT unnest($keys))")
+            params["keys"] = list(keys)
+        if field_in is not None:
+            where.append(f"payload->>'$.{check_field_name(field_in[0])}' IN (SELECT unnest($values))")
+            params["values"] = list(field_in[1])
         cursor = self._con.cursor()  # its own connection: the caller may use the store meanwhile
         try:
             cursor.execute("USE warehouse")
             cursor.execute(
-                f"SELECT idem_key, payload::VARCHAR FROM {_input_table(table)} WHERE object_type = $t "
-                "ORDER BY idem_key", {"t": object_type},
+                f"SELECT idem_key, payload::VARCHAR FROM {_input_table(table)} WHERE {' AND '.join(where)} "
+                "ORDER BY idem_key", params,
             )
             while rows := cursor.fetchmany(READ_BATCH_ROWS):  # never every payload's text at once
                 for key, payload in rows:
                     yield key, without_fields(orjson.loads(payload), drop_fields)
         finally:
             cursor.close()
+
+    def lookup_rows(self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
+                    ) -> list[dict[str, Any]]:
+        return partial.lookup_rows(self._con, name, key_column, keys, columns)
+
+    def replace_rows(self, changes: Sequence[RowsChange]) -> list[int]:
+        return partial.replace_rows(self._con, self.tmp_dir, changes)
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         cursor = self._con.execute(sql, params or {})
