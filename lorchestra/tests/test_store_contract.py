@@ -376,10 +376,10 @@ def test_read_objects_filters_by_change_time_key_and_field(store: Store) -> None
     store.upsert_canonical([row("c", "c1")], run_id="r", now=utcnow())
     keys = lambda **f: [k for k, _ in store.read_objects("canonical_objects", "measurement", **f)]  # noqa: E731
     assert keys() == ["m-a", "m-b", "m-c"]
-    assert keys(changed_since=between) == ["m-c"]
+    assert keys(updated_after=between) == ["m-c"]
     assert keys(keys=["m-b", "m-x"]) == ["m-b"]
     assert keys(field_in=("client_id", ["c1"])) == ["m-a", "m-c"]
-    assert keys(field_in=("client_id", ["c1"]), changed_since=between) == ["m-c"]
+    assert keys(field_in=("client_id", ["c1"]), updated_after=between) == ["m-c"]
     assert [p for _, p in store.read_objects("canonical_objects", "measurement", keys=["m-a"],
                                               drop_fields=("n",))] == [{"client_id": "c1"}]
     with pytest.raises(ValueError, match="not a valid payload field"):

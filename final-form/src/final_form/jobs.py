@@ -70,12 +70,12 @@ TIMESERIES_BUILD_VERSION = 2  # raise when the timeseries rules change: the next
 
 def build_measurement_timeseries(ctx: JobContext) -> JobResult:
     """Build measurement_timeseries and measurement_paired (only the clients new measurements touch)."""
-    from lorchestra.projections.freshness import BuildState, basis_fingerprint, latest_update, load_state, save_state
+    from lorchestra.projections.freshness import BuildState, basis_fingerprint, can_update, latest_update, load_state, save_state
 
     basis = basis_fingerprint(ctx.store, (), TIMESERIES_BUILD_VERSION)
     state = load_state(ctx.store, (SERIES, PAIRED))
     watermark = latest_update(ctx.store, "measurement")
-    if state is not None and state.basis == basis:
+    if state is not None and can_update(state, basis):
         if state.watermark == watermark:
             ctx.logger.info("measurement_timeseries is current: no measurement changed since it was built")
             return JobResult(counts={"measurements": 0, "rows": 0, "full_rebuild": 0})
@@ -105,7 +105,7 @@ def _update_series(ctx: JobContext, since: object) -> dict[str, int]:
 
     from final_form.timeseries import build_paired_rows, build_timeseries_rows
 
-    changed = [m for _, m in ctx.store.read_objects("canonical_objects", "measurement", changed_since=since)]
+    changed = [m for _, m in ctx.store.read_objects("canonical_objects", "measurement", updated_after=since)]
     clients = {str(m["client_id"]) for m in changed if m.get("client_id")}
     # a relinked response leaves the series it was in before
     clients |= {str(r["client_id"]) for r in ctx.store.lookup_rows(

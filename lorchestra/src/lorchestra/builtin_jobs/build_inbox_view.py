@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from lorchestra.jobs import JobResult
-from lorchestra.projections.freshness import BuildState, basis_fingerprint, latest_update, load_state, save_state
+from lorchestra.projections.freshness import BuildState, basis_fingerprint, can_update, latest_update, load_state, save_state
 from lorchestra.projections.inbox import COLUMNS, MEMBER_COLUMNS, build_inbox, member_keys
 from lorchestra.stack_clients import JobContext, RowsChange
 
@@ -28,7 +28,7 @@ def build_inbox_view(ctx: JobContext) -> JobResult:
     basis = basis_fingerprint(ctx.store, ("contact",), practice, BUILD_VERSION)
     state = load_state(ctx.store, (VIEW, MEMBERS))
     watermark = latest_update(ctx.store, "email")
-    if state is not None and state.basis == basis:
+    if state is not None and can_update(state, basis):
         if state.watermark == watermark:
             ctx.logger.info("inbox_view is current: no e-mail or contact changed since it was built")
             return JobResult(counts={"emails": 0, "conversations": 0, "full_rebuild": 0})
@@ -50,7 +50,7 @@ def _rebuild(ctx: JobContext, practice: list[str]) -> dict[str, int]:
 
 def _update(ctx: JobContext, practice: list[str], since: Any) -> dict[str, int]:
     """Rebuild the conversations that the e-mails written since ``since`` join."""
-    changed = list(ctx.store.read_objects("canonical_objects", "email", changed_since=since,
+    changed = list(ctx.store.read_objects("canonical_objects", "email", updated_after=since,
                                           drop_fields=UNUSED_FIELDS))
     keys = sorted({key for _, email in changed for key in member_keys(email)})
     affected = sorted({r["conversation_key"] for r in ctx.store.lookup_rows(

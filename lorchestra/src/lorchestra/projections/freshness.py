@@ -7,10 +7,12 @@ Each projection keeps a state in ``processed_inputs`` (consumer ``projection:<na
   ``updated_at``);
 - ``watermark``: the latest ``updated_at`` among its main inputs when it was built.
 
-A run whose basis matches reads only the inputs updated at or after the watermark:
-none means nothing to do (one aggregate query, however long the history); a few mean
-an update of only the rows they touch. Canonical writes are serialized by the run
-lock, so nothing lands behind a watermark once it is taken.
+A run whose basis matches reads only the inputs updated after the watermark: none
+means nothing to do (one aggregate query, however long the history); a few mean an
+update of only the rows they touch. Canonical writes are serialized by the run lock and
+stamped with the wall clock, so everything written after a build is stamped later than
+its watermark, unless the clock was set back: a clock behind the watermark makes the
+next build a full one.
 """
 
 from __future__ import annotations
@@ -78,3 +80,10 @@ def save_state(store: Store, projections: Sequence[str], state: BuildState, *, r
 
 def _consumer(projections: Sequence[str]) -> str:
     return "projection:" + "+".join(check_table_name(name) for name in projections)
+
+
+def can_update(state: BuildState | None, basis: str) -> bool:
+    """Whether a build may start from ``state`` rather than from scratch."""
+    if state is None or state.basis != basis:
+        return False
+    return state.watermark is None or utcnow() >= state.watermark

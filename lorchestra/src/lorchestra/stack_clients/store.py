@@ -58,12 +58,12 @@ class Store(Protocol):
         ...
 
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
-                     changed_since: datetime | None = None, keys: Sequence[str] | None = None,
+                     updated_after: datetime | None = None, keys: Sequence[str] | None = None,
                      field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:
         """``(idem_key, payload)`` of the objects of a type in raw_objects or canonical_objects,
         streamed, in key order. ``drop_fields`` (top-level keys) are left out of each payload,
         so a reader that needs no e-mail bodies does not hold 100k of them. Filters: updated
-        at or after ``changed_since``; ``idem_key`` in ``keys``; the top-level text field
+        after ``updated_after``; ``idem_key`` in ``keys``; the top-level text field
         ``field_in[0]`` in ``field_in[1]``."""
         ...
 

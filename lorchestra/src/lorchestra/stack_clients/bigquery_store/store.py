@@ -364,14 +364,14 @@ class BigQueryStore:
         return bool(self.call(f"look up {name}", look_up))
 
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
-                     changed_since: datetime | None = None, keys: Sequence[str] | None = None,
+                     updated_after: datetime | None = None, keys: Sequence[str] | None = None,
                      field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:
         if table not in ("raw_objects", "canonical_objects"):
             raise ValueError(f"objects live in raw_objects or canonical_objects, not {table!r}")
         where, params = ["object_type = @t"], {"t": object_type}
-        if changed_since is not None:
-            where.append("updated_at >= @since")
-            params["since"] = changed_since
+        if updated_after is not None:
+            where.append("updated_at > @since")
+            params["since"] = updated_after
         if keys is not None:
             where.append("idem_key IN UNNEST(@keys)")
             params["keys"] = list(keys)

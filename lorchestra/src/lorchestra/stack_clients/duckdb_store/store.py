@@ -317,12 +317,12 @@ class DuckDBStore:
         return bool(row and row[0])
 
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
-                     changed_since: datetime | None = None, keys: Sequence[str] | None = None,
+                     updated_after: datetime | None = None, keys: Sequence[str] | None = None,
                      field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:
         where, params = ["object_type = $t"], {"t": object_type}
-        if changed_since is not None:
-            where.append("updated_at >= $since")
-            params["since"] = changed_since
+        if updated_after is not None:
+            where.append("updated_at > $since")
+            params["since"] = updated_after
         if keys is not None:
             where.append("idem_key IN (SELECT unnest($keys))")
             params["keys"] = list(keys)
