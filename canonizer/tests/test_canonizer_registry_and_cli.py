@@ -94,3 +94,25 @@ def test_can_validate_names_the_document_rule_and_field(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "document 2: field 'direction' violates schema rule 'enum'" in result.output
     assert "1 valid, 1 invalid" in result.output
+
+
+def test_input_known_valid_under_the_transforms_schema_is_not_validated_again() -> None:
+    import pytest
+
+    from canonizer.engine import apply_transform
+    from canonizer.exceptions import TransformError
+    from canonizer.registry import get_transform
+
+    transform = get_transform("email/gmail")
+    bindings = {"mailbox": "praxis@praxis-weber.example", "practice_addresses": []}
+    record = {"id": "m1", "threadId": "t1"}  # no payload, no internalDate: fails the input schema
+    with pytest.raises(TransformError) as caught:
+        apply_transform(transform, record, bindings)
+    assert caught.value.rule.startswith("input.")
+    with pytest.raises(TransformError) as caught:
+        apply_transform(transform, record, bindings, checked_against="iglu:com.example/other/jsonschema/1-0-0")
+    assert caught.value.rule.startswith("input.")
+    try:  # told it was checked: the schema is not consulted, whatever the transform then makes of it
+        apply_transform(transform, record, bindings, checked_against=transform.input_schema)
+    except TransformError as error:
+        assert not error.rule.startswith("input.")

@@ -43,7 +43,7 @@ def _email_mapper(
             return Rejected(rule="connection_not_configured", field="connection_name")
         bindings: dict[str, Any] = {"mailbox": mailbox, "practice_addresses": practice}
         try:
-            output = apply_transform(transform, item.payload, bindings)
+            output = apply_transform(transform, item.payload, bindings, checked_against=item.schema_ref)
         except TransformError as exc:
             return Rejected(rule=exc.rule, field=exc.field)
         return [CanonicalRow(

@@ -76,7 +76,7 @@ def _mapper(
         if isinstance(bindings, Rejected):
             return bindings
         try:
-            output = apply_transform(transform, item.payload, bindings)
+            output = apply_transform(transform, item.payload, bindings, checked_against=item.schema_ref)
         except TransformError as exc:
             return Rejected(rule=exc.rule, field=exc.field)
         return [CanonicalRow(

@@ -9,16 +9,16 @@ index ``inbox_view_members``; both tables change in one transaction.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lorchestra.jobs import JobResult
 from lorchestra.projections.freshness import BuildState, basis_fingerprint, can_update, latest_update, load_state, save_state
-from lorchestra.projections.inbox import COLUMNS, MEMBER_COLUMNS, build_inbox, member_keys
+from lorchestra.projections.inbox import COLUMNS, MEMBER_COLUMNS, InboxBuild, member_keys
 from lorchestra.stack_clients import JobContext, RowsChange
 
 VIEW, MEMBERS = "inbox_view", "inbox_view_members"
-BUILD_VERSION = 2  # raise when build_inbox changes what it computes: the next build is a full one
+BUILD_VERSION = 2  # raise when InboxBuild changes what it computes: the next build is a full one
 UNUSED_FIELDS = ("body_text", "preview", "labels", "has_attachments")  # the bulk of each e-mail
 
 
@@ -41,11 +41,12 @@ def build_inbox_view(ctx: JobContext) -> JobResult:
 
 
 def _rebuild(ctx: JobContext, practice: list[str]) -> dict[str, int]:
-    emails = list(ctx.store.read_objects("canonical_objects", "email", drop_fields=UNUSED_FIELDS))
-    rows, members = build_inbox(emails, known_clients=_known_clients(ctx), practice_addresses=practice)
-    written = ctx.store.replace_table(VIEW, COLUMNS, rows)
-    ctx.store.replace_table(MEMBERS, MEMBER_COLUMNS, members)
-    return {"emails": len(emails), "conversations": written, "full_rebuild": 1, **_statuses(rows)}
+    build = InboxBuild(ctx.store.read_objects("canonical_objects", "email", drop_fields=UNUSED_FIELDS),
+                       known_clients=_known_clients(ctx), practice_addresses=practice)
+    statuses: Counter[str] = Counter()
+    written = ctx.store.replace_table(VIEW, COLUMNS, _counted(build.rows(), statuses))
+    ctx.store.replace_table(MEMBERS, MEMBER_COLUMNS, build.members())
+    return {"emails": build.emails, "conversations": written, "full_rebuild": 1, **_status_counts(statuses)}
 
 
 def _update(ctx: JobContext, practice: list[str], since: Any) -> dict[str, int]:
@@ -59,11 +60,12 @@ def _update(ctx: JobContext, practice: list[str], since: Any) -> dict[str, int]:
     earlier = sorted({r["email_key"] for r in ctx.store.lookup_rows(
         MEMBERS, "conversation_key", affected, ["email_key"])} - changed_keys)
     emails = list(ctx.store.read_objects("canonical_objects", "email", keys=earlier, drop_fields=UNUSED_FIELDS))
-    rows, members = build_inbox(emails + changed, known_clients=_known_clients(ctx), practice_addresses=practice)
+    build = InboxBuild(emails + changed, known_clients=_known_clients(ctx), practice_addresses=practice)
+    statuses: Counter[str] = Counter()
+    rows = list(_counted(build.rows(), statuses))
     ctx.store.replace_rows([RowsChange(VIEW, COLUMNS, "conversation_key", affected, rows),
-                            RowsChange(MEMBERS, MEMBER_COLUMNS, "conversation_key", affected, members)])
-    return {"emails": len(emails) + len(changed), "conversations": len(rows), "full_rebuild": 0,
-            **_statuses(rows)}
+                            RowsChange(MEMBERS, MEMBER_COLUMNS, "conversation_key", affected, list(build.members()))])
+    return {"emails": build.emails, "conversations": len(rows), "full_rebuild": 0, **_status_counts(statuses)}
 
 
 def _known_clients(ctx: JobContext) -> set[str]:
@@ -71,8 +73,13 @@ def _known_clients(ctx: JobContext) -> set[str]:
             for address in _contact_addresses(contact)}
 
 
-def _statuses(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    statuses = Counter(str(row["status"]) for row in rows)
+def _counted(rows: Iterable[dict[str, Any]], statuses: Counter[str]) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        statuses[str(row["status"])] += 1
+        yield row
+
+
+def _status_counts(statuses: Counter[str]) -> dict[str, int]:
     return {f"status_{k.replace(' ', '_')}": v for k, v in sorted(statuses.items())}
 
 

@@ -14,9 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -48,16 +46,29 @@ MEMBER_COLUMNS = [
 ]
 
 
-@dataclass
 class _Message:
-    key: str
-    email: Mapping[str, Any]
-    mailboxes: set[str] = field(default_factory=set)
-    email_keys: set[str] = field(default_factory=set)
+    """One message (its copies in several mailboxes count once), with what the build asks of it
+    computed once (plain slots: ``cached_property`` takes a lock on every first access)."""
 
-    @cached_property
+    __slots__ = ("key", "email", "mailboxes", "email_keys", "keys", "_at", "_at_iso")
+
+    def __init__(self, key: str, email: Mapping[str, Any], mailboxes: set[str], email_keys: set[str]) -> None:
+        self.key, self.email, self.mailboxes, self.email_keys = key, email, mailboxes, email_keys
+        self.keys: list[str] = []
+        self._at: datetime | None = None
+        self._at_iso: str | None = None
+
+    @property
     def at(self) -> datetime:
-        return datetime.fromisoformat(str(self.email["sent_at"]).replace("Z", "+00:00"))
+        if self._at is None:
+            self._at = datetime.fromisoformat(str(self.email["sent_at"]).replace("Z", "+00:00"))
+        return self._at
+
+    @property
+    def at_iso(self) -> str:
+        if self._at_iso is None:
+            self._at_iso = _iso(self.at)
+        return self._at_iso
 
     @property
     def inbound(self) -> bool:
@@ -90,9 +101,9 @@ def message_identity(email: Mapping[str, Any]) -> str:
     return email.get("message_key") or f"{source['system']}:{source['mailbox']}:{source['native_id']}"
 
 
-def member_keys(email: Mapping[str, Any]) -> list[str]:
+def member_keys(email: Mapping[str, Any], identity: str | None = None) -> list[str]:
     """The keys an e-mail joins its conversation on: its own, its parents', its thread's."""
-    keys = [f"msg:{message_identity(email)}"]
+    keys = [f"msg:{identity or message_identity(email)}"]
     keys += [f"msg:{parent}" for parent in [email.get("in_reply_to"), *(email.get("references") or [])] if parent]
     if email.get("thread_key"):
         keys.append(f"thread:{email['thread_key']}")
@@ -102,54 +113,60 @@ def member_keys(email: Mapping[str, Any]) -> list[str]:
 def build_inbox_rows(
     emails: Iterable[Mapping[str, Any]], *, known_clients: Iterable[str] = (), practice_addresses: Iterable[str] = ()
 ) -> list[dict[str, Any]]:
-    rows, _ = build_inbox(((str(i), e) for i, e in enumerate(emails)), known_clients=known_clients,
-                          practice_addresses=practice_addresses)
-    return rows
+    return sorted(InboxBuild(((str(i), e) for i, e in enumerate(emails)), known_clients=known_clients,
+                             practice_addresses=practice_addresses).rows(), key=lambda r: r["conversation_key"])
 
 
-def build_inbox(
-    emails: Iterable[tuple[str, Mapping[str, Any]]], *, known_clients: Iterable[str] = (),
-    practice_addresses: Iterable[str] = (),
-) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+class InboxBuild:
     """Rows of ``inbox_view`` and of its member index from ``(idem_key, canonical e-mail)``.
 
     The member index (member key -> conversation -> e-mail) lets a later run rebuild only
     the conversations that new e-mails join: any conversation sharing a key with them.
+    Both come out as generators, so a build of 100k e-mails never holds every row at once.
     """
-    messages: dict[str, _Message] = {}
-    for email_key, email in emails:
-        key = message_identity(email)
-        current = messages.get(key)
-        # Copies of one message agree on everything but labels and receive time; keep the
-        # earliest-received copy as the representative.
-        if current is None or email["received_at"] < current.email["received_at"]:
-            current = _Message(key, email, current.mailboxes if current else set(),
-                               current.email_keys if current else set())
-            messages[key] = current
-        current.mailboxes.add(email["source"]["mailbox"])
-        current.email_keys.add(email_key)
 
-    components = _Components()
-    for message in messages.values():
-        own, *others = member_keys(message.email)
-        components.find(own)
-        for other in others:
-            components.union(own, other)
+    def __init__(self, emails: Iterable[tuple[str, Mapping[str, Any]]], *, known_clients: Iterable[str] = (),
+                 practice_addresses: Iterable[str] = ()) -> None:
+        messages: dict[str, _Message] = {}
+        for email_key, email in emails:
+            key = message_identity(email)
+            current = messages.get(key)
+            # Copies of one message agree on everything but labels and receive time; keep the
+            # earliest-received copy as the representative.
+            if current is None or email["received_at"] < current.email["received_at"]:
+                current = _Message(key, email, current.mailboxes if current else set(),
+                                   current.email_keys if current else set())
+                messages[key] = current
+            current.mailboxes.add(email["source"]["mailbox"])
+            current.email_keys.add(email_key)
+        self.emails = sum(len(m.email_keys) for m in messages.values())
 
-    conversations: dict[str, list[_Message]] = {}
-    for key, message in messages.items():
-        conversations.setdefault(components.find(f"msg:{key}"), []).append(message)
+        components = _Components()
+        for message in messages.values():
+            message.keys = member_keys(message.email, message.key)
+            own, *others = message.keys
+            components.find(own)
+            for other in others:
+                components.union(own, other)
+        conversations: dict[str, list[_Message]] = {}
+        for key, message in messages.items():
+            conversations.setdefault(components.find(f"msg:{key}"), []).append(message)
+        self._groups = [group if len(group) == 1 else sorted(group, key=lambda m: (m.at, m.key))
+                        for group in conversations.values()]
+        self._clients = {c.strip().lower() for c in known_clients}
+        self._own = {a.strip().lower() for a in practice_addresses}
 
-    clients = {c.strip().lower() for c in known_clients}
-    own_addresses = {a.strip().lower() for a in practice_addresses}
-    rows, members = [], []
-    for group in conversations.values():
-        ordered = sorted(group, key=lambda m: (m.at, m.key))
-        row = _row(ordered, clients, own_addresses)
-        rows.append(row)
-        members += [{"member_key": member, "conversation_key": row["conversation_key"], "email_key": email_key}
-                    for m in ordered for member in member_keys(m.email) for email_key in sorted(m.email_keys)]
-    return sorted(rows, key=lambda r: r["conversation_key"]), members
+    def rows(self) -> Iterator[dict[str, Any]]:
+        for ordered in self._groups:
+            yield _row(ordered, self._clients, self._own)
+
+    def members(self) -> Iterator[dict[str, str]]:
+        for ordered in self._groups:
+            conversation = ordered[0].key  # the row's conversation_key
+            for message in ordered:
+                for member in message.keys:
+                    for email_key in sorted(message.email_keys):
+                        yield {"member_key": member, "conversation_key": conversation, "email_key": email_key}
 
 
 def _internal(message: _Message, own: set[str]) -> bool:
@@ -188,11 +205,11 @@ def _row(ordered: list[_Message], clients: set[str], own: set[str]) -> dict[str,
         "subject": first.email["subject"],
         "mailboxes": sorted(set().union(*(m.mailboxes for m in ordered))),
         "message_count": len(ordered),
-        "first_message_at": _iso(first.at),
-        "last_message_at": _iso(last_message.at),
-        "first_inbound_at": _iso(inbound[0].at) if inbound else None,
-        "last_inbound_at": _iso(inbound[-1].at) if inbound else None,
-        "last_outbound_at": _iso(outbound[-1].at) if outbound else None,
+        "first_message_at": first.at_iso,
+        "last_message_at": last_message.at_iso,
+        "first_inbound_at": inbound[0].at_iso if inbound else None,
+        "last_inbound_at": inbound[-1].at_iso if inbound else None,
+        "last_outbound_at": outbound[-1].at_iso if outbound else None,
         "awaiting_reply": awaiting,
         "first_response_minutes": first_response,
         "is_known_client": known,

@@ -204,6 +204,7 @@ class InputRow:
     payload_text: str
     source_system: str | None = None
     connection_name: str | None = None
+    schema_ref: str | None = None  # the schema the payload was validated against when stored
 
     @cached_property
     def payload(self) -> Any:

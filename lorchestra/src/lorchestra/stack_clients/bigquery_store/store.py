@@ -302,13 +302,14 @@ class BigQueryStore:
         for start in range(0, len(keys), page_size):
             rows = self.run_query(
                 f"""SELECT i.idem_key, i.object_type, i.payload_hash, TO_JSON_STRING(i.payload) AS payload,
-                           {system} AS source_system, {connection} AS connection_name
+                           {system} AS source_system, {connection} AS connection_name, i.schema_ref
                     FROM {self.table(table)} i WHERE i.idem_key IN UNNEST(@keys) ORDER BY i.idem_key""",
                 {"keys": keys[start : start + page_size]},
             ).result()
             yield [InputRow(idem_key=r["idem_key"], object_type=r["object_type"],
                             payload_hash=r["payload_hash"], payload_text=r["payload"],
-                            source_system=r["source_system"], connection_name=r["connection_name"])
+                            source_system=r["source_system"], connection_name=r["connection_name"],
+                            schema_ref=r["schema_ref"])
                    for r in rows]
 
     def mark_processed(

@@ -260,15 +260,15 @@ class DuckDBStore:
             page = [k for (k,) in keys[start : start + page_size]]
             rows = self._con.execute(
                 f"""SELECT i.idem_key, i.object_type, i.payload_hash, i.payload, {_system_column(table)},
-                           {_connection_column(table)}
+                           {_connection_column(table)}, i.schema_ref
                     FROM {_input_table(table)} i WHERE i.idem_key IN (SELECT unnest($keys))
                     ORDER BY i.idem_key""",
                 {"keys": page},
             ).fetchall()
             yield [
                 InputRow(idem_key=k, object_type=t, payload_hash=h, payload_text=p,
-                         source_system=s, connection_name=c)
-                for k, t, h, p, s, c in rows
+                         source_system=s, connection_name=c, schema_ref=ref)
+                for k, t, h, p, s, c, ref in rows
             ]
 
     def mark_processed(
@@ -291,7 +291,9 @@ class DuckDBStore:
         with spill_file(self.tmp_dir) as (path, handle):
             count = 0
             for row in rows:
-                handle.write(orjson.dumps({c.name: row.get(c.name) for c in columns}, default=str) + b"\n")
+                # read_json below takes the declared columns only: other keys are ignored and
+                # absent ones are NULL, so a row is written as it comes
+                handle.write(orjson.dumps(row, default=str) + b"\n")
                 count += 1
             handle.close()
             spec = ", ".join(f"{n}: '{t}'" for n, t in types.items())
@@ -329,11 +331,15 @@ class DuckDBStore:
         if field_in is not None:
             where.append(f"payload->>'$.{check_field_name(field_in[0])}' IN (SELECT unnest($values))")
             params["values"] = list(field_in[1])
+        payload = "payload"
+        if drop_fields:  # dropped in the warehouse: the text never travels
+            payload = "json_merge_patch(payload, $drop)"
+            params["drop"] = orjson.dumps({check_field_name(f): None for f in drop_fields}).decode()
         cursor = self._con.cursor()  # its own connection: the caller may use the store meanwhile
         try:
             cursor.execute("USE warehouse")
             cursor.execute(
-                f"SELECT idem_key, payload::VARCHAR FROM {_input_table(table)} WHERE {' AND '.join(where)} "
+                f"SELECT idem_key, {payload}::VARCHAR FROM {_input_table(table)} WHERE {' AND '.join(where)} "
                 "ORDER BY idem_key", params,
             )
             while rows := cursor.fetchmany(READ_BATCH_ROWS):  # never every payload's text at once
