@@ -15,17 +15,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from canonizer.mail_functions import _WS, address_list, decode_words, html_to_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from canonizer.mail_functions import _WS, address_list, decode_words, html_to_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "ingestor" / "sample_taps" / "src" / "sample_taps" / "fixtures"
 
 
 class _ReferenceExtractor(HTMLParser):
-    block = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "blockquote"}
-    skip = {"script", "style", "head", "title"}
+    block = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "blockquote"})
+    skip = frozenset({"script", "style", "head", "title"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

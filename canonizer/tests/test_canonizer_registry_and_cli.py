@@ -5,6 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from canonizer.cli import main
+from canonizer.registry import load_transform
 from click.testing import CliRunner
 
 from canonizer import (
@@ -15,8 +17,6 @@ from canonizer import (
     list_transforms,
     run_golden_tests,
 )
-from canonizer.cli import main
-from canonizer.registry import load_transform
 
 GOLDEN = Path(get_transform("email/gmail").tests_dir / "inquiry_multipart_alternative_rfc2047.json")
 
@@ -98,7 +98,6 @@ def test_can_validate_names_the_document_rule_and_field(tmp_path: Path) -> None:
 
 def test_input_known_valid_under_the_transforms_schema_is_not_validated_again() -> None:
     import pytest
-
     from canonizer.engine import apply_transform
     from canonizer.exceptions import TransformError
     from canonizer.registry import get_transform

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from cli_support import lorc
-
 from lorchestra.bench.pipeline import LANES, PASSES, REPORT_STAGE
 
 MAILBOXES = 6

@@ -23,7 +23,6 @@ from typing import Any
 
 from cli_support import bigquery_environ
 from fault_proxy import FaultProxy, forward_all
-
 from lorchestra.home import PhiHome
 from lorchestra.runner import run_jobs
 

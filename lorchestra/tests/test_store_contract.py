@@ -374,7 +374,7 @@ def test_read_objects_filters_by_change_time_key_and_field(store: Store) -> None
     time.sleep(0.01)
     between = utcnow()
     store.upsert_canonical([row("c", "c1")], run_id="r", now=utcnow())
-    keys = lambda **f: [k for k, _ in store.read_objects("canonical_objects", "measurement", **f)]  # noqa: E731
+    keys = lambda **f: [k for k, _ in store.read_objects("canonical_objects", "measurement", **f)]
     assert keys() == ["m-a", "m-b", "m-c"]
     assert keys(updated_after=between) == ["m-c"]
     assert keys(keys=["m-b", "m-x"]) == ["m-b"]
@@ -419,7 +419,7 @@ def test_a_failed_partial_replace_changes_nothing(store: Store, monkeypatch: pyt
     view = [Column("conversation_key", "string"), Column("message_count", "int")]
     store.replace_table("inbox_view", view, [{"conversation_key": "a", "message_count": 1}])
     monkeypatch.setenv("LORC_FAULT_AT", "projection.before_commit")
-    with pytest.raises(Exception):  # noqa: B017 - an injected fault, whichever backend raises it
+    with pytest.raises(Exception):
         store.replace_rows([RowsChange("inbox_view", view, "conversation_key", ["a"],
                                        [{"conversation_key": "a", "message_count": 9}])])
     monkeypatch.delenv("LORC_FAULT_AT")

@@ -70,21 +70,13 @@ TIMESERIES_BUILD_VERSION = 2  # raise when the timeseries rules change: the next
 
 def build_measurement_timeseries(ctx: JobContext) -> JobResult:
     """Build measurement_timeseries and measurement_paired (only the clients new measurements touch)."""
-    from lorchestra.projections.freshness import BuildState, basis_fingerprint, can_update, latest_update, load_state, save_state
+    from lorchestra.projections.freshness import basis_fingerprint, build_projection
 
-    basis = basis_fingerprint(ctx.store, (), TIMESERIES_BUILD_VERSION)
-    state = load_state(ctx.store, (SERIES, PAIRED))
-    watermark = latest_update(ctx.store, "measurement")
-    if state is not None and can_update(state, basis):
-        if state.watermark == watermark:
-            ctx.logger.info("measurement_timeseries is current: no measurement changed since it was built")
-            return JobResult(counts={"measurements": 0, "rows": 0, "full_rebuild": 0})
-        counts = _update_series(ctx, state.watermark)
-    else:
-        counts = _rebuild_series(ctx)
-    save_state(ctx.store, (SERIES, PAIRED), BuildState(basis, watermark), run_id=ctx.run_id)
-    ctx.events.audit("projection.rebuilt", payload={"table": SERIES, **counts})
-    return JobResult(counts=counts)
+    return build_projection(
+        ctx, (SERIES, PAIRED), basis=basis_fingerprint(ctx.store, (), TIMESERIES_BUILD_VERSION),
+        object_type="measurement", rebuild=lambda: _rebuild_series(ctx), update=lambda since: _update_series(ctx, since),
+        idle_counts={"measurements": 0, "rows": 0, "full_rebuild": 0},
+    )
 
 
 def _rebuild_series(ctx: JobContext) -> dict[str, int]:

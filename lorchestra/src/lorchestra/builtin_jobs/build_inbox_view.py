@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lorchestra.jobs import JobResult
-from lorchestra.projections.freshness import BuildState, basis_fingerprint, can_update, latest_update, load_state, save_state
+from lorchestra.projections.freshness import basis_fingerprint, build_projection
 from lorchestra.projections.inbox import COLUMNS, MEMBER_COLUMNS, InboxBuild, member_keys
 from lorchestra.stack_clients import JobContext, RowsChange
 
@@ -25,19 +25,11 @@ UNUSED_FIELDS = ("body_text", "preview", "labels", "has_attachments")  # the bul
 def build_inbox_view(ctx: JobContext) -> JobResult:
     """Build inbox_view: one row per conversation across all mailboxes (only what new e-mails touch)."""
     practice = sorted(ctx.config.practice_addresses)
-    basis = basis_fingerprint(ctx.store, ("contact",), practice, BUILD_VERSION)
-    state = load_state(ctx.store, (VIEW, MEMBERS))
-    watermark = latest_update(ctx.store, "email")
-    if state is not None and can_update(state, basis):
-        if state.watermark == watermark:
-            ctx.logger.info("inbox_view is current: no e-mail or contact changed since it was built")
-            return JobResult(counts={"emails": 0, "conversations": 0, "full_rebuild": 0})
-        counts = _update(ctx, practice, state.watermark)
-    else:
-        counts = _rebuild(ctx, practice)
-    save_state(ctx.store, (VIEW, MEMBERS), BuildState(basis, watermark), run_id=ctx.run_id)
-    ctx.events.audit("projection.rebuilt", payload={"table": VIEW, **counts})
-    return JobResult(counts=counts)
+    return build_projection(
+        ctx, (VIEW, MEMBERS), basis=basis_fingerprint(ctx.store, ("contact",), practice, BUILD_VERSION),
+        object_type="email", rebuild=lambda: _rebuild(ctx, practice), update=lambda since: _update(ctx, practice, since),
+        idle_counts={"emails": 0, "conversations": 0, "full_rebuild": 0},
+    )
 
 
 def _rebuild(ctx: JobContext, practice: list[str]) -> dict[str, int]:

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from lorchestra.stack_clients import Store
+from lorchestra.jobs import JobResult
+from lorchestra.stack_clients import JobContext, Store
 from lorchestra.stack_clients.clock import utcnow
 from lorchestra.stack_clients.projection import check_table_name
 
@@ -87,3 +88,24 @@ def can_update(state: BuildState | None, basis: str) -> bool:
     if state is None or state.basis != basis:
         return False
     return state.watermark is None or utcnow() >= state.watermark
+
+
+def build_projection(
+    ctx: JobContext, projections: Sequence[str], *, basis: str, object_type: str,
+    rebuild: Callable[[], dict[str, int]], update: Callable[[datetime | None], dict[str, int]],
+    idle_counts: dict[str, int],
+) -> JobResult:
+    """The one way a projection job runs: nothing when no ``object_type`` input changed,
+    ``update(watermark)`` when the basis holds, else ``rebuild()``; then the new state."""
+    state = load_state(ctx.store, projections)
+    watermark = latest_update(ctx.store, object_type)
+    if state is not None and can_update(state, basis):
+        if state.watermark == watermark:
+            ctx.logger.info("%s is current: nothing it is built from changed", projections[0])
+            return JobResult(counts=idle_counts)
+        counts = update(state.watermark)
+    else:
+        counts = rebuild()
+    save_state(ctx.store, projections, BuildState(basis, watermark), run_id=ctx.run_id)
+    ctx.events.audit("projection.rebuilt", payload={"table": projections[0], **counts})
+    return JobResult(counts=counts)

@@ -50,7 +50,7 @@ class _Message:
     """One message (its copies in several mailboxes count once), with what the build asks of it
     computed once (plain slots: ``cached_property`` takes a lock on every first access)."""
 
-    __slots__ = ("key", "email", "mailboxes", "email_keys", "keys", "_at", "_at_iso")
+    __slots__ = ("_at", "_at_iso", "email", "email_keys", "key", "keys", "mailboxes")
 
     def __init__(self, key: str, email: Mapping[str, Any], mailboxes: set[str], email_keys: set[str]) -> None:
         self.key, self.email, self.mailboxes, self.email_keys = key, email, mailboxes, email_keys
