@@ -6,7 +6,7 @@ batch sizes this test documents (and docs/performance.md repeats):
 - raw: one batch per extracted file, i.e. per connection and run: one load job into a
   staging table, then one query job whose transaction holds the batch's one MERGE into
   ``raw_objects`` and one DELETE of the rejects its records no longer earn;
-- canonical: one batch per page of ``map_inputs`` (1,000 inputs): one load job and one
+- canonical: one batch per page of ``map_inputs`` (4,000 inputs): one load job and one
   MERGE into ``canonical_objects``, one MERGE into ``processed_inputs``;
 - projections: one load job replacing the table (WRITE_TRUNCATE), and one MERGE into
   ``processed_inputs`` recording the fingerprint of the inputs it was built from;
@@ -68,7 +68,7 @@ def test_a_lane_run_uses_one_load_and_one_merge_per_batch_per_table(bq_emulator:
         assert all(n == 1 for n in targets.values()), f"a statement with two MERGEs into one table: {targets}"
         merges.update(targets)
     raw_batches = MAILBOXES  # one extracted file per connection
-    canonical_pages = 2  # Gmail and Graph inputs, each under one page of 1,000
+    canonical_pages = 2  # Gmail and Graph inputs, each under one page of 4,000
     assert merges["raw_objects"] == raw_batches
     assert merges["canonical_objects"] == canonical_pages
     assert merges["processed_inputs"] == canonical_pages + 1  # and inbox_view's inputs fingerprint

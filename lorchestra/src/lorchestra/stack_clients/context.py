@@ -40,6 +40,7 @@ class Rejected:
 
 
 MapResult = Sequence[CanonicalRow] | Rejected
+IN_PROCESS_MAX = 500  # a job with more inputs than this maps them on every core
 
 
 @dataclass
@@ -82,7 +83,7 @@ class JobContext:
         fn: Callable[[InputRow], MapResult],
         event_type: str,
         source_system: str | None = None,
-        page_size: int = 1000,
+        page_size: int = 4000,
     ) -> MapCounts:
         """Apply ``fn`` to every input new or changed since ``consumer`` last ran (on every
         core once there is more than a page of them: see :mod:`map_pool`).
@@ -91,7 +92,7 @@ class JobContext:
         a new version re-processes everything once.
         """
         counts = MapCounts()
-        with MapPool(fn, min_items=page_size, pack=_pack, unpack=_unpack) as pool:
+        with MapPool(fn, min_items=IN_PROCESS_MAX, pack=_pack, unpack=_unpack) as pool:
             pending: tuple[list[InputRow], PageResult[MapResult]] | None = None
             for page in self.store.changed_inputs(
                 consumer, table=table, object_type=object_type, source_system=source_system,
