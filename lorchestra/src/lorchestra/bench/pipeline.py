@@ -29,6 +29,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -224,8 +225,6 @@ def _mailbox_count(home: PhiHome) -> int:
 
 
 def _machine() -> dict[str, Any]:
-    import duckdb
-
     memory_kb = 0
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
@@ -234,4 +233,4 @@ def _machine() -> dict[str, Any]:
     except OSError:
         pass
     return {"cpus": os.cpu_count(), "memory_gb": round(memory_kb / 2**20, 1), "python": platform.python_version(),
-            "platform": platform.platform(), "duckdb": duckdb.__version__}
+            "platform": platform.platform(), "duckdb": version("duckdb")}

@@ -1,18 +1,21 @@
 """What a projection was last built from, so the next build does only what changed.
 
-Each projection keeps a state in ``processed_inputs`` (consumer ``projection:<name>``):
+Each projection keeps a state in ``processed_inputs`` (consumer ``projection:<name>``,
+one row):
 
-- ``basis``: a fingerprint of everything whose change means a full rebuild (the
-  build's version, config it uses, per other object type the count and latest
-  ``updated_at``);
-- ``watermark``: the latest ``updated_at`` among its main inputs when it was built.
+- ``basis`` (in ``input_payload_hash``): a fingerprint of everything whose change means
+  a full rebuild: the build's version, config it uses, and the content (keys and
+  payload hashes) of the small object types it reads besides its main input;
+- ``watermark`` (in ``processed_at``): the latest ``updated_at`` among its main inputs
+  when it was built (``outcome`` ``empty`` when there were none).
 
 A run whose basis matches reads only the inputs updated after the watermark: none
 means nothing to do (one aggregate query, however long the history); a few mean an
 update of only the rows they touch. Canonical writes are serialized by the run lock and
 stamped with the wall clock, so everything written after a build is stamped later than
 its watermark, unless the clock was set back: a clock behind the watermark makes the
-next build a full one.
+next build a full one. Nothing in the state depends on when it was written, so two runs
+over the same data leave the same rows (but for the timestamps).
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import JobContext, Store
 from lorchestra.stack_clients.clock import utcnow
+from lorchestra.stack_clients.context import JobContext
 from lorchestra.stack_clients.projection import check_table_name
+from lorchestra.stack_clients.store import Store
 
 LEDGER_KEY = "inputs"
 
@@ -40,20 +44,16 @@ class BuildState:
 
 
 def basis_fingerprint(store: Store, object_types: Sequence[str], *depends_on: object) -> str:
-    """Count and latest update per object type, plus ``depends_on``: any change is a full rebuild."""
-    for object_type in object_types:
-        check_table_name(object_type)  # suite constants, written into the SQL below
-    summary: list[object] = []
-    if object_types:
-        listed = ", ".join(f"'{t}'" for t in sorted(object_types))
-        rows = store.query(
-            f"SELECT object_type, count(*) AS n, CAST(max(updated_at) AS STRING) AS latest "
-            f"FROM {store.table('canonical_objects')} WHERE object_type IN ({listed}) "
-            "GROUP BY object_type ORDER BY object_type"
-        )
-        summary = [[r["object_type"], int(r["n"]), str(r["latest"])] for r in rows]
-    text = json.dumps([summary, list(depends_on)], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    """The content of ``object_types`` (keys and payload hashes: meant for small types
+    such as contacts) and ``depends_on``: any change is a full rebuild."""
+    digest = hashlib.sha256(json.dumps(list(depends_on), sort_keys=True, default=str).encode())
+    for object_type in sorted(object_types):
+        rows = store.query(f"SELECT idem_key, payload_hash FROM {store.table('canonical_objects')} "
+                           f"WHERE object_type = '{check_table_name(object_type)}' ORDER BY idem_key")
+        digest.update(object_type.encode())
+        for row in rows:
+            digest.update(f"\n{row['idem_key']} {row['payload_hash']}".encode())
+    return digest.hexdigest()[:32]
 
 
 def latest_update(store: Store, object_type: str) -> datetime | None:
@@ -67,18 +67,19 @@ def load_state(store: Store, projections: Sequence[str]) -> BuildState | None:
     if not all(store.has_table(check_table_name(name)) for name in projections):
         return None
     rows = store.query(
-        f"SELECT input_payload_hash FROM {store.table('processed_inputs')} "
+        f"SELECT input_payload_hash, outcome, processed_at FROM {store.table('processed_inputs')} "
         f"WHERE consumer = '{_consumer(projections)}' AND input_idem_key = '{LEDGER_KEY}'"
     )
     if not rows:
         return None
-    basis, _, watermark = str(rows[0]["input_payload_hash"]).partition("|")
-    return BuildState(basis, datetime.fromisoformat(watermark) if watermark else None)
+    watermark = rows[0]["processed_at"] if rows[0]["outcome"] == "ok" else None
+    return BuildState(str(rows[0]["input_payload_hash"]), watermark)
 
 
 def save_state(store: Store, projections: Sequence[str], state: BuildState, *, run_id: str) -> None:
-    value = f"{state.basis}|{state.watermark.isoformat() if state.watermark else ''}"
-    store.mark_processed(_consumer(projections), [(LEDGER_KEY, value, "ok")], run_id=run_id, now=utcnow())
+    outcome = "ok" if state.watermark is not None else "empty"
+    store.mark_processed(_consumer(projections), [(LEDGER_KEY, state.basis, outcome)], run_id=run_id,
+                         now=state.watermark or utcnow())
 
 
 def _consumer(projections: Sequence[str]) -> str:
