@@ -1,7 +1,7 @@
 """Apply a map job's function to a page of inputs, on every core once the work is big.
 
 The mapping functions (JSONata transforms, scoring) are CPU-bound Python, so threads
-would not help. Once a job has more than one page of inputs, worker processes are
+would not help. Once a job has more than ``min_items`` inputs, worker processes are
 forked with the function already in their memory (a closure needs no pickling); each
 page is split among them and the results come back in input order. Workers never
 touch the store: reading inputs and writing outputs stay in the job's process, in
