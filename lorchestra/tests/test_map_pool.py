@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from lorchestra.errors_safe import safe_error, safe_traceback
 from lorchestra.stack_clients.map_pool import MapPool
 
