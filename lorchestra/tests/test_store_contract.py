@@ -424,3 +424,23 @@ def test_a_failed_partial_replace_changes_nothing(store: Store, monkeypatch: pyt
                                        [{"conversation_key": "a", "message_count": 9}])])
     monkeypatch.delenv("LORC_FAULT_AT")
     assert store.query(f"SELECT message_count FROM {store.table('inbox_view')}") == [{"message_count": 1}]
+
+
+def test_a_ledger_table_is_created_once_and_keeps_its_rows(store: Store) -> None:
+    from datetime import UTC, datetime
+
+    from lorchestra.stack_clients import Column, RowsChange
+
+    ledger = [Column("entry_id", "string"), Column("week", "string"), Column("late", "bool"),
+              Column("recorded_at", "timestamp")]
+    assert not store.has_table("test_ledger")
+    store.ensure_table("test_ledger", ledger)
+    assert store.has_table("test_ledger") and store.lookup_rows("test_ledger", "week", ["w1"], ["entry_id"]) == []
+    at = datetime(2026, 11, 9, 7, 0, tzinfo=UTC)
+    store.replace_rows([RowsChange("test_ledger", ledger, "week", ["w1"],
+                                   [{"entry_id": "e1", "week": "w1", "late": True, "recorded_at": at}])])
+    store.ensure_table("test_ledger", ledger)  # again: the rows stay
+    assert store.lookup_rows("test_ledger", "week", ["w1"], ["entry_id", "late", "recorded_at"]) == [
+        {"entry_id": "e1", "late": True, "recorded_at": at}]
+    with pytest.raises(ValueError, match="not a valid projection table name"):
+        store.ensure_table("ledger; DROP TABLE raw_objects", ledger)

@@ -22,3 +22,12 @@ def smtp() -> Iterator[tuple[Sink, int]]:
         yield sink, port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def silent_smtp() -> Iterator[int]:
+    """A server on loopback that accepts connections and never says a word (a hung MTA)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        yield server.getsockname()[1]

@@ -1,9 +1,13 @@
-"""Delivery through a real SMTP server on loopback (aiosmtpd)."""
+"""Delivery through a real SMTP server on loopback (aiosmtpd): per recipient, retry-safe,
+refusals named by config position; outbox files whole or not at all."""
 
 from __future__ import annotations
 
 import hashlib
 import stat
+import subprocess
+import sys
+import textwrap
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -13,66 +17,80 @@ import pytest
 from smtp_sink import Sink
 from reporter.delivery import (
     Attachment,
-    DeliveryError,
-    DeliveryRefusedError,
+    Recipient,
     SmtpSettings,
     build_message,
+    check_smtp,
+    recipients_of,
     send_smtp,
     write_outbox,
 )
+from reporter.exceptions import DeliveryError, DeliveryRefusedError
 
 ALLOWED = ["j.weber@praxis-weber.example", "m.klein@praxis-weber.example"]
 PDF = b"%PDF-1.7 test bytes \x00\x01"
+MESSAGE_ID = "<wochenbericht-2026-W46.1@praxis-weber.example>"
 
 
-def message(recipients: list[str]) -> Any:
+def raw(recipients: list[str]) -> bytes:
     return build_message(sender="reports@praxis-weber.example", recipients=recipients,
                          subject="Wochenbericht 2026-W46", body="Der Wochenbericht 2026-W46 liegt bei.",
-                         attachments=[Attachment("praxisbericht-2026-W46.pdf", PDF)])
+                         attachments=[Attachment("praxisbericht-2026-W46.pdf", PDF * 100)], message_id=MESSAGE_ID)
 
 
 def settings(port: int, **extra: Any) -> SmtpSettings:
     return SmtpSettings(host="127.0.0.1", port=port, security="none", max_backoff_seconds=0.01, **extra)
 
 
-def test_a_report_arrives_with_recipients_subject_body_and_the_exact_attachment(smtp: tuple[Sink, int]) -> None:
-    sink, port = smtp
-    send_smtp(message(ALLOWED), settings(port), allowlist=ALLOWED)
-    [(recipients, raw)] = sink.messages
-    assert recipients == ALLOWED
-    parsed = BytesParser(policy=policy.default).parsebytes(raw)
-    assert parsed["Subject"] == "Wochenbericht 2026-W46"
-    assert parsed.get_body(preferencelist=("plain",)).get_content().strip() == "Der Wochenbericht 2026-W46 liegt bei."
-    [attachment] = list(parsed.iter_attachments())
-    assert attachment.get_filename() == "praxisbericht-2026-W46.pdf"
-    assert hashlib.sha256(attachment.get_content()).hexdigest() == hashlib.sha256(PDF).hexdigest()
+def send(port: int, addresses: list[str], **extra: Any) -> list[str]:
+    """Send to ``addresses``; the addresses the sender was told were accepted, in order."""
+    accepted: list[str] = []
+    send_smtp(raw(addresses), sender="reports@praxis-weber.example", recipients=recipients_of(addresses,
+              "reports.recipients"), settings=settings(port, **extra), allowlist=ALLOWED,
+              on_accepted=lambda r: accepted.append(r.address))
+    return accepted
 
 
-def test_a_recipient_off_the_allowlist_is_refused_before_connecting(smtp: tuple[Sink, int]) -> None:
+def test_each_recipient_gets_the_message_with_subject_body_attachment_and_its_message_id(
+        smtp: tuple[Sink, int]) -> None:
     sink, port = smtp
-    with pytest.raises(DeliveryRefusedError, match="1 recipient\\(s\\) not on the allowlist: someone@example.test"):
-        send_smtp(message([ALLOWED[0], "someone@example.test"]), settings(port), allowlist=ALLOWED)
+    assert send(port, ALLOWED) == ALLOWED
+    assert [recipients for recipients, _ in sink.messages] == [[ALLOWED[0]], [ALLOWED[1]]]
+    for _, message in sink.messages:
+        parsed = BytesParser(policy=policy.default).parsebytes(message)
+        assert parsed["Subject"] == "Wochenbericht 2026-W46" and parsed["Message-ID"] == MESSAGE_ID
+        assert parsed.get_body(preferencelist=("plain",)).get_content().strip() == "Der Wochenbericht 2026-W46 liegt bei."
+        [attachment] = list(parsed.iter_attachments())
+        assert attachment.get_filename() == "praxisbericht-2026-W46.pdf"
+        assert hashlib.sha256(attachment.get_content()).hexdigest() == hashlib.sha256(PDF * 100).hexdigest()
+
+
+def test_a_recipient_off_the_allowlist_is_refused_before_connecting_and_named_by_position(
+        smtp: tuple[Sink, int]) -> None:
+    sink, port = smtp
+    with pytest.raises(DeliveryRefusedError, match=r"1 recipient\(s\) not on the allowlist: reports.recipients item 2;") as exc:
+        send(port, [ALLOWED[0], "someone@example.test"])
+    assert "someone@example.test" not in str(exc.value)
     assert sink.data_calls == 0
 
 
 def test_plain_smtp_to_a_remote_host_is_refused() -> None:
     with pytest.raises(DeliveryRefusedError, match="needs TLS"):
-        send_smtp(message(ALLOWED), SmtpSettings(host="mail.praxis-weber.example", port=25, security="none"),
-                  allowlist=ALLOWED)
+        check_smtp(SmtpSettings(host="mail.praxis-weber.example", port=25, security="none"))
 
 
 def test_temporary_4xx_replies_are_retried_until_delivered(smtp: tuple[Sink, int]) -> None:
     sink, port = smtp
     sink.replies = ["451 4.3.0 try again later", "421 4.4.2 busy"]
-    send_smtp(message(ALLOWED), settings(port), allowlist=ALLOWED)
+    assert send(port, ALLOWED[:1]) == ALLOWED[:1]
     assert sink.data_calls == 3 and len(sink.messages) == 1
 
 
 def test_a_permanent_5xx_fails_at_once_with_the_code(smtp: tuple[Sink, int]) -> None:
     sink, port = smtp
     sink.replies = ["554 5.7.1 rejected"]
-    with pytest.raises(DeliveryError, match=r"refused \(reply 554\)"):
-        send_smtp(message(ALLOWED), settings(port), allowlist=ALLOWED)
+    with pytest.raises(DeliveryError, match=r"refused reports.recipients item 1 \(reply 554\)"):
+        send(port, ALLOWED[:1])
     assert sink.data_calls == 1
 
 
@@ -80,11 +98,67 @@ def test_4xx_that_persists_gives_up_after_the_bounded_attempts(smtp: tuple[Sink,
     sink, port = smtp
     sink.replies = ["451 later"] * 10
     with pytest.raises(DeliveryError, match=r"temporary failure persisted \(reply 451\)"):
-        send_smtp(message(ALLOWED), settings(port, attempts=3), allowlist=ALLOWED)
+        send(port, ALLOWED[:1], attempts=3)
     assert sink.data_calls == 3
 
 
+def test_one_refused_recipient_does_not_stop_the_other_and_is_named_by_position_not_address(
+        smtp: tuple[Sink, int]) -> None:
+    sink, port = smtp
+    sink.refuse[ALLOWED[0]] = "550 5.1.1 mailbox unavailable"
+    accepted: list[str] = []
+    with pytest.raises(DeliveryError) as exc:
+        send_smtp(raw(ALLOWED), sender="reports@praxis-weber.example",
+                  recipients=recipients_of(ALLOWED, "reports.recipients"), settings=settings(port),
+                  allowlist=ALLOWED, on_accepted=lambda r: accepted.append(r.address))
+    assert accepted == [ALLOWED[1]] and [r for r, _ in sink.messages] == [[ALLOWED[1]]]
+    assert "reports.recipients item 1 (reply 550)" in str(exc.value)
+    assert not any(address in str(exc.value) for address in ALLOWED)
+
+
+def test_a_connection_dropped_after_the_server_accepted_sends_no_second_copy(smtp: tuple[Sink, int]) -> None:
+    sink, port = smtp
+    sink.drop_after_accept = 2  # after each of the two messages the server hangs up
+    assert send(port, ALLOWED) == ALLOWED
+    assert sorted(r for recipients, _ in sink.messages for r in recipients) == sorted(ALLOWED)  # one copy each
+
+
+def test_a_server_that_never_answers_is_reported_as_a_timeout(silent_smtp: int) -> None:
+    with pytest.raises(DeliveryError, match=r"did not answer within 0.3 s \(2 attempts\)"):
+        send(silent_smtp, ALLOWED[:1], timeout_seconds=0.3, attempts=2)
+
+
+def test_recipients_are_labelled_by_their_place_in_the_config() -> None:
+    assert recipients_of([" a@x.example", "b@x.example"], "reports.safety_alerts.recipients") == [
+        Recipient("a@x.example", "reports.safety_alerts.recipients item 1"),
+        Recipient("b@x.example", "reports.safety_alerts.recipients item 2")]
+
+
 def test_the_outbox_file_is_private(tmp_path: Path) -> None:
-    path = write_outbox(message(ALLOWED), tmp_path / "outbox", "2026-W46")
+    path = write_outbox(raw(ALLOWED), tmp_path / "outbox", "2026-W46")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert b"Wochenbericht 2026-W46" in path.read_bytes()
+
+
+def test_an_outbox_write_that_fails_halfway_leaves_the_old_file_or_none_never_a_partial_one(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    before = write_outbox(b"the earlier message\n", outbox, "before").read_bytes()
+    # a real short write: the kernel refuses to grow any file past 4 KiB (RLIMIT_FSIZE)
+    child = textwrap.dedent(f"""
+        import resource, signal, sys
+        from pathlib import Path
+        from reporter.delivery import write_outbox
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        for name in ("before", "new"):
+            try:
+                write_outbox(b"x" * 100_000, Path({str(outbox)!r}), name)
+            except OSError:
+                pass
+            else:
+                sys.exit("the write should have failed")
+    """)
+    result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in outbox.iterdir()) == ["before.eml"]
+    assert (outbox / "before.eml").read_bytes() == before

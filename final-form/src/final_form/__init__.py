@@ -5,6 +5,7 @@ A pure core; other tools call exactly these::
     score("phq9", answers)                       # -> Score
     classify_change("gad7", baseline, followup)  # -> ChangeResult
     classify_change_paired(phq9=(b, f), gad7=(b, f))
+    safety_flags(score)                          # -> ("item9_positive",) ...
 
 The rules are those of clinical-rules.md §0 (R1-R13).
 """
@@ -17,9 +18,12 @@ from final_form.definitions import (
     list_instruments,
     load_instrument,
 )
+from final_form.safety import ITEM9_POSITIVE, ITEM9_UNANSWERED, safety_flags
 from final_form.scoring import Score, score
 
 __all__ = [
+    "ITEM9_POSITIVE",
+    "ITEM9_UNANSWERED",
     "ChangeResult",
     "Instrument",
     "InvalidDefinitionError",
@@ -30,5 +34,6 @@ __all__ = [
     "classify_change_paired",
     "list_instruments",
     "load_instrument",
+    "safety_flags",
     "score",
 ]

@@ -2,7 +2,9 @@
 
 One measurement per instrument per response (``{response idem_key}#measurement:<id>``),
 so an edited response replaces its measurements instead of adding new ones. One invalid
-measure never stops the other measures of the same response.
+measure never stops the other measures of the same response. Beside it, one
+``safety_flag`` object per flag the score raises (``...#safety_flag:<flag>``): an edit
+updates it but never removes it, so a flag once seen is reported.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import CanonicalRow, InputRow, JobContext
 
 from final_form.definitions import load_instrument
+from final_form.safety import safety_flags
 from final_form.scoring import score
 
 MEASUREMENT_SCHEMA = "iglu:org.canonical/measurement/jsonschema/1-0-0"
+SAFETY_FLAG_SCHEMA = "iglu:org.canonical/safety_flag/jsonschema/1-0-0"
+SCORER_OUTPUTS = 2  # raise when the objects a scorer writes change: every response is scored again once
 
 
 def score_phq9(ctx: JobContext) -> JobResult:
@@ -33,7 +38,7 @@ def _score_instrument(ctx: JobContext, instrument_id: str) -> JobResult:
     definition = load_instrument(instrument_id)
     ref = f"final_form.{instrument_id}@{definition.version}"
     result = ctx.map_inputs(
-        consumer=f"score_{instrument_id}:{ref}", table="canonical_objects", object_type="questionnaire_response",
+        consumer=f"score_{instrument_id}:{ref}:outputs{SCORER_OUTPUTS}", table="canonical_objects", object_type="questionnaire_response",
         fn=_scorer(instrument_id, ref), event_type="measurement.scored",
     )
     return JobResult(counts=result.as_dict())
@@ -55,11 +60,22 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
             "item9_positive": result.item9_positive, "item9_answered": result.item9_answered,
             "difficulty": bound.get("difficulty"),
         }
-        return [CanonicalRow(
+        rows = [CanonicalRow(
             idem_key=f"{item.idem_key}#measurement:{instrument_id}", object_type="measurement",
             schema_ref=MEASUREMENT_SCHEMA, source_idem_key=item.idem_key, source_payload_hash=item.payload_hash,
             transform_ref=ref, payload=measurement,
         )]
+        for flag in safety_flags(result):
+            rows.append(CanonicalRow(
+                idem_key=f"{item.idem_key}#safety_flag:{flag}", object_type="safety_flag",
+                schema_ref=SAFETY_FLAG_SCHEMA, source_idem_key=item.idem_key,
+                source_payload_hash=item.payload_hash, transform_ref=ref,
+                payload={"flag": flag, "instrument": result.instrument, "response_id": measurement["response_id"],
+                         "client_id": measurement["client_id"], "respondent_email": response.get("respondent_email"),
+                         "measured_at": measurement["measured_at"], "total": result.total,
+                         "severity": result.severity},
+            ))
+        return rows
 
     return mapping
 

@@ -135,11 +135,14 @@ def jobs_list(as_json: bool) -> None:
               help="A parameter handed to every job (repeatable), e.g. --param week=2026-W46.")
 @click.option("--week", metavar="YYYY-Www", help="Shorthand for --param week=YYYY-Www (report jobs).")
 @click.option("--resend", is_flag=True, help="Shorthand for --param resend=true (report jobs).")
+@click.option("--preview", is_flag=True,
+              help="Shorthand for --param preview=true: render a week that has not ended, marked, never delivered.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @_fail_cleanly
 def run(home: PhiHome, job_names: tuple[str, ...], pipeline: str | None, wait_seconds: float, dry_run: bool,
-        keep_going: bool, params: tuple[str, ...], week: str | None, resend: bool, as_json: bool) -> None:
+        keep_going: bool, params: tuple[str, ...], week: str | None, resend: bool, preview: bool,
+        as_json: bool) -> None:
     """Run jobs (or a pipeline) in order under one run id. Exit 0 only if every job succeeded."""
     from lorchestra.runner import run_jobs, run_pipeline
 
@@ -156,6 +159,8 @@ def run(home: PhiHome, job_names: tuple[str, ...], pipeline: str | None, wait_se
         parsed["week"] = week
     if resend:
         parsed["resend"] = "true"
+    if preview:
+        parsed["preview"] = "true"
     from lorchestra.progress import NoProgress, TerminalProgress
 
     # A live line only for a person at a terminal; never in cron, pipes or --json.

@@ -65,13 +65,17 @@ reports:
   recipients: [j.weber@praxis-weber.example]
   allowlist: [j.weber@praxis-weber.example, m.klein@praxis-weber.example]
   # smtp: {host: smtp.example.org, port: 587, security: starttls}   # LORC_SMTP_USERNAME / LORC_SMTP_PASSWORD in .env
+  safety_alerts:           # an e-mail as soon as a positive PHQ-9 item 9 is scored (besides the weekly list)
+    enabled: false
+    # recipients: [j.weber@praxis-weber.example]   # default: reports.recipients; must be on the allowlist
 backup:
   enabled: false           # true: every raw and canonical write also goes to $LORC_HOME/backup/ (lorc replay)
 pipelines:                 # lorc run --pipeline NAME
   daily:
     stop_on_failure: false   # one failing source must not stop the rest of the day's work
     jobs: [extract_contacts, canonicalize_contacts, extract_email, canonicalize_email, build_inbox_view,
-           extract_forms, canonicalize_questionnaires, score_phq9, score_gad7, build_measurement_timeseries]
+           extract_forms, canonicalize_questionnaires, score_phq9, score_gad7, build_measurement_timeseries,
+           send_safety_alerts]
   weekly:
     include: [daily]
     stop_on_failure: true    # no report from a half-updated warehouse

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 
 from lorchestra.config import Config, load_config
 from lorchestra.errors_safe import safe_error
@@ -11,6 +12,8 @@ from lorchestra.exceptions import LorcError
 from lorchestra.home import PhiHome
 from lorchestra.jobs import JobRegistry
 from lorchestra.stack_clients import TABLE_NAMES, open_store
+
+CHECKS_GROUP = "lorchestra.checks"
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,22 @@ def diagnose(home: PhiHome, environ: Mapping[str, str] | None = None) -> list[Ch
               "; ".join(registry.warnings) or f"{len(registry.jobs)} jobs: {', '.join(registry.jobs)}",
               "reinstall or remove the broken plugin package" if registry.warnings else None)
     )
+    checks.extend(plugin_checks(config))
     return checks
+
+
+def plugin_checks(config: Config) -> list[Check]:
+    """The checks packages register in the ``lorchestra.checks`` entry-point group: a
+    function of the config that returns what it found, or raises an error whose message
+    says what to fix (e.g. reporter's: recipients, allowlist, TLS)."""
+    found = []
+    for ep in sorted(entry_points(group=CHECKS_GROUP), key=lambda e: e.name):
+        name = ep.name.replace("_", " ")
+        try:
+            found.append(Check(name, True, str(ep.load()(config))))
+        except Exception as exc:
+            found.append(Check(name, False, safe_error(exc), f"edit {config.home.config_path}"))
+    return found
 
 
 def check_storage(config: Config) -> Check:

@@ -10,7 +10,9 @@ Monday 00:00 UTC)`` (see ``weeks``). The projections are current snapshots, so:
 * the combined PHQ-9 + GAD-7 line comes from ``measurement_paired`` as it stands (its
   last pair may be later than the week when an old week is reported);
 * "awaiting reply" lists conversations that are awaiting a reply now and whose last
-  inbound message is before the week's end; their age is measured at the week's end.
+  inbound message is before the week's end; their age is measured at the week's end;
+* the item-9 safety list holds the flags the report carries (``safety.carried_flags``):
+  those of the week and, marked late, earlier ones no delivered report carried yet.
 
 Nothing here logs or raises with record contents.
 """
@@ -27,14 +29,21 @@ from typing import Any
 from reporter.charts import trend_chart_svg
 from reporter.formatting import human_duration
 from reporter.instruments import INSTRUMENT_ORDER
+from reporter.safety import (
+    ITEM9_NEGATIVE,
+    ITEM9_NOT_ANSWERED,
+    ITEM9_POSITIVE,
+    CarriedFlag,
+    SafetyFlag,
+    carried_flags,
+    flags_from_timeseries,
+    item9_answer,
+)
 from reporter.weeks import parse_timestamp, week_bounds, week_end, week_start
 
 Row = Mapping[str, Any]
 Clients = Mapping[str, Mapping[str, Any]]
 
-ITEM9_POSITIVE = "positive"
-ITEM9_NOT_ANSWERED = "not answered, follow up"
-ITEM9_NEGATIVE = "negative"
 STATUS_ORDER = ("new inquiry", "awaiting reply", "in conversation", "client")  # "internal" has no inbound
 IMPROVEMENT, NO_CHANGE, DETERIORATION, MIXED = (
     "reliable improvement", "no reliable change", "reliable deterioration", "mixed")
@@ -45,14 +54,17 @@ COMBINED = "combined"
 
 @dataclass(frozen=True)
 class Item9Entry:
-    """A PHQ-9 response of the week whose item 9 needs a clinician: positive or unanswered."""
-    client_id: str
+    """A PHQ-9 response whose item 9 needs a clinician: positive or unanswered."""
+    client_id: str | None  # None: the respondent is linked to no client (see respondent_email)
     client_name: str
     measured_at: str
     response_id: str
     answer: str  # ITEM9_POSITIVE | ITEM9_NOT_ANSWERED
     total: int | None
     severity: str | None
+    late: bool = False  # from an earlier week that no delivered report carried
+    flag_week: str | None = None
+    respondent_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,11 @@ class PracticeReport:
     item9: tuple[Item9Entry, ...]  # positive first, then unanswered; each oldest first
     pipeline: SalesPipeline
     measurements: MeasurementOverview
+    preview: bool = False  # the week has not ended: shown, never delivered
+
+    @property
+    def late_item9_count(self) -> int:
+        return sum(1 for e in self.item9 if e.late)
 
 
 @dataclass(frozen=True)
@@ -208,16 +225,32 @@ class ClientReport:
 # --- practice report -------------------------------------------------------------------
 
 def assemble_practice_report(week: str, inbox_rows: Iterable[Row], timeseries_rows: Iterable[Row],
-                             paired_rows: Iterable[Row], clients: Clients) -> PracticeReport:
+                             paired_rows: Iterable[Row], clients: Clients, *,
+                             safety: Iterable[CarriedFlag] | None = None, preview: bool = False) -> PracticeReport:
+    """``safety``: the flags the report carries (``safety.carried_flags``); without it, the
+    flags of the week's timeseries rows (a report assembled outside the warehouse)."""
     start, end = week_bounds(week)
     rows = _sorted_rows(timeseries_rows)
     in_week = [r for r in rows if start <= _at(r) < end]
+    if safety is None:
+        safety = carried_flags(week, flags_from_timeseries(in_week), reported=())
     return PracticeReport(
         week=week, week_start=week_start(week), week_end=week_end(week),
-        item9=item9_entries(in_week, clients),
+        item9=safety_list(safety, clients),
         pipeline=sales_pipeline(inbox_rows, start, end),
         measurements=measurement_overview(rows, in_week, list(paired_rows), clients, end),
+        preview=preview,
     )
+
+
+def safety_list(carried: Iterable[CarriedFlag], clients: Clients) -> tuple[Item9Entry, ...]:
+    """The practice report's safety list, in the order the flags come (positive first)."""
+    return tuple(Item9Entry(
+        client_id=c.flag.client_id,
+        client_name=client_name(clients, c.flag.client_id) if c.flag.client_id else UNLINKED,
+        measured_at=c.flag.measured_at, response_id=c.flag.response_id, answer=c.flag.answer,
+        total=c.flag.total, severity=c.flag.severity, late=c.late, flag_week=c.flag_week,
+        respondent_email=None if c.flag.client_id else c.flag.respondent_email) for c in carried)
 
 
 def item9_entries(rows_in_week: Iterable[Row], clients: Clients) -> tuple[Item9Entry, ...]:
@@ -231,18 +264,6 @@ def item9_entries(rows_in_week: Iterable[Row], clients: Clients) -> tuple[Item9E
                 total=r.get("total"), severity=r.get("severity")))
     return tuple(sorted(entries, key=lambda e: (e.answer != ITEM9_POSITIVE, parse_timestamp(e.measured_at),
                                                 e.client_name, e.response_id)))
-
-
-def item9_answer(row: Row) -> str | None:
-    """Positive wins; a PHQ-9 row whose item 9 is not known to be answered needs a follow-up."""
-    if row.get("item9_positive") is True:
-        return ITEM9_POSITIVE
-    answered = row.get("item9_answered")
-    if answered is False or (row.get("instrument") == "phq9" and answered is None):
-        return ITEM9_NOT_ANSWERED
-    if answered is True:
-        return ITEM9_NEGATIVE
-    return None
 
 
 def sales_pipeline(inbox_rows: Iterable[Row], start: datetime, end: datetime) -> SalesPipeline:
@@ -361,6 +382,18 @@ def _counts(instrument: str, tally: Counter[str]) -> ChangeCounts:
                         reliable_recovery=tally["reliable_recovery"])
 
 
+@dataclass(frozen=True)
+class SafetyAlert:
+    """An immediate notice of new positive item-9 answers (opt-in: reports.safety_alerts)."""
+    created_at: str
+    entries: tuple[Item9Entry, ...]
+
+
+def assemble_safety_alert(flags: Iterable[SafetyFlag], clients: Clients, created_at: str) -> SafetyAlert:
+    return SafetyAlert(created_at=created_at,
+                       entries=safety_list((CarriedFlag(f, late=False) for f in flags), clients))
+
+
 # --- client reports --------------------------------------------------------------------
 
 def assemble_client_reports(week: str, timeseries_rows: Iterable[Row], clients: Clients) -> list[ClientReport]:
@@ -421,6 +454,9 @@ def _course(instrument: str, rows: list[Row]) -> InstrumentCourse:
 
 
 # --- helpers ---------------------------------------------------------------------------
+
+UNLINKED = "(keinem Kontakt zugeordnet)"
+
 
 def client_name(clients: Clients, client_id: Any) -> str:
     entry = clients.get(str(client_id)) if client_id is not None else None

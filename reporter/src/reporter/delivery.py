@@ -1,9 +1,13 @@
 """Deliver reports by e-mail: the text body carries no PHI, the PDFs are attachments.
 
-Recipients must be on the configured allowlist (checked before connecting). A host that
-is not loopback is only spoken to over STARTTLS or SMTPS. Transient failures (4xx
-replies, dropped connections) are retried with bounded backoff; 5xx replies fail at once.
-In the sample profile the default is an outbox folder of ``.eml`` files instead.
+Recipients must be on the configured allowlist and a host that is not loopback is only
+spoken to over STARTTLS or SMTPS; both are checked before any work (``check_*``).
+Each recipient gets the message in a transaction of their own, and is reported to the
+caller the moment the server accepts it, so a retry (transient failures: 4xx replies,
+timeouts, dropped connections, with bounded backoff) or a rerun never sends to someone
+who already has it; a 5xx reply refuses that recipient only. Errors name recipients by
+their position in the config, never by address. The outbox (the sample profile's
+default) holds ``.eml`` files, each written whole or not at all.
 """
 
 from __future__ import annotations
@@ -11,25 +15,20 @@ from __future__ import annotations
 import ipaddress
 import os
 import smtplib
-import socket
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from pathlib import Path
+from typing import Any
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from reporter.exceptions import DeliveryError, DeliveryRefusedError, ReportSettingsError
 
-class DeliveryError(Exception):
-    """Delivery was refused or failed; the message names hosts, codes and rules only."""
-
-    phi_safe = True
-
-
-class DeliveryRefusedError(DeliveryError):
-    """Refused before connecting (recipient not allowed, TLS required)."""
+SECURITY_MODES = ("starttls", "ssl", "none")
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,12 @@ class Attachment:
     filename: str
     content: bytes
     mime_type: str = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    address: str
+    label: str  # where the config names it, e.g. "reports.recipients item 2"
 
 
 @dataclass(frozen=True)
@@ -50,77 +55,143 @@ class SmtpSettings:
     attempts: int = 4
     max_backoff_seconds: float = 8.0
 
+    @classmethod
+    def from_config(cls, smtp: Mapping[str, Any], secrets: Mapping[str, str | None]) -> SmtpSettings:
+        """``reports.smtp`` of the config; credentials from ``LORC_SMTP_USERNAME`` / ``_PASSWORD``."""
+        if not smtp.get("host"):
+            raise ReportSettingsError("reports.delivery is smtp but reports.smtp.host is not set; "
+                                      "add reports.smtp: {host: ..., port: 587, security: starttls}")
+        return cls(host=str(smtp["host"]), port=int(smtp.get("port", 587)),
+                   security=str(smtp.get("security", "starttls")),
+                   timeout_seconds=float(smtp.get("timeout_seconds", 30)),
+                   username=secrets.get("LORC_SMTP_USERNAME"), password=secrets.get("LORC_SMTP_PASSWORD"))
+
+
+def recipients_of(addresses: Sequence[str], key: str) -> list[Recipient]:
+    return [Recipient(a.strip(), f"{key} item {n}") for n, a in enumerate(addresses, start=1)]
+
+
+def check_recipients(recipients: Sequence[Recipient], allowlist: Sequence[str], *, key: str) -> None:
+    """Refuse before any work when nobody is configured or anyone is off the allowlist."""
+    allowed = {a.strip().lower() for a in allowlist}
+    if not recipients:
+        raise DeliveryRefusedError(f"no recipients configured ({key})")
+    refused = [r.label for r in recipients if r.address.lower() not in allowed]
+    if refused:
+        raise DeliveryRefusedError(
+            f"{len(refused)} recipient(s) not on the allowlist: {', '.join(refused)}; add them to "
+            "reports.allowlist in config.yaml if they may receive reports, or correct the address")
+
+
+def check_smtp(settings: SmtpSettings) -> None:
+    """Refuse a plain connection to anything but loopback, before any work is done."""
+    if settings.security not in SECURITY_MODES:
+        raise DeliveryRefusedError(f"reports.smtp.security must be starttls, ssl or none, not {settings.security!r}")
+    if settings.security == "none" and not is_loopback(settings.host):
+        raise DeliveryRefusedError(
+            f"SMTP to {settings.host} needs TLS: set reports.smtp.security to starttls or ssl "
+            "(plain SMTP is allowed to loopback only)")
+
 
 def build_message(*, sender: str, recipients: Sequence[str], subject: str, body: str,
-                  attachments: Sequence[Attachment]) -> EmailMessage:
+                  attachments: Sequence[Attachment], message_id: str) -> bytes:
+    """The message as it goes over the wire (CRLF line ends), with a Message-ID fixed by
+    the caller: every copy of one delivery, retries and reruns included, carries the same
+    one, so mail clients can tell."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(recipients)
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Message-ID"] = message_id
     message.set_content(body)
     for attachment in attachments:
         maintype, _, subtype = attachment.mime_type.partition("/")
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
-    return message
+    return message.as_bytes(policy=policy.SMTP)
 
 
-def check_recipients(recipients: Sequence[str], allowlist: Sequence[str]) -> None:
-    allowed = {a.strip().lower() for a in allowlist}
-    refused = [r for r in recipients if r.strip().lower() not in allowed]
-    if not recipients:
-        raise DeliveryRefusedError("no recipients configured (reports.recipients)")
-    if refused:
-        raise DeliveryRefusedError(
-            f"{len(refused)} recipient(s) not on the allowlist: {', '.join(refused)}; "
-            "add them to reports.allowlist in config.yaml if they may receive reports"
-        )
-
-
-def write_outbox(message: EmailMessage, outbox: Path, name: str) -> Path:
-    """The message as an ``.eml`` file (0600) in the outbox folder."""
+def write_outbox(raw: bytes, outbox: Path, name: str) -> Path:
+    """The message as ``<name>.eml`` (0600): written to a temporary file, synced, then
+    renamed, so a kill leaves the old file or the whole new one, never a partial one."""
     outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = outbox / f"{name}.eml"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(bytes(message))
+    write_atomically(path, raw)
     return path
 
 
-def send_smtp(message: EmailMessage, settings: SmtpSettings, *, allowlist: Sequence[str]) -> None:
-    recipients = [r.strip() for r in str(message["To"]).split(",") if r.strip()]
-    check_recipients(recipients, allowlist)
-    if settings.security not in ("starttls", "ssl", "none"):
-        raise DeliveryRefusedError(f"reports.smtp.security must be starttls, ssl or none, not {settings.security!r}")
-    if settings.security == "none" and not is_loopback(settings.host):
-        raise DeliveryRefusedError(
-            f"SMTP to {settings.host} needs TLS: set reports.smtp.security to starttls or ssl "
-            "(plain SMTP is allowed to loopback only)"
-        )
+def write_atomically(path: Path, content: bytes) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def send_smtp(raw: bytes, *, sender: str, recipients: Sequence[Recipient], settings: SmtpSettings,
+              allowlist: Sequence[str], on_accepted: Callable[[Recipient], None]) -> None:
+    """Send ``raw`` to each recipient in a transaction of its own; ``on_accepted`` is called
+    as soon as the server has accepted it for one. Raises DeliveryError when any recipient
+    was refused (the others are still tried) or a transient failure outlasted the retries."""
+    check_recipients(recipients, allowlist, key="reports.recipients")
+    check_smtp(settings)
+    pending = list(recipients)
+    refused: list[tuple[Recipient, int]] = []
+
+    def attempt() -> None:
+        with _Connection(settings) as client:
+            for recipient in list(pending):
+                try:
+                    client.sendmail(sender, [recipient.address], raw)
+                except smtplib.SMTPRecipientsRefused as exc:
+                    code = min(c for c, _ in exc.recipients.values())
+                    if 400 <= code < 500:
+                        raise
+                    refused.append((recipient, code))
+                except smtplib.SMTPResponseException as exc:
+                    if 400 <= exc.smtp_code < 500:
+                        raise
+                    refused.append((recipient, exc.smtp_code))  # smtplib has reset the session
+                else:
+                    on_accepted(recipient)
+                pending.remove(recipient)
+
     retrying = Retrying(retry=retry_if_exception(is_transient), stop=stop_after_attempt(settings.attempts),
                         wait=wait_exponential(multiplier=0.5, max=settings.max_backoff_seconds), reraise=True)
+    where = f"SMTP server {settings.host}:{settings.port}"
     try:
-        retrying(lambda: _send_once(message, settings))
-    except smtplib.SMTPResponseException as exc:
-        kind = "temporary failure persisted" if 400 <= exc.smtp_code < 500 else "refused"
-        raise DeliveryError(f"SMTP server {settings.host}:{settings.port} {kind} (reply {exc.smtp_code})") from None
+        retrying(attempt)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = sorted({code for code, _ in exc.recipients.values()})
-        raise DeliveryError(f"SMTP server {settings.host}:{settings.port} refused the recipients (replies {codes})") from None
+        raise DeliveryError(f"{where}: temporary failure persisted for {_labels(pending)} (replies {codes}); "
+                            "run again later") from None
+    except smtplib.SMTPResponseException as exc:
+        raise DeliveryError(f"{where}: temporary failure persisted (reply {exc.smtp_code}); run again later") from None
     except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(
-            f"could not deliver through {settings.host}:{settings.port} ({type(exc).__name__}); "
-            "check reports.smtp and the network"
-        ) from None
+        if _timed_out(exc):
+            raise DeliveryError(
+                f"{where} did not answer within {settings.timeout_seconds:g} s "
+                f"({settings.attempts} attempts); check the server or raise reports.smtp.timeout_seconds") from None
+        raise DeliveryError(f"could not deliver through {settings.host}:{settings.port} ({type(exc).__name__}); "
+                            "check reports.smtp and the network") from None
+    if refused:
+        shown = ", ".join(f"{r.label} (reply {code})" for r, code in refused)
+        raise DeliveryError(f"{where} refused {shown}; the others have the report. Correct or remove the "
+                            "refused address in config.yaml and run again: only it is sent to")
 
 
 def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(400 <= code < 500 for code, _ in exc.recipients.values())
-    return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout))
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError))
 
 
 def is_loopback(host: str) -> bool:
@@ -132,18 +203,48 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _send_once(message: EmailMessage, settings: SmtpSettings) -> None:
-    context = ssl.create_default_context()
-    if settings.security == "ssl":
-        client: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout_seconds,
-                                               context=context)
-    else:
-        client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
-    with client:
-        if settings.security == "starttls":
-            client.starttls(context=context)
-        if settings.username:
-            client.login(settings.username, settings.password or "")
-        refused = client.send_message(message)
-        if refused:
-            raise smtplib.SMTPRecipientsRefused(refused)
+class _Connection:
+    """An SMTP session; closing it never fails a delivery that the server has accepted."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self.client: smtplib.SMTP | None = None
+
+    def __enter__(self) -> _Connection:
+        settings = self.settings
+        context = ssl.create_default_context()
+        if settings.security == "ssl":
+            self.client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout_seconds,
+                                           context=context)
+        else:
+            self.client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
+        try:
+            if settings.security == "starttls":
+                self.client.starttls(context=context)
+            if settings.username:
+                self.client.login(settings.username, settings.password or "")
+        except BaseException:
+            self.client.close()
+            raise
+        return self
+
+    def sendmail(self, sender: str, to: list[str], raw: bytes) -> None:
+        assert self.client is not None
+        self.client.sendmail(sender, to, raw)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.client is None:
+            return
+        try:
+            self.client.quit()
+        except (OSError, smtplib.SMTPException):
+            self.client.close()  # what was accepted stays accepted; a lost QUIT changes nothing
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """A timeout, also where smtplib reports it as a closed connection."""
+    return isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
+
+
+def _labels(recipients: Sequence[Recipient]) -> str:
+    return ", ".join(r.label for r in recipients) or "the recipients"

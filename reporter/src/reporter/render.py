@@ -11,9 +11,10 @@ from pathlib import Path
 
 import jinja2
 
-from reporter.assemble import ITEM9_NEGATIVE, ITEM9_NOT_ANSWERED, ITEM9_POSITIVE, ClientReport, PracticeReport
+from reporter.assemble import ClientReport, PracticeReport, SafetyAlert
 from reporter.formatting import de_date, de_datetime, human_duration
 from reporter.instruments import CHANGE_DE, SEVERITY_DE, instrument_name
+from reporter.safety import ITEM9_NEGATIVE, ITEM9_NOT_ANSWERED, ITEM9_POSITIVE
 from reporter.weeks import parse_week
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -35,13 +36,15 @@ ITEM9_ACTION_DE = {  # the safety lists
 }
 
 
-def render_html(report: PracticeReport | ClientReport) -> str:
+def render_html(report: PracticeReport | ClientReport | SafetyAlert) -> str:
     if isinstance(report, PracticeReport):
         template = "practice_report.html.j2"
     elif isinstance(report, ClientReport):
         template = "client_report.html.j2"
+    elif isinstance(report, SafetyAlert):
+        template = "safety_alert.html.j2"
     else:
-        raise TypeError("render_html takes a PracticeReport or a ClientReport")
+        raise TypeError("render_html takes a PracticeReport, a ClientReport or a SafetyAlert")
     return _environment().get_template(template).render(report=report)
 
 

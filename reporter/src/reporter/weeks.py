@@ -11,20 +11,23 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
+from reporter.exceptions import WeekError
+
 WEEK_FORMAT = "YYYY-Www"
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
 
 
 def parse_week(week: str) -> tuple[int, int]:
-    """``"2026-W46"`` -> ``(2026, 46)``; ValueError naming the expected format otherwise."""
+    """``"2026-W46"`` -> ``(2026, 46)``; :class:`WeekError` (a ValueError) naming the
+    expected format otherwise. The value shown is the caller's own argument, shortened."""
     match = _WEEK.fullmatch(week) if isinstance(week, str) else None
     if match is None:
-        raise ValueError(f"week must be an ISO week in the format {WEEK_FORMAT} (e.g. 2026-W46), got {_shown(week)}")
+        raise WeekError(f"week must be an ISO week in the format {WEEK_FORMAT} (e.g. 2026-W46), got {_shown(week)}")
     year, number = int(match.group(1)), int(match.group(2))
     if year < 1:
-        raise ValueError(f"week {week} does not exist: the year must be 0001-9999 (format {WEEK_FORMAT})")
+        raise WeekError(f"week {week} does not exist: the year must be 0001-9999 (format {WEEK_FORMAT})")
     if not 1 <= number <= _weeks_in(year):
-        raise ValueError(f"week {week} does not exist: ISO year {year} has weeks W01-W{_weeks_in(year)} "
+        raise WeekError(f"week {week} does not exist: ISO year {year} has weeks W01-W{_weeks_in(year)} "
                          f"(format {WEEK_FORMAT})")
     return year, number
 
@@ -48,6 +51,11 @@ def week_bounds(week: str) -> tuple[datetime, datetime]:
 def week_of(day: date) -> str:
     iso = day.isocalendar()
     return f"{iso.year:04d}-W{iso.week:02d}"
+
+
+def has_ended(week: str, now: datetime) -> bool:
+    """Whether the week is over at ``now``: only then can its report be complete."""
+    return week_bounds(week)[1] <= now
 
 
 def last_full_week(today: date) -> str:

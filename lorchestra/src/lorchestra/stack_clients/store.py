@@ -57,6 +57,12 @@ class Store(Protocol):
         """Whether a table exists (projections exist only once their job has run)."""
         ...
 
+    def ensure_table(self, name: str, columns: Sequence[Column]) -> None:
+        """Create table ``name`` with ``columns`` unless it exists. For a package's own
+        ledgers (rows that record facts, kept unlike projections, which are rebuilt):
+        they are then read with :meth:`lookup_rows` and written with :meth:`replace_rows`."""
+        ...
+
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
                      updated_after: datetime | None = None, keys: Sequence[str] | None = None,
                      field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:

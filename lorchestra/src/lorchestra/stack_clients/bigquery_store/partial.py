@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from google.cloud import bigquery
 
 from lorchestra.stack_clients.faults import sql_fault
-from lorchestra.stack_clients.projection import RowsChange, check_table_name
+from lorchestra.stack_clients.projection import Column, RowsChange, check_table_name
 
 if TYPE_CHECKING:
     from lorchestra.stack_clients.bigquery_store.store import BigQueryStore
@@ -24,9 +24,9 @@ BQ_TYPES = {"string": ("STRING", "NULLABLE"), "int": ("INT64", "NULLABLE"), "flo
 _KEYS = [bigquery.SchemaField("key", "STRING", "REQUIRED")]
 
 
-def schema_of(change: RowsChange) -> list[bigquery.SchemaField]:
-    return [bigquery.SchemaField(c.name, *BQ_TYPES[c.type], description=c.description or None)
-            for c in change.columns]
+def column_schema(columns: Sequence[Column]) -> list[bigquery.SchemaField]:
+    """Portable columns as a BigQuery schema."""
+    return [bigquery.SchemaField(c.name, *BQ_TYPES[c.type], description=c.description or None) for c in columns]
 
 
 def lookup_rows(store: BigQueryStore, name: str, key_column: str, keys: Sequence[str],
@@ -53,7 +53,7 @@ def replace_rows(store: BigQueryStore, changes: Sequence[RowsChange]) -> list[in
                 statements.append(f"DELETE FROM {store.table(change.table)} WHERE {change.key_column} IN "
                                   f"(SELECT key FROM {store.table(keys)});")
             if change.rows:
-                rows = store.load_rows(schema_of(change), (
+                rows = store.load_rows(column_schema(change.columns), (
                     {c.name: row.get(c.name) for c in change.columns} for row in change.rows))
                 stages.append(rows)
                 names = ", ".join(c.name for c in change.columns)

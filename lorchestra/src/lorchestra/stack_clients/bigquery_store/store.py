@@ -16,7 +16,7 @@ from google.cloud import bigquery
 from lorchestra.config import Config
 from lorchestra.exceptions import StorageError
 from lorchestra.stack_clients.bigquery_store import ddl, partial, raw_ingest
-from lorchestra.stack_clients.bigquery_store.partial import BQ_TYPES
+from lorchestra.stack_clients.bigquery_store.partial import column_schema
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry, is_transient
 from lorchestra.stack_clients.bigquery_store.sql import query_param
 from lorchestra.stack_clients.faults import checkpoint
@@ -339,8 +339,7 @@ class BigQueryStore:
     def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
         """One load job with WRITE_TRUNCATE: BigQuery swaps the table atomically."""
         check_table_name(name)
-        schema = [bigquery.SchemaField(c.name, *BQ_TYPES[c.type], description=c.description or None)
-                  for c in columns]
+        schema = column_schema(columns)
         with spill_file(self.tmp_dir) as (path, handle):
             count = 0
             for row in rows:
@@ -363,6 +362,9 @@ class BigQueryStore:
             return True
 
         return bool(self.call(f"look up {name}", look_up))
+
+    def ensure_table(self, name: str, columns: Sequence[Column]) -> None:
+        self.create_table(check_table_name(name), column_schema(columns))
 
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
                      updated_after: datetime | None = None, keys: Sequence[str] | None = None,
@@ -398,3 +400,4 @@ class BigQueryStore:
 
     def close(self) -> None:
         self.client.close()
+

@@ -318,6 +318,10 @@ class DuckDBStore:
         ).fetchone()
         return bool(row and row[0])
 
+    def ensure_table(self, name: str, columns: Sequence[Column]) -> None:
+        spec = ", ".join(f"{check_table_name(c.name)} {DUCK_TYPES[c.type]}" for c in columns)
+        self._con.execute(f"CREATE TABLE IF NOT EXISTS {check_table_name(name)} ({spec})")
+
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
                      updated_after: datetime | None = None, keys: Sequence[str] | None = None,
                      field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:

@@ -1,0 +1,7 @@
+"""Job adapters of the reporter (the only reporter modules that import lorchestra):
+``generate_weekly_report`` and ``send_safety_alerts``."""
+
+from reporter.jobs.alerts import send_safety_alerts
+from reporter.jobs.weekly import generate_weekly_report
+
+__all__ = ["generate_weekly_report", "send_safety_alerts"]

@@ -1,0 +1,24 @@
+"""``lorc doctor``'s check of report delivery (entry point group ``lorchestra.checks``):
+the recipients, the allowlist and the TLS rule, as the report jobs check them first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reporter.jobs.dispatch import Channel
+
+
+def check_report_delivery(config: Any) -> str:
+    """Raises what the report jobs would raise before any work; else says where reports go."""
+    reports = config.section("reports")
+    channel = Channel.from_config(reports, config.secrets)
+    where = "the outbox" if channel.method == "outbox" else (
+        f"{len(channel.targets)} recipient(s) through {channel.smtp.host}:{channel.smtp.port} "  # type: ignore[union-attr]
+        f"({channel.smtp.security})")  # type: ignore[union-attr]
+    alerts = config.section("reports", "safety_alerts")
+    if alerts.get("enabled"):
+        listed = alerts.get("recipients")
+        Channel.from_config(reports, config.secrets, recipients_key="reports.safety_alerts.recipients",
+                            recipients=[str(r) for r in listed] if listed else None)
+        where += "; safety alerts on"
+    return f"reports go to {where}"

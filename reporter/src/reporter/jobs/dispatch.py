@@ -1,0 +1,125 @@
+"""Prepare a delivery once, then complete it: the job side of ``reporter.delivery``.
+
+A :class:`Channel` is the ``reports`` config, checked before any work (recipients on the
+allowlist, TLS to anything but loopback). :func:`prepare` stores the message (with its
+Message-ID) in the PHI home and records the delivery in the ledger; :func:`complete`
+sends that stored message to every configured target that has not accepted it yet and
+records each acceptance as it happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any
+
+from lorchestra.stack_clients import JobContext
+from lorchestra.stack_clients.clock import utcnow
+
+from reporter.delivery import (
+    Recipient,
+    SmtpSettings,
+    build_message,
+    check_recipients,
+    check_smtp,
+    recipients_of,
+    send_smtp,
+    write_atomically,
+    write_outbox,
+)
+from reporter.exceptions import ReportSettingsError
+from reporter.jobs.ledger import PENDING, Delivery, Ledger
+from reporter.safety import CarriedFlag
+
+OUTBOX = "outbox"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Where deliveries go: the outbox, or these recipients by SMTP."""
+
+    method: str
+    sender: str
+    recipients: tuple[Recipient, ...]
+    allowlist: tuple[str, ...]
+    smtp: SmtpSettings | None
+
+    @classmethod
+    def from_config(cls, reports: Mapping[str, Any], secrets: Any, *, recipients_key: str = "reports.recipients",
+                    recipients: Sequence[str] | None = None) -> Channel:
+        method = str(reports.get("delivery") or OUTBOX)
+        if method not in (OUTBOX, "smtp"):
+            raise ReportSettingsError(f"reports.delivery must be outbox or smtp, not {method!r}")
+        listed = recipients if recipients is not None else [str(r) for r in reports.get("recipients") or []]
+        channel = cls(
+            method=method, sender=str(reports.get("from") or "reports@localhost"),
+            recipients=tuple(recipients_of(listed, recipients_key)),
+            allowlist=tuple(str(a) for a in reports.get("allowlist") or []),
+            smtp=SmtpSettings.from_config(reports.get("smtp") or {}, secrets) if method == "smtp" else None)
+        check_recipients(channel.recipients, channel.allowlist, key=recipients_key)
+        if channel.smtp is not None:
+            check_smtp(channel.smtp)
+        return channel
+
+    @property
+    def targets(self) -> list[str]:
+        if self.method == OUTBOX:
+            return [OUTBOX]
+        return list(dict.fromkeys(r.address.lower() for r in self.recipients))
+
+
+def prepare(ctx: JobContext, ledger: Ledger, channel: Channel, *, delivery_id: str, kind: str, week: str | None,
+            folder: Path, stem: str, subject: str, body: str, attachments: Sequence[Any],
+            flags: Sequence[CarriedFlag]) -> Delivery:
+    """Build and store the message (0600, whole or not at all), then record the delivery
+    with its targets pending and its flags claimed, in one step."""
+    message_id = make_msgid(idstring=stem, domain=channel.sender.rpartition("@")[2] or None)
+    path = folder / f"{stem}.eml"
+    write_atomically(path, build_message(sender=channel.sender, recipients=[r.address for r in channel.recipients],
+                                         subject=subject, body=body, attachments=attachments, message_id=message_id))
+    delivery = Delivery(delivery_id=delivery_id, kind=kind, week=week, method=channel.method,
+                        message_id=message_id, message_path=str(path.relative_to(ctx.home.root)),
+                        prepared_at=utcnow(), run_id=ctx.run_id, targets=dict.fromkeys(channel.targets, PENDING))
+    ledger.prepare(delivery, flags)
+    return delivery
+
+
+def complete(ctx: JobContext, ledger: Ledger, channel: Channel, delivery: Delivery) -> Delivery:
+    """Send the stored message to the configured targets that have not accepted it.
+
+    Targets that left the config while the delivery was pending are withdrawn, new ones
+    are added; each acceptance is recorded the moment the server (or the outbox) has it.
+    """
+    wanted = channel.targets
+    delivery = ledger.settle(delivery, withdrawn=[t for t in delivery.targets if t not in wanted],
+                             added=[t for t in wanted if t not in delivery.targets])
+    path = ctx.home.root / delivery.message_path
+    raw = path.read_bytes()
+    if channel.method == OUTBOX:
+        write_outbox(raw, ctx.home.subdir("outbox"), path.stem)
+        return ledger.settle(delivery, accepted=[OUTBOX])
+    open_targets = set(delivery.open_targets(wanted))
+    if not open_targets:
+        return delivery
+    settled = [delivery]
+
+    def accepted(recipient: Recipient) -> None:
+        settled[0] = ledger.settle(settled[0], accepted=[recipient.address.lower()])
+
+    assert channel.smtp is not None
+    send_smtp(raw, sender=channel.sender, settings=channel.smtp, allowlist=channel.allowlist,
+              recipients=[r for r in channel.recipients if r.address.lower() in open_targets],
+              on_accepted=accepted)
+    return settled[0]
+
+
+def finish_unfinished(ctx: JobContext, ledger: Ledger, channel: Channel, kind: str) -> list[Delivery]:
+    """Complete every earlier delivery of ``kind`` that is still pending (a crash, a refusal):
+    its flags are claimed by it, so nothing new goes out before it has."""
+    finished = []
+    for delivery in ledger.unfinished(kind):
+        ctx.logger.warning("completing delivery %s prepared by run %s", delivery.delivery_id, delivery.run_id)
+        finished.append(complete(ctx, ledger, channel, delivery))
+    return finished

@@ -1,0 +1,37 @@
+"""What the report jobs read from the warehouse, as the plain rows the pure core takes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from lorchestra.stack_clients import JobContext
+
+from reporter.safety import SafetyFlag, flag_from_object
+
+
+def projection_rows(ctx: JobContext, table: str) -> list[dict[str, Any]]:
+    """A projection's rows with timestamps as ISO strings; an unbuilt projection is empty."""
+    if not ctx.store.has_table(table):
+        ctx.logger.warning("projection %s is not built yet; the report shows it empty", table)
+        return []
+    rows = ctx.store.query(f"SELECT * FROM {ctx.store.table(table)}")
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, datetime):
+                row[key] = value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+            elif isinstance(value, tuple):
+                row[key] = list(value)
+    return rows
+
+
+def clients_of(ctx: JobContext) -> dict[str, dict[str, str]]:
+    """``{contact_id: {"name", "email"}}`` of the canonical contacts."""
+    return {c["contact_id"]: {"name": c.get("full_name") or "", "email": c.get("email") or ""}
+            for _, c in ctx.store.read_objects("canonical_objects", "contact")}
+
+
+def safety_flags(ctx: JobContext) -> list[SafetyFlag]:
+    """Every safety flag the scorers have recorded (``safety_flag`` objects)."""
+    return [flag_from_object(key, payload) for key, payload in ctx.store.read_objects("canonical_objects",
+                                                                                       "safety_flag")]

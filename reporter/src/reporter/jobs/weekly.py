@@ -1,0 +1,164 @@
+"""Job ``generate_weekly_report``: the practice report and one progress report per client
+measured in the week, as HTML and PDF in ``$LORC_HOME/reports/<week>/``, delivered by
+e-mail (or to the outbox).
+
+A week is reported once it has ended; a running week can only be previewed (rendered,
+marked, never delivered). The report carries every item-9 flag no delivered report has
+carried (``reporter.safety``), recorded with the delivery in the ledger, so each flag
+reaches exactly one delivered report. Delivery is prepared once and then completed per
+recipient (``dispatch``): a rerun never sends twice to anyone. Events carry the week
+and counts, never report contents or addresses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lorchestra.jobs import JobResult
+from lorchestra.stack_clients import JobContext
+from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.stack_clients.map_pool import MapPool
+
+from reporter.assemble import PracticeReport, assemble_client_reports, assemble_practice_report
+from reporter.delivery import Attachment, write_atomically
+from reporter.exceptions import WeekError
+from reporter.jobs.dispatch import Channel, complete, finish_unfinished, prepare
+from reporter.jobs.ledger import WEEKLY, Delivery, Ledger
+from reporter.jobs.reading import clients_of, projection_rows, safety_flags
+from reporter.render import render_html, render_pdf
+from reporter.safety import ITEM9_POSITIVE, CarriedFlag, carried_flags
+from reporter.weeks import has_ended, last_full_week, parse_week, week_bounds
+
+PROJECTIONS = ("inbox_view", "measurement_timeseries", "measurement_paired")
+RENDER_IN_PROCESS_MAX = 8  # more PDFs than this are rendered on every core
+
+
+def generate_weekly_report(ctx: JobContext) -> JobResult:
+    """Weekly practice report and client progress reports (HTML + PDF), delivered by e-mail."""
+    now = datetime.now(UTC)
+    week = str(ctx.params.get("week") or last_full_week(now.date()))
+    parse_week(week)
+    resend, preview = _flag(ctx, "resend"), _flag(ctx, "preview")
+    channel = Channel.from_config(ctx.config.section("reports"), ctx.config.secrets)  # refuse before any work
+    if preview:
+        return _preview(ctx, week)
+    if not has_ended(week, now):
+        raise WeekError(f"week {week} has not ended yet (it ends {week_bounds(week)[1]:%Y-%m-%d %H:%M} UTC): its "
+                        "report would miss what is still to come, safety flags included. Pass --preview to "
+                        "see it now (not delivered), or wait for the week to end")
+    ledger = Ledger(ctx.store)
+    resumed = finish_unfinished(ctx, ledger, channel, WEEKLY)
+    counts = {"client_reports": 0, "attachments": 0, "safety_flags": 0, "late_safety_flags": 0,
+              "delivered": sum(1 for d in resumed if d.week == week), "resumed": len(resumed)}
+    original = ledger.delivery(_delivery_id(week))
+    if resend:
+        if original is None:
+            raise WeekError(f"week {week} was never delivered, so there is nothing to send again; "
+                            "run without --resend to deliver it")
+        _resend(ctx, ledger, channel, original, week)
+        counts["delivered"] = 1
+        return JobResult(counts=counts)
+    if original is not None:
+        # What was sent stays as it was sent: no new files, no new e-mail.
+        if not counts["delivered"]:
+            ctx.logger.info("week %s was delivered before; not generating or sending again (use --resend)", week)
+        return JobResult(counts=counts, note=None if counts["delivered"] else f"{week} already delivered")
+
+    flags = safety_flags(ctx)
+    carried = carried_flags(week, flags, ledger.carried_keys((f.flag_key for f in flags), WEEKLY))
+    practice, attachments, client_reports = _render_week(ctx, week, carried)
+    counts.update(client_reports=client_reports, attachments=len(attachments), safety_flags=len(practice.item9),
+                  late_safety_flags=practice.late_item9_count)
+    delivery = prepare(
+        ctx, ledger, channel, delivery_id=_delivery_id(week), kind=WEEKLY, week=week,
+        folder=ctx.home.subdir("reports", week), stem=f"wochenbericht-{week}", subject=f"Wochenbericht {week}",
+        body=(f"Im Anhang: der Praxisbericht {week} und {client_reports} Verlaufsbericht(e).\n"
+              f"{_safety_line(carried)}"
+              "Die Berichte enthalten Gesundheitsdaten; bitte nicht weiterleiten.\n"),
+        attachments=attachments, flags=carried)
+    checkpoint("report.before_delivery")
+    _deliver(ctx, ledger, channel, delivery, resend=False)
+    counts["delivered"] = 1
+    return JobResult(counts=counts)
+
+
+def _render_week(ctx: JobContext, week: str, carried: Sequence[CarriedFlag]
+                 ) -> tuple[PracticeReport, list[Attachment], int]:
+    inbox, series, paired = (projection_rows(ctx, name) for name in PROJECTIONS)
+    clients = clients_of(ctx)
+    practice = assemble_practice_report(week, inbox, series, paired, clients, safety=carried)
+    client_reports = assemble_client_reports(week, series, clients)
+    pages = [(f"praxisbericht-{week}", render_html(practice))]
+    pages += [(f"verlauf-{week}-{report.client_id}", render_html(report)) for report in client_reports]
+    folder = ctx.home.subdir("reports", week)
+    with MapPool(render_pdf, min_items=RENDER_IN_PROCESS_MAX) as pool:  # WeasyPrint is CPU-bound
+        pdfs = pool.map([html for _, html in pages])
+    attachments = [_write(folder, stem, html, pdf) for (stem, html), pdf in zip(pages, pdfs, strict=True)]
+    ctx.events.audit("report.generated", payload={
+        "week": week, "client_reports": len(client_reports), "files": 2 * len(attachments),
+        "safety_flags": len(practice.item9), "late_safety_flags": practice.late_item9_count})
+    return practice, attachments, len(client_reports)
+
+
+def _preview(ctx: JobContext, week: str) -> JobResult:
+    """The practice report of a week so far, marked as a preview; nothing is recorded or sent."""
+    ledger = Ledger(ctx.store)
+    flags = safety_flags(ctx)
+    carried = carried_flags(week, flags, ledger.carried_keys((f.flag_key for f in flags), WEEKLY))
+    inbox, series, paired = (projection_rows(ctx, name) for name in PROJECTIONS)
+    practice = assemble_practice_report(week, inbox, series, paired, clients_of(ctx), safety=carried, preview=True)
+    html = render_html(practice)
+    _write(ctx.home.subdir("reports", week), f"vorschau-praxisbericht-{week}", html, render_pdf(html))
+    ctx.events.audit("report.previewed", payload={"week": week, "safety_flags": len(practice.item9)})
+    return JobResult(counts={"previews": 1, "delivered": 0, "safety_flags": len(practice.item9)},
+                     note=f"preview of {week}: not delivered")
+
+
+def _resend(ctx: JobContext, ledger: Ledger, channel: Channel, original: Delivery, week: str) -> None:
+    """The report as it was delivered, again, to everyone configured now, under a new Message-ID
+    (a copy with the old one may be dropped by a mail client that has seen it)."""
+    from email import policy
+    from email.parser import BytesParser
+
+    stored = BytesParser(policy=policy.default).parsebytes((ctx.home.root / original.message_path).read_bytes())
+    attachments = [Attachment(str(part.get_filename()), part.get_content()) for part in stored.iter_attachments()]
+    body_part = stored.get_body(preferencelist=("plain",))
+    body = body_part.get_content() if body_part is not None else ""
+    stem = f"wochenbericht-{week}-erneut-{ctx.run_id[:8]}"
+    delivery = prepare(ctx, ledger, channel, delivery_id=f"{_delivery_id(week)}:resend:{ctx.run_id}", kind=WEEKLY,
+                       week=week, folder=(ctx.home.root / original.message_path).parent, stem=stem,
+                       subject=f"Wochenbericht {week} (erneut)", body=body, attachments=attachments, flags=())
+    _deliver(ctx, ledger, channel, delivery, resend=True)
+
+
+def _deliver(ctx: JobContext, ledger: Ledger, channel: Channel, delivery: Delivery, *, resend: bool) -> None:
+    complete(ctx, ledger, channel, delivery)
+    ctx.events.audit("report.delivered", payload={
+        "week": delivery.week, "delivery_id": delivery.delivery_id, "method": channel.method,
+        "recipients": len(channel.targets), "resend": resend})
+
+
+def _safety_line(carried: Sequence[CarriedFlag]) -> str:
+    """Counts only: the body of the e-mail carries no health data."""
+    if not carried:
+        return "Sicherheitsliste (Item 9): keine Einträge.\n"
+    positive = sum(1 for c in carried if c.flag.answer == ITEM9_POSITIVE)
+    late = sum(1 for c in carried if c.late)
+    return (f"Sicherheitsliste (Item 9): {len(carried)} Einträge, davon {positive} positiv"
+            f"{f' und {late} nachgemeldet' if late else ''}; bitte zuerst lesen.\n")
+
+
+def _write(folder: Path, stem: str, html: str, pdf: bytes) -> Attachment:
+    write_atomically(folder / f"{stem}.html", html.encode("utf-8"))
+    write_atomically(folder / f"{stem}.pdf", pdf)
+    return Attachment(f"{stem}.pdf", pdf)
+
+
+def _delivery_id(week: str) -> str:
+    return f"weekly:{week}"
+
+
+def _flag(ctx: JobContext, name: str) -> bool:
+    return str(ctx.params.get(name, "")).lower() == "true"
