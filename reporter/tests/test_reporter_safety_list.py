@@ -1,0 +1,129 @@
+"""Every item-9 flag reaches exactly one delivered weekly report (issue 11, item 1).
+
+Responses go into the warehouse through the extraction write path; scoring and the
+report job run through lorc's runner on a real DuckDB warehouse; reports go to the
+outbox. What a delivered report carried is read back from the ledger and from the
+report itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from report_support import (
+    NOT,
+    SCORING,
+    SEVERAL,
+    at,
+    carried,
+    emit,
+    new_home,
+    now_week,
+    query,
+    report,
+    response,
+    run,
+)
+
+from lorchestra.home import PhiHome
+
+POSITIVE, FOLLOW_UP = "positive", "not answered, follow up"
+
+
+def practice_html(home: PhiHome, week: str) -> str:
+    return (home.root / "reports" / week / f"praxisbericht-{week}.html").read_text()
+
+
+def safety_rows(html: str) -> list[str]:
+    section = html.split('<section class="safety">', 1)[1].split("</section>", 1)[0]
+    return re.findall(r"<tr><td.*?</tr>", section, flags=re.S)
+
+
+def test_a_running_week_is_refused_and_only_previewed_never_recorded(tmp_path: Path) -> None:
+    home = new_home(tmp_path)
+    week = now_week()
+    emit(home, "form_response", "responseId", [response("R1", at(week, 0.5), SEVERAL)])
+    assert run(home, *SCORING).ok
+    lorc = [str(Path(sys.executable).parent / "lorc"), "run", "generate_weekly_report", "--week", week]
+    env = {**os.environ, "LORC_HOME": str(home.root)}
+    refused = subprocess.run(lorc, capture_output=True, text=True, env=env, timeout=300)
+    assert refused.returncode == 1
+    assert f"week {week} has not ended yet" in refused.stdout and "--preview" in refused.stdout
+    previewed = subprocess.run([*lorc, "--preview", "--json"], capture_output=True, text=True, env=env, timeout=300)
+    assert previewed.returncode == 0, previewed.stdout + previewed.stderr
+    assert json.loads(previewed.stdout)["jobs"][0]["counts"] == {"previews": 1, "delivered": 0, "safety_flags": 1}
+    html = (home.root / "reports" / week / f"vorschau-praxisbericht-{week}.html").read_text()
+    assert "VORSCHAU – die Woche läuft noch" in html and len(safety_rows(html)) == 1
+    assert not (home.root / "outbox").exists()
+    assert query(home, "SELECT count(*) AS n FROM report_deliveries") == [{"n": 0}]
+    assert query(home, "SELECT count(*) AS n FROM safety_flag_deliveries") == [{"n": 0}]
+
+
+def test_a_flag_that_arrives_after_its_week_was_reported_goes_into_the_next_report_marked_late(
+        tmp_path: Path) -> None:
+    home = new_home(tmp_path)
+    emit(home, "form_response", "responseId", [response("R1", at("2026-W44"), SEVERAL)])
+    assert run(home, *SCORING).ok
+    assert report(home, "2026-W44")["safety_flags"] == 1
+    # extracted late: a positive answer from W44, and an unanswered item 9 in W45
+    emit(home, "form_response", "responseId", [response("R2", at("2026-W44", 40), "Nearly every day"),
+                                                response("R3", at("2026-W45"), None)])
+    assert run(home, *SCORING).ok
+    assert report(home, "2026-W44")["delivered"] == 0  # what was sent stays as it was sent
+    counts = report(home, "2026-W45")
+    assert (counts["delivered"], counts["safety_flags"], counts["late_safety_flags"]) == (1, 2, 1)
+    assert carried(home) == {"2026-W44": [("R1", POSITIVE, False)],
+                             "2026-W45": [("R2", POSITIVE, True), ("R3", FOLLOW_UP, False)]}
+    rows = safety_rows(practice_html(home, "2026-W45"))
+    assert len(rows) == 2 and "nachgemeldet (KW 44/2026)" in rows[0] and "nachgemeldet" not in rows[1]
+    assert sorted(p.name for p in (home.root / "outbox").iterdir()) == [
+        "wochenbericht-2026-W44.eml", "wochenbericht-2026-W45.eml"]
+
+
+def test_edits_add_new_flags_once_and_never_take_a_seen_flag_away(tmp_path: Path) -> None:
+    home = new_home(tmp_path)
+    emit(home, "form_response", "responseId", [
+        response("R1", at("2026-W44"), SEVERAL),  # reported positive, later edited: still positive
+        response("R2", at("2026-W44", 2), NOT),  # negative, later edited to positive
+        response("R3", at("2026-W44", 4), "More than half the days"),  # positive, edited to negative unreported
+    ])
+    assert run(home, *SCORING).ok
+    emit(home, "form_response", "responseId", [response("R3", at("2026-W44", 5), NOT)])
+    assert run(home, *SCORING).ok
+    report(home, "2026-W44")
+    emit(home, "form_response", "responseId", [response("R1", at("2026-W45"), "Nearly every day"),
+                                                response("R2", at("2026-W45", 1), SEVERAL)])
+    assert run(home, *SCORING).ok
+    report(home, "2026-W45")
+    assert carried(home) == {"2026-W44": [("R3", POSITIVE, False), ("R1", POSITIVE, False)],
+                             "2026-W45": [("R2", POSITIVE, False)]}
+
+
+def test_a_respondent_linked_to_no_client_is_on_the_list_with_the_address_to_find_them(tmp_path: Path) -> None:
+    home = new_home(tmp_path)
+    emit(home, "form_response", "responseId", [response("R1", at("2026-W45"), SEVERAL, email="Neu@Example.org")])
+    assert run(home, *SCORING).ok
+    report(home, "2026-W45")
+    [row] = safety_rows(practice_html(home, "2026-W45"))
+    assert "(keinem Kontakt zugeordnet)" in row and "neu@example.org" in row
+
+
+def test_resend_delivers_the_report_as_it_was_with_a_new_message_id_and_claims_nothing(tmp_path: Path) -> None:
+    home = new_home(tmp_path)
+    emit(home, "form_response", "responseId", [response("R1", at("2026-W45"), SEVERAL)])
+    assert run(home, *SCORING).ok
+    report(home, "2026-W45")
+    emit(home, "form_response", "responseId", [response("R2", at("2026-W45", 3), SEVERAL)])
+    assert run(home, *SCORING).ok
+    assert report(home, "2026-W45", resend="true")["delivered"] == 1
+    outbox = sorted((home.root / "outbox").iterdir())
+    assert len(outbox) == 2
+    first, again = (p.read_bytes() for p in outbox)
+    ids = [re.search(rb"Message-ID: (<[^>]+>)", m).group(1) for m in (first, again)]  # type: ignore[union-attr]
+    assert ids[0] != ids[1]
+    assert first.split(b"\r\n\r\n", 1)[1].count(b"Content-Disposition: attachment") == 1
+    assert carried(home) == {"2026-W45": [("R1", POSITIVE, False)]}  # R2 waits for the next report
