@@ -1,6 +1,7 @@
-"""generate_weekly_report inside lorc, after both lanes ran on the sample data:
-files in the PHI home, delivery to the outbox or a real SMTP server on loopback, no
-second delivery for the same week without --resend, and no PHI in event_log."""
+"""generate_weekly_report inside lorc, after both lanes ran on the sample data (real
+Meltano): files in the PHI home, delivery to the outbox or a real SMTP server on
+loopback, no second delivery for the same week without --resend, and no PHI in
+event_log. The safety list's rules are tested in test_reporter_safety_list.py."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ def report_runs(home: PhiHome, *extra: str) -> dict[str, int]:
 def test_reports_are_written_privately_and_delivered_once_per_week(lanes_home: PhiHome) -> None:
     first = report_runs(lanes_home)
     assert first["delivered"] == 1 and first["client_reports"] >= 10
+    # the sample story's flags before W45 were never in a report: the first one carries them, marked late
+    assert (first["safety_flags"], first["late_safety_flags"]) == (6, 5)
     folder = lanes_home.root / "reports" / WEEK
     pdfs = sorted(folder.glob("*.pdf"))
     assert len(pdfs) == first["attachments"] == first["client_reports"] + 1
@@ -59,13 +62,16 @@ def test_reports_are_written_privately_and_delivered_once_per_week(lanes_home: P
     parsed = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
     assert parsed["Subject"] == f"Wochenbericht {WEEK}"
     assert len(list(parsed.iter_attachments())) == first["attachments"]
+    body = parsed.get_body(preferencelist=("plain",)).get_content()
+    assert "Sicherheitsliste (Item 9): 6 Einträge, davon 5 positiv und 5 nachgemeldet" in body
 
     written = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     again = report_runs(lanes_home)
-    assert again == {"client_reports": 0, "attachments": 0, "delivered": 0}
+    assert (again["delivered"], again["client_reports"], again["attachments"]) == (0, 0, 0)
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == written
     resent = report_runs(lanes_home, "--resend")
     assert resent["delivered"] == 1
+    assert len(list((lanes_home.root / "outbox").glob("*.eml"))) == 2
 
     store = open_store(load_config(lanes_home), read_only=True)
     try:
@@ -74,9 +80,8 @@ def test_reports_are_written_privately_and_delivered_once_per_week(lanes_home: P
         names = [c["full_name"] for _, c in store.read_objects("canonical_objects", "contact")]
     finally:
         store.close()
-    # the second run neither rendered nor sent; the resend did both
-    assert [e["event_type"] for e in events] == ["report.generated", "report.delivered",
-                                                 "report.generated", "report.delivered"]
+    # the second run neither rendered nor sent; the resend sent the stored report again
+    assert [e["event_type"] for e in events] == ["report.generated", "report.delivered", "report.delivered"]
     text = json.dumps(events)
     assert not any(name in text for name in names)
 
@@ -99,7 +104,8 @@ def test_smtp_delivery_sends_the_pdfs_to_the_allowed_recipients(lanes_home: PhiH
     body = parsed.get_body(preferencelist=("plain",)).get_content()
     assert WEEK in body and "Verlaufsbericht" in body
     names = [a.get_filename() for a in parsed.iter_attachments()]
-    assert names[0] == f"praxisbericht-{WEEK}.pdf" and len(names) == counts["attachments"]
+    assert names[0] == f"praxisbericht-{WEEK}.pdf" and len(names) == len(list((
+        lanes_home.root / "reports" / WEEK).glob("*.pdf")))
 
 
 def test_a_recipient_off_the_allowlist_fails_the_job_before_any_report_is_built(lanes_home: PhiHome) -> None:
@@ -111,5 +117,6 @@ def test_a_recipient_off_the_allowlist_fails_the_job_before_any_report_is_built(
     finally:
         lanes_home.config_path.write_text(config)
     assert result.returncode == 1
-    assert "not on the allowlist" in result.stdout
+    assert "not on the allowlist: reports.recipients item 1" in result.stdout
+    assert "elsewhere" not in result.stdout + result.stderr + (lanes_home.root / "logs" / "lorc.log").read_text()
     assert not (lanes_home.root / "reports" / "2026-W44").exists()

@@ -17,6 +17,7 @@ from typing import Any
 
 from lorchestra.stack_clients import JobContext
 from lorchestra.stack_clients.clock import utcnow
+from lorchestra.stack_clients.faults import checkpoint
 
 from reporter.delivery import (
     Recipient,
@@ -107,6 +108,7 @@ def complete(ctx: JobContext, ledger: Ledger, channel: Channel, delivery: Delive
 
     def accepted(recipient: Recipient) -> None:
         settled[0] = ledger.settle(settled[0], accepted=[recipient.address.lower()])
+        checkpoint("delivery.accepted")  # one recipient has it, the next not yet
 
     assert channel.smtp is not None
     send_smtp(raw, sender=channel.sender, settings=channel.smtp, allowlist=channel.allowlist,
