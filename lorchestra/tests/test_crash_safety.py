@@ -21,9 +21,10 @@ from lorchestra.stack_clients import open_store
 JOBS = ["extract_contacts", "canonicalize_contacts", "extract_forms", "canonicalize_questionnaires",
         "score_phq9", "score_gad7", "build_measurement_timeseries", "generate_weekly_report"]
 TABLES = ["raw_objects", "canonical_objects", "rejects", "processed_inputs", "measurement_timeseries",
-          "measurement_paired"]
+          "measurement_paired", "report_deliveries", "safety_flag_deliveries"]
 # Columns that say when or in which run something happened, not what it is.
-VOLATILE = {"first_seen", "last_seen", "created_at", "updated_at", "processed_at", "run_id"}
+VOLATILE = {"first_seen", "last_seen", "created_at", "updated_at", "processed_at", "run_id", "prepared_at",
+            "accepted_at", "recorded_at", "message_id"}
 CRASH_POINTS = [
     "extract.before_ingest:dataverse",            # inside extraction: JSONL written, nothing stored
     "raw.staged:extract_contacts",
@@ -36,7 +37,8 @@ CRASH_POINTS = [
     "map.before_mark:score_phq9",                   # mid-scoring
     "map.before_mark:score_gad7",
     "projection.before_commit:measurement_timeseries",
-    "report.before_delivery",                      # mid-report: files written, not sent
+    "report.before_delivery",                      # mid-report: files written and the delivery recorded, not sent
+    "delivery.accepted",                           # in the outbox, the acceptance not yet recorded
 ]
 
 
@@ -59,7 +61,7 @@ def state(home: PhiHome) -> dict[str, object]:
     finally:
         store.close()
     found["reports"] = sorted(p.name for p in (home.root / "reports").rglob("*.pdf"))
-    found["outbox"] = len(list((home.root / "outbox").glob("*.eml")))
+    found["outbox"] = sorted(p.name for p in (home.root / "outbox").iterdir())  # no partial file either
     return found
 
 
@@ -75,7 +77,7 @@ def clean_state(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     result = lorc(home, "run", *JOBS, "--week", "2026-W45")
     assert result.returncode == 0, result.stdout + result.stderr
     found = state(home)
-    assert found["outbox"] == 1 and found["reports"]
+    assert found["outbox"] == ["wochenbericht-2026-W45.eml"] and found["reports"]
     return found
 
 

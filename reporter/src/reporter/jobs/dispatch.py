@@ -100,6 +100,7 @@ def complete(ctx: JobContext, ledger: Ledger, channel: Channel, delivery: Delive
     raw = path.read_bytes()
     if channel.method == OUTBOX:
         write_outbox(raw, ctx.home.subdir("outbox"), path.stem)
+        checkpoint("delivery.accepted")  # in the outbox, not yet recorded: a rerun writes the same file again
         return ledger.settle(delivery, accepted=[OUTBOX])
     open_targets = set(delivery.open_targets(wanted))
     if not open_targets:
