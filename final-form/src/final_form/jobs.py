@@ -7,16 +7,20 @@ measure never stops the other measures of the same response.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import CanonicalRow, InputRow, JobContext
 
+from final_form.answers import InvalidAnswer
 from final_form.definitions import load_instrument
 from final_form.scoring import score
 
 MEASUREMENT_SCHEMA = "iglu:org.canonical/measurement/jsonschema/1-0-0"
+# Raise when what a measurement holds changes (2: invalid_items; n_missing counts only
+# unanswered items): the new consumer name re-scores every stored response once.
+MEASUREMENT_REVISION = 2
 
 
 def score_phq9(ctx: JobContext) -> JobResult:
@@ -31,7 +35,7 @@ def score_gad7(ctx: JobContext) -> JobResult:
 
 def _score_instrument(ctx: JobContext, instrument_id: str) -> JobResult:
     definition = load_instrument(instrument_id)
-    ref = f"final_form.{instrument_id}@{definition.version}"
+    ref = f"final_form.{instrument_id}@{definition.version}+m{MEASUREMENT_REVISION}"
     result = ctx.map_inputs(
         consumer=f"score_{instrument_id}:{ref}", table="canonical_objects", object_type="questionnaire_response",
         fn=_scorer(instrument_id, ref), event_type="measurement.scored",
@@ -45,13 +49,14 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
         bound = (response.get("instruments") or {}).get(instrument_id)
         if bound is None:
             return []  # this form does not ask this instrument
-        result = score(instrument_id, bound.get("answers") or [])
+        result = score(instrument_id, answers_to_score(bound))
         measurement = {
             "instrument": result.instrument, "instrument_version": result.version,
             "response_id": response["response_id"], "client_id": response.get("client_id"),
             "measured_at": response["submitted_at"], "total": result.total, "severity": result.severity,
             "valid": result.valid, "prorated": result.prorated, "n_missing": result.n_missing,
             "items": list(result.items), "errors": list(result.errors),
+            "invalid_items": [i.as_dict() for i in result.invalid_items],
             "item9_positive": result.item9_positive, "item9_answered": result.item9_answered,
             "difficulty": bound.get("difficulty"),
         }
@@ -64,8 +69,19 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
     return mapping
 
 
+def answers_to_score(bound: Mapping[str, Any]) -> list[Any]:
+    """The answers of one instrument of a questionnaire_response, with each item the
+    response names as answered invalidly handed to ``score`` as an ``InvalidAnswer``."""
+    answers: list[Any] = list(bound.get("answers") or [])
+    for entry in bound.get("invalid_items") or []:
+        number = entry["item"]
+        if 1 <= number <= len(answers):
+            answers[number - 1] = InvalidAnswer(entry["rule"])
+    return answers
+
+
 SERIES, PAIRED = "measurement_timeseries", "measurement_paired"
-TIMESERIES_BUILD_VERSION = 2  # raise when the timeseries rules change: the next build is a full one
+TIMESERIES_BUILD_VERSION = 3  # raise when the timeseries rules or columns change: the next build is a full one
 
 
 def build_measurement_timeseries(ctx: JobContext) -> JobResult:

@@ -34,7 +34,9 @@ Clients = Mapping[str, Mapping[str, Any]]
 
 ITEM9_POSITIVE = "positive"
 ITEM9_NOT_ANSWERED = "not answered, follow up"
+ITEM9_ANSWERED_INVALID = "answered invalidly, follow up"
 ITEM9_NEGATIVE = "negative"
+ITEM9_FOLLOW_UP = (ITEM9_POSITIVE, ITEM9_NOT_ANSWERED, ITEM9_ANSWERED_INVALID)  # the safety list
 STATUS_ORDER = ("new inquiry", "awaiting reply", "in conversation", "client")  # "internal" has no inbound
 IMPROVEMENT, NO_CHANGE, DETERIORATION, MIXED = (
     "reliable improvement", "no reliable change", "reliable deterioration", "mixed")
@@ -44,13 +46,21 @@ COMBINED = "combined"
 # --- data classes ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class InvalidItem:
+    """An item answered with something that is not a valid answer: its number and the rule."""
+    item: int
+    rule: str  # e.g. "R9.out_of_range", "R10.unrecognised_text", "R9.wrong_type"
+
+
+@dataclass(frozen=True)
 class Item9Entry:
-    """A PHQ-9 response of the week whose item 9 needs a clinician: positive or unanswered."""
+    """A PHQ-9 response of the week whose item 9 needs a clinician: positive, unanswered or
+    answered invalidly."""
     client_id: str
     client_name: str
     measured_at: str
     response_id: str
-    answer: str  # ITEM9_POSITIVE | ITEM9_NOT_ANSWERED
+    answer: str  # one of ITEM9_FOLLOW_UP
     total: int | None
     severity: str | None
 
@@ -124,7 +134,8 @@ class IrregularResponse:
     response_id: str
     valid: bool
     prorated: bool
-    n_missing: int | None
+    n_missing: int | None  # unanswered items
+    invalid_items: tuple[InvalidItem, ...]
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,7 @@ class ScoreRow:
     valid: bool
     prorated: bool
     n_missing: int | None
+    invalid_items: tuple[InvalidItem, ...]
     is_baseline: bool
     change: int | None  # against the first valid score
     reliable_change: str | None
@@ -224,7 +236,7 @@ def item9_entries(rows_in_week: Iterable[Row], clients: Clients) -> tuple[Item9E
     entries = []
     for r in rows_in_week:
         answer = item9_answer(r)
-        if answer in (ITEM9_POSITIVE, ITEM9_NOT_ANSWERED):
+        if answer in ITEM9_FOLLOW_UP:
             entries.append(Item9Entry(
                 client_id=str(r["client_id"]), client_name=client_name(clients, r["client_id"]),
                 measured_at=str(r["measured_at"]), response_id=str(r["response_id"]), answer=answer,
@@ -234,10 +246,12 @@ def item9_entries(rows_in_week: Iterable[Row], clients: Clients) -> tuple[Item9E
 
 
 def item9_answer(row: Row) -> str | None:
-    """Positive wins; a PHQ-9 row whose item 9 is not known to be answered needs a follow-up."""
+    """Positive wins; a PHQ-9 row whose item 9 is not known to be validly answered needs a follow-up."""
     if row.get("item9_positive") is True:
         return ITEM9_POSITIVE
     answered = row.get("item9_answered")
+    if answered is not True and any(i.item == 9 for i in invalid_items(row)):
+        return ITEM9_ANSWERED_INVALID
     if answered is False or (row.get("instrument") == "phq9" and answered is None):
         return ITEM9_NOT_ANSWERED
     if answered is True:
@@ -292,7 +306,8 @@ def measurement_overview(rows: list[Row], in_week: list[Row], paired_rows: list[
     irregular = [IrregularResponse(
         client_id=str(r["client_id"]), client_name=client_name(clients, r["client_id"]),
         instrument=str(r["instrument"]), measured_at=str(r["measured_at"]), response_id=str(r["response_id"]),
-        valid=bool(r["valid"]), prorated=bool(r.get("prorated")), n_missing=r.get("n_missing"))
+        valid=bool(r["valid"]), prorated=bool(r.get("prorated")), n_missing=r.get("n_missing"),
+        invalid_items=invalid_items(r))
         for r in in_week if not r["valid"] or r.get("prorated")]
     return MeasurementOverview(
         clients_measured=tuple(sorted((ClientRef(c, client_name(clients, c)) for c in measured),
@@ -392,7 +407,8 @@ def _score_row(r: Row, start: datetime) -> ScoreRow:
     return ScoreRow(
         measured_at=str(r["measured_at"]), instrument=str(r["instrument"]), total=r.get("total"),
         severity=r.get("severity"), valid=bool(r["valid"]), prorated=bool(r.get("prorated")),
-        n_missing=r.get("n_missing"), is_baseline=bool(r.get("is_baseline")), change=r.get("change"),
+        n_missing=r.get("n_missing"), invalid_items=invalid_items(r), is_baseline=bool(r.get("is_baseline")),
+        change=r.get("change"),
         reliable_change=None if r.get("is_baseline") else r.get("reliable_change"),
         item9=item9_answer(r) if r["instrument"] == "phq9" else None, in_week=_at(r) >= start)
 
@@ -426,6 +442,17 @@ def client_name(clients: Clients, client_id: Any) -> str:
     entry = clients.get(str(client_id)) if client_id is not None else None
     name = entry.get("name") if entry else None
     return str(name) if name else f"(kein Kontakt zu {client_id})"
+
+
+def invalid_items(row: Row) -> tuple[InvalidItem, ...]:
+    """The row's ``invalid_items`` (``"<item>:<rule>"`` each); none on rows built before it existed."""
+    found = []
+    for entry in row.get("invalid_items") or ():
+        item, _, rule = str(entry).partition(":")
+        if not item.isdigit() or not rule:
+            raise ValueError("invalid_items entry is not '<item>:<rule>'")
+        found.append(InvalidItem(int(item), rule))
+    return tuple(found)
 
 
 def _sorted_rows(rows: Iterable[Row]) -> list[Row]:
