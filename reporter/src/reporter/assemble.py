@@ -449,7 +449,7 @@ def invalid_items(row: Row) -> tuple[InvalidItem, ...]:
     found = []
     for entry in row.get("invalid_items") or ():
         item, _, rule = str(entry).partition(":")
-        if not item.isdigit() or not rule:
+        if not item.isdecimal() or not rule:
             raise ValueError("invalid_items entry is not '<item>:<rule>'")
         found.append(InvalidItem(int(item), rule))
     return tuple(found)
