@@ -1,13 +1,16 @@
-"""Property-based: the e-mail transforms answer any record with an output or a reject."""
+"""Property-based: the e-mail transforms answer any record with an output or a reject; a
+questionnaire item is always exactly one of answered, unanswered or invalid."""
 
 from __future__ import annotations
 
+import copy
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from canonizer import TransformError, canonicalize
+from canonizer import TransformError, canonicalize, get_transform
 
 BINDINGS = {"mailbox": "praxis@praxis-weber.example", "practice_addresses": ["praxis@praxis-weber.example"]}
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=40))
@@ -56,3 +59,31 @@ def test_gmail_shaped_records_give_an_output_or_a_reject(record: dict[str, Any])
 def test_arbitrary_json_gives_an_output_or_a_reject(record: Any) -> None:
     assert outcome(record, "email/gmail") in ("output", "reject")
     assert outcome(record, "email/graph") in ("output", "reject")
+
+
+FORM_CASE = json.loads((get_transform("questionnaire_response/google_forms").tests_dir
+                        / "shuffled_grid_missing_item_unmapped_name.json").read_text())
+QUESTIONS = [f"p{n}" for n in range(1, 10)] + [f"g{n}" for n in range(1, 8)] + ["diff", "name1"]
+TEXT_VALUE = st.one_of(st.sampled_from(["Several days", "not at all", "", " ", "Manchmal"]), st.text(max_size=8))
+ANSWER_ENTRY = st.one_of(st.fixed_dictionaries({"value": st.one_of(TEXT_VALUE, JSON)}), JSON)
+FORM_ANSWER = st.one_of(
+    st.fixed_dictionaries({"textAnswers": st.fixed_dictionaries({"answers": st.lists(ANSWER_ENTRY, max_size=3)})}),
+    st.fixed_dictionaries({"textAnswers": st.fixed_dictionaries({"answers": st.lists(
+        st.fixed_dictionaries({"value": TEXT_VALUE}), min_size=1, max_size=2)})}),
+    st.dictionaries(st.sampled_from(["textAnswers", "fileUploadAnswers", "grade", "questionId"]), JSON, max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=st.dictionaries(st.sampled_from(QUESTIONS), FORM_ANSWER, max_size=len(QUESTIONS)))
+def test_every_item_is_answered_missing_or_invalid_exactly_once(answers: dict[str, Any]) -> None:
+    record = copy.deepcopy(FORM_CASE["input"])
+    record["answers"] = answers
+    output = canonicalize(record, "questionnaire_response/google_forms", FORM_CASE["bindings"])
+    for instrument, bound in output["instruments"].items():
+        n_items = len(FORM_CASE["bindings"]["instruments"][instrument]["items"])
+        missing, invalid = set(bound["missing_items"]), {i["item"] for i in bound.get("invalid_items", [])}
+        answered = {n for n, text in enumerate(bound["answers"], start=1) if text is not None}
+        assert len(missing) + len(invalid) + len(answered) == n_items == len(missing | invalid | answered)
+        assert all(isinstance(t, str) and t.strip() for t in bound["answers"] if t is not None)
+        assert len(bound.get("invalid_items", [])) == len(invalid)  # one entry per item

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from final_form import (
+    InvalidAnswer,
+    InvalidItem,
     UnknownInstrumentError,
     classify_change,
     classify_change_paired,
@@ -75,10 +77,11 @@ def test_r4_unanswered_item9_is_not_positive_but_says_so() -> None:
     assert (result.valid, result.item9_positive, result.item9_answered) == (True, False, False)
 
 
-def test_r4_an_unreadable_item9_is_not_answered_and_the_total_invalid() -> None:
+def test_r4_an_unreadable_item9_has_no_usable_answer_and_is_named_invalid() -> None:
     result = score("phq9", [0] * 8 + ["Manchmal"])
     assert (result.valid, result.item9_positive, result.item9_answered) == (False, False, False)
     assert result.errors == ("R10.unrecognised_text:item9",)
+    assert (result.n_missing, result.invalid_items) == (0, (InvalidItem(9, "R10.unrecognised_text"),))
 
 
 # R5: GAD-7 ----------------------------------------------------------------------------------------
@@ -157,6 +160,41 @@ def test_r9_an_integral_float_is_an_integer() -> None:
 def test_r9_wrong_number_of_items_is_invalid_never_guessed(count: int) -> None:
     result = score("phq9", [1] * count)
     assert (result.valid, result.errors, result.item9_answered) == (False, (f"R9.wrong_item_count:{count}",), False)
+    # no item is known, so none is counted as unanswered or as answered invalidly
+    assert (result.items, result.n_missing, result.invalid_items) == ((), 0, ())
+
+
+@pytest.mark.parametrize(("bad", "code"), [
+    (4, "R9.out_of_range"), (-1, "R9.out_of_range"), (1.5, "R9.non_integer"), (True, "R9.not_a_number"),
+    ({"value": 1}, "R9.not_a_number"), ("Manchmal", "R10.unrecognised_text"),
+    (InvalidAnswer("wrong_type"), "R9.wrong_type"), (InvalidAnswer("multiple_values"), "R9.multiple_values"),
+])
+def test_r9_r10_an_invalid_answer_is_named_and_not_counted_as_missing(bad: object, code: str) -> None:
+    result = score("phq9", [0, 0, bad, 0, 0, None, 0, 0, 0])
+    assert (result.valid, result.total, result.prorated) == (False, None, False)
+    assert (result.n_missing, result.invalid_items) == (1, (InvalidItem(3, code),))
+    assert result.errors == (f"{code}:item3",)
+    assert result.as_dict()["invalid_items"] == [{"item": 3, "rule": code}]
+
+
+def test_r9_every_invalid_item_is_named_in_item_order() -> None:
+    result = score("gad7", [4, None, "Manchmal", 1, InvalidAnswer("wrong_type"), 1, 1])
+    assert [(i.item, i.rule) for i in result.invalid_items] == [
+        (1, "R9.out_of_range"), (3, "R10.unrecognised_text"), (5, "R9.wrong_type")]
+    assert (result.n_missing, result.n_invalid, result.valid) == (1, 3, False)
+
+
+def test_r9_answers_a_caller_found_unusable_invalidate_even_without_other_errors() -> None:
+    # e.g. a form that gives a number where it gives text: never prorated as if unanswered
+    result = score("phq9", [1, 1, 1, 1, 1, 1, 1, 1, InvalidAnswer("wrong_type")])
+    assert (result.valid, result.total, result.n_missing, result.errors) == (False, None, 0, ("R9.wrong_type:item9",))
+    assert (result.item9_positive, result.item9_answered) == (False, False)  # follow it up (R4, A5)
+
+
+@pytest.mark.parametrize("rule", ["", "R9.wrong_type", "Several days", "wrong type", "3"])
+def test_an_invalid_answer_takes_a_rule_name_never_a_value(rule: str) -> None:
+    with pytest.raises(ValueError, match="rule name"):
+        InvalidAnswer(rule)
 
 
 def test_only_an_unknown_instrument_raises() -> None:
@@ -184,6 +222,7 @@ def test_r10_anything_else_is_invalid_never_zero(text: str) -> None:
 def test_r10_an_empty_string_is_unanswered() -> None:
     result = score("gad7", ["", 1, 1, 1, 1, 1, 1])
     assert (result.items[0], result.n_missing, result.prorated, result.total) == (None, 1, True, 7)
+    assert (score("gad7", [" \t", 1, 1, 1, 1, 1, 1]).n_missing, result.invalid_items) == (1, ())
 
 
 # R11 / R12: single-measure change -----------------------------------------------------------------

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from final_form.timeseries import build_paired_rows, build_timeseries_rows
+from final_form.timeseries import TIMESERIES_COLUMNS, build_paired_rows, build_timeseries_rows
 
 
 def m(client: str | None, instrument: str, at: str, total: int | None, response: str, **extra: Any) -> dict[str, Any]:
@@ -39,3 +39,13 @@ def test_paired_classification_uses_first_and_last_complete_pairs() -> None:
     assert [(r["client_id"], r["n_pairs"], r["classification"], r["mixed"]) for r in rows] == [
         ("c1", 2, "mixed", True), ("c2", 1, None, None)]
     assert (rows[0]["phq9_baseline"], rows[0]["phq9_followup"], rows[0]["gad7_followup"]) == (18, 10, 12)
+
+
+def test_invalid_items_reach_the_timeseries_as_item_and_rule() -> None:
+    invalid = dict(m("c1", "phq9", "2026-09-14T08:00:00Z", None, "r1"), n_missing=1,
+                   invalid_items=[{"item": 3, "rule": "R9.out_of_range"}, {"item": 9, "rule": "R9.wrong_type"}])
+    scored_before = m("c1", "phq9", "2026-09-21T08:00:00Z", 12, "r2")  # stored before invalid_items existed
+    rows = build_timeseries_rows([invalid, scored_before])
+    assert [(r["response_id"], r["n_missing"], r["invalid_items"]) for r in rows] == [
+        ("r1", 1, ["3:R9.out_of_range", "9:R9.wrong_type"]), ("r2", 0, [])]
+    assert ("invalid_items", "string[]") in TIMESERIES_COLUMNS

@@ -111,3 +111,43 @@ def test_the_measurement_jobs_score_link_replace_edits_and_reject_unknown_forms(
 
     third = run_jobs(JOBS, home=home)
     assert all(o.counts.get("inputs", 0) == 0 for o in third.outcomes if o.name != "build_measurement_timeseries")
+
+
+def test_an_answer_of_the_wrong_type_is_invalid_not_missing_and_item9_stays_on_the_follow_up_list(
+    events: EventClient, store: Store, backend_config: Config
+) -> None:
+    """Issue 11.2 end to end: score -> timeseries -> the report's item-9 list."""
+    from reporter.assemble import assemble_practice_report
+    from reporter.safety import ITEM9_ANSWERED_INVALID
+
+    emit(events, "dataverse", "contact", "contactid", [CONTACT])
+    emit(events, "google_forms", "form", "formId", [FORM])
+    wrong = response("R5", "2026-10-13T08:00:00.000Z", [SEVERAL] * 9, [None] + [NOT] * 5 + ["Manchmal"])
+    wrong["answers"]["p9"]["textAnswers"]["answers"] = [{"value": 1}]  # a number where the form gives text
+    emit(events, "google_forms", "form_response", "responseId", [wrong])
+    store.close()
+    home = backend_config.home
+
+    result = run_jobs(JOBS, home=home)
+    assert result.ok, result.as_dict()
+    reopened = open_store(load_config(home))
+    try:
+        [response_row] = [p for _, p in reopened.read_objects("canonical_objects", "questionnaire_response")]
+        phq9 = response_row["instruments"]["phq9"]
+        assert (phq9["missing_items"], phq9["invalid_items"], phq9["answers"][8]) == (
+            [], [{"item": 9, "rule": "wrong_type"}], None)
+        scored = measurements(reopened)
+        # not prorated and reported valid as if item 9 were unanswered
+        assert (scored["R5:phq9"]["valid"], scored["R5:phq9"]["total"], scored["R5:phq9"]["n_missing"]) == (
+            False, None, 0)
+        assert scored["R5:phq9"]["invalid_items"] == [{"item": 9, "rule": "R9.wrong_type"}]
+        assert (scored["R5:phq9"]["item9_positive"], scored["R5:phq9"]["item9_answered"]) == (False, False)
+        assert (scored["R5:gad7"]["n_missing"], scored["R5:gad7"]["invalid_items"]) == (
+            1, [{"item": 7, "rule": "R10.unrecognised_text"}])
+        series = reopened.query(f"SELECT * FROM {reopened.table('measurement_timeseries')} ORDER BY instrument")
+    finally:
+        reopened.close()
+    assert [(r["instrument"], r["n_missing"], list(r["invalid_items"])) for r in series] == [
+        ("gad7", 1, ["7:R10.unrecognised_text"]), ("phq9", 0, ["9:R9.wrong_type"])]
+    report = assemble_practice_report("2026-W42", [], series, [], {})
+    assert [(e.response_id, e.answer) for e in report.item9] == [("R5", ITEM9_ANSWERED_INVALID)]

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from reporter import assemble_client_reports, assemble_practice_report
-from reporter.assemble import (COMBINED, ITEM9_NEGATIVE, ITEM9_NOT_ANSWERED, ITEM9_POSITIVE, ChangeCounts,
-                               sales_pipeline)
+from reporter.assemble import COMBINED, ChangeCounts, InvalidItem, sales_pipeline
+from reporter.safety import ITEM9_ANSWERED_INVALID, ITEM9_NEGATIVE, ITEM9_NOT_ANSWERED, ITEM9_POSITIVE
 from reporter.weeks import week_bounds
 
 WEEK = "2026-W46"
@@ -256,3 +256,34 @@ def test_inputs_are_plain_data_and_the_result_is_frozen(report) -> None:  # type
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.week = "2026-W47"  # type: ignore[misc]
     assert assemble_practice_report(WEEK, INBOX, TIMESERIES, PAIRED, CLIENTS) == report
+
+
+def test_an_item9_answered_invalidly_is_followed_up_and_invalid_items_are_shown_by_number_and_rule() -> None:
+    from reporter import render_html
+
+    rows = [dict(ts("g", "phq9", "2026-11-10T09:00:00Z", "rg1", None, answered=False),
+                 invalid_items=["3:R9.out_of_range", "9:R9.wrong_type"]),
+            dict(ts("g", "gad7", "2026-11-10T09:00:00Z", "rg1", None, n_missing=1), invalid_items=[]),
+            ts("g", "phq9", "2026-11-11T09:00:00Z", "rg2", 7, baseline=True, eligible=False, answered=False)]
+    practice = assemble_practice_report(WEEK, [], rows, [], {"g": {"name": "Gil"}})
+    assert [(e.response_id, e.answer) for e in practice.item9] == [
+        ("rg1", ITEM9_ANSWERED_INVALID), ("rg2", ITEM9_NOT_ANSWERED)]
+    assert ITEM9_ANSWERED_INVALID == "answered invalidly, follow up"
+    got = [(r.instrument, r.n_missing, r.invalid_items) for r in practice.measurements.irregular]
+    assert got == [("phq9", 0, (InvalidItem(3, "R9.out_of_range"), InvalidItem(9, "R9.wrong_type"))),
+                   ("gad7", 1, ())]
+    [client] = assemble_client_reports(WEEK, rows, {"g": {"name": "Gil"}})
+    assert [(s.measured_at[:10], s.instrument, s.item9, s.invalid_items) for s in client.scores] == [
+        ("2026-11-10", "phq9", ITEM9_ANSWERED_INVALID, (InvalidItem(3, "R9.out_of_range"), InvalidItem(9, "R9.wrong_type"))),
+        ("2026-11-10", "gad7", None, ()), ("2026-11-11", "phq9", ITEM9_NOT_ANSWERED, ())]
+    for html in (render_html(practice), render_html(client)):
+        assert "Item 3: Wert außerhalb 0–3 (R9.out_of_range)" in html
+        assert "Item 9: falscher Antworttyp (R9.wrong_type)" in html
+        assert "ungültig beantwortet – nachfragen" in html
+
+
+def test_rows_built_before_invalid_items_existed_still_assemble() -> None:
+    old = ts("g", "phq9", "2026-11-10T09:00:00Z", "rg1", None, answered=False)  # no invalid_items column
+    practice = assemble_practice_report(WEEK, [], [old], [], {})
+    assert [(e.answer, r.invalid_items) for e, r in zip(practice.item9, practice.measurements.irregular,
+                                                        strict=True)] == [(ITEM9_NOT_ANSWERED, ())]

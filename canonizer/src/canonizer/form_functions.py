@@ -3,12 +3,18 @@
 ``bind_answers`` maps a Google Forms response onto instrument items through the form's
 own questions: by question id where a binding names it, else by the question's title
 matched against the item texts. Never by position: grids may shuffle their rows.
+
+Each item is answered (one text), unanswered (absent or blank: R10) or answered with
+something that is not an answer (a number, an object, several values ...): the last is
+named by item and rule, and its value is not kept. Which texts are valid answers is
+final-form's call, not ours.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -44,10 +50,14 @@ def form_questions(form: Any) -> dict[str, str]:
 
 
 def bind_answers(answers: Any, form: Any, instruments: Any, id_bindings: Any) -> dict[str, Any]:
-    """``{"instruments": {id: {answers, question_ids, missing_items, difficulty}}, "unmapped": [...]}``.
+    """``{"instruments": {id: {answers, question_ids, missing_items, [invalid_items], difficulty}},
+    "unmapped": [...]}``.
 
     ``instruments`` is ``{id: {"items": [item text, ...], "difficulty": text | null}}``;
     ``id_bindings`` is ``{question_id: "phq9.3" | "phq9.difficulty"}`` and wins over titles.
+    ``answers`` holds the text of each answered item, else null; ``missing_items`` the
+    unanswered items; ``invalid_items`` (only when there are any) ``{"item", "rule"}`` of the
+    items answered with something unusable.
     """
     titles = form_questions(form)
     by_title: dict[str, tuple[str, str]] = {}
@@ -77,30 +87,61 @@ def bind_answers(answers: Any, form: Any, instruments: Any, id_bindings: Any) ->
             question_of[place] = question_id
     present = {instrument_id for (instrument_id, _) in question_of}
     unmapped: list[str] = []
-    values: dict[tuple[str, str], str | None] = {}
+    values: dict[tuple[str, str], AnswerText] = {}
     for question_id, answer in (answers or {}).items():
         place = target(str(question_id))
         if place is None:
             unmapped.append(str(question_id))
             continue
-        values[place] = _answer_text(answer)
+        values[place] = answer_text(answer)
     for instrument_id in sorted(present):
-        items = instruments[instrument_id].get("items") or []
-        texts = [values.get((instrument_id, str(n))) for n in range(1, len(items) + 1)]
+        numbers = range(1, len(instruments[instrument_id].get("items") or []) + 1)
+        read = [values.get((instrument_id, str(n)), UNANSWERED) for n in numbers]
         bound[instrument_id] = {
-            "answers": texts,
-            "question_ids": [question_of.get((instrument_id, str(n))) for n in range(1, len(items) + 1)],
-            "missing_items": [n for n, v in enumerate(texts, start=1) if v is None],
-            "difficulty": values.get((instrument_id, "difficulty")),
+            "answers": [a.text for a in read],
+            "question_ids": [question_of.get((instrument_id, str(n))) for n in numbers],
+            "missing_items": [n for n, a in zip(numbers, read, strict=True) if a.text is None and a.rule is None],
+            "difficulty": values.get((instrument_id, "difficulty"), UNANSWERED).text,
         }
+        invalid = [{"item": n, "rule": a.rule} for n, a in zip(numbers, read, strict=True) if a.rule]
+        if invalid:
+            bound[instrument_id]["invalid_items"] = invalid
     return {"instruments": bound, "unmapped": sorted(unmapped)}
 
 
-def _answer_text(answer: Any) -> str | None:
-    texts = [a.get("value") for a in ((answer or {}).get("textAnswers") or {}).get("answers") or []
-             if isinstance(a, Mapping)]
-    texts = [t for t in texts if isinstance(t, str)]
-    return ", ".join(texts) if texts else None
+@dataclass(frozen=True)
+class AnswerText:
+    text: str | None = None  # the one non-blank text answer
+    rule: str | None = None  # why the answer is not usable; None with no text: unanswered
+
+
+UNANSWERED = AnswerText()
+_OTHER_ANSWER_KINDS = ("fileUploadAnswers",)  # answers a choice or text question cannot give
+
+
+def answer_text(answer: Any) -> AnswerText:
+    """The text of a Forms ``Answer``: ``textAnswers.answers[].value``, where blank values
+    are no answer. Anything but exactly one non-blank text is unanswered or a rule."""
+    if not isinstance(answer, Mapping):
+        return AnswerText(rule="wrong_type")
+    if any(answer.get(kind) is not None for kind in _OTHER_ANSWER_KINDS):
+        return AnswerText(rule="wrong_type")
+    entries = answer.get("textAnswers")
+    if entries is not None:
+        if not isinstance(entries, Mapping):
+            return AnswerText(rule="wrong_type")
+        entries = entries.get("answers")
+    if entries is None:
+        return UNANSWERED
+    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+        return AnswerText(rule="wrong_type")
+    found = [e.get("value") for e in entries if e.get("value") is not None]
+    if not all(isinstance(v, str) for v in found):
+        return AnswerText(rule="wrong_type")
+    texts = [v for v in found if v.strip()]
+    if len(texts) > 1:
+        return AnswerText(rule="multiple_values")
+    return AnswerText(text=texts[0]) if texts else UNANSWERED
 
 
 def option_label(record: Any, field: Any) -> str | None:

@@ -2,7 +2,7 @@
 
 A pure core; other tools call exactly these::
 
-    score("phq9", answers)                       # -> Score
+    score("phq9", answers)                       # -> Score (answers: int, text, None, InvalidAnswer)
     classify_change("gad7", baseline, followup)  # -> ChangeResult
     classify_change_paired(phq9=(b, f), gad7=(b, f))
     safety_flags(score)                          # -> ("item9_positive",) ...
@@ -10,6 +10,7 @@ A pure core; other tools call exactly these::
 The rules are those of clinical-rules.md §0 (R1-R13).
 """
 
+from final_form.answers import InvalidAnswer
 from final_form.change import ChangeResult, PairedChangeResult, classify_change, classify_change_paired
 from final_form.definitions import (
     Instrument,
@@ -18,15 +19,18 @@ from final_form.definitions import (
     list_instruments,
     load_instrument,
 )
-from final_form.safety import ITEM9_POSITIVE, ITEM9_UNANSWERED, safety_flags
-from final_form.scoring import Score, score
+from final_form.safety import ITEM9_INVALID, ITEM9_POSITIVE, ITEM9_UNANSWERED, safety_flags
+from final_form.scoring import InvalidItem, Score, score
 
 __all__ = [
+    "ITEM9_INVALID",
     "ITEM9_POSITIVE",
     "ITEM9_UNANSWERED",
     "ChangeResult",
     "Instrument",
+    "InvalidAnswer",
     "InvalidDefinitionError",
+    "InvalidItem",
     "PairedChangeResult",
     "Score",
     "UnknownInstrumentError",

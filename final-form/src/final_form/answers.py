@@ -1,4 +1,5 @@
-"""Answer values: an int, None (unanswered) or the answer text a form gives (R9, R10)."""
+"""Answer values: an int, None (unanswered), the answer text a form gives, or an
+``InvalidAnswer`` a caller found unusable before it reached the scorer (R9, R10)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,28 @@ from typing import Any
 from final_form.definitions import Instrument
 
 _SPACES = re.compile(r"\s+")
+_RULE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True)
+class InvalidAnswer:
+    """An item that was answered with something that is not an answer, as a caller saw it
+    (a number or an object where a form gives text, several values for one item).
+
+    Only the reason is kept, as a rule name (``wrong_type``); the scorer reports it as
+    ``R9.<rule>``. It never carries the value, so it can go into results and logs.
+    """
+
+    rule: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.rule, str) or not _RULE_NAME.match(self.rule):
+            raise ValueError("InvalidAnswer takes a rule name such as 'wrong_type' (lower case, digits, '_')")
 
 
 @dataclass(frozen=True)
 class Parsed:
-    value: int | None  # None: unanswered, or not a usable answer (see error)
+    value: int | None  # None: unanswered when error is None, else not a usable answer
     error: str | None = None  # rule code when the answer is unusable
 
 
@@ -25,6 +43,8 @@ def normalise_text(text: str) -> str:
 def parse_answer(instrument: Instrument, answer: Any) -> Parsed:
     if answer is None:
         return Parsed(None)
+    if isinstance(answer, InvalidAnswer):
+        return Parsed(None, f"R9.{answer.rule}")
     if isinstance(answer, bool):  # bool is an int in Python; never an answer
         return Parsed(None, "R9.not_a_number")
     if isinstance(answer, float):

@@ -9,19 +9,23 @@ updates it but never removes it, so a flag once seen is reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import CanonicalRow, InputRow, JobContext
 
+from final_form.answers import InvalidAnswer
 from final_form.definitions import load_instrument
 from final_form.safety import safety_flags
 from final_form.scoring import score
 
 MEASUREMENT_SCHEMA = "iglu:org.canonical/measurement/jsonschema/1-0-0"
 SAFETY_FLAG_SCHEMA = "iglu:org.canonical/safety_flag/jsonschema/1-0-0"
-SCORER_OUTPUTS = 2  # raise when the objects a scorer writes change: every response is scored again once
+# Raise when what a scorer writes changes (2: invalid_items, n_missing counts only
+# unanswered items; 3: safety_flag objects): the new consumer name re-scores every
+# stored response once.
+SCORER_REVISION = 3
 
 
 def score_phq9(ctx: JobContext) -> JobResult:
@@ -36,9 +40,9 @@ def score_gad7(ctx: JobContext) -> JobResult:
 
 def _score_instrument(ctx: JobContext, instrument_id: str) -> JobResult:
     definition = load_instrument(instrument_id)
-    ref = f"final_form.{instrument_id}@{definition.version}"
+    ref = f"final_form.{instrument_id}@{definition.version}+r{SCORER_REVISION}"
     result = ctx.map_inputs(
-        consumer=f"score_{instrument_id}:{ref}:outputs{SCORER_OUTPUTS}", table="canonical_objects", object_type="questionnaire_response",
+        consumer=f"score_{instrument_id}:{ref}", table="canonical_objects", object_type="questionnaire_response",
         fn=_scorer(instrument_id, ref), event_type="measurement.scored",
     )
     return JobResult(counts=result.as_dict())
@@ -50,13 +54,14 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
         bound = (response.get("instruments") or {}).get(instrument_id)
         if bound is None:
             return []  # this form does not ask this instrument
-        result = score(instrument_id, bound.get("answers") or [])
+        result = score(instrument_id, answers_to_score(bound))
         measurement = {
             "instrument": result.instrument, "instrument_version": result.version,
             "response_id": response["response_id"], "client_id": response.get("client_id"),
             "measured_at": response["submitted_at"], "total": result.total, "severity": result.severity,
             "valid": result.valid, "prorated": result.prorated, "n_missing": result.n_missing,
             "items": list(result.items), "errors": list(result.errors),
+            "invalid_items": [i.as_dict() for i in result.invalid_items],
             "item9_positive": result.item9_positive, "item9_answered": result.item9_answered,
             "difficulty": bound.get("difficulty"),
         }
@@ -80,8 +85,19 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
     return mapping
 
 
+def answers_to_score(bound: Mapping[str, Any]) -> list[Any]:
+    """The answers of one instrument of a questionnaire_response, with each item the
+    response names as answered invalidly handed to ``score`` as an ``InvalidAnswer``."""
+    answers: list[Any] = list(bound.get("answers") or [])
+    for entry in bound.get("invalid_items") or []:
+        number = entry["item"]
+        if 1 <= number <= len(answers):
+            answers[number - 1] = InvalidAnswer(entry["rule"])
+    return answers
+
+
 SERIES, PAIRED = "measurement_timeseries", "measurement_paired"
-TIMESERIES_BUILD_VERSION = 2  # raise when the timeseries rules change: the next build is a full one
+TIMESERIES_BUILD_VERSION = 3  # raise when the timeseries rules or columns change: the next build is a full one
 
 
 def build_measurement_timeseries(ctx: JobContext) -> JobResult:

@@ -1,8 +1,11 @@
 """``score(instrument, answers)``: total, severity, validity, proration and flags.
 
-Bad answers never raise: they make the result invalid with a rule code. The flags are
-evaluated on the raw items whenever those are present and valid, even when the total is
-invalid (R4). Only an unknown instrument raises.
+Every item is exactly one of: a valid answer, unanswered (``n_missing``, R10: absent or
+blank) or answered invalidly (``invalid_items``, R9/R10). Only unanswered items are
+prorated; one invalid item makes the whole result invalid. Bad answers never raise: they
+make the result invalid with a rule code. The flags are evaluated on the raw items
+whenever those are present and valid, even when the total is invalid (R4). Only an
+unknown instrument raises.
 """
 
 from __future__ import annotations
@@ -17,6 +20,16 @@ from final_form.rounding import prorate_half_up
 
 
 @dataclass(frozen=True)
+class InvalidItem:
+    """An item answered with something unusable: its number and the rule, never the value."""
+    item: int
+    rule: str  # e.g. "R9.out_of_range", "R10.unrecognised_text", "R9.wrong_type"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"item": self.item, "rule": self.rule}
+
+
+@dataclass(frozen=True)
 class Score:
     instrument: str
     version: str
@@ -24,12 +37,19 @@ class Score:
     severity: str | None
     valid: bool
     prorated: bool
-    n_missing: int
-    items: tuple[int | None, ...]
+    n_missing: int  # unanswered items only (R10); an invalid answer is in invalid_items
+    items: tuple[int | None, ...]  # None: unanswered or invalid
     errors: tuple[str, ...]
     item9_positive: bool | None = None  # PHQ-9 only: any answer other than "Not at all" (R4)
-    item9_answered: bool | None = None  # PHQ-9 only: False means follow it up (A5)
+    # PHQ-9 only: item 9 has a valid answer. False (unanswered, or answered invalidly: see
+    # invalid_items) means follow it up (A5).
+    item9_answered: bool | None = None
     raw_sum: int | None = None  # sum of the answered items before proration
+    invalid_items: tuple[InvalidItem, ...] = ()  # in item order
+
+    @property
+    def n_invalid(self) -> int:
+        return len(self.invalid_items)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -37,7 +57,7 @@ class Score:
             "severity": self.severity, "valid": self.valid, "prorated": self.prorated,
             "n_missing": self.n_missing, "items": list(self.items), "errors": list(self.errors),
             "item9_positive": self.item9_positive, "item9_answered": self.item9_answered,
-            "raw_sum": self.raw_sum,
+            "raw_sum": self.raw_sum, "invalid_items": [i.as_dict() for i in self.invalid_items],
         }
 
 
@@ -45,27 +65,28 @@ def score(instrument: str | Instrument, answers: Sequence[Any]) -> Score:
     definition = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     answers = list(answers) if not isinstance(answers, (str, bytes)) else [answers]
     if len(answers) != definition.n_items:
-        # R9: never guess which item is absent.
-        return _result(definition, items=(), errors=(f"R9.wrong_item_count:{len(answers)}",), total=None,
-                       prorated=False, n_missing=definition.n_items, raw_sum=None)
+        # R9: never guess which item is absent, so no item is missing or invalid either.
+        return _result(definition, items=(), invalid=(), errors=(f"R9.wrong_item_count:{len(answers)}",),
+                       total=None, prorated=False, n_missing=0, raw_sum=None)
     parsed = [parse_answer(definition, a) for a in answers]
     items = tuple(p.value for p in parsed)
-    errors = tuple(f"{p.error}:item{n}" for n, p in zip(definition.item_numbers, parsed, strict=True) if p.error)
+    invalid = tuple(InvalidItem(n, p.error) for n, p in zip(definition.item_numbers, parsed, strict=True) if p.error)
+    errors = tuple(f"{i.rule}:item{i.item}" for i in invalid)
     answered = [v for v in items if v is not None]
-    n_missing = definition.n_items - len(answered)
+    n_missing = definition.n_items - len(answered) - len(invalid)
     raw_sum = sum(answered) if answered else None
     if errors:
-        return _result(definition, items, errors, None, False, n_missing, raw_sum)
+        return _result(definition, items, invalid, errors, None, False, n_missing, raw_sum)
     if n_missing > definition.max_prorated:
         code = f"{definition.missing_rule}.too_many_missing:{n_missing}"
-        return _result(definition, items, (code,), None, False, n_missing, raw_sum)
+        return _result(definition, items, invalid, (code,), None, False, n_missing, raw_sum)
     total = raw_sum if n_missing == 0 else prorate_half_up(raw_sum or 0, definition.n_items, len(answered))
-    return _result(definition, items, (), total, n_missing > 0, n_missing, raw_sum)
+    return _result(definition, items, invalid, (), total, n_missing > 0, n_missing, raw_sum)
 
 
 def _result(
-    definition: Instrument, items: tuple[int | None, ...], errors: tuple[str, ...], total: int | None,
-    prorated: bool, n_missing: int, raw_sum: int | None,
+    definition: Instrument, items: tuple[int | None, ...], invalid: tuple[InvalidItem, ...], errors: tuple[str, ...],
+    total: int | None, prorated: bool, n_missing: int, raw_sum: int | None,
 ) -> Score:
     flags: dict[str, bool | None] = {}
     for flag_id, item_number, min_value in definition.flags:
@@ -77,5 +98,5 @@ def _result(
         severity=definition.band(total) if total is not None else None, valid=total is not None,
         prorated=prorated if total is not None else False, n_missing=n_missing, items=items, errors=errors,
         item9_positive=flags.get("item9_positive"), item9_answered=flags.get("item9_answered"),
-        raw_sum=raw_sum,
+        raw_sum=raw_sum, invalid_items=invalid,
     )

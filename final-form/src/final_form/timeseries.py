@@ -3,6 +3,8 @@ scores with change against the client's first valid score (R11-R13).
 
 Pure functions from measurement payloads to rows. Measurements not linked to a client
 (``client_id`` null) cannot form a course and are left out (and counted by the job).
+``invalid_items`` holds one ``"<item>:<rule>"`` per item answered invalidly
+(``"9:R9.wrong_type"``), so a report can tell "answered wrongly" from "not answered".
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from final_form.change import classify_change, classify_change_paired
 TIMESERIES_COLUMNS: list[tuple[str, str]] = [
     ("client_id", "string"), ("instrument", "string"), ("measured_at", "timestamp"), ("response_id", "string"),
     ("total", "int"), ("severity", "string"), ("valid", "bool"), ("prorated", "bool"), ("n_missing", "int"),
-    ("item9_positive", "bool"), ("item9_answered", "bool"), ("is_baseline", "bool"),
+    ("invalid_items", "string[]"), ("item9_positive", "bool"), ("item9_answered", "bool"), ("is_baseline", "bool"),
     ("baseline_at", "timestamp"), ("baseline_total", "int"), ("change", "int"), ("reliable_change", "string"),
     ("baseline_caseness", "bool"), ("followup_caseness", "bool"), ("recovery_eligible", "bool"),
     ("recovery", "bool"), ("reliable_recovery", "bool"), ("reliable_change_threshold", "int"),
@@ -47,6 +49,7 @@ def build_timeseries_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dic
             row = {key: m.get(key) for key in ("client_id", "instrument", "measured_at", "response_id", "total",
                                                 "severity", "valid", "prorated", "n_missing", "item9_positive",
                                                 "item9_answered")}
+            row["invalid_items"] = [f"{i['item']}:{i['rule']}" for i in m.get("invalid_items") or []]
             row.update({key: None for key in _CHANGE_FIELDS})
             row.update(is_baseline=False, baseline_at=None, baseline_total=None)
             if m["valid"]:

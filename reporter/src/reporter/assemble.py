@@ -29,9 +29,9 @@ from typing import Any
 from reporter.charts import trend_chart_svg
 from reporter.formatting import human_duration
 from reporter.instruments import INSTRUMENT_ORDER
+from reporter.invalid_items import InvalidItem, invalid_items
 from reporter.safety import (
-    ITEM9_NEGATIVE,
-    ITEM9_NOT_ANSWERED,
+    ITEM9_FOLLOW_UP,
     ITEM9_POSITIVE,
     CarriedFlag,
     SafetyFlag,
@@ -54,12 +54,12 @@ COMBINED = "combined"
 
 @dataclass(frozen=True)
 class Item9Entry:
-    """A PHQ-9 response whose item 9 needs a clinician: positive or unanswered."""
+    """A PHQ-9 response whose item 9 needs a clinician: positive, unanswered or answered invalidly."""
     client_id: str | None  # None: the respondent is linked to no client (see respondent_email)
     client_name: str
     measured_at: str
     response_id: str
-    answer: str  # ITEM9_POSITIVE | ITEM9_NOT_ANSWERED
+    answer: str  # one of ITEM9_FOLLOW_UP
     total: int | None
     severity: str | None
     late: bool = False  # from an earlier week that no delivered report carried
@@ -136,7 +136,8 @@ class IrregularResponse:
     response_id: str
     valid: bool
     prorated: bool
-    n_missing: int | None
+    n_missing: int | None  # unanswered items
+    invalid_items: tuple[InvalidItem, ...]
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ class ScoreRow:
     valid: bool
     prorated: bool
     n_missing: int | None
+    invalid_items: tuple[InvalidItem, ...]
     is_baseline: bool
     change: int | None  # against the first valid score
     reliable_change: str | None
@@ -257,7 +259,7 @@ def item9_entries(rows_in_week: Iterable[Row], clients: Clients) -> tuple[Item9E
     entries = []
     for r in rows_in_week:
         answer = item9_answer(r)
-        if answer in (ITEM9_POSITIVE, ITEM9_NOT_ANSWERED):
+        if answer in ITEM9_FOLLOW_UP:
             entries.append(Item9Entry(
                 client_id=str(r["client_id"]), client_name=client_name(clients, r["client_id"]),
                 measured_at=str(r["measured_at"]), response_id=str(r["response_id"]), answer=answer,
@@ -313,7 +315,8 @@ def measurement_overview(rows: list[Row], in_week: list[Row], paired_rows: list[
     irregular = [IrregularResponse(
         client_id=str(r["client_id"]), client_name=client_name(clients, r["client_id"]),
         instrument=str(r["instrument"]), measured_at=str(r["measured_at"]), response_id=str(r["response_id"]),
-        valid=bool(r["valid"]), prorated=bool(r.get("prorated")), n_missing=r.get("n_missing"))
+        valid=bool(r["valid"]), prorated=bool(r.get("prorated")), n_missing=r.get("n_missing"),
+        invalid_items=invalid_items(r))
         for r in in_week if not r["valid"] or r.get("prorated")]
     return MeasurementOverview(
         clients_measured=tuple(sorted((ClientRef(c, client_name(clients, c)) for c in measured),
@@ -425,7 +428,8 @@ def _score_row(r: Row, start: datetime) -> ScoreRow:
     return ScoreRow(
         measured_at=str(r["measured_at"]), instrument=str(r["instrument"]), total=r.get("total"),
         severity=r.get("severity"), valid=bool(r["valid"]), prorated=bool(r.get("prorated")),
-        n_missing=r.get("n_missing"), is_baseline=bool(r.get("is_baseline")), change=r.get("change"),
+        n_missing=r.get("n_missing"), invalid_items=invalid_items(r), is_baseline=bool(r.get("is_baseline")),
+        change=r.get("change"),
         reliable_change=None if r.get("is_baseline") else r.get("reliable_change"),
         item9=item9_answer(r) if r["instrument"] == "phq9" else None, in_week=_at(r) >= start)
 

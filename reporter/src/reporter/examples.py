@@ -73,7 +73,7 @@ def example_measurements() -> list[dict[str, Any]]:
                 "client_id": client, "instrument": instrument, "measured_at": at, "response_id": response,
                 "total": total, "severity": _band(instrument, total) if total is not None else None,
                 "valid": total is not None, "prorated": total is not None and missing > 0, "n_missing": missing,
-                "item9_positive": None, "item9_answered": None,
+                "invalid_items": [], "item9_positive": None, "item9_answered": None,
             }
             if instrument == "phq9":
                 item9 = extra.get("item9")
@@ -91,7 +91,7 @@ def timeseries_rows(measurements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     baseline: dict[tuple[str, str], dict[str, Any]] = {}
     for m in ordered:
         row = dict(m)
-        row.update(is_baseline=False, baseline_at=None, baseline_total=None, change=None, reliable_change=None,
+        row.update(invalid_items=[f"{i['item']}:{i['rule']}" for i in m["invalid_items"]], is_baseline=False, baseline_at=None, baseline_total=None, change=None, reliable_change=None,
                    baseline_caseness=None, followup_caseness=None, recovery_eligible=None, recovery=None,
                    reliable_recovery=None, reliable_change_threshold=None, caseness_threshold=None,
                    threshold_source=None)

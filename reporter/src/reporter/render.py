@@ -14,7 +14,8 @@ import jinja2
 from reporter.assemble import ClientReport, PracticeReport, SafetyAlert
 from reporter.formatting import de_date, de_datetime, human_duration
 from reporter.instruments import CHANGE_DE, SEVERITY_DE, instrument_name
-from reporter.safety import ITEM9_NEGATIVE, ITEM9_NOT_ANSWERED, ITEM9_POSITIVE
+from reporter.invalid_items import InvalidItem
+from reporter.safety import ITEM9_ANSWERED_INVALID, ITEM9_NEGATIVE, ITEM9_NOT_ANSWERED, ITEM9_POSITIVE
 from reporter.weeks import parse_week
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -29,10 +30,20 @@ STATUS_DE = {
     "client": "Klient:in",
     "internal": "intern",
 }
-ITEM9_DE = {ITEM9_POSITIVE: "positiv", ITEM9_NOT_ANSWERED: "nicht beantwortet", ITEM9_NEGATIVE: "nein"}
+ITEM9_DE = {ITEM9_POSITIVE: "positiv", ITEM9_NOT_ANSWERED: "nicht beantwortet",
+            ITEM9_ANSWERED_INVALID: "ungültig beantwortet", ITEM9_NEGATIVE: "nein"}
 ITEM9_ACTION_DE = {  # the safety lists
     ITEM9_POSITIVE: "positiv – Risiko abklären",
     ITEM9_NOT_ANSWERED: "nicht beantwortet – nachfragen",
+    ITEM9_ANSWERED_INVALID: "ungültig beantwortet – nachfragen",
+}
+INVALID_RULE_DE = {  # clinical-rules.md R9/R10, and what the form gave instead of an answer
+    "R9.out_of_range": "Wert außerhalb 0–3",
+    "R9.non_integer": "keine ganze Zahl",
+    "R9.not_a_number": "keine Zahl",
+    "R10.unrecognised_text": "unbekannter Antworttext",
+    "R9.wrong_type": "falscher Antworttyp",
+    "R9.multiple_values": "mehrere Antworten",
 }
 
 
@@ -68,12 +79,18 @@ def _environment() -> jinja2.Environment:
         status=lambda v: STATUS_DE.get(v, v),
         item9=lambda v: "–" if v is None else ITEM9_DE.get(v, v),
         item9_action=lambda v: ITEM9_ACTION_DE.get(v, v),
+        invalid_items=_invalid_items,
         yesno=lambda v: "–" if v is None else ("ja" if v else "nein"),
         signed=lambda v: "–" if v is None else (f"+{v}" if v > 0 else f"{v}".replace("-", "−")),
         kw=_kw,
     )
     env.globals["list_limit"] = SALES_LIST_LIMIT
     return env
+
+
+def _invalid_items(items: tuple[InvalidItem, ...]) -> str:
+    """``Item 3: Wert außerhalb 0–3 (R9.out_of_range); Item 9: ...``"""
+    return "; ".join(f"Item {i.item}: {INVALID_RULE_DE.get(i.rule, 'ungültig')} ({i.rule})" for i in items)
 
 
 def _kw(week: str) -> str:

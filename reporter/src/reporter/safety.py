@@ -13,19 +13,23 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from reporter.invalid_items import invalid_items
 from reporter.weeks import parse_timestamp, week_bounds, week_of
 
 ITEM9_POSITIVE = "positive"
 ITEM9_NOT_ANSWERED = "not answered, follow up"
+ITEM9_ANSWERED_INVALID = "answered invalidly, follow up"
 ITEM9_NEGATIVE = "negative"
-_ANSWER_OF_FLAG = {"item9_positive": ITEM9_POSITIVE, "item9_unanswered": ITEM9_NOT_ANSWERED}
+ITEM9_FOLLOW_UP = (ITEM9_POSITIVE, ITEM9_NOT_ANSWERED, ITEM9_ANSWERED_INVALID)  # what the safety list holds
+_ANSWER_OF_FLAG = {"item9_positive": ITEM9_POSITIVE, "item9_unanswered": ITEM9_NOT_ANSWERED,
+                   "item9_invalid": ITEM9_ANSWERED_INVALID}
 
 
 @dataclass(frozen=True)
 class SafetyFlag:
     """One flag of one response, as the scorer recorded it (``safety_flag`` objects)."""
     flag_key: str
-    answer: str  # ITEM9_POSITIVE | ITEM9_NOT_ANSWERED
+    answer: str  # one of ITEM9_FOLLOW_UP
     client_id: str | None
     response_id: str
     measured_at: str
@@ -61,7 +65,7 @@ def flags_from_timeseries(rows: Iterable[Mapping[str, Any]]) -> list[SafetyFlag]
     flags = []
     for row in rows:
         answer = item9_answer(row)
-        if answer not in (ITEM9_POSITIVE, ITEM9_NOT_ANSWERED):
+        if answer not in ITEM9_FOLLOW_UP:
             continue
         flags.append(SafetyFlag(
             flag_key=f"{row['response_id']}:{answer}", answer=answer, client_id=row.get("client_id"),
@@ -71,10 +75,12 @@ def flags_from_timeseries(rows: Iterable[Mapping[str, Any]]) -> list[SafetyFlag]
 
 
 def item9_answer(row: Mapping[str, Any]) -> str | None:
-    """Positive wins; a PHQ-9 row whose item 9 is not known to be answered needs a follow-up."""
+    """Positive wins; a PHQ-9 row whose item 9 is not known to be validly answered needs a follow-up."""
     if row.get("item9_positive") is True:
         return ITEM9_POSITIVE
     answered = row.get("item9_answered")
+    if answered is not True and any(i.item == 9 for i in invalid_items(row)):
+        return ITEM9_ANSWERED_INVALID
     if answered is False or (row.get("instrument") == "phq9" and answered is None):
         return ITEM9_NOT_ANSWERED
     if answered is True:
