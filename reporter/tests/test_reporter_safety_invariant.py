@@ -26,14 +26,12 @@ from test_reporter_safety_list import safety_rows
 from reporter.weeks import parse_timestamp, week_bounds
 
 WEEKS = [f"2026-W{n}" for n in range(40, 49)]  # all ended before this test was written
-ANSWERS = [None, "Not at all", "Several days", "Nearly every day"]
+ANSWERS = [None, "Not at all", "Several days", "Nearly every day", "Manchmal"]  # the last is no valid answer
 RESPONSES = ["R1", "R2", "R3", "R4", "R5"]
 
 
 def flag_of(item9: str | None) -> str | None:
-    if item9 is None:
-        return "item9_unanswered"
-    return None if item9 == "Not at all" else "item9_positive"
+    return {None: "item9_unanswered", "Not at all": None, "Manchmal": "item9_invalid"}.get(item9, "item9_positive")
 
 
 class SafetyListMachine(RuleBasedStateMachine):
@@ -80,7 +78,8 @@ class SafetyListMachine(RuleBasedStateMachine):
     def delivered_flags(self) -> set[tuple[str, str]]:
         rows = query(self.home, "SELECT response_id, answer FROM safety_flag_deliveries f JOIN report_deliveries d "
                                 "USING (delivery_id) WHERE f.kind = 'weekly_report' AND d.status = 'accepted'")
-        names = {"positive": "item9_positive", "not answered, follow up": "item9_unanswered"}
+        names = {"positive": "item9_positive", "not answered, follow up": "item9_unanswered",
+                 "answered invalidly, follow up": "item9_invalid"}
         return {(r["response_id"], names[r["answer"]]) for r in rows}
 
     @invariant()

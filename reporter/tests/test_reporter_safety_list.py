@@ -31,7 +31,7 @@ from report_support import (
 
 from lorchestra.home import PhiHome
 
-POSITIVE, FOLLOW_UP = "positive", "not answered, follow up"
+POSITIVE, FOLLOW_UP, INVALID = "positive", "not answered, follow up", "answered invalidly, follow up"
 
 
 def practice_html(home: PhiHome, week: str) -> str:
@@ -101,6 +101,16 @@ def test_edits_add_new_flags_once_and_never_take_a_seen_flag_away(tmp_path: Path
     report(home, "2026-W45")
     assert carried(home) == {"2026-W44": [("R3", POSITIVE, False), ("R1", POSITIVE, False)],
                              "2026-W45": [("R2", POSITIVE, False)]}
+
+
+def test_an_item9_answered_with_no_valid_answer_is_a_follow_up_of_its_own(tmp_path: Path) -> None:
+    home = new_home(tmp_path)
+    emit(home, "form_response", "responseId", [response("R1", at("2026-W45"), "Manchmal")])
+    assert run(home, *SCORING).ok
+    report(home, "2026-W45")
+    assert carried(home) == {"2026-W45": [("R1", INVALID, False)]}
+    [row] = safety_rows(practice_html(home, "2026-W45"))
+    assert "ungültig beantwortet – nachfragen" in row
 
 
 def test_a_respondent_linked_to_no_client_is_on_the_list_with_the_address_to_find_them(tmp_path: Path) -> None:
