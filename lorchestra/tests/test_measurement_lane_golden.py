@@ -32,7 +32,8 @@ def test_measurement_timeseries_equals_the_hand_checked_table_and_a_second_run_c
 ) -> None:
     first = run_jobs_json(LANE, lane_env)
     assert (first["extract_forms"]["inserted"], first["extract_contacts"]["inserted"]) == (90, 39)
-    assert (first["score_phq9"]["outputs_inserted"], first["score_gad7"]["outputs_inserted"]) == (88, 88)
+    # 88 PHQ-9 measurements and the story's 7 item-9 flags (6 positive, 1 unanswered); 88 GAD-7
+    assert (first["score_phq9"]["outputs_inserted"], first["score_gad7"]["outputs_inserted"]) == (95, 88)
     assert first["build_measurement_timeseries"]["unlinked_measurements"] == 2
     series = table_rows(home, lane_env, "measurement_timeseries", "client_id, instrument, measured_at")
     assert series == GOLDEN["timeseries"]

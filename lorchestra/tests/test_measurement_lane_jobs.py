@@ -68,7 +68,8 @@ def test_the_measurement_jobs_score_link_replace_edits_and_reject_unknown_forms(
     assert first.ok, first.as_dict()
     counts = {o.name: o.counts for o in first.outcomes}
     assert (counts["canonicalize_questionnaires"]["processed"], counts["canonicalize_questionnaires"]["rejected"]) == (2, 1)
-    assert counts["score_phq9"]["outputs_inserted"] == 2 and counts["score_gad7"]["outputs_inserted"] == 2
+    # two PHQ-9 measurements and the safety flag of R1's positive item 9
+    assert counts["score_phq9"]["outputs_inserted"] == 3 and counts["score_gad7"]["outputs_inserted"] == 2
 
     reopened = open_store(load_config(home))
     try:
