@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from canonizer import TransformError, canonicalize
+from canonizer import TransformError, canonicalize, canonicalize_many
 
 PRACTICE = ["praxis@praxis-weber.example", "j.weber@praxis-weber.example"]
 GMAIL_BOX = {"mailbox": "praxis@praxis-weber.example", "practice_addresses": PRACTICE}
@@ -227,6 +227,53 @@ def test_edge_9_url_safe_alphabet_and_graph_emoji() -> None:
     out = run_graph(graph(body={"contentType": "html", "content": "<p>Danke \ud83d\ude0a</p>".encode("utf-16", "surrogatepass").decode("utf-16")}))
     assert out["body_text"] == "Danke 😊"
 
+
+
+# A Gmail body is read from base64url; a body that is not base64url is a reject (issue 11, item 4).
+@pytest.mark.parametrize("data", [
+    "SGFs!bG8",        # a character outside the alphabet (the decoder used to drop it silently)
+    "SGFs bG8",        # a space
+    "SGFsbG8\n",       # a line break
+    "SGFsb",           # 1 more than a multiple of 4: no byte string encodes to it
+    "SGFsbG8==",       # padding beyond the block
+    "QQ==QQ==",        # data after the padding
+    "a+b/",            # the standard alphabet, not base64url
+    "SGFsbG8ü",        # not ASCII
+])
+def test_edge_9_a_body_that_is_not_base64url_is_a_reject_naming_rule_and_field(data: str) -> None:
+    broken = part("text/plain", "Hallo")
+    broken["body"]["data"] = data
+    payload = part("multipart/mixed", parts=[
+        part("multipart/alternative", parts=[broken, part("text/html", "<p>Hallo</p>")]),
+        part("application/pdf", filename="Befund.pdf"),
+    ])
+    with pytest.raises(TransformError) as err:
+        run_gmail(gmail(BASE, payload))
+    assert (err.value.rule, err.value.field) == ("input.base64url", "payload.parts[0].parts[0].body.data")
+    assert data not in str(err.value)
+
+
+def test_edge_9_a_single_part_body_that_is_not_base64url_is_a_reject_and_the_batch_goes_on() -> None:
+    broken = part("text/plain", "Hallo")
+    broken["body"]["data"] = "Zm9v$YmFy"
+    outcomes = list(canonicalize_many([gmail(BASE, broken), gmail(BASE, part("text/plain", "Hallo"))],
+                                      "email/gmail", GMAIL_BOX))
+    assert outcomes[0].error is not None and outcomes[1].output is not None
+    assert (outcomes[0].error.rule, outcomes[0].error.field) == ("input.base64url", "payload.body.data")
+    assert outcomes[1].output["body_text"] == "Hallo"
+
+
+@pytest.mark.parametrize("text", ["", "H", "Ha", "Hal", "Grüße ?>>?~~"])
+def test_edge_9_base64url_with_and_without_padding_stays_valid(text: str) -> None:
+    for padded in (True, False):
+        assert run_gmail(gmail(BASE, part("text/plain", text, padded=padded)))["body_text"] == text
+
+
+def test_edge_9_only_the_part_that_is_read_must_be_base64url() -> None:
+    unread = part("text/html", "<p>x</p>")
+    unread["body"]["data"] = "not base64!"
+    payload = part("multipart/alternative", parts=[part("text/plain", "Hallo"), unread])
+    assert run_gmail(gmail(BASE, payload))["body_text"] == "Hallo"
 
 # 10. Type quirks ---------------------------------------------------------------------------
 def test_edge_10_internal_date_is_compared_as_a_number_not_text() -> None:

@@ -13,7 +13,6 @@ a Content-Type seen before, HTML through a regular-expression tokenizer.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import html
 import re
@@ -23,6 +22,8 @@ from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
+
+from canonizer.exceptions import TransformError
 
 _MSGID = re.compile(r"<([^<>\s]+)>")
 # Runs of blanks (not newlines), each to become one space. Written so that a lone space,
@@ -152,12 +153,13 @@ def reference_keys(value: Any) -> list[str]:
 
 def mime_text(payload: Any) -> str:
     """Plain text of a Gmail message part tree: the first text/plain part at any depth,
-    else the first text/html part turned into text. Attachments are skipped."""
-    plain = _first_part(payload, "text/plain")
+    else the first text/html part turned into text. Attachments are skipped. The part
+    read must be base64url (padded or not), else the record is rejected."""
+    plain = _first_part(payload, "text/plain", "payload")
     if plain is not None:
-        return _normalise_newlines(_part_text(plain))
-    rich = _first_part(payload, "text/html")
-    return html_to_text(_part_text(rich)) if rich is not None else ""
+        return _normalise_newlines(_part_text(*plain))
+    rich = _first_part(payload, "text/html", "payload")
+    return html_to_text(_part_text(*rich)) if rich is not None else ""
 
 
 def has_attachments(payload: Any) -> bool:
@@ -247,14 +249,15 @@ def _html_data(text: str) -> str:
     return html.unescape(text.replace("\r", "").replace("\n", " "))
 
 
-def _first_part(part: Any, mime_type: str) -> dict[str, Any] | None:
+def _first_part(part: Any, mime_type: str, path: str) -> tuple[dict[str, Any], str] | None:
+    """The first part of ``mime_type`` at any depth, with its path in the record."""
     if not isinstance(part, dict):
         return None
     kind = str(part.get("mimeType", "")).lower()
     if kind == mime_type and not part.get("filename") and _has_data(part):
-        return part
-    for child in part.get("parts") or []:
-        found = _first_part(child, mime_type)
+        return part, path
+    for index, child in enumerate(part.get("parts") or []):
+        found = _first_part(child, mime_type, f"{path}.parts[{index}]")
         if found is not None:
             return found
     return None
@@ -265,17 +268,32 @@ def _has_data(part: dict[str, Any]) -> bool:
     return isinstance(body, dict) and isinstance(body.get("data"), str)
 
 
-def _part_text(part: dict[str, Any]) -> str:
-    data = part["body"]["data"]
-    try:
-        raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
-    except (binascii.Error, ValueError):
-        return ""
+def _part_text(part: dict[str, Any], path: str) -> str:
+    raw = _base64url_bytes(part["body"]["data"])
+    if raw is None:
+        raise TransformError("input.base64url", f"{path}.body.data")
     charset = _charset(part) or "utf-8"
     try:
         return raw.decode(charset, errors="replace")
     except LookupError:
         return raw.decode("utf-8", errors="replace")
+
+
+# base64url to the standard alphabet; '+' and '/' become a character strict decoding refuses.
+_TO_STANDARD_ALPHABET = bytes.maketrans(b"-_+/", b"+/!!")
+
+
+def _base64url_bytes(data: str) -> bytes | None:
+    """The bytes of base64url text, padded or not (Gmail omits the padding); ``None`` when
+    it is not base64url (``urlsafe_b64decode`` would drop the foreign characters)."""
+    try:
+        encoded = data.encode("ascii").translate(_TO_STANDARD_ALPHABET)
+    except UnicodeEncodeError:
+        return None
+    try:
+        return binascii.a2b_base64(encoded + b"=" * (-len(encoded) % 4), strict_mode=True)
+    except binascii.Error:
+        return None
 
 
 def _charset(part: dict[str, Any]) -> str | None:
