@@ -15,7 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from canonizer.mail_functions import _WS, address_list, decode_words, html_to_text
+from canonizer.mail_bodies import html_to_text
+from canonizer.mail_headers import _WS, address_list, decode_words
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
