@@ -95,6 +95,44 @@ def test_edge_1_html_only_single_part_becomes_text() -> None:
     assert out["has_attachments"] is False
 
 
+
+def with_headers(found: dict[str, Any], *headers: tuple[str, str]) -> dict[str, Any]:
+    found["headers"] = found["headers"] + [{"name": n, "value": v} for n, v in headers]
+    return found
+
+
+def test_edge_1_an_unnamed_text_attachment_is_not_the_body_but_is_an_attachment() -> None:
+    attached = with_headers(part("text/plain", "Anhang"), ("Content-Disposition", "attachment"))
+    payload = part("multipart/mixed", parts=[attached, part("text/html", "<p>Der Text</p>")])
+    out = run_gmail(gmail(BASE, payload))
+    assert (out["body_text"], out["has_attachments"]) == ("Der Text", True)
+
+
+def test_edge_1_an_inline_image_is_not_an_attachment_and_a_name_only_file_is() -> None:
+    logo = with_headers(part("image/png", filename="logo.png"), ("Content-Disposition", 'inline; filename="logo.png"'))
+    related = part("multipart/related", parts=[part("text/html", "<p>Mit Logo</p>"), logo])
+    assert run_gmail(gmail(BASE, related))["has_attachments"] is False
+    named = part("application/pdf", filename="Befund.pdf")  # Content-Type name=, no Content-Disposition
+    assert run_gmail(gmail(BASE, part("multipart/mixed", parts=[related, named])))["has_attachments"] is True
+
+
+def test_edge_1_only_the_root_of_a_multipart_related_is_read() -> None:
+    related = part("multipart/related", parts=[part("text/html", "<p>Wurzel</p>"), part("text/plain", "Ressource")])
+    assert run_gmail(gmail(BASE, related))["body_text"] == "Wurzel"
+
+
+@pytest.mark.parametrize(("charset", "data", "text"), [
+    ("iso-8859-1", "Preis: 80 € – fällig".encode("cp1252"), "Preis: 80 € – fällig"),
+    ("us-ascii", "Grüße".encode("cp1252"), "Grüße"),
+    ("x-unbekannt", "Grüße".encode(), "Grüße"),  # unknown label: UTF-8 when the bytes are UTF-8 ...
+    ("x-unbekannt", "Grüße".encode("cp1252"), "Grüße"),  # ... else windows-1252
+])
+def test_edge_9_body_charset_labels_read_as_whatwg_reads_them(charset: str, data: bytes, text: str) -> None:
+    body = {"mimeType": "text/plain", "filename": "", "headers": [
+        {"name": "Content-Type", "value": f"text/plain; charset={charset}"}],
+        "body": {"size": len(data), "data": base64.urlsafe_b64encode(data).decode()}}
+    assert run_gmail(gmail(BASE, body))["body_text"] == text
+
 # 2. Non-ASCII headers ----------------------------------------------------------------
 @pytest.mark.parametrize(("raw", "decoded"), [
     ("=?UTF-8?Q?Anfrage_Therapieplatz_=E2=80=93_Erstgespr=C3=A4ch?=", "Anfrage Therapieplatz – Erstgespräch"),
@@ -139,6 +177,33 @@ def test_edge_4_graph_name_equal_to_address_means_no_name() -> None:
     out = run_graph(graph(**{"from": {"emailAddress": {"name": "kim@example.test", "address": "Kim@Example.test"}}}))
     assert out["from"] == {"name": None, "email": "kim@example.test"}
 
+
+
+@pytest.mark.parametrize(("to", "expected"), [
+    ("anna@example.test (Anna Weber)", [{"name": None, "email": "anna@example.test"}]),  # a comment is no name
+    ("Anna (Praxis) <anna@example.test>", [{"name": "Anna", "email": "anna@example.test"}]),
+    ('"Anna (Praxis)" <anna@example.test> (privat)', [{"name": "Anna (Praxis)", "email": "anna@example.test"}]),
+    ("Team: a@example.test (A), B <b@example.test>;", [{"name": None, "email": "a@example.test"},
+                                                       {"name": "B", "email": "b@example.test"}]),
+])
+def test_edge_4_comments_in_address_lists_are_not_names(to: str, expected: list[dict[str, Any]]) -> None:
+    assert run_gmail(gmail({**BASE, "To": to}))["to"] == expected
+
+
+@pytest.mark.parametrize(("raw", "decoded"), [
+    ("=?iso-8859-1?Q?=80_und_=96?=", "€ und –"),  # windows-1252 bytes under a latin-1 label (WHATWG)
+    ("=?us-ascii?Q?Gr=FC=DFe?=", "Grüße"),  # and under an ASCII label
+    ("Rückfrage =?UTF-8?Q?zur_=C3=9Cberweisung?=", "Rückfrage zur Überweisung"),  # raw UTF-8 beside a word
+    ("李雷 =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=", "李雷 Grüße"),
+    ("=?UTF-8?Q?Gr=C3?= =?UTF-8?Q?=BC=C3=9Fe?=", "Grüße"),  # a character split across two words
+    ("=?utf-8*de?Q?Hallo?=", "Hallo"),  # RFC 2231 language tag
+])
+def test_edge_2_encoded_words_beside_raw_text_and_labels_read_as_whatwg_reads_them(raw: str, decoded: str) -> None:
+    assert run_gmail(gmail({**BASE, "Subject": raw}))["subject"] == decoded
+
+
+def test_edge_2_graph_subjects_are_not_decoded_a_second_time() -> None:
+    assert run_graph(graph(subject="Re: =?utf-8?q?Hallo?=  x"))["subject"] == "Re: =?utf-8?q?Hallo?= x"
 
 # 5. Date headers --------------------------------------------------------------------------
 RECEIVED = "2025-11-12T10:00:00Z"  # internalDate 1762941600000

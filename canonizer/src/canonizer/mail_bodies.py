@@ -11,14 +11,18 @@ from email.message import Message
 from functools import lru_cache
 from typing import Any
 
+from canonizer import charsets
 from canonizer.exceptions import TransformError
 from canonizer.mail_headers import _WS, header_map
 
 
 def mime_text(payload: Any) -> str:
-    """Plain text of a Gmail message part tree: the first text/plain part at any depth,
-    else the first text/html part turned into text. Attachments are skipped. The part
-    read must be base64url (padded or not), else the record is rejected."""
+    """Plain text of a Gmail message part tree, the part chosen as mail readers choose it
+    (CPython's ``get_body``): the first text/plain part, else the first text/html part
+    turned into text, at any depth of multiparts. A file is never the text: a part marked
+    ``attachment`` or with a file name is skipped, and of a multipart/related only the
+    root (its first part, RFC 2387) is read. The part read must be base64url (padded or
+    not), else the record is rejected."""
     plain = _first_part(payload, "text/plain", "payload")
     if plain is not None:
         return _normalise_newlines(_part_text(*plain))
@@ -27,12 +31,16 @@ def mime_text(payload: Any) -> str:
 
 
 def has_attachments(payload: Any) -> bool:
+    """Whether a part is a file a reader lists: marked ``attachment``, or with a file name
+    and not marked ``inline`` (an inline image belongs to the text; Graph's
+    ``hasAttachments`` counts the same way)."""
     stack = [payload]
     while stack:
         part = stack.pop()
         if not isinstance(part, dict):
             continue
-        if part.get("filename"):
+        disposition = _disposition(part)
+        if disposition == "attachment" or (part.get("filename") and disposition != "inline"):
             return True
         stack.extend(part.get("parts") or [])
     return False
@@ -107,16 +115,27 @@ def _html_data(text: str) -> str:
 
 
 def _first_part(part: Any, mime_type: str, path: str) -> tuple[dict[str, Any], str] | None:
-    """The first part of ``mime_type`` at any depth, with its path in the record."""
-    if not isinstance(part, dict):
+    """The first part of ``mime_type`` that is not a file, with its path in the record."""
+    if not isinstance(part, dict) or part.get("filename") or _disposition(part) == "attachment":
         return None
     kind = str(part.get("mimeType", "")).lower()
-    if kind == mime_type and not part.get("filename") and _has_data(part):
+    if kind == mime_type and _has_data(part):
         return part, path
-    for index, child in enumerate(part.get("parts") or []):
+    if not kind.startswith("multipart/"):
+        return None
+    children = part.get("parts") or []
+    for index, child in enumerate(children[:1] if kind == "multipart/related" else children):
         found = _first_part(child, mime_type, f"{path}.parts[{index}]")
         if found is not None:
             return found
+    return None
+
+
+def _disposition(part: dict[str, Any]) -> str | None:
+    """The Content-Disposition type (``inline``, ``attachment``) in lower case, if any."""
+    for item in part.get("headers") or ():
+        if isinstance(item, dict) and str(item.get("name", "")).lower() == "content-disposition":
+            return str(item.get("value", "")).split(";", 1)[0].split("(", 1)[0].strip().lower()
     return None
 
 
@@ -129,11 +148,7 @@ def _part_text(part: dict[str, Any], path: str) -> str:
     raw = _base64url_bytes(part["body"]["data"])
     if raw is None:
         raise TransformError("input.base64url", f"{path}.body.data")
-    charset = _charset(part) or "utf-8"
-    try:
-        return raw.decode(charset, errors="replace")
-    except LookupError:
-        return raw.decode("utf-8", errors="replace")
+    return charsets.decode(raw, _charset(part))
 
 
 # base64url to the standard alphabet; '+' and '/' become a character strict decoding refuses.

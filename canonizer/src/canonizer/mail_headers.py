@@ -6,10 +6,11 @@ from __future__ import annotations
 import binascii
 import re
 from datetime import UTC, datetime
-from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
+
+from canonizer import charsets
 
 _MSGID = re.compile(r"<([^<>\s]+)>")
 # Runs of blanks (not newlines), each to become one space. Written so that a lone space,
@@ -27,16 +28,68 @@ def header_map(headers: Any) -> dict[str, str]:
 
 
 def decode_words(value: Any) -> str:
-    """Decode RFC 2047 encoded words; already-decoded text passes through unchanged."""
+    """Decode RFC 2047 encoded words, each in its charset as WHATWG reads the label;
+    blanks between two encoded words are dropped (§6.2); runs of blanks and line breaks
+    become one space. Text without encoded words passes through unchanged."""
     if not isinstance(value, str):
         return ""
-    decoded = value
-    if "=?" in value:  # no encoded word without it
-        try:
-            decoded = str(make_header(decode_header(value)))
-        except (LookupError, UnicodeDecodeError, ValueError, binascii.Error):
-            decoded = value
+    decoded = _decode_encoded_words(value) if "=?" in value else value  # no encoded word without "=?"
     return _WS.sub(" ", decoded.replace("\r\n", " ").replace("\n", " ")).strip()
+
+
+def normalise_space(value: Any) -> str:
+    """Runs of blanks and line breaks as one space, trimmed: for text a source hands out
+    decoded already (Graph), where an encoded word's text is meant literally."""
+    if not isinstance(value, str):
+        return ""
+    return _WS.sub(" ", value.replace("\r\n", " ").replace("\n", " ")).strip()
+
+
+# charset (RFC 2231 §5 allows "*language" after it), encoding, encoded text
+_ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?\s]*)\?=")
+_Q_BYTE = re.compile(rb"=([0-9A-Fa-f]{2})")
+
+
+def _decode_encoded_words(value: str) -> str:
+    pieces: list[str] = []
+    pending: list[tuple[str, bytes]] = []  # adjacent encoded words not yet decoded: (charset, bytes)
+    position = 0
+    for word in _ENCODED_WORD.finditer(value):
+        between = value[position:word.start()]
+        data = _encoded_word_bytes(word.group(2), word.group(3))
+        position = word.end()
+        if between and not (pending and data is not None and between.isspace()):
+            pieces += _flush(pending)
+            pieces.append(between)
+        if data is None:  # not decodable: kept as written
+            pieces += _flush(pending)
+            pieces.append(word.group())
+        elif pending and pending[-1][0].lower() == word.group(1).lower():
+            pending[-1] = (pending[-1][0], pending[-1][1] + data)  # a character may be split across words
+        else:
+            pending.append((word.group(1), data))
+    pieces += _flush(pending)
+    pieces.append(value[position:])
+    return "".join(pieces)
+
+
+def _flush(pending: list[tuple[str, bytes]]) -> list[str]:
+    texts = [charsets.decode(data, charset) for charset, data in pending]
+    pending.clear()
+    return texts
+
+
+def _encoded_word_bytes(encoding: str, text: str) -> bytes | None:
+    try:
+        data = text.encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    if encoding in "Qq":
+        return _Q_BYTE.sub(lambda m: bytes([int(m.group(1), 16)]), data.replace(b"_", b" "))
+    try:
+        return binascii.a2b_base64(data + b"=" * (-len(data) % 4), strict_mode=True)
+    except binascii.Error:
+        return None
 
 
 # One address, bare or after a display name of plain words: no quotes, comments,
@@ -60,12 +113,46 @@ def _parse_addresses(value: str) -> tuple[tuple[str | None, str], ...]:
         name, bracketed, bare = simple.groups()
         return ((_WS.sub(" ", name).strip() or None if name else None, (bracketed or bare).lower()),)
     found = []
-    for name, address in getaddresses([value]):
+    for name, address in getaddresses([_without_comments(value)] if "(" in value else [value]):
         address = address.strip()
         if "@" not in address or " " in address:
             continue
         found.append((decode_words(name) or None, address.lower()))
     return tuple(found)
+
+
+def _without_comments(value: str) -> str:
+    """``value`` with its RFC 5322 comments (nested, with quoted pairs) as blanks: a comment
+    is never a name (``anna@example.org (Anna)`` has none). Quoted strings and domain
+    literals keep their parentheses."""
+    kept: list[str] = []
+    depth = 0  # of nested comments
+    closing = ""  # the quote or bracket that ends the quoted string or literal being read
+    escaped = False  # the character before was a backslash (a quoted pair)
+    for char in value:
+        if depth:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char in "()":
+                depth += 1 if char == "(" else -1
+                if not depth:
+                    kept.append(" ")
+            continue
+        if escaped:
+            escaped = False
+        elif char == "\\" and closing == '"':
+            escaped = True
+        elif closing:
+            closing = "" if char == closing else closing
+        elif char in "\"[":
+            closing = '"' if char == '"' else "]"
+        elif char == "(":
+            depth = 1
+            continue
+        kept.append(char)
+    return "".join(kept)
 
 
 def graph_addresses(recipients: Any) -> list[dict[str, Any]]:
