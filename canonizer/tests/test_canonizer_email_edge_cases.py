@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from canonizer import TransformError, canonicalize
+from canonizer import TransformError, canonicalize, canonicalize_many
 
 PRACTICE = ["praxis@praxis-weber.example", "j.weber@praxis-weber.example"]
 GMAIL_BOX = {"mailbox": "praxis@praxis-weber.example", "practice_addresses": PRACTICE}
@@ -95,6 +95,44 @@ def test_edge_1_html_only_single_part_becomes_text() -> None:
     assert out["has_attachments"] is False
 
 
+
+def with_headers(found: dict[str, Any], *headers: tuple[str, str]) -> dict[str, Any]:
+    found["headers"] = found["headers"] + [{"name": n, "value": v} for n, v in headers]
+    return found
+
+
+def test_edge_1_an_unnamed_text_attachment_is_not_the_body_but_is_an_attachment() -> None:
+    attached = with_headers(part("text/plain", "Anhang"), ("Content-Disposition", "attachment"))
+    payload = part("multipart/mixed", parts=[attached, part("text/html", "<p>Der Text</p>")])
+    out = run_gmail(gmail(BASE, payload))
+    assert (out["body_text"], out["has_attachments"]) == ("Der Text", True)
+
+
+def test_edge_1_an_inline_image_is_not_an_attachment_and_a_name_only_file_is() -> None:
+    logo = with_headers(part("image/png", filename="logo.png"), ("Content-Disposition", 'inline; filename="logo.png"'))
+    related = part("multipart/related", parts=[part("text/html", "<p>Mit Logo</p>"), logo])
+    assert run_gmail(gmail(BASE, related))["has_attachments"] is False
+    named = part("application/pdf", filename="Befund.pdf")  # Content-Type name=, no Content-Disposition
+    assert run_gmail(gmail(BASE, part("multipart/mixed", parts=[related, named])))["has_attachments"] is True
+
+
+def test_edge_1_only_the_root_of_a_multipart_related_is_read() -> None:
+    related = part("multipart/related", parts=[part("text/html", "<p>Wurzel</p>"), part("text/plain", "Ressource")])
+    assert run_gmail(gmail(BASE, related))["body_text"] == "Wurzel"
+
+
+@pytest.mark.parametrize(("charset", "data", "text"), [
+    ("iso-8859-1", "Preis: 80 € – fällig".encode("cp1252"), "Preis: 80 € – fällig"),
+    ("us-ascii", "Grüße".encode("cp1252"), "Grüße"),
+    ("x-unbekannt", "Grüße".encode(), "Grüße"),  # unknown label: UTF-8 when the bytes are UTF-8 ...
+    ("x-unbekannt", "Grüße".encode("cp1252"), "Grüße"),  # ... else windows-1252
+])
+def test_edge_9_body_charset_labels_read_as_whatwg_reads_them(charset: str, data: bytes, text: str) -> None:
+    body = {"mimeType": "text/plain", "filename": "", "headers": [
+        {"name": "Content-Type", "value": f"text/plain; charset={charset}"}],
+        "body": {"size": len(data), "data": base64.urlsafe_b64encode(data).decode()}}
+    assert run_gmail(gmail(BASE, body))["body_text"] == text
+
 # 2. Non-ASCII headers ----------------------------------------------------------------
 @pytest.mark.parametrize(("raw", "decoded"), [
     ("=?UTF-8?Q?Anfrage_Therapieplatz_=E2=80=93_Erstgespr=C3=A4ch?=", "Anfrage Therapieplatz – Erstgespräch"),
@@ -139,6 +177,33 @@ def test_edge_4_graph_name_equal_to_address_means_no_name() -> None:
     out = run_graph(graph(**{"from": {"emailAddress": {"name": "kim@example.test", "address": "Kim@Example.test"}}}))
     assert out["from"] == {"name": None, "email": "kim@example.test"}
 
+
+
+@pytest.mark.parametrize(("to", "expected"), [
+    ("anna@example.test (Anna Weber)", [{"name": None, "email": "anna@example.test"}]),  # a comment is no name
+    ("Anna (Praxis) <anna@example.test>", [{"name": "Anna", "email": "anna@example.test"}]),
+    ('"Anna (Praxis)" <anna@example.test> (privat)', [{"name": "Anna (Praxis)", "email": "anna@example.test"}]),
+    ("Team: a@example.test (A), B <b@example.test>;", [{"name": None, "email": "a@example.test"},
+                                                       {"name": "B", "email": "b@example.test"}]),
+])
+def test_edge_4_comments_in_address_lists_are_not_names(to: str, expected: list[dict[str, Any]]) -> None:
+    assert run_gmail(gmail({**BASE, "To": to}))["to"] == expected
+
+
+@pytest.mark.parametrize(("raw", "decoded"), [
+    ("=?iso-8859-1?Q?=80_und_=96?=", "€ und –"),  # windows-1252 bytes under a latin-1 label (WHATWG)
+    ("=?us-ascii?Q?Gr=FC=DFe?=", "Grüße"),  # and under an ASCII label
+    ("Rückfrage =?UTF-8?Q?zur_=C3=9Cberweisung?=", "Rückfrage zur Überweisung"),  # raw UTF-8 beside a word
+    ("李雷 =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=", "李雷 Grüße"),
+    ("=?UTF-8?Q?Gr=C3?= =?UTF-8?Q?=BC=C3=9Fe?=", "Grüße"),  # a character split across two words
+    ("=?utf-8*de?Q?Hallo?=", "Hallo"),  # RFC 2231 language tag
+])
+def test_edge_2_encoded_words_beside_raw_text_and_labels_read_as_whatwg_reads_them(raw: str, decoded: str) -> None:
+    assert run_gmail(gmail({**BASE, "Subject": raw}))["subject"] == decoded
+
+
+def test_edge_2_graph_subjects_are_not_decoded_a_second_time() -> None:
+    assert run_graph(graph(subject="Re: =?utf-8?q?Hallo?=  x"))["subject"] == "Re: =?utf-8?q?Hallo?= x"
 
 # 5. Date headers --------------------------------------------------------------------------
 RECEIVED = "2025-11-12T10:00:00Z"  # internalDate 1762941600000
@@ -227,6 +292,53 @@ def test_edge_9_url_safe_alphabet_and_graph_emoji() -> None:
     out = run_graph(graph(body={"contentType": "html", "content": "<p>Danke \ud83d\ude0a</p>".encode("utf-16", "surrogatepass").decode("utf-16")}))
     assert out["body_text"] == "Danke 😊"
 
+
+
+# A Gmail body is read from base64url; a body that is not base64url is a reject (issue 11, item 4).
+@pytest.mark.parametrize("data", [
+    "SGFs!bG8",        # a character outside the alphabet (the decoder used to drop it silently)
+    "SGFs bG8",        # a space
+    "SGFsbG8\n",       # a line break
+    "SGFsb",           # 1 more than a multiple of 4: no byte string encodes to it
+    "SGFsbG8==",       # padding beyond the block
+    "QQ==QQ==",        # data after the padding
+    "a+b/",            # the standard alphabet, not base64url
+    "SGFsbG8ü",        # not ASCII
+])
+def test_edge_9_a_body_that_is_not_base64url_is_a_reject_naming_rule_and_field(data: str) -> None:
+    broken = part("text/plain", "Hallo")
+    broken["body"]["data"] = data
+    payload = part("multipart/mixed", parts=[
+        part("multipart/alternative", parts=[broken, part("text/html", "<p>Hallo</p>")]),
+        part("application/pdf", filename="Befund.pdf"),
+    ])
+    with pytest.raises(TransformError) as err:
+        run_gmail(gmail(BASE, payload))
+    assert (err.value.rule, err.value.field) == ("input.base64url", "payload.parts[0].parts[0].body.data")
+    assert data not in str(err.value)
+
+
+def test_edge_9_a_single_part_body_that_is_not_base64url_is_a_reject_and_the_batch_goes_on() -> None:
+    broken = part("text/plain", "Hallo")
+    broken["body"]["data"] = "Zm9v$YmFy"
+    outcomes = list(canonicalize_many([gmail(BASE, broken), gmail(BASE, part("text/plain", "Hallo"))],
+                                      "email/gmail", GMAIL_BOX))
+    assert outcomes[0].error is not None and outcomes[1].output is not None
+    assert (outcomes[0].error.rule, outcomes[0].error.field) == ("input.base64url", "payload.body.data")
+    assert outcomes[1].output["body_text"] == "Hallo"
+
+
+@pytest.mark.parametrize("text", ["", "H", "Ha", "Hal", "Grüße ?>>?~~"])
+def test_edge_9_base64url_with_and_without_padding_stays_valid(text: str) -> None:
+    for padded in (True, False):
+        assert run_gmail(gmail(BASE, part("text/plain", text, padded=padded)))["body_text"] == text
+
+
+def test_edge_9_only_the_part_that_is_read_must_be_base64url() -> None:
+    unread = part("text/html", "<p>x</p>")
+    unread["body"]["data"] = "not base64!"
+    payload = part("multipart/alternative", parts=[part("text/plain", "Hallo"), unread])
+    assert run_gmail(gmail(BASE, payload))["body_text"] == "Hallo"
 
 # 10. Type quirks ---------------------------------------------------------------------------
 def test_edge_10_internal_date_is_compared_as_a_number_not_text() -> None:

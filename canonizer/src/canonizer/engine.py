@@ -3,12 +3,18 @@
 Each spec is compiled once per process with jsonatapy (the fastest of the Python JSONata
 engines on these machines, ~12k records/s) and gets the extension functions its meta
 names. Errors become :class:`TransformError` with a rule and a field, never a value.
+
+An extension function rejects a record by raising :class:`TransformError`. jsonatapy turns
+any exception a host function raises into a ``ValueError`` that keeps only its text, so
+the error itself is handed over beside the call (per thread, like the evaluation) and
+raised again, rule and field intact, once the evaluation has stopped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import cache
+import threading
+from collections.abc import Callable, Mapping
+from functools import cache, wraps
 from typing import Any
 
 import jsonatapy
@@ -22,6 +28,20 @@ from canonizer.registry import Transform
 EVALUATION_TIMEOUT_MS = 5000
 EXTENSIONS = {**MAIL_EXTENSIONS, **FORM_EXTENSIONS}
 
+_rejected = threading.local()  # .error: the TransformError an extension raised in this thread
+
+
+def _handing_over_rejects(function: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(function)
+    def call(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except TransformError as exc:
+            _rejected.error = exc
+            raise
+
+    return call
+
 
 @cache
 def _compiled(transform: Transform) -> Any:
@@ -29,7 +49,7 @@ def _compiled(transform: Transform) -> Any:
     for name in transform.extensions:
         if name not in EXTENSIONS:
             raise CanonizerError(f"{transform.ref} names unknown extension function {name!r}")
-        expression.register(name, EXTENSIONS[name])
+        expression.register(name, _handing_over_rejects(EXTENSIONS[name]))
     return expression
 
 
@@ -46,9 +66,13 @@ def apply_transform(transform: Transform, record: Any, bindings: Mapping[str, An
         violation = compile_validator(transform.input_schema)(record)
         if violation is not None:
             raise TransformError(f"input.{violation.rule}", violation.field)
+    _rejected.error = None
     try:
         output = _compiled(transform).evaluate(record, bindings)
     except ValueError:
+        rejected, _rejected.error = _rejected.error, None
+        if rejected is not None:
+            raise rejected from None
         # jsonatapy's message may quote the record; only the fact is kept.
         raise TransformError("transform.evaluation_failed", "$") from None
     violation = compile_validator(transform.output_schema)(output)
