@@ -14,6 +14,7 @@ from lorchestra.home import (
     write_private_text,
 )
 from lorchestra.stack_clients import open_store
+from lorchestra.umask import private_umask
 
 
 @dataclass
@@ -26,6 +27,11 @@ class InitReport:
 
 def init_home(home: PhiHome) -> InitReport:
     """Create what is missing; never overwrite an existing config; make everything private."""
+    with private_umask():
+        return _init(home)
+
+
+def _init(home: PhiHome) -> InitReport:
     report = InitReport(home=str(home.root))
     if not home.exists():
         report.created.append(str(home.root))
