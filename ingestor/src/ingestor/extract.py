@@ -194,12 +194,23 @@ def _fresh_private_dir(work_dir: Path, *parts: str) -> Path:
     return path
 
 
+def code_links(work_dir: Path) -> list[Path]:
+    """The symlinks in ``work_dir`` that lead out of it on purpose, to code (never data):
+    the shared plugin installs, which every run points at the shared installs again, and
+    ``meltano/run/bin``, Meltano's own link to its executable."""
+    return [*_plugin_links(work_dir), Path(work_dir) / "meltano" / "run" / "bin"]
+
+
+def _plugin_links(work_dir: Path) -> list[Path]:
+    return [Path(work_dir) / "meltano" / kind for kind in PLUGIN_TYPE_DIRS]
+
+
 def _meltano_home(work_dir: Path, shared_sys_dir: Path) -> Path:
     """This home's Meltano system directory, with the shared plugin installs linked in."""
     home = _private_dir(work_dir, "meltano")
-    for kind in PLUGIN_TYPE_DIRS:
+    for link in _plugin_links(work_dir):
+        kind = link.name
         target = shared_sys_dir / kind
-        link = home / kind
         if not target.is_dir():
             continue
         if link.is_symlink():

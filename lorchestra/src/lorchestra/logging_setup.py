@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from lorchestra.errors_safe import safe_traceback
+from lorchestra.exceptions import PhiHomeError
 from lorchestra.home import PhiHome, private_file
 
 LOGGER_NAME = "lorchestra"
@@ -49,15 +50,23 @@ def configure_logging(home: PhiHome | None, level: str | None = None, *, console
         stream.setLevel(explicit or "WARNING")
         stream.setFormatter(_ConsoleFormatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(stream)
-    log_path = None
-    if home is not None and home.exists():
-        logs = home.subdir("logs")
-        log_path = logs / "lorc.log"
-        os.close(private_file(log_path, "ab"))
+    log_path = _private_log(home) if home is not None and home.exists() else None
+    if log_path is not None:
         file_handler = logging.FileHandler(log_path, encoding="utf-8")
         file_handler.setFormatter(formatter)
         root.addHandler(file_handler)
     root.propagate = False
+    return log_path
+
+
+def _private_log(home: PhiHome) -> Path | None:
+    """``logs/lorc.log``, or none while ``logs`` is a symlink: every command that needs a
+    private home then says what to fix (``lorc doctor`` first of all)."""
+    try:
+        log_path = home.subdir("logs") / "lorc.log"
+        os.close(private_file(log_path, "ab"))
+    except PhiHomeError:
+        return None
     return log_path
 
 
