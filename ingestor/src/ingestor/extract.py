@@ -54,6 +54,10 @@ _OWN_KEYS = frozenset({
     "XDG_STATE_HOME",
 })
 _STOP_GRACE_SECONDS = 10.0
+# What Python, SQLite (Meltano's system database) and the plugins print when a write
+# finds the disk full or over quota; Meltano itself reports only an exit code.
+_DISK_FULL_MARKERS = (b"No space left on device", b"database or disk is full", b"Disk quota exceeded")
+_LOG_TAIL_BYTES = 1 << 20
 
 
 def extract_to_jsonl(
@@ -160,8 +164,20 @@ def extract_to_jsonl(
     if timed_out:
         raise ExtractionError(tap_name, exit_code, log_path, timeout=timeout)
     if exit_code != 0:
-        raise ExtractionError(tap_name, exit_code, log_path)
+        raise ExtractionError(tap_name, exit_code, log_path,
+                              disk_full_under=work_dir if _log_says_disk_full(log_path) else None)
     return {path.stem: path for path in sorted(out_dir.glob("*.jsonl"))}
+
+
+def _log_says_disk_full(log_path: Path) -> bool:
+    """Whether the end of a failed run's log reports a full disk (read here, never shown)."""
+    try:
+        with open(log_path, "rb") as log:
+            log.seek(max(0, log.seek(0, os.SEEK_END) - _LOG_TAIL_BYTES))
+            tail = log.read()
+    except OSError:
+        return False
+    return any(marker in tail for marker in _DISK_FULL_MARKERS)
 
 
 def _check_name(what: str, value: str) -> None:

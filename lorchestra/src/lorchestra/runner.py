@@ -24,6 +24,7 @@ from lorchestra.runlock import run_lock
 from lorchestra.stack_clients import EventClient, JobContext, Store, open_store
 from lorchestra.stack_clients.backup import Backup, replay
 from lorchestra.stack_clients.clock import new_id
+from lorchestra.stack_clients.spill import sweep_stale_scratch
 from lorchestra.umask import private_umask
 
 log = logging.getLogger("lorchestra.runner")
@@ -107,6 +108,9 @@ def _run_locked(
     specs: list[JobSpec], *, config: Config, run_id: str, keep_going: bool, params: Mapping[str, Any],
     progress: Progress,
 ) -> RunReport:
+    swept = sweep_stale_scratch(config.home.tmp_dir)  # what a killed run left behind
+    if swept:
+        log.info("removed %d scratch file(s) left by a run that did not finish", swept)
     store = open_store(config)
     try:
         store.ensure_schema()

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from lorchestra.errors_safe import disk_full_under
 from lorchestra.exceptions import LorcError
 from lorchestra.home import private_dir, private_file
 from lorchestra.stack_clients.jsonl_scan import GoodLine, scan_jsonl
@@ -33,7 +34,8 @@ class Backup:
         return folder / f"run_{self.run_id}.jsonl"
 
     def _append(self, kind: str, now: datetime, lines: Iterable[bytes]) -> None:
-        with os.fdopen(private_file(self._file(kind, now), "ab"), "ab") as handle:
+        path = self._file(kind, now)
+        with disk_full_under(path.parent), os.fdopen(private_file(path, "ab"), "ab") as handle:
             for line in lines:
                 handle.write(line + b"\n")
 
