@@ -91,3 +91,5 @@ def test_a_run_killed_at_any_point_then_run_again_ends_like_a_clean_run(
     again = lorc(home, "run", *JOBS, "--week", "2026-W45")
     assert again.returncode == 0, again.stdout + again.stderr
     assert state(home) == clean_state
+    # no scratch of the killed run (staged batches, DuckDB's temporary files) survives
+    assert sorted(str(p) for p in home.tmp_dir.rglob("*") if not p.is_dir()) == []

@@ -5,7 +5,7 @@ Imports nothing of events, DuckDB, BigQuery or lorchestra.
 
 from ingestor.direct import tap_to_jsonl
 from ingestor.exceptions import ExtractionError, IngestorError, JsonlFormatError
-from ingestor.extract import extract_to_jsonl
+from ingestor.extract import code_links, extract_to_jsonl
 from ingestor.jsonl import iter_jsonl_records
 from ingestor.meltano import (
     MeltanoNotFoundError,
@@ -20,6 +20,7 @@ __all__ = [
     "IngestorError",
     "JsonlFormatError",
     "MeltanoNotFoundError",
+    "code_links",
     "extract_to_jsonl",
     "find_meltano",
     "find_meltano_sys_dir",

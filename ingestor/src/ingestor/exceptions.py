@@ -19,19 +19,22 @@ class ExtractionError(IngestorError):
     stays in that log file (0600, inside the PHI home).
     """
 
-    def __init__(self, tap_name: str, exit_code: int | None, log_path: Path, *, timeout: float | None = None):
+    def __init__(self, tap_name: str, exit_code: int | None, log_path: Path, *, timeout: float | None = None,
+                 disk_full_under: Path | None = None):
         self.tap_name = tap_name
         self.exit_code = exit_code
         self.log_path = log_path
         self.timed_out = timeout is not None
+        self.disk_full_under = disk_full_under
         if timeout is not None:
             message = (
                 f"extraction with {tap_name} timed out after {timeout:g} s and was stopped "
                 f"(exit code {exit_code}); see log {log_path}"
             )
         else:
+            why = f" (no space left on device under {disk_full_under})" if disk_full_under else ""
             message = (
-                f"extraction with {tap_name} failed: meltano run exited with exit code {exit_code}; "
+                f"extraction with {tap_name} failed: meltano run exited with exit code {exit_code}{why}; "
                 f"see log {log_path}"
             )
         super().__init__(message)

@@ -54,6 +54,10 @@ _OWN_KEYS = frozenset({
     "XDG_STATE_HOME",
 })
 _STOP_GRACE_SECONDS = 10.0
+# What Python, SQLite (Meltano's system database) and the plugins print when a write
+# finds the disk full or over quota; Meltano itself reports only an exit code.
+_DISK_FULL_MARKERS = (b"No space left on device", b"database or disk is full", b"Disk quota exceeded")
+_LOG_TAIL_BYTES = 1 << 20
 
 
 def extract_to_jsonl(
@@ -160,8 +164,20 @@ def extract_to_jsonl(
     if timed_out:
         raise ExtractionError(tap_name, exit_code, log_path, timeout=timeout)
     if exit_code != 0:
-        raise ExtractionError(tap_name, exit_code, log_path)
+        raise ExtractionError(tap_name, exit_code, log_path,
+                              disk_full_under=work_dir if _log_says_disk_full(log_path) else None)
     return {path.stem: path for path in sorted(out_dir.glob("*.jsonl"))}
+
+
+def _log_says_disk_full(log_path: Path) -> bool:
+    """Whether the end of a failed run's log reports a full disk (read here, never shown)."""
+    try:
+        with open(log_path, "rb") as log:
+            log.seek(max(0, log.seek(0, os.SEEK_END) - _LOG_TAIL_BYTES))
+            tail = log.read()
+    except OSError:
+        return False
+    return any(marker in tail for marker in _DISK_FULL_MARKERS)
 
 
 def _check_name(what: str, value: str) -> None:
@@ -194,12 +210,23 @@ def _fresh_private_dir(work_dir: Path, *parts: str) -> Path:
     return path
 
 
+def code_links(work_dir: Path) -> list[Path]:
+    """The symlinks in ``work_dir`` that lead out of it on purpose, to code (never data):
+    the shared plugin installs, which every run points at the shared installs again, and
+    ``meltano/run/bin``, Meltano's own link to its executable."""
+    return [*_plugin_links(work_dir), Path(work_dir) / "meltano" / "run" / "bin"]
+
+
+def _plugin_links(work_dir: Path) -> list[Path]:
+    return [Path(work_dir) / "meltano" / kind for kind in PLUGIN_TYPE_DIRS]
+
+
 def _meltano_home(work_dir: Path, shared_sys_dir: Path) -> Path:
     """This home's Meltano system directory, with the shared plugin installs linked in."""
     home = _private_dir(work_dir, "meltano")
-    for kind in PLUGIN_TYPE_DIRS:
+    for link in _plugin_links(work_dir):
+        kind = link.name
         target = shared_sys_dir / kind
-        link = home / kind
         if not target.is_dir():
             continue
         if link.is_symlink():

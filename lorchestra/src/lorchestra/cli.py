@@ -57,8 +57,8 @@ def main(ctx: click.Context, home: Path | None, log_level: str | None) -> None:
     """lorchestra: the data pipelines of a small psychology practice."""
     from lorchestra.logging_setup import configure_logging
 
-    # Everything this process creates (the warehouse's WAL, DuckDB spill files, Meltano's
-    # files, logs) is private from birth: DuckDB itself creates its files 0644.
+    # The library holds umask 077 while it works (lorchestra.umask); this process is lorc's
+    # alone, so it keeps 077 for its whole life: nothing it creates is ever readable by others.
     os.umask(0o077)
 
     phi_home = PhiHome(home.expanduser().absolute()) if home else PhiHome.from_env()

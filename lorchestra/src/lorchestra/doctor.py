@@ -30,11 +30,13 @@ def diagnose(home: PhiHome, environ: Mapping[str, str] | None = None) -> list[Ch
         return [Check("phi home", False, f"{home.root} does not exist", "run `lorc init`")]
     checks.append(Check("phi home", True, str(home.root)))
     problems = home.permission_problems()
-    checks.append(
-        Check("permissions", False, f"{len(problems)} path(s) too open, e.g. {problems[0].describe()}",
-              f"chmod -R u=rwX,go= {home.root}")
-        if problems else Check("permissions", True, "directories 0700, files 0600")
-    )
+    if problems:
+        shown = "; ".join(p.describe() for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        checks.append(Check("permissions", False, f"{len(problems)} path(s) not private: {shown}{more}",
+                            home.fix_all(problems[:5])))
+    else:
+        checks.append(Check("permissions", True, "directories 0700, files 0600, no link out of the home"))
     try:
         config = load_config(home, environ)
     except LorcError as exc:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from lorchestra.exceptions import LorcError
+from lorchestra.exceptions import DiskFullError, LorcError
+
+_DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+# DuckDB's IO errors quote the file they failed on: 'Could not write file "/x/y.wal": No space left on device'.
+_DUCKDB_DISK_FULL = re.compile(r'"(/[^"\n]+)": (No space left on device|Disk quota exceeded)')
 
 
 def safe_error(exc: BaseException) -> str:
     """Our own errors, and any exception class that declares ``phi_safe = True`` (the
     suite's packages do so for errors whose messages name only paths, ids and rules), are
-    shown as they are; any other shows type and location only."""
+    shown as they are; a full disk anywhere in the chain of causes is named with its
+    directory; any other shows type and location only."""
+    full = disk_full(exc)
+    if full is not None:
+        return str(full)
     if isinstance(exc, LorcError) or getattr(type(exc), "phi_safe", False) is True:
         return str(exc)
     frames = traceback.extract_tb(exc.__traceback__)
@@ -30,3 +43,37 @@ def safe_traceback(exc: BaseException) -> str:
         for f in traceback.extract_tb(exc.__traceback__)
     )
     return f"Traceback (most recent call last):\n{frames}{safe_error(exc)}"
+
+
+def disk_full(exc: BaseException, *, where: Path | None = None) -> DiskFullError | None:
+    """The full disk behind ``exc`` (itself, or its cause or context, e.g. a failed COMMIT
+    hidden behind the ROLLBACK that followed it), naming the directory: the one of the
+    file it failed on, else ``where`` (a failed ``write`` names no file)."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if isinstance(link, DiskFullError):
+            return link
+        if isinstance(link, OSError) and link.errno in _DISK_FULL_ERRNOS:
+            directory = Path(os.fsdecode(link.filename)).parent if link.filename else where
+            return DiskFullError(directory, quota=link.errno == errno.EDQUOT)
+        if type(link).__module__.lstrip("_") == "duckdb":
+            match = _DUCKDB_DISK_FULL.search(str(link))
+            if match:
+                return DiskFullError(Path(match.group(1)).parent, quota=match.group(2) != "No space left on device")
+        link = link.__cause__ or link.__context__
+    return None
+
+
+@contextmanager
+def disk_full_under(directory: Path) -> Iterator[None]:
+    """A write in ``directory`` that finds the disk full raises :class:`DiskFullError`
+    naming it (an ``OSError`` from ``write`` or ``close`` names no file)."""
+    try:
+        yield
+    except OSError as exc:
+        full = disk_full(exc, where=directory)
+        if full is None:
+            raise
+        raise full from exc

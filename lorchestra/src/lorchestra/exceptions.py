@@ -7,6 +7,8 @@ place that turns these into exit codes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class LorcError(Exception):
     """Root of every error lorchestra raises on purpose. ``str(exc)`` is PHI-free."""
@@ -40,3 +42,14 @@ class StorageError(LorcError):
 
 class WarehouseLockedError(StorageError):
     """Another process holds the DuckDB warehouse open for writing."""
+
+
+class DiskFullError(StorageError):
+    """A file system the suite writes to is full (ENOSPC) or over quota (EDQUOT)."""
+
+    def __init__(self, directory: Path | None, *, quota: bool = False) -> None:
+        self.directory = directory
+        what = "no space left on device" + (" (disk quota exceeded)" if quota else "")
+        where = f"under {directory}" if directory else "on a file system the PHI home uses"
+        super().__init__(f"{what} {where}: free space there and run again "
+                         "(the next run finishes what this one could not write)")

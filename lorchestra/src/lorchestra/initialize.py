@@ -6,14 +6,9 @@ import os
 from dataclasses import dataclass, field
 
 from lorchestra.config import DEFAULT_CONFIG_YAML, load_config
-from lorchestra.home import (
-    DIR_MODE,
-    FILE_MODE,
-    PhiHome,
-    private_dir,
-    write_private_text,
-)
+from lorchestra.home import PhiHome, private_dir, write_private_text
 from lorchestra.stack_clients import open_store
+from lorchestra.umask import private_umask
 
 
 @dataclass
@@ -26,13 +21,20 @@ class InitReport:
 
 def init_home(home: PhiHome) -> InitReport:
     """Create what is missing; never overwrite an existing config; make everything private."""
+    with private_umask():
+        return _init(home)
+
+
+def _init(home: PhiHome) -> InitReport:
     report = InitReport(home=str(home.root))
     if not home.exists():
         report.created.append(str(home.root))
-    private_dir(home.root)
-    for problem in home.permission_problems():
-        os.chmod(problem.path, DIR_MODE if problem.path.is_dir() else FILE_MODE)
+        private_dir(home.root)
+    tightened = [p for p in home.permission_problems() if p.mode is not None]
+    for problem in tightened:
+        os.chmod(problem.path, problem.mode)
         report.tightened.append(str(problem.path))
+    home.require_private()  # what a chmod cannot fix (a link out of the home) the user must
     for sub in ("logs", "tmp"):
         if not (home.root / sub).exists():
             report.created.append(str(home.root / sub))

@@ -1,16 +1,22 @@
 """Logging is configured only by the CLI (importing lorchestra configures nothing).
 
 Log lines carry ids, counts and rule names. Tracebacks are written without exception
-messages, which may quote record contents.
+messages, which may quote record contents. A handler that cannot write (a full disk, a
+closed stderr) says so once, in one line without exception text: Python's own
+``Handler.handleError`` would print the traceback, the failed exception's message and
+the record's arguments to stderr, i.e. into cron's mail.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
 from pathlib import Path
 
-from lorchestra.errors_safe import safe_traceback
+from lorchestra.errors_safe import disk_full, safe_error, safe_traceback
+from lorchestra.exceptions import PhiHomeError
 from lorchestra.home import PhiHome, private_file
 
 LOGGER_NAME = "lorchestra"
@@ -33,6 +39,30 @@ class _ConsoleFormatter(logging.Formatter):
             record.exc_info, record.exc_text = saved
 
 
+class _LogFileHandler(logging.FileHandler):
+    """Says once, without exception text, that the log cannot be written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8")
+        self._failed = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]  # logging calls this inside its `except`
+        if self._failed or error is None:
+            return
+        self._failed = True
+        full = disk_full(error, where=Path(self.baseFilename).parent)  # a failed write names no file
+        why = str(full) if full is not None else safe_error(error)
+        with contextlib.suppress(OSError, ValueError):  # stderr itself is gone: nowhere left to say it
+            sys.stderr.write(f"lorc: cannot write the log {self.baseFilename}: {why}; "
+                             "log lines are lost until this is fixed\n")
+
+
+class _ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    def handleError(self, record: logging.LogRecord) -> None:
+        """stderr is closed or full: nowhere to say so, and nothing to gain from a traceback."""
+
+
 def configure_logging(home: PhiHome | None, level: str | None = None, *, console: bool = True) -> Path | None:
     """``$LORC_HOME/logs/lorc.log`` (0600) at INFO, and warnings on stderr; an explicit
     ``level`` (``--log-level`` / ``LORC_LOGLEVEL``) applies to both."""
@@ -45,19 +75,27 @@ def configure_logging(home: PhiHome | None, level: str | None = None, *, console
         handler.close()
     formatter = _NoMessageTracebacks("%(asctime)s %(levelname)s %(name)s: %(message)s")
     if console:
-        stream = logging.StreamHandler()
+        stream = _ConsoleHandler()
         stream.setLevel(explicit or "WARNING")
         stream.setFormatter(_ConsoleFormatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(stream)
-    log_path = None
-    if home is not None and home.exists():
-        logs = home.subdir("logs")
-        log_path = logs / "lorc.log"
-        os.close(private_file(log_path, "ab"))
-        file_handler = logging.FileHandler(log_path, encoding="utf-8")
+    log_path = _private_log(home) if home is not None and home.exists() else None
+    if log_path is not None:
+        file_handler = _LogFileHandler(log_path)
         file_handler.setFormatter(formatter)
         root.addHandler(file_handler)
     root.propagate = False
+    return log_path
+
+
+def _private_log(home: PhiHome) -> Path | None:
+    """``logs/lorc.log``, or none while ``logs`` is a symlink: every command that needs a
+    private home then says what to fix (``lorc doctor`` first of all)."""
+    try:
+        log_path = home.subdir("logs") / "lorc.log"
+        os.close(private_file(log_path, "ab"))
+    except PhiHomeError:
+        return None
     return log_path
 
 

@@ -24,6 +24,8 @@ from lorchestra.runlock import run_lock
 from lorchestra.stack_clients import EventClient, JobContext, Store, open_store
 from lorchestra.stack_clients.backup import Backup, replay
 from lorchestra.stack_clients.clock import new_id
+from lorchestra.stack_clients.spill import sweep_stale_scratch
+from lorchestra.umask import private_umask
 
 log = logging.getLogger("lorchestra.runner")
 
@@ -82,7 +84,8 @@ def run_jobs(
     """Resolve every name first (an unknown one runs nothing), then run in order.
 
     A failed job stops the jobs after it unless ``keep_going``: later jobs usually
-    consume what earlier ones write.
+    consume what earlier ones write. Whatever the caller's umask, everything the run
+    creates (also through DuckDB, Meltano and worker processes) is private.
     """
     home.require_private()
     config = load_config(home, environ)
@@ -96,7 +99,7 @@ def run_jobs(
         store.close()
         return RunReport(run_id, [JobOutcome(s.name, s.package, "planned") for s in specs], dry_run=True)
 
-    with run_lock(home.root / "run.lock", run_id=run_id, wait_seconds=wait_seconds):
+    with private_umask(), run_lock(home.root / "run.lock", run_id=run_id, wait_seconds=wait_seconds):
         return _run_locked(specs, config=config, run_id=run_id, keep_going=keep_going, params=params or {},
                            progress=progress or NoProgress())
 
@@ -105,6 +108,9 @@ def _run_locked(
     specs: list[JobSpec], *, config: Config, run_id: str, keep_going: bool, params: Mapping[str, Any],
     progress: Progress,
 ) -> RunReport:
+    swept = sweep_stale_scratch(config.home.tmp_dir)  # what a killed run left behind
+    if swept:
+        log.info("removed %d scratch file(s) left by a run that did not finish", swept)
     store = open_store(config)
     try:
         store.ensure_schema()
@@ -144,7 +150,7 @@ def replay_files(paths: Sequence[Path], *, home: PhiHome, wait_seconds: float = 
 
     spec = JobSpec("replay", replay_job, "lorchestra", "lorchestra.runner:replay_files")
     run_id = new_id()
-    with run_lock(home.root / "run.lock", run_id=run_id, wait_seconds=wait_seconds):
+    with private_umask(), run_lock(home.root / "run.lock", run_id=run_id, wait_seconds=wait_seconds):
         return _run_locked([spec], config=config, run_id=run_id, keep_going=False,
                            params={"files": len(paths)}, progress=NoProgress())
 

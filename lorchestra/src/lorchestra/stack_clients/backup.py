@@ -17,8 +17,9 @@ from typing import Any
 
 import orjson
 
+from lorchestra.errors_safe import disk_full_under
 from lorchestra.exceptions import LorcError
-from lorchestra.home import private_dir
+from lorchestra.home import private_dir, private_file
 from lorchestra.stack_clients.jsonl_scan import GoodLine, scan_jsonl
 from lorchestra.stack_clients.model import CanonicalRow, ObjectSpec, Source, WriteCounts
 
@@ -33,8 +34,8 @@ class Backup:
         return folder / f"run_{self.run_id}.jsonl"
 
     def _append(self, kind: str, now: datetime, lines: Iterable[bytes]) -> None:
-        fd = os.open(self._file(kind, now), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "ab") as handle:
+        path = self._file(kind, now)
+        with disk_full_under(path.parent), os.fdopen(private_file(path, "ab"), "ab") as handle:
             for line in lines:
                 handle.write(line + b"\n")
 

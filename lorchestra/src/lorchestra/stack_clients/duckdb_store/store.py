@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,6 @@ import duckdb
 import orjson
 
 from lorchestra.exceptions import StorageError, WarehouseLockedError
-from lorchestra.home import private_dir
 from lorchestra.stack_clients.duckdb_store import partial, raw_ingest
 from lorchestra.stack_clients.duckdb_store.ddl import TABLES
 from lorchestra.stack_clients.duckdb_store.partial import DUCK_TYPES
@@ -28,8 +28,14 @@ from lorchestra.stack_clients.model import (
     payload_hash,
     without_fields,
 )
-from lorchestra.stack_clients.projection import Column, RowsChange, check_field_name, check_table_name
-from lorchestra.stack_clients.spill import spill_file
+from lorchestra.stack_clients.projection import (
+    Column,
+    RowsChange,
+    check_field_name,
+    check_table_name,
+)
+from lorchestra.stack_clients.spill import duckdb_temp_dir, spill_file
+from lorchestra.umask import hold_private_umask, release_private_umask
 
 READ_BATCH_ROWS = 2048
 _PID = re.compile(r"PID (\d+)")
@@ -41,6 +47,9 @@ ROW_GROUP_SIZE = 16_384
 
 
 class DuckDBStore:
+    """While open, the process umask is 077 (see :func:`lorchestra.umask.private_umask`):
+    DuckDB creates its WAL and temporary files with the umask, at any write or large query."""
+
     backend = "duckdb"
 
     def __init__(
@@ -54,19 +63,31 @@ class DuckDBStore:
     ) -> None:
         self.path = path
         self.tmp_dir = tmp_dir
-        config: dict[str, Any] = {"memory_limit": memory_limit}
+        hold_private_umask()
+        self._release_umask = weakref.finalize(self, release_private_umask)  # also if never closed
+        try:
+            self._con = self._connect(path, memory_limit=memory_limit, threads=threads, read_only=read_only)
+        except BaseException:
+            self._release_umask()
+            raise
+        if path.exists():
+            path.chmod(0o600)
+
+    def _connect(self, path: Path, *, memory_limit: str, threads: int | None,
+                 read_only: bool) -> duckdb.DuckDBPyConnection:
+        # DuckDB's own default for temporary files is `.tmp` in the working directory.
+        config: dict[str, Any] = {"memory_limit": memory_limit,
+                                  "temp_directory": str(duckdb_temp_dir(self.tmp_dir, read_only=read_only))}
         if threads:
             config["threads"] = threads
-        if not read_only:
-            config["temp_directory"] = str(private_dir(tmp_dir / "duckdb"))
         try:
-            self._con = duckdb.connect(":memory:", config=config)
-            self._con.execute("SET TimeZone = 'UTC'")
-            self._con.execute(
+            con = duckdb.connect(":memory:", config=config)
+            con.execute("SET TimeZone = 'UTC'")
+            con.execute(
                 f"ATTACH {_sql_string(str(path))} AS warehouse "
                 f"({'READ_ONLY' if read_only else f'ROW_GROUP_SIZE {ROW_GROUP_SIZE}'})"
             )
-            self._con.execute("USE warehouse")
+            con.execute("USE warehouse")
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -77,8 +98,7 @@ class DuckDBStore:
                     "wait for that lorc run to finish (see `lorc status`) and try again"
                 ) from None
             raise StorageError(f"cannot open the warehouse {path}: {type(exc).__name__}") from None
-        if path.exists():
-            path.chmod(0o600)
+        return con
 
     # -- schema -----------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -365,9 +385,12 @@ class DuckDBStore:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def close(self) -> None:
-        self._con.close()
-        if self.path.exists():
-            self.path.chmod(0o600)
+        try:
+            self._con.close()
+            if self.path.exists():
+                self.path.chmod(0o600)
+        finally:
+            self._release_umask()
 
 
 def _sql_string(text: str) -> str:
