@@ -43,7 +43,7 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
 
     inbox, series, paired = (_rows(ctx, name) for name in PROJECTIONS)
     clients = {c["contact_id"]: {"name": c.get("full_name") or "", "email": c.get("email") or ""}
-               for _, c in ctx.store.read_objects("canonical_objects", "contact")}
+               for _, c in ctx.read_objects("canonical_objects", "contact")}
     practice = assemble_practice_report(week, inbox, series, paired, clients)
     client_reports = assemble_client_reports(week, series, clients)
 
