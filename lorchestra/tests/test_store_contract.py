@@ -453,10 +453,12 @@ def test_json_that_a_reader_cannot_read_back_is_a_reject_and_the_rest_is_written
     if history:  # the connection has history: the store takes its narrow path
         events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "old.jsonl", [message("m0")]), spec=SPEC)
     lines = [with_field(f"b{n}", member) for n, member in enumerate(UNREADABLE_LINES)]
+    lines.append(b'{"threadId":"t","sizeEstimate":1e400}')  # no id either: named for what is worse
     path = write_jsonl(tmp_path / "a.jsonl", [message("m1")], raw_lines=[*lines, orjson.dumps(message("m2"))])
     counts = events.emit_jsonl("ingest.completed", path, spec=SPEC)
     assert (counts.inserted, counts.rejected, counts.inputs) == (2, len(lines), len(lines) + 2)
-    assert sorted((r["rule"], r["field"]) for r in reject_rows(store)) == sorted(UNREADABLE_LINES.values())
+    assert sorted((r["rule"], r["field"]) for r in reject_rows(store)) == sorted(
+        [*UNREADABLE_LINES.values(), ("number_out_of_range", "sizeEstimate")])
     assert all(r["input_idem_key"] is None for r in reject_rows(store))
     stored = {f"gmail:praxis:email:m{n}" for n in (0, 1, 2)} if history else {
         "gmail:praxis:email:m1", "gmail:praxis:email:m2"}
