@@ -60,6 +60,86 @@ def test_every_kind_of_bad_line_is_a_reject_and_inputs_add_up(home: PhiHome, tmp
     assert canon["inputs"] == canon["processed"] + canon["rejected"] == 2
 
 
+def with_member(msg_id: str, member: bytes) -> bytes:
+    """A Gmail message line with one more member written by hand (``"name":value``)."""
+    return orjson.dumps(gmail(msg_id))[:-1] + b"," + member + b"}\n"
+
+
+def test_json_only_the_warehouse_could_read_is_a_reject_on_every_load_and_the_email_lane_runs(
+    home: PhiHome, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.jsonl"  # the connection's first load
+    first.write_bytes(orjson.dumps(gmail("m1")) + b"\n" + with_member("b1", b'"sizeEstimate":1e400')
+                      + with_member("b2", b'"deep":' + b"[" * 600 + b"]" * 600))
+    later = tmp_path / "later.jsonl"  # the same connection, now with history
+    later.write_bytes(orjson.dumps(gmail("m2")) + b"\n" + with_member("b3", b'"deep":' + b"[" * 1100 + b"]" * 1100)
+                      + with_member("b4", b'"sizeEstimate":123456789012345678901234567890'))
+    store = open_store(load_config(home))
+    try:
+        store.ensure_schema()
+        events = EventClient(store, run_id="r", job_name="extract_email", tmp_dir=home.tmp_dir)
+        loads = [events.emit_jsonl("ingest.completed", path, spec=GMAIL) for path in (first, later)]
+    finally:
+        store.close()
+    assert [(c.inserted, c.rejected) for c in loads] == [(1, 2), (1, 2)]
+
+    result = lorc("run", "canonicalize_email", "build_inbox_view", "--json")
+    assert result.returncode == 0, result.stderr
+    jobs = {j["name"]: j for j in json.loads(result.stdout)["jobs"]}
+    assert [j["status"] for j in jobs.values()] == ["ok", "ok"]
+    assert jobs["canonicalize_email"]["counts"]["inputs"] == 2
+    store = open_store(load_config(home), read_only=True)
+    try:
+        rules = sorted((r["rule"], r["field"]) for r in store.query("SELECT rule, field FROM rejects"))
+    finally:
+        store.close()
+    assert rules == [("json_too_deep", "deep"), ("json_too_deep", "deep"),
+                     ("number_out_of_range", "sizeEstimate"), ("number_out_of_range", "sizeEstimate")]
+
+
+def test_a_payload_an_older_version_stored_unreadable_is_a_reject_of_each_reader_not_a_failed_job(
+    home: PhiHome,
+) -> None:
+    from older_rows import store_like_an_older_version
+
+    store = open_store(load_config(home))
+    try:
+        store.ensure_schema()
+        events = EventClient(store, run_id="r", job_name="extract_email", tmp_dir=home.tmp_dir)
+        events.emit_batch("ingest.completed", [gmail("m1")], spec=GMAIL)
+        unreadable = '{"id": "X", "n": 1e400}'
+        store_like_an_older_version(store, "raw_objects", "gmail:gmail-praxis:email:m9", unreadable.replace("X", "m9"),
+                                    connection_name="gmail-praxis")
+        store_like_an_older_version(store, "raw_objects", "google_forms:forms-praxis:form:f9", unreadable,
+                                    source_system="google_forms", connection_name="forms-praxis", object_type="form")
+        for object_type in ("email", "contact", "measurement"):
+            store_like_an_older_version(store, "canonical_objects", f"old:{object_type}", unreadable,
+                                        object_type=object_type)
+    finally:
+        store.close()
+
+    result = lorc("run", "canonicalize_email", "build_inbox_view", "canonicalize_questionnaires",
+                  "build_measurement_timeseries", "--json")
+    assert result.returncode == 0, result.stderr
+    assert all(j["status"] == "ok" for j in json.loads(result.stdout)["jobs"])
+    store = open_store(load_config(home), read_only=True)
+    try:
+        rejects = {(r["job_name"], r["input_idem_key"], r["rule"], r["field"]) for r in store.query(
+            "SELECT job_name, input_idem_key, rule, field FROM rejects")}
+        inbox = store.query("SELECT count(*) AS n FROM inbox_view")
+    finally:
+        store.close()
+    assert rejects == {
+        ("canonicalize_email", "gmail:gmail-praxis:email:m9", "number_out_of_range", "n"),
+        ("build_inbox_view", "old:email", "number_out_of_range", "n"),
+        ("build_inbox_view", "old:contact", "number_out_of_range", "n"),
+        ("canonicalize_questionnaires", "google_forms:forms-praxis:form:f9", "number_out_of_range", "n"),
+        ("canonicalize_questionnaires", "old:contact", "number_out_of_range", "n"),
+        ("build_measurement_timeseries", "old:measurement", "number_out_of_range", "n"),
+    }
+    assert inbox == [{"n": 1}]
+
+
 def test_a_form_whose_every_answer_is_invalid_gives_an_invalid_measurement_not_a_crash(home: PhiHome) -> None:
     from canonizer import get_transform
 

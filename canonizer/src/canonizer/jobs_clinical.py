@@ -36,8 +36,8 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
     from final_form import load_instrument
 
     transform = get_transform("questionnaire_response/google_forms")
-    forms = {str(form.get("formId")): form for _, form in ctx.store.read_objects("raw_objects", "form")}
-    clients = {c["email"]: c["contact_id"] for _, c in ctx.store.read_objects("canonical_objects", "contact")
+    forms = {str(form.get("formId")): form for _, form in ctx.read_objects("raw_objects", "form")}
+    clients = {c["email"]: c["contact_id"] for _, c in ctx.read_objects("canonical_objects", "contact")
                if c.get("email")}
     instruments = {}
     for instrument_id in SCORED_INSTRUMENTS:

@@ -114,7 +114,7 @@ def build_measurement_timeseries(ctx: JobContext) -> JobResult:
 def _rebuild_series(ctx: JobContext) -> dict[str, int]:
     from final_form.timeseries import build_paired_rows, build_timeseries_rows
 
-    measurements = [payload for _, payload in ctx.store.read_objects("canonical_objects", "measurement")]
+    measurements = [payload for _, payload in ctx.read_objects("canonical_objects", "measurement")]
     written = ctx.store.replace_table(SERIES, _columns(SERIES), build_timeseries_rows(measurements))
     pairs = ctx.store.replace_table(PAIRED, _columns(PAIRED), build_paired_rows(measurements))
     return {"measurements": len(measurements), "rows": written, "clients_paired": pairs, "full_rebuild": 1,
@@ -129,13 +129,13 @@ def _update_series(ctx: JobContext, since: object) -> dict[str, int]:
 
     from final_form.timeseries import build_paired_rows, build_timeseries_rows
 
-    changed = [m for _, m in ctx.store.read_objects("canonical_objects", "measurement", updated_after=since)]
+    changed = [m for _, m in ctx.read_objects("canonical_objects", "measurement", updated_after=since)]
     clients = {str(m["client_id"]) for m in changed if m.get("client_id")}
     # a relinked response leaves the series it was in before
     clients |= {str(r["client_id"]) for r in ctx.store.lookup_rows(
         SERIES, "response_id", sorted({str(m["response_id"]) for m in changed}), ["client_id"])}
     affected = sorted(clients)
-    measurements = [m for _, m in ctx.store.read_objects("canonical_objects", "measurement",
+    measurements = [m for _, m in ctx.read_objects("canonical_objects", "measurement",
                                                          field_in=("client_id", affected))] if affected else []
     series, paired = build_timeseries_rows(measurements), build_paired_rows(measurements)
     ctx.store.replace_rows([RowsChange(SERIES, _columns(SERIES), "client_id", affected, series),

@@ -22,8 +22,9 @@ from lorchestra.logging_setup import job_logger
 from lorchestra.progress import NoProgress, Progress
 from lorchestra.runlock import run_lock
 from lorchestra.stack_clients import EventClient, JobContext, Store, open_store
-from lorchestra.stack_clients.backup import Backup, replay
+from lorchestra.stack_clients.backup import Backup
 from lorchestra.stack_clients.clock import new_id
+from lorchestra.stack_clients.replay import replay
 from lorchestra.stack_clients.spill import sweep_stale_scratch
 from lorchestra.umask import private_umask
 
@@ -145,8 +146,11 @@ def replay_files(paths: Sequence[Path], *, home: PhiHome, wait_seconds: float = 
         raise LorcError(f"no backup file at {', '.join(missing)}")
 
     def replay_job(ctx: JobContext) -> JobResult:
-        totals = replay(list(paths), ctx.events)
-        return JobResult(counts={f"{kind}_{k}": v for kind, c in totals.items() for k, v in c.as_dict().items()})
+        counts = replay(list(paths), ctx.events)
+        rejected = counts.raw.rejected + counts.canonical.rejected + counts.unreadable_lines
+        if rejected:
+            ctx.logger.warning("%d backup record(s) were not restored: see rejects (job replay)", rejected)
+        return JobResult(counts=counts.as_dict())
 
     spec = JobSpec("replay", replay_job, "lorchestra", "lorchestra.runner:replay_files")
     run_id = new_id()

@@ -33,7 +33,7 @@ def build_inbox_view(ctx: JobContext) -> JobResult:
 
 
 def _rebuild(ctx: JobContext, practice: list[str]) -> dict[str, int]:
-    build = InboxBuild(ctx.store.read_objects("canonical_objects", "email", drop_fields=UNUSED_FIELDS),
+    build = InboxBuild(ctx.read_objects("canonical_objects", "email", drop_fields=UNUSED_FIELDS),
                        known_clients=_known_clients(ctx), practice_addresses=practice)
     statuses: Counter[str] = Counter()
     written = ctx.store.replace_table(VIEW, COLUMNS, _counted(build.rows(), statuses))
@@ -43,7 +43,7 @@ def _rebuild(ctx: JobContext, practice: list[str]) -> dict[str, int]:
 
 def _update(ctx: JobContext, practice: list[str], since: Any) -> dict[str, int]:
     """Rebuild the conversations that the e-mails written since ``since`` join."""
-    changed = list(ctx.store.read_objects("canonical_objects", "email", updated_after=since,
+    changed = list(ctx.read_objects("canonical_objects", "email", updated_after=since,
                                           drop_fields=UNUSED_FIELDS))
     keys = sorted({key for _, email in changed for key in member_keys(email)})
     affected = sorted({r["conversation_key"] for r in ctx.store.lookup_rows(
@@ -51,7 +51,7 @@ def _update(ctx: JobContext, practice: list[str], since: Any) -> dict[str, int]:
     changed_keys = {key for key, _ in changed}
     earlier = sorted({r["email_key"] for r in ctx.store.lookup_rows(
         MEMBERS, "conversation_key", affected, ["email_key"])} - changed_keys)
-    emails = list(ctx.store.read_objects("canonical_objects", "email", keys=earlier, drop_fields=UNUSED_FIELDS))
+    emails = list(ctx.read_objects("canonical_objects", "email", keys=earlier, drop_fields=UNUSED_FIELDS))
     build = InboxBuild(emails + changed, known_clients=_known_clients(ctx), practice_addresses=practice)
     statuses: Counter[str] = Counter()
     rows = list(_counted(build.rows(), statuses))
@@ -61,7 +61,7 @@ def _update(ctx: JobContext, practice: list[str], since: Any) -> dict[str, int]:
 
 
 def _known_clients(ctx: JobContext) -> set[str]:
-    return {str(address).strip().lower() for _, contact in ctx.store.read_objects("canonical_objects", "contact")
+    return {str(address).strip().lower() for _, contact in ctx.read_objects("canonical_objects", "contact")
             for address in _contact_addresses(contact)}
 
 

@@ -2,7 +2,9 @@
 
 Shared by both stores: unchanged records were checked when they were first stored, so
 only candidates are validated (:func:`check_candidates`), or, when nearly every record
-is new, the whole file while the warehouse stages it (:func:`check_file`).
+is new, the whole file while the warehouse stages it (:func:`check_file`). Both raise
+:class:`UnreadableLine` for a line the warehouse read but the suite's definition of a
+record refuses: the store then takes its careful path, which rejects that line.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import orjson
 from shared_schemas import compile_validator
 
+from lorchestra.stack_clients.json_rules import JsonFault, parse_record
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (
     RULE_SCHEMA,
@@ -23,6 +25,10 @@ from lorchestra.stack_clients.model import (
     payload_hash,
     reject_for,
 )
+
+
+class UnreadableLine(Exception):
+    """A line that only the warehouse's own JSON reader accepts (the value is never named)."""
 
 
 @dataclass
@@ -40,11 +46,12 @@ def check_candidates(
 ) -> CandidateCheck:
     """Validate ``(ord, external_id, payload_text)`` against ``spec.schema_ref``."""
     result = CandidateCheck()
-    if spec.schema_ref is None:
-        return result
-    check = compile_validator(spec.schema_ref)
+    check = compile_validator(spec.schema_ref) if spec.schema_ref else None
     for ord_, external_id, text in candidates:
-        violation = check(orjson.loads(text))
+        record = parse_record(text.encode("utf-8"))
+        if isinstance(record, JsonFault):
+            raise UnreadableLine(f"record {record_number(ord_)} breaks rule {record.rule!r}")
+        violation = check(record) if check else None
         if violation is None:
             continue
         result.rejected_ords.add(ord_)
@@ -64,15 +71,13 @@ def check_candidates(
 
 def check_file(path: Path, spec: ObjectSpec, *, job_name: str) -> dict[int, RejectRow]:
     """Schema rejects of every record in a JSONL file, by record number (1-based, non-blank
-    lines). Lines that do not parse are left to the store's careful path."""
-    if spec.schema_ref is None:
-        return {}
-    check = compile_validator(spec.schema_ref)
+    lines)."""
+    check = compile_validator(spec.schema_ref) if spec.schema_ref else None
     found: dict[int, RejectRow] = {}
     for item in scan_jsonl(path):
         if isinstance(item, BadLine):
-            continue
-        violation = check(item.record)
+            raise UnreadableLine(f"record {item.ordinal} breaks rule {item.rule!r}")
+        violation = check(item.record) if check else None
         if violation is not None:
             found[item.ordinal] = reject_for(
                 spec, job_name=job_name, rule=f"{RULE_SCHEMA}.{violation.rule}", field=violation.field,

@@ -9,8 +9,9 @@ batches, and records each input as processed, so no job re-implements any of it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -20,6 +21,7 @@ from lorchestra.home import PhiHome
 from lorchestra.stack_clients.clock import utcnow
 from lorchestra.stack_clients.event_client import EventClient
 from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.stack_clients.json_rules import JsonFault, json_fault
 from lorchestra.stack_clients.map_pool import MapPool, PageResult
 from lorchestra.stack_clients.model import (
     CanonicalRow,
@@ -92,7 +94,7 @@ class JobContext:
         a new version re-processes everything once.
         """
         counts = MapCounts()
-        with MapPool(fn, min_items=IN_PROCESS_MAX, pack=_pack, unpack=_unpack) as pool:
+        with MapPool(_reading_first(fn), min_items=IN_PROCESS_MAX, pack=_pack, unpack=_unpack) as pool:
             pending: tuple[list[InputRow], PageResult[MapResult]] | None = None
             for page in self.store.changed_inputs(
                 consumer, table=table, object_type=object_type, source_system=source_system,
@@ -108,6 +110,23 @@ class JobContext:
                           object_type=object_type)
         return counts
 
+    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
+                     updated_after: datetime | None = None, keys: Sequence[str] | None = None,
+                     field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:
+        """:meth:`Store.read_objects` for this job: a stored payload that cannot be parsed
+        is a reject of this job (rule and field), and the job reads on without it."""
+        unreadable: list[RejectRow] = []
+
+        def reject(key: str, fault: JsonFault) -> None:
+            unreadable.append(_reject_row(self.job_name, Rejected(fault.rule, fault.field), key, object_type))
+
+        yield from self.store.read_objects(table, object_type, drop_fields=drop_fields, updated_after=updated_after,
+                                           keys=keys, field_in=field_in, on_unreadable=reject)
+        if unreadable:
+            self.store.upsert_rejects(unreadable, run_id=self.run_id, now=utcnow())
+            self.logger.warning("passed over %d unreadable %s payload(s) in %s (see rejects)",
+                                len(unreadable), object_type, table)
+
     def _write_page(self, consumer: str, page: list[InputRow], results: list[MapResult], counts: MapCounts) -> None:
         """A page's outputs and rejects, then its inputs marked processed."""
         outputs: list[CanonicalRow] = []
@@ -115,7 +134,7 @@ class JobContext:
         processed: list[tuple[str, str, str]] = []
         for item, result in zip(page, results, strict=True):
             if isinstance(result, Rejected):
-                rejects.append(_reject_row(self.job_name, item, result))
+                rejects.append(_reject_row(self.job_name, result, item.idem_key, item.object_type, item))
                 processed.append((item.idem_key, item.payload_hash, "rejected"))
             else:
                 outputs.extend(result)
@@ -148,16 +167,31 @@ def _unpack(result: Any) -> MapResult:
     return [replace(row, payload=orjson.Fragment(row.payload.data)) for row in result]
 
 
-def _reject_row(job_name: str, item: InputRow, rejected: Rejected) -> RejectRow:
+def _reading_first(fn: Callable[[InputRow], MapResult]) -> Callable[[InputRow], MapResult]:
+    """``fn``, but an input whose stored payload cannot be parsed (older versions stored
+    some) is rejected, naming the rule and field, before ``fn`` sees it."""
+    def mapping(item: InputRow) -> MapResult:
+        try:
+            _ = item.payload  # parsed here (cached for fn), so a failure is this input's alone
+        except orjson.JSONDecodeError:
+            fault = json_fault(item.payload_text)
+            return Rejected(rule=fault.rule, field=fault.field)
+        return fn(item)
+
+    return mapping
+
+
+def _reject_row(job_name: str, rejected: Rejected, key: str, object_type: str,
+                item: InputRow | None = None) -> RejectRow:
     return RejectRow(
         job_name=job_name,
-        input_key=item.idem_key,
-        input_idem_key=item.idem_key,
+        input_key=key,
+        input_idem_key=key,
         rule=rejected.rule,
         field=rejected.field,
-        message=f"{item.object_type} {item.idem_key}: field {rejected.field!r} violates rule {rejected.rule!r}",
-        payload_hash=item.payload_hash,
-        source_system=item.source_system,
-        connection_name=item.connection_name,
-        object_type=item.object_type,
+        message=f"{object_type} {key}: field {rejected.field!r} violates rule {rejected.rule!r}",
+        payload_hash=item.payload_hash if item else None,
+        source_system=item.source_system if item else None,
+        connection_name=item.connection_name if item else None,
+        object_type=object_type,
     )

@@ -1,7 +1,8 @@
 """The careful reader for JSONL input: every line is either kept or named as a fault.
 
 The stores first let the warehouse read a file natively (fast); when that read fails
-on a malformed line they fall back to this scan, which says which line is wrong and
+on a malformed line, or finds a line the suite's definition of a record refuses
+(:mod:`json_rules`), they fall back to this scan, which says which line is wrong and
 why without ever echoing the line, and hands the good lines on unchanged.
 """
 
@@ -11,14 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import orjson
-
-from lorchestra.stack_clients.model import (
-    RULE_INVALID_UTF8,
-    RULE_MALFORMED_JSON,
-    RULE_NOT_AN_OBJECT,
-    payload_hash,
-)
+from lorchestra.stack_clients.json_rules import MAX_DEPTH, JsonFault, parse_record
+from lorchestra.stack_clients.model import payload_hash
 
 
 @dataclass(frozen=True)
@@ -32,11 +27,13 @@ class GoodLine:
 class BadLine:
     ordinal: int
     rule: str
+    field: str
     digest: str
 
 
-def scan_jsonl(path: Path) -> Iterator[GoodLine | BadLine]:
-    """Yield each non-blank line of ``path`` as a GoodLine or a BadLine, in file order."""
+def scan_jsonl(path: Path, *, max_depth: int = MAX_DEPTH) -> Iterator[GoodLine | BadLine]:
+    """Yield each non-blank line of ``path`` as a GoodLine or a BadLine, in file order
+    (what is good is decided by :func:`json_rules.parse_record`)."""
     number = 0
     with path.open("rb") as handle:
         for raw in handle:
@@ -44,17 +41,8 @@ def scan_jsonl(path: Path) -> Iterator[GoodLine | BadLine]:
             if not text:
                 continue
             number += 1
-            try:
-                text.decode("utf-8")
-            except UnicodeDecodeError:
-                yield BadLine(number, RULE_INVALID_UTF8, payload_hash(text))
-                continue
-            try:
-                record = orjson.loads(text)
-            except orjson.JSONDecodeError:
-                yield BadLine(number, RULE_MALFORMED_JSON, payload_hash(text))
-                continue
-            if not isinstance(record, dict):
-                yield BadLine(number, RULE_NOT_AN_OBJECT, payload_hash(text))
-                continue
-            yield GoodLine(number, text, record)
+            record = parse_record(text, max_depth=max_depth)
+            if isinstance(record, JsonFault):
+                yield BadLine(number, record.rule, record.field, payload_hash(text))
+            else:
+                yield GoodLine(number, text, record)

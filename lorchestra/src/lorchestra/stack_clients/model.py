@@ -18,6 +18,8 @@ import orjson
 RULE_MALFORMED_JSON = "malformed_json"
 RULE_INVALID_UTF8 = "invalid_utf8"
 RULE_NOT_AN_OBJECT = "not_an_object"
+RULE_JSON_TOO_DEEP = "json_too_deep"
+RULE_NUMBER_OUT_OF_RANGE = "number_out_of_range"
 RULE_MISSING_ID = "missing_external_id"
 RULE_SCHEMA = "schema"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lorchestra.config import Config
+from lorchestra.stack_clients.json_rules import UnreadableHandler
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     EventRow,
@@ -65,12 +66,15 @@ class Store(Protocol):
 
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
                      updated_after: datetime | None = None, keys: Sequence[str] | None = None,
-                     field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:
+                     field_in: tuple[str, Sequence[str]] | None = None,
+                     on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
         """``(idem_key, payload)`` of the objects of a type in raw_objects or canonical_objects,
         streamed, in key order. ``drop_fields`` (top-level keys) are left out of each payload,
         so a reader that needs no e-mail bodies does not hold 100k of them. Filters: updated
         after ``updated_after``; ``idem_key`` in ``keys``; the top-level text field
-        ``field_in[0]`` in ``field_in[1]``."""
+        ``field_in[0]`` in ``field_in[1]``. A stored payload that cannot be parsed (older
+        versions stored some) is passed over and handed to ``on_unreadable`` with its
+        :class:`JsonFault`, or logged by key and rule when there is none."""
         ...
 
     def lookup_rows(self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]

@@ -28,10 +28,10 @@ def projection_rows(ctx: JobContext, table: str) -> list[dict[str, Any]]:
 def clients_of(ctx: JobContext) -> dict[str, dict[str, str]]:
     """``{contact_id: {"name", "email"}}`` of the canonical contacts."""
     return {c["contact_id"]: {"name": c.get("full_name") or "", "email": c.get("email") or ""}
-            for _, c in ctx.store.read_objects("canonical_objects", "contact")}
+            for _, c in ctx.read_objects("canonical_objects", "contact")}
 
 
 def safety_flags(ctx: JobContext) -> list[SafetyFlag]:
     """Every safety flag the scorers have recorded (``safety_flag`` objects)."""
-    return [flag_from_object(key, payload) for key, payload in ctx.store.read_objects("canonical_objects",
+    return [flag_from_object(key, payload) for key, payload in ctx.read_objects("canonical_objects",
                                                                                        "safety_flag")]

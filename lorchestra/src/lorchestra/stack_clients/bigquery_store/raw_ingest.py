@@ -43,7 +43,7 @@ def ingest_raw_file(
     for item in scan_jsonl(path):  # pass 1: which line is the latest of each key
         inputs += 1
         if isinstance(item, BadLine):
-            rejects.append(reject_for(spec, job_name=job_name, rule=item.rule, field="$",
+            rejects.append(reject_for(spec, job_name=job_name, rule=item.rule, field=item.field,
                                       digest=item.digest, external_id=None, line=item.ordinal))
             continue
         external_id = extract_id(item.record, spec.id_field)
@@ -98,20 +98,25 @@ def _count_raw(store: BigQueryStore, stage: str, bad: set[int], counts: WriteCou
 
 def _apply_raw_batch(store: BigQueryStore, stage: str | None, reject_stage: str | None, spec: ObjectSpec,
                      job_name: str, bad: set[int], now: datetime) -> None:
-    """One server-side transaction: the batch's one raw MERGE, then its rejects."""
+    """One server-side transaction: the batch's one raw MERGE, then its rejects.
+
+    ``wide_number_mode => 'round'``: a number with more digits than a double holds
+    (``0.1000000000000000000001``) is stored as the double orjson reads it as, where the
+    default would refuse the whole batch; numbers no double holds were rejected before.
+    """
     statements = []
     if stage:
         source = f"(SELECT * FROM {store.table(stage)} WHERE ord NOT IN UNNEST(@bad))"
         statements += [
             f"""MERGE {store.table('raw_objects')} T USING {source} S ON T.idem_key = S.idem_key
                 WHEN MATCHED AND T.payload_hash != S.payload_hash THEN UPDATE SET
-                    payload = PARSE_JSON(S.payload), payload_hash = S.payload_hash,
+                    payload = PARSE_JSON(S.payload, wide_number_mode => 'round'), payload_hash = S.payload_hash,
                     schema_ref = @schema_ref, last_seen = @now
                 WHEN MATCHED THEN UPDATE SET last_seen = @now
                 WHEN NOT MATCHED THEN INSERT (idem_key, source_system, connection_name, object_type,
                     schema_ref, external_id, payload, payload_hash, first_seen, last_seen)
                   VALUES (S.idem_key, @system, @connection, @object_type, @schema_ref, S.external_id,
-                    PARSE_JSON(S.payload), S.payload_hash, @now, @now);""",
+                    PARSE_JSON(S.payload, wide_number_mode => 'round'), S.payload_hash, @now, @now);""",
             sql_fault("raw.merged"),
             f"""DELETE FROM {store.table('rejects')} WHERE job_name = @job AND input_idem_key IN
                 (SELECT idem_key FROM {source});""",

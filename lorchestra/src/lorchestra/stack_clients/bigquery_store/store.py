@@ -20,6 +20,7 @@ from lorchestra.stack_clients.bigquery_store.partial import column_schema
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry, is_transient
 from lorchestra.stack_clients.bigquery_store.sql import query_param
 from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     EventRow,
@@ -29,7 +30,6 @@ from lorchestra.stack_clients.model import (
     WriteCounts,
     dumps,
     payload_hash,
-    without_fields,
 )
 from lorchestra.stack_clients.projection import Column, RowsChange, check_field_name, check_table_name
 from lorchestra.stack_clients.spill import spill_file
@@ -368,7 +368,8 @@ class BigQueryStore:
 
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
                      updated_after: datetime | None = None, keys: Sequence[str] | None = None,
-                     field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:
+                     field_in: tuple[str, Sequence[str]] | None = None,
+                     on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
         if table not in ("raw_objects", "canonical_objects"):
             raise ValueError(f"objects live in raw_objects or canonical_objects, not {table!r}")
         where, params = ["object_type = @t"], {"t": object_type}
@@ -385,8 +386,7 @@ class BigQueryStore:
             f"SELECT idem_key, TO_JSON_STRING(payload) AS payload FROM {self.table(table)} "
             f"WHERE {' AND '.join(where)} ORDER BY idem_key", params,
         ).result()
-        for row in rows:
-            yield row["idem_key"], without_fields(orjson.loads(row["payload"]), drop_fields)
+        yield from read_stored(((row["idem_key"], row["payload"]) for row in rows), drop_fields, on_unreadable)
 
     def lookup_rows(self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
                     ) -> list[dict[str, Any]]:

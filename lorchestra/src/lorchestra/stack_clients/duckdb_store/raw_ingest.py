@@ -24,14 +24,15 @@ import duckdb
 
 from lorchestra.stack_clients.candidates import (
     CandidateCheck,
+    UnreadableLine,
     check_candidates,
     check_file,
 )
 from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.stack_clients.json_rules import JsonFault, parse_record
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (
     RULE_MISSING_ID,
-    RULE_NOT_AN_OBJECT,
     ObjectSpec,
     RejectRow,
     WriteCounts,
@@ -68,15 +69,15 @@ def ingest_raw_file(
                 record_number=lambda o: o, line_faults=[], write_rejects=write_rejects,
                 prechecked=prechecked,
             )
-        except duckdb.InvalidInputException:
-            pass  # a malformed line somewhere: take the careful path below
+        except (duckdb.InvalidInputException, UnreadableLine):
+            pass  # a line the warehouse or the suite cannot read: take the careful path below
         with spill_file(tmp_dir) as (clean_path, handle):
             ordinals: list[int] = []
             line_faults: list[RejectRow] = []
             for item in scan_jsonl(path):
                 if isinstance(item, BadLine):
                     line_faults.append(reject_for(
-                        spec, job_name=job_name, rule=item.rule, field="$", digest=item.digest,
+                        spec, job_name=job_name, rule=item.rule, field=item.field, digest=item.digest,
                         external_id=None, line=item.ordinal,
                     ))
                     continue
@@ -272,7 +273,8 @@ def _structural_rejects(
     job_name: str,
     record_number: Callable[[int], int],
 ) -> list[RejectRow]:
-    """Records without a usable id, named by rule; the file is re-read only if there are any."""
+    """Records without a usable id, named by rule (one the suite cannot read is named for
+    that); the file is re-read only if there are any."""
     missing = con.execute(
         "SELECT rowid + 1, payload_hash FROM _stage WHERE external_id IS NULL ORDER BY rowid"
     ).fetchall()
@@ -280,21 +282,21 @@ def _structural_rejects(
         return []
     con.execute("CREATE OR REPLACE TEMP TABLE _missing AS SELECT unnest($ords) AS ord",
                 {"ords": [o for o, _ in missing]})
-    objects = dict(con.execute(
-        """SELECT m.ord, json_type(r.json) = 'OBJECT' FROM _missing m
+    cursor = con.execute(
+        """SELECT m.ord, r.json FROM _missing m
            JOIN (SELECT ordinality AS ord, json FROM read_ndjson_objects($file) WITH ORDINALITY) r
              USING (ord)""",
         {"file": str(path)},
-    ).fetchall())
-    return [
-        reject_for(
-            spec, job_name=job_name,
-            rule=RULE_MISSING_ID if objects.get(ord_, True) else RULE_NOT_AN_OBJECT,
-            field=spec.id_field if objects.get(ord_, True) else "$",
-            digest=digest, external_id=None, line=record_number(ord_),
-        )
-        for ord_, digest in missing
-    ]
+    )
+    faults: dict[int, JsonFault] = {}
+    no_id = JsonFault(RULE_MISSING_ID, spec.id_field)
+    while rows := cursor.fetchmany(1000):  # a file of records without ids is read a slice at a time
+        for ord_, text in rows:
+            record = parse_record(text.encode("utf-8"))
+            faults[ord_] = record if isinstance(record, JsonFault) else no_id
+    return [reject_for(spec, job_name=job_name, rule=faults[o].rule, field=faults[o].field, digest=digest,
+                       external_id=None, line=record_number(o))
+            for o, digest in missing]
 
 
 def _candidates(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[int, str, str]]:

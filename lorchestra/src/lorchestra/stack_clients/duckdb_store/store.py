@@ -17,6 +17,7 @@ from lorchestra.stack_clients.duckdb_store import partial, raw_ingest
 from lorchestra.stack_clients.duckdb_store.ddl import TABLES
 from lorchestra.stack_clients.duckdb_store.partial import DUCK_TYPES
 from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     EventRow,
@@ -26,7 +27,6 @@ from lorchestra.stack_clients.model import (
     WriteCounts,
     dumps,
     payload_hash,
-    without_fields,
 )
 from lorchestra.stack_clients.projection import (
     Column,
@@ -344,7 +344,8 @@ class DuckDBStore:
 
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
                      updated_after: datetime | None = None, keys: Sequence[str] | None = None,
-                     field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:
+                     field_in: tuple[str, Sequence[str]] | None = None,
+                     on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
         where, params = ["object_type = $t"], {"t": object_type}
         if updated_after is not None:
             where.append("updated_at > $since")
@@ -367,8 +368,7 @@ class DuckDBStore:
                 "ORDER BY idem_key", params,
             )
             while rows := cursor.fetchmany(READ_BATCH_ROWS):  # never every payload's text at once
-                for key, payload in rows:
-                    yield key, without_fields(orjson.loads(payload), drop_fields)
+                yield from read_stored(rows, drop_fields, on_unreadable)
         finally:
             cursor.close()
 
