@@ -62,6 +62,4 @@ def send_safety_alerts(ctx: JobContext) -> JobResult:
               "bitte nicht weiterleiten.\n"),
         attachments=[Attachment(f"{stem}.pdf", pdf)], flags=[CarriedFlag(f, late=False) for f in new])
     complete(ctx, ledger, channel, delivery)
-    ctx.events.audit("safety_alert.delivered", payload={"delivery_id": delivery.delivery_id, "safety_flags": len(new),
-                                                        "method": channel.method, "recipients": len(channel.targets)})
     return JobResult(counts={"alerts": len(resumed) + 1, "safety_flags": len(new)})

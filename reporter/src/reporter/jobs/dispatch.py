@@ -31,10 +31,11 @@ from reporter.delivery import (
     write_outbox,
 )
 from reporter.exceptions import ReportSettingsError
-from reporter.jobs.ledger import PENDING, Delivery, Ledger
+from reporter.jobs.ledger import ACCEPTED, ALERT, PENDING, WEEKLY, Delivery, Ledger
 from reporter.safety import CarriedFlag
 
 OUTBOX = "outbox"
+DELIVERED_EVENT = {WEEKLY: "report.delivered", ALERT: "safety_alert.delivered"}
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,21 @@ def prepare(ctx: JobContext, ledger: Ledger, channel: Channel, *, delivery_id: s
 
 
 def complete(ctx: JobContext, ledger: Ledger, channel: Channel, delivery: Delivery) -> Delivery:
-    """Send the stored message to the configured targets that have not accepted it.
+    """Send the stored message to the configured targets that have not accepted it, then
+    leave a ``report.delivered`` / ``safety_alert.delivered`` event (ids and counts only).
 
     Targets that left the config while the delivery was pending are withdrawn, new ones
     are added; each acceptance is recorded the moment the server (or the outbox) has it.
     """
+    done = _send(ctx, ledger, channel, delivery)
+    ctx.events.audit(DELIVERED_EVENT[done.kind], payload={
+        "week": done.week, "delivery_id": done.delivery_id, "method": done.method,
+        "recipients": sum(1 for status in done.targets.values() if status == ACCEPTED),
+        "resumed": done.run_id != ctx.run_id})
+    return done
+
+
+def _send(ctx: JobContext, ledger: Ledger, channel: Channel, delivery: Delivery) -> Delivery:
     wanted = channel.targets
     delivery = ledger.settle(delivery, withdrawn=[t for t in delivery.targets if t not in wanted],
                              added=[t for t in wanted if t not in delivery.targets])

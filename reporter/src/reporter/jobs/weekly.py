@@ -79,7 +79,7 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
               "Die Berichte enthalten Gesundheitsdaten; bitte nicht weiterleiten.\n"),
         attachments=attachments, flags=carried)
     checkpoint("report.before_delivery")
-    _deliver(ctx, ledger, channel, delivery, resend=False)
+    complete(ctx, ledger, channel, delivery)
     counts["delivered"] = 1
     return JobResult(counts=counts)
 
@@ -130,14 +130,7 @@ def _resend(ctx: JobContext, ledger: Ledger, channel: Channel, original: Deliver
     delivery = prepare(ctx, ledger, channel, delivery_id=f"{_delivery_id(week)}:resend:{ctx.run_id}", kind=WEEKLY,
                        week=week, folder=(ctx.home.root / original.message_path).parent, stem=stem,
                        subject=f"Wochenbericht {week} (erneut)", body=body, attachments=attachments, flags=())
-    _deliver(ctx, ledger, channel, delivery, resend=True)
-
-
-def _deliver(ctx: JobContext, ledger: Ledger, channel: Channel, delivery: Delivery, *, resend: bool) -> None:
     complete(ctx, ledger, channel, delivery)
-    ctx.events.audit("report.delivered", payload={
-        "week": delivery.week, "delivery_id": delivery.delivery_id, "method": channel.method,
-        "recipients": len(channel.targets), "resend": resend})
 
 
 def _safety_line(carried: Sequence[CarriedFlag]) -> str:
