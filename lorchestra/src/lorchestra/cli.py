@@ -55,6 +55,7 @@ def _emit_json(data: Any) -> None:
 @click.pass_context
 def main(ctx: click.Context, home: Path | None, log_level: str | None) -> None:
     """lorchestra: the data pipelines of a small psychology practice."""
+    from lorchestra.config import configured_log_level
     from lorchestra.logging_setup import configure_logging
 
     # Everything this process creates (the warehouse's WAL, DuckDB spill files, Meltano's
@@ -63,7 +64,11 @@ def main(ctx: click.Context, home: Path | None, log_level: str | None) -> None:
 
     phi_home = PhiHome(home.expanduser().absolute()) if home else PhiHome.from_env()
     ctx.obj = phi_home
-    configure_logging(phi_home, log_level)
+    try:
+        configure_logging(phi_home, log_level, configured=configured_log_level(phi_home))
+    except LorcError as exc:  # before any command's own error handling: a home we cannot write to
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
 
 
 @main.command()
