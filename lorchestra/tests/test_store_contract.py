@@ -424,3 +424,27 @@ def test_a_failed_partial_replace_changes_nothing(store: Store, monkeypatch: pyt
                                        [{"conversation_key": "a", "message_count": 9}])])
     monkeypatch.delenv("LORC_FAULT_AT")
     assert store.query(f"SELECT message_count FROM {store.table('inbox_view')}") == [{"message_count": 1}]
+
+
+def test_published_views_give_readers_the_last_complete_build(store: Store) -> None:
+    """Where another process reads a projection while this store writes: on DuckDB a
+    snapshot file (the writer holds the warehouse), on BigQuery the table itself."""
+    import duckdb
+    from lorchestra.stack_clients import Column, RowsChange
+
+    view = [Column("conversation_key", "string"), Column("message_count", "int")]
+
+    def read(where: str) -> list[tuple[str, int]]:
+        sql = "SELECT conversation_key, message_count FROM {} ORDER BY 1"
+        if store.backend == "duckdb":
+            return duckdb.connect().sql(sql.format(f"read_parquet('{where}')")).fetchall()
+        return [tuple(r.values()) for r in store.query(sql.format(f"`{where}`"))]  # type: ignore[misc]
+
+    store.replace_table("inbox_view", view, [{"conversation_key": "a", "message_count": 1}])
+    [where] = store.publish_views(["inbox_view"])
+    assert read(where) == [("a", 1)]
+    store.replace_rows([RowsChange("inbox_view", view, "conversation_key", ["a"],
+                                   [{"conversation_key": "a", "message_count": 2},
+                                    {"conversation_key": "b", "message_count": 1}])])
+    assert store.publish_views(["inbox_view"]) == [where]
+    assert read(where) == [("a", 2), ("b", 1)]

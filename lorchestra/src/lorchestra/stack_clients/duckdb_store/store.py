@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -13,9 +14,11 @@ import orjson
 
 from lorchestra.exceptions import StorageError, WarehouseLockedError
 from lorchestra.home import private_dir
+from lorchestra.processes import describe_process
 from lorchestra.stack_clients.duckdb_store import partial, raw_ingest
 from lorchestra.stack_clients.duckdb_store.ddl import TABLES
 from lorchestra.stack_clients.duckdb_store.partial import DUCK_TYPES
+from lorchestra.stack_clients.duckdb_store.snapshots import publish_snapshot
 from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.model import (
     CanonicalRow,
@@ -30,9 +33,11 @@ from lorchestra.stack_clients.model import (
 )
 from lorchestra.stack_clients.projection import Column, RowsChange, check_field_name, check_table_name
 from lorchestra.stack_clients.spill import spill_file
+from lorchestra.stack_clients.views import sql_string
 
 READ_BATCH_ROWS = 2048
-_PID = re.compile(r"PID (\d+)")
+# DuckDB's words for a file another process holds: 'Conflicting lock is held in <program> (PID <n>)'
+_HOLDER = re.compile(r"held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
 # Row groups of 16k rows instead of DuckDB's 122,880: a batch of tens of thousands of
 # records then fills whole row groups, which DuckDB writes straight into the file at
 # insert time; with the default, a 90k-record batch went to the WAL and was copied
@@ -51,9 +56,11 @@ class DuckDBStore:
         memory_limit: str = "512MB",
         threads: int | None = None,
         read_only: bool = False,
+        views_dir: Path | None = None,
     ) -> None:
         self.path = path
         self.tmp_dir = tmp_dir
+        self.views_dir = views_dir
         config: dict[str, Any] = {"memory_limit": memory_limit}
         if threads:
             config["threads"] = threads
@@ -63,18 +70,20 @@ class DuckDBStore:
             self._con = duckdb.connect(":memory:", config=config)
             self._con.execute("SET TimeZone = 'UTC'")
             self._con.execute(
-                f"ATTACH {_sql_string(str(path))} AS warehouse "
+                f"ATTACH {sql_string(str(path))} AS warehouse "
                 f"({'READ_ONLY' if read_only else f'ROW_GROUP_SIZE {ROW_GROUP_SIZE}'})"
             )
             self._con.execute("USE warehouse")
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
-                pid = _PID.search(text)
-                holder = f" (pid {pid.group(1)})" if pid else ""
+                found = _HOLDER.search(text)
+                holder = (describe_process(int(found["pid"]), program_hint=found["program"]) if found
+                          else "another process")
                 raise WarehouseLockedError(
-                    f"the warehouse {path} is in use by another process{holder}; "
-                    "wait for that lorc run to finish (see `lorc status`) and try again"
+                    f"the warehouse {path} is in use by {holder}; wait for it or close its connection "
+                    "(to read beside lorc, use the published views: README, `Reading the views`), "
+                    "or pass --wait SECONDS", holder=holder,
                 ) from None
             raise StorageError(f"cannot open the warehouse {path}: {type(exc).__name__}") from None
         if path.exists():
@@ -355,6 +364,12 @@ class DuckDBStore:
     def replace_rows(self, changes: Sequence[RowsChange]) -> list[int]:
         return partial.replace_rows(self._con, self.tmp_dir, changes)
 
+    def publish_views(self, names: Sequence[str], *, if_missing: bool = False) -> list[str]:
+        """A Parquet snapshot per table in the views directory (see ``stack_clients.views``)."""
+        if self.views_dir is None:
+            raise StorageError(f"the store of {self.path} has no views directory to publish to")
+        return [str(publish_snapshot(self._con, name, self.views_dir, if_missing=if_missing)) for name in names]
+
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         cursor = self._con.execute(sql, params or {})
         names = [d[0] for d in cursor.description or []]
@@ -366,8 +381,22 @@ class DuckDBStore:
             self.path.chmod(0o600)
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def processes_holding(path: Path) -> list[int]:
+    """The other processes holding a DuckDB file open (DuckDB takes a POSIX lock on it,
+    shared for read-only use), read from /proc/locks: no file is opened, so no lock of
+    this process is disturbed. Empty where /proc does not tell."""
+    try:
+        info = path.stat()
+        table = Path("/proc/locks").read_text()
+    except OSError:
+        return []
+    device = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    pids = []
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) >= 6 and fields[1] == "POSIX" and fields[5] == device and fields[4].isdigit():
+            pids.append(int(fields[4]))  # blocked waiters ("->") have other columns and do not match
+    return sorted(set(pids) - {os.getpid()})
 
 
 def _input_table(table: str) -> str:
