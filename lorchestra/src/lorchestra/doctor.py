@@ -60,7 +60,7 @@ def check_storage(config: Config) -> Check:
         return Check("storage", False, f"no warehouse at {config.duckdb_path}", "run `lorc init`")
     lock = lock_path(config.home)
     if config.backend == "duckdb":
-        from lorchestra.stack_clients.duckdb_store.store import processes_holding
+        from lorchestra.stack_clients.duckdb_store.holders import processes_holding
 
         if (live := lock_holder(lock)) is not None:
             return _in_use_by_run(config, live)

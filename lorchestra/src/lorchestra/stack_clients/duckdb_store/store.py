@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -14,9 +12,9 @@ import orjson
 
 from lorchestra.exceptions import StorageError, WarehouseLockedError
 from lorchestra.home import private_dir
-from lorchestra.processes import describe_process
 from lorchestra.stack_clients.duckdb_store import partial, raw_ingest
 from lorchestra.stack_clients.duckdb_store.ddl import TABLES
+from lorchestra.stack_clients.duckdb_store.holders import holder_in_error
 from lorchestra.stack_clients.duckdb_store.partial import DUCK_TYPES
 from lorchestra.stack_clients.duckdb_store.snapshots import publish_snapshot
 from lorchestra.stack_clients.faults import checkpoint
@@ -36,8 +34,6 @@ from lorchestra.stack_clients.spill import spill_file
 from lorchestra.stack_clients.views import sql_string
 
 READ_BATCH_ROWS = 2048
-# DuckDB's words for a file another process holds: 'Conflicting lock is held in <program> (PID <n>)'
-_HOLDER = re.compile(r"held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
 # Row groups of 16k rows instead of DuckDB's 122,880: a batch of tens of thousands of
 # records then fills whole row groups, which DuckDB writes straight into the file at
 # insert time; with the default, a 90k-record batch went to the WAL and was copied
@@ -77,9 +73,7 @@ class DuckDBStore:
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
-                found = _HOLDER.search(text)
-                holder = (describe_process(int(found["pid"]), program_hint=found["program"]) if found
-                          else "another process")
+                holder = holder_in_error(text)
                 raise WarehouseLockedError(
                     f"the warehouse {path} is in use by {holder}; wait for it or close its connection "
                     "(to read beside lorc, use the published views: README, `Reading the views`), "
@@ -379,24 +373,6 @@ class DuckDBStore:
         self._con.close()
         if self.path.exists():
             self.path.chmod(0o600)
-
-
-def processes_holding(path: Path) -> list[int]:
-    """The other processes holding a DuckDB file open (DuckDB takes a POSIX lock on it,
-    shared for read-only use), read from /proc/locks: no file is opened, so no lock of
-    this process is disturbed. Empty where /proc does not tell."""
-    try:
-        info = path.stat()
-        table = Path("/proc/locks").read_text()
-    except OSError:
-        return []
-    device = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
-    pids = []
-    for line in table.splitlines():
-        fields = line.split()
-        if len(fields) >= 6 and fields[1] == "POSIX" and fields[5] == device and fields[4].isdigit():
-            pids.append(int(fields[4]))  # blocked waiters ("->") have other columns and do not match
-    return sorted(set(pids) - {os.getpid()})
 
 
 def _input_table(table: str) -> str:
