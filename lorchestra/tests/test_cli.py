@@ -108,7 +108,8 @@ def test_a_locked_warehouse_is_one_clear_line_and_loses_nothing(home: PhiHome) -
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         result = lorc("run", "warehouse_stats")
         assert result.returncode == 1
-        assert "in use by another process" in result.stderr and f"pid {holder.pid}" in result.stderr
+        program = Path(os.path.realpath(sys.executable)).name  # the interpreter, as /proc names it
+        assert f"in use by {program} (pid {holder.pid})" in result.stderr and "lorc run" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     finally:
         holder.kill()
@@ -194,7 +195,7 @@ def test_a_second_run_waits_for_the_lock_or_names_its_holder(home: PhiHome) -> N
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         refused = lorc("run", "warehouse_stats")
         assert refused.returncode == 1
-        assert f"run holder-run-1, pid {holder.pid}" in refused.stderr
+        assert f"in use by lorc run holder-run-1 (pid {holder.pid})" in refused.stderr
         waited = lorc("run", "warehouse_stats", "--wait", "30")
         assert waited.returncode == 0, waited.stderr
     finally:

@@ -90,6 +90,8 @@ def test_no_marker_reaches_logs_console_event_log_or_rejects(home: PhiHome) -> N
     finally:
         store.close()
     assert len(reject_rows) == 3  # the failures are there, by rule and field
-    places = {"console": "\n".join(console), "event_log": events, "rejects": rejects, **logs}
+    activity = (home.root / "activity.json").read_text()  # what `lorc status` shows during a run
+    assert '"job": "extract_email"' in activity
+    places = {"console": "\n".join(console), "event_log": events, "rejects": rejects, "activity": activity, **logs}
     leaks = sorted((where, marker) for where, text in places.items() for marker in found if marker in text)
     assert leaks == []

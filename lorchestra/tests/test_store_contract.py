@@ -524,3 +524,27 @@ def test_map_inputs_rejects_an_input_whose_stored_payload_cannot_be_read(
     assert (counts.inputs, counts.rejected, counts.outputs.inserted) == (2, 1, 1)
     assert [(r["rule"], r["field"], r["input_idem_key"]) for r in reject_rows(store)] == [
         ("number_out_of_range", "sizeEstimate", "gmail:praxis:email:m2")]
+
+
+def test_published_views_give_readers_the_last_complete_build(store: Store) -> None:
+    """Where another process reads a projection while this store writes: on DuckDB a
+    snapshot file (the writer holds the warehouse), on BigQuery the table itself."""
+    import duckdb
+    from lorchestra.stack_clients import Column, RowsChange
+
+    view = [Column("conversation_key", "string"), Column("message_count", "int")]
+
+    def read(where: str) -> list[tuple[str, int]]:
+        sql = "SELECT conversation_key, message_count FROM {} ORDER BY 1"
+        if store.backend == "duckdb":
+            return duckdb.connect().sql(sql.format(f"read_parquet('{where}')")).fetchall()
+        return [tuple(r.values()) for r in store.query(sql.format(f"`{where}`"))]  # type: ignore[misc]
+
+    store.replace_table("inbox_view", view, [{"conversation_key": "a", "message_count": 1}])
+    [where] = store.publish_views(["inbox_view"])
+    assert read(where) == [("a", 1)]
+    store.replace_rows([RowsChange("inbox_view", view, "conversation_key", ["a"],
+                                   [{"conversation_key": "a", "message_count": 2},
+                                    {"conversation_key": "b", "message_count": 1}])])
+    assert store.publish_views(["inbox_view"]) == [where]
+    assert read(where) == [("a", 2), ("b", 1)]

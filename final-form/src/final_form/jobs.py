@@ -105,7 +105,7 @@ def build_measurement_timeseries(ctx: JobContext) -> JobResult:
     from lorchestra.stack_clients.projection_state import basis_fingerprint, build_projection
 
     return build_projection(
-        ctx, (SERIES, PAIRED), basis=basis_fingerprint(ctx.store, (), TIMESERIES_BUILD_VERSION),
+        ctx, (SERIES, PAIRED), views=(SERIES, PAIRED), basis=basis_fingerprint(ctx.store, (), TIMESERIES_BUILD_VERSION),
         object_type="measurement", rebuild=lambda: _rebuild_series(ctx), update=lambda since: _update_series(ctx, since),
         idle_counts={"measurements": 0, "rows": 0, "full_rebuild": 0},
     )

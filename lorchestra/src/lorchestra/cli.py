@@ -22,6 +22,7 @@ from lorchestra.exceptions import LorcError
 from lorchestra.home import PhiHome
 
 F = TypeVar("F", bound=Callable[..., Any])
+_WAIT_HELP = "Seconds to wait while another lorc run, or another program, holds the PHI home or its warehouse."
 
 
 def _fail_cleanly(func: F) -> F:
@@ -55,6 +56,7 @@ def _emit_json(data: Any) -> None:
 @click.pass_context
 def main(ctx: click.Context, home: Path | None, log_level: str | None) -> None:
     """lorchestra: the data pipelines of a small psychology practice."""
+    from lorchestra.config import configured_log_level
     from lorchestra.logging_setup import configure_logging
 
     # The library holds umask 077 while it works (lorchestra.umask); this process is lorc's
@@ -63,7 +65,11 @@ def main(ctx: click.Context, home: Path | None, log_level: str | None) -> None:
 
     phi_home = PhiHome(home.expanduser().absolute()) if home else PhiHome.from_env()
     ctx.obj = phi_home
-    configure_logging(phi_home, log_level)
+    try:
+        configure_logging(phi_home, log_level, configured=configured_log_level(phi_home))
+    except LorcError as exc:  # before any command's own error handling: a home we cannot write to
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
 
 
 @main.command()
@@ -128,7 +134,7 @@ def jobs_list(as_json: bool) -> None:
 @click.argument("job_names", nargs=-1, metavar="[JOB...]")
 @click.option("--pipeline", metavar="NAME", help="Run a pipeline from config (daily, weekly ...) instead of JOBs.")
 @click.option("--wait", "wait_seconds", type=click.FloatRange(0, 86400), default=0, show_default=True,
-              help="Seconds to wait for another lorc run to finish.")
+              help=_WAIT_HELP)
 @click.option("--dry-run", is_flag=True, help="Resolve the jobs and check the set-up; run nothing.")
 @click.option("--keep-going", is_flag=True, help="Run the remaining jobs after one fails.")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
@@ -187,7 +193,8 @@ def run(home: PhiHome, job_names: tuple[str, ...], pipeline: str | None, wait_se
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH...")
-@click.option("--wait", "wait_seconds", type=click.FloatRange(0, 86400), default=0, show_default=True)
+@click.option("--wait", "wait_seconds", type=click.FloatRange(0, 86400), default=0, show_default=True,
+              help=_WAIT_HELP)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @_fail_cleanly
@@ -212,27 +219,30 @@ def replay(home: PhiHome, paths: tuple[Path, ...], wait_seconds: float, as_json:
 @click.pass_obj
 @_fail_cleanly
 def status(home: PhiHome, limit: int, as_json: bool) -> None:
-    """Recent job runs from event_log: job, started, duration, status, counts."""
-    from lorchestra.config import load_config
-    from lorchestra.stack_clients import open_store
-    from lorchestra.status import recent_runs
+    """What runs now, and the recent job runs: job, started, duration, status, counts."""
+    from lorchestra.status import run_status
 
-    config = load_config(home)
-    store = open_store(config, read_only=config.backend == "duckdb")
-    try:
-        runs = recent_runs(store, limit)
-    finally:
-        store.close()
+    report = run_status(home, limit)
     if as_json:
-        _emit_json([r.as_dict() for r in runs])
+        _emit_json([r.as_dict() for r in report.runs])
         return
-    if not runs:
+    if report.live is not None:
+        since = f" since {_clock(report.live.since)}" if report.live.since else ""
+        job = report.current_job
+        doing = f", job {job.job} since {_clock(job.started)}" if job else ""
+        click.echo(f"running now: {report.live.describe()}{since}{doing}")
+    if report.warehouse_user:
+        click.echo(f"(the warehouse is in use by {report.warehouse_user}: runs from {report.source})")
+    if not report.runs:
         click.echo("no runs yet")
-    for r in runs:
-        started = r.started.strftime("%Y-%m-%d %H:%M:%S") if r.started else "?"
+    for r in report.runs:
         duration = f"{r.duration_ms} ms" if r.duration_ms is not None else "-"
         counts = " ".join(f"{k}={v}" for k, v in r.counts.items())
-        click.echo(f"{started}  {r.status:<8} {r.job:<28} {duration:>9}  run {r.run_id}  {counts}".rstrip())
+        click.echo(f"{_clock(r.started)}  {r.status:<11} {r.job:<28} {duration:>9}  run {r.run_id}  {counts}".rstrip())
+
+
+def _clock(when: Any) -> str:
+    return when.strftime("%Y-%m-%d %H:%M:%S") if when else "?"
 
 
 @main.group()

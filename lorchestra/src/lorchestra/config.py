@@ -1,7 +1,8 @@
 """One YAML config file, validated against shared-schemas, overridden by the environment.
 
 Precedence (highest first): environment variables ``LORC_<SECTION>__<KEY>`` (values
-parsed as YAML scalars), then ``$LORC_HOME/config.yaml``. Secrets never live in the
+parsed as YAML scalars), then ``$LORC_HOME/config.yaml``. A key written twice in the
+file is refused (YAML would silently keep the last one). Secrets never live in the
 config: they come from the environment or ``$LORC_HOME/.env`` through :class:`Secrets`.
 """
 
@@ -18,7 +19,7 @@ import jsonschema
 import yaml
 from shared_schemas import load_schema
 
-from lorchestra.exceptions import ConfigError, PipelineNotFoundError
+from lorchestra.exceptions import ConfigError, LorcError, PipelineNotFoundError
 from lorchestra.home import PhiHome
 
 CONFIG_SCHEMA = "iglu:org.lorchestra/config/jsonschema/1-0-0"
@@ -165,14 +166,35 @@ class Config:
 
 
 def load_config(home: PhiHome, environ: Mapping[str, str] | None = None) -> Config:
-    """Read, override from ``environ`` and validate; raise ConfigError naming the key path."""
+    """Read, override from ``environ`` and validate; raise ConfigError naming the key path,
+    and the environment variable when the bad value came from one."""
     environ = os.environ if environ is None else environ
     home.require()
     path = home.config_path
     if not path.is_file():
         raise ConfigError(f"{path} is missing; run `lorc init` to write the default config")
+    data = _read_yaml(path)
+    merged = apply_env_overrides(data, environ)
+    validate_config(merged, source=str(path), file_data=data, overrides=env_overrides(environ))
+    return Config(home=home, data=merged, secrets=read_secrets(home, environ))
+
+
+def configured_log_level(home: PhiHome, environ: Mapping[str, str] | None = None) -> str | None:
+    """``logging.level`` of the config, or None while there is no readable, valid config
+    (the command that needs one then says what is wrong)."""
+    if not home.config_path.is_file():
+        return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_config(home, environ).section("logging").get("level")
+    except (LorcError, OSError):
+        return None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        _refuse_duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader), (), path)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -181,21 +203,45 @@ def load_config(home: PhiHome, environ: Mapping[str, str] | None = None) -> Conf
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must hold a mapping of keys (profile, storage, ...)")
-    data = apply_env_overrides(data, environ)
-    validate_config(data, source=str(path))
-    return Config(home=home, data=data, secrets=read_secrets(home, environ))
+    return data
+
+
+def _refuse_duplicate_keys(node: yaml.Node | None, where: tuple[str, ...], path: Path) -> None:
+    """YAML lets a later key silently replace an earlier one; in a config that hides an edit."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                _refuse_duplicate_keys(value, where, path)
+                continue
+            line = key.start_mark.line + 1
+            if key.value in seen:
+                raise ConfigError(f"{path} line {line}: key {'.'.join((*where, key.value))} appears twice "
+                                  f"(first at line {seen[key.value]}); keep one of them")
+            seen[key.value] = line
+            _refuse_duplicate_keys(value, (*where, key.value), path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _refuse_duplicate_keys(item, (*where, str(index)), path)
+
+
+def env_overrides(environ: Mapping[str, str]) -> dict[tuple[str, ...], str]:
+    """Key path -> name of each ``LORC_SECTION__KEY`` variable whose first segment is a config key."""
+    top_level = set(load_schema(CONFIG_SCHEMA)["properties"])
+    found: dict[tuple[str, ...], str] = {}
+    for name in sorted(environ):
+        if not name.startswith(ENV_PREFIX):
+            continue
+        path = tuple(part.lower() for part in name[len(ENV_PREFIX) :].split("__"))
+        if path[0] in top_level:
+            found[path] = name
+    return found
 
 
 def apply_env_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
     """Overlay ``LORC_SECTION__KEY=value`` variables whose first segment is a config key."""
-    top_level = set(load_schema(CONFIG_SCHEMA)["properties"])
     merged = copy.deepcopy(dict(data))
-    for name in sorted(environ):
-        if not name.startswith(ENV_PREFIX):
-            continue
-        path = [part.lower() for part in name[len(ENV_PREFIX) :].split("__")]
-        if path[0] not in top_level:
-            continue
+    for path, name in env_overrides(environ).items():
         try:
             value = yaml.safe_load(environ[name])
         except yaml.YAMLError:
@@ -211,7 +257,10 @@ def apply_env_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> 
     return merged
 
 
-def validate_config(data: Mapping[str, Any], *, source: str = "config") -> None:
+def validate_config(data: Mapping[str, Any], *, source: str = "config", file_data: Mapping[str, Any] | None = None,
+                    overrides: Mapping[tuple[str, ...], str] | None = None) -> None:
+    """Raise ConfigError for the first error, naming the variable of ``overrides`` (key path ->
+    variable) that put the bad value there, else ``source``."""
     schema = {k: v for k, v in load_schema(CONFIG_SCHEMA).items() if k not in ("self", "$schema")}
     validator = jsonschema.Draft7Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), e.path))
@@ -219,7 +268,38 @@ def validate_config(data: Mapping[str, Any], *, source: str = "config") -> None:
         return
     error = errors[0]
     key_path = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-    raise ConfigError(f"{source}: {key_path}: {_explain(error)}")
+    variable = _variable_to_blame(error, file_data if file_data is not None else data, overrides or {})
+    where = f"environment variable {variable}" if variable else source
+    raise ConfigError(f"{where}: {key_path}: {_explain(error)}")
+
+
+def _variable_to_blame(error: jsonschema.ValidationError, file_data: Mapping[str, Any],
+                       overrides: Mapping[tuple[str, ...], str]) -> str | None:
+    at = tuple(str(p) for p in error.absolute_path)
+    for path, name in sorted(overrides.items(), key=lambda item: -len(item[0])):
+        if at[: len(path)] == path:
+            return name  # the bad value is what the variable set, or inside it
+    below = {path: name for path, name in overrides.items() if path[: len(at)] == at}
+    if not below:
+        return None
+    if not isinstance(_value_at(file_data, at), Mapping):
+        return next(iter(below.values()))  # the file has no mapping here: the variables built it
+    if error.validator == "additionalProperties":
+        unexpected = set(error.instance) - set(error.schema.get("properties", {}))
+        return next((name for path, name in below.items() if len(path) == len(at) + 1 and path[-1] in unexpected),
+                    None)
+    return None
+
+
+def _value_at(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if isinstance(data, Mapping):
+            data = data.get(key)
+        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
+            data = data[int(key)]
+        else:
+            return None
+    return data
 
 
 def _explain(error: jsonschema.ValidationError) -> str:

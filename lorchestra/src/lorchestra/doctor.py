@@ -8,10 +8,13 @@ from importlib.metadata import entry_points
 
 from lorchestra.config import Config, load_config
 from lorchestra.errors_safe import safe_error
-from lorchestra.exceptions import LorcError
+from lorchestra.exceptions import LorcError, WarehouseLockedError
 from lorchestra.home import PhiHome
 from lorchestra.jobs import JobRegistry
+from lorchestra.processes import describe_process
+from lorchestra.runlock import LockHolder, lock_holder, lock_path
 from lorchestra.stack_clients import TABLE_NAMES, open_store
+from lorchestra.stack_clients.views import views_dir
 
 CHECKS_GROUP = "lorchestra.checks"
 
@@ -70,15 +73,29 @@ def plugin_checks(config: Config) -> list[Check]:
 
 
 def check_storage(config: Config) -> Check:
-    """Reachable, and holding the suite's tables (read-only: doctor never writes)."""
+    """Reachable, and holding the suite's tables (read-only: doctor never writes). A DuckDB
+    warehouse held by a lorc run is fine (its tables are checked once the run is over);
+    held by any other program, it blocks every run, so that program is named."""
     if config.backend == "duckdb" and not config.duckdb_path.exists():
         return Check("storage", False, f"no warehouse at {config.duckdb_path}", "run `lorc init`")
+    lock = lock_path(config.home)
+    if config.backend == "duckdb":
+        from lorchestra.stack_clients.duckdb_store.holders import processes_holding
+
+        if (live := lock_holder(lock)) is not None:
+            return _in_use_by_run(config, live)
+        if others := processes_holding(config.duckdb_path):  # even read-only, it keeps every run out
+            return _in_use_by_other(config, ", ".join(describe_process(pid) for pid in others))
     try:
         store = open_store(config, read_only=True)
         try:
             missing = [t for t in TABLE_NAMES if not _table_exists(store, t)]
         finally:
             store.close()
+    except WarehouseLockedError as exc:
+        if (live := lock_holder(lock)) is not None:
+            return _in_use_by_run(config, live)
+        return _in_use_by_other(config, exc.holder)
     except LorcError as exc:
         return Check("storage", False, str(exc), _storage_fix(config))
     except Exception as exc:
@@ -87,6 +104,18 @@ def check_storage(config: Config) -> Check:
         return Check("storage", False, f"tables missing: {', '.join(missing)}", "run `lorc init`")
     where = config.duckdb_path if config.backend == "duckdb" else config.section("storage", "bigquery").get("dataset")
     return Check("storage", True, f"{config.backend} at {where}: all tables present")
+
+
+def _in_use_by_run(config: Config, live: LockHolder) -> Check:
+    since = f" since {live.since:%Y-%m-%d %H:%M:%S} UTC" if live.since else ""
+    return Check("storage", True, f"{config.duckdb_path} is in use by {live.describe()}{since}; "
+                                  "its tables are checked when the run has finished")
+
+
+def _in_use_by_other(config: Config, holders: str) -> Check:
+    return Check("storage", False, f"{config.duckdb_path} is in use by {holders}; no run can start meanwhile",
+                 f"close that program's connection to the warehouse; to read beside lorc, use the views "
+                 f"in {views_dir(config.home)} (README, `Reading the views`)")
 
 
 def _table_exists(store: object, table: str) -> bool:
@@ -101,7 +130,7 @@ def _storage_fix(config: Config) -> str:
     if config.backend == "bigquery":
         return ("check storage.bigquery (project, dataset, api_endpoint) in config and the "
                 "credentials in GOOGLE_APPLICATION_CREDENTIALS")
-    return "wait for the running lorc process to finish, or check the warehouse file's owner and permissions"
+    return "check the warehouse file's owner and permissions"
 
 
 def _check_meltano() -> Check:

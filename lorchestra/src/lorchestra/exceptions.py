@@ -41,7 +41,12 @@ class StorageError(LorcError):
 
 
 class WarehouseLockedError(StorageError):
-    """Another process holds the DuckDB warehouse open for writing."""
+    """Another process holds the DuckDB warehouse open; ``holder`` names it
+    ("python3.11 (pid 4242: jupyter-lab)") for messages that say who."""
+
+    def __init__(self, message: str, *, holder: str) -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
 class DiskFullError(StorageError):

@@ -63,11 +63,13 @@ class _ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
         """stderr is closed or full: nowhere to say so, and nothing to gain from a traceback."""
 
 
-def configure_logging(home: PhiHome | None, level: str | None = None, *, console: bool = True) -> Path | None:
-    """``$LORC_HOME/logs/lorc.log`` (0600) at INFO, and warnings on stderr; an explicit
-    ``level`` (``--log-level`` / ``LORC_LOGLEVEL``) applies to both."""
+def configure_logging(home: PhiHome | None, level: str | None = None, *, configured: str | None = None,
+                      console: bool = True) -> Path | None:
+    """``$LORC_HOME/logs/lorc.log`` (0600) at the ``configured`` level (config
+    ``logging.level``, default INFO), and warnings (or less, if the config says so) on
+    stderr; an explicit ``level`` (``--log-level`` / ``LORC_LOGLEVEL``) wins and applies to both."""
     explicit = (level or os.environ.get("LORC_LOGLEVEL") or "").upper()
-    level_name = explicit or "INFO"
+    level_name = explicit or (configured or "INFO").upper()
     root = logging.getLogger(LOGGER_NAME)
     root.setLevel(level_name)
     for handler in list(root.handlers):
@@ -76,7 +78,7 @@ def configure_logging(home: PhiHome | None, level: str | None = None, *, console
     formatter = _NoMessageTracebacks("%(asctime)s %(levelname)s %(name)s: %(message)s")
     if console:
         stream = _ConsoleHandler()
-        stream.setLevel(explicit or "WARNING")
+        stream.setLevel(explicit or max(logging.WARNING, logging.getLevelName(level_name)))
         stream.setFormatter(_ConsoleFormatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(stream)
     log_path = _private_log(home) if home is not None and home.exists() else None
@@ -90,12 +92,20 @@ def configure_logging(home: PhiHome | None, level: str | None = None, *, console
 
 def _private_log(home: PhiHome) -> Path | None:
     """``logs/lorc.log``, or none while ``logs`` is a symlink: every command that needs a
-    private home then says what to fix (``lorc doctor`` first of all)."""
+    private home then says what to fix (``lorc doctor`` first of all). A home that cannot
+    be written to at all is one clear error."""
+    log_path = home.logs_dir / "lorc.log"
     try:
-        log_path = home.subdir("logs") / "lorc.log"
+        home.subdir("logs")
         os.close(private_file(log_path, "ab"))
     except PhiHomeError:
         return None
+    except OSError as exc:  # the OS's reason ("Read-only file system") names no record
+        raise PhiHomeError(
+            f"cannot write the log file {log_path}: {exc.strerror or type(exc).__name__}; "
+            f"lorc needs a writable PHI home (remount {home.root} read-write, or point "
+            "LORC_HOME / --home at a writable one)"
+        ) from None
     return log_path
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lorchestra.activity import ActivityRecord, activity_path
 from lorchestra.config import Config, load_config
 from lorchestra.errors_safe import safe_error
 from lorchestra.exceptions import LorcError
@@ -20,10 +21,10 @@ from lorchestra.home import PhiHome
 from lorchestra.jobs import JobRegistry, JobResult, JobSpec
 from lorchestra.logging_setup import job_logger
 from lorchestra.progress import NoProgress, Progress
-from lorchestra.runlock import run_lock
+from lorchestra.runlock import lock_path, run_lock
 from lorchestra.stack_clients import EventClient, JobContext, Store, open_store
 from lorchestra.stack_clients.backup import Backup
-from lorchestra.stack_clients.clock import new_id
+from lorchestra.stack_clients.clock import new_id, utcnow
 from lorchestra.stack_clients.replay import replay
 from lorchestra.stack_clients.spill import sweep_stale_scratch
 from lorchestra.umask import private_umask
@@ -100,19 +101,23 @@ def run_jobs(
         store.close()
         return RunReport(run_id, [JobOutcome(s.name, s.package, "planned") for s in specs], dry_run=True)
 
-    with private_umask(), run_lock(home.root / "run.lock", run_id=run_id, wait_seconds=wait_seconds):
+    deadline = time.monotonic() + wait_seconds
+    with private_umask(), run_lock(lock_path(home), run_id=run_id, wait_seconds=wait_seconds):
         return _run_locked(specs, config=config, run_id=run_id, keep_going=keep_going, params=params or {},
-                           progress=progress or NoProgress())
+                           progress=progress or NoProgress(), deadline=deadline)
 
 
 def _run_locked(
     specs: list[JobSpec], *, config: Config, run_id: str, keep_going: bool, params: Mapping[str, Any],
-    progress: Progress,
+    progress: Progress, deadline: float,
 ) -> RunReport:
+    """Under the run lock: the warehouse is waited for until ``deadline`` (another program
+    may hold it: a notebook, a second tool), then the jobs run in order."""
     swept = sweep_stale_scratch(config.home.tmp_dir)  # what a killed run left behind
     if swept:
         log.info("removed %d scratch file(s) left by a run that did not finish", swept)
-    store = open_store(config)
+    store = open_store(config, wait_seconds=max(0.0, deadline - time.monotonic()))
+    activity = ActivityRecord(activity_path(config.home))
     try:
         store.ensure_schema()
         outcomes: list[JobOutcome] = []
@@ -121,7 +126,10 @@ def _run_locked(
             if failed and not keep_going:
                 outcomes.append(JobOutcome(spec.name, spec.package, "skipped"))
                 continue
+            activity.job_started(run_id, spec.name, utcnow())
             outcome = _run_one(spec, store=store, config=config, run_id=run_id, params=params, progress=progress)
+            activity.job_ended(run_id, spec.name, at=utcnow(), status=outcome.status,
+                               duration_ms=outcome.duration_ms, counts=outcome.counts, error=outcome.error)
             outcomes.append(outcome)
             failed = failed or outcome.status == "failed"
         return RunReport(run_id, outcomes)
@@ -154,9 +162,10 @@ def replay_files(paths: Sequence[Path], *, home: PhiHome, wait_seconds: float = 
 
     spec = JobSpec("replay", replay_job, "lorchestra", "lorchestra.runner:replay_files")
     run_id = new_id()
-    with private_umask(), run_lock(home.root / "run.lock", run_id=run_id, wait_seconds=wait_seconds):
+    deadline = time.monotonic() + wait_seconds
+    with private_umask(), run_lock(lock_path(home), run_id=run_id, wait_seconds=wait_seconds):
         return _run_locked([spec], config=config, run_id=run_id, keep_going=False,
-                           params={"files": len(paths)}, progress=NoProgress())
+                           params={"files": len(paths)}, progress=NoProgress(), deadline=deadline)
 
 
 def _run_one(

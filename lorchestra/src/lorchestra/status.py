@@ -1,13 +1,25 @@
-"""Recent job runs, read back from ``event_log``."""
+"""``lorc status``: the recent job runs and what runs now, also while a run holds the warehouse.
+
+The history comes from ``event_log``; while the DuckDB warehouse is held (by a run, or
+by another program) it comes from the runner's activity record instead. The run lock
+says whether a run is alive and which: a job with no end whose run is not the live one
+was interrupted (killed, or its machine went down), it is not running.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from lorchestra.stack_clients import Store
+from lorchestra.activity import ActivityRecord, activity_path
+from lorchestra.config import load_config
+from lorchestra.exceptions import WarehouseLockedError
+from lorchestra.home import PhiHome
+from lorchestra.runlock import LockHolder, lock_holder, lock_path
+from lorchestra.stack_clients import Store, open_store
 
 _JOB_EVENTS = ("job.started", "job.completed", "job.failed")
 
@@ -18,10 +30,11 @@ class JobRun:
     job: str
     started: datetime | None = None
     ended: datetime | None = None
-    status: str = "running"
+    status: str = "running"  # ok | failed | running | interrupted
     duration_ms: int | None = None
     counts: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    pid: int | None = None  # of the process running it, while it runs
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -29,12 +42,60 @@ class JobRun:
             "started": self.started.isoformat() if self.started else None,
             "ended": self.ended.isoformat() if self.ended else None,
             "status": self.status, "duration_ms": self.duration_ms,
-            "counts": self.counts, "error": self.error,
+            "counts": self.counts, "error": self.error, "pid": self.pid,
         }
 
 
+@dataclass
+class StatusReport:
+    runs: list[JobRun]
+    live: LockHolder | None  # the run holding the run lock
+    source: str  # where the history comes from: "event_log" or the activity record's path
+    warehouse_user: str | None = None  # who held the warehouse, when that is why event_log was not read
+
+    @property
+    def current_job(self) -> JobRun | None:
+        return next((r for r in self.runs if r.status == "running"), None)
+
+
+def run_status(home: PhiHome, limit: int = 20, environ: Mapping[str, str] | None = None) -> StatusReport:
+    """The last ``limit`` job runs, newest first, and the live run if there is one."""
+    config = load_config(home, environ)
+    lock = lock_path(home)
+    record = activity_path(home)
+    live = lock_holder(lock)
+    if config.backend == "duckdb" and live is not None:  # the run holds the file: never wait for it
+        runs, source, user = activity_runs(ActivityRecord(record), limit), str(record), live.describe()
+    else:
+        try:
+            store = open_store(config, read_only=config.backend == "duckdb")
+        except WarehouseLockedError as exc:
+            live = lock_holder(lock)
+            runs, source = activity_runs(ActivityRecord(record), limit), str(record)
+            user = live.describe() if live else exc.holder
+        else:
+            try:
+                runs, source, user = recent_runs(store, limit), "event_log", None
+            finally:
+                store.close()
+            live = lock_holder(lock)  # after reading: a run that started meanwhile is alive
+    mark_liveness(runs, live)
+    return StatusReport(runs, live, source, user)
+
+
+def mark_liveness(runs: list[JobRun], live: LockHolder | None) -> None:
+    """A job with no end is running only inside the live run; otherwise it was interrupted."""
+    for run in runs:
+        if run.status != "running":
+            continue
+        if live is not None and run.run_id == live.run_id:
+            run.pid = live.pid
+        else:
+            run.status = "interrupted"
+
+
 def recent_runs(store: Store, limit: int = 20) -> list[JobRun]:
-    """The last ``limit`` job runs, newest first; a run with no end event is 'running' (or was killed)."""
+    """The last ``limit`` job runs in ``event_log``, newest first; one with no end event is 'running'."""
     rows = store.query(
         f"""SELECT event_type, correlation_id, trace_id, created_at, error_message, payload
             FROM {store.table('event_log')}
@@ -59,3 +120,23 @@ def recent_runs(store: Store, limit: int = 20) -> list[JobRun]:
             run.error = row["error_message"]
     ordered = sorted(runs.values(), key=lambda r: r.started or r.ended or datetime.min, reverse=True)
     return [r for r in ordered if r.started is not None][:limit]
+
+
+def activity_runs(record: ActivityRecord, limit: int = 20) -> list[JobRun]:
+    """The last ``limit`` job runs in the activity record, newest first."""
+    runs = []
+    for entry in reversed(record.jobs()[-limit:]):
+        runs.append(JobRun(
+            run_id=str(entry.get("run_id")), job=str(entry.get("job")),
+            started=_when(entry.get("started")), ended=_when(entry.get("ended")),
+            status=str(entry.get("status") or "running"), duration_ms=entry.get("duration_ms"),
+            counts=dict(entry.get("counts") or {}), error=entry.get("error"),
+        ))
+    return runs
+
+
+def _when(text: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None

@@ -26,7 +26,7 @@ def build_inbox_view(ctx: JobContext) -> JobResult:
     """Build inbox_view: one row per conversation across all mailboxes (only what new e-mails touch)."""
     practice = sorted(ctx.config.practice_addresses)
     return build_projection(
-        ctx, (VIEW, MEMBERS), basis=basis_fingerprint(ctx.store, ("contact",), practice, BUILD_VERSION),
+        ctx, (VIEW, MEMBERS), views=(VIEW,), basis=basis_fingerprint(ctx.store, ("contact",), practice, BUILD_VERSION),
         object_type="email", rebuild=lambda: _rebuild(ctx, practice), update=lambda since: _update(ctx, practice, since),
         idle_counts={"emails": 0, "conversations": 0, "full_rebuild": 0},
     )

@@ -18,6 +18,7 @@ from lorchestra.stack_clients.model import (
 )
 from lorchestra.stack_clients.projection import Column, RowsChange
 from lorchestra.stack_clients.store import TABLE_NAMES, Store, open_store
+from lorchestra.stack_clients.views import connect_views
 
 __all__ = [
     "TABLE_NAMES",
@@ -35,6 +36,7 @@ __all__ = [
     "Source",
     "Store",
     "WriteCounts",
+    "connect_views",
     "idem_key",
     "open_store",
 ]

@@ -94,23 +94,27 @@ def can_update(state: BuildState | None, basis: str) -> bool:
 
 
 def build_projection(
-    ctx: JobContext, projections: Sequence[str], *, basis: str, object_type: str,
+    ctx: JobContext, projections: Sequence[str], *, views: Sequence[str], basis: str, object_type: str,
     rebuild: Callable[[], dict[str, int]], update: Callable[[datetime | None], dict[str, int]],
     idle_counts: dict[str, int],
 ) -> JobResult:
     """The one way a projection job runs: nothing when no ``object_type`` input changed,
-    ``update(watermark)`` when the basis holds, else ``rebuild()``; then the new state."""
+    ``update(watermark)`` when the basis holds, else ``rebuild()``; then the ``views``
+    (those of ``projections`` meant for readers) are published and the new state saved.
+    Publishing before saving means a run killed in between builds and publishes again."""
     state = load_state(ctx.store, projections)
     watermark = latest_update(ctx.store, object_type)
     if state is not None and can_update(state, basis):
         if state.watermark == watermark:
             ctx.logger.info("%s is current: nothing it is built from changed", projections[0])
+            ctx.store.publish_views(views, if_missing=True)
             return JobResult(counts=idle_counts)
         with collector_paused():
             counts = update(state.watermark)
     else:
         with collector_paused():
             counts = rebuild()
+    ctx.store.publish_views(views)
     save_state(ctx.store, projections, BuildState(basis, watermark), run_id=ctx.run_id)
     ctx.events.audit("projection.rebuilt", payload={"table": projections[0], **counts})
     return JobResult(counts=counts)

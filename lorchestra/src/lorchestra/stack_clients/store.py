@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from lorchestra.config import Config
+from lorchestra.exceptions import WarehouseLockedError
 from lorchestra.stack_clients.json_rules import UnreadableHandler
 from lorchestra.stack_clients.model import (
     CanonicalRow,
@@ -18,7 +20,11 @@ from lorchestra.stack_clients.model import (
     WriteCounts,
 )
 from lorchestra.stack_clients.projection import Column, RowsChange
+from lorchestra.stack_clients.views import views_dir
 
+# Readers (`lorc status`, `lorc doctor`) hold the DuckDB file for a moment; a writer that
+# finds it held tries again this long before it reports who holds it.
+LOCK_GRACE_SECONDS = 2.0
 TABLE_NAMES = ("event_log", "raw_objects", "canonical_objects", "rejects", "processed_inputs")
 
 
@@ -90,13 +96,21 @@ class Store(Protocol):
         """Swap a projection table for ``rows`` in one step; return the row count."""
         ...
 
+    def publish_views(self, names: Sequence[str], *, if_missing: bool = False) -> list[str]:
+        """Make projections readable by other processes while this store writes; where a
+        reader finds each: a snapshot file on DuckDB (a single writer locks out every
+        reader), the table itself on BigQuery. ``if_missing``: only what is not published yet."""
+        ...
+
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
 
     def close(self) -> None: ...
 
 
-def open_store(config: Config, *, read_only: bool = False) -> Store:
-    """Open the configured backend; drivers are imported only when chosen."""
+def open_store(config: Config, *, read_only: bool = False, wait_seconds: float = 0.0) -> Store:
+    """Open the configured backend; drivers are imported only when chosen. A DuckDB
+    warehouse held by another process is waited for up to ``wait_seconds`` (at least
+    :data:`LOCK_GRACE_SECONDS`, the moment a ``lorc status`` holds it to read)."""
     if config.backend == "bigquery":
         from lorchestra.stack_clients.bigquery_store.store import BigQueryStore
 
@@ -104,10 +118,18 @@ def open_store(config: Config, *, read_only: bool = False) -> Store:
     from lorchestra.stack_clients.duckdb_store.store import DuckDBStore
 
     duck = config.section("storage", "duckdb")
-    return DuckDBStore(
-        config.duckdb_path,
-        tmp_dir=config.home.tmp_dir,
-        memory_limit=str(duck.get("memory_limit", "512MB")),
-        threads=duck.get("threads"),
-        read_only=read_only,
-    )
+    deadline = time.monotonic() + max(LOCK_GRACE_SECONDS, wait_seconds)
+    while True:
+        try:
+            return DuckDBStore(
+                config.duckdb_path,
+                tmp_dir=config.home.tmp_dir,
+                memory_limit=str(duck.get("memory_limit", "512MB")),
+                threads=duck.get("threads"),
+                read_only=read_only,
+                views_dir=views_dir(config.home),
+            )
+        except WarehouseLockedError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)

@@ -395,6 +395,10 @@ class BigQueryStore:
     def replace_rows(self, changes: Sequence[RowsChange]) -> list[int]:
         return partial.replace_rows(self, changes)
 
+    def publish_views(self, names: Sequence[str], *, if_missing: bool = False) -> list[str]:
+        """Nothing to do: BigQuery serves readers while a run writes; they read the tables."""
+        return [self.table_id(check_table_name(name)) for name in names]
+
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return [dict(row.items()) for row in self.run_query(sql, params).result()]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -15,7 +14,9 @@ import orjson
 from lorchestra.exceptions import StorageError, WarehouseLockedError
 from lorchestra.stack_clients.duckdb_store import partial, raw_ingest
 from lorchestra.stack_clients.duckdb_store.ddl import TABLES
+from lorchestra.stack_clients.duckdb_store.holders import holder_in_error
 from lorchestra.stack_clients.duckdb_store.partial import DUCK_TYPES
+from lorchestra.stack_clients.duckdb_store.snapshots import publish_snapshot
 from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import (
@@ -28,17 +29,12 @@ from lorchestra.stack_clients.model import (
     dumps,
     payload_hash,
 )
-from lorchestra.stack_clients.projection import (
-    Column,
-    RowsChange,
-    check_field_name,
-    check_table_name,
-)
+from lorchestra.stack_clients.projection import Column, RowsChange, check_field_name, check_table_name
 from lorchestra.stack_clients.spill import duckdb_temp_dir, spill_file
+from lorchestra.stack_clients.views import sql_string
 from lorchestra.umask import hold_private_umask, release_private_umask
 
 READ_BATCH_ROWS = 2048
-_PID = re.compile(r"PID (\d+)")
 # Row groups of 16k rows instead of DuckDB's 122,880: a batch of tens of thousands of
 # records then fills whole row groups, which DuckDB writes straight into the file at
 # insert time; with the default, a 90k-record batch went to the WAL and was copied
@@ -60,9 +56,11 @@ class DuckDBStore:
         memory_limit: str = "512MB",
         threads: int | None = None,
         read_only: bool = False,
+        views_dir: Path | None = None,
     ) -> None:
         self.path = path
         self.tmp_dir = tmp_dir
+        self.views_dir = views_dir
         hold_private_umask()
         self._release_umask = weakref.finalize(self, release_private_umask)  # also if never closed
         try:
@@ -84,18 +82,18 @@ class DuckDBStore:
             con = duckdb.connect(":memory:", config=config)
             con.execute("SET TimeZone = 'UTC'")
             con.execute(
-                f"ATTACH {_sql_string(str(path))} AS warehouse "
+                f"ATTACH {sql_string(str(path))} AS warehouse "
                 f"({'READ_ONLY' if read_only else f'ROW_GROUP_SIZE {ROW_GROUP_SIZE}'})"
             )
             con.execute("USE warehouse")
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
-                pid = _PID.search(text)
-                holder = f" (pid {pid.group(1)})" if pid else ""
+                holder = holder_in_error(text)
                 raise WarehouseLockedError(
-                    f"the warehouse {path} is in use by another process{holder}; "
-                    "wait for that lorc run to finish (see `lorc status`) and try again"
+                    f"the warehouse {path} is in use by {holder}; wait for it or close its connection "
+                    "(to read beside lorc, use the published views: README, `Reading the views`), "
+                    "or pass --wait SECONDS", holder=holder,
                 ) from None
             raise StorageError(f"cannot open the warehouse {path}: {type(exc).__name__}") from None
         return con
@@ -379,6 +377,12 @@ class DuckDBStore:
     def replace_rows(self, changes: Sequence[RowsChange]) -> list[int]:
         return partial.replace_rows(self._con, self.tmp_dir, changes)
 
+    def publish_views(self, names: Sequence[str], *, if_missing: bool = False) -> list[str]:
+        """A Parquet snapshot per table in the views directory (see ``stack_clients.views``)."""
+        if self.views_dir is None:
+            raise StorageError(f"the store of {self.path} has no views directory to publish to")
+        return [str(publish_snapshot(self._con, name, self.views_dir, if_missing=if_missing)) for name in names]
+
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         cursor = self._con.execute(sql, params or {})
         names = [d[0] for d in cursor.description or []]
@@ -391,10 +395,6 @@ class DuckDBStore:
                 self.path.chmod(0o600)
         finally:
             self._release_umask()
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _input_table(table: str) -> str:
