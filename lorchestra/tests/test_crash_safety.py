@@ -1,4 +1,4 @@
-"""Killed (SIGKILL) at any of 12 points of a pipeline, then run again: the warehouse ends
+"""Killed (SIGKILL) at any of 13 points of a pipeline, then run again: the warehouse ends
 exactly as after a clean run, with no duplicates and nothing missing, and the weekly
 report is delivered once (issue 6, test group 2)."""
 
