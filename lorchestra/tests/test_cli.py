@@ -86,7 +86,7 @@ def test_malformed_config_is_one_clear_line(home: PhiHome) -> None:
     home.config_path.write_text("profile: sample\nstorage:\n  backend: postgres\n")
     result = lorc("run", "warehouse_stats")
     assert result.returncode == 1
-    assert "storage.backend: 'postgres' is not one of ['duckdb', 'bigquery']" in result.stderr
+    assert "storage.backend: must be one of duckdb, bigquery" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

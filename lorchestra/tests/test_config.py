@@ -28,8 +28,8 @@ def test_environment_overrides_nested_keys_with_yaml_typed_values(home: PhiHome)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("profile: sample\nstorage: {backend: postgres}\n", r"storage\.backend: 'postgres' is not one of"),
-        ("profile: sample\nstorage: {backend: duckdb, batch_rows: many}\n", r"storage\.batch_rows: .*expected integer"),
+        ("profile: sample\nstorage: {backend: postgres}\n", r"storage\.backend: must be one of duckdb, bigquery"),
+        ("profile: sample\nstorage: {backend: duckdb, batch_rows: many}\n", r"storage\.batch_rows: must be of type integer"),
         ("profile: sample\nstorage: {backend: duckdb}\nsmtp_password: x\n", r"\(top level\): .*allowed keys here: .*storage"),
         ("profile: sample\n", r"\(top level\): 'storage' is a required property"),
         ("profile: [unclosed\n", r"not valid YAML at line 2"),
@@ -40,6 +40,15 @@ def test_invalid_config_names_the_key_path_and_what_is_allowed(home: PhiHome, te
     write_config(home, text)
     with pytest.raises(ConfigError, match=expected):
         load_config(home)
+
+
+def test_a_bad_value_is_named_by_its_key_never_shown(home: PhiHome) -> None:
+    """A mistyped address (or a secret pasted into the wrong key) must not reach the console."""
+    write_config(home, "profile: sample\nstorage: {backend: duckdb}\n"
+                       "reports: {recipients: [Julia Weber jw@praxis-weber.example]}\n")
+    with pytest.raises(ConfigError, match=r"reports\.recipients\.0: does not have the expected form") as exc:
+        load_config(home)
+    assert "Julia" not in str(exc.value) and "jw@" not in str(exc.value)
 
 
 def test_wrong_type_from_the_environment_is_caught_too(home: PhiHome) -> None:

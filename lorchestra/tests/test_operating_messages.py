@@ -44,7 +44,7 @@ def test_a_home_on_a_read_only_filesystem_is_one_clear_line(home: PhiHome, args:
 @pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
-        ("LORC_STORAGE__BACKEND", "postgres", "storage.backend: 'postgres' is not one of"),
+        ("LORC_STORAGE__BACKEND", "postgres", "storage.backend: must be one of duckdb, bigquery"),
         ("LORC_STORAGE__DUCKDB__THREADS", "two", "storage.duckdb.threads"),
         ("LORC_STORAGE__DUCKDB__CACHE", "1", "'cache' was unexpected"),
         ("LORC_REPORTS", "[a, b]", "reports: "),

@@ -5,21 +5,24 @@ holds for itself (DuckDB admits no reader from another process). So the run-lock
 also keeps ``$LORC_HOME/activity.json`` (0600): one entry per job — run id, job, start,
 end, status, duration, counts and the job's PHI-free error line, the same facts as its
 ``job.*`` events — newest last, the last :data:`KEEP_JOBS`. It is replaced whole with
-one rename at each job's start and end, so a reader never sees half of it.
+one rename at each job's start and end, so a reader never sees half of it. It is a
+convenience for readers: a write that fails (a full disk) is logged, never fatal.
 """
 
 from __future__ import annotations
 
 import json
-import os
+import logging
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from lorchestra.home import PhiHome, private_file
+from lorchestra.errors_safe import safe_error
+from lorchestra.home import PhiHome, write_atomically
 
 KEEP_JOBS = 200
+log = logging.getLogger("lorchestra.runner")
 
 
 def activity_path(home: PhiHome) -> Path:
@@ -58,7 +61,8 @@ class ActivityRecord:
         return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
 
     def _write(self, jobs: list[dict[str, Any]]) -> None:
-        partial = self.path.with_name(self.path.name + ".partial")
-        with os.fdopen(private_file(partial), "w", encoding="utf-8") as handle:
-            json.dump({"jobs": jobs}, handle, default=str)
-        os.replace(partial, self.path)
+        try:
+            write_atomically(self.path, json.dumps({"jobs": jobs}, default=str).encode("utf-8"))
+        except OSError as exc:
+            log.warning("cannot update %s (%s); lorc status shows less until it can", self.path.name,
+                        safe_error(exc))

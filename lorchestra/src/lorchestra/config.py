@@ -303,16 +303,21 @@ def _value_at(data: Any, path: tuple[str, ...]) -> Any:
 
 
 def _explain(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
+    """What is wrong, without the value: a mistyped recipient's address, or a secret
+    pasted into the wrong key, must not reach the console or cron mail. Keys are named."""
+    rule, wanted = error.validator, error.validator_value
+    if rule == "additionalProperties":
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         return f"{error.message}; allowed keys here: {allowed}"
-    if error.validator == "enum":
-        return f"{error.message}"
-    if error.validator == "required":
-        return f"{error.message}"
-    if error.validator == "type":
-        return f"{error.message}; expected {error.validator_value}"
-    return error.message
+    if rule == "required":
+        return error.message
+    if rule == "enum":
+        return f"must be one of {', '.join(map(str, wanted))}"
+    if rule == "type":
+        return f"must be of type {' or '.join(wanted) if isinstance(wanted, list) else wanted}"
+    if rule == "pattern":
+        return f"does not have the expected form (pattern {wanted})"
+    return f"violates {rule} {wanted!r}"
 
 
 def read_secrets(home: PhiHome, environ: Mapping[str, str]) -> Secrets:

@@ -62,6 +62,10 @@ class PhiHome:
         if not self.exists():
             raise PhiHomeError(f"PHI home {self.root} does not exist; run `lorc init` to create it")
 
+    def write_file(self, path: Path, content: bytes) -> None:
+        """A file in the home written whole or not at all (see :func:`write_atomically`)."""
+        write_atomically(path, content)
+
     def subdir(self, *parts: str) -> Path:
         """A ``0700`` directory inside the home, created with its parents (never through a link)."""
         return private_dir(self.root.joinpath(*parts), stop_at=self.root)
@@ -227,3 +231,18 @@ def private_file(path: Path, mode: str = "wb") -> int:
 def write_private_text(path: Path, text: str) -> None:
     with os.fdopen(private_file(path), "w", encoding="utf-8") as handle:
         handle.write(text)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """``path`` (0600) holds ``content`` whole, or what it held before: written to a
+    temporary file beside it, synced, then renamed; a kill or a full disk leaves no
+    partial file behind."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with os.fdopen(private_file(partial), "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)

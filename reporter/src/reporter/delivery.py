@@ -6,14 +6,12 @@ Each recipient gets the message in a transaction of their own, and is reported t
 caller the moment the server accepts it, so a retry (transient failures: 4xx replies,
 timeouts, dropped connections, with bounded backoff) or a rerun never sends to someone
 who already has it; a 5xx reply refuses that recipient only. Errors name recipients by
-their position in the config, never by address. The outbox (the sample profile's
-default) holds ``.eml`` files, each written whole or not at all.
+their position in the config, never by address.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
 import smtplib
 import ssl
 from collections.abc import Callable, Mapping, Sequence
@@ -21,7 +19,6 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
-from pathlib import Path
 from typing import Any
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
@@ -68,7 +65,12 @@ class SmtpSettings:
 
 
 def recipients_of(addresses: Sequence[str], key: str) -> list[Recipient]:
-    return [Recipient(a.strip(), f"{key} item {n}") for n, a in enumerate(addresses, start=1)]
+    """One recipient per address (an address listed twice, in any case, gets one copy),
+    labelled by where the config names it first."""
+    found: dict[str, Recipient] = {}
+    for number, address in enumerate(addresses, start=1):
+        found.setdefault(address.strip().lower(), Recipient(address.strip(), f"{key} item {number}"))
+    return list(found.values())
 
 
 def check_recipients(recipients: Sequence[Recipient], allowlist: Sequence[str], *, key: str) -> None:
@@ -111,29 +113,6 @@ def build_message(*, sender: str, recipients: Sequence[str], subject: str, body:
     return message.as_bytes(policy=policy.SMTP)
 
 
-def write_outbox(raw: bytes, outbox: Path, name: str) -> Path:
-    """The message as ``<name>.eml`` (0600): written to a temporary file, synced, then
-    renamed, so a kill leaves the old file or the whole new one, never a partial one."""
-    outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = outbox / f"{name}.eml"
-    write_atomically(path, raw)
-    return path
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-
-
 def send_smtp(raw: bytes, *, sender: str, recipients: Sequence[Recipient], settings: SmtpSettings,
               allowlist: Sequence[str], on_accepted: Callable[[Recipient], None]) -> None:
     """Send ``raw`` to each recipient in a transaction of its own; ``on_accepted`` is called
@@ -149,18 +128,14 @@ def send_smtp(raw: bytes, *, sender: str, recipients: Sequence[Recipient], setti
             for recipient in list(pending):
                 try:
                     client.sendmail(sender, [recipient.address], raw)
-                except smtplib.SMTPRecipientsRefused as exc:
-                    code = min(c for c, _ in exc.recipients.values())
-                    if 400 <= code < 500:
-                        raise
-                    refused.append((recipient, code))
-                except smtplib.SMTPResponseException as exc:
-                    if 400 <= exc.smtp_code < 500:
-                        raise
-                    refused.append((recipient, exc.smtp_code))  # smtplib has reset the session
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+                    if is_transient(exc):
+                        raise  # retried, with this recipient still pending
+                    refused.append((recipient, _reply_code(exc)))  # smtplib has reset the session
+                    pending.remove(recipient)
                 else:
+                    pending.remove(recipient)  # first: a failing callback must not send it again
                     on_accepted(recipient)
-                pending.remove(recipient)
 
     retrying = Retrying(retry=retry_if_exception(is_transient), stop=stop_after_attempt(settings.attempts),
                         wait=wait_exponential(multiplier=0.5, max=settings.max_backoff_seconds), reraise=True)
@@ -239,6 +214,12 @@ class _Connection:
             self.client.quit()
         except (OSError, smtplib.SMTPException):
             self.client.close()  # what was accepted stays accepted; a lost QUIT changes nothing
+
+
+def _reply_code(exc: smtplib.SMTPException) -> int:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return min(code for code, _ in exc.recipients.values())
+    return int(getattr(exc, "smtp_code", 0))
 
 
 def _timed_out(exc: BaseException) -> bool:

@@ -9,13 +9,12 @@ the alert adds speed, it does not replace the record.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext
+from lorchestra.stack_clients.clock import utcnow
 
 from reporter.assemble import assemble_safety_alert
-from reporter.delivery import Attachment, write_atomically
+from reporter.delivery import Attachment
 from reporter.jobs.dispatch import Channel, complete, finish_unfinished, prepare
 from reporter.jobs.ledger import ALERT, WEEKLY, Ledger
 from reporter.jobs.reading import clients_of, safety_flags
@@ -45,15 +44,15 @@ def send_safety_alerts(ctx: JobContext) -> JobResult:
     if not new:
         return JobResult(counts={"alerts": len(resumed), "safety_flags": 0})
 
-    now = datetime.now(UTC)
+    now = utcnow()
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     alert = assemble_safety_alert(new, clients_of(ctx), now.isoformat().replace("+00:00", "Z"))
     html = render_html(alert)
     pdf = render_pdf(html)
     folder = ctx.home.subdir("reports", ALERTS_FOLDER)
-    stem = f"sicherheitsmeldung-{stamp}"
-    write_atomically(folder / f"{stem}.html", html.encode("utf-8"))
-    write_atomically(folder / f"{stem}.pdf", pdf)
+    stem = f"sicherheitsmeldung-{stamp}-{ctx.run_id}"
+    ctx.home.write_file(folder / f"{stem}.html", html.encode("utf-8"))
+    ctx.home.write_file(folder / f"{stem}.pdf", pdf)
     delivery = prepare(
         ctx, ledger, channel, delivery_id=f"alert:{stamp}:{ctx.run_id}", kind=ALERT, week=None, folder=folder,
         stem=stem, subject="Sicherheitsmeldung: Item 9 (PHQ-9) positiv",

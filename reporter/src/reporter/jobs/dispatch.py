@@ -27,8 +27,6 @@ from reporter.delivery import (
     check_smtp,
     recipients_of,
     send_smtp,
-    write_atomically,
-    write_outbox,
 )
 from reporter.exceptions import ReportSettingsError
 from reporter.jobs.ledger import ACCEPTED, ALERT, PENDING, WEEKLY, Delivery, Ledger
@@ -69,7 +67,7 @@ class Channel:
     def targets(self) -> list[str]:
         if self.method == OUTBOX:
             return [OUTBOX]
-        return list(dict.fromkeys(r.address.lower() for r in self.recipients))
+        return [r.address.lower() for r in self.recipients]
 
 
 def prepare(ctx: JobContext, ledger: Ledger, channel: Channel, *, delivery_id: str, kind: str, week: str | None,
@@ -79,7 +77,7 @@ def prepare(ctx: JobContext, ledger: Ledger, channel: Channel, *, delivery_id: s
     with its targets pending and its flags claimed, in one step."""
     message_id = make_msgid(idstring=stem, domain=channel.sender.rpartition("@")[2] or None)
     path = folder / f"{stem}.eml"
-    write_atomically(path, build_message(sender=channel.sender, recipients=[r.address for r in channel.recipients],
+    ctx.home.write_file(path, build_message(sender=channel.sender, recipients=[r.address for r in channel.recipients],
                                          subject=subject, body=body, attachments=attachments, message_id=message_id))
     delivery = Delivery(delivery_id=delivery_id, kind=kind, week=week, method=channel.method,
                         message_id=message_id, message_path=str(path.relative_to(ctx.home.root)),
@@ -109,8 +107,8 @@ def _send(ctx: JobContext, ledger: Ledger, channel: Channel, delivery: Delivery)
                              added=[t for t in wanted if t not in delivery.targets])
     path = ctx.home.root / delivery.message_path
     raw = path.read_bytes()
-    if channel.method == OUTBOX:
-        write_outbox(raw, ctx.home.subdir("outbox"), path.stem)
+    if channel.method == OUTBOX:  # the sample profile's default: .eml files, each whole or not at all
+        ctx.home.write_file(ctx.home.subdir("outbox") / path.name, raw)
         checkpoint("delivery.accepted")  # in the outbox, not yet recorded: a rerun writes the same file again
         return ledger.settle(delivery, accepted=[OUTBOX])
     open_targets = set(delivery.open_targets(wanted))

@@ -61,9 +61,6 @@ class Delivery:
         """The ``wanted`` targets that have not accepted this delivery, in their order."""
         return [t for t in wanted if self.targets.get(t) != ACCEPTED]
 
-    def complete_for(self, wanted: Sequence[str]) -> bool:
-        return bool(wanted) and not self.open_targets(wanted)
-
 
 class Ledger:
     def __init__(self, store: Store) -> None:
@@ -87,9 +84,6 @@ class Ledger:
         keys = sorted(set(flag_keys))
         return {r["flag_key"] for r in self.store.lookup_rows(FLAGS, "flag_key", keys, ["flag_key", "kind"])
                 if r["kind"] == kind}
-
-    def carried_by(self, delivery_id: str) -> list[dict[str, object]]:
-        return self.store.lookup_rows(FLAGS, "delivery_id", [delivery_id], [c.name for c in FLAG_COLUMNS])
 
     def prepare(self, delivery: Delivery, flags: Sequence[CarriedFlag]) -> None:
         """Record a prepared delivery, its targets pending and its flags claimed, in one step."""

@@ -13,16 +13,16 @@ and counts, never report contents or addresses.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext
+from lorchestra.stack_clients.clock import utcnow
 from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.map_pool import MapPool
 
 from reporter.assemble import PracticeReport, assemble_client_reports, assemble_practice_report
-from reporter.delivery import Attachment, write_atomically
+from reporter.delivery import Attachment
 from reporter.exceptions import WeekError
 from reporter.jobs.dispatch import Channel, complete, finish_unfinished, prepare
 from reporter.jobs.ledger import WEEKLY, Delivery, Ledger
@@ -37,7 +37,7 @@ RENDER_IN_PROCESS_MAX = 8  # more PDFs than this are rendered on every core
 
 def generate_weekly_report(ctx: JobContext) -> JobResult:
     """Weekly practice report and client progress reports (HTML + PDF), delivered by e-mail."""
-    now = datetime.now(UTC)
+    now = utcnow()
     week = str(ctx.params.get("week") or last_full_week(now.date()))
     parse_week(week)
     resend, preview = _flag(ctx, "resend"), _flag(ctx, "preview")
@@ -57,7 +57,8 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
         if original is None:
             raise WeekError(f"week {week} was never delivered, so there is nothing to send again; "
                             "run without --resend to deliver it")
-        _resend(ctx, ledger, channel, original, week)
+        if not any(d.delivery_id.startswith(_resend_prefix(week)) for d in resumed):  # not a rerun of one
+            _resend(ctx, ledger, channel, original, week)
         counts["delivered"] = 1
         return JobResult(counts=counts)
     if original is not None:
@@ -95,7 +96,7 @@ def _render_week(ctx: JobContext, week: str, carried: Sequence[CarriedFlag]
     folder = ctx.home.subdir("reports", week)
     with MapPool(render_pdf, min_items=RENDER_IN_PROCESS_MAX) as pool:  # WeasyPrint is CPU-bound
         pdfs = pool.map([html for _, html in pages])
-    attachments = [_write(folder, stem, html, pdf) for (stem, html), pdf in zip(pages, pdfs, strict=True)]
+    attachments = [_write(ctx, folder, stem, html, pdf) for (stem, html), pdf in zip(pages, pdfs, strict=True)]
     ctx.events.audit("report.generated", payload={
         "week": week, "client_reports": len(client_reports), "files": 2 * len(attachments),
         "safety_flags": len(practice.item9), "late_safety_flags": practice.late_item9_count})
@@ -110,7 +111,7 @@ def _preview(ctx: JobContext, week: str) -> JobResult:
     inbox, series, paired = (projection_rows(ctx, name) for name in PROJECTIONS)
     practice = assemble_practice_report(week, inbox, series, paired, clients_of(ctx), safety=carried, preview=True)
     html = render_html(practice)
-    _write(ctx.home.subdir("reports", week), f"vorschau-praxisbericht-{week}", html, render_pdf(html))
+    _write(ctx, ctx.home.subdir("reports", week), f"vorschau-praxisbericht-{week}", html, render_pdf(html))
     ctx.events.audit("report.previewed", payload={"week": week, "safety_flags": len(practice.item9)})
     return JobResult(counts={"previews": 1, "delivered": 0, "safety_flags": len(practice.item9)},
                      note=f"preview of {week}: not delivered")
@@ -126,8 +127,8 @@ def _resend(ctx: JobContext, ledger: Ledger, channel: Channel, original: Deliver
     attachments = [Attachment(str(part.get_filename()), part.get_content()) for part in stored.iter_attachments()]
     body_part = stored.get_body(preferencelist=("plain",))
     body = body_part.get_content() if body_part is not None else ""
-    stem = f"wochenbericht-{week}-erneut-{ctx.run_id[:8]}"
-    delivery = prepare(ctx, ledger, channel, delivery_id=f"{_delivery_id(week)}:resend:{ctx.run_id}", kind=WEEKLY,
+    stem = f"wochenbericht-{week}-erneut-{ctx.run_id}"
+    delivery = prepare(ctx, ledger, channel, delivery_id=f"{_resend_prefix(week)}{ctx.run_id}", kind=WEEKLY,
                        week=week, folder=(ctx.home.root / original.message_path).parent, stem=stem,
                        subject=f"Wochenbericht {week} (erneut)", body=body, attachments=attachments, flags=())
     complete(ctx, ledger, channel, delivery)
@@ -143,14 +144,18 @@ def _safety_line(carried: Sequence[CarriedFlag]) -> str:
             f"{f' und {late} nachgemeldet' if late else ''}; bitte zuerst lesen.\n")
 
 
-def _write(folder: Path, stem: str, html: str, pdf: bytes) -> Attachment:
-    write_atomically(folder / f"{stem}.html", html.encode("utf-8"))
-    write_atomically(folder / f"{stem}.pdf", pdf)
+def _write(ctx: JobContext, folder: Path, stem: str, html: str, pdf: bytes) -> Attachment:
+    ctx.home.write_file(folder / f"{stem}.html", html.encode("utf-8"))
+    ctx.home.write_file(folder / f"{stem}.pdf", pdf)
     return Attachment(f"{stem}.pdf", pdf)
 
 
 def _delivery_id(week: str) -> str:
     return f"weekly:{week}"
+
+
+def _resend_prefix(week: str) -> str:
+    return f"{_delivery_id(week)}:resend:"
 
 
 def _flag(ctx: JobContext, name: str) -> bool:
