@@ -62,3 +62,21 @@ def test_turning_alerts_on_does_not_announce_flags_a_weekly_report_already_carri
     home.config_path.write_text(home.config_path.read_text().replace(*next(iter(ALERTS_ON.items()))))
     emit(home, "form_response", "responseId", [response("R2", at("2026-W45"), SEVERAL)])
     assert run(home, *SCORING, "send_safety_alerts").outcomes[-1].counts == {"alerts": 1, "safety_flags": 1}
+
+
+def test_doctor_fails_when_alerts_are_on_but_no_pipeline_runs_them(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    home = new_home(tmp_path, **ALERTS_ON)
+    text = home.config_path.read_text()
+    home.config_path.write_text(text.replace(",\n           send_safety_alerts]", "]"))  # a config from before
+    lorc = [str(Path(sys.executable).parent / "lorc"), "doctor"]
+    env = {**os.environ, "LORC_HOME": str(home.root)}
+    done = subprocess.run(lorc, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 1
+    assert "FAIL report delivery: reports.safety_alerts.enabled is true, but no pipeline runs send_safety_alerts" in done.stdout
+    home.config_path.write_text(text)
+    done = subprocess.run(lorc, capture_output=True, text=True, env=env, timeout=300)
+    assert "ok   report delivery: reports go to the outbox; safety alerts on" in done.stdout

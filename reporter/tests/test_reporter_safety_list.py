@@ -122,6 +122,34 @@ def test_a_respondent_linked_to_no_client_is_on_the_list_with_the_address_to_fin
     assert "(keinem Kontakt zugeordnet)" in row and "neu@example.org" in row
 
 
+def test_weeks_an_earlier_version_delivered_are_not_sent_again_and_their_flags_not_repeated(
+        tmp_path: Path) -> None:
+    """Earlier versions recorded a delivered week only as a report.delivered event."""
+    from lorchestra.config import load_config
+    from lorchestra.stack_clients import EventRow, open_store
+    from lorchestra.stack_clients.clock import new_id, utcnow
+
+    home = new_home(tmp_path)
+    emit(home, "form_response", "responseId", [response("R1", at("2026-W45"), SEVERAL)])
+    assert run(home, *SCORING).ok
+    store = open_store(load_config(home))
+    try:  # what the old generate_weekly_report left after delivering W45
+        store.append_events([EventRow(event_id=new_id(), event_type="report.delivered", created_at=utcnow(),
+                                      payload={"job": "generate_weekly_report", "week": "2026-W45",
+                                               "method": "outbox", "recipients": 1, "attachments": 1})])
+    finally:
+        store.close()
+    # extracted after that delivery: it was in no report
+    emit(home, "form_response", "responseId", [response("R2", at("2026-W45", 50), "Nearly every day")])
+    assert run(home, *SCORING).ok
+    assert report(home, "2026-W45")["delivered"] == 0
+    outcome = run(home, "generate_weekly_report", week="2026-W45", resend="true").outcomes[0]
+    assert outcome.status == "failed" and "earlier version of lorc" in str(outcome.error)
+    counts = report(home, "2026-W46")
+    assert (counts["delivered"], counts["safety_flags"], counts["late_safety_flags"]) == (1, 1, 1)
+    assert carried(home) == {"2026-W45": [("R1", POSITIVE, False)], "2026-W46": [("R2", POSITIVE, True)]}
+
+
 def test_resend_delivers_the_report_as_it_was_with_a_new_message_id_and_claims_nothing(tmp_path: Path) -> None:
     home = new_home(tmp_path)
     emit(home, "form_response", "responseId", [response("R1", at("2026-W45"), SEVERAL)])

@@ -16,8 +16,8 @@ from lorchestra.stack_clients.clock import utcnow
 from reporter.assemble import assemble_safety_alert
 from reporter.delivery import Attachment
 from reporter.jobs.dispatch import Channel, complete, finish_unfinished, prepare
-from reporter.jobs.ledger import ALERT, WEEKLY, Ledger
-from reporter.jobs.reading import clients_of, safety_flags
+from reporter.jobs.ledger import ALERT, WEEKLY
+from reporter.jobs.reading import clients_of, open_ledger
 from reporter.render import render_html, render_pdf
 from reporter.safety import ITEM9_POSITIVE, CarriedFlag
 
@@ -35,9 +35,9 @@ def send_safety_alerts(ctx: JobContext) -> JobResult:
         reports, ctx.config.secrets,
         recipients_key="reports.safety_alerts.recipients" if listed else "reports.recipients",
         recipients=[str(r) for r in listed] if listed else None)
-    ledger = Ledger(ctx.store)
+    ledger, flags = open_ledger(ctx)
     resumed = finish_unfinished(ctx, ledger, channel, ALERT)
-    positive = [f for f in safety_flags(ctx) if f.answer == ITEM9_POSITIVE]
+    positive = [f for f in flags if f.answer == ITEM9_POSITIVE]
     keys = [f.flag_key for f in positive]
     done = ledger.carried_keys(keys, ALERT) | ledger.carried_keys(keys, WEEKLY)
     new = sorted((f for f in positive if f.flag_key not in done), key=lambda f: (f.measured_at, f.flag_key))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reporter.exceptions import ReportSettingsError
 from reporter.jobs.dispatch import Channel
 
 
@@ -20,5 +21,10 @@ def check_report_delivery(config: Any) -> str:
         listed = alerts.get("recipients")
         Channel.from_config(reports, config.secrets, recipients_key="reports.safety_alerts.recipients",
                             recipients=[str(r) for r in listed] if listed else None)
+        names = list(config.section("pipelines")) or ["daily"]  # a config without pipelines gets the defaults
+        if not any("send_safety_alerts" in config.pipeline(name)[0] for name in names):
+            raise ReportSettingsError(
+                "reports.safety_alerts.enabled is true, but no pipeline runs send_safety_alerts: add it to "
+                "pipelines.daily.jobs in config.yaml, after score_phq9")
         where += "; safety alerts on"
     return f"reports go to {where}"

@@ -7,6 +7,8 @@ from typing import Any
 
 from lorchestra.stack_clients import JobContext
 
+from reporter.jobs.ledger import Ledger
+from reporter.jobs.legacy import import_legacy_deliveries
 from reporter.safety import SafetyFlag, flag_from_object
 
 
@@ -35,3 +37,15 @@ def safety_flags(ctx: JobContext) -> list[SafetyFlag]:
     """Every safety flag the scorers have recorded (``safety_flag`` objects)."""
     return [flag_from_object(key, payload) for key, payload in ctx.read_objects("canonical_objects",
                                                                                        "safety_flag")]
+
+
+def open_ledger(ctx: JobContext) -> tuple[Ledger, list[SafetyFlag]]:
+    """The delivery ledger and every recorded flag; on the ledger's first use, the weeks
+    earlier versions delivered are entered into it first."""
+    ledger = Ledger(ctx.store)
+    flags = safety_flags(ctx)
+    if ledger.created:
+        weeks = import_legacy_deliveries(ctx.store, ledger, flags)
+        if weeks:
+            ctx.logger.info("entered %d week(s) delivered by an earlier version into the ledger", weeks)
+    return ledger, flags

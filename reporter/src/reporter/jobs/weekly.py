@@ -26,7 +26,8 @@ from reporter.delivery import Attachment
 from reporter.exceptions import WeekError
 from reporter.jobs.dispatch import Channel, complete, finish_unfinished, prepare
 from reporter.jobs.ledger import WEEKLY, Delivery, Ledger
-from reporter.jobs.reading import clients_of, projection_rows, safety_flags
+from reporter.jobs.legacy import LEGACY
+from reporter.jobs.reading import clients_of, open_ledger, projection_rows
 from reporter.render import render_html, render_pdf
 from reporter.safety import ITEM9_POSITIVE, CarriedFlag, carried_flags
 from reporter.weeks import has_ended, last_full_week, parse_week, week_bounds
@@ -48,7 +49,7 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
         raise WeekError(f"week {week} has not ended yet (it ends {week_bounds(week)[1]:%Y-%m-%d %H:%M} UTC): its "
                         "report would miss what is still to come, safety flags included. Pass --preview to "
                         "see it now (not delivered), or wait for the week to end")
-    ledger = Ledger(ctx.store)
+    ledger, flags = open_ledger(ctx)
     resumed = finish_unfinished(ctx, ledger, channel, WEEKLY)
     counts = {"client_reports": 0, "attachments": 0, "safety_flags": 0, "late_safety_flags": 0,
               "delivered": sum(1 for d in resumed if d.week == week), "resumed": len(resumed)}
@@ -57,6 +58,9 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
         if original is None:
             raise WeekError(f"week {week} was never delivered, so there is nothing to send again; "
                             "run without --resend to deliver it")
+        if original.method == LEGACY:
+            raise WeekError(f"week {week} was delivered by an earlier version of lorc, which kept no copy of "
+                            "the message to send again; its PDFs are in the reports folder of the PHI home")
         if not any(d.delivery_id.startswith(_resend_prefix(week)) for d in resumed):  # not a rerun of one
             _resend(ctx, ledger, channel, original, week)
         counts["delivered"] = 1
@@ -67,7 +71,6 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
             ctx.logger.info("week %s was delivered before; not generating or sending again (use --resend)", week)
         return JobResult(counts=counts, note=None if counts["delivered"] else f"{week} already delivered")
 
-    flags = safety_flags(ctx)
     carried = carried_flags(week, flags, ledger.carried_keys((f.flag_key for f in flags), WEEKLY))
     practice, attachments, client_reports = _render_week(ctx, week, carried)
     counts.update(client_reports=client_reports, attachments=len(attachments), safety_flags=len(practice.item9),
@@ -105,8 +108,7 @@ def _render_week(ctx: JobContext, week: str, carried: Sequence[CarriedFlag]
 
 def _preview(ctx: JobContext, week: str) -> JobResult:
     """The practice report of a week so far, marked as a preview; nothing is recorded or sent."""
-    ledger = Ledger(ctx.store)
-    flags = safety_flags(ctx)
+    ledger, flags = open_ledger(ctx)
     carried = carried_flags(week, flags, ledger.carried_keys((f.flag_key for f in flags), WEEKLY))
     inbox, series, paired = (projection_rows(ctx, name) for name in PROJECTIONS)
     practice = assemble_practice_report(week, inbox, series, paired, clients_of(ctx), safety=carried, preview=True)
