@@ -51,3 +51,36 @@ def test_init_tightens_what_it_finds_too_open(home: PhiHome) -> None:
     report = init_home(home)
     assert str(home.config_path) in report.tightened
     home.require_private()
+
+
+def test_a_write_that_fails_halfway_leaves_the_old_file_or_none_never_a_partial_one(tmp_path: Path) -> None:
+    """What reports, the outbox and activity.json are written with."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from lorchestra.home import write_atomically
+
+    folder = tmp_path / "outbox"
+    folder.mkdir(mode=0o700)
+    write_atomically(folder / "before.eml", b"the earlier message\n")
+    assert stat.S_IMODE((folder / "before.eml").stat().st_mode) == 0o600
+    # a real short write: the kernel refuses to grow any file past 4 KiB (RLIMIT_FSIZE)
+    child = textwrap.dedent(f"""
+        import resource, signal, sys
+        from pathlib import Path
+        from lorchestra.home import write_atomically
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        for name in ("before.eml", "new.eml"):
+            try:
+                write_atomically(Path({str(folder)!r}) / name, b"x" * 100_000)
+            except OSError:
+                pass
+            else:
+                sys.exit("the write should have failed")
+    """)
+    result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["before.eml"]
+    assert (folder / "before.eml").read_bytes() == b"the earlier message\n"

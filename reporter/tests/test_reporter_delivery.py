@@ -1,16 +1,11 @@
 """Delivery through a real SMTP server on loopback (aiosmtpd): per recipient, retry-safe,
-refusals named by config position; outbox files whole or not at all."""
+refusals named by config position."""
 
 from __future__ import annotations
 
 import hashlib
-import stat
-import subprocess
-import sys
-import textwrap
 from email import policy
 from email.parser import BytesParser
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +18,6 @@ from reporter.delivery import (
     check_smtp,
     recipients_of,
     send_smtp,
-    write_outbox,
 )
 from reporter.exceptions import DeliveryError, DeliveryRefusedError
 
@@ -132,33 +126,3 @@ def test_recipients_are_labelled_by_their_place_in_the_config() -> None:
     assert recipients_of([" a@x.example", "b@x.example"], "reports.safety_alerts.recipients") == [
         Recipient("a@x.example", "reports.safety_alerts.recipients item 1"),
         Recipient("b@x.example", "reports.safety_alerts.recipients item 2")]
-
-
-def test_the_outbox_file_is_private(tmp_path: Path) -> None:
-    path = write_outbox(raw(ALLOWED), tmp_path / "outbox", "2026-W46")
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert b"Wochenbericht 2026-W46" in path.read_bytes()
-
-
-def test_an_outbox_write_that_fails_halfway_leaves_the_old_file_or_none_never_a_partial_one(tmp_path: Path) -> None:
-    outbox = tmp_path / "outbox"
-    before = write_outbox(b"the earlier message\n", outbox, "before").read_bytes()
-    # a real short write: the kernel refuses to grow any file past 4 KiB (RLIMIT_FSIZE)
-    child = textwrap.dedent(f"""
-        import resource, signal, sys
-        from pathlib import Path
-        from reporter.delivery import write_outbox
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
-        for name in ("before", "new"):
-            try:
-                write_outbox(b"x" * 100_000, Path({str(outbox)!r}), name)
-            except OSError:
-                pass
-            else:
-                sys.exit("the write should have failed")
-    """)
-    result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in outbox.iterdir()) == ["before.eml"]
-    assert (outbox / "before.eml").read_bytes() == before

@@ -59,6 +59,7 @@ def test_reports_are_written_privately_and_delivered_once_per_week(lanes_home: P
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.iterdir())
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     [eml] = list((lanes_home.root / "outbox").glob("*.eml"))
+    assert stat.S_IMODE(eml.stat().st_mode) == 0o600 and stat.S_IMODE(eml.parent.stat().st_mode) == 0o700
     parsed = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
     assert parsed["Subject"] == f"Wochenbericht {WEEK}"
     assert len(list(parsed.iter_attachments())) == first["attachments"]

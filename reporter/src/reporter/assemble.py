@@ -30,19 +30,12 @@ from reporter.charts import trend_chart_svg
 from reporter.formatting import human_duration
 from reporter.instruments import INSTRUMENT_ORDER
 from reporter.invalid_items import InvalidItem, invalid_items
-from reporter.safety import (
-    ITEM9_FOLLOW_UP,
-    ITEM9_POSITIVE,
-    CarriedFlag,
-    SafetyFlag,
-    carried_flags,
-    flags_from_timeseries,
-    item9_answer,
-)
+from reporter.clients import Clients, client_name
+from reporter.safety import CarriedFlag, carried_flags, flags_from_timeseries, item9_answer
+from reporter.safety_list import Item9Entry, safety_list
 from reporter.weeks import parse_timestamp, week_bounds, week_end, week_start
 
 Row = Mapping[str, Any]
-Clients = Mapping[str, Mapping[str, Any]]
 
 STATUS_ORDER = ("new inquiry", "awaiting reply", "in conversation", "client")  # "internal" has no inbound
 IMPROVEMENT, NO_CHANGE, DETERIORATION, MIXED = (
@@ -51,21 +44,6 @@ COMBINED = "combined"
 
 
 # --- data classes ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Item9Entry:
-    """A PHQ-9 response whose item 9 needs a clinician: positive, unanswered or answered invalidly."""
-    client_id: str | None  # None: the respondent is linked to no client (see respondent_email)
-    client_name: str
-    measured_at: str
-    response_id: str
-    answer: str  # one of ITEM9_FOLLOW_UP
-    total: int | None
-    severity: str | None
-    late: bool = False  # from an earlier week that no delivered report carried
-    flag_week: str | None = None
-    respondent_email: str | None = None
-
 
 @dataclass(frozen=True)
 class Conversation:
@@ -245,29 +223,6 @@ def assemble_practice_report(week: str, inbox_rows: Iterable[Row], timeseries_ro
     )
 
 
-def safety_list(carried: Iterable[CarriedFlag], clients: Clients) -> tuple[Item9Entry, ...]:
-    """The practice report's safety list, in the order the flags come (positive first)."""
-    return tuple(Item9Entry(
-        client_id=c.flag.client_id,
-        client_name=client_name(clients, c.flag.client_id) if c.flag.client_id else UNLINKED,
-        measured_at=c.flag.measured_at, response_id=c.flag.response_id, answer=c.flag.answer,
-        total=c.flag.total, severity=c.flag.severity, late=c.late, flag_week=c.flag_week,
-        respondent_email=None if c.flag.client_id else c.flag.respondent_email) for c in carried)
-
-
-def item9_entries(rows_in_week: Iterable[Row], clients: Clients) -> tuple[Item9Entry, ...]:
-    entries = []
-    for r in rows_in_week:
-        answer = item9_answer(r)
-        if answer in ITEM9_FOLLOW_UP:
-            entries.append(Item9Entry(
-                client_id=str(r["client_id"]), client_name=client_name(clients, r["client_id"]),
-                measured_at=str(r["measured_at"]), response_id=str(r["response_id"]), answer=answer,
-                total=r.get("total"), severity=r.get("severity")))
-    return tuple(sorted(entries, key=lambda e: (e.answer != ITEM9_POSITIVE, parse_timestamp(e.measured_at),
-                                                e.client_name, e.response_id)))
-
-
 def sales_pipeline(inbox_rows: Iterable[Row], start: datetime, end: datetime) -> SalesPipeline:
     rows = list(inbox_rows)
     new = sorted((r for r in rows if r.get("first_inbound_at") and start <= _ts(r, "first_inbound_at") < end),
@@ -385,18 +340,6 @@ def _counts(instrument: str, tally: Counter[str]) -> ChangeCounts:
                         reliable_recovery=tally["reliable_recovery"])
 
 
-@dataclass(frozen=True)
-class SafetyAlert:
-    """An immediate notice of new positive item-9 answers (opt-in: reports.safety_alerts)."""
-    created_at: str
-    entries: tuple[Item9Entry, ...]
-
-
-def assemble_safety_alert(flags: Iterable[SafetyFlag], clients: Clients, created_at: str) -> SafetyAlert:
-    return SafetyAlert(created_at=created_at,
-                       entries=safety_list((CarriedFlag(f, late=False) for f in flags), clients))
-
-
 # --- client reports --------------------------------------------------------------------
 
 def assemble_client_reports(week: str, timeseries_rows: Iterable[Row], clients: Clients) -> list[ClientReport]:
@@ -416,7 +359,8 @@ def assemble_client_reports(week: str, timeseries_rows: Iterable[Row], clients: 
         reports.append(ClientReport(
             week=week, week_start=week_start(week), week_end=week_end(week), client_id=client, name=name,
             chart_svg=trend_chart_svg(points, width=640, height=400, title=f"Verlauf: {name}"),
-            item9=item9_entries([r for r in own if start <= _at(r)], clients),
+            item9=safety_list(carried_flags(week, flags_from_timeseries(r for r in own if start <= _at(r)), ()),
+                              clients),
             scores=tuple(_score_row(r, start) for r in own),
             courses=tuple(_course(inst, [r for r in own if r["instrument"] == inst])
                           for inst in INSTRUMENT_ORDER if any(r["instrument"] == inst for r in own)),
@@ -458,15 +402,6 @@ def _course(instrument: str, rows: list[Row]) -> InstrumentCourse:
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-UNLINKED = "(keinem Kontakt zugeordnet)"
-
-
-def client_name(clients: Clients, client_id: Any) -> str:
-    entry = clients.get(str(client_id)) if client_id is not None else None
-    name = entry.get("name") if entry else None
-    return str(name) if name else f"(kein Kontakt zu {client_id})"
-
 
 def _sorted_rows(rows: Iterable[Row]) -> list[Row]:
     order = {inst: i for i, inst in enumerate(INSTRUMENT_ORDER)}

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import jinja2
 
-from reporter.assemble import ClientReport, PracticeReport, SafetyAlert
+from reporter.assemble import ClientReport, PracticeReport
+from reporter.safety_list import SafetyAlert
 from reporter.formatting import de_date, de_datetime, human_duration
 from reporter.instruments import CHANGE_DE, SEVERITY_DE, instrument_name
 from reporter.invalid_items import InvalidItem

@@ -13,7 +13,7 @@ from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext
 from lorchestra.stack_clients.clock import utcnow
 
-from reporter.assemble import assemble_safety_alert
+from reporter.safety_list import assemble_safety_alert
 from reporter.delivery import Attachment
 from reporter.jobs.dispatch import Channel, complete, finish_unfinished, prepare
 from reporter.jobs.ledger import ALERT, WEEKLY
