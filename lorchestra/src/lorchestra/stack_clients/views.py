@@ -40,7 +40,8 @@ def connect_views(home: PhiHome | None = None) -> duckdb.DuckDBPyConnection:
     files = sorted(directory.glob(f"*{SUFFIX}"))
     if not files:
         raise PhiHomeError(f"no published views in {directory} yet; run the build jobs "
-                           "(`lorc run --pipeline daily`) to publish them")
+                           "(`lorc run --pipeline daily`) to publish them (on BigQuery nothing is "
+                           "published: query the tables in the dataset)")
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
     for path in files:

@@ -337,7 +337,7 @@ class DuckDBStore:
         return bool(row and row[0])
 
     def ensure_table(self, name: str, columns: Sequence[Column]) -> None:
-        spec = ", ".join(f"{check_table_name(c.name)} {DUCK_TYPES[c.type]}" for c in columns)
+        spec = ", ".join(f"{c.name} {DUCK_TYPES[c.type]}" for c in columns)  # Column checks its name
         self._con.execute(f"CREATE TABLE IF NOT EXISTS {check_table_name(name)} ({spec})")
 
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
