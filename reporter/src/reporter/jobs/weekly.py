@@ -13,6 +13,8 @@ and counts, never report contents or addresses.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 from lorchestra.jobs import JobResult
@@ -61,7 +63,7 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
         if original.method == LEGACY:
             raise WeekError(f"week {week} was delivered by an earlier version of lorc, which kept no copy of "
                             "the message to send again; its PDFs are in the reports folder of the PHI home")
-        if not any(d.delivery_id.startswith(_resend_prefix(week)) for d in resumed):  # not a rerun of one
+        if not counts["delivered"]:  # this run has not just completed a delivery of the week (a rerun)
             _resend(ctx, ledger, channel, original, week)
         counts["delivered"] = 1
         return JobResult(counts=counts)
@@ -122,16 +124,17 @@ def _preview(ctx: JobContext, week: str) -> JobResult:
 def _resend(ctx: JobContext, ledger: Ledger, channel: Channel, original: Delivery, week: str) -> None:
     """The report as it was delivered, again, to everyone configured now, under a new Message-ID
     (a copy with the old one may be dropped by a mail client that has seen it)."""
-    from email import policy
-    from email.parser import BytesParser
-
-    stored = BytesParser(policy=policy.default).parsebytes((ctx.home.root / original.message_path).read_bytes())
+    path = ctx.home.root / original.message_path
+    if not path.is_file():
+        raise WeekError(f"the report of {week} as it was delivered is no longer at {path}, so it cannot be sent "
+                        "again; its PDFs may still be in that folder")
+    stored = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
     attachments = [Attachment(str(part.get_filename()), part.get_content()) for part in stored.iter_attachments()]
     body_part = stored.get_body(preferencelist=("plain",))
     body = body_part.get_content() if body_part is not None else ""
     stem = f"wochenbericht-{week}-erneut-{ctx.run_id}"
-    delivery = prepare(ctx, ledger, channel, delivery_id=f"{_resend_prefix(week)}{ctx.run_id}", kind=WEEKLY,
-                       week=week, folder=(ctx.home.root / original.message_path).parent, stem=stem,
+    delivery = prepare(ctx, ledger, channel, delivery_id=f"{_delivery_id(week)}:resend:{ctx.run_id}", kind=WEEKLY,
+                       week=week, folder=path.parent, stem=stem,
                        subject=f"Wochenbericht {week} (erneut)", body=body, attachments=attachments, flags=())
     complete(ctx, ledger, channel, delivery)
 
@@ -154,10 +157,6 @@ def _write(ctx: JobContext, folder: Path, stem: str, html: str, pdf: bytes) -> A
 
 def _delivery_id(week: str) -> str:
     return f"weekly:{week}"
-
-
-def _resend_prefix(week: str) -> str:
-    return f"{_delivery_id(week)}:resend:"
 
 
 def _flag(ctx: JobContext, name: str) -> bool:
