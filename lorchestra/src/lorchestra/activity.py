@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from lorchestra.errors_safe import safe_error
+from lorchestra.errors_safe import disk_full, safe_error
 from lorchestra.home import PhiHome, write_atomically
 
 KEEP_JOBS = 200
@@ -64,5 +64,6 @@ class ActivityRecord:
         try:
             write_atomically(self.path, json.dumps({"jobs": jobs}, default=str).encode("utf-8"))
         except OSError as exc:
+            full = disk_full(exc, where=self.path.parent)  # a failed write names no file
             log.warning("cannot update %s (%s); lorc status shows less until it can", self.path.name,
-                        safe_error(exc))
+                        full if full is not None else safe_error(exc))
