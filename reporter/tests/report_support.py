@@ -15,9 +15,9 @@ from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.runner import RunReport, run_jobs
 from lorchestra.stack_clients import EventClient, ObjectSpec, Source, open_store
+from reporter.weeks import week_bounds
 
 from canonizer import get_transform
-from reporter.weeks import week_bounds
 
 _CASE = json.loads((get_transform("questionnaire_response/google_forms").tests_dir
                     / "shuffled_grid_missing_item_unmapped_name.json").read_text())

@@ -9,7 +9,6 @@ from email.parser import BytesParser
 from typing import Any
 
 import pytest
-from smtp_sink import Sink
 from reporter.delivery import (
     Attachment,
     Recipient,
@@ -20,6 +19,7 @@ from reporter.delivery import (
     send_smtp,
 )
 from reporter.exceptions import DeliveryError, DeliveryRefusedError
+from smtp_sink import Sink
 
 ALLOWED = ["j.weber@praxis-weber.example", "m.klein@praxis-weber.example"]
 PDF = b"%PDF-1.7 test bytes \x00\x01"

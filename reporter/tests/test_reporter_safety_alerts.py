@@ -8,7 +8,18 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from report_support import NOT, SCORING, SEVERAL, at, carried, emit, new_home, report, response, run
+from report_support import (
+    NOT,
+    SCORING,
+    SEVERAL,
+    at,
+    carried,
+    emit,
+    new_home,
+    report,
+    response,
+    run,
+)
 
 ALERTS_ON = {"  safety_alerts:           # an e-mail as soon as a positive PHQ-9 item 9 is scored (besides the "
              "weekly list)\n    enabled: false":
@@ -74,9 +85,9 @@ def test_doctor_fails_when_alerts_are_on_but_no_pipeline_runs_them(tmp_path: Pat
     home.config_path.write_text(text.replace(",\n           send_safety_alerts]", "]"))  # a config from before
     lorc = [str(Path(sys.executable).parent / "lorc"), "doctor"]
     env = {**os.environ, "LORC_HOME": str(home.root)}
-    done = subprocess.run(lorc, capture_output=True, text=True, env=env, timeout=300)
+    done = subprocess.run(lorc, check=False, capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 1
     assert "FAIL report delivery: reports.safety_alerts.enabled is true, but no pipeline runs send_safety_alerts" in done.stdout
     home.config_path.write_text(text)
-    done = subprocess.run(lorc, capture_output=True, text=True, env=env, timeout=300)
+    done = subprocess.run(lorc, check=False, capture_output=True, text=True, env=env, timeout=300)
     assert "ok   report delivery: reports go to the outbox; safety alerts on" in done.stdout

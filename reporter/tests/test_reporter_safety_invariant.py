@@ -21,9 +21,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from report_support import SCORING, emit, new_home, query, report, response, run
-from test_reporter_safety_list import safety_rows
-
 from reporter.weeks import parse_timestamp, week_bounds
+from test_reporter_safety_list import safety_rows
 
 WEEKS = [f"2026-W{n}" for n in range(40, 49)]  # all ended before this test was written
 ANSWERS = [None, "Not at all", "Several days", "Nearly every day", "Manchmal"]  # the last is no valid answer

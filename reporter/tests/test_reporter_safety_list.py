@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from lorchestra.home import PhiHome
 from report_support import (
     NOT,
     SCORING,
@@ -29,8 +30,6 @@ from report_support import (
     run,
 )
 
-from lorchestra.home import PhiHome
-
 POSITIVE, FOLLOW_UP, INVALID = "positive", "not answered, follow up", "answered invalidly, follow up"
 
 
@@ -40,7 +39,7 @@ def practice_html(home: PhiHome, week: str) -> str:
 
 def safety_rows(html: str) -> list[str]:
     section = html.split('<section class="safety">', 1)[1].split("</section>", 1)[0]
-    return re.findall(r"<tr><td.*?</tr>", section, flags=re.S)
+    return re.findall(r"<tr><td.*?</tr>", section, flags=re.DOTALL)
 
 
 def test_a_running_week_is_refused_and_only_previewed_never_recorded(tmp_path: Path) -> None:
@@ -50,10 +49,10 @@ def test_a_running_week_is_refused_and_only_previewed_never_recorded(tmp_path: P
     assert run(home, *SCORING).ok
     lorc = [str(Path(sys.executable).parent / "lorc"), "run", "generate_weekly_report", "--week", week]
     env = {**os.environ, "LORC_HOME": str(home.root)}
-    refused = subprocess.run(lorc, capture_output=True, text=True, env=env, timeout=300)
+    refused = subprocess.run(lorc, check=False, capture_output=True, text=True, env=env, timeout=300)
     assert refused.returncode == 1
     assert f"week {week} has not ended yet" in refused.stdout and "--preview" in refused.stdout
-    previewed = subprocess.run([*lorc, "--preview", "--json"], capture_output=True, text=True, env=env, timeout=300)
+    previewed = subprocess.run([*lorc, "--preview", "--json"], check=False, capture_output=True, text=True, env=env, timeout=300)
     assert previewed.returncode == 0, previewed.stdout + previewed.stderr
     assert json.loads(previewed.stdout)["jobs"][0]["counts"] == {"previews": 1, "delivered": 0, "safety_flags": 1}
     html = (home.root / "reports" / week / f"vorschau-praxisbericht-{week}.html").read_text()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Any
+from typing import Any, Self
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
@@ -185,7 +185,7 @@ class _Connection:
         self.settings = settings
         self.client: smtplib.SMTP | None = None
 
-    def __enter__(self) -> _Connection:
+    def __enter__(self) -> Self:
         settings = self.settings
         context = ssl.create_default_context()
         if settings.security == "ssl":

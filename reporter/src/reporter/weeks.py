@@ -9,7 +9,7 @@ into the earlier week. Dates shown in the reports are UTC dates for the same rea
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from reporter.exceptions import WeekError
 
@@ -44,7 +44,7 @@ def week_end(week: str) -> date:
 
 def week_bounds(week: str) -> tuple[datetime, datetime]:
     """``[Monday 00:00 UTC, next Monday 00:00 UTC)``."""
-    start = datetime.combine(week_start(week), datetime.min.time(), tzinfo=timezone.utc)
+    start = datetime.combine(week_start(week), datetime.min.time(), tzinfo=UTC)
     return start, start + timedelta(days=7)
 
 
@@ -77,8 +77,8 @@ def parse_timestamp(value: str | datetime, field: str = "timestamp") -> datetime
         except (TypeError, ValueError):
             raise ValueError(f"{field} is not an ISO-8601 timestamp") from None
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _weeks_in(year: int) -> int:

@@ -13,13 +13,13 @@ from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext
 from lorchestra.stack_clients.clock import utcnow
 
-from reporter.safety_list import assemble_safety_alert
 from reporter.delivery import Attachment
 from reporter.jobs.dispatch import Channel, complete, finish_unfinished, prepare
 from reporter.jobs.ledger import ALERT, WEEKLY
 from reporter.jobs.reading import clients_of, open_ledger
 from reporter.render import render_html, render_pdf
 from reporter.safety import ITEM9_POSITIVE, CarriedFlag
+from reporter.safety_list import assemble_safety_alert
 
 ALERTS_FOLDER = "safety-alerts"
 

@@ -23,7 +23,11 @@ from lorchestra.stack_clients.clock import utcnow
 from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.map_pool import MapPool
 
-from reporter.assemble import PracticeReport, assemble_client_reports, assemble_practice_report
+from reporter.assemble import (
+    PracticeReport,
+    assemble_client_reports,
+    assemble_practice_report,
+)
 from reporter.delivery import Attachment
 from reporter.exceptions import WeekError
 from reporter.jobs.dispatch import Channel, complete, finish_unfinished, prepare
