@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from final_form import InvalidAnswer, load_instrument, score
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from final_form import InvalidAnswer, load_instrument, score
 
 ANSWER = st.one_of(
     st.none(), st.integers(-10, 10), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.text(max_size=30),

@@ -6,7 +6,6 @@ import itertools
 from pathlib import Path
 
 import pytest
-
 from final_form import (
     InvalidAnswer,
     InvalidItem,

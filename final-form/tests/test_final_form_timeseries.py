@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from final_form.timeseries import TIMESERIES_COLUMNS, build_paired_rows, build_timeseries_rows
+from final_form.timeseries import (
+    TIMESERIES_COLUMNS,
+    build_paired_rows,
+    build_timeseries_rows,
+)
 
 
 def m(client: str | None, instrument: str, at: str, total: int | None, response: str, **extra: Any) -> dict[str, Any]:

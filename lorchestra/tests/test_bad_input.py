@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import orjson
-
 from cli_support import lorc
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome

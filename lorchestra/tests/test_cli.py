@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from cli_support import lorc
 from click.testing import CliRunner
 from lorchestra.cli import main
-from cli_support import lorc
 from lorchestra.home import PhiHome
 
 PHI = "Erika Mustermann"
@@ -152,7 +152,7 @@ def test_files_left_by_a_killed_run_are_private_even_under_a_loose_umask(home: P
     script = ("import os, sys; os.umask(0o022); sys.argv = ['lorc', 'run', 'example_synthetic_ingest'];"
               "from lorchestra.cli import main; main()")
     env = {**os.environ, "LORC_FAULT_AT": "raw.before_commit", "LORC_FAULT_MODE": "kill"}
-    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    killed = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=120, env=env)
     assert killed.returncode == -9
     left = list(home.root.rglob("*"))
     assert any(p.name.endswith(".wal") for p in left)
@@ -187,9 +187,9 @@ def test_a_pipeline_runs_its_jobs_in_order_under_one_run_id(home: PhiHome) -> No
 def test_a_second_run_waits_for_the_lock_or_names_its_holder(home: PhiHome) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from lorchestra.runlock import run_lock;"
-         "cm = run_lock(Path(sys.argv[1]) / 'run.lock', run_id='holder-run-1'); cm.__enter__();"
-         "print('locked', flush=True); time.sleep(float(sys.argv[2]))", str(home.root), "3"],
+         ("import sys, time; from pathlib import Path; from lorchestra.runlock import run_lock;"
+          "cm = run_lock(Path(sys.argv[1]) / 'run.lock', run_id='holder-run-1'); cm.__enter__();"
+          "print('locked', flush=True); time.sleep(float(sys.argv[2]))"), str(home.root), "3"],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
@@ -206,9 +206,9 @@ def test_a_second_run_waits_for_the_lock_or_names_its_holder(home: PhiHome) -> N
 def test_a_lock_left_by_a_killed_run_is_taken_over(home: PhiHome) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from lorchestra.runlock import run_lock;"
-         "cm = run_lock(Path(sys.argv[1]) / 'run.lock', run_id='dead-run'); cm.__enter__();"
-         "print('locked', flush=True); time.sleep(60)", str(home.root)],
+         ("import sys, time; from pathlib import Path; from lorchestra.runlock import run_lock;"
+          "cm = run_lock(Path(sys.argv[1]) / 'run.lock', run_id='dead-run'); cm.__enter__();"
+          "print('locked', flush=True); time.sleep(60)"), str(home.root)],
         stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
     holder.kill()
@@ -225,7 +225,7 @@ def test_progress_is_live_on_a_terminal_and_absent_otherwise(home: PhiHome) -> N
     def run_with_terminal(*args: str) -> str:
         exe = str(Path(sys.executable).parent / "lorc")
         leader, follower = pty.openpty()
-        done = subprocess.run([exe, *args], stdout=follower, stderr=follower, env=os.environ.copy(), timeout=120)
+        done = subprocess.run([exe, *args], check=False, stdout=follower, stderr=follower, env=os.environ.copy(), timeout=120)
         os.close(follower)
         chunks = []
         while True:

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
@@ -46,7 +45,7 @@ def lorc(home: PhiHome, *args: str, fault: str | None = None) -> subprocess.Comp
     env = {**os.environ, "LORC_HOME": str(home.root)}
     if fault:
         env.update(LORC_FAULT_AT=fault, LORC_FAULT_MODE="kill")
-    return subprocess.run([str(Path(sys.executable).parent / "lorc"), *args], capture_output=True, text=True,
+    return subprocess.run([str(Path(sys.executable).parent / "lorc"), *args], check=False, capture_output=True, text=True,
                           env=env, timeout=600)
 
 

@@ -9,11 +9,16 @@ from datetime import date
 from typing import Any
 
 import pytest
+from reporter.assemble import COMBINED, ChangeCounts, InvalidItem, sales_pipeline
+from reporter.safety import (
+    ITEM9_ANSWERED_INVALID,
+    ITEM9_NEGATIVE,
+    ITEM9_NOT_ANSWERED,
+    ITEM9_POSITIVE,
+)
+from reporter.weeks import week_bounds
 
 from reporter import assemble_client_reports, assemble_practice_report
-from reporter.assemble import COMBINED, ChangeCounts, InvalidItem, sales_pipeline
-from reporter.safety import ITEM9_ANSWERED_INVALID, ITEM9_NEGATIVE, ITEM9_NOT_ANSWERED, ITEM9_POSITIVE
-from reporter.weeks import week_bounds
 
 WEEK = "2026-W46"
 CLIENTS = {"a": {"name": "Ada", "email": "ada@example.org"}, "b": {"name": "Ben", "email": "ben@example.org"},
@@ -32,7 +37,7 @@ def ts(client: str, instrument: str, at: str, response: str, total: int | None, 
     if instrument == "phq9" and item9 is None:
         item9 = False
     if valid and baseline:
-        change, rc, eligible, recovery, rrec = 0, "no reliable change", eligible, False, False
+        change, rc, recovery, rrec = 0, "no reliable change", False, False
     return {
         "client_id": client, "instrument": instrument, "measured_at": at, "response_id": response,
         "total": total, "severity": "x" if valid else None, "valid": valid, "prorated": prorated,

@@ -15,12 +15,11 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from smtp_sink import Sink
-
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.stack_clients import open_store
+from smtp_sink import Sink
 
 LANES = ["extract_contacts", "canonicalize_contacts", "extract_email", "canonicalize_email", "build_inbox_view",
          "extract_forms", "canonicalize_questionnaires", "score_phq9", "score_gad7", "build_measurement_timeseries"]
@@ -29,7 +28,7 @@ WEEK = "2026-W45"  # Mon 2026-11-02 .. Sun 2026-11-08: weekly follow-ups of most
 
 def lorc(home: PhiHome, *args: str) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).parent / "lorc"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=900,
+    return subprocess.run([str(exe), *args], check=False, capture_output=True, text=True, timeout=900,
                           env={**os.environ, "LORC_HOME": str(home.root)})
 
 

@@ -184,7 +184,7 @@ def graph_time_to_utc(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)  # Python 3.11 reads the "Z" itself
     except ValueError:
         return None
     if parsed.tzinfo is None:

@@ -11,7 +11,12 @@ The rules are those of clinical-rules.md §0 (R1-R13).
 """
 
 from final_form.answers import InvalidAnswer
-from final_form.change import ChangeResult, PairedChangeResult, classify_change, classify_change_paired
+from final_form.change import (
+    ChangeResult,
+    PairedChangeResult,
+    classify_change,
+    classify_change_paired,
+)
 from final_form.definitions import (
     Instrument,
     InvalidDefinitionError,
@@ -19,7 +24,12 @@ from final_form.definitions import (
     list_instruments,
     load_instrument,
 )
-from final_form.safety import ITEM9_INVALID, ITEM9_POSITIVE, ITEM9_UNANSWERED, safety_flags
+from final_form.safety import (
+    ITEM9_INVALID,
+    ITEM9_POSITIVE,
+    ITEM9_UNANSWERED,
+    safety_flags,
+)
 from final_form.scoring import InvalidItem, Score, score
 
 __all__ = [

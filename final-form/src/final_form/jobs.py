@@ -102,7 +102,10 @@ TIMESERIES_BUILD_VERSION = 3  # raise when the timeseries rules or columns chang
 
 def build_measurement_timeseries(ctx: JobContext) -> JobResult:
     """Build measurement_timeseries and measurement_paired (only the clients new measurements touch)."""
-    from lorchestra.stack_clients.projection_state import basis_fingerprint, build_projection
+    from lorchestra.stack_clients.projection_state import (
+        basis_fingerprint,
+        build_projection,
+    )
 
     return build_projection(
         ctx, (SERIES, PAIRED), views=(SERIES, PAIRED), basis=basis_fingerprint(ctx.store, (), TIMESERIES_BUILD_VERSION),

@@ -37,7 +37,7 @@ def _fail_cleanly(func: F) -> F:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
         except Exception as exc:  # never print a raw message: it may quote record contents
-            logging.getLogger("lorchestra.cli").error("unexpected error", exc_info=True)
+            logging.getLogger("lorchestra.cli").exception("unexpected error")
             click.echo(f"error: {safe_error(exc)}; details in the log file under $LORC_HOME/logs", err=True)
             sys.exit(1)
 

@@ -333,8 +333,7 @@ def parse_dotenv(path: Path) -> dict[str, str]:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if stripped.startswith("export "):
-            stripped = stripped[len("export ") :]
+        stripped = stripped.removeprefix("export ")
         key, sep, value = stripped.partition("=")
         if not sep or not key.strip().isidentifier():
             raise ConfigError(f"{path} line {number} is not KEY=value")

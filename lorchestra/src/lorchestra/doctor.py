@@ -67,7 +67,7 @@ def plugin_checks(config: Config) -> list[Check]:
         name = ep.name.replace("_", " ")
         try:
             found.append(Check(name, True, str(ep.load()(config))))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a broken plugin is a failed check, never a crashed doctor
             found.append(Check(name, False, safe_error(exc), f"edit {config.home.config_path}"))
     return found
 
@@ -98,7 +98,7 @@ def check_storage(config: Config) -> Check:
         return _in_use_by_other(config, exc.holder)
     except LorcError as exc:
         return Check("storage", False, str(exc), _storage_fix(config))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - doctor reports any failure as a check
         return Check("storage", False, safe_error(exc), _storage_fix(config))
     if missing:
         return Check("storage", False, f"tables missing: {', '.join(missing)}", "run `lorc init`")
@@ -122,7 +122,7 @@ def _table_exists(store: object, table: str) -> bool:
     try:
         store.query(f"SELECT 1 FROM {store.table(table)} LIMIT 1")  # type: ignore[attr-defined]
         return True
-    except Exception:
+    except Exception:  # noqa: BLE001 - any error means the table cannot be read: reported as missing
         return False
 
 
@@ -140,5 +140,5 @@ def _check_meltano() -> Check:
         return Check("meltano", True, meltano_version())
     except MeltanoNotFoundError as exc:
         return Check("meltano", False, str(exc), "run `./dev setup`")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - doctor reports any failure as a check
         return Check("meltano", False, safe_error(exc), "run `./dev setup`")

@@ -185,7 +185,7 @@ def _run_one(
     except Exception as exc:
         result = JobResult(ok=False)
         error = safe_error(exc)
-        logger.error("failed: %s", error, exc_info=True)
+        logger.exception("failed: %s", error)
     duration_ms = int((time.perf_counter() - started) * 1000)
     status = "ok" if error is None else "failed"
     events.audit(

@@ -27,11 +27,16 @@ from statistics import median
 from typing import Any
 
 from reporter.charts import trend_chart_svg
+from reporter.clients import Clients, client_name
 from reporter.formatting import human_duration
 from reporter.instruments import INSTRUMENT_ORDER
 from reporter.invalid_items import InvalidItem, invalid_items
-from reporter.clients import Clients, client_name
-from reporter.safety import CarriedFlag, carried_flags, flags_from_timeseries, item9_answer
+from reporter.safety import (
+    CarriedFlag,
+    carried_flags,
+    flags_from_timeseries,
+    item9_answer,
+)
 from reporter.safety_list import Item9Entry, safety_list
 from reporter.weeks import parse_timestamp, week_bounds, week_end, week_start
 

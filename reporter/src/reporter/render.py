@@ -12,11 +12,16 @@ from pathlib import Path
 import jinja2
 
 from reporter.assemble import ClientReport, PracticeReport
-from reporter.safety_list import SafetyAlert
 from reporter.formatting import de_date, de_datetime, human_duration
 from reporter.instruments import CHANGE_DE, SEVERITY_DE, instrument_name
 from reporter.invalid_items import InvalidItem
-from reporter.safety import ITEM9_ANSWERED_INVALID, ITEM9_NEGATIVE, ITEM9_NOT_ANSWERED, ITEM9_POSITIVE
+from reporter.safety import (
+    ITEM9_ANSWERED_INVALID,
+    ITEM9_NEGATIVE,
+    ITEM9_NOT_ANSWERED,
+    ITEM9_POSITIVE,
+)
+from reporter.safety_list import SafetyAlert
 from reporter.weeks import parse_week
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

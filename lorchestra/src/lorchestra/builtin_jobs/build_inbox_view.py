@@ -13,9 +13,17 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lorchestra.jobs import JobResult
-from lorchestra.projections.inbox import COLUMNS, MEMBER_COLUMNS, InboxBuild, member_keys
+from lorchestra.projections.inbox import (
+    COLUMNS,
+    MEMBER_COLUMNS,
+    InboxBuild,
+    member_keys,
+)
 from lorchestra.stack_clients import JobContext, RowsChange
-from lorchestra.stack_clients.projection_state import basis_fingerprint, build_projection
+from lorchestra.stack_clients.projection_state import (
+    basis_fingerprint,
+    build_projection,
+)
 
 VIEW, MEMBERS = "inbox_view", "inbox_view_members"
 BUILD_VERSION = 2  # raise when InboxBuild changes what it computes: the next build is a full one

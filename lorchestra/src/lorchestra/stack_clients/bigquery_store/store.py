@@ -31,7 +31,12 @@ from lorchestra.stack_clients.model import (
     dumps,
     payload_hash,
 )
-from lorchestra.stack_clients.projection import Column, RowsChange, check_field_name, check_table_name
+from lorchestra.stack_clients.projection import (
+    Column,
+    RowsChange,
+    check_field_name,
+    check_table_name,
+)
 from lorchestra.stack_clients.spill import spill_file
 
 # The client's own retry would wait up to 600 s on a dead endpoint; retries are ours
@@ -78,7 +83,7 @@ class BigQueryStore:
                 kwargs["credentials"] = AnonymousCredentials()  # a local emulator needs none
         try:
             client = bigquery.Client(**kwargs)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the client's errors quote settings; named by type only
             raise StorageError(
                 f"cannot create a BigQuery client for project {section['project']}: {type(exc).__name__}; "
                 "set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file"
@@ -150,8 +155,8 @@ class BigQueryStore:
     def drop_table(self, name: str) -> None:
         try:
             self.client.delete_table(self.table_id(name), not_found_ok=True)
-        except Exception:
-            pass  # staging tables are disposable; an orphan holds no more than its batch
+        except Exception:  # noqa: BLE001, S110 - staging tables are disposable; an orphan holds no more than its batch
+            pass
 
     # -- schema ---------------------------------------------------------------------
     def ensure_schema(self) -> None:

@@ -29,7 +29,12 @@ from lorchestra.stack_clients.model import (
     dumps,
     payload_hash,
 )
-from lorchestra.stack_clients.projection import Column, RowsChange, check_field_name, check_table_name
+from lorchestra.stack_clients.projection import (
+    Column,
+    RowsChange,
+    check_field_name,
+    check_table_name,
+)
 from lorchestra.stack_clients.spill import duckdb_temp_dir, spill_file
 from lorchestra.stack_clients.views import sql_string
 from lorchestra.umask import hold_private_umask, release_private_umask
