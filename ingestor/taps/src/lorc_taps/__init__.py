@@ -1,0 +1,1 @@
+"""The suite's production Singer taps (one subpackage per API)."""

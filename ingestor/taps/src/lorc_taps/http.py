@@ -1,0 +1,145 @@
+"""One HTTP client for every tap: bearer tokens, retries that honour ``Retry-After``,
+and errors that never quote a response body (it may hold a message's content).
+
+A 401 refreshes the token once and repeats the request; 429 and 5xx are retried with the
+server's ``Retry-After`` (capped) or a bounded exponential backoff; anything else raises
+:class:`ApiError` with the status, the URL path and the API's error code only.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+
+# lorc reads this marker from the tap's log to tell "sign in again" apart from other faults.
+AUTH_REFUSED_MARKER = "lorc-taps: authorization refused"
+RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(RuntimeError):
+    """A request the API answered with an error that retrying will not fix."""
+
+    def __init__(self, status: int, path: str, code: str | None = None) -> None:
+        self.status = status
+        self.path = path
+        self.code = code
+        super().__init__(f"HTTP {status} from {path}" + (f" ({code})" if code else ""))
+
+
+class AuthorizationError(RuntimeError):
+    """The token endpoint refused the stored credentials (expired, revoked, wrong secret)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{AUTH_REFUSED_MARKER}: {reason}")
+
+
+TokenProvider = Callable[[bool], str]
+"""Returns an access token; ``True`` forces a new one (the last one was refused)."""
+
+
+class ApiClient:
+    """A ``requests`` session with bearer auth and bounded, ``Retry-After``-aware retries."""
+
+    def __init__(
+        self,
+        token_provider: TokenProvider,
+        *,
+        ca_bundle: str | None = None,
+        timeout: float = 60.0,
+        max_attempts: int = 6,
+        max_wait: float = 120.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._token_provider = token_provider
+        self._session = requests.Session()
+        self._session.verify = ca_bundle or True
+        self._timeout = timeout
+        self._max_attempts = max_attempts
+        self._max_wait = max_wait
+        self._sleep = sleep
+
+    def get_json(self, url: str, *, params: Mapping[str, Any] | None = None,
+                 headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+        return self.request("GET", url, params=params, headers=headers).json()
+
+    def request(self, method: str, url: str, *, params: Mapping[str, Any] | None = None,
+                headers: Mapping[str, str] | None = None, **kwargs: Any) -> requests.Response:
+        """Send with retries; return the successful response or raise ``ApiError``."""
+        refreshed = False
+        for attempt in range(1, self._max_attempts + 1):
+            token = self._token_provider(False)
+            try:
+                response = self._session.request(
+                    method, url, params=params, timeout=self._timeout,
+                    headers={**(headers or {}), "Authorization": f"Bearer {token}"}, **kwargs,
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt == self._max_attempts:
+                    raise ApiError(0, _path(url), type(exc).__name__) from None
+                self._wait(attempt, None, _path(url), type(exc).__name__)
+                continue
+            if response.status_code == 401 and not refreshed:
+                refreshed = True
+                self._token_provider(True)
+                continue
+            if response.status_code in RETRIED_STATUSES and attempt < self._max_attempts:
+                self._wait(attempt, response.headers.get("Retry-After"), _path(url), str(response.status_code))
+                continue
+            if response.status_code >= 400:
+                raise ApiError(response.status_code, _path(url), error_code(response))
+            return response
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _wait(self, attempt: int, retry_after: str | None, path: str, why: str) -> None:
+        seconds = retry_after_seconds(retry_after)
+        if seconds is None:
+            seconds = min(self._max_wait, 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+        seconds = min(seconds, self._max_wait)
+        logger.warning("%s from %s: retry %d in %.1f s", why, path, attempt, seconds)
+        self._sleep(seconds)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` as seconds: either delta-seconds or an HTTP date; None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def error_code(response: requests.Response) -> str | None:
+    """The API's machine-readable error code (Google's ``error.status``/``error``, Graph's
+    ``error.code``), never its message text."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, str):
+        return error[:64]
+    if isinstance(error, dict):
+        code = error.get("status") or error.get("code")
+        return str(code)[:64] if code else None
+    return None
+
+
+def _path(url: str) -> str:
+    """The URL's path without its query (a query may hold a search for a person's name)."""
+    return requests.utils.urlparse(url).path
