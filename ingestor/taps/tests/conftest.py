@@ -1,0 +1,1 @@
+"""Tests of the production taps: the real tap executables against the fake APIs on loopback."""
