@@ -3,7 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lorchestra.config import Secrets, load_config, parse_dotenv
+from lorchestra.config import Secrets, load_config
+from lorchestra.dotenv import parse_dotenv
 from lorchestra.exceptions import ConfigError
 from lorchestra.home import PhiHome
 

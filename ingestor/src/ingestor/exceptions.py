@@ -20,12 +20,14 @@ class ExtractionError(IngestorError):
     """
 
     def __init__(self, tap_name: str, exit_code: int | None, log_path: Path, *, timeout: float | None = None,
-                 disk_full_under: Path | None = None):
+                 disk_full_under: Path | None = None, authorization_refused: bool = False):
         self.tap_name = tap_name
         self.exit_code = exit_code
         self.log_path = log_path
         self.timed_out = timeout is not None
         self.disk_full_under = disk_full_under
+        # the API's token endpoint refused the stored credentials: the user must sign in again
+        self.authorization_refused = authorization_refused
         if timeout is not None:
             message = (
                 f"extraction with {tap_name} timed out after {timeout:g} s and was stopped "
@@ -33,6 +35,8 @@ class ExtractionError(IngestorError):
             )
         else:
             why = f" (no space left on device under {disk_full_under})" if disk_full_under else ""
+            if authorization_refused:
+                why = " (the API refused the stored credentials)"
             message = (
                 f"extraction with {tap_name} failed: meltano run exited with exit code {exit_code}{why}; "
                 f"see log {log_path}"

@@ -27,8 +27,9 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,6 +58,9 @@ _STOP_GRACE_SECONDS = 10.0
 # What Python, SQLite (Meltano's system database) and the plugins print when a write
 # finds the disk full or over quota; Meltano itself reports only an exit code.
 _DISK_FULL_MARKERS = (b"No space left on device", b"database or disk is full", b"Disk quota exceeded")
+# What the suite's taps (lorc_taps.http.AUTH_REFUSED_MARKER) log when a token endpoint
+# refuses the stored credentials: expired, revoked, or a wrong secret.
+AUTH_REFUSED_MARKER = b"lorc-taps: authorization refused"
 _LOG_TAIL_BYTES = 1 << 20
 
 
@@ -69,6 +73,7 @@ def extract_to_jsonl(
     state_id_suffix: str | None = None,
     full_refresh: bool = False,
     timeout: float = 900,
+    hold_fds: Sequence[int] = (),
 ) -> dict[str, Path]:
     """Run ``meltano run <tap_name> target-jsonl`` and return ``{stream_name: jsonl_path}``.
 
@@ -77,6 +82,9 @@ def extract_to_jsonl(
     ``TARGET_JSONL_*`` variables are dropped so a stray setting cannot move the state or
     the output. ``state_id_suffix`` gives one plugin several sets of bookmarks (state id
     ``dev:<tap>-to-target-jsonl:<suffix>``); ``full_refresh`` ignores stored state.
+
+    Meltano runs under ``ingestor.guard``: it and its plugins die with the caller, and
+    ``hold_fds`` (the caller's run lock) stay open until they are gone.
 
     Streams that emitted no record have no file, so an empty extraction returns ``{}``.
     Raises ``FileExistsError`` if this run's output directory exists already,
@@ -140,7 +148,7 @@ def extract_to_jsonl(
             )
             log.flush()
             process = subprocess.Popen(
-                args,
+                [sys.executable, "-m", "ingestor.guard", "--", *args],
                 cwd=meltano_project_dir(),
                 env=child_env,
                 stdin=subprocess.DEVNULL,
@@ -148,6 +156,7 @@ def extract_to_jsonl(
                 stderr=subprocess.STDOUT,
                 umask=0o077,
                 start_new_session=True,
+                pass_fds=tuple(hold_fds),
             )
             try:
                 exit_code = process.wait(timeout=timeout)
@@ -164,20 +173,21 @@ def extract_to_jsonl(
     if timed_out:
         raise ExtractionError(tap_name, exit_code, log_path, timeout=timeout)
     if exit_code != 0:
+        tail = _log_tail(log_path)
         raise ExtractionError(tap_name, exit_code, log_path,
-                              disk_full_under=work_dir if _log_says_disk_full(log_path) else None)
+                              disk_full_under=work_dir if any(m in tail for m in _DISK_FULL_MARKERS) else None,
+                              authorization_refused=AUTH_REFUSED_MARKER in tail)
     return {path.stem: path for path in sorted(out_dir.glob("*.jsonl"))}
 
 
-def _log_says_disk_full(log_path: Path) -> bool:
-    """Whether the end of a failed run's log reports a full disk (read here, never shown)."""
+def _log_tail(log_path: Path) -> bytes:
+    """The end of a failed run's log, to look for known causes (read here, never shown)."""
     try:
         with open(log_path, "rb") as log:
             log.seek(max(0, log.seek(0, os.SEEK_END) - _LOG_TAIL_BYTES))
-            tail = log.read()
+            return log.read()
     except OSError:
-        return False
-    return any(marker in tail for marker in _DISK_FULL_MARKERS)
+        return b""
 
 
 def _check_name(what: str, value: str) -> None:
@@ -252,7 +262,7 @@ def _lock_down(out_dir: Path, meltano_home: Path) -> None:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> int | None:
-    """SIGTERM Meltano and its plugins (own process group), then SIGKILL after a grace period."""
+    """SIGTERM the guard (it kills Meltano and its plugins), then SIGKILL after a grace period."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)

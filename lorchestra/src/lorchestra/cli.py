@@ -143,12 +143,15 @@ def jobs_list(as_json: bool) -> None:
 @click.option("--resend", is_flag=True, help="Shorthand for --param resend=true (report jobs).")
 @click.option("--preview", is_flag=True,
               help="Shorthand for --param preview=true: render a week that has not ended, marked, never delivered.")
+@click.option("--full-refresh", is_flag=True,
+              help="Extract jobs: ignore the bookmarks and re-read from each connection's start_date.")
+@click.option("--connection", metavar="NAME", help="Extract jobs: only this connection.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @_fail_cleanly
 def run(home: PhiHome, job_names: tuple[str, ...], pipeline: str | None, wait_seconds: float, dry_run: bool,
         keep_going: bool, params: tuple[str, ...], week: str | None, resend: bool, preview: bool,
-        as_json: bool) -> None:
+        full_refresh: bool, connection: str | None, as_json: bool) -> None:
     """Run jobs (or a pipeline) in order under one run id. Exit 0 only if every job succeeded."""
     from lorchestra.runner import run_jobs, run_pipeline
 
@@ -167,6 +170,10 @@ def run(home: PhiHome, job_names: tuple[str, ...], pipeline: str | None, wait_se
         parsed["resend"] = "true"
     if preview:
         parsed["preview"] = "true"
+    if full_refresh:
+        parsed["full_refresh"] = "true"
+    if connection:
+        parsed["connection"] = connection
     from lorchestra.progress import NoProgress, TerminalProgress
 
     # A live line only for a person at a terminal; never in cron, pipes or --json.

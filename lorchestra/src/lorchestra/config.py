@@ -20,6 +20,7 @@ import yaml
 from shared_schemas import load_schema
 
 from lorchestra.exceptions import ConfigError, LorcError, PipelineNotFoundError
+from lorchestra.dotenv import parse_dotenv
 from lorchestra.home import PhiHome
 
 CONFIG_SCHEMA = "iglu:org.lorchestra/config/jsonschema/1-0-0"
@@ -128,6 +129,13 @@ class Config:
         """The configured connections of one kind (``email`` ...), in config order."""
         found = self.section("connections").get(kind) or []
         return [c for c in found if isinstance(c, Mapping)]
+
+    def require_connection(self, name: str) -> None:
+        """Raise ConfigError unless some connection (of any kind) is called ``name``."""
+        names = [str(c.get("name")) for kind in self.section("connections") for c in self.connections(kind)]
+        if name not in names:
+            raise ConfigError(f"no connection named {name!r} in {self.home.config_path} "
+                              f"(configured: {', '.join(names) or 'none'})")
 
     def pipeline(self, name: str) -> tuple[list[str], bool]:
         """A pipeline's jobs (included pipelines first) and whether it stops on failure."""
@@ -324,21 +332,3 @@ def read_secrets(home: PhiHome, environ: Mapping[str, str]) -> Secrets:
     values = dict(parse_dotenv(home.dotenv_path)) if home.dotenv_path.is_file() else {}
     values.update(environ)
     return Secrets(values)
-
-
-def parse_dotenv(path: Path) -> dict[str, str]:
-    """``KEY=value`` lines; ``#`` comments; optional quotes. No interpolation on purpose."""
-    values: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        stripped = stripped.removeprefix("export ")
-        key, sep, value = stripped.partition("=")
-        if not sep or not key.strip().isidentifier():
-            raise ConfigError(f"{path} line {number} is not KEY=value")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
-    return values

@@ -1,19 +1,32 @@
 """The one way extract_* jobs work: per connection, `meltano run` into the PHI home,
 then each stream's JSONL into ``raw_objects``.
 
-One failing connection does not stop the others. Streams a connection does not emit in
-a run (no new records) still leave an ``ingest.completed`` event with zero counts. A
-successful extraction's directory is removed once its records are in the warehouse; a
-failed one stays for inspection (it is inside the PHI home).
+A bookmark never moves past data the warehouse does not hold:
+
+- Meltano saves a connection's state only when ``target-jsonl`` exits, i.e. after the
+  JSONL is complete. lorc ingests that JSONL before the next extraction of the connection
+  starts: a directory a killed or failed run left behind (``extract/<run>/<tap>-<name>/``)
+  is ingested first (the ingest is idempotent) and only then removed.
+- A backfill runs in chunks of ``max_messages_per_run`` records, each ingested before the
+  next `meltano run` starts, so a kill costs at most one chunk's fetching.
+- Meltano runs under ``ingestor.guard`` with the run lock held: it dies with lorc.
+
+One failing connection does not stop the others. A connection whose share of rejected
+records is above ``extraction.max_reject_rate`` fails, naming the rules. Streams a
+connection does not emit in a run still leave an ``ingest.completed`` event with zero
+counts.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from lorchestra.connections import DEFAULT_TIMEOUT_SECONDS, max_reject_rate
 from lorchestra.errors_safe import safe_error
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext, ObjectSpec, Source, WriteCounts
@@ -33,14 +46,24 @@ class Extraction:
     connection: str
     system: str
     tap: str
-    settings: Mapping[str, object]  # tap settings beyond the Meltano project's (sample taps)
+    settings: Mapping[str, object]  # tap settings beyond the Meltano project's; may hold secrets: never logged
     streams: tuple[StreamSpec, ...]
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    chunk_records: int = 0  # the tap stops after this many; a run that emitted fewer is the last
+    sign_in: str | None = None  # the command that renews refused credentials
+    unusable: str | None = None  # why the connection cannot run (secrets missing): it fails with this
 
     @property
     def env(self) -> dict[str, str]:
-        """The settings under Meltano's environment names (``TAP_X_SETTING``)."""
+        """The settings under Meltano's environment names (``TAP_X_SETTING``); lists and
+        objects as JSON, which is how Meltano reads them from the environment."""
         prefix = self.tap.upper().replace("-", "_")
-        return {f"{prefix}_{key.upper()}": str(value) for key, value in self.settings.items()}
+        return {f"{prefix}_{key.upper()}": _env_value(value) for key, value in self.settings.items()}
+
+    @property
+    def label(self) -> str:
+        """The name of this connection's output directory in a run (see ``ingestor.extract``)."""
+        return f"{self.tap}-{self.connection}"
 
 
 SAMPLE_PARAMS = ("count", "first", "clients", "revision")
@@ -52,22 +75,23 @@ def sample_settings(ctx: JobContext, settings: Mapping[str, object]) -> dict[str
 
 
 def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult:
-    from ingestor import extract_to_jsonl
-
+    """Extract and ingest each connection (only ``connection`` when that param is given);
+    ``full_refresh`` ignores the bookmarks and re-reads from each connection's start."""
+    full_refresh = str(ctx.params.get("full_refresh", "")).lower() in {"1", "true", "yes"}
+    if only := ctx.params.get("connection"):
+        extractions = [e for e in extractions if e.connection == only]
+    limit = max_reject_rate(ctx.config)
     totals = WriteCounts()
     failed = 0
     for extraction in extractions:
         source = Source(extraction.system, extraction.connection)
         try:
-            paths = extract_to_jsonl(extraction.tap, ctx.run_id, work_dir=ctx.home.root,
-                                     env=extraction.env, state_id_suffix=extraction.connection)
-            checkpoint("extract.before_ingest", extraction.connection)
-            totals.add(ingest_streams(ctx, extraction, paths))
-            for directory in {p.parent for p in paths.values()}:
-                shutil.rmtree(directory, ignore_errors=True)
+            counts = extract_connection(ctx, extraction, full_refresh=full_refresh)
+            totals.add(counts)
+            _check_reject_rate(ctx, extraction, counts, limit)
         except Exception as exc:
             failed += 1
-            error = safe_error(exc)
+            error = _explain(exc, extraction)
             ctx.events.audit("ingest.failed", status="failed", error_message=error, source=source,
                              payload={"tap": extraction.tap})
             ctx.logger.error("connection %s failed: %s", extraction.connection, error)
@@ -77,6 +101,47 @@ def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult
     note = f"{failed} of {len(extractions)} connections failed" if failed else None
     return JobResult(counts={**totals.as_dict(), "connections": len(extractions), "connections_failed": failed},
                      ok=not failed, note=note)
+
+
+def extract_connection(ctx: JobContext, extraction: Extraction, *, full_refresh: bool = False) -> WriteCounts:
+    """What earlier runs left, then chunk after chunk until the tap has nothing more."""
+    from ingestor import extract_to_jsonl
+
+    if extraction.unusable:
+        raise ConnectionSetupError(extraction.unusable)
+    counts = WriteCounts()
+    for leftover in leftover_extractions(ctx, extraction):
+        ctx.logger.info("connection %s: ingesting what run %s extracted but did not ingest",
+                        extraction.connection, leftover.parent.name)
+        counts.add(_ingest_directory(ctx, extraction, leftover, partial_last_line=True))
+    chunk = 0
+    while True:
+        paths = extract_to_jsonl(
+            extraction.tap, ctx.run_id if chunk == 0 else f"{ctx.run_id}.{chunk}", work_dir=ctx.home.root,
+            env=extraction.env, state_id_suffix=extraction.connection, full_refresh=full_refresh and chunk == 0,
+            timeout=extraction.timeout_seconds, hold_fds=ctx.held_fds,
+        )
+        checkpoint("extract.before_ingest", extraction.connection)
+        chunk_counts = ingest_streams(ctx, extraction, paths)
+        for directory in {p.parent for p in paths.values()}:
+            shutil.rmtree(directory, ignore_errors=True)
+        counts.add(chunk_counts)
+        if not extraction.chunk_records or chunk_counts.inputs < extraction.chunk_records:
+            return counts
+        chunk += 1
+        ctx.logger.info("connection %s: chunk %d done (%d records), continuing", extraction.connection,
+                        chunk, chunk_counts.inputs)
+
+
+def leftover_extractions(ctx: JobContext, extraction: Extraction) -> list[Path]:
+    """Output directories of this connection that earlier runs did not ingest, oldest first."""
+    found = [
+        directory
+        for run_dir in (ctx.home.root / "extract").glob("*")
+        if run_dir.name != ctx.run_id and not run_dir.name.startswith(f"{ctx.run_id}.")
+        and (directory := run_dir / extraction.label).is_dir()
+    ]
+    return sorted(found, key=lambda d: d.stat().st_mtime)
 
 
 def ingest_streams(ctx: JobContext, extraction: Extraction, paths: Mapping[str, Path]) -> WriteCounts:
@@ -94,3 +159,93 @@ def ingest_streams(ctx: JobContext, extraction: Extraction, paths: Mapping[str, 
         totals.add(counts)
         ctx.logger.info("connection %s stream %s: %s", extraction.connection, stream.stream, counts.as_dict())
     return totals
+
+
+def _ingest_directory(ctx: JobContext, extraction: Extraction, directory: Path, *, partial_last_line: bool
+                      ) -> WriteCounts:
+    """Ingest a leftover directory, then remove it (and its run directory once empty)."""
+    paths = {path.stem: path for path in sorted(directory.glob("*.jsonl"))}
+    if partial_last_line:
+        for path in paths.values():
+            _drop_unfinished_line(path)
+    counts = ingest_streams(ctx, extraction, paths)
+    shutil.rmtree(directory, ignore_errors=True)
+    if not any(directory.parent.iterdir()):
+        directory.parent.rmdir()
+    return counts
+
+
+def _drop_unfinished_line(path: Path) -> None:
+    """A target killed mid-write leaves a last line without its newline: a record no saved
+    bookmark covers (Meltano saves state only when the target exits), so it is fetched
+    again; dropping it keeps it out of ``rejects``."""
+    with open(path, "rb+") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size == 0:
+            return
+        handle.seek(size - 1)
+        if handle.read(1) == b"\n":
+            return
+        keep = size
+        while keep > 0:
+            step = min(65536, keep)
+            handle.seek(keep - step)
+            block = handle.read(step)
+            newline = block.rfind(b"\n")
+            if newline >= 0:
+                keep = keep - step + newline + 1
+                break
+            keep -= step
+        handle.truncate(keep)
+
+
+def _check_reject_rate(ctx: JobContext, extraction: Extraction, counts: WriteCounts, limit: float) -> None:
+    if not counts.inputs or counts.rejected / counts.inputs <= limit:
+        return
+    rules = ", ".join(f"{rule} ({n})" for rule, n in _reject_rules(ctx, extraction.connection)) or "see rejects"
+    raise RejectRateError(
+        f"{counts.rejected} of {counts.inputs} records rejected ({counts.rejected / counts.inputs:.1%}), "
+        f"above extraction.max_reject_rate {limit:.1%}; rules: {rules}. The records are kept in the rejects "
+        f"table; fix the cause (a tap or a payload change), then run the job again"
+    )
+
+
+def _reject_rules(ctx: JobContext, connection: str) -> Iterator[tuple[str, int]]:
+    rows = ctx.store.query(
+        f"SELECT rule, COUNT(*) AS n FROM {ctx.store.table('rejects')} "
+        f"WHERE run_id = '{_literal(ctx.run_id)}' AND connection_name = '{_literal(connection)}' "
+        f"GROUP BY rule ORDER BY n DESC, rule"
+    )
+    for row in rows:
+        yield str(row["rule"]), int(row["n"])
+
+
+class RejectRateError(RuntimeError):
+    phi_safe = True  # counts and rule names only
+
+
+class ConnectionSetupError(RuntimeError):
+    phi_safe = True  # names of settings and commands only
+
+
+def _explain(exc: Exception, extraction: Extraction) -> str:
+    from ingestor import ExtractionError
+
+    error = safe_error(exc)
+    if isinstance(exc, ExtractionError) and exc.authorization_refused and extraction.sign_in:
+        return f"{error}; sign in again with `{extraction.sign_in}`"
+    return error
+
+
+def _literal(value: str) -> str:
+    if not all(c.isalnum() or c in "-._" for c in value):
+        raise ValueError("not a plain name")
+    return value
+
+
+def _env_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value)
+    return str(value)

@@ -48,7 +48,9 @@ class LockHolder:
 
 
 @contextmanager
-def run_lock(path: Path, *, run_id: str, wait_seconds: float = 0.0) -> Iterator[None]:
+def run_lock(path: Path, *, run_id: str, wait_seconds: float = 0.0) -> Iterator[int]:
+    """Hold the lock for the block; yields its descriptor, which a child process that must
+    not outlive the lock (Meltano) keeps open."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         started = time.monotonic()
@@ -66,7 +68,7 @@ def run_lock(path: Path, *, run_id: str, wait_seconds: float = 0.0) -> Iterator[
                 time.sleep(0.05 if time.monotonic() - started < PROBE_GRACE_SECONDS else 0.2)
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps({"pid": os.getpid(), "run_id": run_id, "since": time.time()}).encode(), 0)
-        yield
+        yield fd
     finally:
         os.close(fd)  # closing releases the flock
 

@@ -91,6 +91,8 @@ def run_jobs(
     """
     home.require_private()
     config = load_config(home, environ)
+    if (params or {}).get("connection"):
+        config.require_connection(str((params or {})["connection"]))
     registry = registry or JobRegistry.discover()
     for warning in registry.warnings:
         log.warning(warning)
@@ -102,14 +104,14 @@ def run_jobs(
         return RunReport(run_id, [JobOutcome(s.name, s.package, "planned") for s in specs], dry_run=True)
 
     deadline = time.monotonic() + wait_seconds
-    with private_umask(), run_lock(lock_path(home), run_id=run_id, wait_seconds=wait_seconds):
+    with private_umask(), run_lock(lock_path(home), run_id=run_id, wait_seconds=wait_seconds) as lock_fd:
         return _run_locked(specs, config=config, run_id=run_id, keep_going=keep_going, params=params or {},
-                           progress=progress or NoProgress(), deadline=deadline)
+                           progress=progress or NoProgress(), deadline=deadline, lock_fd=lock_fd)
 
 
 def _run_locked(
     specs: list[JobSpec], *, config: Config, run_id: str, keep_going: bool, params: Mapping[str, Any],
-    progress: Progress, deadline: float,
+    progress: Progress, deadline: float, lock_fd: int,
 ) -> RunReport:
     """Under the run lock: the warehouse is waited for until ``deadline`` (another program
     may hold it: a notebook, a second tool), then the jobs run in order."""
@@ -127,7 +129,8 @@ def _run_locked(
                 outcomes.append(JobOutcome(spec.name, spec.package, "skipped"))
                 continue
             activity.job_started(run_id, spec.name, utcnow())
-            outcome = _run_one(spec, store=store, config=config, run_id=run_id, params=params, progress=progress)
+            outcome = _run_one(spec, store=store, config=config, run_id=run_id, params=params, progress=progress,
+                               held_fds=(lock_fd,))
             activity.job_ended(run_id, spec.name, at=utcnow(), status=outcome.status,
                                duration_ms=outcome.duration_ms, counts=outcome.counts, error=outcome.error)
             outcomes.append(outcome)
@@ -163,19 +166,19 @@ def replay_files(paths: Sequence[Path], *, home: PhiHome, wait_seconds: float = 
     spec = JobSpec("replay", replay_job, "lorchestra", "lorchestra.runner:replay_files")
     run_id = new_id()
     deadline = time.monotonic() + wait_seconds
-    with private_umask(), run_lock(lock_path(home), run_id=run_id, wait_seconds=wait_seconds):
+    with private_umask(), run_lock(lock_path(home), run_id=run_id, wait_seconds=wait_seconds) as lock_fd:
         return _run_locked([spec], config=config, run_id=run_id, keep_going=False,
-                           params={"files": len(paths)}, progress=NoProgress(), deadline=deadline)
+                           params={"files": len(paths)}, progress=NoProgress(), deadline=deadline, lock_fd=lock_fd)
 
 
 def _run_one(
     spec: JobSpec, *, store: Store, config: Config, run_id: str, params: Mapping[str, Any],
-    progress: Progress | None = None,
+    progress: Progress | None = None, held_fds: tuple[int, ...] = (),
 ) -> JobOutcome:
     events = event_client(store, config, run_id=run_id, job_name=spec.name, progress=progress)
     logger = job_logger(spec.name)
     ctx = JobContext(store=store, events=events, config=config, run_id=run_id,
-                     job_name=spec.name, logger=logger, params=params)
+                     job_name=spec.name, logger=logger, params=params, held_fds=held_fds)
     events.audit("job.started", payload={"package": spec.package, "params": dict(params)})
     logger.info("started (run %s)", run_id)
     started = time.perf_counter()

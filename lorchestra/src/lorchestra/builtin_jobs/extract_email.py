@@ -1,11 +1,17 @@
 """Job ``extract_email``: every configured Gmail and Exchange mailbox into ``raw_objects``.
 
+The production taps (``tap-lorc-gmail``, ``tap-lorc-graph``) read the real APIs on the
+production profile and fake ones on loopback on the sample profile, so both run the same
+code. Synthetic mail for benchmarks (``--param count=N``) comes from the sample taps.
 The record itself does not say which mailbox it came from, so the connection's name
 from config becomes ``connection_name``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+from lorchestra.connections import MailConnection, mail_connections
 from lorchestra.extraction import Extraction, StreamSpec, run_extractions, sample_settings
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext
@@ -14,25 +20,49 @@ RAW_SCHEMAS = {
     "gmail": "iglu:com.google/gmail_message/jsonschema/1-0-0",
     "exchange": "iglu:com.microsoft/graph_message/jsonschema/1-0-0",
 }
-SAMPLE_TAPS = {"gmail": "tap-sample-gmail", "exchange": "tap-sample-graph"}
-PRODUCTION_TAPS = {"gmail": "tap-gmail", "exchange": "tap-microsoft-graph"}
+SYNTHETIC_TAPS = {"gmail": "tap-sample-gmail", "exchange": "tap-sample-graph"}
 
 
 def extract_email(ctx: JobContext) -> JobResult:
     """Extract every configured Gmail and Exchange mailbox into raw_objects."""
-    return run_extractions(ctx, email_extractions(ctx))
+    connections = mail_connections(ctx.config)
+    if ctx.config.profile != "sample":
+        return run_extractions(ctx, [_production(c, ctx) for c in connections])
+    if "count" in ctx.params or "first" in ctx.params:
+        return run_extractions(ctx, [_synthetic(c, ctx) for c in connections])
+    from ingestor.fake_apis.sample import sample_mail_apis
+
+    with sample_mail_apis(revision=int(ctx.params.get("revision", 1)),
+                          log_path=ctx.home.logs_dir / f"fake-apis-{ctx.run_id}.jsonl") as fake_settings:
+        return run_extractions(ctx, [_against_fakes(c, fake_settings) for c in connections])
 
 
-def email_extractions(ctx: JobContext) -> list[Extraction]:
-    """One extraction per configured mailbox."""
-    extractions = []
-    for connection in ctx.config.connections("email"):
-        name, system = str(connection["name"]), str(connection["system"])
-        if ctx.config.profile == "sample":
-            tap = SAMPLE_TAPS[system]
-            settings = sample_settings(ctx, {"mailbox": connection["mailbox"]})
-        else:
-            tap, settings = str(connection.get("tap") or f"{PRODUCTION_TAPS[system]}--{name}"), {}
-        stream = StreamSpec("messages", "email", "id", RAW_SCHEMAS[system])
-        extractions.append(Extraction(name, system, tap, settings, (stream,)))
-    return extractions
+def _production(connection: MailConnection, ctx: JobContext) -> Extraction:
+    secrets, missing = connection.secrets(ctx.config.secrets)
+    problem = None
+    if missing:
+        problem = (f"secrets missing: {', '.join(missing)}; run `{connection.connect_command}` "
+                   f"(or set them in the environment or {ctx.home.dotenv_path})")
+    return _extraction(connection, {**connection.tap_settings(), **secrets}, problem=problem)
+
+
+def _against_fakes(connection: MailConnection, fake_settings: Callable[[str, str], dict[str, str]]) -> Extraction:
+    return _extraction(connection, {**connection.tap_settings(), **fake_settings(connection.system,
+                                                                                  connection.mailbox)})
+
+
+def _synthetic(connection: MailConnection, ctx: JobContext) -> Extraction:
+    settings = sample_settings(ctx, {"mailbox": connection.mailbox})
+    return Extraction(connection.name, connection.system, SYNTHETIC_TAPS[connection.system], settings,
+                      (_messages(connection.system),), timeout_seconds=connection.timeout_seconds)
+
+
+def _extraction(connection: MailConnection, settings: Mapping[str, object], *, problem: str | None = None
+                ) -> Extraction:
+    return Extraction(connection.name, connection.system, connection.tap, settings, (_messages(connection.system),),
+                      timeout_seconds=connection.timeout_seconds, chunk_records=connection.max_messages_per_run,
+                      sign_in=connection.connect_command, unusable=problem)
+
+
+def _messages(system: str) -> StreamSpec:
+    return StreamSpec("messages", "email", "id", RAW_SCHEMAS[system])

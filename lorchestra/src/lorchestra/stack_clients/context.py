@@ -71,6 +71,7 @@ class JobContext:
     job_name: str
     logger: logging.Logger
     params: Mapping[str, Any] = field(default_factory=dict)
+    held_fds: tuple[int, ...] = ()  # the run lock: subprocesses that must not outlive it keep it open
 
     @property
     def home(self) -> PhiHome:
