@@ -30,7 +30,7 @@ DEFAULT_CONFIG_YAML = """\
 # lorchestra configuration ($LORC_HOME/config.yaml).
 # Secrets never go here: put them in the environment or in $LORC_HOME/.env.
 # Any key can be overridden from the environment, e.g. LORC_STORAGE__BACKEND=bigquery.
-profile: sample            # sample: every connection reads the sample taps; production: real sources
+profile: sample            # sample: the production taps against fake APIs on loopback; production: real sources (README)
 storage:
   backend: duckdb          # duckdb (embedded, default) or bigquery
   duckdb:
