@@ -19,8 +19,8 @@ import jsonschema
 import yaml
 from shared_schemas import load_schema
 
-from lorchestra.exceptions import ConfigError, LorcError, PipelineNotFoundError
 from lorchestra.dotenv import parse_dotenv
+from lorchestra.exceptions import ConfigError, LorcError, PipelineNotFoundError
 from lorchestra.home import PhiHome
 
 CONFIG_SCHEMA = "iglu:org.lorchestra/config/jsonschema/1-0-0"

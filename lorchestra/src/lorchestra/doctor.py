@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 
+from lorc_taps.http import ApiError, AuthorizationError
+
 from lorchestra.config import Config, load_config
 from lorchestra.connections import MailConnection, mail_connections
 from lorchestra.errors_safe import safe_error
@@ -88,8 +90,6 @@ def _check_mail_connection(config: Config, connection: MailConnection) -> Check:
     if missing:
         return Check(name, False, f"secrets missing: {', '.join(missing)}",
                      f"run `{connection.connect_command}` (or set them in {config.home.dotenv_path})")
-    from lorc_taps.http import ApiError, AuthorizationError
-
     probe = importlib.import_module(PROBES[connection.system]).probe
     try:
         probe({**connection.tap_settings(), **secrets}, timeout=PROBE_TIMEOUT_SECONDS)

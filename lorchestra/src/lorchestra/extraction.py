@@ -89,7 +89,7 @@ def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult
             counts = extract_connection(ctx, extraction, full_refresh=full_refresh)
             totals.add(counts)
             _check_reject_rate(ctx, extraction, counts, limit)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one failing connection must not stop the others
             failed += 1
             error = _explain(exc, extraction)
             ctx.events.audit("ingest.failed", status="failed", error_message=error, source=source,

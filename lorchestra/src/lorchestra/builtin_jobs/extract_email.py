@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from lorchestra.connections import MailConnection, mail_connections
-from lorchestra.extraction import Extraction, StreamSpec, run_extractions, sample_settings
+from lorchestra.extraction import (
+    Extraction,
+    StreamSpec,
+    run_extractions,
+    sample_settings,
+)
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext
 
@@ -21,20 +26,35 @@ RAW_SCHEMAS = {
     "exchange": "iglu:com.microsoft/graph_message/jsonschema/1-0-0",
 }
 SYNTHETIC_TAPS = {"gmail": "tap-sample-gmail", "exchange": "tap-sample-graph"}
+FakeSettings = Callable[[str, str], dict[str, str]]  # (system, mailbox) -> the fake API's tap settings
 
 
 def extract_email(ctx: JobContext) -> JobResult:
     """Extract every configured Gmail and Exchange mailbox into raw_objects."""
-    connections = mail_connections(ctx.config)
-    if ctx.config.profile != "sample":
-        return run_extractions(ctx, [_production(c, ctx) for c in connections])
-    if "count" in ctx.params or "first" in ctx.params:
-        return run_extractions(ctx, [_synthetic(c, ctx) for c in connections])
+    if ctx.config.profile != "sample" or _synthetic_mail(ctx):
+        return run_extractions(ctx, email_extractions(ctx))
     from ingestor.fake_apis.sample import sample_mail_apis
 
     with sample_mail_apis(revision=int(ctx.params.get("revision", 1)),
                           log_path=ctx.home.logs_dir / f"fake-apis-{ctx.run_id}.jsonl") as fake_settings:
-        return run_extractions(ctx, [_against_fakes(c, fake_settings) for c in connections])
+        return run_extractions(ctx, email_extractions(ctx, fake_settings))
+
+
+def email_extractions(ctx: JobContext, fake_settings: FakeSettings | None = None) -> list[Extraction]:
+    """One extraction per configured mailbox: the production taps with the connection's
+    secrets, or (sample profile) against the fake APIs, or the synthetic-mail taps."""
+    connections = mail_connections(ctx.config)
+    if ctx.config.profile != "sample":
+        return [_production(c, ctx) for c in connections]
+    if _synthetic_mail(ctx):
+        return [_synthetic(c, ctx) for c in connections]
+    if fake_settings is None:
+        raise ValueError("the sample profile's mail taps need the fake APIs running (sample_mail_apis)")
+    return [_against_fakes(c, fake_settings) for c in connections]
+
+
+def _synthetic_mail(ctx: JobContext) -> bool:
+    return "count" in ctx.params or "first" in ctx.params
 
 
 def _production(connection: MailConnection, ctx: JobContext) -> Extraction:
@@ -46,7 +66,7 @@ def _production(connection: MailConnection, ctx: JobContext) -> Extraction:
     return _extraction(connection, {**connection.tap_settings(), **secrets}, problem=problem)
 
 
-def _against_fakes(connection: MailConnection, fake_settings: Callable[[str, str], dict[str, str]]) -> Extraction:
+def _against_fakes(connection: MailConnection, fake_settings: FakeSettings) -> Extraction:
     return _extraction(connection, {**connection.tap_settings(), **fake_settings(connection.system,
                                                                                   connection.mailbox)})
 
