@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from sample_taps import synthetic
-from sample_taps.mailboxes import known_mailboxes, load_messages
+from sample_taps.mailboxes import REVISIONS, known_mailboxes, load_messages
 
 from ingestor.fake_apis.server import FakeApiServer, FakeRequest, FakeResponse
 
@@ -283,8 +283,8 @@ class FakeMicrosoft(FakeApiServer):
         if folder.lower() in ids:
             return ids[folder.lower()]
         if isinstance(self.mail, _FixtureMail):
-            every = {r["parentFolderId"] for g in (1, self.mail.generation)
-                     for r in self.mail._records(mailbox, g, False)}
+            # A folder exists whichever revision is served (the move target too).
+            every = {r["parentFolderId"] for revision in REVISIONS for r in load_messages("graph", mailbox, revision)}
             return folder if folder in every else None
         return folder if folder in ids.values() else None
 
