@@ -35,6 +35,15 @@ CONSENT_MISSING = "65001"
 _AADSTS = re.compile(r"AADSTS(\d+)")
 
 
+class GraphAuthorizationError(AuthorizationError):
+    """The identity platform refused the app; ``refusal`` names why (a key of ``REFUSALS``,
+    or ``consent_missing``) so callers can name the fix."""
+
+    def __init__(self, refusal: str, reason: str) -> None:
+        self.refusal = refusal
+        super().__init__(reason)
+
+
 class GraphCredentials:
     """An ``msal`` confidential client for one tenant; its :meth:`token` is the
     ``TokenProvider`` of :class:`lorc_taps.http.ApiClient`."""
@@ -53,7 +62,7 @@ class GraphCredentials:
                 instance_discovery=None if authority_url == DEFAULT_AUTHORITY_URL else False,
             )
         except ValueError:  # msal's tenant discovery failed: an unknown tenant
-            raise AuthorizationError(f"{REFUSALS['invalid_tenant']} (check tenant_id)") from None
+            raise GraphAuthorizationError("invalid_tenant", f"{REFUSALS['invalid_tenant']} (check tenant_id)") from None
         except requests.RequestException as exc:
             raise ApiError(0, "/oauth2/v2.0/token", type(exc).__name__) from None
 
@@ -78,10 +87,10 @@ def refusal(result: Mapping[str, Any]) -> Exception:
     codes += _AADSTS.findall(str(result.get("error_description") or ""))
     code = codes[0] if codes else None
     if CONSENT_MISSING in codes:
-        return AuthorizationError(
-            f"admin consent for the Mail.Read application permission is missing (invalid_grant AADSTS{CONSENT_MISSING})")
+        return GraphAuthorizationError("consent_missing", "admin consent for the Mail.Read application permission "
+                                       f"is missing (invalid_grant AADSTS{CONSENT_MISSING})")
     if error in REFUSALS:
-        return AuthorizationError(f"{REFUSALS[error]} ({error}{f' AADSTS{code}' if code else ''})")
+        return GraphAuthorizationError(error, f"{REFUSALS[error]} ({error}{f' AADSTS{code}' if code else ''})")
     return ApiError(400, "/oauth2/v2.0/token", error)
 
 

@@ -1,0 +1,1 @@
+"""``lorc connect``: sign a mail connection in and return the secrets to store."""
