@@ -7,7 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 from ingestor.fake_apis import running
-from ingestor.fake_apis.microsoft import CLIENT_ID, CLIENT_SECRET, TENANT_ID, FakeMicrosoft, fake_microsoft
+from ingestor.fake_apis.microsoft import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    TENANT_ID,
+    FakeMicrosoft,
+    fake_microsoft,
+)
 from lorchestra.connect.exchange import ExchangeConnectError, connect_exchange
 
 MAILBOX = "j.weber@praxis-weber.example"

@@ -22,7 +22,12 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from singer_sdk import Stream
 
-from lorc_taps.graph.auth import DEFAULT_API_URL, PREFER_IMMUTABLE_ID, GraphCredentials, mailbox_path
+from lorc_taps.graph.auth import (
+    DEFAULT_API_URL,
+    PREFER_IMMUTABLE_ID,
+    GraphCredentials,
+    mailbox_path,
+)
 from lorc_taps.graph.schema import MESSAGE_SCHEMA, SELECT
 from lorc_taps.http import ApiClient, ApiError
 
@@ -170,7 +175,7 @@ def _without_metadata(item: dict[str, Any]) -> dict[str, Any]:
 
 def _timestamp(start_date: str) -> str:
     """``start_date`` (an ISO date or date-time; naive means UTC) as Graph's UTC literal."""
-    moment = datetime.fromisoformat(start_date.strip().replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(start_date.strip())
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
