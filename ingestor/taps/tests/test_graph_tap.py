@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from ingestor.fake_apis import Fault, running
 from ingestor.fake_apis.microsoft import FakeMicrosoft, fake_microsoft
-from lorc_taps.http import AUTH_REFUSED_MARKER
+from lorc_taps.graph.auth import probe
+from lorc_taps.http import AUTH_REFUSED_MARKER, ApiError, AuthorizationError
 from sample_taps.mailboxes import load_messages
 
 TAP = Path(sys.executable).parent / "tap-lorc-graph"
@@ -207,3 +208,16 @@ def test_start_date_limits_the_first_sync(fake: FakeMicrosoft, tmp_path: Path) -
     assert by_id(run.records) == by_id(wanted)
     assert all(call.query["$filter"] == ["receivedDateTime ge 2026-11-11T00:00:00Z"]
                for call in fake.requests_to(DELTA))
+
+
+def test_probe_signs_in_and_opens_the_mailbox_or_says_why_not(fake: FakeMicrosoft) -> None:
+    settings = {**fake.tap_settings(WEBER), "mailbox": WEBER}
+    probe(settings)
+    assert [call.status for call in fake.requests_to(r"/mailFolders/inbox$")] == [200]
+    fake.denied_mailboxes.add(WEBER)  # an application access policy without this mailbox
+    with pytest.raises(ApiError) as refused:
+        probe(settings)
+    assert (refused.value.status, refused.value.code) == (403, "ErrorAccessDenied")
+    fake.client_secret = "the-rotated-secret"
+    with pytest.raises(AuthorizationError, match="client secret was refused"):
+        probe(settings)
