@@ -221,3 +221,10 @@ def test_probe_signs_in_and_opens_the_mailbox_or_says_why_not(fake: FakeMicrosof
     fake.client_secret = "the-rotated-secret"
     with pytest.raises(AuthorizationError, match="client secret was refused"):
         probe(settings)
+
+
+def test_the_ca_bundle_wins_over_requests_ca_bundle(fake: FakeMicrosoft, monkeypatch: pytest.MonkeyPatch) -> None:
+    # requests lets REQUESTS_CA_BUNDLE override Session.verify; the tap's bundle must win.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    probe({**fake.tap_settings(WEBER), "mailbox": WEBER})
+    assert [call.status for call in fake.requests_to(r"/mailFolders/inbox$")] == [200]
