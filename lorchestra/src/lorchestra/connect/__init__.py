@@ -1,1 +1,0 @@
-"""``lorc connect``: sign a mail connection in and return the secrets to store."""
