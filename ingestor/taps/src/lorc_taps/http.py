@@ -60,8 +60,7 @@ class ApiClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._token_provider = token_provider
-        self._session = requests.Session()
-        self._session.verify = ca_bundle or True
+        self._session = verifying_session(ca_bundle)
         self._timeout = timeout
         self._max_attempts = max_attempts
         self._max_wait = max_wait
@@ -106,6 +105,24 @@ class ApiClient:
         seconds = min(seconds, self._max_wait)
         logger.warning("%s from %s: retry %d in %.1f s", why, path, attempt, seconds)
         self._sleep(seconds)
+
+
+class _PinnedVerifySession(requests.Session):
+    """A session whose CA bundle wins over ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``
+    (requests lets those environment variables override ``Session.verify``)."""
+
+    def __init__(self, ca_bundle: str) -> None:
+        super().__init__()
+        self.verify = ca_bundle
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("verify", self.verify)
+        return super().request(method, url, *args, **kwargs)
+
+
+def verifying_session(ca_bundle: str | None) -> requests.Session:
+    """A session that verifies TLS with ``ca_bundle`` when given, else the system's CAs."""
+    return _PinnedVerifySession(ca_bundle) if ca_bundle else requests.Session()
 
 
 def retry_after_seconds(value: str | None) -> float | None:

@@ -1,0 +1,410 @@
+"""A fake Microsoft identity platform and Graph mail API on loopback (TLS, since ``msal``
+accepts only ``https`` authorities).
+
+It speaks the real wire protocol: OpenID discovery and the client-credentials token
+endpoint with AADSTS-style errors, the per-folder ``messages/delta`` function with
+``$select``, ``$filter=receivedDateTime ge ...``, ``Prefer: odata.maxpagesize`` and
+``Prefer: IdType="ImmutableId"``, absolute ``@odata.nextLink``/``@odata.deltaLink`` URLs,
+``@removed`` entries, an expired-sync-state answer (410 ``syncStateNotFound``), a message
+``GET`` by id, and Graph's error shape ``{"error": {"code": ..., "message": ...}}``.
+
+Delta and skip tokens are stateless: they encode the folder, the query options, an offset
+and the *generation* of the data they were issued at (the fixture revision, or the number
+of synthetic messages), so a new server started with other arguments answers an old
+token with exactly what changed since.
+
+Folders follow the fixtures' ``parentFolderId``: messages sent from the mailbox are in
+Sent Items, the other folder at revision 1 is the Inbox, and any further folder (the one a
+revision-2 message was moved to) is a user folder addressable by its id only. Synthetic
+mailboxes hold messages ``0 .. first + count - 1``, all in the Inbox.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from sample_taps import synthetic
+from sample_taps.mailboxes import REVISIONS, known_mailboxes, load_messages
+
+from ingestor.fake_apis.server import FakeApiServer, FakeRequest, FakeResponse
+
+TENANT_ID = "5b1f2c3d-7e8a-4b9c-a0d1-e2f3a4b5c6d7"
+CLIENT_ID = "0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f"
+CLIENT_SECRET = "fake-microsoft-client-secret"  # only this fake accepts it
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 1000
+WELL_KNOWN = ("inbox", "sentitems")
+# The default properties of a message without $select (internetMessageHeaders needs $select).
+SELECT_ONLY = frozenset({"internetMessageHeaders", "uniqueBody"})
+PARTIAL_PROPERTIES = ("id", "isRead", "parentFolderId")
+SYNTHETIC_INBOX = "AAMkAGSynInbox"
+SYNTHETIC_SENT = "AAMkAGSynSentItems"
+
+_DELTA = re.compile(r"/v1\.0/users/(?P<mailbox>[^/]+)/mailFolders/(?P<folder>[^/]+)/messages/delta")
+_FOLDER = re.compile(r"/v1\.0/users/(?P<mailbox>[^/]+)/mailFolders/(?P<folder>[^/]+)")
+_MESSAGE = re.compile(r"/v1\.0/users/(?P<mailbox>[^/]+)/messages/(?P<message>[^/]+)")
+_FILTER = re.compile(r"^\s*receivedDateTime\s+(?P<op>ge|gt)\s+(?P<value>\S+)\s*$")
+
+
+def graph_error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> FakeResponse:
+    return FakeResponse(status, {"error": {"code": code, "message": message}}, headers or {})
+
+
+def identity_error(status: int, error: str, code: int, description: str) -> FakeResponse:
+    return FakeResponse(status, {"error": error, "error_description": f"AADSTS{code}: {description}",
+                                 "error_codes": [code]})
+
+
+def _encode_token(claims: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(claims, sort_keys=True).encode()).decode().rstrip("=")
+
+
+def _decode_token(token: str) -> dict[str, Any] | None:
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except ValueError:
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """An item injected into a folder's initial round, served exactly as given."""
+
+    item: Any
+
+
+@dataclass(frozen=True)
+class _Query:
+    """The options a delta round was started with (Graph encodes them into its tokens)."""
+
+    select: tuple[str, ...] | None
+    received: tuple[str, str] | None  # ("ge" | "gt", timestamp)
+
+
+class _FixtureMail:
+    """The practice story: the fixture mailboxes at a revision (generation = revision)."""
+
+    def __init__(self, revision: int) -> None:
+        self.generation = revision
+
+    def mailboxes(self) -> list[str]:
+        return known_mailboxes("graph")
+
+    @cache  # noqa: B019 - one instance per server, a handful of mailboxes
+    def _records(self, mailbox: str, generation: int, immutable: bool) -> tuple[dict[str, Any], ...]:
+        first = load_messages("graph", mailbox, 1)
+        records = load_messages("graph", mailbox, generation)
+        if immutable:  # an immutable id survives a move: keep the revision-1 id
+            for original, record in zip(first, records, strict=True):
+                record["id"] = original["id"]
+        return tuple(records)
+
+    @cache  # noqa: B019
+    def folder_ids(self, mailbox: str) -> dict[str, str]:
+        records = load_messages("graph", mailbox, 1)
+        sent = {r["parentFolderId"] for r in records if _sender(r) == mailbox.lower()}
+        inbox = {r["parentFolderId"] for r in records} - sent
+        return {"inbox": inbox.pop() if inbox else f"{mailbox}-inbox",
+                "sentitems": sent.pop() if sent else f"{mailbox}-sentitems"}
+
+    def folder_view(self, mailbox: str, folder_id: str, generation: int, immutable: bool) -> dict[str, dict]:
+        generation = min(max(generation, 1), self.generation)
+        return {r["id"]: r for r in self._records(mailbox, generation, immutable) if r["parentFolderId"] == folder_id}
+
+    def initial(self, mailbox: str, folder_id: str, immutable: bool) -> list[Any]:
+        return list(self.folder_view(mailbox, folder_id, self.generation, immutable).values())
+
+    def changes(self, mailbox: str, folder_id: str, since: int, immutable: bool) -> list[Any]:
+        before = self.folder_view(mailbox, folder_id, since, immutable)
+        now = self.folder_view(mailbox, folder_id, self.generation, immutable)
+        changed: list[Any] = [r for i, r in now.items() if before.get(i) != r]
+        return changed + [_removed(i) for i in before if i not in now]
+
+    def render(self, mailbox: str, key: Any, immutable: bool) -> dict[str, Any]:
+        return key
+
+    def received(self, key: Any) -> str:
+        return str(key.get("receivedDateTime") or "")
+
+    def find(self, mailbox: str, message_id: str, immutable: bool) -> dict[str, Any] | None:
+        return next((r for r in self._records(mailbox, self.generation, immutable) if r["id"] == message_id), None)
+
+
+class _SyntheticMail:
+    """Synthetic mailboxes of ``first + count`` messages (generation = that number); every
+    mailbox name exists. Keys are message indices, rendered only for the page served."""
+
+    def __init__(self, count: int, first: int) -> None:
+        self.generation = first + count
+
+    def mailboxes(self) -> list[str] | None:
+        return None
+
+    def folder_ids(self, mailbox: str) -> dict[str, str]:
+        return {"inbox": SYNTHETIC_INBOX, "sentitems": SYNTHETIC_SENT}
+
+    def initial(self, mailbox: str, folder_id: str, immutable: bool) -> Sequence[Any]:
+        return range(self.generation) if folder_id == SYNTHETIC_INBOX else []
+
+    def changes(self, mailbox: str, folder_id: str, since: int, immutable: bool) -> Sequence[Any]:
+        return range(max(since, 0), self.generation) if folder_id == SYNTHETIC_INBOX else []
+
+    def render(self, mailbox: str, key: Any, immutable: bool) -> dict[str, Any]:
+        return next(synthetic.messages("graph", mailbox, 1, key))
+
+    def received(self, key: Any) -> str:
+        moment = synthetic.WEEK_START + synthetic.WEEK * synthetic.spread(key)
+        return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def find(self, mailbox: str, message_id: str, immutable: bool) -> dict[str, Any] | None:
+        if not message_id.startswith("AAMkAGSyn"):
+            return None
+        try:
+            index = int.from_bytes(base64.b64decode(message_id.removeprefix("AAMkAGSyn"))[-4:], "big")
+        except ValueError:
+            return None
+        record = self.render(mailbox, index, immutable) if index < self.generation else None
+        return record if record is not None and record["id"] == message_id else None
+
+
+def _sender(record: dict[str, Any]) -> str:
+    return str(((record.get("from") or {}).get("emailAddress") or {}).get("address") or "").lower()
+
+
+def _removed(message_id: str) -> dict[str, Any]:
+    return {"@odata.type": "#microsoft.graph.message", "id": message_id, "@removed": {"reason": "deleted"}}
+
+
+def _prefer(request: FakeRequest) -> dict[str, str]:
+    """``Prefer`` preferences (comma-separated, possibly in several headers) by name."""
+    preferences: dict[str, str] = {}
+    for part in (request.header("Prefer") or "").split(","):
+        name, _, value = part.strip().partition("=")
+        if name:
+            preferences[name.strip().lower()] = value.strip().strip('"')
+    return preferences
+
+
+class FakeMicrosoft(FakeApiServer):
+    """Microsoft identity platform + Graph mail for the fixture (or synthetic) mailboxes.
+
+    Knobs for tests: ``client_secret`` (what the token endpoint accepts), ``consent_granted``
+    (False: ``invalid_grant`` AADSTS65001), ``denied_mailboxes`` (an application access
+    policy: 403 ``ErrorAccessDenied``), ``token_ttl`` (how long issued tokens really live,
+    while ``expires_in`` says an hour: 401 on expiry), ``expire_delta_tokens`` (every
+    ``$deltatoken`` answers 410 ``syncStateNotFound``), ``partial_updates`` (incremental
+    rounds return only id/isRead/parentFolderId, a known Graph behaviour), ``extra_items``
+    (raw items appended to a folder's initial round, e.g. malformed ones).
+    """
+
+    def __init__(self, *, revision: int = 1, synthetic: tuple[int, int] | None = None, latency: float = 0.0,
+                 log_path: Path | None = None, token_ttl: float = 3600.0) -> None:
+        super().__init__(tls=True, latency=latency, log_path=log_path)
+        self.mail: _FixtureMail | _SyntheticMail = (
+            _SyntheticMail(*synthetic) if synthetic is not None else _FixtureMail(revision))
+        self.client_secret = CLIENT_SECRET
+        self.consent_granted = True
+        self.denied_mailboxes: set[str] = set()
+        self.token_ttl = token_ttl
+        self.expire_delta_tokens = False
+        self.partial_updates = False
+        self.extra_items: dict[tuple[str, str], list[Any]] = {}
+        self.route("GET", r"/[^/]+/v2\.0/\.well-known/openid-configuration", self._openid_configuration)
+        self.route("POST", r"/[^/]+/oauth2/v2\.0/token", self._token)
+        self.route("GET", _DELTA.pattern, self._delta)
+        self.route("GET", _FOLDER.pattern, self._folder)
+        self.route("GET", _MESSAGE.pattern, self._message)
+
+    def tap_settings(self, mailbox: str) -> dict[str, str]:
+        """The ``tap-lorc-graph`` settings that point it at this server (``mailbox`` aside)."""
+        return {"api_url": f"{self.url}/v1.0", "authority_url": self.url, "tenant_id": TENANT_ID,
+                "client_id": CLIENT_ID, "client_secret": self.client_secret, "ca_bundle": str(self.ca_path)}
+
+    # --- identity platform ----------------------------------------------------------------
+    def _openid_configuration(self, request: FakeRequest) -> FakeResponse:
+        tenant = request.path.split("/")[1]
+        if tenant != TENANT_ID:
+            return identity_error(400, "invalid_tenant", 90002, "Tenant not found.")
+        base = f"{self.url}/{tenant}"
+        return FakeResponse(200, {
+            "issuer": f"{self.url}/{tenant}/v2.0",
+            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+            "token_endpoint": f"{base}/oauth2/v2.0/token",
+            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+            "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+            "tenant_region_scope": "EU",
+        })
+
+    def _token(self, request: FakeRequest) -> FakeResponse:
+        form = request.form()
+        if request.path.split("/")[1] != TENANT_ID:
+            return identity_error(400, "invalid_request", 90002, "Tenant not found.")
+        if form.get("grant_type") != "client_credentials":
+            return identity_error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.")
+        if form.get("client_id") != CLIENT_ID:
+            return identity_error(400, "unauthorized_client", 700016,
+                                  "Application was not found in the directory.")
+        if form.get("client_secret") != self.client_secret:
+            return identity_error(401, "invalid_client", 7000215, "Invalid client secret provided.")
+        if form.get("scope") != GRAPH_SCOPE:
+            return identity_error(400, "invalid_scope", 1002012, "The provided value for scope is not valid.")
+        if not self.consent_granted:
+            return identity_error(400, "invalid_grant", 65001,
+                                  "The user or administrator has not consented to use the application.")
+        return FakeResponse(200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
+                                  "access_token": self.issue_token(CLIENT_ID, self.token_ttl)})
+
+    # --- Graph ----------------------------------------------------------------------------
+    def _authorize(self, request: FakeRequest, mailbox: str) -> FakeResponse | None:
+        if self.token_subject(request) != CLIENT_ID:
+            return graph_error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.",
+                               {"WWW-Authenticate": 'Bearer realm="", error="invalid_token"'})
+        known = self.mail.mailboxes()
+        if known is not None and mailbox not in known:
+            return graph_error(404, "ErrorInvalidUser", "The requested user is invalid.")
+        if mailbox in self.denied_mailboxes:
+            return graph_error(403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant "
+                               "configured AppOnly AccessPolicy settings.")
+        return None
+
+    def _folder_id(self, mailbox: str, folder: str) -> str | None:
+        ids = self.mail.folder_ids(mailbox)
+        if folder.lower() in ids:
+            return ids[folder.lower()]
+        if isinstance(self.mail, _FixtureMail):
+            # A folder exists whichever revision is served (the move target too).
+            every = {r["parentFolderId"] for revision in REVISIONS for r in load_messages("graph", mailbox, revision)}
+            return folder if folder in every else None
+        return folder if folder in ids.values() else None
+
+    def _folder(self, request: FakeRequest) -> FakeResponse:
+        match = _FOLDER.fullmatch(request.path)
+        assert match is not None
+        mailbox, folder = unquote(match["mailbox"]), unquote(match["folder"])
+        if (refused := self._authorize(request, mailbox)) is not None:
+            return refused
+        folder_id = self._folder_id(mailbox, folder)
+        if folder_id is None:
+            return graph_error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+        return FakeResponse(200, {"@odata.context": f"{self.url}/v1.0/$metadata#users('{quote(mailbox)}')"
+                                                    "/mailFolders(id)/$entity", "id": folder_id})
+
+    def _message(self, request: FakeRequest) -> FakeResponse:
+        match = _MESSAGE.fullmatch(request.path)
+        assert match is not None
+        mailbox, message_id = unquote(match["mailbox"]), unquote(match["message"])
+        if (refused := self._authorize(request, mailbox)) is not None:
+            return refused
+        immutable = _prefer(request).get("idtype") == "ImmutableId"
+        record = self.mail.find(mailbox, message_id, immutable)
+        if record is None:
+            return graph_error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+        return FakeResponse(200, self._shape(record, _select(request.param("$select"))))
+
+    def _delta(self, request: FakeRequest) -> FakeResponse:
+        match = _DELTA.fullmatch(request.path)
+        assert match is not None
+        mailbox, folder = unquote(match["mailbox"]), unquote(match["folder"])
+        if (refused := self._authorize(request, mailbox)) is not None:
+            return refused
+        folder_id = self._folder_id(mailbox, folder)
+        if folder_id is None:
+            return graph_error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+        preferences = _prefer(request)
+        immutable = preferences.get("idtype") == "ImmutableId"
+        size = min(int(preferences.get("odata.maxpagesize") or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
+        skip, delta = request.param("$skiptoken"), request.param("$deltatoken")
+        if delta is not None:
+            claims = _decode_token(delta)
+            if self.expire_delta_tokens or claims is None or claims.get("f") != folder_id:
+                return graph_error(410, "syncStateNotFound", "The sync state generation is not found. The delta "
+                                   "token is expired and data must be synchronized again.")
+            query, since, offset = _Query(_tuple(claims["s"]), _tuple(claims["r"])), int(claims["g"]), 0
+        elif skip is not None:
+            claims = _decode_token(skip)
+            if claims is None or claims.get("f") != folder_id:
+                return graph_error(410, "syncStateNotFound", "The sync state is not found.")
+            query, offset = _Query(_tuple(claims["s"]), _tuple(claims["r"])), int(claims["o"])
+            since = claims["c"]
+        else:
+            received = None
+            if (expression := request.param("$filter")) is not None:
+                parsed = _FILTER.fullmatch(expression)
+                if parsed is None:
+                    return graph_error(400, "ErrorInvalidUrlQueryFilter", "The query filter is not supported.")
+                received = (parsed["op"], parsed["value"])
+            query, since, offset = _Query(_select(request.param("$select")), received), None, 0
+        if since is None:
+            keys: Sequence[Any] = [*self.mail.initial(mailbox, folder_id, immutable),
+                                   *map(_Raw, self.extra_items.get((mailbox, folder_id), []))]
+        else:
+            keys = self.mail.changes(mailbox, folder_id, since, immutable)
+        if query.received is not None:
+            op, value = query.received
+            keys = [k for k in keys if isinstance(k, _Raw) or _after(self.mail.received(k), op, value)]
+        page = keys[offset:offset + size]
+        partial = self.partial_updates and since is not None
+        value = [self._item(mailbox, key, immutable, query.select, partial) for key in page]
+        base = f"{self.url}/v1.0/users/{quote(mailbox)}/mailFolders/{quote(folder, safe='')}/messages/delta"
+        body: dict[str, Any] = {"@odata.context": f"{self.url}/v1.0/$metadata#Collection(message)", "value": value}
+        common = {"f": folder_id, "s": list(query.select) if query.select else None,
+                  "r": list(query.received) if query.received else None}
+        if offset + size < len(keys):
+            body["@odata.nextLink"] = f"{base}?$skiptoken={_encode_token({**common, 'o': offset + size, 'c': since})}"
+        else:
+            body["@odata.deltaLink"] = f"{base}?$deltatoken={_encode_token({**common, 'g': self.mail.generation})}"
+        return FakeResponse(200, body)
+
+    def _item(self, mailbox: str, key: Any, immutable: bool, select: tuple[str, ...] | None,
+              partial: bool) -> Any:
+        if isinstance(key, _Raw):  # an injected item, served as it is
+            return key.item
+        record = self.mail.render(mailbox, key, immutable)
+        if "@removed" in record:
+            return record
+        if partial:
+            return {"@odata.type": "#microsoft.graph.message", **{p: record.get(p) for p in PARTIAL_PROPERTIES}}
+        return self._shape(record, select)
+
+    @staticmethod
+    def _shape(record: dict[str, Any], select: tuple[str, ...] | None) -> dict[str, Any]:
+        shaped: dict[str, Any] = {"@odata.type": "#microsoft.graph.message",
+                                  "@odata.etag": f'W/"{record.get("changeKey", "")}"'}
+        if select is None:
+            shaped.update({k: v for k, v in record.items() if k not in SELECT_ONLY})
+        else:
+            shaped["id"] = record["id"]
+            shaped.update({k: record[k] for k in select if k in record})
+        return shaped
+
+
+def _after(received: str, op: str, value: str) -> bool:
+    return received > value if op == "gt" else received >= value
+
+
+def _select(value: str | None) -> tuple[str, ...] | None:
+    return tuple(p.strip() for p in value.split(",") if p.strip()) if value else None
+
+
+def _tuple(value: list[str] | None) -> tuple[str, ...] | None:
+    return tuple(value) if value else None
+
+
+def fake_microsoft(*, revision: int = 1, synthetic: tuple[int, int] | None = None, latency: float = 0.0,
+                   log_path: Path | None = None) -> FakeMicrosoft:
+    """A ``FakeMicrosoft`` (not started) serving the practice story or a synthetic mailbox."""
+    return FakeMicrosoft(revision=revision, synthetic=synthetic, latency=latency, log_path=log_path)
+
+
+__all__ = ["CLIENT_ID", "CLIENT_SECRET", "TENANT_ID", "FakeMicrosoft", "fake_microsoft"]

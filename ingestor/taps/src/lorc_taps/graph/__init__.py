@@ -1,0 +1,2 @@
+"""``tap-lorc-graph``: Exchange Online mail through Microsoft Graph, app-only, incremental
+through per-folder delta queries."""
