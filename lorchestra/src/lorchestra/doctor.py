@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 
-from lorc_taps.http import ApiError, AuthorizationError
-
+from ingestor import MeltanoNotFoundError, find_meltano_sys_dir
 from lorchestra.config import Config, load_config
+from lorchestra.connect import ConnectError, verify_connection
 from lorchestra.connections import MailConnection, mail_connections
 from lorchestra.errors_safe import safe_error
 from lorchestra.exceptions import LorcError, WarehouseLockedError
@@ -62,10 +62,6 @@ def diagnose(home: PhiHome, environ: Mapping[str, str] | None = None) -> list[Ch
     return checks
 
 
-PROBES = {"gmail": "lorc_taps.gmail.auth", "exchange": "lorc_taps.graph.auth"}
-PROBE_TIMEOUT_SECONDS = 20.0
-
-
 def mail_connection_checks(config: Config) -> list[Check]:
     """Per mailbox on the production profile: its tap is installed, its secrets are set, a
     token can be obtained and the mailbox answers one cheap call. Names and fixes only."""
@@ -75,10 +71,6 @@ def mail_connection_checks(config: Config) -> list[Check]:
 
 
 def _check_mail_connection(config: Config, connection: MailConnection) -> Check:
-    import importlib
-
-    from ingestor import MeltanoNotFoundError, find_meltano_sys_dir
-
     name = f"connection {connection.name}"
     try:
         installed = (find_meltano_sys_dir() / "extractors" / connection.tap / "venv" / "bin" / connection.tap).is_file()
@@ -90,27 +82,11 @@ def _check_mail_connection(config: Config, connection: MailConnection) -> Check:
     if missing:
         return Check(name, False, f"secrets missing: {', '.join(missing)}",
                      f"run `{connection.connect_command}` (or set them in {config.home.dotenv_path})")
-    probe = importlib.import_module(PROBES[connection.system]).probe
     try:
-        probe({**connection.tap_settings(), **secrets}, timeout=PROBE_TIMEOUT_SECONDS)
-    except AuthorizationError:
-        return Check(name, False, "the sign-in was refused (expired, revoked or wrong credentials)",
-                     f"run `{connection.connect_command}`")
-    except ApiError as exc:
-        return Check(name, False, f"the mailbox {connection.mailbox} did not answer: {exc}",
-                     _api_error_fix(connection, exc))
+        verify_connection(connection, secrets)
+    except ConnectError as exc:
+        return Check(name, False, str(exc), exc.fix)
     return Check(name, True, f"{connection.system} mailbox {connection.mailbox}: signed in, mailbox answers")
-
-
-def _api_error_fix(connection: MailConnection, exc: ApiError) -> str:
-    if exc.status in (401, 403) and connection.system == "exchange":
-        return ("grant the app registration the Mail.Read application permission with admin consent, and "
-                f"include {connection.mailbox} in its application access policy (README, Going to production)")
-    if exc.status in (401, 403):
-        return f"check the Gmail API is enabled for the OAuth client's project, then run `{connection.connect_command}`"
-    if exc.status == 0:
-        return "check the network and the connection's settings (api_url, token_url)"
-    return "try again later; if it persists, check the provider's status page"
 
 
 def plugin_checks(config: Config) -> list[Check]:
@@ -125,6 +101,8 @@ def plugin_checks(config: Config) -> list[Check]:
         except Exception as exc:  # noqa: BLE001 - a broken plugin is a failed check, never a crashed doctor
             found.append(Check(name, False, safe_error(exc), f"edit {config.home.config_path}"))
     return found
+
+
 
 
 def check_storage(config: Config) -> Check:

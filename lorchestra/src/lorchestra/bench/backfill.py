@@ -29,10 +29,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from lorchestra.bench.fake_production import point_at_fakes
 from lorchestra.config import load_config
-from lorchestra.connect import store_connection_secrets
 from lorchestra.home import PhiHome, private_dir
 from lorchestra.initialize import init_home
 from lorchestra.stack_clients import open_store
@@ -73,7 +71,7 @@ def bench_backfill(system: str = "gmail", messages: int = 20_000, *, latency: fl
     try:
         server = _fake_api(system, messages, latency).start()
         try:
-            home = _production_home(root / "home", system, server.tap_settings(MAILBOX), chunk)
+            home = _production_home(root / "home", system, server, chunk)
             started = time.monotonic()
             result = _lorc(home, "run", "extract_email", "--json")
             seconds = time.monotonic() - started
@@ -92,7 +90,7 @@ def bench_backfill(system: str = "gmail", messages: int = 20_000, *, latency: fl
 
 
 def _killed_backfill(root: Path, system: str, server: Any, chunk: int, after: float) -> KilledFigure:
-    home = _production_home(root, system, server.tap_settings(MAILBOX), chunk)
+    home = _production_home(root, system, server, chunk)
     process = subprocess.Popen(_lorc_args("run", "extract_email", "--json"), env=_env(home),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(after)
@@ -118,19 +116,12 @@ def _fake_api(system: str, messages: int, latency: float) -> Any:
     return factory(synthetic=(messages, 0), latency=latency)
 
 
-def _production_home(root: Path, system: str, settings: dict[str, str], chunk: int) -> PhiHome:
+def _production_home(root: Path, system: str, server: Any, chunk: int) -> PhiHome:
     """A fresh PHI home on the production profile with one connection at the fake API."""
     home = PhiHome(root)
     init_home(home)
-    config = yaml.safe_load(home.config_path.read_text())
-    secret_keys = {"client_id", "client_secret", "refresh_token", "tenant_id"}
-    config["profile"] = "production"
-    config["connections"] = {"email": [{
-        "name": CONNECTION, "system": system, "mailbox": MAILBOX, "max_messages_per_run": chunk,
-        "settings": {k: v for k, v in settings.items() if k not in secret_keys},
-    }]}
-    home.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
-    store_connection_secrets(home, CONNECTION, {k.upper(): v for k, v in settings.items() if k in secret_keys})
+    point_at_fakes(home, [{"name": CONNECTION, "system": system, "mailbox": MAILBOX,
+                           "max_messages_per_run": chunk}], lambda _system, mailbox: server.tap_settings(mailbox))
     return home
 
 

@@ -9,9 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from lorchestra.connections import env_name
+from lorchestra.connections import MailConnection, env_name
 from lorchestra.dotenv import store_secrets
 from lorchestra.home import PhiHome
+
+
+class ConnectError(RuntimeError):
+    """A connection cannot sign in or read its mailbox; the message names the cause and
+    the fix, never a secret."""
+
+    phi_safe = True
+
+    def __init__(self, message: str, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+def verify_connection(connection: MailConnection, secrets: Mapping[str, str]) -> None:
+    """Sign in with ``secrets`` (tap setting names) and make one cheap call on the mailbox;
+    raise ``ConnectError`` naming the fix otherwise."""
+    endpoints = dict(connection.endpoints)
+    if connection.system == "exchange":
+        from lorchestra.connect.exchange import connect_exchange
+
+        connect_exchange(connection.name, connection.mailbox, tenant_id=secrets["tenant_id"],
+                         client_id=secrets["client_id"], client_secret=secrets["client_secret"], endpoints=endpoints)
+    else:
+        from lorchestra.connect.gmail import verify_gmail
+
+        verify_gmail(connection.name, connection.mailbox, secrets, endpoints=endpoints)
 
 
 def store_connection_secrets(home: PhiHome, connection_name: str, values: Mapping[str, str]) -> list[str]:

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from lorc_taps.graph.auth import GraphAuthorizationError, probe
 from lorc_taps.http import ApiError, AuthorizationError
 
+from lorchestra.connect import ConnectError
+
 PORTAL = "Microsoft Entra admin center → App registrations → your app"
 
 
-class ExchangeConnectError(RuntimeError):
+class ExchangeConnectError(ConnectError):
     """The credentials or the tenant's set-up do not let the app read the mailbox."""
 
 

@@ -1,0 +1,141 @@
+"""The production profile as a practice runs it: `lorc` (a real subprocess) runs the
+production taps through `meltano run` against fake Gmail and Graph APIs on loopback,
+with the connections in config.yaml and their secrets in .env.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from cli_support import lorc, run_jobs_json, table_rows
+from ingestor.fake_apis import Fault
+from ingestor.fake_apis.microsoft import FakeMicrosoft, fake_microsoft
+from lorchestra.bench.fake_production import point_at_fakes
+from lorchestra.home import PhiHome
+
+EXCHANGE = [
+    {"name": "exchange-weber", "system": "exchange", "mailbox": "j.weber@praxis-weber.example"},
+    {"name": "exchange-klein", "system": "exchange", "mailbox": "m.klein@praxis-weber.example"},
+    {"name": "exchange-team", "system": "exchange", "mailbox": "team@praxis-weber.example"},
+]
+DELTA = r"/messages/delta$"
+
+
+@pytest.fixture
+def graph() -> Iterator[FakeMicrosoft]:
+    with fake_microsoft() as server:
+        yield server
+
+
+def _production(home: PhiHome, graph: FakeMicrosoft, connections: list[dict[str, object]] = EXCHANGE,
+                **extraction: object) -> None:
+    point_at_fakes(home, connections, lambda _system, mailbox: graph.tap_settings(mailbox),
+                   extraction=extraction or None)
+
+
+def _failures(home: PhiHome) -> dict[str, str]:
+    return {str(e["connection_name"]): str(e["error_message"])
+            for e in table_rows(home, {}, "event_log", "created_at") if e["event_type"] == "ingest.failed"}
+
+
+def test_exchange_mailboxes_are_read_once_then_only_their_changes(home: PhiHome, graph: FakeMicrosoft) -> None:
+    _production(home, graph)
+
+    first = run_jobs_json(["extract_email"], {})["extract_email"]
+    assert (first["inserted"], first["rejected"], first["connections_failed"]) == (19, 0, 0)
+    raw = table_rows(home, {}, "raw_objects", "idem_key")
+    assert {row["connection_name"] for row in raw} == {c["name"] for c in EXCHANGE}
+    assert all(json.loads(row["payload"])["internetMessageHeaders"] for row in raw), "In-Reply-To and References survive"
+
+    graph.requests.clear()
+    second = run_jobs_json(["extract_email"], {})["extract_email"]
+    assert second["inputs"] == 0, "nothing changed, so nothing is fetched"
+    calls = graph.requests_to(DELTA)
+    assert calls and all("$deltatoken" in call.query for call in calls), "only delta-token rounds"
+    assert table_rows(home, {}, "raw_objects", "idem_key") == raw
+
+
+def test_429_and_503_are_retried_and_the_run_succeeds(home: PhiHome, graph: FakeMicrosoft) -> None:
+    _production(home, graph)
+    graph.inject(Fault(DELTA, 429, retry_after="1"))
+    graph.inject(Fault(DELTA, 503, times=2))
+
+    counts = run_jobs_json(["extract_email"], {})["extract_email"]
+
+    assert (counts["inserted"], counts["connections_failed"]) == (19, 0)
+    assert [c.status for c in graph.requests_to(DELTA)][:4] == [429, 503, 503, 200]
+
+
+def test_refused_credentials_fail_that_mailbox_with_the_sign_in_command_and_the_others_go_on(
+    home: PhiHome, graph: FakeMicrosoft,
+) -> None:
+    _production(home, graph)
+    home.dotenv_path.write_text(home.dotenv_path.read_text().replace(
+        f"EXCHANGE_KLEIN_CLIENT_SECRET={graph.client_secret}", "EXCHANGE_KLEIN_CLIENT_SECRET=revoked-long-ago"))
+
+    result = lorc("run", "extract_email", "--json")
+
+    assert result.returncode == 1
+    counts = json.loads(result.stdout)["jobs"][0]["counts"]
+    assert (counts["connections_failed"], counts["inserted"]) == (1, 13)
+    failures = _failures(home)
+    assert list(failures) == ["exchange-klein"]
+    assert "sign in again with `lorc connect exchange exchange-klein`" in failures["exchange-klein"]
+    assert "revoked-long-ago" not in result.stdout + result.stderr + failures["exchange-klein"]
+    logs = "".join(p.read_text(errors="replace") for p in (home.root / "logs").glob("*"))
+    assert "revoked-long-ago" not in logs and graph.client_secret not in logs
+
+
+def test_missing_secrets_fail_the_connection_naming_the_variables_only(home: PhiHome, graph: FakeMicrosoft) -> None:
+    _production(home, graph)
+    home.dotenv_path.write_text("".join(line for line in home.dotenv_path.read_text().splitlines(keepends=True)
+                                        if not line.startswith("EXCHANGE_TEAM_")))
+
+    result = lorc("run", "extract_email", "--json")
+
+    assert result.returncode == 1
+    failure = _failures(home)["exchange-team"]
+    assert failure.startswith("secrets missing: EXCHANGE_TEAM_TENANT_ID, EXCHANGE_TEAM_CLIENT_ID, "
+                              "EXCHANGE_TEAM_CLIENT_SECRET; run `lorc connect exchange exchange-team`")
+
+
+def test_a_chunked_backfill_ingests_each_chunk_and_a_rerun_continues(home: PhiHome, graph: FakeMicrosoft) -> None:
+    _production(home, graph, EXCHANGE[:1], max_messages_per_run=2)
+
+    counts = run_jobs_json(["extract_email"], {})["extract_email"]
+
+    assert counts["inserted"] == 6
+    logs = sorted(p.name for p in (home.root / "logs").glob("extract-*"))
+    assert len(logs) >= 3, f"a backfill of 6 in chunks of 2 takes several meltano runs: {logs}"
+
+
+def test_full_refresh_of_one_connection_reads_it_again_from_the_start(home: PhiHome, graph: FakeMicrosoft) -> None:
+    _production(home, graph)
+    run_jobs_json(["extract_email"], {})
+    graph.requests.clear()
+
+    counts = run_jobs_json(["extract_email"], {}, "--full-refresh", "--connection", "exchange-weber")
+
+    assert (counts["extract_email"]["connections"], counts["extract_email"]["unchanged"]) == (1, 6)
+    calls = graph.requests_to(DELTA)
+    assert calls and all("j.weber@" in call.path and "$deltatoken" not in call.query for call in calls)
+
+
+def test_doctor_proves_each_mailbox_and_names_the_fix(home: PhiHome, graph: FakeMicrosoft) -> None:
+    _production(home, graph)
+    graph.denied_mailboxes.add("team@praxis-weber.example")
+    home.dotenv_path.write_text("".join(line for line in home.dotenv_path.read_text().splitlines(keepends=True)
+                                        if not line.startswith("EXCHANGE_KLEIN_CLIENT_ID")))
+
+    result = lorc("doctor", "--json")
+
+    assert result.returncode == 1
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert checks["connection exchange-weber"]["ok"]
+    klein, team = checks["connection exchange-klein"], checks["connection exchange-team"]
+    assert not klein["ok"] and klein["detail"] == "secrets missing: EXCHANGE_KLEIN_CLIENT_ID"
+    assert "lorc connect exchange exchange-klein" in klein["fix"]
+    assert not team["ok"] and "application access policy" in team["detail"] + (team["fix"] or "")
+    assert graph.client_secret not in result.stdout + result.stderr
