@@ -15,10 +15,11 @@ from lorchestra.home import PhiHome
 from lorchestra.stack_clients import open_store
 
 
-def lorc(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def lorc(*args: str, env: dict[str, str] | None = None, input_text: str | None = None
+         ) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).parent / "lorc"
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
-                          timeout=600)
+                          timeout=600, input=input_text, check=False)
 
 
 def run_jobs_json(jobs: list[str], env: dict[str, str], *extra: str) -> dict[str, dict[str, int]]:

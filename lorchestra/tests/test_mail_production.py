@@ -139,3 +139,26 @@ def test_doctor_proves_each_mailbox_and_names_the_fix(home: PhiHome, graph: Fake
     assert "lorc connect exchange exchange-klein" in klein["fix"]
     assert not team["ok"] and "application access policy" in team["detail"] + (team["fix"] or "")
     assert graph.client_secret not in result.stdout + result.stderr
+
+
+def test_lorc_connect_exchange_checks_the_credentials_and_keeps_them_without_printing_them(
+    home: PhiHome, graph: FakeMicrosoft,
+) -> None:
+    _production(home, graph)
+    home.dotenv_path.write_text("SMTP_PASSWORD=kept\n")
+    settings = graph.tap_settings("j.weber@praxis-weber.example")
+    args = ("connect", "exchange", "exchange-weber", "--tenant-id", settings["tenant_id"],
+            "--client-id", settings["client_id"])
+
+    wrong = lorc(*args, input_text="not-the-secret\n")
+    assert wrong.returncode == 1 and "create a new one" in wrong.stderr
+    assert "not-the-secret" not in wrong.stdout + wrong.stderr + home.dotenv_path.read_text()
+
+    right = lorc(*args, input_text=settings["client_secret"] + "\n")
+    assert right.returncode == 0, right.stderr
+    assert "EXCHANGE_WEBER_CLIENT_SECRET" in right.stdout and settings["client_secret"] not in right.stdout
+    assert f"EXCHANGE_WEBER_CLIENT_SECRET={settings['client_secret']}" in home.dotenv_path.read_text()
+    assert "SMTP_PASSWORD=kept" in home.dotenv_path.read_text()
+
+    other = lorc("connect", "exchange", "gmail-praxis", "--tenant-id", "t", "--client-id", "c", input_text="s\n")
+    assert other.returncode == 1 and "no e-mail connection named 'gmail-praxis'" in other.stderr

@@ -130,6 +130,29 @@ def jobs_list(as_json: bool) -> None:
         click.echo(f"{row['name']:<{width}}  {row['package']:<14} {row['summary']}")
 
 
+@main.group()
+def connect() -> None:
+    """Sign a connection in once; its secrets go to $LORC_HOME/.env (0600), never printed."""
+
+
+@connect.command("exchange")
+@click.argument("name")
+@click.option("--tenant-id", prompt="Directory (tenant) ID", help="The app registration's tenant id.")
+@click.option("--client-id", prompt="Application (client) ID", help="The app registration's client id.")
+@click.option("--client-secret", prompt="Client secret value", hide_input=True,
+              help="Better left out: it is then asked for without echo.")
+@click.pass_obj
+@_fail_cleanly
+def connect_exchange_cmd(home: PhiHome, name: str, tenant_id: str, client_id: str, client_secret: str) -> None:
+    """Check an Exchange Online connection's app credentials (a token, one mailbox call) and keep them."""
+    from lorchestra.connect import connect_exchange_mailbox
+
+    stored = connect_exchange_mailbox(home, name, tenant_id=tenant_id, client_id=client_id,
+                                      client_secret=client_secret)
+    click.echo(f"connection {name}: signed in and the mailbox answers; stored {', '.join(stored)} "
+               f"in {home.dotenv_path}")
+
+
 @main.command()
 @click.argument("job_names", nargs=-1, metavar="[JOB...]")
 @click.option("--pipeline", metavar="NAME", help="Run a pipeline from config (daily, weekly ...) instead of JOBs.")

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from lorchestra.connections import MailConnection, env_name
+from lorchestra.config import load_config
+from lorchestra.connections import MailConnection, env_name, find_mail_connection
 from lorchestra.dotenv import store_secrets
+from lorchestra.exceptions import LorcError
 from lorchestra.home import PhiHome
 
 
-class ConnectError(RuntimeError):
+class ConnectError(LorcError):
     """A connection cannot sign in or read its mailbox; the message names the cause and
     the fix, never a secret."""
-
-    phi_safe = True
 
     def __init__(self, message: str, fix: str | None = None) -> None:
         super().__init__(message)
@@ -45,3 +45,28 @@ def store_connection_secrets(home: PhiHome, connection_name: str, values: Mappin
     named = {f"{env_name(connection_name)}_{key}": value for key, value in values.items()}
     store_secrets(home.dotenv_path, named)
     return sorted(named)
+
+
+def connect_exchange_mailbox(home: PhiHome, name: str, *, tenant_id: str, client_id: str, client_secret: str
+                             ) -> list[str]:
+    """``lorc connect exchange NAME``: verify the app registration's credentials against the
+    connection's mailbox and store them; the names stored."""
+    from lorchestra.connect.exchange import connect_exchange
+
+    connection = _configured(home, name, "exchange")
+    values = connect_exchange(connection.name, connection.mailbox, tenant_id=tenant_id, client_id=client_id,
+                              client_secret=client_secret, endpoints=dict(connection.endpoints))
+    return store_connection_secrets(home, connection.name, values)
+
+
+def _configured(home: PhiHome, name: str, system: str) -> MailConnection:
+    home.require_private()
+    try:
+        connection = find_mail_connection(load_config(home), name)
+    except ValueError as exc:
+        raise ConnectError(str(exc)) from None
+    if connection.system != system:
+        raise ConnectError(f"connection {name} is a {connection.system} mailbox in {home.config_path}: "
+                           f"run `lorc connect {connection.system} {name}`")
+    return connection
+
