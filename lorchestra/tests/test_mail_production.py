@@ -6,7 +6,13 @@ with the connections in config.yaml and their secrets in .env.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from cli_support import lorc, run_jobs_json, table_rows
@@ -14,6 +20,7 @@ from ingestor.fake_apis import Fault
 from ingestor.fake_apis.microsoft import FakeMicrosoft, fake_microsoft
 from lorchestra.bench.fake_production import point_at_fakes
 from lorchestra.home import PhiHome
+from lorchestra.initialize import init_home
 
 EXCHANGE = [
     {"name": "exchange-weber", "system": "exchange", "mailbox": "j.weber@praxis-weber.example"},
@@ -162,3 +169,70 @@ def test_lorc_connect_exchange_checks_the_credentials_and_keeps_them_without_pri
 
     other = lorc("connect", "exchange", "gmail-praxis", "--tenant-id", "t", "--client-id", "c", input_text="s\n")
     assert other.returncode == 1 and "no e-mail connection named 'gmail-praxis'" in other.stderr
+
+
+def _processes_of(home: PhiHome) -> list[int]:
+    """Live processes whose command line or environment names the PHI home (Meltano, taps)."""
+    found = []
+    marker = str(home.root).encode()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if (proc / "stat").read_text().split()[2] == "Z":
+                continue
+            if marker in (proc / "cmdline").read_bytes() or marker in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def _raw_state(home: PhiHome) -> list[tuple[str, str]]:
+    return sorted((str(r["idem_key"]), str(r["payload_hash"])) for r in table_rows(home, {}, "raw_objects", "idem_key"))
+
+
+@pytest.fixture(scope="module")
+def clean_raw(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
+    home = PhiHome(tmp_path_factory.mktemp("clean") / "home")
+    init_home(home)
+    with fake_microsoft() as graph:
+        _production(home, graph, max_messages_per_run=2)
+        result = lorc("run", "extract_email", env={"LORC_HOME": str(home.root)})
+        assert result.returncode == 0, result.stdout + result.stderr
+    return _raw_state(home)
+
+
+@pytest.mark.parametrize("kill_at", ["extract.before_ingest", "mid-fetch"])
+def test_sigkill_of_lorc_during_extraction_then_a_rerun_ends_like_a_clean_run(
+    home: PhiHome, kill_at: str, clean_raw: list[tuple[str, str]],
+) -> None:
+    with fake_microsoft() as graph:
+        _production(home, graph, max_messages_per_run=2)
+        lorc_exe = str(Path(sys.executable).parent / "lorc")
+        env = {**os.environ, "LORC_HOME": str(home.root)}
+        if kill_at == "mid-fetch":
+            graph.latency = 0.3
+            process = subprocess.Popen([lorc_exe, "run", "extract_email"], env=env,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 120
+            while len(graph.requests_to(DELTA)) < 4 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            process.send_signal(signal.SIGKILL)
+            assert process.wait() == -9
+        else:
+            # the second chunk of the first mailbox: its JSONL written and its state saved, not ingested
+            crashed = subprocess.run([lorc_exe, "run", "extract_email"], check=False, capture_output=True,
+                                     env={**env, "LORC_FAULT_AT": "extract.before_ingest:exchange-weber",
+                                          "LORC_FAULT_MODE": "kill"})
+            assert crashed.returncode == -9
+        deadline = time.monotonic() + 15
+        while _processes_of(home) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_of(home) == [], "Meltano or a tap outlived lorc"
+
+        graph.latency = 0.0
+        again = lorc("run", "extract_email")
+        assert again.returncode == 0, again.stdout + again.stderr
+    assert _raw_state(home) == clean_raw
+    assert not any((home.root / "extract").iterdir())

@@ -74,6 +74,7 @@ def extract_to_jsonl(
     full_refresh: bool = False,
     timeout: float = 900,
     hold_fds: Sequence[int] = (),
+    exclusive: bool = False,
 ) -> dict[str, Path]:
     """Run ``meltano run <tap_name> target-jsonl`` and return ``{stream_name: jsonl_path}``.
 
@@ -84,7 +85,10 @@ def extract_to_jsonl(
     ``dev:<tap>-to-target-jsonl:<suffix>``); ``full_refresh`` ignores stored state.
 
     Meltano runs under ``ingestor.guard``: it and its plugins die with the caller, and
-    ``hold_fds`` (the caller's run lock) stay open until they are gone.
+    ``hold_fds`` (the caller's run lock) stay open until they are gone. ``exclusive``
+    says the caller's lock keeps every other run of this home out, so Meltano's own check
+    for a pipeline "already running" is skipped (``--force``): after a kill it would
+    otherwise refuse the connection until its five-minute staleness timeout.
 
     Streams that emitted no record have no file, so an empty extraction returns ``{}``.
     Raises ``FileExistsError`` if this run's output directory exists already,
@@ -134,6 +138,8 @@ def extract_to_jsonl(
         args += ["--state-id-suffix", state_id_suffix]
     if full_refresh:
         args.append("--full-refresh")
+    if exclusive:
+        args.append("--force")
     args += [tap_name, LOADER]
 
     log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

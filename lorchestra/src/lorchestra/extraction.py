@@ -19,6 +19,7 @@ counts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -95,9 +96,6 @@ def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult
             ctx.events.audit("ingest.failed", status="failed", error_message=error, source=source,
                              payload={"tap": extraction.tap})
             ctx.logger.error("connection %s failed: %s", extraction.connection, error)
-    run_dir = ctx.home.root / "extract" / ctx.run_id
-    if run_dir.is_dir() and not any(run_dir.iterdir()):
-        run_dir.rmdir()
     note = f"{failed} of {len(extractions)} connections failed" if failed else None
     return JobResult(counts={**totals.as_dict(), "connections": len(extractions), "connections_failed": failed},
                      ok=not failed, note=note)
@@ -116,15 +114,15 @@ def extract_connection(ctx: JobContext, extraction: Extraction, *, full_refresh:
         counts.add(_ingest_directory(ctx, extraction, leftover, partial_last_line=True))
     chunk = 0
     while True:
+        run_name = ctx.run_id if chunk == 0 else f"{ctx.run_id}.{chunk}"
         paths = extract_to_jsonl(
-            extraction.tap, ctx.run_id if chunk == 0 else f"{ctx.run_id}.{chunk}", work_dir=ctx.home.root,
-            env=extraction.env, state_id_suffix=extraction.connection, full_refresh=full_refresh and chunk == 0,
-            timeout=extraction.timeout_seconds, hold_fds=ctx.held_fds,
+            extraction.tap, run_name, work_dir=ctx.home.root, env=extraction.env,
+            state_id_suffix=extraction.connection, full_refresh=full_refresh and chunk == 0,
+            timeout=extraction.timeout_seconds, hold_fds=ctx.held_fds, exclusive=bool(ctx.held_fds),
         )
         checkpoint("extract.before_ingest", extraction.connection)
         chunk_counts = ingest_streams(ctx, extraction, paths)
-        for directory in {p.parent for p in paths.values()}:
-            shutil.rmtree(directory, ignore_errors=True)
+        _remove(ctx.home.root / "extract" / run_name / extraction.label)
         counts.add(chunk_counts)
         if not extraction.chunk_records or chunk_counts.inputs < extraction.chunk_records:
             return counts
@@ -169,10 +167,15 @@ def _ingest_directory(ctx: JobContext, extraction: Extraction, directory: Path, 
         for path in paths.values():
             _drop_unfinished_line(path)
     counts = ingest_streams(ctx, extraction, paths)
-    shutil.rmtree(directory, ignore_errors=True)
-    if not any(directory.parent.iterdir()):
-        directory.parent.rmdir()
+    _remove(directory)
     return counts
+
+
+def _remove(directory: Path) -> None:
+    """An ingested extraction's directory, and its run's directory once that is empty."""
+    shutil.rmtree(directory, ignore_errors=True)
+    with contextlib.suppress(OSError):  # not empty: other connections of the run are not done yet
+        directory.parent.rmdir()
 
 
 def _drop_unfinished_line(path: Path) -> None:

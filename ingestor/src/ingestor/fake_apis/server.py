@@ -124,7 +124,7 @@ class FakeApiServer:
         return f"{'https' if self._tls else 'http'}://{host}:{port}"
 
     def start(self) -> Self:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
+        self._httpd = _QuietServer(("127.0.0.1", 0), _handler_class(self))
         self._httpd.daemon_threads = True
         if self._tls:
             self._tls_dir = tempfile.TemporaryDirectory(prefix="lorc-fake-tls-")
@@ -211,6 +211,14 @@ class FakeApiServer:
             if method == request.method and pattern.fullmatch(request.path):
                 return handler(request)
         return FakeResponse(404, {"error": {"code": 404, "status": "NOT_FOUND"}})
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that goes away mid-answer (a killed tap) is normal here, not a traceback:
+    the handlers turn every error of a fake into a 500, so only transport errors land here."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return
 
 
 def _handler_class(server: FakeApiServer) -> type[BaseHTTPRequestHandler]:
