@@ -5,6 +5,13 @@ inject faults (429 with ``Retry-After``, 5xx, expired tokens, slow answers). The
 the practice story of ``sample_taps`` (fixtures) or synthetic mailboxes for benchmarks.
 """
 
-from ingestor.fake_apis.server import FakeApiServer, FakeRequest, FakeResponse, Fault, LoggedRequest, running
+from ingestor.fake_apis.server import (
+    FakeApiServer,
+    FakeRequest,
+    FakeResponse,
+    Fault,
+    LoggedRequest,
+    running,
+)
 
 __all__ = ["FakeApiServer", "FakeRequest", "FakeResponse", "Fault", "LoggedRequest", "running"]

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from sample_taps import mailboxes
+
 from ingestor.fake_apis.gmail_mailbox import Mailbox, QueryError, matcher
 from ingestor.fake_apis.server import FakeApiServer, FakeRequest, FakeResponse
-from sample_taps import mailboxes
 
 SCOPE = "https://www.googleapis.com/auth/gmail.readonly"
 CLIENT_ID = "lorc-fake-client.apps.googleusercontent.com"

@@ -244,7 +244,7 @@ def _handler_class(server: FakeApiServer) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PATCH = do_DELETE = _serve
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        def log_message(self, format: str, *args: Any) -> None:
             """No access log: a request line may name a mailbox or carry a search."""
 
     return _Handler

@@ -34,7 +34,7 @@ class TokenBucket:
                 now = self._clock()
                 self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self._rate)
                 self._updated = now
-                if self._tokens >= units:
+                if self._tokens >= units - 1e-9:  # float rounding must not spin
                     self._tokens -= units
                     return
                 wait = (units - self._tokens) / self._rate

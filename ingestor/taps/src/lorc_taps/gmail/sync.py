@@ -42,7 +42,7 @@ def epoch_seconds(start_date: str | None) -> int | None:
     """``start_date`` (ISO date or date-time; UTC when it names no zone) as epoch seconds."""
     if not start_date:
         return None
-    moment = datetime.fromisoformat(str(start_date).replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(str(start_date))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())

@@ -47,8 +47,11 @@ class MessagesStream(Stream):
     def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
         config = self.config
         concurrency = max(1, int(config.get("concurrency") or 10))
-        rate = float(config.get("quota_units_per_second") or 250)
-        client = GmailClient(config, api_client(config, pool_size=concurrency), TokenBucket(rate))
+        quota = float(config.get("quota_units_per_second") or 250)
+        # Google averages the quota over a moving window: spend 90% steadily, burst the rest,
+        # so no one-second window ever sees more than the quota.
+        bucket = TokenBucket(0.9 * quota, capacity=0.1 * quota)
+        client = GmailClient(config, api_client(config, pool_size=concurrency), bucket)
         sync = MailboxSync(
             client, self.get_context_state(context),
             start_epoch=epoch_seconds(config.get("start_date")),
