@@ -218,3 +218,12 @@ def test_malformed_and_deleted_messages_do_not_stop_the_run(tmp_path: Path) -> N
     assert not_an_object in run.stderr, "the skipped id is named"
     assert "Therapieplatz" not in run.stderr, "content never reaches the log"
     assert json.loads(json.dumps(run.bookmark))["history_id"]
+
+
+def test_tls_with_the_configured_ca_bundle(tmp_path: Path) -> None:
+    with fake_google(tls=True) as server:
+        settings = server.tap_settings(PRAXIS)
+        run = run_tap(tmp_path, settings)
+    assert settings["ca_bundle"] and settings["api_url"].startswith("https://")
+    assert run.returncode == 0, run.stderr
+    assert sorted(run.ids) == sorted(record["id"] for record in load_messages("gmail", PRAXIS, 1))

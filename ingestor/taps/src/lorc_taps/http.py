@@ -62,7 +62,8 @@ class ApiClient:
     ) -> None:
         self._token_provider = token_provider
         self._session = requests.Session()
-        self._session.verify = ca_bundle or True
+        # Passed with every request: a session-level ``verify`` loses to REQUESTS_CA_BUNDLE.
+        self._verify: str | bool = ca_bundle or True
         # One kept-alive connection per worker thread that shares this client.
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size))
         self._session.mount("https://", adapter)
@@ -84,7 +85,7 @@ class ApiClient:
             token = self._token_provider(False)
             try:
                 response = self._session.request(
-                    method, url, params=params, timeout=self._timeout,
+                    method, url, params=params, timeout=self._timeout, verify=self._verify,
                     headers={**(headers or {}), "Authorization": f"Bearer {token}"}, **kwargs,
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:

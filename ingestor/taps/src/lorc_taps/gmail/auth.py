@@ -48,7 +48,7 @@ class RefreshTokenSource:
         }
         self._token_url = str(settings.get("token_url") or DEFAULT_TOKEN_URL)
         self._session = session or requests.Session()
-        self._session.verify = settings.get("ca_bundle") or True
+        self._verify: str | bool = settings.get("ca_bundle") or True
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
@@ -64,7 +64,7 @@ class RefreshTokenSource:
         path = requests.utils.urlparse(self._token_url).path
         for attempt in range(1, TOKEN_ATTEMPTS + 1):
             try:
-                response = self._session.post(self._token_url, data=self._form, timeout=30)
+                response = self._session.post(self._token_url, data=self._form, timeout=30, verify=self._verify)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt == TOKEN_ATTEMPTS:
                     raise ApiError(0, path, type(exc).__name__) from None

@@ -1,0 +1,1 @@
+"""``lorc connect``: sign a mail connection in once and return the secrets to store."""
