@@ -165,7 +165,11 @@ class FakeApiServer:
         authorization = request.header("Authorization") or ""
         if not authorization.startswith("Bearer "):
             return None
-        payload, _, signature = authorization.removeprefix("Bearer ").partition(".")
+        return self.verify_token(authorization.removeprefix("Bearer "))
+
+    def verify_token(self, token: str) -> str | None:
+        """The subject of a token this server issued, if it is genuine and unexpired."""
+        payload, _, signature = token.partition(".")
         wanted = hmac.new(self._token_key, payload.encode(), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(signature, wanted):
             return None

@@ -58,9 +58,14 @@ class ApiClient:
         max_attempts: int = 6,
         max_wait: float = 120.0,
         sleep: Callable[[float], None] = time.sleep,
+        pool_size: int = 10,
     ) -> None:
         self._token_provider = token_provider
         self._session = verifying_session(ca_bundle)
+        # One kept-alive connection per worker thread that shares this client.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size))
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
         self._timeout = timeout
         self._max_attempts = max_attempts
         self._max_wait = max_wait

@@ -1,0 +1,114 @@
+"""Google OAuth for the Gmail tap: access tokens from a stored refresh token, and ``probe``.
+
+The tap, ``lorc connect gmail`` and ``lorc doctor`` share this one implementation. Nothing
+here ever logs or raises with a token, a secret or a response body: errors carry the
+token endpoint's error code only.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from lorc_taps.http import (
+    ApiClient,
+    ApiError,
+    AuthorizationError,
+    retry_after_seconds,
+    verifying_session,
+)
+
+DEFAULT_API_URL = "https://gmail.googleapis.com"
+DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"
+SCOPE = "https://www.googleapis.com/auth/gmail.readonly"
+# Error codes of the token endpoint that mean "these credentials will never work again".
+REFUSED_ERRORS = frozenset({"invalid_grant", "invalid_client", "unauthorized_client", "access_denied"})
+# Renew this many seconds before the advertised expiry, so no request carries a dying token.
+EXPIRY_MARGIN = 60.0
+TOKEN_ATTEMPTS = 4
+
+logger = logging.getLogger(__name__)
+
+
+class RefreshTokenSource:
+    """Access tokens from the refresh-token grant, cached until shortly before they expire.
+
+    Called as an ``ApiClient`` token provider: ``source(False)`` returns the cached token
+    (or a new one), ``source(True)`` forces a new one because the API refused the last.
+    """
+
+    def __init__(self, settings: Mapping[str, Any], *, session: requests.Session | None = None) -> None:
+        missing = [key for key in ("client_id", "client_secret", "refresh_token") if not settings.get(key)]
+        if missing:
+            raise AuthorizationError(f"missing setting(s) {', '.join(missing)}")
+        self._form = {
+            "grant_type": "refresh_token",
+            "client_id": str(settings["client_id"]),
+            "client_secret": str(settings["client_secret"]),
+            "refresh_token": str(settings["refresh_token"]),
+        }
+        self._token_url = str(settings.get("token_url") or DEFAULT_TOKEN_URL)
+        self._session = session or verifying_session(settings.get("ca_bundle") or None)
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._expires_at = 0.0
+
+    def __call__(self, force: bool) -> str:
+        with self._lock:
+            if force or self._token is None or time.monotonic() >= self._expires_at:
+                self._token, lifetime = self._fetch()
+                self._expires_at = time.monotonic() + max(0.0, lifetime - EXPIRY_MARGIN)
+            return self._token
+
+    def _fetch(self) -> tuple[str, float]:
+        path = requests.utils.urlparse(self._token_url).path
+        for attempt in range(1, TOKEN_ATTEMPTS + 1):
+            try:
+                response = self._session.post(self._token_url, data=self._form, timeout=30)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt == TOKEN_ATTEMPTS:
+                    raise ApiError(0, path, type(exc).__name__) from None
+                time.sleep(2 ** attempt)
+                continue
+            body = _json_object(response)
+            if response.status_code == 200 and isinstance(body.get("access_token"), str):
+                return body["access_token"], float(body.get("expires_in") or 3600)
+            code = body.get("error") if isinstance(body.get("error"), str) else None
+            if code in REFUSED_ERRORS:
+                raise AuthorizationError(f"the Google token endpoint answered {code}")
+            if (response.status_code == 429 or response.status_code >= 500) and attempt < TOKEN_ATTEMPTS:
+                wait = retry_after_seconds(response.headers.get("Retry-After"))
+                time.sleep(min(30.0, wait if wait is not None else 2 ** attempt))
+                continue
+            raise ApiError(response.status_code, path, code)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _json_object(response: requests.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def api_client(settings: Mapping[str, Any], *, pool_size: int = 10) -> ApiClient:
+    """An ``ApiClient`` authorised by the settings' refresh token."""
+    return ApiClient(RefreshTokenSource(settings), ca_bundle=settings.get("ca_bundle") or None,
+                     pool_size=pool_size)
+
+
+def probe(settings: Mapping[str, str]) -> None:
+    """Get a token and make one cheap call (``users.getProfile``, 1 quota unit).
+
+    Raises ``AuthorizationError`` when Google refuses the credentials, ``ApiError`` when the
+    mailbox does not answer (wrong address, API not enabled in the Cloud project).
+    """
+    from lorc_taps.gmail.client import GmailClient
+
+    GmailClient(settings, api_client(settings)).profile()

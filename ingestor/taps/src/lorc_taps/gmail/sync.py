@@ -1,0 +1,223 @@
+"""How one mailbox is read: a listing the first time, ``users.history.list`` afterwards.
+
+The state (the stream's Singer bookmark) is a resume point at every checkpoint:
+
+``history_id``
+    Read history after this id next. Taken from ``users.getProfile`` *before* the first
+    listing, so whatever changes while a backfill runs is picked up by history afterwards.
+``backfill``
+    Present while a listing is unfinished: ``after`` (epoch s, from ``start_date`` or the
+    history-expired fallback), ``before`` (epoch s, exclusive) and ``done`` (ids already
+    emitted in the second just below ``before``). Gmail lists newest first, so after
+    emitting a prefix of the listing everything newer than the oldest emitted second is
+    emitted; the next chunk lists ``before:<that second + 1>`` and skips ``done``. This
+    query cursor is used instead of the page token: it needs no server-side cursor that
+    may expire between runs, holds no URL, and a chunk can end in the middle of a page.
+``newest_internal_date``
+    The newest ``internalDate`` (ms) emitted, where the fallback listing starts when the
+    history id has expired (404).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from lorc_taps.gmail.client import GmailClient, HistoryExpiredError, Malformed
+
+# The fallback listing re-reads this much before the newest message seen: mail delivered
+# late (or imported) can carry an older internalDate. Re-emitted messages are deduped by id.
+FALLBACK_OVERLAP_SECONDS = 86_400
+SKIPPED_LABELS = frozenset({"SPAM"})
+
+logger = logging.getLogger(__name__)
+Record = dict[str, Any]
+
+
+def epoch_seconds(start_date: str | None) -> int | None:
+    """``start_date`` (ISO date or date-time; UTC when it names no zone) as epoch seconds."""
+    if not start_date:
+        return None
+    moment = datetime.fromisoformat(str(start_date))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def _internal_date(record: Record) -> int | None:
+    value = record.get("internalDate")
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+class MailboxSync:
+    """Yields the mailbox's new and changed messages and keeps ``state`` a valid resume point.
+
+    ``checkpoint()`` is called after every batch, once the batch's records have been
+    yielded (so written by the SDK): it must emit ``state`` as a Singer STATE message.
+    ``limit`` > 0 stops after at least that many records, at a checkpoint.
+    """
+
+    def __init__(self, client: GmailClient, state: MutableMapping[str, Any], *, start_epoch: int | None,
+                 limit: int, concurrency: int, checkpoint: Callable[[], None]) -> None:
+        self._client = client
+        self._state = state
+        self._start_epoch = start_epoch
+        self._limit = limit
+        self._concurrency = max(1, concurrency)
+        self._batch_size = max(20, 4 * self._concurrency)
+        self._checkpoint = checkpoint
+        self.emitted = 0
+        self.skipped: Counter[str] = Counter()
+
+    def _budget_spent(self) -> bool:
+        return self._limit > 0 and self.emitted >= self._limit
+
+    def records(self) -> Iterator[Record]:
+        with ThreadPoolExecutor(self._concurrency, thread_name_prefix="gmail-get") as pool:
+            self._pool = pool
+            if not self._state.get("history_id"):
+                self._restart_listing(self._start_epoch)
+            fell_back = False
+            while True:
+                if "backfill" in self._state:
+                    yield from self._backfill()
+                    if self._budget_spent():
+                        return
+                    del self._state["backfill"]
+                    self._checkpoint()
+                try:
+                    yield from self._history()
+                    return
+                except HistoryExpiredError:
+                    if fell_back:
+                        raise
+                    fell_back = True
+                    newest = self._state.get("newest_internal_date")
+                    after = int(newest) // 1000 - FALLBACK_OVERLAP_SECONDS if newest else self._start_epoch
+                    if self._start_epoch is not None and after is not None:
+                        after = max(after, self._start_epoch)
+                    logger.warning("history id expired: listing the mailbox again from its newest mail")
+                    self._restart_listing(after)
+
+    def _restart_listing(self, after: int | None) -> None:
+        """Remember where history continues, then list everything after ``after``."""
+        self._state["history_id"] = str(self._client.profile()["historyId"])
+        self._state["backfill"] = {"after": after, "before": None, "done": []}
+        self._checkpoint()
+
+    # --- the listing ----------------------------------------------------------------------
+    def _backfill(self) -> Iterator[Record]:
+        cursor = self._state["backfill"]
+        terms = []
+        if cursor.get("after") is not None:
+            terms.append(f"after:{cursor['after']}")
+        if cursor.get("before") is not None:
+            terms.append(f"before:{cursor['before']}")
+        query = " ".join(terms)
+        done = set(cursor.get("done") or [])
+        page_token: str | None = None
+        while True:
+            ids, page_token = self._client.list_page(query, page_token)
+            ids = [message_id for message_id in ids if message_id not in done]
+            for start in range(0, len(ids), self._batch_size):
+                batch = ids[start:start + self._batch_size]
+                if self._limit > 0:
+                    batch = batch[:self._limit - self.emitted]
+                emitted = yield from self._fetch(batch)
+                self._advance_listing_cursor(cursor, emitted)
+                self._checkpoint()
+                if self._budget_spent():
+                    return
+            if not page_token:
+                return
+
+    @staticmethod
+    def _advance_listing_cursor(cursor: MutableMapping[str, Any], emitted: list[Record]) -> None:
+        dated = [(date // 1000, str(record.get("id"))) for record in emitted
+                 if (date := _internal_date(record)) is not None]
+        if not dated:
+            return
+        oldest = min(second for second, _ in dated)
+        done = {message_id for second, message_id in dated if second == oldest}
+        if cursor.get("before") == oldest + 1:
+            done |= set(cursor.get("done") or [])
+        cursor["before"] = oldest + 1
+        cursor["done"] = sorted(done)
+
+    # --- history ----------------------------------------------------------------------------
+    def _history(self) -> Iterator[Record]:
+        page_token: str | None = None
+        while True:
+            page = self._client.history_page(self._state["history_id"], page_token)
+            changes = _changed_messages(page.get("history") or [])
+            position = 0
+            while position < len(changes):
+                end = min(position + self._batch_size, len(changes))
+                if self._limit > 0:
+                    end = min(end, position + max(1, self._limit - self.emitted))
+                while end < len(changes) and changes[end][0] == changes[end - 1][0]:
+                    end += 1  # a checkpoint must fall between history records
+                yield from self._fetch([message_id for _, message_id in changes[position:end]])
+                self._state["history_id"] = changes[end - 1][0]
+                self._checkpoint()
+                position = end
+                if self._budget_spent() and (position < len(changes) or page.get("nextPageToken")):
+                    return
+            page_token = page.get("nextPageToken") or None
+            if page_token is None:
+                self._state["history_id"] = str(page["historyId"])
+                self._checkpoint()
+                return
+            records = page.get("history") or []
+            if records and records[-1].get("id"):
+                self._state["history_id"] = str(records[-1]["id"])
+                self._checkpoint()
+
+    # --- fetching ---------------------------------------------------------------------------
+    def _fetch(self, ids: list[str]) -> Iterator[Record]:
+        """Get ``ids`` concurrently, yield them in the order given; return what was yielded."""
+        emitted: list[Record] = []
+        for message_id, message in zip(ids, self._pool.map(self._client.get, ids), strict=True):
+            if message is None:
+                self.skipped["deleted"] += 1
+                continue
+            if isinstance(message, Malformed):
+                self.skipped["malformed"] += 1
+                logger.warning("messages.get for id %s returned no JSON object: skipped", message_id)
+                continue
+            labels = message.get("labelIds")
+            if isinstance(labels, list) and SKIPPED_LABELS.intersection(labels):
+                self.skipped["spam"] += 1
+                continue
+            date = _internal_date(message)
+            newest = self._state.get("newest_internal_date")
+            if date is not None and (newest is None or date > int(newest)):
+                self._state["newest_internal_date"] = str(date)
+            self.emitted += 1
+            emitted.append(message)
+            yield message
+        return emitted
+
+
+def _changed_messages(history: list[Any]) -> list[tuple[str, str]]:
+    """``(history record id of its last change, message id)`` for each message the records
+    add or relabel, ordered by that last change."""
+    last_change: dict[str, str] = {}
+    for record in history:
+        if not isinstance(record, dict) or not record.get("id"):
+            continue
+        for kind in ("messagesAdded", "labelsAdded", "labelsRemoved"):
+            for entry in record.get(kind) or []:
+                message = entry.get("message") if isinstance(entry, dict) else None
+                if isinstance(message, dict) and message.get("id"):
+                    last_change.pop(str(message["id"]), None)
+                    last_change[str(message["id"])] = str(record["id"])
+    return sorted(((change, message_id) for message_id, change in last_change.items()),
+                  key=lambda item: int(item[0]))
