@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,8 +16,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from cli_support import lorc, run_jobs_json, table_rows
 from ingestor.fake_apis import Fault
+from ingestor.fake_apis.google import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    FakeGoogle,
+    fake_google,
+    refresh_token_for,
+)
 from ingestor.fake_apis.microsoft import FakeMicrosoft, fake_microsoft
 from lorchestra.bench.fake_production import point_at_fakes
 from lorchestra.home import PhiHome
@@ -236,3 +245,64 @@ def test_sigkill_of_lorc_during_extraction_then_a_rerun_ends_like_a_clean_run(
         assert again.returncode == 0, again.stdout + again.stderr
     assert _raw_state(home) == clean_raw
     assert not any((home.root / "extract").iterdir())
+
+
+GMAIL = [
+    {"name": "gmail-praxis", "system": "gmail", "mailbox": "praxis@praxis-weber.example"},
+    {"name": "gmail-anmeldung", "system": "gmail", "mailbox": "anmeldung@praxis-weber.example"},
+]
+
+
+@pytest.fixture
+def google() -> Iterator[FakeGoogle]:
+    with fake_google(tls=True) as server:
+        yield server
+
+
+def _gmail_production(home: PhiHome, google: FakeGoogle) -> None:
+    point_at_fakes(home, GMAIL, lambda _system, mailbox: {**google.tap_settings(mailbox), "auth_url": google.auth_url})
+
+
+def test_a_revoked_gmail_token_fails_that_mailbox_naming_lorc_connect_and_doctor_says_the_same(
+    home: PhiHome, google: FakeGoogle,
+) -> None:
+    _gmail_production(home, google)
+    google.revoked.add("anmeldung@praxis-weber.example")
+
+    result = lorc("run", "extract_email", "--json")
+
+    assert result.returncode == 1
+    counts = json.loads(result.stdout)["jobs"][0]["counts"]
+    assert counts["connections_failed"] == 1 and counts["inserted"] > 0
+    assert "sign in again with `lorc connect gmail gmail-anmeldung`" in _failures(home)["gmail-anmeldung"]
+    checks = {c["name"]: c for c in json.loads(lorc("doctor", "--json").stdout)}
+    assert checks["connection gmail-praxis"]["ok"]
+    anmeldung = checks["connection gmail-anmeldung"]
+    assert not anmeldung["ok"] and anmeldung["fix"] == "run `lorc connect gmail gmail-anmeldung`"
+
+
+def test_lorc_connect_gmail_signs_in_through_the_browser_and_stores_the_refresh_token(
+    home: PhiHome, google: FakeGoogle,
+) -> None:
+    _gmail_production(home, google)
+    home.dotenv_path.write_text(f"GOOGLE_CLIENT_ID={CLIENT_ID}\nGOOGLE_CLIENT_SECRET={CLIENT_SECRET}\n")
+    process = subprocess.Popen([str(Path(sys.executable).parent / "lorc"), "connect", "gmail", "gmail-praxis",
+                                "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "LORC_HOME": str(home.root)})
+    assert process.stdout is not None
+    printed = ""
+    while not (match := re.search(r"https://\S+", printed)):
+        line = process.stdout.readline()
+        assert line, f"no sign-in address printed: {printed}{process.stderr.read() if process.stderr else ''}"
+        printed += line
+    browser = requests.get(match.group(0), verify=google.ca_path, timeout=30)  # the test is the browser
+    out, err = process.communicate(timeout=60)
+
+    assert process.returncode == 0, err
+    assert browser.status_code == 200
+    assert "GMAIL_PRAXIS_REFRESH_TOKEN" in out
+    token = refresh_token_for("praxis@praxis-weber.example")
+    assert f"GMAIL_PRAXIS_REFRESH_TOKEN={token}" in home.dotenv_path.read_text()
+    assert token not in printed + out + err and CLIENT_SECRET not in printed + out + err
+    consent = google.requests_to(r"^/o/oauth2/auth$")
+    assert [r.query["scope"] for r in consent] == [["https://www.googleapis.com/auth/gmail.readonly"]]

@@ -19,6 +19,8 @@ from lorchestra.config import Config, Secrets
 DEFAULT_TIMEOUT_SECONDS = 900.0
 DEFAULT_MAX_MESSAGES_PER_RUN = 2000
 DEFAULT_MAX_REJECT_RATE = 0.01
+ENDPOINT_SETTINGS = ("api_url", "token_url", "authority_url", "ca_bundle", "auth_url")
+SIGN_IN_ONLY = frozenset({"auth_url"})  # used by `lorc connect`, never by the tap
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ class MailConnection:
 
     def tap_settings(self) -> dict[str, Any]:
         """The settings that are not secrets: the mailbox, the first day, the chunk, endpoints."""
-        settings: dict[str, Any] = {"mailbox": self.mailbox, **self.endpoints}
+        settings: dict[str, Any] = {"mailbox": self.mailbox,
+                                    **{k: v for k, v in self.endpoints.items() if k not in SIGN_IN_ONLY}}
         if self.start_date:
             settings["start_date"] = self.start_date
         if self.max_messages_per_run:

@@ -85,7 +85,7 @@ def _check_mail_connection(config: Config, connection: MailConnection) -> Check:
     try:
         verify_connection(connection, secrets)
     except ConnectError as exc:
-        return Check(name, False, str(exc), exc.fix)
+        return Check(name, False, exc.detail, exc.fix)
     return Check(name, True, f"{connection.system} mailbox {connection.mailbox}: signed in, mailbox answers")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from lorchestra.connect import store_connection_secrets
+from lorchestra.connections import ENDPOINT_SETTINGS
 from lorchestra.home import PhiHome
 
 SECRET_SETTINGS = ("tenant_id", "client_id", "client_secret", "refresh_token")
@@ -28,8 +29,7 @@ def point_at_fakes(home: PhiHome, connections: Sequence[Mapping[str, Any]],
     entries = []
     for connection in connections:
         settings = settings_of(str(connection["system"]), str(connection["mailbox"]))
-        entries.append({**connection,
-                        "settings": {k: v for k, v in settings.items() if k not in SECRET_SETTINGS}})
+        entries.append({**connection, "settings": {k: v for k, v in settings.items() if k in ENDPOINT_SETTINGS}})
         store_connection_secrets(home, str(connection["name"]),
                                  {k.upper(): v for k, v in settings.items() if k in SECRET_SETTINGS})
     config["connections"]["email"] = entries

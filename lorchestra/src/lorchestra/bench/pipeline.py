@@ -35,7 +35,10 @@ from typing import Any
 
 from lorchestra.bench.memory import peak_mb, reset_peak
 from lorchestra.bench.targets import TargetCheck, check_targets
-from lorchestra.builtin_jobs.extract_clinical import contacts_extractions, forms_extractions
+from lorchestra.builtin_jobs.extract_clinical import (
+    contacts_extractions,
+    forms_extractions,
+)
 from lorchestra.builtin_jobs.extract_email import email_extractions
 from lorchestra.extraction import Extraction, ingest_streams
 from lorchestra.home import PhiHome, private_dir

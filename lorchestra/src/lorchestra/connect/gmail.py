@@ -9,16 +9,20 @@ once with it. Nothing here prints or logs a secret; the caller stores what is re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
 from lorc_taps.gmail.auth import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SCOPE, probe
-from lorc_taps.http import AuthorizationError
+from lorc_taps.http import ApiError, AuthorizationError
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+
+from lorchestra.connect import ConnectError
 
 DEFAULT_AUTH_URL = "https://accounts.google.com/o/oauth2/auth"
 PROMPT = "Open this address in a browser and sign in as {mailbox}:\n{{url}}"
 
 
-class GmailConnectError(RuntimeError):
+class GmailConnectError(ConnectError):
     """The sign-in finished without a usable grant (no refresh token, nobody signed in)."""
 
 
@@ -69,3 +73,28 @@ def connect_gmail(
         settings["ca_bundle"] = ca_bundle
     probe(settings)
     return secrets
+
+
+def verify_gmail(name: str, mailbox: str, secrets: Mapping[str, str], *, endpoints: Mapping[str, str]) -> None:
+    """Refresh a token with the stored secrets and read the mailbox's profile once; raise
+    ``ConnectError`` naming the fix (never a secret)."""
+    settings = {**{k: v for k, v in endpoints.items() if k != "auth_url"}, **secrets, "mailbox": mailbox}
+    try:
+        probe(settings)
+    except AuthorizationError:
+        raise GmailConnectError("Google refused the stored sign-in (expired, revoked, or a changed client secret)",
+                                fix=f"run `lorc connect gmail {name}`") from None
+    except ApiError as exc:
+        raise GmailConnectError(f"the mailbox {mailbox} did not answer: {exc}", fix=mailbox_fix(name, exc)) from None
+
+
+def mailbox_fix(name: str, error: ApiError) -> str:
+    if error.status in (401, 403):
+        return ("enable the Gmail API in the OAuth client's Cloud project, and sign in as the mailbox's own user: "
+                f"`lorc connect gmail {name}`")
+    if error.status == 400:
+        return "check the connection's mailbox in config.yaml: it must be the signed-in user's address"
+    if error.status == 0:
+        return "check the network and the connection's api_url/token_url settings"
+    return "try again later; if it persists, check Google Workspace's status page"
+
