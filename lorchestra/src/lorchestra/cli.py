@@ -355,3 +355,37 @@ def bench_pipeline_cmd(home: PhiHome, emails: int, responses: int, clients: int 
     click.echo(f"\nlargest worker or tap process: {result.largest_child_rss_mb:.0f} MB\n")
     for check in result.targets:
         click.echo(f"{'met   ' if check.met else 'MISSED'} {check.target}: {check.measured}")
+
+
+@bench.command("backfill")
+@click.option("--system", type=click.Choice(["gmail", "exchange"]), default="gmail", show_default=True)
+@click.option("--messages", default=20_000, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--latency-ms", default=50.0, show_default=True, type=click.FloatRange(0, 10_000),
+              help="Added to every request of the fake API.")
+@click.option("--chunk", default=2000, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="max_messages_per_run of the connection.")
+@click.option("--no-kill", is_flag=True, help="Skip the run that is killed halfway and resumed.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@_fail_cleanly
+def bench_backfill_cmd(home: PhiHome, system: str, messages: int, latency_ms: float, chunk: int, no_kill: bool,
+                       as_json: bool) -> None:
+    """A first backfill of one large mailbox through lorc, meltano and the production tap
+    against a fake API on loopback; then one killed halfway and resumed."""
+    from lorchestra.bench.backfill import bench_backfill
+
+    result = bench_backfill(system, messages, latency=latency_ms / 1000, chunk=chunk, kill=not no_kill,
+                            work_dir=home.tmp_dir if home.exists() else None)
+    if as_json:
+        _emit_json(result.as_dict())
+        return
+    click.echo(f"backfill           {result.messages} {system} messages, {result.latency_ms:g} ms per request, "
+               f"chunks of {result.chunk}")
+    click.echo(f"uninterrupted      {result.seconds} s ({result.messages_per_s}/s), {result.requests} requests, "
+               f"{result.stored} stored")
+    if result.killed:
+        k = result.killed
+        click.echo(f"killed after {k.killed_after_s} s  {k.committed_before_kill} committed; the rerun took "
+                   f"{k.rerun_seconds} s, fetched {k.refetched_committed} of the committed again, "
+                   f"{k.total_after_rerun} stored in all")
+
