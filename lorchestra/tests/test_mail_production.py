@@ -275,6 +275,9 @@ def test_a_revoked_gmail_token_fails_that_mailbox_naming_lorc_connect_and_doctor
     counts = json.loads(result.stdout)["jobs"][0]["counts"]
     assert counts["connections_failed"] == 1 and counts["inserted"] > 0
     assert "sign in again with `lorc connect gmail gmail-anmeldung`" in _failures(home)["gmail-anmeldung"]
+    logs = "".join(p.read_text(errors="replace") for p in (home.root / "logs").glob("*"))
+    for secret in (CLIENT_SECRET, *(refresh_token_for(c["mailbox"]) for c in GMAIL)):
+        assert secret not in logs + result.stdout + result.stderr
     checks = {c["name"]: c for c in json.loads(lorc("doctor", "--json").stdout)}
     assert checks["connection gmail-praxis"]["ok"]
     anmeldung = checks["connection gmail-anmeldung"]
