@@ -29,7 +29,8 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "ingestor" / "sample_taps" / "src" / "sample_taps" / "fixtures"
 PRAXIS = "praxis@praxis-weber.example"
 WEBER = "j.weber@praxis-weber.example"
-GMAIL_PRAXIS_TAP = "tap-sample-gmail--gmail-praxis"  # inherited plugin, mailbox preset in meltano.yml
+GMAIL_TAP = "tap-sample-gmail"  # without a state id suffix: one set of bookmarks for the plugin
+GMAIL_PRAXIS = {"TAP_SAMPLE_GMAIL_MAILBOX": PRAXIS}
 TIMEOUT = 180
 
 
@@ -85,8 +86,8 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def gmail_run(home: Path, outside: dict) -> Run:
-    result = extract_to_jsonl(GMAIL_PRAXIS_TAP, "run-1", work_dir=home, timeout=TIMEOUT)
-    return Run(home, result, home / "logs" / f"extract-run-1-{GMAIL_PRAXIS_TAP}.log")
+    result = extract_to_jsonl(GMAIL_TAP, "run-1", work_dir=home, env=GMAIL_PRAXIS, timeout=TIMEOUT)
+    return Run(home, result, home / "logs" / f"extract-run-1-{GMAIL_TAP}.log")
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +101,7 @@ def graph_run(home: Path, outside: dict) -> Run:
 
 def test_one_gmail_and_one_graph_mailbox_give_a_messages_file_each(gmail_run: Run, graph_run: Run) -> None:
     home = gmail_run.home
-    assert gmail_run.result == {"messages": home / "extract" / "run-1" / GMAIL_PRAXIS_TAP / "messages.jsonl"}
+    assert gmail_run.result == {"messages": home / "extract" / "run-1" / GMAIL_TAP / "messages.jsonl"}
     assert graph_run.result == {
         "messages": home / "extract" / "run-1" / "tap-sample-graph-exchange-weber" / "messages.jsonl"
     }
@@ -145,7 +146,7 @@ def test_nested_mime_parts_survive(gmail_run: Run) -> None:
 
 def test_the_log_file_holds_meltanos_and_the_taps_output(gmail_run: Run) -> None:
     log = gmail_run.log.read_text(encoding="utf-8")
-    assert f"meltano run {GMAIL_PRAXIS_TAP} target-jsonl" in log
+    assert f"meltano run {GMAIL_TAP} target-jsonl" in log
     assert "Beginning sync of 'messages'" in log
     assert "Block run completed" in log
 
@@ -153,7 +154,7 @@ def test_the_log_file_holds_meltanos_and_the_taps_output(gmail_run: Run) -> None
 def test_each_home_keeps_its_own_bookmarks_per_plugin_and_suffix(gmail_run: Run, graph_run: Run) -> None:
     with sqlite3.connect(gmail_run.home / "meltano" / "meltano.db") as db:
         state_ids = {row[0] for row in db.execute("select state_id from state")}
-    assert f"dev:{GMAIL_PRAXIS_TAP}-to-target-jsonl" in state_ids
+    assert f"dev:{GMAIL_TAP}-to-target-jsonl" in state_ids
     assert "dev:tap-sample-graph-to-target-jsonl:exchange-weber" in state_ids
 
 
@@ -161,18 +162,19 @@ def test_a_second_extraction_goes_to_a_new_directory(gmail_run: Run) -> None:
     first = gmail_run.result["messages"]
     before = first.stat()
     with pytest.raises(FileExistsError, match="fresh directory"):
-        extract_to_jsonl(GMAIL_PRAXIS_TAP, "run-1", work_dir=gmail_run.home, timeout=TIMEOUT)
-    second = extract_to_jsonl(GMAIL_PRAXIS_TAP, "run-2", work_dir=gmail_run.home, timeout=TIMEOUT)["messages"]
+        extract_to_jsonl(GMAIL_TAP, "run-1", work_dir=gmail_run.home, env=GMAIL_PRAXIS, timeout=TIMEOUT)
+    second = extract_to_jsonl(GMAIL_TAP, "run-2", work_dir=gmail_run.home, env=GMAIL_PRAXIS,
+                              timeout=TIMEOUT)["messages"]
     assert second.parent != first.parent
-    assert second == gmail_run.home / "extract" / "run-2" / GMAIL_PRAXIS_TAP / "messages.jsonl"
+    assert second == gmail_run.home / "extract" / "run-2" / GMAIL_TAP / "messages.jsonl"
     assert (first.stat().st_size, first.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     assert list(iter_jsonl_records(second)) == list(iter_jsonl_records(first))  # same revision, same records
 
 
 def test_revision_2_moves_a_graph_message_to_a_new_id(gmail_run: Run) -> None:
     result = extract_to_jsonl(
-        "tap-sample-graph--exchange-weber", "run-rev2", work_dir=gmail_run.home,
-        env={"TAP_SAMPLE_GRAPH_REVISION": "2"}, timeout=TIMEOUT,
+        "tap-sample-graph", "run-rev2", work_dir=gmail_run.home,
+        env={"TAP_SAMPLE_GRAPH_MAILBOX": WEBER, "TAP_SAMPLE_GRAPH_REVISION": "2"}, timeout=TIMEOUT,
     )
     document = fixture("graph-j.weber.json")
     (change,) = document["revision_2"]
@@ -240,7 +242,7 @@ def test_an_unknown_plugin_raises_extraction_error(tmp_path: Path, capfd: pytest
 def test_a_run_over_its_timeout_is_stopped_and_reported(tmp_path: Path) -> None:
     started = time.monotonic()
     with pytest.raises(ExtractionError, match=r"timed out after 0\.5 s") as caught:
-        extract_to_jsonl(GMAIL_PRAXIS_TAP, "slow", work_dir=tmp_path, timeout=0.5)
+        extract_to_jsonl(GMAIL_TAP, "slow", work_dir=tmp_path, env=GMAIL_PRAXIS, timeout=0.5)
     assert caught.value.timed_out
     assert time.monotonic() - started < 15
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from lorc_taps.gmail.schema import GMAIL_MESSAGE_SCHEMA
+
 from sample_taps.base import SampleMessagesStream, SampleTap
-from sample_taps.schemas import GMAIL_MESSAGE_SCHEMA
 
 
 class GmailMessagesStream(SampleMessagesStream):

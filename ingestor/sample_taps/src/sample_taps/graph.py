@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from lorc_taps.graph.schema import MESSAGE_SCHEMA as GRAPH_MESSAGE_SCHEMA
+
 from sample_taps.base import SampleMessagesStream, SampleTap
-from sample_taps.schemas import GRAPH_MESSAGE_SCHEMA
 
 
 class GraphMessagesStream(SampleMessagesStream):

@@ -1,6 +1,6 @@
 """JSON Schemas of the Forms, Sheets and Dataverse sample streams.
 
-As in ``schemas.py``: the Singer SDK drops every property a schema does not declare, so
+As in the production taps' schemas (``lorc_taps``): the Singer SDK drops every property a schema does not declare, so
 these declare every field the fixtures carry, and open-ended API objects allow
 additional properties. Forms ``answers`` is a map keyed by opaque question ids, so it is
 an open object whose content passes through unchanged.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# (Self-contained, like schemas.py, so tests can load this file without the SDK.)
+# (Self-contained, so tests can load this file without the SDK.)
 STRING: dict[str, Any] = {"type": ["string", "null"]}
 INTEGER: dict[str, Any] = {"type": ["integer", "null"]}
 BOOLEAN: dict[str, Any] = {"type": ["boolean", "null"]}

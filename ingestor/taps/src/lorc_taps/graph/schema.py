@@ -88,8 +88,9 @@ MESSAGE_SCHEMA: dict[str, Any] = {
         },
         # Graph returns the headers (In-Reply-To, References) only when $select-ed.
         "internetMessageHeaders": {"type": ["array", "null"], "items": HEADER},
+        "@odata.etag": STRING,  # an annotation Graph adds to every item: never $select-ed
     },
     "required": ["id"],
 }
 
-SELECT = ",".join(MESSAGE_SCHEMA["properties"])
+SELECT = ",".join(name for name in MESSAGE_SCHEMA["properties"] if not name.startswith("@"))
