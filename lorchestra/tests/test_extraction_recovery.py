@@ -1,7 +1,8 @@
 """What an extraction that did not finish leaves behind is ingested by the next run before
 it extracts anything, so a bookmark Meltano saved never points past mail the warehouse
 lacks; a connection with too many rejects fails, naming the rules; `--connection` and
-`--full-refresh` reach the extract jobs.
+`--full-refresh` reach the extract jobs. Records over the reject limit are quarantined,
+not deleted.
 
 The leftovers are made the way a killed run leaves them: a directory of an earlier run
 id under ``extract/``, JSONL written by the target, the last line cut off mid-record.
@@ -66,6 +67,12 @@ def test_a_connection_above_the_reject_rate_fails_naming_it_and_the_rule_and_kee
     assert "above extraction.max_reject_rate 1.0%" in failure[0]["error_message"]
     assert "missing_external_id (5)" in failure[0]["error_message"]
     assert "Ohne" not in result.stdout + result.stderr + failure[0]["error_message"]
+    # Meltano's bookmark is past these records: they are kept, not deleted, and the message says where
+    (kept,) = (home.root / "quarantine").glob(f"*/{LABEL}")
+    assert len((kept / "contact.jsonl").read_text().splitlines()) == 5
+    assert str(kept) in failure[0]["error_message"]
+    assert "--full-refresh --connection dataverse" in failure[0]["error_message"]
+    assert oct(kept.stat().st_mode)[-3:] == "700" and oct(kept.parent.stat().st_mode)[-3:] == "700"
 
 
 def test_the_reject_rate_limit_is_a_setting(home: PhiHome) -> None:
@@ -76,6 +83,8 @@ def test_the_reject_rate_limit_is_a_setting(home: PhiHome) -> None:
     counts = run_jobs_json(["extract_contacts"], {})["extract_contacts"]
 
     assert (counts["rejected"], counts["connections_failed"]) == (2, 0)
+    kept = list((home.root / "quarantine").glob(f"*/{LABEL}/contact.jsonl"))
+    assert len(kept) == 1, "a rejected record's payload is kept even under the limit"
 
 
 def test_connection_limits_an_extract_job_to_one_connection_and_an_unknown_one_is_refused(home: PhiHome) -> None:

@@ -117,14 +117,23 @@ def test_missing_secrets_fail_the_connection_naming_the_variables_only(home: Phi
                               "EXCHANGE_TEAM_CLIENT_SECRET; run `lorc connect exchange exchange-team`")
 
 
-def test_a_chunked_backfill_ingests_each_chunk_and_a_rerun_continues(home: PhiHome, graph: FakeMicrosoft) -> None:
+def test_a_chunked_backfill_ingests_each_chunk_before_the_next_and_a_rerun_fetches_nothing(
+    home: PhiHome, graph: FakeMicrosoft,
+) -> None:
     _production(home, graph, EXCHANGE[:1], max_messages_per_run=2)
 
     counts = run_jobs_json(["extract_email"], {})["extract_email"]
 
     assert counts["inserted"] == 6
-    logs = sorted(p.name for p in (home.root / "logs").glob("extract-*"))
-    assert len(logs) >= 3, f"a backfill of 6 in chunks of 2 takes several meltano runs: {logs}"
+    ingests = [e for e in table_rows(home, {}, "event_log", "created_at") if e["event_type"] == "ingest.completed"]
+    per_chunk = [json.loads(e["payload"])["inserted"] if isinstance(e["payload"], str) else e["payload"]["inserted"]
+                 for e in ingests]
+    # the tap stops after the page that reaches the limit (Inbox: 4, then Sent Items: 2)
+    assert per_chunk == [4, 2, 0], "each chunk is in the warehouse before the next meltano run"
+    graph.requests.clear()
+    again = run_jobs_json(["extract_email"], {})["extract_email"]
+    assert again["inputs"] == 0
+    assert all("$deltatoken" in call.query for call in graph.requests_to(DELTA))
 
 
 def test_full_refresh_of_one_connection_reads_it_again_from_the_start(home: PhiHome, graph: FakeMicrosoft) -> None:
@@ -239,12 +248,17 @@ def test_sigkill_of_lorc_during_extraction_then_a_rerun_ends_like_a_clean_run(
         while _processes_of(home) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _processes_of(home) == [], "Meltano or a tap outlived lorc"
+        if kill_at == "mid-fetch":
+            run_dir = home.root / "meltano" / "run"
+            left = [p for p in run_dir.rglob("*.config.json")] if run_dir.exists() else []
+            assert left, "Meltano's plugin config (with the secret) outlives the kill until the next run"
 
         graph.latency = 0.0
         again = lorc("run", "extract_email")
         assert again.returncode == 0, again.stdout + again.stderr
     assert _raw_state(home) == clean_raw
     assert not any((home.root / "extract").iterdir())
+    assert not list((home.root / "meltano" / "run").rglob("*.config.json")), "no tap secret stays on disk"
 
 
 GMAIL = [

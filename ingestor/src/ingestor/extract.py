@@ -29,7 +29,7 @@ import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -75,13 +75,15 @@ def extract_to_jsonl(
     timeout: float = 900,
     hold_fds: Sequence[int] = (),
     exclusive: bool = False,
+    withhold: Iterable[str] = (),
 ) -> dict[str, Path]:
     """Run ``meltano run <tap_name> target-jsonl`` and return ``{stream_name: jsonl_path}``.
 
     ``env`` adds environment variables for this run (plugin settings such as
-    ``TAP_SAMPLE_GMAIL_MAILBOX`` or secrets); inherited ``MELTANO_*`` and
-    ``TARGET_JSONL_*`` variables are dropped so a stray setting cannot move the state or
-    the output. ``state_id_suffix`` gives one plugin several sets of bookmarks (state id
+    ``TAP_SAMPLE_GMAIL_MAILBOX`` or secrets); inherited ``MELTANO_*``, ``TAP_*`` and
+    ``TARGET_*`` variables are dropped so a stray setting cannot move the state or the
+    output, or send a tap (and its secrets) elsewhere, and so are the inherited variables
+    named in ``withhold`` (other connections' secrets). ``state_id_suffix`` gives one plugin several sets of bookmarks (state id
     ``dev:<tap>-to-target-jsonl:<suffix>``); ``full_refresh`` ignores stored state.
 
     Meltano runs under ``ingestor.guard``: it and its plugins die with the caller, and
@@ -117,10 +119,11 @@ def extract_to_jsonl(
     run_state_home = _fresh_private_dir(work_dir, "meltano", "run-logs", f"{run_id}-{label}")
     log_path = _private_dir(work_dir, "logs") / f"extract-{run_id}-{label}.log"
 
+    withheld = set(withhold)
     child_env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("MELTANO_", "TARGET_JSONL_"))
+        if not key.startswith(("MELTANO_", "TAP_", "TARGET_")) and key not in withheld
     }
     child_env.update(extra_env)
     child_env.update({
@@ -142,6 +145,8 @@ def extract_to_jsonl(
         args.append("--force")
     args += [tap_name, LOADER]
 
+    if exclusive:
+        _remove_plugin_configs(meltano_home)
     log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     exit_code: int | None = None
     timed_out = False
@@ -175,6 +180,8 @@ def extract_to_jsonl(
     finally:
         _lock_down(out_dir, meltano_home)
         shutil.rmtree(run_state_home, ignore_errors=True)
+        if exclusive:
+            _remove_plugin_configs(meltano_home)
 
     if timed_out:
         raise ExtractionError(tap_name, exit_code, log_path, timeout=timeout)
@@ -255,6 +262,13 @@ def _meltano_home(work_dir: Path, shared_sys_dir: Path) -> Path:
         temporary.symlink_to(target, target_is_directory=True)
         temporary.replace(link)  # atomic, so concurrent runs never see a missing link
     return home
+
+
+def _remove_plugin_configs(meltano_home: Path) -> None:
+    """The per-run config files Meltano writes for its plugins (``run/<plugin>/*.config.json``:
+    the tap's settings, secrets included); Meltano removes them only when it exits cleanly."""
+    for path in (meltano_home / "run").glob("*/*.config.json"):
+        path.unlink(missing_ok=True)
 
 
 def _lock_down(out_dir: Path, meltano_home: Path) -> None:

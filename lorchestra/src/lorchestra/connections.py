@@ -129,5 +129,14 @@ def find_mail_connection(config: Config, name: str) -> MailConnection:
                      f"(configured: {known}); add it under connections.email first")
 
 
+def withheld_variables(connections: list[MailConnection], environ: Mapping[str, str]) -> tuple[str, ...]:
+    """What a tap must not inherit from lorc's environment: every mailbox secret (a tap gets
+    its own as settings), lorc's own settings and the warehouse's credentials."""
+    names = {name for c in connections for key in c.spec.secret_keys for name in c.secret_names(key)}
+    names |= {name for name in environ if name.startswith("LORC_")}
+    names.add("GOOGLE_APPLICATION_CREDENTIALS")
+    return tuple(sorted(names))
+
+
 def max_reject_rate(config: Config) -> float:
     return float(config.section("extraction").get("max_reject_rate", DEFAULT_MAX_REJECT_RATE))

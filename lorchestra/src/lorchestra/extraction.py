@@ -29,6 +29,7 @@ from pathlib import Path
 
 from lorchestra.connections import DEFAULT_TIMEOUT_SECONDS, max_reject_rate
 from lorchestra.errors_safe import safe_error
+from lorchestra.home import private_dir
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext, ObjectSpec, Source, WriteCounts
 from lorchestra.stack_clients.faults import checkpoint
@@ -53,6 +54,7 @@ class Extraction:
     chunk_records: int = 0  # the tap stops after this many; a run that emitted fewer is the last
     sign_in: str | None = None  # the command that renews refused credentials
     unusable: str | None = None  # why the connection cannot run (secrets missing): it fails with this
+    withhold: tuple[str, ...] = ()  # inherited variables the tap must not see (other connections' secrets)
 
     @property
     def env(self) -> dict[str, str]:
@@ -87,10 +89,10 @@ def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult
     for extraction in extractions:
         source = Source(extraction.system, extraction.connection)
         try:
-            counts = extract_connection(ctx, extraction, full_refresh=full_refresh)
-            totals.add(counts)
-            _check_reject_rate(ctx, extraction, counts, limit)
+            totals.add(extract_connection(ctx, extraction, full_refresh=full_refresh, max_reject_rate=limit))
         except Exception as exc:  # noqa: BLE001 - one failing connection must not stop the others
+            if isinstance(exc, RejectRateError):
+                totals.add(exc.counts)
             failed += 1
             error = _explain(exc, extraction)
             ctx.events.audit("ingest.failed", status="failed", error_message=error, source=source,
@@ -101,34 +103,50 @@ def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult
                      ok=not failed, note=note)
 
 
-def extract_connection(ctx: JobContext, extraction: Extraction, *, full_refresh: bool = False) -> WriteCounts:
-    """What earlier runs left, then chunk after chunk until the tap has nothing more."""
+def extract_connection(ctx: JobContext, extraction: Extraction, *, full_refresh: bool = False,
+                       max_reject_rate: float = 1.0) -> WriteCounts:
+    """What earlier runs left, then chunk after chunk until the tap has nothing more; then
+    the connection fails if its share of rejects is over ``max_reject_rate``."""
     from ingestor import extract_to_jsonl
 
     if extraction.unusable:
         raise ConnectionSetupError(extraction.unusable)
     counts = WriteCounts()
+    kept: list[Path] = []
     for leftover in leftover_extractions(ctx, extraction):
         ctx.logger.info("connection %s: ingesting what run %s extracted but did not ingest",
                         extraction.connection, leftover.parent.name)
-        counts.add(_ingest_directory(ctx, extraction, leftover, partial_last_line=True))
+        for path in leftover.glob("*.jsonl"):
+            _drop_unfinished_line(path)
+        counts.add(_ingest_directory(ctx, extraction, leftover, kept))
     chunk = 0
     while True:
         run_name = ctx.run_id if chunk == 0 else f"{ctx.run_id}.{chunk}"
-        paths = extract_to_jsonl(
+        extract_to_jsonl(
             extraction.tap, run_name, work_dir=ctx.home.root, env=extraction.env,
             state_id_suffix=extraction.connection, full_refresh=full_refresh and chunk == 0,
             timeout=extraction.timeout_seconds, hold_fds=ctx.held_fds, exclusive=bool(ctx.held_fds),
+            withhold=extraction.withhold,
         )
         checkpoint("extract.before_ingest", extraction.connection)
-        chunk_counts = ingest_streams(ctx, extraction, paths)
-        _remove(ctx.home.root / "extract" / run_name / extraction.label)
+        chunk_counts = _ingest_directory(ctx, extraction, ctx.home.root / "extract" / run_name / extraction.label,
+                                         kept)
         counts.add(chunk_counts)
         if not extraction.chunk_records or chunk_counts.inputs < extraction.chunk_records:
-            return counts
+            break
         chunk += 1
         ctx.logger.info("connection %s: chunk %d done (%d records), continuing", extraction.connection,
                         chunk, chunk_counts.inputs)
+    if counts.inputs and counts.rejected / counts.inputs > max_reject_rate:
+        rules = ", ".join(f"{rule} ({n})" for rule, n in _reject_rules(ctx, extraction.connection))
+        raise RejectRateError(
+            f"{counts.rejected} of {counts.inputs} records rejected ({counts.rejected / counts.inputs:.1%}), "
+            f"above extraction.max_reject_rate {max_reject_rate:.1%}; rules: {rules or 'see rejects'}. "
+            f"The extracted records are kept in {', '.join(str(k) for k in kept)}; fix the cause (a tap or a "
+            f"payload change), then `lorc run {ctx.job_name} --full-refresh --connection {extraction.connection}`",
+            counts,
+        )
+    return counts
 
 
 def leftover_extractions(ctx: JobContext, extraction: Extraction) -> list[Path]:
@@ -159,16 +177,28 @@ def ingest_streams(ctx: JobContext, extraction: Extraction, paths: Mapping[str, 
     return totals
 
 
-def _ingest_directory(ctx: JobContext, extraction: Extraction, directory: Path, *, partial_last_line: bool
+def _ingest_directory(ctx: JobContext, extraction: Extraction, directory: Path, kept: list[Path]
                       ) -> WriteCounts:
-    """Ingest a leftover directory, then remove it (and its run directory once empty)."""
+    """Ingest one extraction's directory, then remove it, unless it held rejected records:
+    Meltano's bookmark is already past them, so the directory moves to ``quarantine/``
+    (appended to ``kept``) and a rejected record's payload is never lost."""
     paths = {path.stem: path for path in sorted(directory.glob("*.jsonl"))}
-    if partial_last_line:
-        for path in paths.values():
-            _drop_unfinished_line(path)
     counts = ingest_streams(ctx, extraction, paths)
-    _remove(directory)
+    if counts.rejected:
+        kept.append(_quarantine(ctx, directory))
+        ctx.logger.warning("connection %s: %d rejected; the extraction is kept in %s", extraction.connection,
+                           counts.rejected, kept[-1])
+    else:
+        _remove(directory)
     return counts
+
+
+def _quarantine(ctx: JobContext, directory: Path) -> Path:
+    target = private_dir(ctx.home.root / "quarantine" / directory.parent.name, stop_at=ctx.home.root) / directory.name
+    os.replace(directory, target)
+    with contextlib.suppress(OSError):
+        directory.parent.rmdir()
+    return target
 
 
 def _remove(directory: Path) -> None:
@@ -202,17 +232,6 @@ def _drop_unfinished_line(path: Path) -> None:
         handle.truncate(keep)
 
 
-def _check_reject_rate(ctx: JobContext, extraction: Extraction, counts: WriteCounts, limit: float) -> None:
-    if not counts.inputs or counts.rejected / counts.inputs <= limit:
-        return
-    rules = ", ".join(f"{rule} ({n})" for rule, n in _reject_rules(ctx, extraction.connection)) or "see rejects"
-    raise RejectRateError(
-        f"{counts.rejected} of {counts.inputs} records rejected ({counts.rejected / counts.inputs:.1%}), "
-        f"above extraction.max_reject_rate {limit:.1%}; rules: {rules}. The records are kept in the rejects "
-        f"table; fix the cause (a tap or a payload change), then run the job again"
-    )
-
-
 def _reject_rules(ctx: JobContext, connection: str) -> Iterator[tuple[str, int]]:
     rows = ctx.store.query(
         f"SELECT rule, COUNT(*) AS n FROM {ctx.store.table('rejects')} "
@@ -224,7 +243,13 @@ def _reject_rules(ctx: JobContext, connection: str) -> Iterator[tuple[str, int]]
 
 
 class RejectRateError(RuntimeError):
-    phi_safe = True  # counts and rule names only
+    """Too many rejects; what was written is in ``counts`` all the same."""
+
+    phi_safe = True  # counts, rule names and paths only
+
+    def __init__(self, message: str, counts: WriteCounts) -> None:
+        super().__init__(message)
+        self.counts = counts
 
 
 class ConnectionSetupError(RuntimeError):

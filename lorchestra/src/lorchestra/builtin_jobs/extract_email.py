@@ -9,9 +9,11 @@ from config becomes ``connection_name``.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from collections.abc import Callable, Mapping
 
-from lorchestra.connections import MailConnection, mail_connections
+from lorchestra.connections import MailConnection, mail_connections, withheld_variables
 from lorchestra.extraction import (
     Extraction,
     StreamSpec,
@@ -45,12 +47,15 @@ def email_extractions(ctx: JobContext, fake_settings: FakeSettings | None = None
     secrets, or (sample profile) against the fake APIs, or the synthetic-mail taps."""
     connections = mail_connections(ctx.config)
     if ctx.config.profile != "sample":
-        return [_production(c, ctx) for c in connections]
-    if _synthetic_mail(ctx):
-        return [_synthetic(c, ctx) for c in connections]
-    if fake_settings is None:
+        extractions = [_production(c, ctx) for c in connections]
+    elif _synthetic_mail(ctx):
+        extractions = [_synthetic(c, ctx) for c in connections]
+    elif fake_settings is None:
         raise ValueError("the sample profile's mail taps need the fake APIs running (sample_mail_apis)")
-    return [_against_fakes(c, fake_settings) for c in connections]
+    else:
+        extractions = [_against_fakes(c, fake_settings) for c in connections]
+    withhold = withheld_variables(connections, os.environ)
+    return [dataclasses.replace(e, withhold=withhold) for e in extractions]
 
 
 def _synthetic_mail(ctx: JobContext) -> bool:
