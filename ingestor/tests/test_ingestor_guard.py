@@ -70,8 +70,14 @@ def test_sigkill_of_lorc_kills_meltano_and_its_tap_and_frees_the_lock_only_then(
         lorc.send_signal(signal.SIGKILL)
         lorc.wait()
 
-        assert _wait_for(lambda: not _alive(meltano) and not _alive(tap)), "meltano or its tap outlived lorc"
-        assert _wait_for(lambda: _lock_is_free(lock)), "the guard kept the run lock after meltano died"
+        def lock_free_only_once_both_are_gone() -> bool:
+            if not _lock_is_free(lock):
+                return False
+            assert not _alive(meltano) and not _alive(tap), "the lock was free while meltano or its tap ran"
+            return True
+
+        assert _wait_for(lock_free_only_once_both_are_gone), "the guard kept the run lock after meltano died"
+        assert not _alive(meltano) and not _alive(tap), "meltano or its tap outlived lorc"
     finally:
         lorc.kill()
 
