@@ -33,8 +33,8 @@ class TapRun:
         return [record.get("id") for record in self.records]
 
 
-def run_tap(directory: Path, settings: dict[str, Any], state: dict[str, Any] | None = None,
-            *, timeout: float = 300) -> TapRun:
+def tap_command(directory: Path, settings: dict[str, Any], state: dict[str, Any] | None = None) -> list[str]:
+    """The tap's command line, its config (and state) written into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "config.json"
     config.write_text(json.dumps(settings), encoding="utf-8")
@@ -44,8 +44,18 @@ def run_tap(directory: Path, settings: dict[str, Any], state: dict[str, Any] | N
         state_file = directory / "state.json"
         state_file.write_text(json.dumps(state), encoding="utf-8")
         command += ["--state", str(state_file)]
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TAP_LORC_GMAIL_")}
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+    return command
+
+
+def tap_env() -> dict[str, str]:
+    """The environment without settings a developer's shell may hold for the tap."""
+    return {key: value for key, value in os.environ.items() if not key.startswith("TAP_LORC_GMAIL_")}
+
+
+def run_tap(directory: Path, settings: dict[str, Any], state: dict[str, Any] | None = None,
+            *, timeout: float = 300) -> TapRun:
+    done = subprocess.run(tap_command(directory, settings, state), capture_output=True, text=True,
+                          timeout=timeout, env=tap_env(), check=False)
     messages = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     return TapRun(
         returncode=done.returncode,

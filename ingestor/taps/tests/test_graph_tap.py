@@ -16,6 +16,7 @@ from ingestor.fake_apis.microsoft import FakeMicrosoft, fake_microsoft
 from lorc_taps.graph.auth import probe
 from lorc_taps.http import AUTH_REFUSED_MARKER, ApiError, AuthorizationError
 from sample_taps.mailboxes import load_messages
+from target_pipe import pipe_into_target_jsonl
 
 TAP = Path(sys.executable).parent / "tap-lorc-graph"
 WEBER = "j.weber@praxis-weber.example"
@@ -37,8 +38,8 @@ class TapRun:
         return self.states[-1] if self.states else None
 
 
-def run_tap(fake: FakeMicrosoft, mailbox: str, work: Path, state: dict[str, Any] | None = None,
-            **settings: Any) -> TapRun:
+def tap_command(fake: FakeMicrosoft, mailbox: str, work: Path, state: dict[str, Any] | None = None,
+                **settings: Any) -> list[str]:
     config = {**fake.tap_settings(mailbox), "mailbox": mailbox, **settings}
     config_path = work / "config.json"
     config_path.write_text(json.dumps(config))
@@ -47,7 +48,13 @@ def run_tap(fake: FakeMicrosoft, mailbox: str, work: Path, state: dict[str, Any]
         state_path = work / "state.json"
         state_path.write_text(json.dumps(state))
         command += ["--state", str(state_path)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    return command
+
+
+def run_tap(fake: FakeMicrosoft, mailbox: str, work: Path, state: dict[str, Any] | None = None,
+            **settings: Any) -> TapRun:
+    result = subprocess.run(tap_command(fake, mailbox, work, state, **settings), capture_output=True, text=True,
+                            timeout=120, check=False)
     messages = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     return TapRun(result.returncode, [m["record"] for m in messages if m["type"] == "RECORD"],
                   [m["value"] for m in messages if m["type"] == "STATE"], result.stderr)
@@ -188,16 +195,20 @@ def test_refused_credentials_fail_with_the_marker_and_no_secret(
 
 
 def test_a_malformed_message_does_not_stop_the_run(fake: FakeMicrosoft, tmp_path: Path) -> None:
+    """Through the real target-jsonl: a message with wrong-typed properties lands in the JSONL
+    as Graph sent it (lorc rejects it, with its id), the rest too, and the run exits 0."""
     inbox = fake.mail.folder_ids(WEBER)["inbox"]
-    malformed = {"id": "AAMkMalformed=", "receivedDateTime": "yesterday", "body": None, "from": "nobody",
-                 "internetMessageHeaders": None}
-    fake.extra_items[(WEBER, inbox)] = [malformed, "not an object", {"subject": "no id"}]
-    run = run_tap(fake, WEBER, tmp_path)
-    assert run.returncode == 0, run.stderr
+    malformed = {"id": "AAMkMalformed=", "receivedDateTime": "yesterday", "body": None,
+                 "from": "Frau Therapieplatz", "toRecipients": {"emailAddress": "Therapieplatz"},
+                 "isRead": "Therapieplatz", "internetMessageHeaders": None}
+    fake.extra_items[(WEBER, inbox)] = [malformed, "not an object", {"subject": "Therapieplatz"}]
+    run = pipe_into_target_jsonl(tap_command(fake, WEBER, tmp_path), tmp_path)
+    assert (run.tap_returncode, run.target_returncode) == (0, 0), run.stderr
     records = by_id(run.records)
-    assert records.pop("AAMkMalformed=")["receivedDateTime"] == "yesterday"  # lorc rejects it, with its id
+    assert records.pop("AAMkMalformed=") == malformed
     assert records == by_id(load_messages("graph", WEBER, 1))
     assert "2 items without id skipped" in run.stderr
+    assert "Therapieplatz" not in run.stderr, "content never reaches the log"
 
 
 def test_start_date_limits_the_first_sync(fake: FakeMicrosoft, tmp_path: Path) -> None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from gmail_harness import run_tap
+from gmail_harness import run_tap, tap_command, tap_env
 from ingestor.fake_apis import Fault
 from ingestor.fake_apis.google import FakeGoogle, fake_google
 from lorc_taps.http import AUTH_REFUSED_MARKER
 from sample_taps.mailboxes import known_mailboxes, load_messages
+from target_pipe import pipe_into_target_jsonl
 
 PRAXIS = "praxis@praxis-weber.example"
 SYNTHETIC = "synthetic@praxis-weber.example"
@@ -202,22 +202,26 @@ def test_refused_credentials_fail_with_the_marker_and_no_secret(tmp_path: Path, 
 
 
 def test_malformed_and_deleted_messages_do_not_stop_the_run(tmp_path: Path) -> None:
+    """Through the real target-jsonl: every object the API answered lands in the JSONL, the
+    malformed ones too (lorc rejects them with a reason), and the run exits 0."""
     records = load_messages("gmail", PRAXIS, 1)
-    without_id, not_an_object, deleted = records[2]["id"], records[4]["id"], records[6]["id"]
+    without_id, wrong_types, not_an_object, deleted = (records[i]["id"] for i in (2, 3, 4, 6))
     with fake_google() as server:
         server.malformed[without_id] = {"threadId": records[2]["threadId"], "snippet": "Therapieplatz"}
+        server.malformed[wrong_types] = {**records[3], "labelIds": "INBOX", "sizeEstimate": "Therapieplatz",
+                                         "payload": ["Therapieplatz"], "snippet": {"text": "Therapieplatz"},
+                                         "historyId": 7}
         server.malformed[not_an_object] = ["Therapieplatz"]
         server.deleted.add(deleted)
-        run = run_tap(tmp_path, server.tap_settings(PRAXIS))
-    assert run.returncode == 0, run.stderr
-    expected = [record for record in records if record["id"] not in (without_id, not_an_object, deleted)]
+        run = pipe_into_target_jsonl(tap_command(tmp_path, server.tap_settings(PRAXIS)), tmp_path, env=tap_env())
+    assert (run.tap_returncode, run.target_returncode) == (0, 0), run.stderr
+    expected = [server.malformed.get(record["id"], record) for record in records
+                if record["id"] not in (without_id, not_an_object, deleted)]
     assert sorted((r for r in run.records if "id" in r), key=lambda r: r["id"]) == \
         sorted(expected, key=lambda r: r["id"])
-    # The object without an id goes on as the API gave it: lorc rejects it with a reason.
     assert [r for r in run.records if "id" not in r] == [server.malformed[without_id]]
     assert not_an_object in run.stderr, "the skipped id is named"
     assert "Therapieplatz" not in run.stderr, "content never reaches the log"
-    assert json.loads(json.dumps(run.bookmark))["history_id"]
 
 
 def test_tls_with_the_configured_ca_bundle(tmp_path: Path) -> None:
