@@ -30,6 +30,7 @@ from ingestor.fake_apis.microsoft import FakeMicrosoft, fake_microsoft
 from lorchestra.bench.fake_production import point_at_fakes
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
+from sample_taps.mailboxes import load_messages
 
 EXCHANGE = [
     {"name": "exchange-weber", "system": "exchange", "mailbox": "j.weber@praxis-weber.example"},
@@ -323,3 +324,30 @@ def test_lorc_connect_gmail_signs_in_through_the_browser_and_stores_the_refresh_
     assert token not in printed + out + err and CLIENT_SECRET not in printed + out + err
     consent = google.requests_to(r"^/o/oauth2/auth$")
     assert [r.query["scope"] for r in consent] == [["https://www.googleapis.com/auth/gmail.readonly"]]
+
+
+def test_a_message_the_api_returns_malformed_becomes_a_reject_the_rest_is_written_and_it_is_kept(
+    home: PhiHome, google: FakeGoogle,
+) -> None:
+    _gmail_production(home, google)
+    records = load_messages("gmail", "praxis@praxis-weber.example", 1)
+    broken = records[2]
+    google.malformed[broken["id"]] = {"threadId": broken["threadId"], "snippet": "Therapieplatz gesucht"}
+
+    result = lorc("run", "extract_email", "--json")
+
+    # 1 of praxis@'s 10 is over the 1% limit: the connection fails, naming rule and quarantine
+    assert result.returncode == 1
+    counts = json.loads(result.stdout)["jobs"][0]["counts"]
+    assert (counts["rejected"], counts["connections_failed"]) == (1, 1)
+    rejects = table_rows(home, {}, "rejects", "reject_key")
+    assert [(r["connection_name"], r["rule"]) for r in rejects] == [("gmail-praxis", "missing_external_id")]
+    stored = {r["external_id"] for r in table_rows(home, {}, "raw_objects", "idem_key")
+              if r["connection_name"] == "gmail-praxis"}
+    assert stored == {r["id"] for r in records} - {broken["id"]}
+    failure = _failures(home)["gmail-praxis"]
+    assert "missing_external_id (1)" in failure and "quarantine" in failure
+    (kept,) = (home.root / "quarantine").glob("*/tap-lorc-gmail-gmail-praxis/messages.jsonl")
+    assert "Therapieplatz gesucht" in kept.read_text(), "the malformed record is kept, not lost"
+    logs = "".join(p.read_text(errors="replace") for p in (home.root / "logs").glob("*"))
+    assert "Therapieplatz" not in logs + result.stdout + result.stderr + failure
