@@ -1,0 +1,50 @@
+"""``lorc connect gmail|exchange NAME``: sign a connection in once (see ``lorchestra.connect``)."""
+
+from __future__ import annotations
+
+import click
+
+from lorchestra.cli_common import fail_cleanly
+from lorchestra.home import PhiHome
+
+
+@click.group()
+def connect() -> None:
+    """Sign a connection in once; its secrets go to $LORC_HOME/.env (0600), never printed."""
+
+
+@connect.command("gmail")
+@click.argument("name")
+@click.option("--client-id", help="The OAuth client's id (default: the stored one, else asked for).")
+@click.option("--client-secret", help="Better left out: it is then taken from .env or asked for without echo.")
+@click.option("--no-browser", is_flag=True, help="Only print the sign-in address (e.g. over SSH with a tunnel).")
+@click.pass_obj
+@fail_cleanly
+def connect_gmail_cmd(home: PhiHome, name: str, client_id: str | None, client_secret: str | None,
+                      no_browser: bool) -> None:
+    """Sign a Gmail mailbox in (Google's consent page, gmail.readonly only) and keep its refresh token."""
+    from lorchestra.connect import connect_gmail_mailbox
+
+    stored = connect_gmail_mailbox(home, name, client_id=client_id, client_secret=client_secret,
+                                   open_browser=not no_browser,
+                                   ask=lambda prompt, hidden: click.prompt(prompt, hide_input=hidden))
+    click.echo(f"connection {name}: signed in and the mailbox answers; stored {', '.join(stored)} "
+               f"in {home.dotenv_path}")
+
+
+@connect.command("exchange")
+@click.argument("name")
+@click.option("--tenant-id", prompt="Directory (tenant) ID", help="The app registration's tenant id.")
+@click.option("--client-id", prompt="Application (client) ID", help="The app registration's client id.")
+@click.option("--client-secret", prompt="Client secret value", hide_input=True,
+              help="Better left out: it is then asked for without echo.")
+@click.pass_obj
+@fail_cleanly
+def connect_exchange_cmd(home: PhiHome, name: str, tenant_id: str, client_id: str, client_secret: str) -> None:
+    """Check an Exchange Online connection's app credentials (a token, one mailbox call) and keep them."""
+    from lorchestra.connect import connect_exchange_mailbox
+
+    stored = connect_exchange_mailbox(home, name, tenant_id=tenant_id, client_id=client_id,
+                                      client_secret=client_secret)
+    click.echo(f"connection {name}: signed in and the mailbox answers; stored {', '.join(stored)} "
+               f"in {home.dotenv_path}")
