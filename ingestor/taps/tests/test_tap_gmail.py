@@ -114,6 +114,35 @@ def test_chunks_that_end_inside_one_second_do_not_refetch(tmp_path: Path) -> Non
     assert sorted(got_ids(server)) == sorted(entry.id for entry in box.entries)
 
 
+def test_a_chunked_backfill_over_an_unsorted_listing_gets_every_message_once(tmp_path: Path) -> None:
+    """Google does not document messages.list as strictly newest first: chunks resume from
+    the listing's page token and the ids of the current page not yet fetched, not from a date."""
+    with fake_google(synthetic=(1100, 0)) as server:
+        server.unsorted_listing = True
+        chunks = run_in_chunks(tmp_path, server, SYNTHETIC, limit=300, quota_units_per_second=100_000)
+        every_id = [entry.id for entry in server.mailbox(SYNTHETIC).entries]
+    emitted = [message_id for chunk in chunks for message_id in chunk]
+    assert [len(chunk) for chunk in chunks] == [300, 300, 300, 200]
+    assert sorted(emitted) == sorted(every_id), "each message once"
+    assert sorted(got_ids(server)) == sorted(every_id), "no message is fetched twice"
+    listings = server.requests_to(r"/messages$")
+    assert [("pageToken" in call.query, call.query.get("q")) for call in listings] == \
+        [(False, None), (True, None), (True, None)], "three pages of one listing, resumed by page token"
+
+
+def test_an_expired_page_token_falls_back_to_a_date_query_with_a_days_overlap(tmp_path: Path) -> None:
+    with fake_google(synthetic=(1100, 0)) as server:
+        server.unsorted_listing = True
+        server.expire_page_tokens = True
+        chunks = run_in_chunks(tmp_path, server, SYNTHETIC, limit=300, quota_units_per_second=100_000)
+        every_id = [entry.id for entry in server.mailbox(SYNTHETIC).entries]
+    emitted = [message_id for chunk in chunks for message_id in chunk]
+    assert set(emitted) == set(every_id), "refetches are fine (the warehouse dedupes), gaps are not"
+    listings = server.requests_to(r"/messages$")
+    assert 400 in [call.status for call in listings]
+    assert any("before:" in " ".join(call.query.get("q", [])) for call in listings if call.status == 200)
+
+
 def test_expired_history_id_falls_back_to_a_listing_after_the_newest_mail(tmp_path: Path) -> None:
     with fake_google(revision=1) as server:
         first = run_tap(tmp_path / "1", server.tap_settings(PRAXIS))
