@@ -43,7 +43,7 @@ def test_backfill_emits_the_mailbox_exactly_as_the_api_returns_it(tmp_path: Path
     assert sorted(run.records, key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"])
     dates = [int(record["internalDate"]) for record in run.records]
     assert dates == sorted(dates, reverse=True), "records come in Gmail's listing order"
-    assert run.bookmark == {"history_id": str(profile_history_id),
+    assert run.bookmark == {"mailbox": mailbox, "history_id": str(profile_history_id),
                             "newest_internal_date": str(max(dates))}
     assert api_calls(server)[:2] == ["profile", "messages"], "the history id is taken before listing"
 
@@ -57,6 +57,17 @@ def test_second_run_asks_only_for_history_and_emits_nothing(tmp_path: Path) -> N
     assert second.records == []
     assert api_calls(server) == ["history"]
     assert second.bookmark == first.bookmark
+
+
+def test_a_state_saved_for_another_mailbox_starts_a_fresh_backfill(tmp_path: Path) -> None:
+    other = next(mailbox for mailbox in known_mailboxes("gmail") if mailbox != PRAXIS)
+    with fake_google() as server:
+        first = run_tap(tmp_path / "1", server.tap_settings(PRAXIS))
+        moved = run_tap(tmp_path / "2", server.tap_settings(other), first.state)
+    assert moved.returncode == 0, moved.stderr
+    assert sorted(moved.ids) == sorted(record["id"] for record in load_messages("gmail", other, 1))
+    assert moved.bookmark["mailbox"] == other
+    assert moved.bookmark["history_id"] == str(server.mailbox(other).history_id)
 
 
 def test_revision_2_emits_exactly_the_changed_messages(tmp_path: Path) -> None:

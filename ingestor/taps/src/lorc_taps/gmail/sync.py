@@ -2,6 +2,9 @@
 
 The state (the stream's Singer bookmark) is a resume point at every checkpoint:
 
+``mailbox``
+    The mailbox the state was saved for; a state of another mailbox (or of none) is
+    dropped and the configured mailbox is read from the start.
 ``history_id``
     Read history after this id next. Taken from ``users.getProfile`` *before* the first
     listing, so whatever changes while a backfill runs is picked up by history afterwards.
@@ -37,6 +40,8 @@ from lorc_taps.http import ApiError
 # Re-emitted messages are deduped by id.
 FALLBACK_OVERLAP_SECONDS = 86_400
 SKIPPED_LABELS = frozenset({"SPAM"})
+# What the state holds for one mailbox; dropped when the configured mailbox changes.
+CURSOR_KEYS = ("history_id", "backfill", "newest_internal_date")
 
 logger = logging.getLogger(__name__)
 Record = dict[str, Any]
@@ -68,10 +73,11 @@ class MailboxSync:
     ``limit`` > 0 stops after at least that many records, at a checkpoint.
     """
 
-    def __init__(self, client: GmailClient, state: MutableMapping[str, Any], *, start_epoch: int | None,
-                 limit: int, concurrency: int, checkpoint: Callable[[], None]) -> None:
+    def __init__(self, client: GmailClient, state: MutableMapping[str, Any], *, mailbox: str,
+                 start_epoch: int | None, limit: int, concurrency: int, checkpoint: Callable[[], None]) -> None:
         self._client = client
         self._state = state
+        self._mailbox = mailbox
         self._start_epoch = start_epoch
         self._limit = limit
         self._concurrency = max(1, concurrency)
@@ -86,6 +92,7 @@ class MailboxSync:
     def records(self) -> Iterator[Record]:
         with ThreadPoolExecutor(self._concurrency, thread_name_prefix="gmail-get") as pool:
             self._pool = pool
+            self._forget_other_mailbox()
             if not self._state.get("history_id"):
                 self._restart_listing(self._start_epoch)
             fell_back = False
@@ -109,6 +116,16 @@ class MailboxSync:
                         after = max(after, self._start_epoch)
                     logger.warning("history id expired: listing the mailbox again from its newest mail")
                     self._restart_listing(after)
+
+    def _forget_other_mailbox(self) -> None:
+        """Drop a state saved for another mailbox: its history id means nothing here."""
+        if self._state.get("mailbox") == self._mailbox:
+            return
+        if any(key in self._state for key in CURSOR_KEYS):
+            logger.warning("the saved state is for another mailbox: reading this mailbox from the start")
+        for key in CURSOR_KEYS:
+            self._state.pop(key, None)
+        self._state["mailbox"] = self._mailbox
 
     def _restart_listing(self, after: int | None) -> None:
         """Remember where history continues, then list everything after ``after``."""

@@ -53,7 +53,7 @@ class MessagesStream(Stream):
         bucket = TokenBucket(0.9 * quota, capacity=0.1 * quota)
         client = GmailClient(config, api_client(config, pool_size=concurrency), bucket)
         sync = MailboxSync(
-            client, self.get_context_state(context),
+            client, self.get_context_state(context), mailbox=str(config["mailbox"]),
             start_epoch=epoch_seconds(config.get("start_date")),
             limit=max(0, int(config.get("max_messages_per_run") or 0)),
             concurrency=concurrency, checkpoint=self._checkpoint,
