@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from gmail_harness import run_tap, tap_command, tap_env
 from ingestor.fake_apis import Fault
-from ingestor.fake_apis.google import FakeGoogle, fake_google
+from ingestor.fake_apis.google import FakeGoogle, api_error, fake_google
 from lorc_taps.http import AUTH_REFUSED_MARKER
 from sample_taps.mailboxes import known_mailboxes, load_messages
 from target_pipe import pipe_into_target_jsonl
@@ -201,6 +201,17 @@ def test_429_with_retry_after_and_500_are_retried(tmp_path: Path) -> None:
     assert sorted(run.ids) == sorted(record["id"] for record in load_messages("gmail", PRAXIS, 1))
     statuses = [request.status for request in server.requests]
     assert (statuses.count(429), statuses.count(500), statuses.count(503)) == (3, 1, 1)
+
+
+def test_403_rate_limits_are_retried_like_429(tmp_path: Path) -> None:
+    with fake_google() as server:
+        for path, reason, times in ((r"/messages/", "userRateLimitExceeded", 3), (r"/messages$", "rateLimitExceeded", 1)):
+            body = api_error(403, "PERMISSION_DENIED", "Rate Limit Exceeded", reason).body
+            server.inject(Fault(path, status=403, retry_after="1", times=times, body=body))
+        run = run_tap(tmp_path, server.tap_settings(PRAXIS))
+    assert run.returncode == 0, run.stderr
+    assert sorted(run.ids) == sorted(record["id"] for record in load_messages("gmail", PRAXIS, 1))
+    assert [request.status for request in server.requests].count(403) == 4
 
 
 def test_the_fakes_per_user_quota_answers_429_and_the_tap_still_finishes(tmp_path: Path) -> None:
