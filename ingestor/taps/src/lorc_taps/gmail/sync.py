@@ -1,6 +1,7 @@
 """How one mailbox is read: a listing the first time, ``users.history.list`` afterwards.
 
-The state (the stream's Singer bookmark) is a resume point at every checkpoint:
+The state (the stream's Singer bookmark) is a resume point at every checkpoint (through
+target-jsonl only a run's last STATE reaches Meltano, so a killed chunk is read again whole):
 
 ``mailbox``
     The mailbox the state was saved for; a state of another mailbox (or of none) is
@@ -29,11 +30,11 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
 
 from lorc_taps.gmail.client import GmailClient, HistoryExpiredError, Malformed
 from lorc_taps.http import ApiError
+from lorc_taps.start_date import start_moment
 
 # The fallback listings re-read this much around where they resume: mail delivered late (or
 # imported) can carry an older internalDate, and a listing is only roughly in date order.
@@ -48,13 +49,8 @@ Record = dict[str, Any]
 
 
 def epoch_seconds(start_date: str | None) -> int | None:
-    """``start_date`` (ISO date or date-time; UTC when it names no zone) as epoch seconds."""
-    if not start_date:
-        return None
-    moment = datetime.fromisoformat(str(start_date))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
+    """``start_date`` as epoch seconds (the listing's ``after:``); None when not set."""
+    return int(start_moment(start_date).timestamp()) if start_date else None
 
 
 def _internal_date(record: Record) -> int | None:
