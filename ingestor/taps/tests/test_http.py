@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from ingestor.fake_apis import Fault
 from ingestor.fake_apis.google import api_error, fake_google
+from lorc_taps.gmail.auth import RefreshTokenSource
 from lorc_taps.http import ApiClient, ApiError
 
 PROFILE = "/gmail/v1/users/praxis@praxis-weber.example/profile"
@@ -38,3 +39,14 @@ def test_a_403_that_is_no_rate_limit_is_not_retried() -> None:
             client.request("GET", server.url + PROFILE)
     assert (failed.value.status, failed.value.code) == (403, "PERMISSION_DENIED")
     assert len(server.requests) == 1
+
+
+def test_the_token_endpoint_is_retried_with_the_same_bounded_backoff() -> None:
+    slept: list[float] = []
+    with fake_google() as server:
+        server.inject(Fault(r"^/token$", status=503, retry_after="7", times=1))
+        server.inject(Fault(r"^/token$", status=429, retry_after="3600", times=1))
+        source = RefreshTokenSource(server.tap_settings("praxis@praxis-weber.example"), sleep=slept.append)
+        assert source(False)
+    assert slept == [7.0, 30.0], "Retry-After honoured, capped at the token endpoint's bound"
+    assert [request.status for request in server.requests] == [503, 429, 200]

@@ -108,12 +108,19 @@ class ApiClient:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _wait(self, attempt: int, retry_after: str | None, path: str, why: str) -> None:
-        seconds = retry_after_seconds(retry_after)
-        if seconds is None:
-            seconds = min(self._max_wait, 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
-        seconds = min(seconds, self._max_wait)
-        logger.warning("%s from %s: retry %d in %.1f s", why, path, attempt, seconds)
-        self._sleep(seconds)
+        wait_before_retry(attempt, retry_after, path, why, max_wait=self._max_wait, sleep=self._sleep)
+
+
+def wait_before_retry(attempt: int, retry_after: str | None, path: str, why: str, *, max_wait: float,
+                      sleep: Callable[[float], None]) -> None:
+    """Sleep before retry ``attempt``: the server's ``Retry-After`` if it sent one, else a
+    jittered exponential backoff; never longer than ``max_wait``."""
+    seconds = retry_after_seconds(retry_after)
+    if seconds is None:
+        seconds = min(max_wait, 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+    seconds = min(seconds, max_wait)
+    logger.warning("%s from %s: retry %d in %.1f s", why, path, attempt, seconds)
+    sleep(seconds)
 
 
 class _PinnedVerifySession(requests.Session):
