@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from gmail_harness import run_tap, tap_command, tap_env
 from ingestor.fake_apis import Fault
-from ingestor.fake_apis.google import FakeGoogle, fake_google
+from ingestor.fake_apis.google import FakeGoogle, api_error, fake_google
 from lorc_taps.http import AUTH_REFUSED_MARKER
 from sample_taps.mailboxes import known_mailboxes, load_messages
 from target_pipe import pipe_into_target_jsonl
@@ -43,7 +43,7 @@ def test_backfill_emits_the_mailbox_exactly_as_the_api_returns_it(tmp_path: Path
     assert sorted(run.records, key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"])
     dates = [int(record["internalDate"]) for record in run.records]
     assert dates == sorted(dates, reverse=True), "records come in Gmail's listing order"
-    assert run.bookmark == {"history_id": str(profile_history_id),
+    assert run.bookmark == {"mailbox": mailbox, "history_id": str(profile_history_id),
                             "newest_internal_date": str(max(dates))}
     assert api_calls(server)[:2] == ["profile", "messages"], "the history id is taken before listing"
 
@@ -57,6 +57,17 @@ def test_second_run_asks_only_for_history_and_emits_nothing(tmp_path: Path) -> N
     assert second.records == []
     assert api_calls(server) == ["history"]
     assert second.bookmark == first.bookmark
+
+
+def test_a_state_saved_for_another_mailbox_starts_a_fresh_backfill(tmp_path: Path) -> None:
+    other = next(mailbox for mailbox in known_mailboxes("gmail") if mailbox != PRAXIS)
+    with fake_google() as server:
+        first = run_tap(tmp_path / "1", server.tap_settings(PRAXIS))
+        moved = run_tap(tmp_path / "2", server.tap_settings(other), first.state)
+    assert moved.returncode == 0, moved.stderr
+    assert sorted(moved.ids) == sorted(record["id"] for record in load_messages("gmail", other, 1))
+    assert moved.bookmark["mailbox"] == other
+    assert moved.bookmark["history_id"] == str(server.mailbox(other).history_id)
 
 
 def test_revision_2_emits_exactly_the_changed_messages(tmp_path: Path) -> None:
@@ -114,6 +125,35 @@ def test_chunks_that_end_inside_one_second_do_not_refetch(tmp_path: Path) -> Non
     assert sorted(got_ids(server)) == sorted(entry.id for entry in box.entries)
 
 
+def test_a_chunked_backfill_over_an_unsorted_listing_gets_every_message_once(tmp_path: Path) -> None:
+    """Google does not document messages.list as strictly newest first: chunks resume from
+    the listing's page token and the ids of the current page not yet fetched, not from a date."""
+    with fake_google(synthetic=(1100, 0)) as server:
+        server.unsorted_listing = True
+        chunks = run_in_chunks(tmp_path, server, SYNTHETIC, limit=300, quota_units_per_second=100_000)
+        every_id = [entry.id for entry in server.mailbox(SYNTHETIC).entries]
+    emitted = [message_id for chunk in chunks for message_id in chunk]
+    assert [len(chunk) for chunk in chunks] == [300, 300, 300, 200]
+    assert sorted(emitted) == sorted(every_id), "each message once"
+    assert sorted(got_ids(server)) == sorted(every_id), "no message is fetched twice"
+    listings = server.requests_to(r"/messages$")
+    assert [("pageToken" in call.query, call.query.get("q")) for call in listings] == \
+        [(False, None), (True, None), (True, None)], "three pages of one listing, resumed by page token"
+
+
+def test_an_expired_page_token_falls_back_to_a_date_query_with_a_days_overlap(tmp_path: Path) -> None:
+    with fake_google(synthetic=(1100, 0)) as server:
+        server.unsorted_listing = True
+        server.expire_page_tokens = True
+        chunks = run_in_chunks(tmp_path, server, SYNTHETIC, limit=300, quota_units_per_second=100_000)
+        every_id = [entry.id for entry in server.mailbox(SYNTHETIC).entries]
+    emitted = [message_id for chunk in chunks for message_id in chunk]
+    assert set(emitted) == set(every_id), "refetches are fine (the warehouse dedupes), gaps are not"
+    listings = server.requests_to(r"/messages$")
+    assert 400 in [call.status for call in listings]
+    assert any("before:" in " ".join(call.query.get("q", [])) for call in listings if call.status == 200)
+
+
 def test_expired_history_id_falls_back_to_a_listing_after_the_newest_mail(tmp_path: Path) -> None:
     with fake_google(revision=1) as server:
         first = run_tap(tmp_path / "1", server.tap_settings(PRAXIS))
@@ -161,6 +201,17 @@ def test_429_with_retry_after_and_500_are_retried(tmp_path: Path) -> None:
     assert sorted(run.ids) == sorted(record["id"] for record in load_messages("gmail", PRAXIS, 1))
     statuses = [request.status for request in server.requests]
     assert (statuses.count(429), statuses.count(500), statuses.count(503)) == (3, 1, 1)
+
+
+def test_403_rate_limits_are_retried_like_429(tmp_path: Path) -> None:
+    with fake_google() as server:
+        for path, reason, times in ((r"/messages/", "userRateLimitExceeded", 3), (r"/messages$", "rateLimitExceeded", 1)):
+            body = api_error(403, "PERMISSION_DENIED", "Rate Limit Exceeded", reason).body
+            server.inject(Fault(path, status=403, retry_after="1", times=times, body=body))
+        run = run_tap(tmp_path, server.tap_settings(PRAXIS))
+    assert run.returncode == 0, run.stderr
+    assert sorted(run.ids) == sorted(record["id"] for record in load_messages("gmail", PRAXIS, 1))
+    assert [request.status for request in server.requests].count(403) == 4
 
 
 def test_the_fakes_per_user_quota_answers_429_and_the_tap_still_finishes(tmp_path: Path) -> None:

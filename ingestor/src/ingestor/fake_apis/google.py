@@ -7,7 +7,9 @@ handed out (lorc starts a new server for every run; bookmarks outlive it). Knobs
 tests: ``revoked`` mailboxes (``invalid_grant``), ``access_token_ttl`` shorter than the
 advertised ``expires_in`` (a 401 on a token the client thinks valid), ``expire_history``
 (404 for older start ids), ``quota_units_per_second`` (429 with ``Retry-After``),
-``malformed`` and ``deleted`` messages, plus the base server's faults and latency.
+``malformed`` and ``deleted`` messages, ``unsorted_listing`` (``messages.list`` only roughly
+newest first: Google does not document its order), ``expire_page_tokens`` (400 for any
+``messages.list`` page token), plus the base server's faults and latency.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 from sample_taps import mailboxes
 
-from ingestor.fake_apis.gmail_mailbox import Mailbox, QueryError, matcher
+from ingestor.fake_apis.gmail_mailbox import Entry, Mailbox, QueryError, matcher
 from ingestor.fake_apis.server import FakeApiServer, FakeRequest, FakeResponse
 
 SCOPE = "https://www.googleapis.com/auth/gmail.readonly"
@@ -39,6 +41,8 @@ _REFRESH_KEY = b"lorc fake google refresh tokens"
 COSTS = {"profile": 1, "list": 5, "get": 5, "history": 2}
 PAGE_DEFAULT, PAGE_MAX = 100, 500
 HIDDEN_LABELS = frozenset({"SPAM", "TRASH"})
+# With ``unsorted_listing``, messages.list shuffles each run of this many messages.
+UNSORTED_BLOCK = 10
 
 
 def api_error(code: int, status: str, message: str, reason: str) -> FakeResponse:
@@ -100,6 +104,8 @@ class FakeGoogle(FakeApiServer):
         self.quota_units_per_second: float | None = None
         self.malformed: dict[str, Any] = {}
         self.deleted: set[str] = set()
+        self.unsorted_listing = False
+        self.expire_page_tokens = False
         self.consent_mailbox: str | None = None
         self._history_floor: dict[str, int] = {}
         self._spent: dict[str, deque[tuple[float, int]]] = {}
@@ -245,16 +251,20 @@ class FakeGoogle(FakeApiServer):
         matching = [entry for entry in box.entries
                     if (after is None or entry.internal_ms >= after) and (before is None or entry.internal_ms < before)
                     and not (hide and HIDDEN_LABELS.intersection(entry.labels))]
+        if self.unsorted_listing:
+            matching = _shuffled_in_blocks(matching)
         start = 0
         if (key := _page_key(request.param("pageToken"))) is not None:
-            start = next((i for i, entry in enumerate(matching) if [entry.internal_ms, entry.id] < key),
-                         len(matching))
+            if self.expire_page_tokens:
+                return api_error(400, "INVALID_ARGUMENT", "Invalid pageToken.", "invalidArgument")
+            start = _listing_position(matching, key)
         page = matching[start:start + size]
         body: dict[str, Any] = {"resultSizeEstimate": len(matching)}
         if page:
             body["messages"] = [{"id": entry.id, "threadId": entry.thread_id} for entry in page]
         if start + size < len(matching):
-            body["nextPageToken"] = _page_token([page[-1].internal_ms, page[-1].id])
+            last = page[-1]
+            body["nextPageToken"] = _page_token(last.id if self.unsorted_listing else [last.internal_ms, last.id])
         return FakeResponse(200, body)
 
     def _get(self, request: FakeRequest) -> FakeResponse:
@@ -297,6 +307,23 @@ class FakeGoogle(FakeApiServer):
         if len(records) > size:
             body["nextPageToken"] = _page_token(int(records[size - 1]["id"]))
         return FakeResponse(200, body)
+
+
+def _shuffled_in_blocks(entries: list[Entry]) -> list[Entry]:
+    """Newest first by block, each block in a fixed order of its own (by a hash of the id)."""
+    shuffled: list[Entry] = []
+    for start in range(0, len(entries), UNSORTED_BLOCK):
+        block = entries[start:start + UNSORTED_BLOCK]
+        shuffled += sorted(block, key=lambda entry: hashlib.sha256(entry.id.encode()).digest())
+    return shuffled
+
+
+def _listing_position(matching: list[Entry], key: Any) -> int:
+    """Where the page after ``key`` starts: after the entry named by an unsorted listing's
+    token (its id), or after the ``[internal_ms, id]`` of a sorted one."""
+    if isinstance(key, str):
+        return next((i + 1 for i, entry in enumerate(matching) if entry.id == key), len(matching))
+    return next((i for i, entry in enumerate(matching) if [entry.internal_ms, entry.id] < key), len(matching))
 
 
 def fake_google(*, revision: int = 1, synthetic: tuple[int, int] | None = None, latency: float = 0.0,

@@ -1,9 +1,11 @@
 """One HTTP client for every tap: bearer tokens, retries that honour ``Retry-After``,
 and errors that never quote a response body (it may hold a message's content).
 
-A 401 refreshes the token once and repeats the request; 429 and 5xx are retried with the
-server's ``Retry-After`` (capped) or a bounded exponential backoff; anything else raises
-:class:`ApiError` with the status, the URL path and the API's error code only.
+A 401 refreshes the token once and repeats the request; 429, 5xx and Google's 403 rate
+limits (``userRateLimitExceeded``/``rateLimitExceeded``, which Google may send instead of
+429) are retried with the server's ``Retry-After`` (capped) or a bounded exponential
+backoff; anything else raises :class:`ApiError` with the status, the URL path and the API's
+error code only.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import requests
 # lorc reads this marker from the tap's log to tell "sign in again" apart from other faults.
 AUTH_REFUSED_MARKER = "lorc-taps: authorization refused"
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Google's ``error.errors[].reason`` of a 403 that means "too fast", not "forbidden".
+RATE_LIMIT_REASONS = frozenset({"userRateLimitExceeded", "rateLimitExceeded"})
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +99,7 @@ class ApiClient:
                 refreshed = True
                 self._token_provider(True)
                 continue
-            if response.status_code in RETRIED_STATUSES and attempt < self._max_attempts:
+            if _retried(response) and attempt < self._max_attempts:
                 self._wait(attempt, response.headers.get("Retry-After"), _path(url), str(response.status_code))
                 continue
             if response.status_code >= 400:
@@ -104,12 +108,19 @@ class ApiClient:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _wait(self, attempt: int, retry_after: str | None, path: str, why: str) -> None:
-        seconds = retry_after_seconds(retry_after)
-        if seconds is None:
-            seconds = min(self._max_wait, 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
-        seconds = min(seconds, self._max_wait)
-        logger.warning("%s from %s: retry %d in %.1f s", why, path, attempt, seconds)
-        self._sleep(seconds)
+        wait_before_retry(attempt, retry_after, path, why, max_wait=self._max_wait, sleep=self._sleep)
+
+
+def wait_before_retry(attempt: int, retry_after: str | None, path: str, why: str, *, max_wait: float,
+                      sleep: Callable[[float], None]) -> None:
+    """Sleep before retry ``attempt``: the server's ``Retry-After`` if it sent one, else a
+    jittered exponential backoff; never longer than ``max_wait``."""
+    seconds = retry_after_seconds(retry_after)
+    if seconds is None:
+        seconds = min(max_wait, 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+    seconds = min(seconds, max_wait)
+    logger.warning("%s from %s: retry %d in %.1f s", why, path, attempt, seconds)
+    sleep(seconds)
 
 
 class _PinnedVerifySession(requests.Session):
@@ -146,9 +157,15 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _retried(response: requests.Response) -> bool:
+    if response.status_code in RETRIED_STATUSES:
+        return True
+    return response.status_code == 403 and error_code(response) in RATE_LIMIT_REASONS
+
+
 def error_code(response: requests.Response) -> str | None:
-    """The API's machine-readable error code (Google's ``error.status``/``error``, Graph's
-    ``error.code``), never its message text."""
+    """The API's machine-readable error code (Google's rate-limit reason, else its
+    ``error.status``/``error``; Graph's ``error.code``), never its message text."""
     try:
         body = response.json()
     except ValueError:
@@ -157,7 +174,9 @@ def error_code(response: requests.Response) -> str | None:
     if isinstance(error, str):
         return error[:64]
     if isinstance(error, dict):
-        code = error.get("status") or error.get("code")
+        reasons = [item.get("reason") for item in error.get("errors") or [] if isinstance(item, dict)]
+        rate_limit = next((reason for reason in reasons if reason in RATE_LIMIT_REASONS), None)
+        code = rate_limit or error.get("status") or error.get("code")
         return str(code)[:64] if code else None
     return None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
@@ -19,8 +19,8 @@ from lorc_taps.http import (
     ApiClient,
     ApiError,
     AuthorizationError,
-    retry_after_seconds,
     verifying_session,
+    wait_before_retry,
 )
 
 DEFAULT_API_URL = "https://gmail.googleapis.com"
@@ -31,6 +31,7 @@ REFUSED_ERRORS = frozenset({"invalid_grant", "invalid_client", "unauthorized_cli
 # Renew this many seconds before the advertised expiry, so no request carries a dying token.
 EXPIRY_MARGIN = 60.0
 TOKEN_ATTEMPTS = 4
+TOKEN_MAX_WAIT = 30.0
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ class RefreshTokenSource:
     (or a new one), ``source(True)`` forces a new one because the API refused the last.
     """
 
-    def __init__(self, settings: Mapping[str, Any], *, session: requests.Session | None = None) -> None:
+    def __init__(self, settings: Mapping[str, Any], *, session: requests.Session | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         missing = [key for key in ("client_id", "client_secret", "refresh_token") if not settings.get(key)]
         if missing:
             raise AuthorizationError(f"missing setting(s) {', '.join(missing)}")
@@ -53,6 +55,7 @@ class RefreshTokenSource:
             "refresh_token": str(settings["refresh_token"]),
         }
         self._token_url = str(settings.get("token_url") or DEFAULT_TOKEN_URL)
+        self._sleep = sleep
         self._session = session or verifying_session(settings.get("ca_bundle") or None)
         self._lock = threading.Lock()
         self._token: str | None = None
@@ -73,7 +76,7 @@ class RefreshTokenSource:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt == TOKEN_ATTEMPTS:
                     raise ApiError(0, path, type(exc).__name__) from None
-                time.sleep(2 ** attempt)
+                self._wait(attempt, None, path, type(exc).__name__)
                 continue
             body = _json_object(response)
             if response.status_code == 200 and isinstance(body.get("access_token"), str):
@@ -82,11 +85,13 @@ class RefreshTokenSource:
             if code in REFUSED_ERRORS:
                 raise AuthorizationError(f"the Google token endpoint answered {code}")
             if (response.status_code == 429 or response.status_code >= 500) and attempt < TOKEN_ATTEMPTS:
-                wait = retry_after_seconds(response.headers.get("Retry-After"))
-                time.sleep(min(30.0, wait if wait is not None else 2 ** attempt))
+                self._wait(attempt, response.headers.get("Retry-After"), path, str(response.status_code))
                 continue
             raise ApiError(response.status_code, path, code)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _wait(self, attempt: int, retry_after: str | None, path: str, why: str) -> None:
+        wait_before_retry(attempt, retry_after, path, why, max_wait=TOKEN_MAX_WAIT, sleep=self._sleep)
 
 
 def _json_object(response: requests.Response) -> dict[str, Any]:

@@ -58,7 +58,8 @@ class GmailClient:
         return body
 
     def list_page(self, query: str, page_token: str | None) -> tuple[list[str], str | None]:
-        """One page of ``users.messages.list`` (newest first, spam and trash left out)."""
+        """One page of ``users.messages.list`` (spam and trash left out; roughly newest first,
+        an order Google does not document)."""
         params: dict[str, Any] = {"maxResults": PAGE_SIZE, "includeSpamTrash": "false"}
         if query:
             params["q"] = query

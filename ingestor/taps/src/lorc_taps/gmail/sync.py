@@ -1,18 +1,24 @@
 """How one mailbox is read: a listing the first time, ``users.history.list`` afterwards.
 
-The state (the stream's Singer bookmark) is a resume point at every checkpoint:
+The state (the stream's Singer bookmark) is a resume point at every checkpoint (through
+target-jsonl only a run's last STATE reaches Meltano, so a killed chunk is read again whole):
 
+``mailbox``
+    The mailbox the state was saved for; a state of another mailbox (or of none) is
+    dropped and the configured mailbox is read from the start.
 ``history_id``
     Read history after this id next. Taken from ``users.getProfile`` *before* the first
     listing, so whatever changes while a backfill runs is picked up by history afterwards.
 ``backfill``
-    Present while a listing is unfinished: ``after`` (epoch s, from ``start_date`` or the
-    history-expired fallback), ``before`` (epoch s, exclusive) and ``done`` (ids already
-    emitted in the second just below ``before``). Gmail lists newest first, so after
-    emitting a prefix of the listing everything newer than the oldest emitted second is
-    emitted; the next chunk lists ``before:<that second + 1>`` and skips ``done``. This
-    query cursor is used instead of the page token: it needs no server-side cursor that
-    may expire between runs, holds no URL, and a chunk can end in the middle of a page.
+    Present while a listing is unfinished: ``after`` and ``before`` (epoch s, the listing's
+    query; ``before`` only after a fallback), ``page_token`` (the next page of the listing),
+    ``pending`` (ids of the listed page not fetched yet; fetched first by the next run),
+    ``exhausted`` (the last page has been listed) and ``resume_before`` (the newest second
+    of the last batch emitted). Resuming by page token and ``pending`` is exact whatever
+    order ``messages.list`` uses (Google does not document it as newest first). A page token
+    Google no longer accepts (400) is replaced by a new listing ``before:<resume_before +
+    one day>``: that refetches what the day holds, deduped by the warehouse, and catches
+    mail the listing had placed out of date order.
 ``newest_internal_date``
     The newest ``internalDate`` (ms) emitted, where the fallback listing starts when the
     history id has expired (404).
@@ -24,28 +30,27 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
 
 from lorc_taps.gmail.client import GmailClient, HistoryExpiredError, Malformed
+from lorc_taps.http import ApiError
+from lorc_taps.start_date import start_moment
 
-# The fallback listing re-reads this much before the newest message seen: mail delivered
-# late (or imported) can carry an older internalDate. Re-emitted messages are deduped by id.
+# The fallback listings re-read this much around where they resume: mail delivered late (or
+# imported) can carry an older internalDate, and a listing is only roughly in date order.
+# Re-emitted messages are deduped by id.
 FALLBACK_OVERLAP_SECONDS = 86_400
 SKIPPED_LABELS = frozenset({"SPAM"})
+# What the state holds for one mailbox; dropped when the configured mailbox changes.
+CURSOR_KEYS = ("history_id", "backfill", "newest_internal_date")
 
 logger = logging.getLogger(__name__)
 Record = dict[str, Any]
 
 
 def epoch_seconds(start_date: str | None) -> int | None:
-    """``start_date`` (ISO date or date-time; UTC when it names no zone) as epoch seconds."""
-    if not start_date:
-        return None
-    moment = datetime.fromisoformat(str(start_date))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
+    """``start_date`` as epoch seconds (the listing's ``after:``); None when not set."""
+    return int(start_moment(start_date).timestamp()) if start_date else None
 
 
 def _internal_date(record: Record) -> int | None:
@@ -64,10 +69,11 @@ class MailboxSync:
     ``limit`` > 0 stops after at least that many records, at a checkpoint.
     """
 
-    def __init__(self, client: GmailClient, state: MutableMapping[str, Any], *, start_epoch: int | None,
-                 limit: int, concurrency: int, checkpoint: Callable[[], None]) -> None:
+    def __init__(self, client: GmailClient, state: MutableMapping[str, Any], *, mailbox: str,
+                 start_epoch: int | None, limit: int, concurrency: int, checkpoint: Callable[[], None]) -> None:
         self._client = client
         self._state = state
+        self._mailbox = mailbox
         self._start_epoch = start_epoch
         self._limit = limit
         self._concurrency = max(1, concurrency)
@@ -82,6 +88,7 @@ class MailboxSync:
     def records(self) -> Iterator[Record]:
         with ThreadPoolExecutor(self._concurrency, thread_name_prefix="gmail-get") as pool:
             self._pool = pool
+            self._forget_other_mailbox()
             if not self._state.get("history_id"):
                 self._restart_listing(self._start_epoch)
             fell_back = False
@@ -106,50 +113,57 @@ class MailboxSync:
                     logger.warning("history id expired: listing the mailbox again from its newest mail")
                     self._restart_listing(after)
 
+    def _forget_other_mailbox(self) -> None:
+        """Drop a state saved for another mailbox: its history id means nothing here."""
+        if self._state.get("mailbox") == self._mailbox:
+            return
+        if any(key in self._state for key in CURSOR_KEYS):
+            logger.warning("the saved state is for another mailbox: reading this mailbox from the start")
+        for key in CURSOR_KEYS:
+            self._state.pop(key, None)
+        self._state["mailbox"] = self._mailbox
+
     def _restart_listing(self, after: int | None) -> None:
         """Remember where history continues, then list everything after ``after``."""
         self._state["history_id"] = str(self._client.profile()["historyId"])
-        self._state["backfill"] = {"after": after, "before": None, "done": []}
+        self._state["backfill"] = {"after": after}
         self._checkpoint()
 
     # --- the listing ----------------------------------------------------------------------
     def _backfill(self) -> Iterator[Record]:
+        """Fetch the ids left over from the last run, then the listing's next pages."""
         cursor = self._state["backfill"]
-        terms = []
-        if cursor.get("after") is not None:
-            terms.append(f"after:{cursor['after']}")
-        if cursor.get("before") is not None:
-            terms.append(f"before:{cursor['before']}")
-        query = " ".join(terms)
-        done = set(cursor.get("done") or [])
-        page_token: str | None = None
         while True:
-            ids, page_token = self._client.list_page(query, page_token)
-            ids = [message_id for message_id in ids if message_id not in done]
-            for start in range(0, len(ids), self._batch_size):
-                batch = ids[start:start + self._batch_size]
+            while cursor.get("pending"):
+                pending = cursor["pending"]
+                batch = pending[:self._batch_size]
                 if self._limit > 0:
                     batch = batch[:self._limit - self.emitted]
                 emitted = yield from self._fetch(batch)
-                self._advance_listing_cursor(cursor, emitted)
+                cursor["pending"] = pending[len(batch):]
+                dates = [date // 1000 for record in emitted if (date := _internal_date(record)) is not None]
+                if dates:
+                    cursor["resume_before"] = max(dates) + 1
                 self._checkpoint()
                 if self._budget_spent():
                     return
-            if not page_token:
+            if cursor.get("exhausted"):
                 return
+            cursor["pending"], cursor["page_token"] = self._list_next_page(cursor)
+            cursor["exhausted"] = cursor["page_token"] is None
 
-    @staticmethod
-    def _advance_listing_cursor(cursor: MutableMapping[str, Any], emitted: list[Record]) -> None:
-        dated = [(date // 1000, str(record.get("id"))) for record in emitted
-                 if (date := _internal_date(record)) is not None]
-        if not dated:
-            return
-        oldest = min(second for second, _ in dated)
-        done = {message_id for second, message_id in dated if second == oldest}
-        if cursor.get("before") == oldest + 1:
-            done |= set(cursor.get("done") or [])
-        cursor["before"] = oldest + 1
-        cursor["done"] = sorted(done)
+    def _list_next_page(self, cursor: MutableMapping[str, Any]) -> tuple[list[str], str | None]:
+        """The ids of the listing's next page and the token of the page after it."""
+        page_token = cursor.get("page_token")
+        try:
+            return self._client.list_page(_query(cursor), page_token)
+        except ApiError as exc:
+            if exc.status != 400 or not page_token:
+                raise
+        logger.warning("the listing's page token was refused: listing again before the last chunk, one day back")
+        if cursor.get("resume_before") is not None:
+            cursor["before"] = int(cursor["resume_before"]) + FALLBACK_OVERLAP_SECONDS
+        return self._client.list_page(_query(cursor), None)
 
     # --- history ----------------------------------------------------------------------------
     def _history(self) -> Iterator[Record]:
@@ -204,6 +218,11 @@ class MailboxSync:
             emitted.append(message)
             yield message
         return emitted
+
+
+def _query(cursor: MutableMapping[str, Any]) -> str:
+    """The listing's Gmail search: ``after:``/``before:`` in epoch seconds, as far as set."""
+    return " ".join(f"{term}:{cursor[term]}" for term in ("after", "before") if cursor.get(term) is not None)
 
 
 def _changed_messages(history: list[Any]) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from lorc_taps.gmail.client import GmailClient
 from lorc_taps.gmail.schema import GMAIL_MESSAGE_SCHEMA
 from lorc_taps.gmail.sync import MailboxSync, epoch_seconds
 from lorc_taps.ratelimit import TokenBucket
+from lorc_taps.state import write_state_now
 
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property("mailbox", th.StringType, required=True,
@@ -53,19 +54,14 @@ class MessagesStream(Stream):
         bucket = TokenBucket(0.9 * quota, capacity=0.1 * quota)
         client = GmailClient(config, api_client(config, pool_size=concurrency), bucket)
         sync = MailboxSync(
-            client, self.get_context_state(context),
+            client, self.get_context_state(context), mailbox=str(config["mailbox"]),
             start_epoch=epoch_seconds(config.get("start_date")),
             limit=max(0, int(config.get("max_messages_per_run") or 0)),
-            concurrency=concurrency, checkpoint=self._checkpoint,
+            concurrency=concurrency, checkpoint=lambda: write_state_now(self),
         )
         yield from sync.records()
         self.logger.info("emitted %d messages; skipped %s", sync.emitted,
                          dict(sync.skipped) or "none")
-
-    def _checkpoint(self) -> None:
-        """Emit the state now: everything it points past has already been written."""
-        self.state_manager.is_flushed = False
-        self._write_state_message()
 
 
 class TapLorcGmail(Tap):

@@ -2,9 +2,11 @@
 
 State, per folder, is the mailbox and one link relative to ``api_url`` (never the server's
 address): ``{"next": ...}`` while a round is under way, ``{"delta": ...}`` once it ended. A STATE
-message is written after every page, when every record of that page has been written, so
-each STATE is a resume point; a run killed mid-page re-reads that page (the warehouse
-dedupes by id). With ``max_messages_per_run`` the run ends after the page that reaches the
+message is written after every page, when every record of that page has been written.
+Through target-jsonl only the run's **last** STATE reaches Meltano, so a killed run (a
+killed chunk) is read again whole from the state it started with (the warehouse dedupes
+by id); the per-page STATEs cost nothing and let a target that forwards each one resume
+mid-chunk. With ``max_messages_per_run`` the run ends after the page that reaches the
 limit, so a backfill runs as resumable chunks.
 
 Delta items that are not records are counted, not emitted: ``@removed`` entries, and
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -30,6 +31,8 @@ from lorc_taps.graph.auth import (
 )
 from lorc_taps.graph.schema import MESSAGE_SCHEMA, SELECT
 from lorc_taps.http import ApiClient, ApiError
+from lorc_taps.start_date import start_moment
+from lorc_taps.state import write_state_now
 
 DEFAULT_FOLDERS = ("inbox", "sentitems")
 # Graph's answers to a delta or skip token it no longer knows: start the folder again.
@@ -110,7 +113,7 @@ class MessagesStream(Stream):
                 link = None
             else:
                 raise ApiError(200, urlsplit(f"{self._api_url}{link}").path, "noDeltaOrNextLink")
-            self._write_cursor_state()
+            write_state_now(self)
             if limit and counts.emitted >= limit:
                 return
 
@@ -161,12 +164,6 @@ class MessagesStream(Stream):
             raise ApiError(200, parts.path, "linkOutsideApiUrl")
         return parts.path[len(api_path):] + (f"?{parts.query}" if parts.query else "")
 
-    def _write_cursor_state(self) -> None:
-        # The SDK writes STATE only when it thinks the state changed; these cursors change
-        # outside its replication-key bookkeeping, so mark the state dirty and flush it.
-        self.state_manager.is_flushed = False
-        self._write_state_message()
-
 
 def _without_metadata(item: dict[str, Any]) -> dict[str, Any]:
     """The message without ``@odata.type``/``@odata.etag`` (response metadata, not schema)."""
@@ -174,8 +171,5 @@ def _without_metadata(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _timestamp(start_date: str) -> str:
-    """``start_date`` (an ISO date or date-time; naive means UTC) as Graph's UTC literal."""
-    moment = datetime.fromisoformat(start_date.strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``start_date`` as Graph's UTC literal."""
+    return start_moment(start_date).strftime("%Y-%m-%dT%H:%M:%SZ")
