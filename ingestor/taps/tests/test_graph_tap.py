@@ -112,7 +112,7 @@ def test_revision_2_emits_exactly_the_changed_messages(fake: FakeMicrosoft, tmp_
         inbox_only = run_tap(later, WEBER, tmp_path, state=default.state)
         assert inbox_only.returncode == 0, inbox_only.stderr
         assert inbox_only.records == []
-        assert "0 emitted, 1 removed entries skipped" in inbox_only.stderr
+        assert "0 emitted (0 without id), 1 removed entries skipped" in inbox_only.stderr
 
 
 def test_items_that_come_back_without_content_are_read_again_by_id(fake: FakeMicrosoft, tmp_path: Path) -> None:
@@ -204,10 +204,11 @@ def test_a_malformed_message_does_not_stop_the_run(fake: FakeMicrosoft, tmp_path
     fake.extra_items[(WEBER, inbox)] = [malformed, "not an object", {"subject": "Therapieplatz"}]
     run = pipe_into_target_jsonl(tap_command(fake, WEBER, tmp_path), tmp_path)
     assert (run.tap_returncode, run.target_returncode) == (0, 0), run.stderr
-    records = by_id(run.records)
+    assert [r for r in run.records if "id" not in r] == [{"subject": "Therapieplatz"}], "kept for a rejects row"
+    records = by_id([r for r in run.records if "id" in r])
     assert records.pop("AAMkMalformed=") == malformed
     assert records == by_id(load_messages("graph", WEBER, 1))
-    assert "2 items without id skipped" in run.stderr
+    assert "(1 without id)" in run.stderr and "1 items that are not objects skipped" in run.stderr
     assert "Therapieplatz" not in run.stderr, "content never reaches the log"
 
 

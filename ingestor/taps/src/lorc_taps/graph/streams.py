@@ -9,8 +9,9 @@ by id); the per-page STATEs cost nothing and let a target that forwards each one
 mid-chunk. With ``max_messages_per_run`` the run ends after the page that reaches the
 limit, so a backfill runs as resumable chunks.
 
-Delta items that are not records are counted, not emitted: ``@removed`` entries, and
-items without an ``id``. An item that lacks the message's content (Graph sometimes answers
+Delta items that are not records are counted, not emitted: ``@removed`` entries and items
+that are not JSON objects. An object without an ``id`` is emitted as Graph sent it, so lorc
+keeps it as a ``rejects`` row (``missing_external_id``) instead of losing it. An item that lacks the message's content (Graph sometimes answers
 an incremental round with only ``id``/``isRead``/``parentFolderId``) is read again by id.
 """
 
@@ -46,12 +47,13 @@ class RunCounts:
     removed: int = 0
     refetched: int = 0
     skipped: int = 0
+    without_id: int = 0
     resynced: list[str] = field(default_factory=list)
 
 
 class MessagesStream(Stream):
     name = "messages"
-    primary_keys = ("id",)
+    primary_keys = ()  # lorc keys records itself; a record without an id must still get through
     schema = MESSAGE_SCHEMA
 
     @property
@@ -79,9 +81,10 @@ class MessagesStream(Stream):
                     break
         finally:
             self.logger.info(
-                "graph messages: %d emitted, %d removed entries skipped, %d re-read by id, %d items without id "
-                "skipped, folders resynced after an expired delta token: %s",
-                counts.emitted, counts.removed, counts.refetched, counts.skipped, ", ".join(counts.resynced) or "none")
+                "graph messages: %d emitted (%d without id), %d removed entries skipped, %d re-read by id, "
+                "%d items that are not objects skipped, folders resynced after an expired delta token: %s",
+                counts.emitted, counts.without_id, counts.removed, counts.refetched, counts.skipped,
+                ", ".join(counts.resynced) or "none")
 
     def _sync_folder(self, client: ApiClient, folder: str, cursors: dict[str, dict[str, str]],
                      counts: RunCounts, limit: int) -> Iterator[dict[str, Any]]:
@@ -118,12 +121,15 @@ class MessagesStream(Stream):
                 return
 
     def _record(self, client: ApiClient, item: Any, counts: RunCounts) -> dict[str, Any] | None:
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+        if not isinstance(item, dict):
             counts.skipped += 1
             return None
         if "@removed" in item:
             counts.removed += 1
             return None
+        if not isinstance(item.get("id"), str) or not item["id"]:
+            counts.without_id += 1
+            return _without_metadata(item)
         if all(name in item for name in CONTENT_PROPERTIES):
             return _without_metadata(item)
         try:
