@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +13,10 @@ from ingestor.fake_apis.microsoft import FakeMicrosoft, fake_microsoft
 from lorc_taps.graph.auth import probe
 from lorc_taps.http import AUTH_REFUSED_MARKER, ApiError, AuthorizationError
 from sample_taps.mailboxes import load_messages
+from tap_process import TapRun, run_tap_process
+from tap_process import tap_command as process_command
 from target_pipe import pipe_into_target_jsonl
 
-TAP = Path(sys.executable).parent / "tap-lorc-graph"
 WEBER = "j.weber@praxis-weber.example"
 TEAM = "team@praxis-weber.example"
 DELTA = r"/messages/delta$"
@@ -26,38 +24,15 @@ DELTA = r"/messages/delta$"
 MOVED_TO = "AAMkAGE1M2IyNGNmLTZwL3NFbsDWb56sqLDvYq8S8k_pNg7I0RCJ7nL7iSAuAAAAAAC0mCl5t3DJQ4mnp0xQ9K0pAQzV00w22rV2Z2tGxT77VtnnoxAAA="
 
 
-@dataclass
-class TapRun:
-    returncode: int
-    records: list[dict[str, Any]]
-    states: list[dict[str, Any]]
-    stderr: str
-
-    @property
-    def state(self) -> dict[str, Any] | None:
-        return self.states[-1] if self.states else None
-
-
 def tap_command(fake: FakeMicrosoft, mailbox: str, work: Path, state: dict[str, Any] | None = None,
                 **settings: Any) -> list[str]:
-    config = {**fake.tap_settings(mailbox), "mailbox": mailbox, **settings}
-    config_path = work / "config.json"
-    config_path.write_text(json.dumps(config))
-    command = [str(TAP), "--config", str(config_path)]
-    if state is not None:
-        state_path = work / "state.json"
-        state_path.write_text(json.dumps(state))
-        command += ["--state", str(state_path)]
-    return command
+    return process_command("tap-lorc-graph", work, {**fake.tap_settings(mailbox), "mailbox": mailbox, **settings},
+                           state)
 
 
 def run_tap(fake: FakeMicrosoft, mailbox: str, work: Path, state: dict[str, Any] | None = None,
             **settings: Any) -> TapRun:
-    result = subprocess.run(tap_command(fake, mailbox, work, state, **settings), capture_output=True, text=True,
-                            timeout=120, check=False)
-    messages = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-    return TapRun(result.returncode, [m["record"] for m in messages if m["type"] == "RECORD"],
-                  [m["value"] for m in messages if m["type"] == "STATE"], result.stderr)
+    return run_tap_process(tap_command(fake, mailbox, work, state, **settings), timeout=120)
 
 
 def by_id(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

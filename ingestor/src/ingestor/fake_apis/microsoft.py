@@ -288,8 +288,11 @@ class FakeMicrosoft(FakeApiServer):
             return folder if folder in every else None
         return folder if folder in ids.values() else None
 
-    def _folder(self, request: FakeRequest) -> FakeResponse:
-        match = _FOLDER.fullmatch(request.path)
+    def _folder_request(self, request: FakeRequest, pattern: re.Pattern[str]
+                        ) -> tuple[str, str, str] | FakeResponse:
+        """``(mailbox, folder as asked for, folder id)`` of a request on a folder, or the
+        error Graph answers."""
+        match = pattern.fullmatch(request.path)
         assert match is not None
         mailbox, folder = unquote(match["mailbox"]), unquote(match["folder"])
         if (refused := self._authorize(request, mailbox)) is not None:
@@ -297,6 +300,13 @@ class FakeMicrosoft(FakeApiServer):
         folder_id = self._folder_id(mailbox, folder)
         if folder_id is None:
             return graph_error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+        return mailbox, folder, folder_id
+
+    def _folder(self, request: FakeRequest) -> FakeResponse:
+        found = self._folder_request(request, _FOLDER)
+        if isinstance(found, FakeResponse):
+            return found
+        mailbox, _, folder_id = found
         return FakeResponse(200, {"@odata.context": f"{self.url}/v1.0/$metadata#users('{quote(mailbox)}')"
                                                     "/mailFolders(id)/$entity", "id": folder_id})
 
@@ -313,14 +323,10 @@ class FakeMicrosoft(FakeApiServer):
         return FakeResponse(200, self._shape(record, _select(request.param("$select"))))
 
     def _delta(self, request: FakeRequest) -> FakeResponse:
-        match = _DELTA.fullmatch(request.path)
-        assert match is not None
-        mailbox, folder = unquote(match["mailbox"]), unquote(match["folder"])
-        if (refused := self._authorize(request, mailbox)) is not None:
-            return refused
-        folder_id = self._folder_id(mailbox, folder)
-        if folder_id is None:
-            return graph_error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+        found = self._folder_request(request, _DELTA)
+        if isinstance(found, FakeResponse):
+            return found
+        mailbox, folder, folder_id = found
         preferences = _prefer(request)
         immutable = preferences.get("idtype") == "ImmutableId"
         size = min(int(preferences.get("odata.maxpagesize") or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
