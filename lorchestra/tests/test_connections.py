@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from lorchestra.config import Secrets, load_config
-from lorchestra.connections import find_mail_connection, mail_connections
+from lorchestra.connections import find_connection, mail_connections
 from lorchestra.dotenv import parse_dotenv, store_secrets
 from lorchestra.home import PhiHome
 
@@ -29,7 +29,7 @@ def test_each_configured_mailbox_gets_its_tap_settings_and_defaults(home: PhiHom
 def test_secrets_are_the_connections_own_then_the_vendors_and_the_refresh_token_never_shared(
     home: PhiHome,
 ) -> None:
-    praxis = find_mail_connection(load_config(home, {}), "gmail-praxis")
+    praxis = find_connection(load_config(home, {}), "gmail-praxis")
     found, missing = praxis.secrets(Secrets({"GOOGLE_CLIENT_ID": "shared-id", "GMAIL_PRAXIS_CLIENT_ID": "own-id",
                                              "GOOGLE_CLIENT_SECRET": "shared-secret",
                                              "GOOGLE_REFRESH_TOKEN": "not-for-one-mailbox"}))
@@ -38,8 +38,8 @@ def test_secrets_are_the_connections_own_then_the_vendors_and_the_refresh_token_
 
 
 def test_an_unknown_connection_name_lists_the_configured_ones(home: PhiHome) -> None:
-    with pytest.raises(ValueError, match=r"no e-mail connection named 'gmail-x'.*configured: gmail-praxis, "):
-        find_mail_connection(load_config(home, {}), "gmail-x")
+    with pytest.raises(ValueError, match=r"no connection named 'gmail-x'.*configured: gmail-praxis, "):
+        find_connection(load_config(home, {}), "gmail-x")
 
 
 def test_storing_secrets_keeps_other_lines_replaces_the_named_ones_and_is_private(home: PhiHome) -> None:

@@ -48,7 +48,7 @@ def graph() -> Iterator[FakeMicrosoft]:
 
 def _production(home: PhiHome, graph: FakeMicrosoft, connections: list[dict[str, object]] = EXCHANGE,
                 **extraction: object) -> None:
-    point_at_fakes(home, connections, lambda _system, mailbox: graph.tap_settings(mailbox),
+    point_at_fakes(home, connections, lambda _system, source: graph.tap_settings(source["mailbox"]),
                    extraction=extraction or None)
 
 
@@ -275,7 +275,8 @@ def google() -> Iterator[FakeGoogle]:
 
 
 def _gmail_production(home: PhiHome, google: FakeGoogle) -> None:
-    point_at_fakes(home, GMAIL, lambda _system, mailbox: {**google.tap_settings(mailbox), "auth_url": google.auth_url})
+    point_at_fakes(home, GMAIL,
+                   lambda _system, source: {**google.tap_settings(source["mailbox"]), "auth_url": google.auth_url})
 
 
 def test_a_revoked_gmail_token_fails_that_mailbox_naming_lorc_connect_and_doctor_says_the_same(

@@ -20,7 +20,8 @@ class ExtractionError(IngestorError):
     """
 
     def __init__(self, tap_name: str, exit_code: int | None, log_path: Path, *, timeout: float | None = None,
-                 disk_full_under: Path | None = None, authorization_refused: bool = False):
+                 disk_full_under: Path | None = None, authorization_refused: bool = False,
+                 setting_problem: str | None = None):
         self.tap_name = tap_name
         self.exit_code = exit_code
         self.log_path = log_path
@@ -28,6 +29,8 @@ class ExtractionError(IngestorError):
         self.disk_full_under = disk_full_under
         # the API's token endpoint refused the stored credentials: the user must sign in again
         self.authorization_refused = authorization_refused
+        # a connection setting names what the API does not have: "<setting>: <why>"
+        self.setting_problem = setting_problem
         if timeout is not None:
             message = (
                 f"extraction with {tap_name} timed out after {timeout:g} s and was stopped "
@@ -37,6 +40,8 @@ class ExtractionError(IngestorError):
             why = f" (no space left on device under {disk_full_under})" if disk_full_under else ""
             if authorization_refused:
                 why = " (the API refused the stored credentials)"
+            elif setting_problem:
+                why = f" (setting wrong: {setting_problem})"
             message = (
                 f"extraction with {tap_name} failed: meltano run exited with exit code {exit_code}{why}; "
                 f"see log {log_path}"

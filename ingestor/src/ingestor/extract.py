@@ -61,6 +61,10 @@ _DISK_FULL_MARKERS = (b"No space left on device", b"database or disk is full", b
 # What the suite's taps (lorc_taps.http.AUTH_REFUSED_MARKER) log when a token endpoint
 # refuses the stored credentials: expired, revoked, or a wrong secret.
 AUTH_REFUSED_MARKER = b"lorc-taps: authorization refused"
+# What they log when a setting names something the API does not have (lorc_taps.http.SettingError):
+# the rest of that line names the setting and ids, never record content, so lorc may show it.
+SETTING_MARKER = b"lorc-taps: setting wrong: "
+_SETTING_PROBLEM_MAX = 300
 _LOG_TAIL_BYTES = 1 << 20
 
 
@@ -189,8 +193,18 @@ def extract_to_jsonl(
         tail = _log_tail(log_path)
         raise ExtractionError(tap_name, exit_code, log_path,
                               disk_full_under=work_dir if any(m in tail for m in _DISK_FULL_MARKERS) else None,
-                              authorization_refused=AUTH_REFUSED_MARKER in tail)
+                              authorization_refused=AUTH_REFUSED_MARKER in tail,
+                              setting_problem=setting_problem(tail))
     return {path.stem: path for path in sorted(out_dir.glob("*.jsonl"))}
+
+
+def setting_problem(log_tail: bytes) -> str | None:
+    """``<setting>: <why>`` from the last line a tap logged with :data:`SETTING_MARKER`."""
+    start = log_tail.rfind(SETTING_MARKER)
+    if start < 0:
+        return None
+    line = log_tail[start + len(SETTING_MARKER):].split(b"\n", 1)[0]
+    return line.decode("utf-8", "replace").strip()[:_SETTING_PROBLEM_MAX] or None
 
 
 def _log_tail(log_path: Path) -> bytes:

@@ -57,10 +57,15 @@ connections:
     - {name: exchange-weber, system: exchange, mailbox: j.weber@praxis-weber.example}
     - {name: exchange-klein, system: exchange, mailbox: m.klein@praxis-weber.example}
     - {name: exchange-team, system: exchange, mailbox: team@praxis-weber.example}
-  forms:                   # Google Forms (questionnaires); answers bind to items by question title
-    - {name: forms-praxis, system: google_forms}
+  forms:                   # questionnaires, one connection per form; answers bind to items by question title
+    - {name: google-forms-intake-01, system: google_forms, form_id: 15mqM0JpWRqw462xOwsU3Pa2tE0B41jGlJs7KlhGsnfb}
+    - {name: google-forms-followup, system: google_forms, form_id: 1gKgJF8UxBJUC4S1qcBjDHMwV9bQfk642hzMMwOzU956}
+    # the follow-up form's linked response sheet: a response read through both is one response
+    - {name: sheet-followup, system: google_sheets, spreadsheet_id: 14YotILuQRbJXJpFDQdN6qyIAEXyJGZCy4DfANUnaqiR,
+       sheet: Formularantworten 1, form_id: 1gKgJF8UxBJUC4S1qcBjDHMwV9bQfk642hzMMwOzU956}
   crm:                     # client identity (contacts, sessions)
-    - {name: dataverse, system: dataverse}
+    - {name: dataverse, system: dataverse, environment_url: "https://praxis-weber.crm4.dynamics.com",
+       publisher_prefix: cr7a2_}   # session table: <prefix>session, entity set <prefix>sessions (override: session_table, session_entity_set)
 reports:
   delivery: outbox         # outbox: .eml files in $LORC_HOME/outbox; smtp: send (needs reports.smtp)
   from: reports@praxis-weber.example

@@ -1,10 +1,12 @@
-"""A mail connection as lorc runs it: config entry, tap, settings and the secrets it needs.
+"""A connection as lorc runs it: config entry, tap, settings and the secrets it needs.
 
-A user writes only ``{name, system, mailbox}`` (and optionally ``start_date``, limits and
-endpoints); everything else is derived here. Secrets come from the environment or
-``$LORC_HOME/.env`` under the connection's own names (``GMAIL_PRAXIS_REFRESH_TOKEN``),
-falling back to one name shared by every connection of a vendor (``GOOGLE_CLIENT_ID``),
-because a practice usually has one OAuth client or app registration for all mailboxes.
+A user writes only what names the source (``{name, system, mailbox}``, ``{…, form_id}``,
+``{…, spreadsheet_id, sheet}``, ``{…, environment_url, publisher_prefix}``) and optionally
+``start_date``, limits and endpoints; everything else is derived here. Secrets come from the
+environment or ``$LORC_HOME/.env`` under the connection's own names
+(``GMAIL_PRAXIS_REFRESH_TOKEN``), falling back to one name shared by every connection of a
+vendor (``GOOGLE_CLIENT_ID``), because a practice usually has one OAuth client or app
+registration — and one Google account for its forms and sheets — for everything.
 """
 
 from __future__ import annotations
@@ -19,52 +21,92 @@ from lorchestra.config import Config, Secrets
 DEFAULT_TIMEOUT_SECONDS = 900.0
 DEFAULT_MAX_MESSAGES_PER_RUN = 2000
 DEFAULT_MAX_REJECT_RATE = 0.01
+DEFAULT_PUBLISHER_PREFIX = "cr7a2_"
 ENDPOINT_SETTINGS = ("api_url", "token_url", "authority_url", "ca_bundle", "auth_url")
 SIGN_IN_ONLY = frozenset({"auth_url"})  # used by `lorc connect`, never by the tap
+KINDS = ("email", "forms", "crm")
 
 
 @dataclass(frozen=True)
-class MailSystem:
-    """What lorc knows about one kind of mailbox."""
+class System:
+    """What lorc knows about one kind of source."""
 
     tap: str
+    kind: str  # the config section: email, forms, crm
+    source_keys: tuple[str, ...]  # the entry's keys that name the source; passed to the tap as they are
     secret_keys: tuple[str, ...]  # the tap settings that are secrets, in the order to ask for them
     vendor: str  # prefix of the secret names shared by every connection of this vendor
+    connect: str  # the `lorc connect` subcommand that signs it in
     per_connection_only: frozenset[str] = frozenset()  # keys never shared (a mailbox's own token)
 
-    def connect_command(self, system: str, name: str) -> str:
-        return f"lorc connect {system} {name}"
 
-
-MAIL_SYSTEMS: Mapping[str, MailSystem] = {
-    "gmail": MailSystem("tap-lorc-gmail", ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN"), "GOOGLE",
-                        frozenset({"REFRESH_TOKEN"})),
-    "exchange": MailSystem("tap-lorc-graph", ("TENANT_ID", "CLIENT_ID", "CLIENT_SECRET"), "MICROSOFT"),
+_GOOGLE_SECRETS = ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")
+_MICROSOFT_SECRETS = ("TENANT_ID", "CLIENT_ID", "CLIENT_SECRET")
+SYSTEMS: Mapping[str, System] = {
+    "gmail": System("tap-lorc-gmail", "email", ("mailbox",), _GOOGLE_SECRETS, "GOOGLE", "gmail",
+                    frozenset({"REFRESH_TOKEN"})),
+    "exchange": System("tap-lorc-graph", "email", ("mailbox",), _MICROSOFT_SECRETS, "MICROSOFT", "exchange"),
+    "google_forms": System("tap-lorc-forms", "forms", ("form_id",), _GOOGLE_SECRETS, "GOOGLE", "google"),
+    "google_sheets": System("tap-lorc-sheets", "forms", ("spreadsheet_id", "sheet"), _GOOGLE_SECRETS, "GOOGLE",
+                            "google"),
+    "dataverse": System("tap-lorc-dataverse", "crm", ("environment_url",), _MICROSOFT_SECRETS, "MICROSOFT",
+                        "dataverse"),
 }
 
 
 @dataclass(frozen=True)
-class MailConnection:
+class Connection:
     name: str
     system: str
-    mailbox: str
+    source: Mapping[str, str]  # what names the source: mailbox, form_id, spreadsheet_id + sheet, environment_url
     start_date: str | None = None
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
-    max_messages_per_run: int = DEFAULT_MAX_MESSAGES_PER_RUN
+    max_messages_per_run: int = 0  # mail only: the chunk of a backfill
     endpoints: Mapping[str, str] = field(default_factory=dict)  # api_url, token_url, ...
+    entry: Mapping[str, Any] = field(default_factory=dict)  # the config entry as written
 
     @property
-    def spec(self) -> MailSystem:
-        return MAIL_SYSTEMS[self.system]
+    def spec(self) -> System:
+        return SYSTEMS[self.system]
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
 
     @property
     def tap(self) -> str:
         return self.spec.tap
 
     @property
-    def connect_command(self) -> str:
-        return self.spec.connect_command(self.system, self.name)
+    def mailbox(self) -> str:
+        return str(self.source.get("mailbox", ""))
 
+    @property
+    def described(self) -> str:
+        """What it reads, for messages: ``gmail mailbox x@y``, ``google_forms form 1abc``."""
+        what = ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in self.source.items())
+        return f"{self.system} {what}"
+
+    @property
+    def connect_command(self) -> str:
+        return f"lorc connect {self.spec.connect} {self.name}"
+
+    # --- the Dataverse session table ------------------------------------------------------------
+    @property
+    def publisher_prefix(self) -> str:
+        return str(self.entry.get("publisher_prefix") or DEFAULT_PUBLISHER_PREFIX)
+
+    @property
+    def session_table(self) -> str:
+        """The session table's logical name (``cr7a2_session``)."""
+        return str(self.entry.get("session_table") or f"{self.publisher_prefix}session")
+
+    @property
+    def session_entity_set(self) -> str:
+        """The session table's entity set, the Web API's collection name (``cr7a2_sessions``)."""
+        return str(self.entry.get("session_entity_set") or f"{self.session_table}s")
+
+    # --- secrets and settings ---------------------------------------------------------------------
     def secret_names(self, key: str) -> tuple[str, ...]:
         """Where the secret ``key`` is looked up, first match wins."""
         own = f"{env_name(self.name)}_{key}"
@@ -86,13 +128,15 @@ class MailConnection:
         return found, missing
 
     def tap_settings(self) -> dict[str, Any]:
-        """The settings that are not secrets: the mailbox, the first day, the chunk, endpoints."""
-        settings: dict[str, Any] = {"mailbox": self.mailbox,
+        """The settings that are not secrets: the source, the first day, the chunk, endpoints."""
+        settings: dict[str, Any] = {**self.source,
                                     **{k: v for k, v in self.endpoints.items() if k not in SIGN_IN_ONLY}}
         if self.start_date:
             settings["start_date"] = self.start_date
         if self.max_messages_per_run:
             settings["max_messages_per_run"] = self.max_messages_per_run
+        if self.system == "dataverse":
+            settings.update(session_table=self.session_table, session_entity_set=self.session_entity_set)
         return settings
 
 
@@ -101,38 +145,48 @@ def env_name(connection_name: str) -> str:
     return re.sub(r"[^A-Z0-9]", "_", connection_name.upper())
 
 
-def mail_connections(config: Config) -> list[MailConnection]:
-    """Every configured mailbox, with the extraction defaults filled in."""
+def connections(config: Config, *kinds: str) -> list[Connection]:
+    """Every configured connection of ``kinds`` (default: all), with the extraction defaults
+    filled in, in config order."""
     defaults = config.section("extraction")
     timeout = float(defaults.get("timeout_seconds", DEFAULT_TIMEOUT_SECONDS))
     chunk = int(defaults.get("max_messages_per_run", DEFAULT_MAX_MESSAGES_PER_RUN))
-    return [
-        MailConnection(
-            name=str(entry["name"]), system=str(entry["system"]), mailbox=str(entry["mailbox"]),
-            start_date=entry.get("start_date"),
-            timeout_seconds=float(entry.get("timeout_seconds", timeout)),
-            max_messages_per_run=int(entry.get("max_messages_per_run", chunk)),
-            endpoints=dict(entry.get("settings") or {}),
-        )
-        for entry in config.connections("email")
-    ]
+    found = []
+    for kind in kinds or KINDS:
+        for entry in config.connections(kind):
+            spec = SYSTEMS[str(entry["system"])]
+            found.append(Connection(
+                name=str(entry["name"]), system=str(entry["system"]),
+                source={key: str(entry[key]) for key in spec.source_keys if entry.get(key)},
+                start_date=entry.get("start_date"),
+                timeout_seconds=float(entry.get("timeout_seconds", timeout)),
+                max_messages_per_run=int(entry.get("max_messages_per_run", chunk)) if kind == "email" else 0,
+                endpoints=dict(entry.get("settings") or {}),
+                entry=dict(entry),
+            ))
+    return found
 
 
-def find_mail_connection(config: Config, name: str) -> MailConnection:
+def mail_connections(config: Config) -> list[Connection]:
+    return connections(config, "email")
+
+
+def find_connection(config: Config, name: str, *kinds: str) -> Connection:
     """The connection called ``name``; a ``ValueError`` that lists the configured ones otherwise."""
-    connections = mail_connections(config)
-    for connection in connections:
+    candidates = connections(config, *kinds)
+    for connection in candidates:
         if connection.name == name:
             return connection
-    known = ", ".join(c.name for c in connections) or "none"
-    raise ValueError(f"no e-mail connection named {name!r} in {config.home.config_path} "
-                     f"(configured: {known}); add it under connections.email first")
+    known = ", ".join(c.name for c in candidates) or "none"
+    sections = " or ".join(f"connections.{kind}" for kind in kinds or KINDS)
+    raise ValueError(f"no connection named {name!r} in {config.home.config_path} "
+                     f"(configured: {known}); add it under {sections} first")
 
 
-def withheld_variables(connections: list[MailConnection], environ: Mapping[str, str]) -> tuple[str, ...]:
-    """What a tap must not inherit from lorc's environment: every mailbox secret (a tap gets
-    its own as settings), lorc's own settings and the warehouse's credentials."""
-    names = {name for c in connections for key in c.spec.secret_keys for name in c.secret_names(key)}
+def withheld_variables(config: Config, environ: Mapping[str, str]) -> tuple[str, ...]:
+    """What a tap must not inherit from lorc's environment: every connection's secrets (a tap
+    gets its own as settings), lorc's own settings and the warehouse's credentials."""
+    names = {name for c in connections(config) for key in c.spec.secret_keys for name in c.secret_names(key)}
     names |= {name for name in environ if name.startswith("LORC_")}
     names.add("GOOGLE_APPLICATION_CREDENTIALS")
     return tuple(sorted(names))

@@ -9,7 +9,7 @@ from importlib.metadata import entry_points
 from ingestor import MeltanoNotFoundError, find_meltano_sys_dir
 from lorchestra.config import Config, load_config
 from lorchestra.connect import ConnectError, verify_connection
-from lorchestra.connections import MailConnection, mail_connections
+from lorchestra.connections import Connection, mail_connections
 from lorchestra.errors_safe import safe_error
 from lorchestra.exceptions import LorcError, WarehouseLockedError
 from lorchestra.home import PhiHome
@@ -70,7 +70,7 @@ def mail_connection_checks(config: Config) -> list[Check]:
     return [_check_mail_connection(config, connection) for connection in mail_connections(config)]
 
 
-def _check_mail_connection(config: Config, connection: MailConnection) -> Check:
+def _check_mail_connection(config: Config, connection: Connection) -> Check:
     name = f"connection {connection.name}"
     try:
         installed = (find_meltano_sys_dir() / "extractors" / connection.tap / "venv" / "bin" / connection.tap).is_file()

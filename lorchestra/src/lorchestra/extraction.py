@@ -262,6 +262,10 @@ def _explain(exc: Exception, extraction: Extraction) -> str:
     error = safe_error(exc)
     if isinstance(exc, ExtractionError) and exc.authorization_refused and extraction.sign_in:
         return f"{error}; sign in again with `{extraction.sign_in}`"
+    if isinstance(exc, ExtractionError) and exc.setting_problem:
+        setting = exc.setting_problem.split(":", 1)[0]
+        return (f"{error}; correct `{setting}` of connection {extraction.connection} in config.yaml, "
+                f"then `lorc doctor`")
     return error
 
 

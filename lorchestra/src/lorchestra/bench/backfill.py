@@ -121,7 +121,7 @@ def _production_home(root: Path, system: str, server: Any, chunk: int) -> PhiHom
     home = PhiHome(root)
     init_home(home)
     point_at_fakes(home, [{"name": CONNECTION, "system": system, "mailbox": MAILBOX,
-                           "max_messages_per_run": chunk}], lambda _system, mailbox: server.tap_settings(mailbox))
+                           "max_messages_per_run": chunk}], lambda _system, source: server.tap_settings(source["mailbox"]))
     return home
 
 

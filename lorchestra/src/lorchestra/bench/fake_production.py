@@ -1,4 +1,4 @@
-"""A PHI home on the production profile whose mailboxes are fake APIs on loopback.
+"""A PHI home on the production profile whose sources are fake APIs on loopback.
 
 Everything a practice writes is written the practice's way: ``config.yaml`` names the
 connections (with ``settings`` pointing at the fake servers) and ``.env`` holds their
@@ -13,26 +13,32 @@ from typing import Any
 import yaml
 
 from lorchestra.connect import store_connection_secrets
-from lorchestra.connections import ENDPOINT_SETTINGS
+from lorchestra.connections import ENDPOINT_SETTINGS, SYSTEMS
 from lorchestra.home import PhiHome
 
 SECRET_SETTINGS = ("tenant_id", "client_id", "client_secret", "refresh_token")
+SettingsOf = Callable[[str, Mapping[str, str]], Mapping[str, str]]
 
 
-def point_at_fakes(home: PhiHome, connections: Sequence[Mapping[str, Any]],
-                   settings_of: Callable[[str, str], Mapping[str, str]], *,
+def point_at_fakes(home: PhiHome, connections: Sequence[Mapping[str, Any]], settings_of: SettingsOf, *,
                    extraction: Mapping[str, Any] | None = None) -> None:
-    """Make ``home`` (initialised) read ``connections`` (``{name, system, mailbox, ...}``) on
-    the production profile; ``settings_of(system, mailbox)`` gives the fake's tap settings."""
+    """Make ``home`` (initialised) read ``connections`` (config entries: ``{name, system,
+    mailbox | form_id | ..., ...}``) on the production profile, in place of the configured
+    connections of their kinds; ``settings_of(system, source)`` gives the fake's tap
+    settings (``source``: the entry's keys that name the source)."""
     config = yaml.safe_load(home.config_path.read_text())
     config["profile"] = "production"
-    entries = []
+    entries: dict[str, list[dict[str, Any]]] = {}
     for connection in connections:
-        settings = settings_of(str(connection["system"]), str(connection["mailbox"]))
-        entries.append({**connection, "settings": {k: v for k, v in settings.items() if k in ENDPOINT_SETTINGS}})
+        spec = SYSTEMS[str(connection["system"])]
+        settings = settings_of(str(connection["system"]),
+                               {k: str(connection[k]) for k in spec.source_keys if k in connection})
+        entry = {**connection, **{k: v for k, v in settings.items() if k in spec.source_keys},
+                 "settings": {k: v for k, v in settings.items() if k in ENDPOINT_SETTINGS}}
+        entries.setdefault(spec.kind, []).append(entry)
         store_connection_secrets(home, str(connection["name"]),
                                  {k.upper(): v for k, v in settings.items() if k in SECRET_SETTINGS})
-    config["connections"]["email"] = entries
+    config["connections"].update(entries)
     if extraction:
         config["extraction"] = dict(extraction)
     home.config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))

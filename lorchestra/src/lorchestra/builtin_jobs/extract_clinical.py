@@ -1,50 +1,79 @@
 """Jobs ``extract_forms`` and ``extract_contacts``: the measurement lane's sources into
-``raw_objects``, on the same pattern as ``extract_email``."""
+``raw_objects``, on the same pattern as ``extract_email``.
+
+``extract_forms`` reads every ``connections.forms`` entry: a Google Form through the Forms API
+(``tap-lorc-forms``, incremental on ``lastSubmittedTime``) or a linked response Sheet
+(``tap-lorc-sheets``, the whole tab each run: the Sheets API has no change query).
+``extract_contacts`` reads Dataverse contacts and the session table named by the connection
+(``tap-lorc-dataverse``, incremental on ``modifiedon``). Synthetic data for benchmarks
+(``--param count=N``) comes from the sample taps.
+"""
 
 from __future__ import annotations
 
-from lorchestra.extraction import Extraction, StreamSpec, run_extractions, sample_settings
+from lorchestra.builtin_jobs.extractions import (
+    FakeSettings,
+    connection_extractions,
+    fake_apis_of,
+    synthetic_data,
+    with_secrets_withheld,
+)
+from lorchestra.connections import Connection, connections
+from lorchestra.extraction import (
+    Extraction,
+    StreamSpec,
+    run_extractions,
+    sample_settings,
+)
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import JobContext
 
-FORMS_STREAMS = (
-    StreamSpec("forms", "form", "formId", "iglu:com.google/forms_form/jsonschema/1-0-0"),
-    StreamSpec("form_responses", "form_response", "responseId", "iglu:com.google/forms_response/jsonschema/1-0-0"),
-)
-CRM_STREAMS = (
-    StreamSpec("contact", "contact", "contactid", "iglu:com.microsoft/dataverse_contact/jsonschema/1-0-0"),
-    StreamSpec("cr7a2_session", "session", "cr7a2_sessionid", "iglu:com.microsoft/dataverse_session/jsonschema/1-0-0"),
-)
+FORM = StreamSpec("forms", "form", "formId", "iglu:com.google/forms_form/jsonschema/1-0-0")
+FORM_RESPONSES = StreamSpec("form_responses", "form_response", "responseId",
+                            "iglu:com.google/forms_response/jsonschema/1-0-0")
+SHEET_RESPONSES = StreamSpec("sheet_responses", "sheet_response", "rowId",
+                             "iglu:com.google/sheets_response/jsonschema/1-0-0")
+CONTACT = StreamSpec("contact", "contact", "contactid", "iglu:com.microsoft/dataverse_contact/jsonschema/1-0-0")
+SESSION_SCHEMA = "iglu:com.microsoft/dataverse_session/jsonschema/1-0-0"
 
 
 def extract_forms(ctx: JobContext) -> JobResult:
-    """Extract Google Forms definitions and responses into raw_objects."""
-    return run_extractions(ctx, forms_extractions(ctx))
+    """Extract Google Forms definitions and responses, and linked response Sheets, into raw_objects."""
+    with fake_apis_of(ctx) as fake_settings:
+        return run_extractions(ctx, forms_extractions(ctx, fake_settings))
 
 
 def extract_contacts(ctx: JobContext) -> JobResult:
     """Extract Dataverse contacts and sessions into raw_objects."""
-    return run_extractions(ctx, contacts_extractions(ctx))
+    with fake_apis_of(ctx) as fake_settings:
+        return run_extractions(ctx, contacts_extractions(ctx, fake_settings))
 
 
-def forms_extractions(ctx: JobContext) -> list[Extraction]:
-    return _extractions(ctx, "forms", "google_forms", "tap-sample-forms", "tap-google-forms", FORMS_STREAMS)
+def forms_extractions(ctx: JobContext, fake_settings: FakeSettings | None = None) -> list[Extraction]:
+    if synthetic_data(ctx):
+        # The sample tap's count mode spreads its responses over every fixture form: one
+        # extraction, under the first Forms connection, stands for all of them.
+        first = next((c for c in connections(ctx.config, "forms") if c.system == "google_forms"), None)
+        return _synthetic(ctx, [first] if first else [], "tap-sample-forms", {}, (FORM, FORM_RESPONSES))
+    return connection_extractions(ctx, "forms", forms_streams, fake_settings)
 
 
-def contacts_extractions(ctx: JobContext) -> list[Extraction]:
-    return _extractions(ctx, "crm", "dataverse", "tap-sample-dataverse", "tap-dataverse", CRM_STREAMS)
+def contacts_extractions(ctx: JobContext, fake_settings: FakeSettings | None = None) -> list[Extraction]:
+    if synthetic_data(ctx):
+        return _synthetic(ctx, connections(ctx.config, "crm"), "tap-sample-dataverse", {}, (CONTACT,))
+    return connection_extractions(ctx, "crm", crm_streams, fake_settings)
 
 
-def _extractions(ctx: JobContext, kind: str, system: str, sample_tap: str, production_tap: str,
-                 streams: tuple[StreamSpec, ...]) -> list[Extraction]:
-    """One extraction per configured connection: the sample tap on the sample profile,
-    else the connection's tap (default ``<production tap>--<name>``)."""
-    found = []
-    for connection in ctx.config.connections(kind):
-        name = str(connection["name"])
-        if ctx.config.profile == "sample":
-            tap, settings = sample_tap, sample_settings(ctx, {})
-        else:
-            tap, settings = str(connection.get("tap") or f"{production_tap}--{name}"), {}
-        found.append(Extraction(name, system, tap, settings, streams))
-    return found
+def forms_streams(connection: Connection) -> tuple[StreamSpec, ...]:
+    return (SHEET_RESPONSES,) if connection.system == "google_sheets" else (FORM, FORM_RESPONSES)
+
+
+def crm_streams(connection: Connection) -> tuple[StreamSpec, ...]:
+    return CONTACT, StreamSpec("session", "session", f"{connection.session_table}id", SESSION_SCHEMA)
+
+
+def _synthetic(ctx: JobContext, chosen: list[Connection], tap: str, defaults: dict[str, object],
+               streams: tuple[StreamSpec, ...]) -> list[Extraction]:
+    settings = sample_settings(ctx, defaults)
+    return with_secrets_withheld(ctx, [Extraction(c.name, c.system, tap, settings, streams,
+                                                  timeout_seconds=c.timeout_seconds) for c in chosen])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from lorchestra.config import load_config
-from lorchestra.connections import MailConnection, env_name, find_mail_connection
+from lorchestra.connections import Connection, env_name, find_connection
 from lorchestra.dotenv import store_secrets
 from lorchestra.exceptions import LorcError
 from lorchestra.home import PhiHome
@@ -26,7 +26,7 @@ class ConnectError(LorcError):
         self.fix = fix
 
 
-def verify_connection(connection: MailConnection, secrets: Mapping[str, str]) -> None:
+def verify_connection(connection: Connection, secrets: Mapping[str, str]) -> None:
     """Sign in with ``secrets`` (tap setting names) and make one cheap call on the mailbox;
     raise ``ConnectError`` naming the fix otherwise."""
     endpoints = dict(connection.endpoints)
@@ -91,14 +91,14 @@ def connect_gmail_mailbox(home: PhiHome, name: str, *, ask: Callable[[str, bool]
     return store_connection_secrets(home, connection.name, values)
 
 
-def _configured(home: PhiHome, name: str, system: str) -> MailConnection:
+def _configured(home: PhiHome, name: str, system: str) -> Connection:
     home.require_private()
     try:
-        connection = find_mail_connection(load_config(home), name)
+        connection = find_connection(load_config(home), name)
     except ValueError as exc:
         raise ConnectError(str(exc)) from None
     if connection.system != system:
-        raise ConnectError(f"connection {name} is a {connection.system} mailbox in {home.config_path}: "
-                           f"run `lorc connect {connection.system} {name}`")
+        raise ConnectError(f"connection {name} is a {connection.system} connection in {home.config_path}: "
+                           f"run `{connection.connect_command}`")
     return connection
 
