@@ -179,6 +179,16 @@ def test_a_wrong_logical_name_with_the_right_entity_set_fails_naming_the_table(t
     assert stream(run, "session") == []
 
 
+def test_a_session_table_the_application_user_may_not_read_fails_naming_the_entity_set(
+        fake: FakeDataverse, tmp_path: Path) -> None:
+    fake.denied_entity_sets.add("cr7a2_sessions")
+    run = run_tap(fake, tmp_path)
+    assert run.returncode != 0
+    assert (f"{SETTING_MARKER}: session_entity_set: the application user may not read 'cr7a2_sessions': give its "
+            "security role read access to the table (HTTP 403, 0x80040220)") in run.stderr
+    assert len(stream(run, "contact")) == 13 and stream(run, "session") == []
+
+
 def test_start_date_limits_the_first_run(fake: FakeDataverse, tmp_path: Path) -> None:
     run = run_tap(fake, tmp_path, start_date="2026-11-01")
     assert run.returncode == 0, run.stderr

@@ -14,7 +14,8 @@ What it speaks, as Dataverse does:
 - an unknown entity set: 404 ``0x80060888`` "Resource not found for the segment '<x>'.";
 - ``GET /api/data/v9.2/WhoAmI`` and
   ``GET /api/data/v9.2/EntityDefinitions(LogicalName='<table>')`` (404 ``0x80041102`` when unknown);
-- 401 for a missing or expired token.
+- 401 for a missing or expired token, 403 ``0x80040220`` for a table the application
+  user's security role may not read (``denied_entity_sets``).
 
 ``publisher_prefix`` renames the session table: its logical name ``<prefix>session``, its
 entity set ``<prefix>sessions`` and every ``cr7a2_`` column of the fixture rows, so a
@@ -82,7 +83,8 @@ class FakeDataverse(MicrosoftIdentity):
     """Identity platform + Dataverse Web API for the practice story at ``revision``.
 
     Knobs for tests: those of :class:`MicrosoftIdentity`, ``revision`` and
-    ``publisher_prefix`` (read on every request), plus the base server's faults and latency.
+    ``publisher_prefix`` (read on every request), ``denied_entity_sets`` (no read privilege),
+    plus the base server's faults and latency.
     """
 
     def __init__(self, *, revision: int = 1, publisher_prefix: str = FIXTURE_PREFIX, latency: float = 0.0,
@@ -90,6 +92,7 @@ class FakeDataverse(MicrosoftIdentity):
         super().__init__(latency=latency, log_path=log_path, token_ttl=token_ttl)
         self.revision = practice.check_revision(revision)
         self.publisher_prefix = publisher_prefix
+        self.denied_entity_sets: set[str] = set()
         self.route("GET", rf"{API}/WhoAmI(?:\(\))?", self._who_am_i)
         self.route("GET", _ENTITY_DEFINITION.pattern, self._entity_definition)
         self.route("GET", _COLLECTION.pattern, self._collection)
@@ -160,6 +163,9 @@ class FakeDataverse(MicrosoftIdentity):
         table = self.tables().get(match["entity_set"])
         if table is None:
             return dataverse_error(404, "0x80060888", f"Resource not found for the segment '{match['entity_set']}'.")
+        if table.entity_set in self.denied_entity_sets:
+            return dataverse_error(403, "0x80040220", f"Principal user (Id={APPLICATION_USER_ID}, type=8) is missing "
+                                   f"prvRead{table.logical_name} privilege.")
         rows = list(table.rows)
         filter_expression = request.param("$filter")
         if filter_expression is not None:
