@@ -22,6 +22,11 @@ class PipedRun:
     target_returncode: int
     records: list[dict[str, Any]]  # the JSONL the target wrote for the `messages` stream
     stderr: str  # the tap's and the target's, as the extraction log would hold them
+    output: Path  # the target's directory: one <stream>.jsonl per stream
+
+    def stream_records(self, stream: str) -> list[dict[str, Any]]:
+        """What the target wrote for ``stream``."""
+        return _read_jsonl(self.output / f"{stream}.jsonl")
 
     @property
     def returncode(self) -> int:
@@ -41,7 +46,10 @@ def pipe_into_target_jsonl(tap_command: list[str], directory: Path, *, env: dict
                                 stdout=subprocess.DEVNULL, stderr=target_err, timeout=timeout, check=False)
         tap.stdout.close()
         tap_returncode = tap.wait(timeout=timeout)
-    jsonl = output / "messages.jsonl"
-    lines = jsonl.read_text(encoding="utf-8").splitlines() if jsonl.exists() else []
-    return PipedRun(tap_returncode, target.returncode, [json.loads(line) for line in lines if line.strip()],
-                    tap_log.read_text(encoding="utf-8") + target_log.read_text(encoding="utf-8"))
+    return PipedRun(tap_returncode, target.returncode, _read_jsonl(output / "messages.jsonl"),
+                    tap_log.read_text(encoding="utf-8") + target_log.read_text(encoding="utf-8"), output)
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return [json.loads(line) for line in lines if line.strip()]

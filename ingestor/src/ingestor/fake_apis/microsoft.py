@@ -1,8 +1,7 @@
-"""A fake Microsoft identity platform and Graph mail API on loopback (TLS, since ``msal``
-accepts only ``https`` authorities).
+"""A fake Microsoft Graph mail API on loopback, with its tenant's identity platform
+(``ingestor.fake_apis.microsoft_identity``; TLS, since ``msal`` accepts only ``https`` authorities).
 
-It speaks the real wire protocol: OpenID discovery and the client-credentials token
-endpoint with AADSTS-style errors, the per-folder ``messages/delta`` function with
+It speaks the real wire protocol: the per-folder ``messages/delta`` function with
 ``$select``, ``$filter=receivedDateTime ge ...``, ``Prefer: odata.maxpagesize`` and
 ``Prefer: IdType="ImmutableId"``, absolute ``@odata.nextLink``/``@odata.deltaLink`` URLs,
 ``@removed`` entries, an expired-sync-state answer (410 ``syncStateNotFound``), a message
@@ -34,11 +33,15 @@ from urllib.parse import quote, unquote
 from sample_taps import synthetic
 from sample_taps.mailboxes import REVISIONS, known_mailboxes, load_messages
 
-from ingestor.fake_apis.server import FakeApiServer, FakeRequest, FakeResponse
+from ingestor.fake_apis.microsoft_identity import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    TENANT_ID,
+    MicrosoftIdentity,
+    prefer_header,
+)
+from ingestor.fake_apis.server import FakeRequest, FakeResponse
 
-TENANT_ID = "5b1f2c3d-7e8a-4b9c-a0d1-e2f3a4b5c6d7"
-CLIENT_ID = "0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f"
-CLIENT_SECRET = "fake-microsoft-client-secret"  # only this fake accepts it
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 1000
@@ -57,11 +60,6 @@ _FILTER = re.compile(r"^\s*receivedDateTime\s+(?P<op>ge|gt)\s+(?P<value>\S+)\s*$
 
 def graph_error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> FakeResponse:
     return FakeResponse(status, {"error": {"code": code, "message": message}}, headers or {})
-
-
-def identity_error(status: int, error: str, code: int, description: str) -> FakeResponse:
-    return FakeResponse(status, {"error": error, "error_description": f"AADSTS{code}: {description}",
-                                 "error_codes": [code]})
 
 
 def _encode_token(claims: dict[str, Any]) -> str:
@@ -185,23 +183,11 @@ def _removed(message_id: str) -> dict[str, Any]:
     return {"@odata.type": "#microsoft.graph.message", "id": message_id, "@removed": {"reason": "deleted"}}
 
 
-def _prefer(request: FakeRequest) -> dict[str, str]:
-    """``Prefer`` preferences (comma-separated, possibly in several headers) by name."""
-    preferences: dict[str, str] = {}
-    for part in (request.header("Prefer") or "").split(","):
-        name, _, value = part.strip().partition("=")
-        if name:
-            preferences[name.strip().lower()] = value.strip().strip('"')
-    return preferences
-
-
-class FakeMicrosoft(FakeApiServer):
+class FakeMicrosoft(MicrosoftIdentity):
     """Microsoft identity platform + Graph mail for the fixture (or synthetic) mailboxes.
 
-    Knobs for tests: ``client_secret`` (what the token endpoint accepts), ``consent_granted``
-    (False: ``invalid_grant`` AADSTS65001), ``denied_mailboxes`` (an application access
-    policy: 403 ``ErrorAccessDenied``), ``token_ttl`` (how long issued tokens really live,
-    while ``expires_in`` says an hour: 401 on expiry), ``expire_delta_tokens`` (every
+    Knobs for tests: those of :class:`MicrosoftIdentity`, ``denied_mailboxes`` (an application access
+    policy: 403 ``ErrorAccessDenied``), ``expire_delta_tokens`` (every
     ``$deltatoken`` answers 410 ``syncStateNotFound``), ``partial_updates`` (incremental
     rounds return only id/isRead/parentFolderId, a known Graph behaviour), ``extra_items``
     (raw items appended to a folder's initial round, e.g. malformed ones).
@@ -209,18 +195,13 @@ class FakeMicrosoft(FakeApiServer):
 
     def __init__(self, *, revision: int = 1, synthetic: tuple[int, int] | None = None, latency: float = 0.0,
                  log_path: Path | None = None, token_ttl: float = 3600.0) -> None:
-        super().__init__(tls=True, latency=latency, log_path=log_path)
+        super().__init__(latency=latency, log_path=log_path, token_ttl=token_ttl)
         self.mail: _FixtureMail | _SyntheticMail = (
             _SyntheticMail(*synthetic) if synthetic is not None else _FixtureMail(revision))
-        self.client_secret = CLIENT_SECRET
-        self.consent_granted = True
         self.denied_mailboxes: set[str] = set()
-        self.token_ttl = token_ttl
         self.expire_delta_tokens = False
         self.partial_updates = False
         self.extra_items: dict[tuple[str, str], list[Any]] = {}
-        self.route("GET", r"/[^/]+/v2\.0/\.well-known/openid-configuration", self._openid_configuration)
-        self.route("POST", r"/[^/]+/oauth2/v2\.0/token", self._token)
         self.route("GET", _DELTA.pattern, self._delta)
         self.route("GET", _FOLDER.pattern, self._folder)
         self.route("GET", _MESSAGE.pattern, self._message)
@@ -230,44 +211,14 @@ class FakeMicrosoft(FakeApiServer):
         return {"api_url": f"{self.url}/v1.0", "authority_url": self.url, "tenant_id": TENANT_ID,
                 "client_id": CLIENT_ID, "client_secret": self.client_secret, "ca_bundle": str(self.ca_path)}
 
-    # --- identity platform ----------------------------------------------------------------
-    def _openid_configuration(self, request: FakeRequest) -> FakeResponse:
-        tenant = request.path.split("/")[1]
-        if tenant != TENANT_ID:
-            return identity_error(400, "invalid_tenant", 90002, "Tenant not found.")
-        base = f"{self.url}/{tenant}"
-        return FakeResponse(200, {
-            "issuer": f"{self.url}/{tenant}/v2.0",
-            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
-            "token_endpoint": f"{base}/oauth2/v2.0/token",
-            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
-            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-            "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
-            "tenant_region_scope": "EU",
-        })
+    @property
+    def token_scope(self) -> str:
+        return GRAPH_SCOPE
 
-    def _token(self, request: FakeRequest) -> FakeResponse:
-        form = request.form()
-        if request.path.split("/")[1] != TENANT_ID:
-            return identity_error(400, "invalid_request", 90002, "Tenant not found.")
-        if form.get("grant_type") != "client_credentials":
-            return identity_error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.")
-        if form.get("client_id") != CLIENT_ID:
-            return identity_error(400, "unauthorized_client", 700016,
-                                  "Application was not found in the directory.")
-        if form.get("client_secret") != self.client_secret:
-            return identity_error(401, "invalid_client", 7000215, "Invalid client secret provided.")
-        if form.get("scope") != GRAPH_SCOPE:
-            return identity_error(400, "invalid_scope", 1002012, "The provided value for scope is not valid.")
-        if not self.consent_granted:
-            return identity_error(400, "invalid_grant", 65001,
-                                  "The user or administrator has not consented to use the application.")
-        return FakeResponse(200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
-                                  "access_token": self.issue_token(CLIENT_ID, self.token_ttl)})
 
     # --- Graph ----------------------------------------------------------------------------
     def _authorize(self, request: FakeRequest, mailbox: str) -> FakeResponse | None:
-        if self.token_subject(request) != CLIENT_ID:
+        if not self.signed_in(request):
             return graph_error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.",
                                {"WWW-Authenticate": 'Bearer realm="", error="invalid_token"'})
         known = self.mail.mailboxes()
@@ -316,7 +267,7 @@ class FakeMicrosoft(FakeApiServer):
         mailbox, message_id = unquote(match["mailbox"]), unquote(match["message"])
         if (refused := self._authorize(request, mailbox)) is not None:
             return refused
-        immutable = _prefer(request).get("idtype") == "ImmutableId"
+        immutable = prefer_header(request).get("idtype") == "ImmutableId"
         record = self.mail.find(mailbox, message_id, immutable)
         if record is None:
             return graph_error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
@@ -327,7 +278,7 @@ class FakeMicrosoft(FakeApiServer):
         if isinstance(found, FakeResponse):
             return found
         mailbox, folder, folder_id = found
-        preferences = _prefer(request)
+        preferences = prefer_header(request)
         immutable = preferences.get("idtype") == "ImmutableId"
         size = min(int(preferences.get("odata.maxpagesize") or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
         skip, delta = request.param("$skiptoken"), request.param("$deltatoken")

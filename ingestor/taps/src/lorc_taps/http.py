@@ -22,6 +22,8 @@ import requests
 
 # lorc reads this marker from the tap's log to tell "sign in again" apart from other faults.
 AUTH_REFUSED_MARKER = "lorc-taps: authorization refused"
+# ... and this one to name the setting that points at something the API does not have.
+SETTING_MARKER = "lorc-taps: setting wrong"
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Google's ``error.errors[].reason`` of a 403 that means "too fast", not "forbidden".
 RATE_LIMIT_REASONS = frozenset({"userRateLimitExceeded", "rateLimitExceeded"})
@@ -44,6 +46,17 @@ class AuthorizationError(RuntimeError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"{AUTH_REFUSED_MARKER}: {reason}")
+
+
+class SettingError(RuntimeError):
+    """A setting names something the API does not have, or that the account may not read
+    (a table, an entity set, a form, a spreadsheet, a tab). ``reason`` names ids and the
+    HTTP status or error code only, never record content."""
+
+    def __init__(self, setting: str, reason: str) -> None:
+        self.setting = setting
+        self.reason = reason
+        super().__init__(f"{SETTING_MARKER}: {setting}: {reason}")
 
 
 TokenProvider = Callable[[bool], str]

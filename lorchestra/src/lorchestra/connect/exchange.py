@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from lorc_taps.graph.auth import GraphAuthorizationError, probe
+from lorc_taps.graph.auth import probe
 from lorc_taps.http import ApiError, AuthorizationError
+from lorc_taps.microsoft_auth import MicrosoftAuthorizationError
 
 from lorchestra.connect import ConnectError
 
@@ -44,7 +45,7 @@ def connect_exchange(name: str, mailbox: str, *, tenant_id: str, client_id: str,
 
 
 def _authorization_fix(name: str, error: AuthorizationError) -> str:
-    refusal = error.refusal if isinstance(error, GraphAuthorizationError) else ""
+    refusal = error.refusal if isinstance(error, MicrosoftAuthorizationError) else ""
     again = f"then run `lorc connect exchange {name}` again"
     fixes = {
         "invalid_client": f"Microsoft refused the client secret: create a new one under {PORTAL} → "

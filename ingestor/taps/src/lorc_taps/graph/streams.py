@@ -27,7 +27,7 @@ from singer_sdk import Stream
 from lorc_taps.graph.auth import (
     DEFAULT_API_URL,
     PREFER_IMMUTABLE_ID,
-    GraphCredentials,
+    graph_credentials,
     mailbox_path,
 )
 from lorc_taps.graph.schema import MESSAGE_SCHEMA, SELECT
@@ -68,7 +68,7 @@ class MessagesStream(Stream):
         return {"Prefer": f"{PREFER_IMMUTABLE_ID}, odata.maxpagesize={int(self.config.get('page_size') or 100)}"}
 
     def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
-        credentials = GraphCredentials(self.config)
+        credentials = graph_credentials(self.config)
         client = ApiClient(credentials.token, ca_bundle=self.config.get("ca_bundle") or None)
         limit = int(self.config.get("max_messages_per_run") or 0)
         cursors: dict[str, dict[str, str]] = self.stream_state.setdefault("folders", {})
