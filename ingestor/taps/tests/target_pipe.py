@@ -20,7 +20,7 @@ def target_jsonl() -> Path:
 class PipedRun:
     tap_returncode: int
     target_returncode: int
-    records: list[dict[str, Any]]  # the JSONL the target wrote for the `messages` stream
+    records: list[dict[str, Any]]  # the JSONL the target wrote for the stream asked for
     stderr: str  # the tap's and the target's, as the extraction log would hold them
 
     @property
@@ -29,7 +29,7 @@ class PipedRun:
 
 
 def pipe_into_target_jsonl(tap_command: list[str], directory: Path, *, env: dict[str, str] | None = None,
-                           timeout: float = 300) -> PipedRun:
+                           timeout: float = 300, stream: str = "messages") -> PipedRun:
     output = directory / "jsonl"
     output.mkdir(parents=True, exist_ok=True)
     config = directory / "target.json"
@@ -41,7 +41,7 @@ def pipe_into_target_jsonl(tap_command: list[str], directory: Path, *, env: dict
                                 stdout=subprocess.DEVNULL, stderr=target_err, timeout=timeout, check=False)
         tap.stdout.close()
         tap_returncode = tap.wait(timeout=timeout)
-    jsonl = output / "messages.jsonl"
+    jsonl = output / f"{stream}.jsonl"
     lines = jsonl.read_text(encoding="utf-8").splitlines() if jsonl.exists() else []
     return PipedRun(tap_returncode, target.returncode, [json.loads(line) for line in lines if line.strip()],
                     tap_log.read_text(encoding="utf-8") + target_log.read_text(encoding="utf-8"))

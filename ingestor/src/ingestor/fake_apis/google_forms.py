@@ -3,7 +3,8 @@
 ``responses.list`` takes Google's only filters, ``timestamp > T`` and ``timestamp >= T`` on
 ``lastSubmittedTime`` (anything else: 400 ``INVALID_ARGUMENT``), ``pageSize`` (at most
 5000) and an opaque ``pageToken`` bound to its filter, and answers in no time order
-(Google documents none). Knob: ``renamed_questions`` (question id → new title).
+(Google documents none). Knobs: ``renamed_questions`` (question id → new title),
+``extra_responses`` (form id → records served after the story's, as they are).
 
 The story keeps the dates of ``CLIENTS.md``, so Marie Engel's response edited at revision
 2 says ``lastSubmittedTime`` 07.10., older than revision 1's newest response. A real edit
@@ -30,7 +31,12 @@ from ingestor.fake_apis.google_oauth import (
     GoogleOAuth,
     api_error,
 )
-from ingestor.fake_apis.server import FakeRequest, FakeResponse, opaque_key, opaque_token
+from ingestor.fake_apis.server import (
+    FakeRequest,
+    FakeResponse,
+    opaque_key,
+    opaque_token,
+)
 
 PAGE_MAX = 5000
 SERVICE = "forms.googleapis.com"
@@ -39,7 +45,7 @@ _FILTER = re.compile(r"\s*timestamp\s*(>=|>)\s*(\S+)\s*")
 
 def instant(value: str) -> datetime:
     """An RFC 3339 UTC timestamp (``Z``, any number of fraction digits) as a datetime."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.fromisoformat(value)
 
 
 @cache
@@ -81,6 +87,7 @@ class FormsApi(GoogleOAuth):
 
     def _init_forms(self) -> None:
         self.renamed_questions: dict[str, str] = {}
+        self.extra_responses: dict[str, list[dict[str, Any]]] = {}
         self.route("GET", r"/v1/forms/[^/]+", self._form)
         self.route("GET", r"/v1/forms/[^/]+/responses", self._responses)
 
@@ -107,7 +114,9 @@ class FormsApi(GoogleOAuth):
             return refused
         text = request.param("filter") or ""
         times = _filter_times(self.revision)
-        records = practice.form_responses(self.revision, form_id)
+        times = {**times, **{r["responseId"]: instant(r["lastSubmittedTime"])
+                             for r in self.extra_responses.get(form_id, [])}}
+        records = practice.form_responses(self.revision, form_id) + copy.deepcopy(self.extra_responses.get(form_id, []))
         if text:
             match = _FILTER.fullmatch(text)
             try:
