@@ -6,7 +6,8 @@ order, trailing empty cells and trailing empty rows left out, a range of whole r
 (``'<tab>'!<first>:<last>``, or the tab alone). Knobs: ``sheet_order`` (None, "reversed",
 or a key function over a data row's cells: re-sorts the rows below the header, as a user
 sorting the sheet does), ``deleted_rows`` (sheet row numbers, header = 1, removed as a
-user deleting the rows does), ``renamed_questions`` (shared with the Forms API: the
+user deleting the rows does), ``blank_rows`` (sheet row numbers whose cells are cleared:
+the rows stay, empty), ``renamed_questions`` (shared with the Forms API: the
 header cell of a renamed question says the new title).
 """
 
@@ -66,6 +67,7 @@ class SheetsApi(FormsApi):
     def _init_sheets(self) -> None:
         self.sheet_order: SheetOrder = None
         self.deleted_rows: set[int] = set()
+        self.blank_rows: set[int] = set()
         self.route("GET", r"/v4/spreadsheets/[^/]+", self._spreadsheet)
         self.route("GET", r"/v4/spreadsheets/[^/]+/values/[^/]+", self._values)
 
@@ -79,7 +81,8 @@ class SheetsApi(FormsApi):
             rows.reverse()
         elif callable(self.sheet_order):
             rows.sort(key=self.sheet_order)
-        return [_trimmed(row) for row in [_header_cells(self.renamed_questions), *rows]]
+        grid = [_header_cells(self.renamed_questions), *rows]
+        return [[] if number in self.blank_rows else _trimmed(row) for number, row in enumerate(grid, start=1)]
 
     def _grid_rows(self) -> int:
         return max(MIN_GRID_ROWS, len(self.grid()) + 1)
