@@ -5,8 +5,8 @@ Values come as Google sends them with ``FORMATTED_VALUE``: strings, rows in the 
 order, trailing empty cells and trailing empty rows left out, a range of whole rows
 (``'<tab>'!<first>:<last>``, or the tab alone). Knobs: ``sheet_order`` (None, "reversed",
 or a key function over a data row's cells: re-sorts the rows below the header, as a user
-sorting the sheet does), ``deleted_rows`` (sheet row numbers, header = 1, removed as a
-user deleting the rows does), ``blank_rows`` (sheet row numbers whose cells are cleared:
+sorting the sheet does), ``deleted_rows`` (the story's sheet row numbers, header = 1,
+removed before any re-sorting, as a user deleting the rows does), ``blank_rows`` (sheet row numbers whose cells are cleared:
 the rows stay, empty), ``renamed_questions`` (shared with the Forms API: the
 header cell of a renamed question says the new title).
 """
