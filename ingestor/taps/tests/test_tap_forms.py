@@ -189,3 +189,15 @@ def test_a_sign_in_without_the_forms_scopes_is_a_clear_error(fake: FakeGoogle, t
     assert AUTH_REFUSED_MARKER in run.stderr
     assert "does not grant the forms scope(s)" in run.stderr and "forms.responses.readonly" in run.stderr
     assert "ACCESS_TOKEN_SCOPE_INSUFFICIENT" in run.stderr
+
+
+def test_an_api_not_enabled_in_the_cloud_project_is_not_a_wrong_form_id(fake: FakeGoogle, tmp_path: Path) -> None:
+    disabled = {"error": {"code": 403, "message": "Google Forms API has not been used in project 1 before or it is "
+                          "disabled.", "status": "PERMISSION_DENIED", "details": [
+                              {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED",
+                               "domain": "googleapis.com"}]}}
+    fake.inject(Fault(path=r"^/v1/forms/", status=403, times=5, body=disabled))
+    run = run_tap(fake, FOLLOWUP, tmp_path)
+    assert run.returncode != 0
+    assert "HTTP 403 from" in run.stderr and "(SERVICE_DISABLED)" in run.stderr
+    assert SETTING_MARKER not in run.stderr

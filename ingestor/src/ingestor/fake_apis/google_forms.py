@@ -30,13 +30,10 @@ from ingestor.fake_apis.google_oauth import (
     PRACTICE_ACCOUNT,
     GoogleOAuth,
     api_error,
-)
-from ingestor.fake_apis.server import (
-    FakeRequest,
-    FakeResponse,
     opaque_key,
     opaque_token,
 )
+from ingestor.fake_apis.server import FakeRequest, FakeResponse
 
 PAGE_MAX = 5000
 SERVICE = "forms.googleapis.com"

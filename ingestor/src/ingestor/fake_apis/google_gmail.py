@@ -18,13 +18,14 @@ from typing import Any
 from sample_taps import mailboxes
 
 from ingestor.fake_apis.gmail_mailbox import Entry, Mailbox, QueryError, matcher
-from ingestor.fake_apis.google_oauth import GMAIL_SCOPE, GoogleOAuth, api_error
-from ingestor.fake_apis.server import (
-    FakeRequest,
-    FakeResponse,
+from ingestor.fake_apis.google_oauth import (
+    GMAIL_SCOPE,
+    GoogleOAuth,
+    api_error,
     opaque_key,
     opaque_token,
 )
+from ingestor.fake_apis.server import FakeRequest, FakeResponse
 
 # Google's per-method quota units (Gmail API "Usage limits").
 COSTS = {"profile": 1, "list": 5, "get": 5, "history": 2}

@@ -76,6 +76,21 @@ def grant_of_refresh_token(token: str) -> Grant | None:
     return account, frozenset(scopes)
 
 
+def opaque_token(key: Any) -> str:
+    """A page token as APIs hand them out: opaque to the client, decodable by the fake."""
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def opaque_key(token: str | None) -> Any:
+    """What ``opaque_token`` encoded; None for no token or one the fake never made."""
+    if not token:
+        return None
+    try:
+        return json.loads(base64.urlsafe_b64decode(token.encode()))
+    except ValueError:
+        return None
+
+
 class GoogleOAuth(FakeApiServer):
     """The OAuth endpoints; subclasses say which accounts exist (``account_exists``)."""
 

@@ -217,22 +217,6 @@ class FakeApiServer:
         return FakeResponse(404, {"error": {"code": 404, "status": "NOT_FOUND"}})
 
 
-def opaque_token(key: Any) -> str:
-    """A page token as APIs hand them out: opaque to the client, decodable by the fake."""
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
-
-
-def opaque_key(token: str | None) -> Any:
-    """What ``opaque_token`` encoded; None for no token or one the fake never made."""
-    if not token:
-        return None
-    try:
-        return json.loads(base64.urlsafe_b64decode(token.encode()))
-    except ValueError:
-        return None
-
-
-
 class _QuietServer(ThreadingHTTPServer):
     """A client that goes away mid-answer (a killed tap) is normal here, not a traceback:
     the handlers turn every error of a fake into a 500, so only transport errors land here."""

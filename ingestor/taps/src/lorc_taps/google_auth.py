@@ -33,6 +33,8 @@ SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
 API_SCOPES: dict[str, tuple[str, ...]] = {"gmail": (GMAIL_SCOPE,), "forms": FORMS_SCOPES, "sheets": (SHEETS_SCOPE,)}
 # The 403 reason Google gives when the token lacks the method's scope (google.rpc.ErrorInfo).
 SCOPE_INSUFFICIENT = "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+# ... and when the API is not enabled in the OAuth client's Cloud project (not a wrong id).
+SERVICE_DISABLED = "SERVICE_DISABLED"
 # Error codes of the token endpoint that mean "these credentials will never work again".
 REFUSED_ERRORS = frozenset({"invalid_grant", "invalid_client", "unauthorized_client", "access_denied"})
 # Renew this many seconds before the advertised expiry, so no request carries a dying token.
@@ -133,6 +135,12 @@ def raise_for_scope(error: ApiError, api: str) -> None:
     """Raise ``ScopeMissingError`` when ``error`` is Google's "token lacks the scope" 403."""
     if error.status == 403 and error.code == SCOPE_INSUFFICIENT:
         raise ScopeMissingError(api, API_SCOPES[api]) from None
+
+
+def names_a_wrong_id(error: ApiError) -> bool:
+    """A 404, or a 403 that is about the resource (not a disabled API): the id is wrong or
+    the signed-in account may not read it."""
+    return error.status == 404 or (error.status == 403 and error.code != SERVICE_DISABLED)
 
 
 def apis_of(scopes: Iterable[str]) -> list[str]:

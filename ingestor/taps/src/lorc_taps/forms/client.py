@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from lorc_taps.google_auth import raise_for_scope
+from lorc_taps.google_auth import names_a_wrong_id, raise_for_scope
 from lorc_taps.http import ApiClient, ApiError, SettingError
 
 DEFAULT_API_URL = "https://forms.googleapis.com"
@@ -29,7 +29,7 @@ class FormsClient:
             body = self._api.get_json(self._form_url + path, params=params)
         except ApiError as exc:
             raise_for_scope(exc, "forms")
-            if exc.status in (403, 404):
+            if names_a_wrong_id(exc):
                 raise SettingError("form_id", f"no form '{self._form_id}' that this Google account may read "
                                    f"(HTTP {exc.status}{f', {exc.code}' if exc.code else ''})") from None
             raise

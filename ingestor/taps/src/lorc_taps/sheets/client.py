@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from lorc_taps.google_auth import raise_for_scope
+from lorc_taps.google_auth import names_a_wrong_id, raise_for_scope
 from lorc_taps.http import ApiClient, ApiError, SettingError
 
 DEFAULT_API_URL = "https://sheets.googleapis.com"
@@ -41,7 +41,7 @@ class SheetsClient:
         except ApiError as exc:
             raise_for_scope(exc, "sheets")
             detail = f"HTTP {exc.status}{f', {exc.code}' if exc.code else ''}"
-            if exc.status in (403, 404):
+            if names_a_wrong_id(exc):
                 raise SettingError("spreadsheet_id", f"no spreadsheet '{self._spreadsheet_id}' that this Google "
                                    f"account may read ({detail})") from None
             if exc.status == 400 and path.startswith("/values/"):
