@@ -17,6 +17,11 @@ class TapRun:
     records: list[dict[str, Any]]
     states: list[dict[str, Any]]
     stderr: str
+    streams: list[str]  # the stream of each record, in order
+
+    def of(self, stream: str) -> list[dict[str, Any]]:
+        """The records of ``stream``."""
+        return [record for record, name in zip(self.records, self.streams, strict=True) if name == stream]
 
     @property
     def state(self) -> dict[str, Any] | None:
@@ -50,5 +55,6 @@ def tap_command(executable: str, directory: Path, config: Mapping[str, Any],
 def run_tap_process(command: list[str], *, env: Mapping[str, str] | None = None, timeout: float = 300) -> TapRun:
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
     messages = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-    return TapRun(done.returncode, [m["record"] for m in messages if m["type"] == "RECORD"],
-                  [m["value"] for m in messages if m["type"] == "STATE"], done.stderr)
+    records = [m for m in messages if m["type"] == "RECORD"]
+    return TapRun(done.returncode, [m["record"] for m in records],
+                  [m["value"] for m in messages if m["type"] == "STATE"], done.stderr, [m["stream"] for m in records])

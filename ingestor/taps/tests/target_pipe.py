@@ -20,7 +20,7 @@ def target_jsonl() -> Path:
 class PipedRun:
     tap_returncode: int
     target_returncode: int
-    records: list[dict[str, Any]]  # the JSONL the target wrote for the `messages` stream
+    records: list[dict[str, Any]]  # the JSONL the target wrote for the stream asked for
     stderr: str  # the tap's and the target's, as the extraction log would hold them
     output: Path  # the target's directory: one <stream>.jsonl per stream
 
@@ -34,7 +34,7 @@ class PipedRun:
 
 
 def pipe_into_target_jsonl(tap_command: list[str], directory: Path, *, env: dict[str, str] | None = None,
-                           timeout: float = 300) -> PipedRun:
+                           timeout: float = 300, stream: str = "messages") -> PipedRun:
     output = directory / "jsonl"
     output.mkdir(parents=True, exist_ok=True)
     config = directory / "target.json"
@@ -46,7 +46,7 @@ def pipe_into_target_jsonl(tap_command: list[str], directory: Path, *, env: dict
                                 stdout=subprocess.DEVNULL, stderr=target_err, timeout=timeout, check=False)
         tap.stdout.close()
         tap_returncode = tap.wait(timeout=timeout)
-    return PipedRun(tap_returncode, target.returncode, _read_jsonl(output / "messages.jsonl"),
+    return PipedRun(tap_returncode, target.returncode, _read_jsonl(output / f"{stream}.jsonl"),
                     tap_log.read_text(encoding="utf-8") + target_log.read_text(encoding="utf-8"), output)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ingestor.fake_apis import Fault
 from ingestor.fake_apis.google import api_error, fake_google
-from lorc_taps.gmail.auth import RefreshTokenSource
+from lorc_taps.google_auth import RefreshTokenSource
 from lorc_taps.http import ApiClient, ApiError
 
 PROFILE = "/gmail/v1/users/praxis@praxis-weber.example/profile"

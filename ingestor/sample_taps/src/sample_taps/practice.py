@@ -75,6 +75,14 @@ def form_responses(revision: int = 1, form_id: str | None = None) -> list[dict[s
     return [r for r in records if form_id in (None, r["formId"])]
 
 
+def sheet_properties() -> dict[str, Any]:
+    """The linked spreadsheet as the Sheets API shows it: ``spreadsheetId``, ``title``, ``tab``
+    and the raw ``header`` row (question titles as Google Forms writes them)."""
+    document = _document("sheets")
+    return {"spreadsheetId": document["spreadsheetId"], "title": document["spreadsheetTitle"],
+            "tab": document["tab"], "header": list(document["header"])}
+
+
 def sheet_stream_name() -> str:
     return _document("sheets")["stream"]
 

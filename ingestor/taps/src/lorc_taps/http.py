@@ -22,11 +22,13 @@ import requests
 
 # lorc reads this marker from the tap's log to tell "sign in again" apart from other faults.
 AUTH_REFUSED_MARKER = "lorc-taps: authorization refused"
-# ... and this one to name the setting that points at something the API does not have.
+# ... and this one to name the connection setting (form id, tab, table) the user must correct.
 SETTING_MARKER = "lorc-taps: setting wrong"
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Google's ``error.errors[].reason`` of a 403 that means "too fast", not "forbidden".
 RATE_LIMIT_REASONS = frozenset({"userRateLimitExceeded", "rateLimitExceeded"})
+# Google's ``error.details[].reason`` (google.rpc.ErrorInfo) that names a 403 better than its status.
+DETAIL_REASONS = frozenset({"ACCESS_TOKEN_SCOPE_INSUFFICIENT", "SERVICE_DISABLED"})
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +51,15 @@ class AuthorizationError(RuntimeError):
 
 
 class SettingError(RuntimeError):
-    """A setting names something the API does not have, or that the account may not read
-    (a table, an entity set, a form, a spreadsheet, a tab). ``reason`` names ids and the
-    HTTP status or error code only, never record content."""
+    """A connection setting names something the API does not have or will not show this
+    account (a form, a spreadsheet, a tab, a table). The message is one line,
+    ``lorc-taps: setting wrong: <setting>: <reason>``; the reason names ids and HTTP
+    status/error codes only, never record content."""
 
     def __init__(self, setting: str, reason: str) -> None:
         self.setting = setting
-        self.reason = reason
-        super().__init__(f"{SETTING_MARKER}: {setting}: {reason}")
+        self.reason = " ".join(reason.split())
+        super().__init__(f"{SETTING_MARKER}: {setting}: {self.reason}")
 
 
 TokenProvider = Callable[[bool], str]
@@ -177,8 +180,9 @@ def _retried(response: requests.Response) -> bool:
 
 
 def error_code(response: requests.Response) -> str | None:
-    """The API's machine-readable error code (Google's rate-limit reason, else its
-    ``error.status``/``error``; Graph's ``error.code``), never its message text."""
+    """The API's machine-readable error code (Google's rate-limit reason or its ErrorInfo
+    reason for a missing scope, else its ``error.status``/``error``; Graph's and
+    Dataverse's ``error.code``), never its message text."""
     try:
         body = response.json()
     except ValueError:
@@ -189,7 +193,9 @@ def error_code(response: requests.Response) -> str | None:
     if isinstance(error, dict):
         reasons = [item.get("reason") for item in error.get("errors") or [] if isinstance(item, dict)]
         rate_limit = next((reason for reason in reasons if reason in RATE_LIMIT_REASONS), None)
-        code = rate_limit or error.get("status") or error.get("code")
+        details = [item.get("reason") for item in error.get("details") or [] if isinstance(item, dict)]
+        detail = next((reason for reason in details if reason in DETAIL_REASONS), None)
+        code = rate_limit or detail or error.get("status") or error.get("code")
         return str(code)[:64] if code else None
     return None
 

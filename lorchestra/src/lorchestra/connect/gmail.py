@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
-from lorc_taps.gmail.auth import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SCOPE, probe
+from lorc_taps.gmail.client import DEFAULT_API_URL
+from lorc_taps.google_auth import DEFAULT_TOKEN_URL, GMAIL_SCOPE, probe
 from lorc_taps.http import ApiError, AuthorizationError
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
@@ -48,7 +49,7 @@ def connect_gmail(
         "client_id": client_id, "client_secret": client_secret,
         "auth_uri": auth_url, "token_uri": token_url, "redirect_uris": ["http://127.0.0.1"],
     }}
-    flow = InstalledAppFlow.from_client_config(client_config, scopes=[SCOPE])
+    flow = InstalledAppFlow.from_client_config(client_config, scopes=[GMAIL_SCOPE])
     if ca_bundle:
         flow.oauth2session.verify = ca_bundle
         flow.oauth2session.trust_env = False  # else REQUESTS_CA_BUNDLE overrides ``verify``
@@ -71,7 +72,7 @@ def connect_gmail(
                 "refresh_token": credentials.refresh_token, "api_url": api_url, "token_url": token_url}
     if ca_bundle:
         settings["ca_bundle"] = ca_bundle
-    probe(settings)
+    probe(settings, (GMAIL_SCOPE,))
     return secrets
 
 
@@ -80,7 +81,7 @@ def verify_gmail(name: str, mailbox: str, secrets: Mapping[str, str], *, endpoin
     ``ConnectError`` naming the fix (never a secret)."""
     settings = {**{k: v for k, v in endpoints.items() if k != "auth_url"}, **secrets, "mailbox": mailbox}
     try:
-        probe(settings)
+        probe(settings, (GMAIL_SCOPE,))
     except AuthorizationError:
         raise GmailConnectError("Google refused the stored sign-in (expired, revoked, or a changed client secret)",
                                 fix=f"run `lorc connect gmail {name}`") from None

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from lorc_taps.gmail.auth import DEFAULT_API_URL
+from lorc_taps.google_auth import raise_for_scope
 from lorc_taps.http import ApiClient, ApiError
 from lorc_taps.ratelimit import TokenBucket
 
+DEFAULT_API_URL = "https://gmail.googleapis.com"
 COST_PROFILE = 1
 COST_HISTORY = 2
 COST_LIST = 5
@@ -44,7 +45,11 @@ class GmailClient:
     def _get(self, cost: int, path: str, params: Mapping[str, Any] | None = None) -> Any:
         if self._bucket is not None:
             self._bucket.take(cost)
-        response = self._api.request("GET", self._user_url + path, params=params)
+        try:
+            response = self._api.request("GET", self._user_url + path, params=params)
+        except ApiError as exc:
+            raise_for_scope(exc, "gmail")
+            raise
         try:
             return response.json()
         except ValueError:

@@ -8,10 +8,10 @@ from typing import Any
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 
-from lorc_taps.gmail.auth import DEFAULT_API_URL, DEFAULT_TOKEN_URL, api_client
-from lorc_taps.gmail.client import GmailClient
+from lorc_taps.gmail.client import DEFAULT_API_URL, GmailClient
 from lorc_taps.gmail.schema import GMAIL_MESSAGE_SCHEMA
 from lorc_taps.gmail.sync import MailboxSync, epoch_seconds
+from lorc_taps.google_auth import DEFAULT_TOKEN_URL, api_client
 from lorc_taps.ratelimit import TokenBucket
 from lorc_taps.state import write_state_now
 

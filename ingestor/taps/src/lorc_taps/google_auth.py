@@ -1,8 +1,9 @@
-"""Google OAuth for the Gmail tap: access tokens from a stored refresh token, and ``probe``.
+"""Google sign-in for every Google tap (Gmail, Forms, Sheets): access tokens from a stored
+refresh token, the scopes each API needs, and ``probe`` for ``lorc connect`` and ``lorc doctor``.
 
-The tap, ``lorc connect gmail`` and ``lorc doctor`` share this one implementation. Nothing
-here ever logs or raises with a token, a secret or a response body: errors carry the
-token endpoint's error code only.
+One Google authorisation may cover several APIs (the user picks the scopes at consent);
+each tap asks only for tokens, the API checks the scope. Nothing here ever logs or raises
+with a token, a secret or a response body: errors carry the token endpoint's error code only.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import requests
@@ -23,9 +24,17 @@ from lorc_taps.http import (
     wait_before_retry,
 )
 
-DEFAULT_API_URL = "https://gmail.googleapis.com"
 DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"
-SCOPE = "https://www.googleapis.com/auth/gmail.readonly"
+GMAIL_SCOPE = "https://www.googleapis.com/auth/gmail.readonly"
+FORMS_SCOPES = ("https://www.googleapis.com/auth/forms.body.readonly",
+                "https://www.googleapis.com/auth/forms.responses.readonly")
+SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
+# What each API needs; ``probe`` makes one cheap call for each API whose scopes were granted.
+API_SCOPES: dict[str, tuple[str, ...]] = {"gmail": (GMAIL_SCOPE,), "forms": FORMS_SCOPES, "sheets": (SHEETS_SCOPE,)}
+# The 403 reason Google gives when the token lacks the method's scope (google.rpc.ErrorInfo).
+SCOPE_INSUFFICIENT = "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+# ... and when the API is not enabled in the OAuth client's Cloud project (not a wrong id).
+SERVICE_DISABLED = "SERVICE_DISABLED"
 # Error codes of the token endpoint that mean "these credentials will never work again".
 REFUSED_ERRORS = frozenset({"invalid_grant", "invalid_client", "unauthorized_client", "access_denied"})
 # Renew this many seconds before the advertised expiry, so no request carries a dying token.
@@ -36,11 +45,22 @@ TOKEN_MAX_WAIT = 30.0
 logger = logging.getLogger(__name__)
 
 
+class ScopeMissingError(AuthorizationError):
+    """The sign-in is valid but does not grant the scope a call needs: sign in again granting it."""
+
+    def __init__(self, api: str, scopes: Iterable[str]) -> None:
+        self.api = api
+        self.scopes = tuple(scopes)
+        super().__init__(f"the Google sign-in does not grant the {api} scope(s) {' '.join(self.scopes)} "
+                         f"(HTTP 403, {SCOPE_INSUFFICIENT}): sign in again granting them")
+
+
 class RefreshTokenSource:
     """Access tokens from the refresh-token grant, cached until shortly before they expire.
 
     Called as an ``ApiClient`` token provider: ``source(False)`` returns the cached token
     (or a new one), ``source(True)`` forces a new one because the API refused the last.
+    ``granted_scopes`` holds the scopes the token endpoint said the last token carries.
     """
 
     def __init__(self, settings: Mapping[str, Any], *, session: requests.Session | None = None,
@@ -60,6 +80,7 @@ class RefreshTokenSource:
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
+        self.granted_scopes: frozenset[str] | None = None
 
     def __call__(self, force: bool) -> str:
         with self._lock:
@@ -80,6 +101,8 @@ class RefreshTokenSource:
                 continue
             body = _json_object(response)
             if response.status_code == 200 and isinstance(body.get("access_token"), str):
+                if isinstance(body.get("scope"), str):
+                    self.granted_scopes = frozenset(body["scope"].split())
                 return body["access_token"], float(body.get("expires_in") or 3600)
             code = body.get("error") if isinstance(body.get("error"), str) else None
             if code in REFUSED_ERRORS:
@@ -108,12 +131,48 @@ def api_client(settings: Mapping[str, Any], *, pool_size: int = 10) -> ApiClient
                      pool_size=pool_size)
 
 
-def probe(settings: Mapping[str, str]) -> None:
-    """Get a token and make one cheap call (``users.getProfile``, 1 quota unit).
+def raise_for_scope(error: ApiError, api: str) -> None:
+    """Raise ``ScopeMissingError`` when ``error`` is Google's "token lacks the scope" 403."""
+    if error.status == 403 and error.code == SCOPE_INSUFFICIENT:
+        raise ScopeMissingError(api, API_SCOPES[api]) from None
 
-    Raises ``AuthorizationError`` when Google refuses the credentials, ``ApiError`` when the
-    mailbox does not answer (wrong address, API not enabled in the Cloud project).
+
+def names_a_wrong_id(error: ApiError) -> bool:
+    """A 404, or a 403 that is about the resource (not a disabled API): the id is wrong or
+    the signed-in account may not read it."""
+    return error.status == 404 or (error.status == 403 and error.code != SERVICE_DISABLED)
+
+
+def apis_of(scopes: Iterable[str]) -> list[str]:
+    """The APIs (``gmail``, ``forms``, ``sheets``) whose every scope is in ``scopes``."""
+    granted = set(scopes)
+    return [api for api, needed in API_SCOPES.items() if granted.issuperset(needed)]
+
+
+def probe(settings: Mapping[str, Any], scopes: Iterable[str]) -> None:
+    """Get a token and make one cheap call for each API that ``scopes`` cover: Gmail's
+    ``users.getProfile`` (needs ``mailbox``), Forms' ``forms.get`` (``form_id``), Sheets'
+    ``spreadsheets.get`` of the tab's properties (``spreadsheet_id``, ``sheet``).
+
+    Raises ``AuthorizationError`` when Google refuses the credentials (``ScopeMissingError``
+    when the sign-in lacks an API's scope), ``SettingError`` when a form, spreadsheet or tab
+    does not exist for this account, ``ApiError`` when an API does not answer (not enabled
+    in the Cloud project, wrong mailbox).
     """
-    from lorc_taps.gmail.client import GmailClient
+    apis = apis_of(scopes)
+    if not apis:
+        raise ValueError(f"no Google API is covered by the scopes {' '.join(scopes)}")
+    client = api_client(settings, pool_size=1)
+    for api in apis:
+        if api == "gmail":
+            from lorc_taps.gmail.client import GmailClient
 
-    GmailClient(settings, api_client(settings)).profile()
+            GmailClient(settings, client).profile()
+        elif api == "forms":
+            from lorc_taps.forms.client import FormsClient
+
+            FormsClient(settings, client).form()
+        else:
+            from lorc_taps.sheets.client import SheetsClient
+
+            SheetsClient(settings, client).tab()

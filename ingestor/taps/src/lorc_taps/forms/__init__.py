@@ -1,0 +1,1 @@
+"""``tap-lorc-forms``: Google Forms API form definitions and responses, incremental."""
