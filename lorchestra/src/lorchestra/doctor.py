@@ -9,7 +9,7 @@ from importlib.metadata import entry_points
 from ingestor import MeltanoNotFoundError, find_meltano_sys_dir
 from lorchestra.config import Config, load_config
 from lorchestra.connect import ConnectError, verify_connection
-from lorchestra.connections import Connection, mail_connections
+from lorchestra.connections import Connection, connections
 from lorchestra.errors_safe import safe_error
 from lorchestra.exceptions import LorcError, WarehouseLockedError
 from lorchestra.home import PhiHome
@@ -57,20 +57,21 @@ def diagnose(home: PhiHome, environ: Mapping[str, str] | None = None) -> list[Ch
               "; ".join(registry.warnings) or f"{len(registry.jobs)} jobs: {', '.join(registry.jobs)}",
               "reinstall or remove the broken plugin package" if registry.warnings else None)
     )
-    checks.extend(mail_connection_checks(config))
+    checks.extend(connection_checks(config))
     checks.extend(plugin_checks(config))
     return checks
 
 
-def mail_connection_checks(config: Config) -> list[Check]:
-    """Per mailbox on the production profile: its tap is installed, its secrets are set, a
-    token can be obtained and the mailbox answers one cheap call. Names and fixes only."""
+def connection_checks(config: Config) -> list[Check]:
+    """Per connection on the production profile: its tap is installed, its secrets are set,
+    a token can be obtained and the source answers one cheap call (a Dataverse session table
+    exists under its configured names). Names and fixes only."""
     if config.profile == "sample":
         return []
-    return [_check_mail_connection(config, connection) for connection in mail_connections(config)]
+    return [_check_connection(config, connection) for connection in connections(config)]
 
 
-def _check_mail_connection(config: Config, connection: Connection) -> Check:
+def _check_connection(config: Config, connection: Connection) -> Check:
     name = f"connection {connection.name}"
     try:
         installed = (find_meltano_sys_dir() / "extractors" / connection.tap / "venv" / "bin" / connection.tap).is_file()
@@ -83,10 +84,10 @@ def _check_mail_connection(config: Config, connection: Connection) -> Check:
         return Check(name, False, f"secrets missing: {', '.join(missing)}",
                      f"run `{connection.connect_command}` (or set them in {config.home.dotenv_path})")
     try:
-        verify_connection(connection, secrets)
+        found = verify_connection(connection, secrets)
     except ConnectError as exc:
         return Check(name, False, exc.detail, exc.fix)
-    return Check(name, True, f"{connection.system} mailbox {connection.mailbox}: signed in, mailbox answers")
+    return Check(name, True, found)
 
 
 def plugin_checks(config: Config) -> list[Check]:

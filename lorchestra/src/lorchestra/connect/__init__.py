@@ -1,13 +1,13 @@
 """``lorc connect SYSTEM NAME``: sign a connection in once and keep its secrets in
 ``$LORC_HOME/.env`` under the connection's own names (see ``lorchestra.connections``).
 
-Each system's sign-in is a module of its own (``gmail``, ``exchange``); this package
+Each vendor's sign-in is a module of its own (``google``, ``exchange``, ``dataverse``); this package
 stores what they return and never prints a value, only the names it stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from lorchestra.config import load_config
 from lorchestra.connections import Connection, env_name, find_connection
@@ -26,19 +26,24 @@ class ConnectError(LorcError):
         self.fix = fix
 
 
-def verify_connection(connection: Connection, secrets: Mapping[str, str]) -> None:
-    """Sign in with ``secrets`` (tap setting names) and make one cheap call on the mailbox;
-    raise ``ConnectError`` naming the fix otherwise."""
-    endpoints = dict(connection.endpoints)
+def verify_connection(connection: Connection, secrets: Mapping[str, str]) -> str:
+    """Sign in with ``secrets`` (tap setting names) and make one cheap call on the source;
+    what it found, or ``ConnectError`` naming the fix."""
+    if connection.system == "dataverse":
+        from lorchestra.connect.dataverse import described, verify_dataverse
+
+        return described(verify_dataverse(connection, secrets))
     if connection.system == "exchange":
         from lorchestra.connect.exchange import connect_exchange
 
         connect_exchange(connection.name, connection.mailbox, tenant_id=secrets["tenant_id"],
-                         client_id=secrets["client_id"], client_secret=secrets["client_secret"], endpoints=endpoints)
+                         client_id=secrets["client_id"], client_secret=secrets["client_secret"],
+                         endpoints=dict(connection.endpoints))
     else:
-        from lorchestra.connect.gmail import verify_gmail
+        from lorchestra.connect.google import verify_google
 
-        verify_gmail(connection.name, connection.mailbox, secrets, endpoints=endpoints)
+        verify_google(connection, secrets)
+    return f"{connection.described}: signed in, it answers"
 
 
 def store_connection_secrets(home: PhiHome, connection_name: str, values: Mapping[str, str]) -> list[str]:
@@ -60,44 +65,75 @@ def connect_exchange_mailbox(home: PhiHome, name: str, *, tenant_id: str, client
     return store_connection_secrets(home, connection.name, values)
 
 
-def connect_gmail_mailbox(home: PhiHome, name: str, *, ask: Callable[[str, bool], str],
-                          client_id: str | None = None, client_secret: str | None = None,
-                          open_browser: bool = True) -> list[str]:
-    """``lorc connect gmail NAME``: Google's installed-app sign-in for the connection's
-    mailbox (``gmail.readonly``), then one call on the mailbox; stores client id, secret and
-    refresh token and returns the names stored. The client id and secret come from the
-    arguments, else the connection's or ``GOOGLE_*`` secrets, else ``ask(prompt, hidden)``."""
-    from lorc_taps.http import ApiError, AuthorizationError
+def connect_dataverse_environment(home: PhiHome, name: str, *, tenant_id: str, client_id: str,
+                                  client_secret: str) -> tuple[list[str], str]:
+    """``lorc connect dataverse NAME``: verify the app's credentials against the connection's
+    environment and session table, and store them; the names stored and what was found."""
+    from lorchestra.connect.dataverse import connect_dataverse, described
 
-    from lorchestra.connect.gmail import DEFAULT_AUTH_URL, connect_gmail, mailbox_fix
+    connection = _configured(home, name, "dataverse")
+    values, found = connect_dataverse(connection, tenant_id=tenant_id, client_id=client_id,
+                                      client_secret=client_secret)
+    return store_connection_secrets(home, connection.name, values), described(found)
 
-    connection = _configured(home, name, "gmail")
-    known, _ = connection.secrets(load_config(home).secrets)
+
+def connect_google_accounts(home: PhiHome, names: Sequence[str], *, ask: Callable[[str, bool], str],
+                            scopes: Sequence[str] = (), client_id: str | None = None,
+                            client_secret: str | None = None, open_browser: bool = True,
+                            mailboxes_only: bool = False) -> list[str]:
+    """``lorc connect google NAME...``: one Google sign-in whose scopes cover every named
+    connection (a mailbox, forms, a sheet) plus the APIs picked in ``scopes`` (``gmail``,
+    ``forms``, ``sheets``); then each connection's source is probed once and its client id,
+    secret and refresh token are stored under its name. Returns the names stored.
+
+    The client id and secret come from the arguments, else the first connection's or the
+    ``GOOGLE_*`` secrets, else ``ask(prompt, hidden)``. A mailbox signs in as itself, so at
+    most one mailbox can share a sign-in.
+    """
+    from lorc_taps.google_auth import API_SCOPES
+    from lorc_taps.http import AuthorizationError
+
+    from lorchestra.connect.google import (
+        DEFAULT_AUTH_URL,
+        SYSTEM_SCOPES,
+        google_sign_in,
+        verify_google,
+    )
+
+    home.require_private()
+    connections = [_configured(home, name, *(("gmail",) if mailboxes_only else SYSTEM_SCOPES)) for name in names]
+    mailboxes = sorted({c.mailbox for c in connections if c.system == "gmail"})
+    if len(mailboxes) > 1:
+        raise ConnectError(f"one Google sign-in is one account, but {', '.join(mailboxes)} are different mailboxes",
+                           fix="sign each mailbox in on its own: `lorc connect gmail NAME`")
+    wanted = {scope for c in connections for scope in SYSTEM_SCOPES[c.system]}
+    wanted |= {scope for api in scopes for scope in API_SCOPES[api]}
+    known, _ = connections[0].secrets(load_config(home).secrets)
     client_id = client_id or known.get("client_id") or ask("OAuth client ID (Desktop app)", False)
     client_secret = client_secret or known.get("client_secret") or ask("OAuth client secret", True)
-    endpoints = dict(connection.endpoints)
+    endpoints = dict(connections[0].endpoints)
     try:
-        values = connect_gmail(mailbox=connection.mailbox, client_id=client_id, client_secret=client_secret,
-                               auth_url=endpoints.get("auth_url", DEFAULT_AUTH_URL),
-                               **{k: v for k, v in endpoints.items() if k in ("token_url", "api_url", "ca_bundle")},
-                               open_browser=open_browser)
+        refresh_token = google_sign_in(
+            client_id=client_id, client_secret=client_secret, scopes=wanted, account=next(iter(mailboxes), None),
+            auth_url=endpoints.get("auth_url", DEFAULT_AUTH_URL), open_browser=open_browser,
+            **{k: v for k, v in endpoints.items() if k in ("token_url", "ca_bundle")})
     except AuthorizationError:
         raise ConnectError("Google refused the OAuth client or the grant",
                            fix="check the client id and secret of the Cloud project's Desktop app client "
-                               f"(README, Going to production), then run `lorc connect gmail {name}` again") from None
-    except ApiError as exc:
-        raise ConnectError(f"signed in, but the mailbox {connection.mailbox} did not answer: {exc}",
-                           fix=mailbox_fix(name, exc)) from None
-    return store_connection_secrets(home, connection.name, values)
+                               "(README, Going to production), then run `lorc connect` again") from None
+    values = {"CLIENT_ID": client_id, "CLIENT_SECRET": client_secret, "REFRESH_TOKEN": refresh_token}
+    for connection in connections:  # every source answers before anything is stored
+        verify_google(connection, {key.lower(): value for key, value in values.items()})
+    return [name for c in connections for name in store_connection_secrets(home, c.name, values)]
 
 
-def _configured(home: PhiHome, name: str, system: str) -> Connection:
+def _configured(home: PhiHome, name: str, *systems: str) -> Connection:
     home.require_private()
     try:
         connection = find_connection(load_config(home), name)
     except ValueError as exc:
         raise ConnectError(str(exc)) from None
-    if connection.system != system:
+    if connection.system not in systems:
         raise ConnectError(f"connection {name} is a {connection.system} connection in {home.config_path}: "
                            f"run `{connection.connect_command}`")
     return connection

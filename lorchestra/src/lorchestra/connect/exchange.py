@@ -45,8 +45,15 @@ def connect_exchange(name: str, mailbox: str, *, tenant_id: str, client_id: str,
 
 
 def _authorization_fix(name: str, error: AuthorizationError) -> str:
+    return authorization_fix(error, command=f"lorc connect exchange {name}", connection=name,
+                             consent=f"under {PORTAL} → API permissions, add Microsoft Graph → Application "
+                                     "permissions → Mail.Read and press 'Grant admin consent'")
+
+
+def authorization_fix(error: AuthorizationError, *, command: str, connection: str, consent: str) -> str:
+    """What to do when Microsoft's identity platform refuses an app: by the refusal's kind."""
     refusal = error.refusal if isinstance(error, MicrosoftAuthorizationError) else ""
-    again = f"then run `lorc connect exchange {name}` again"
+    again = f"then run `{command}` again"
     fixes = {
         "invalid_client": f"Microsoft refused the client secret: create a new one under {PORTAL} → "
                           f"Certificates & secrets (copy its Value, not its ID), {again}",
@@ -54,10 +61,9 @@ def _authorization_fix(name: str, error: AuthorizationError) -> str:
                                f"from {PORTAL} → Overview, {again}",
         "invalid_tenant": f"the tenant id is not known: copy the Directory (tenant) ID from {PORTAL} → Overview, "
                           f"{again}",
-        "consent_missing": f"admin consent is missing: under {PORTAL} → API permissions, add Microsoft Graph → "
-                           f"Application permissions → Mail.Read and press 'Grant admin consent', {again}",
+        "consent_missing": f"admin consent is missing: {consent}, {again}",
     }
-    return f"connection {name}: " + fixes.get(refusal, f"Microsoft refused the sign-in ({error}); {again}")
+    return f"connection {connection}: " + fixes.get(refusal, f"Microsoft refused the sign-in ({error}); {again}")
 
 
 def _mailbox_fix(name: str, mailbox: str, error: ApiError) -> str:

@@ -18,7 +18,7 @@ from ingestor.fake_apis.google import (
     refresh_token_for,
 )
 from lorc_taps.http import AUTH_REFUSED_MARKER, AuthorizationError
-from lorchestra.connect.gmail import connect_gmail
+from lorchestra.connect.google import connect_gmail
 
 MAILBOX = "praxis@praxis-weber.example"
 
