@@ -1,0 +1,190 @@
+"""canonicalize_questionnaires with Forms responses and Sheet rows (issue 13, items 3 and 4)
+on a real DuckDB warehouse: one response per submission, whichever way it came in, and
+counts that name duplicates, unlinked responses and unbound items."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from canonizer.jobs_clinical import canonicalize_contacts
+from canonizer.jobs_questionnaires import canonicalize_questionnaires
+from lorchestra.config import Config, load_config
+from lorchestra.home import PhiHome
+from lorchestra.initialize import init_home
+from lorchestra.stack_clients import (
+    EventClient,
+    JobContext,
+    ObjectSpec,
+    Source,
+    Store,
+    open_store,
+)
+from sample_taps import practice
+from sheet_records import HEADER, practice_sheet_records
+
+FOLLOW_UP = "1gKgJF8UxBJUC4S1qcBjDHMwV9bQfk642hzMMwOzU956"
+SHEET = {"name": "sheet-followup", "system": "google_sheets", "spreadsheet_id": "14YotILuQRbJXJpFDQdN6qyIAEXyJGZCy4DfANUnaqiR",
+         "sheet": "Formularantworten 1", "form_id": FOLLOW_UP}
+FORMS = {"name": "google-forms-followup", "system": "google_forms", "form_id": FOLLOW_UP}
+LENA = "ACYDBN0ia-oa0fYHc5Qmos23mscI0flDLMhqb0zdn0mKHSGBC3wn7DSW"  # the story's unlinked response
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PhiHome:
+    for name in list(os.environ):
+        if name.startswith("LORC_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("LORC_HOME", str(tmp_path / "lorc-home"))
+    phi_home = PhiHome(tmp_path / "lorc-home")
+    init_home(phi_home)
+    return phi_home
+
+
+class Warehouse:
+    """A DuckDB warehouse in a PHI home, written the way the extract jobs write it."""
+
+    def __init__(self, home: PhiHome, connections: list[dict[str, Any]]) -> None:
+        config = load_config(home)
+        self.config: Config = dataclasses.replace(config, data={**config.data, "connections": {
+            **config.section("connections"), "forms": connections}})
+        self.store: Store = open_store(self.config)
+        self.store.ensure_schema()
+        self.events = EventClient(self.store, run_id="run-extract", job_name="extract_test", tmp_dir=home.tmp_dir)
+
+    def emit(self, system: str, connection: str, object_type: str, id_field: str, records: list[dict[str, Any]]) -> None:
+        self.events.emit_batch("ingest.completed", records, spec=ObjectSpec(Source(system, connection), object_type,
+                                                                            id_field=id_field))
+
+    def run(self, job: Any) -> dict[str, int]:
+        ctx = JobContext(store=self.store, events=self.events, config=self.config, run_id="run-test",
+                         job_name=job.__name__, logger=logging.getLogger("test"))
+        return dict(job(ctx).counts)
+
+    def responses(self) -> dict[str, dict[str, Any]]:
+        return {p["response_id"]: p for _, p in self.store.read_objects("canonical_objects", "questionnaire_response")}
+
+
+@pytest.fixture
+def warehouse(home: PhiHome, request: pytest.FixtureRequest) -> Iterator[Warehouse]:
+    found = Warehouse(home, getattr(request, "param", [FORMS, SHEET]))
+    found.emit("dataverse", "dataverse", "contact", "contactid", practice.dataverse_records("contact"))
+    try:
+        yield found
+    finally:
+        found.store.close()
+
+
+def emit_forms(warehouse: Warehouse, form_ids: tuple[str, ...] = tuple(practice.form_ids())) -> None:
+    for form_id in form_ids:
+        warehouse.emit("google_forms", "google-forms", "form", "formId", practice.forms(form_id))
+        warehouse.emit("google_forms", "google-forms", "form_response", "responseId",
+                       practice.form_responses(form_id=form_id))
+
+
+def emit_sheet(warehouse: Warehouse, rows: list[dict[str, Any]] | None = None) -> None:
+    warehouse.emit("google_sheets", "sheet-followup", "sheet_response", "rowId",
+                   practice_sheet_records() if rows is None else rows)
+
+
+def test_a_response_from_the_forms_api_and_its_sheet_is_one_response(warehouse: Warehouse) -> None:
+    emit_forms(warehouse)
+    emit_sheet(warehouse)
+    warehouse.run(canonicalize_contacts)
+    counts = warehouse.run(canonicalize_questionnaires)
+    # 88 Forms responses, then the 74 rows of the follow-up form's Sheet: each repeats one
+    assert (counts["inputs"], counts["outputs_inserted"], counts["duplicates"], counts["rejected"]) == (162, 88, 74, 0)
+    assert (counts["unlinked"], counts["responses_with_unbound_items"], counts["duplicates_written_before"]) == (1, 0, 0)
+    responses = warehouse.responses()
+    assert len(responses) == 88 and not any(r.startswith("sheet:") for r in responses)
+    assert [r for r, p in responses.items() if p["client_id"] is None] == [LENA]
+    again = warehouse.run(canonicalize_questionnaires)
+    assert (again["inputs"], again["duplicates"], again["unlinked"]) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("warehouse", [[SHEET]], indirect=True)
+def test_the_sheet_alone_gives_every_follow_up_response_and_resorting_it_changes_nothing(warehouse: Warehouse) -> None:
+    emit_forms(warehouse, (practice.form_ids()[0],))  # the intake form through the API, the follow-up form's Sheet
+    emit_sheet(warehouse)
+    warehouse.run(canonicalize_contacts)
+    counts = warehouse.run(canonicalize_questionnaires)
+    assert (counts["outputs_inserted"], counts["duplicates"], counts["unlinked"]) == (14 + 74, 0, 1)
+    before = warehouse.responses()
+    assert sum(1 for r in before if r.startswith("sheet:")) == 74
+    assert all(p["client_id"] for r, p in before.items() if r.startswith("sheet:"))
+    emit_sheet(warehouse, list(reversed(practice_sheet_records())))  # the practice sorts its sheet
+    resorted = warehouse.run(canonicalize_questionnaires)
+    assert (resorted["inputs"], resorted["outputs_inserted"], resorted["outputs_updated"]) == (0, 0, 0)
+    assert warehouse.responses() == before
+
+
+@pytest.mark.parametrize("warehouse", [[SHEET]], indirect=True)
+def test_a_forms_connection_added_later_counts_the_sheet_responses_written_before(warehouse: Warehouse) -> None:
+    emit_sheet(warehouse)
+    warehouse.run(canonicalize_contacts)
+    assert warehouse.run(canonicalize_questionnaires)["outputs_inserted"] == 74
+    emit_forms(warehouse, (FOLLOW_UP,))
+    later = warehouse.run(canonicalize_questionnaires)
+    # the Forms responses are written; the sheet rows are read again and now repeat them,
+    # but their responses from the first run stay (nothing deletes): counted, to be seen
+    assert (later["outputs_inserted"], later["duplicates"], later["duplicates_written_before"]) == (74, 74, 74)
+
+
+@pytest.mark.parametrize("warehouse", [[SHEET]], indirect=True)
+def test_a_renamed_column_is_counted_and_named_in_every_response_it_touches(warehouse: Warehouse) -> None:
+    old = "PHQ-9 [Thoughts that you would be better off dead or of hurting yourself in some way]"
+    new = "PHQ-9 [Thoughts of being better off dead]"
+    rows = practice_sheet_records()
+    renamed = []
+    for row in rows[:10]:
+        row = copy.deepcopy(row)
+        row["values"] = {(new if k == old else k): v for k, v in row["values"].items()}
+        renamed.append(row)
+    header_without_old = [h for h in HEADER if h != old]
+    assert old not in header_without_old
+    emit_sheet(warehouse, renamed)  # the sheet as it is after the rename: the old title is gone
+    warehouse.run(canonicalize_contacts)
+    counts = warehouse.run(canonicalize_questionnaires)
+    assert (counts["outputs_inserted"], counts["responses_with_unbound_items"]) == (10, 10)
+    for response in warehouse.responses().values():
+        assert response["instruments"]["phq9"]["unbound_items"] == [9]
+        assert 9 in response["instruments"]["phq9"]["missing_items"]
+        assert response["unmapped_question_ids"] == [new]
+
+
+def test_unknown_connections_forms_and_unreadable_timestamps_are_rejects_and_the_rest_is_written(
+    warehouse: Warehouse
+) -> None:
+    rows = practice_sheet_records()[:3]
+    rows[0] = {**rows[0], "locale": "xx_XX"}
+    emit_sheet(warehouse, rows)
+    warehouse.emit("google_sheets", "sheet-removed", "sheet_response", "rowId", practice_sheet_records()[3:4])
+    warehouse.emit("google_forms", "google-forms", "form_response", "responseId",
+                   [{**practice.form_responses(form_id=FOLLOW_UP)[0], "formId": "F-unknown"}])
+    counts = warehouse.run(canonicalize_questionnaires)
+    assert (counts["inputs"], counts["rejected"], counts["outputs_inserted"]) == (5, 3, 2)
+    rejects = warehouse.store.query("SELECT rule, field FROM rejects ORDER BY rule")
+    assert rejects == [{"rule": "connection_not_configured", "field": "connection_name"},
+                       {"rule": "sheet.unknown_locale", "field": "locale"},
+                       {"rule": "unknown_form", "field": "formId"}]
+
+
+def test_lorc_status_lists_the_unlinked_responses_by_id_only(warehouse: Warehouse, home: PhiHome) -> None:
+    emit_forms(warehouse)
+    warehouse.run(canonicalize_contacts)
+    warehouse.run(canonicalize_questionnaires)
+    warehouse.store.close()
+    shown = subprocess.run([str(Path(sys.executable).parent / "lorc"), "status", "--json"], capture_output=True,
+                           text=True, check=True, env={**os.environ, "LORC_HOME": str(home.root)})
+    status = json.loads(shown.stdout)
+    assert status["unlinked_responses"] == [LENA]
+    assert "lena.schmidt" not in shown.stdout and "lena.schmidt" not in shown.stderr
