@@ -5,9 +5,7 @@ counts that name duplicates, unlinked responses and unbound items."""
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -18,19 +16,10 @@ from typing import Any
 import pytest
 from canonizer.jobs_clinical import canonicalize_contacts
 from canonizer.jobs_questionnaires import canonicalize_questionnaires
-from lorchestra.config import Config, load_config
 from lorchestra.home import PhiHome
-from lorchestra.initialize import init_home
-from lorchestra.stack_clients import (
-    EventClient,
-    JobContext,
-    ObjectSpec,
-    Source,
-    Store,
-    open_store,
-)
 from sample_taps import practice
 from sheet_records import HEADER, practice_sheet_records
+from warehouse_support import Warehouse, home  # noqa: F401  (home: the fixture)
 
 FOLLOW_UP = "1gKgJF8UxBJUC4S1qcBjDHMwV9bQfk642hzMMwOzU956"
 SHEET = {"name": "sheet-followup", "system": "google_sheets", "spreadsheet_id": "14YotILuQRbJXJpFDQdN6qyIAEXyJGZCy4DfANUnaqiR",
@@ -40,42 +29,7 @@ LENA = "ACYDBN0ia-oa0fYHc5Qmos23mscI0flDLMhqb0zdn0mKHSGBC3wn7DSW"  # the story's
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PhiHome:
-    for name in list(os.environ):
-        if name.startswith("LORC_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("LORC_HOME", str(tmp_path / "lorc-home"))
-    phi_home = PhiHome(tmp_path / "lorc-home")
-    init_home(phi_home)
-    return phi_home
-
-
-class Warehouse:
-    """A DuckDB warehouse in a PHI home, written the way the extract jobs write it."""
-
-    def __init__(self, home: PhiHome, connections: list[dict[str, Any]]) -> None:
-        config = load_config(home)
-        self.config: Config = dataclasses.replace(config, data={**config.data, "connections": {
-            **config.section("connections"), "forms": connections}})
-        self.store: Store = open_store(self.config)
-        self.store.ensure_schema()
-        self.events = EventClient(self.store, run_id="run-extract", job_name="extract_test", tmp_dir=home.tmp_dir)
-
-    def emit(self, system: str, connection: str, object_type: str, id_field: str, records: list[dict[str, Any]]) -> None:
-        self.events.emit_batch("ingest.completed", records, spec=ObjectSpec(Source(system, connection), object_type,
-                                                                            id_field=id_field))
-
-    def run(self, job: Any) -> dict[str, int]:
-        ctx = JobContext(store=self.store, events=self.events, config=self.config, run_id="run-test",
-                         job_name=job.__name__, logger=logging.getLogger("test"))
-        return dict(job(ctx).counts)
-
-    def responses(self) -> dict[str, dict[str, Any]]:
-        return {p["response_id"]: p for _, p in self.store.read_objects("canonical_objects", "questionnaire_response")}
-
-
-@pytest.fixture
-def warehouse(home: PhiHome, request: pytest.FixtureRequest) -> Iterator[Warehouse]:
+def warehouse(home: PhiHome, request: pytest.FixtureRequest) -> Iterator[Warehouse]:  # noqa: F811
     found = Warehouse(home, getattr(request, "param", [FORMS, SHEET]))
     found.emit("dataverse", "dataverse", "contact", "contactid", practice.dataverse_records("contact"))
     try:
@@ -178,7 +132,7 @@ def test_unknown_connections_forms_and_unreadable_timestamps_are_rejects_and_the
                        {"rule": "unknown_form", "field": "formId"}]
 
 
-def test_lorc_status_lists_the_unlinked_responses_by_id_only(warehouse: Warehouse, home: PhiHome) -> None:
+def test_lorc_status_lists_the_unlinked_responses_by_id_only(warehouse: Warehouse, home: PhiHome) -> None:  # noqa: F811
     emit_forms(warehouse)
     warehouse.run(canonicalize_contacts)
     warehouse.run(canonicalize_questionnaires)

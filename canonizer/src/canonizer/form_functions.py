@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from canonizer.exceptions import TransformError
+
 _PUNCT = re.compile(r"[\s\u2014\u2013\-—–,.;:?!\"'“”„]+")
 
 
@@ -172,6 +174,14 @@ def answer_text(answer: Any) -> AnswerText:
     return AnswerText(text=texts[0]) if texts else UNANSWERED
 
 
+def required(value: Any, field: Any) -> Any:
+    """``value``, unless it is missing or blank: then the record is rejected, naming ``field``
+    (a column whose name comes from configuration, which no input schema can require)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise TransformError("input.required", str(field))
+    return value
+
+
 def option_label(record: Any, field: Any) -> str | None:
     """The FormattedValue annotation of a Dataverse choice column, when the tap kept it."""
     if not isinstance(record, Mapping) or not isinstance(field, str):
@@ -185,4 +195,5 @@ FORM_EXTENSIONS = {
     "bind_answers": bind_answers,
     "bind_form_answers": bind_form_answers,
     "option_label": option_label,
+    "required": required,
 }

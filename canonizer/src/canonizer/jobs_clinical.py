@@ -3,6 +3,8 @@ measurement-lane canonicalizer shares (questionnaire responses: ``jobs_questionn
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -13,20 +15,39 @@ from canonizer.engine import apply_transform
 from canonizer.exceptions import TransformError
 from canonizer.registry import Transform, get_transform
 
-CRM_OBJECTS = {"contact": ("contact/dataverse", "contact"), "session": ("clinical_session/dataverse", "clinical_session")}
+DEFAULT_PUBLISHER_PREFIX = "cr7a2_"
 
 
 def canonicalize_contacts(ctx: JobContext) -> JobResult:
-    """Dataverse contacts and sessions -> canonical contact and clinical_session."""
+    """Dataverse contacts and sessions -> canonical contact and clinical_session; each session
+    is read with the session table of its CRM connection (``session_bindings``)."""
     counts: dict[str, int] = {}
-    for raw_type, (transform_id, canonical_type) in CRM_OBJECTS.items():
-        transform = get_transform(transform_id)
-        result = ctx.map_inputs(
-            consumer=f"canonicalize_contacts:{transform.ref}", table="raw_objects", object_type=raw_type,
-            fn=canonical_mapper(transform, canonical_type, lambda item: {}), event_type="canonicalize.completed",
-        )
-        add_counts(counts, result.as_dict())
+    contacts = get_transform("contact/dataverse")
+    add_counts(counts, ctx.map_inputs(
+        consumer=f"canonicalize_contacts:{contacts.ref}", table="raw_objects", object_type="contact",
+        fn=canonical_mapper(contacts, "contact", lambda item: {}), event_type="canonicalize.completed",
+    ).as_dict())
+    sessions = get_transform("clinical_session/dataverse")
+    tables = {str(c.get("name")): session_bindings(c) for c in ctx.config.connections("crm")}
+
+    def table_of(item: InputRow) -> Mapping[str, Any] | Rejected:
+        found = tables.get(str(item.connection_name))
+        return found if found is not None else Rejected(rule="connection_not_configured", field="connection_name")
+
+    # Sessions are read again when a connection's table settings change.
+    digest = hashlib.sha256(json.dumps(sorted(tables.items())).encode()).hexdigest()[:12]
+    add_counts(counts, ctx.map_inputs(
+        consumer=f"canonicalize_contacts:{sessions.ref}:{digest}", table="raw_objects", object_type="session",
+        fn=canonical_mapper(sessions, "clinical_session", table_of), event_type="canonicalize.completed",
+    ).as_dict())
     return JobResult(counts=counts)
+
+
+def session_bindings(connection: Mapping[str, Any]) -> dict[str, str]:
+    """``{prefix, table}`` of a CRM connection: its ``publisher_prefix`` (default ``cr7a2_``)
+    and ``session_table`` (default ``<prefix>session``), the logical name of the session table."""
+    prefix = str(connection.get("publisher_prefix") or DEFAULT_PUBLISHER_PREFIX)
+    return {"prefix": prefix, "table": str(connection.get("session_table") or f"{prefix}session")}
 
 
 def canonical_mapper(
