@@ -142,3 +142,6 @@ def test_lorc_status_lists_the_unlinked_responses_by_id_only(warehouse: Warehous
     status = json.loads(shown.stdout)
     assert status["unlinked_responses"] == [LENA]
     assert "lena.schmidt" not in shown.stdout and "lena.schmidt" not in shown.stderr
+    text = subprocess.run([str(Path(sys.executable).parent / "lorc"), "status"], capture_output=True, text=True,
+                          check=True, env={**os.environ, "LORC_HOME": str(home.root)})
+    assert "1 questionnaire response(s) match no contact" in text.stdout and "lena" not in text.stdout.lower()
