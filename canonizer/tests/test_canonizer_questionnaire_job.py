@@ -65,6 +65,21 @@ def test_a_response_from_the_forms_api_and_its_sheet_is_one_response(warehouse: 
     assert (again["inputs"], again["duplicates"], again["unlinked"]) == (0, 0, 0)
 
 
+def test_an_edited_response_is_still_one_response_though_its_sheet_row_changes_its_id(warehouse: Warehouse) -> None:
+    emit_forms(warehouse, (FOLLOW_UP,))
+    emit_sheet(warehouse)
+    warehouse.run(canonicalize_contacts)
+    assert warehouse.run(canonicalize_questionnaires)["outputs_inserted"] == 74
+    # Marie Engel edits her 4th response: the Forms API keeps its responseId, the sheet row
+    # gets the edit's timestamp and so a new rowId; the old row stays in raw_objects
+    warehouse.emit("google_forms", "google-forms", "form_response", "responseId",
+                   practice.form_responses(revision=2, form_id=FOLLOW_UP))
+    emit_sheet(warehouse, practice_sheet_records(revision=2))
+    later = warehouse.run(canonicalize_questionnaires)
+    assert (later["outputs_updated"], later["outputs_inserted"], later["duplicates"]) == (1, 0, 75)
+    assert len(warehouse.responses()) == 74
+
+
 @pytest.mark.parametrize("warehouse", [[SHEET]], indirect=True)
 def test_the_sheet_alone_gives_every_follow_up_response_and_resorting_it_changes_nothing(warehouse: Warehouse) -> None:
     emit_forms(warehouse, (practice.form_ids()[0],))  # the intake form through the API, the follow-up form's Sheet

@@ -5,8 +5,8 @@ Sheet (``google_sheets``) bind their answers to instrument items the same way. A
 whose responses arrive through the Forms API *and* its linked Sheet gives one response:
 Forms responses are processed first, and a sheet row whose connection names the form
 (``form_id``) and that has a Forms response from the same respondent (e-mail, trimmed,
-lower-cased) submitted in the same second (UTC) maps to nothing and is counted
-(``duplicates``). Counts also say how many responses match no contact (``unlinked``) and
+lower-cased) submitted — or first submitted, before an edit — in the same second (UTC)
+maps to nothing and is counted (``duplicates``). Counts also say how many responses match no contact (``unlinked``) and
 how many have items no question binds to (``responses_with_unbound_items``).
 """
 
@@ -115,15 +115,18 @@ def _submission(output: Mapping[str, Any]) -> Submission | None:
 
 
 def _forms_submissions(responses: Iterable[tuple[str, Any]], form_ids: set[str]) -> set[Submission]:
-    """Who submitted which of ``form_ids`` in which second, by the Forms API."""
+    """Who submitted which of ``form_ids`` in which second, by the Forms API: the last
+    submission and the first (``createTime``), because the Sheet keeps the row of the first
+    submission when a respondent edits the response, and adds one for the edit."""
     found = set()
     for _, response in responses:
-        if str(response.get("formId")) not in form_ids:
-            continue
-        submitted_at = graph_time_to_utc(response.get("lastSubmittedTime"))
         email = clean_email(response.get("respondentEmail"))
-        if submitted_at and email:
-            found.add((str(response.get("formId")), email, submitted_at[:19]))
+        if str(response.get("formId")) not in form_ids or not email:
+            continue
+        for field in ("lastSubmittedTime", "createTime"):
+            submitted_at = graph_time_to_utc(response.get(field))
+            if submitted_at:
+                found.add((str(response.get("formId")), email, submitted_at[:19]))
     return found
 
 
