@@ -43,7 +43,7 @@ def test_the_cli_runs_jobs_and_reads_status_on_bigquery(bq_emulator: Any, home: 
     assert storage["ok"], storage
     run = lorc("run", "example_synthetic_ingest", "warehouse_stats", env=env)
     assert run.returncode == 0, run.stderr
-    runs = json.loads(lorc("status", "--json", env=env).stdout)
+    runs = json.loads(lorc("status", "--json", env=env).stdout)["runs"]
     assert [r["job"] for r in runs] == ["warehouse_stats", "example_synthetic_ingest"]
     assert runs[0]["counts"] == {"raw_objects": 5, "canonical_objects": 0, "rejects": 0}
 

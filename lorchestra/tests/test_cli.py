@@ -34,7 +34,7 @@ def test_init_doctor_run_status_round_trip(tmp_path: Path) -> None:
     run = lorc("run", "example_synthetic_ingest", "warehouse_stats", "--param", "count=3")
     assert run.returncode == 0, run.stderr
     status = lorc("status", "--json")
-    runs = json.loads(status.stdout)
+    runs = json.loads(status.stdout)["runs"]
     assert [r["job"] for r in runs[:2]] == ["warehouse_stats", "example_synthetic_ingest"]
     assert runs[0]["status"] == "ok" and runs[0]["counts"]["raw_objects"] == 3
     assert runs[1]["counts"]["inserted"] == 3 and runs[1]["duration_ms"] >= 0
@@ -63,7 +63,7 @@ def test_a_failing_job_exits_non_zero_and_its_message_is_withheld_everywhere(hom
     log_text = "".join(p.read_text() for p in (home.root / "logs").glob("*.log"))
     assert "ExampleFailure" in log_text and PHI not in log_text
     status = json.loads(lorc("status", "--json").stdout)
-    assert status[0]["status"] == "failed" and PHI not in json.dumps(status)
+    assert status["runs"][0]["status"] == "failed" and PHI not in json.dumps(status)
 
 
 def test_dry_run_plans_without_writing(home: PhiHome) -> None:
@@ -71,7 +71,7 @@ def test_dry_run_plans_without_writing(home: PhiHome) -> None:
     assert result.returncode == 0
     report = json.loads(result.stdout)
     assert report["dry_run"] and [j["status"] for j in report["jobs"]] == ["planned"]
-    assert json.loads(lorc("status", "--json").stdout) == []
+    assert json.loads(lorc("status", "--json").stdout) == {"runs": [], "unlinked_responses": []}
 
 
 def test_loose_permissions_block_the_run_with_the_fix(home: PhiHome) -> None:
@@ -115,7 +115,7 @@ def test_a_locked_warehouse_is_one_clear_line_and_loses_nothing(home: PhiHome) -
         holder.kill()
         holder.wait()
     time.sleep(0.1)
-    after = json.loads(lorc("status", "--json").stdout)
+    after = json.loads(lorc("status", "--json").stdout)["runs"]
     assert after[0]["job"] == "example_synthetic_ingest" and after[0]["counts"]["inserted"] == 5
 
 
@@ -175,7 +175,7 @@ def test_a_pipeline_runs_its_jobs_in_order_under_one_run_id(home: PhiHome) -> No
     home.config_path.write_text(config)
     report = json.loads(lorc("run", "--pipeline", "tiny_then_stats", "--json").stdout)
     assert [j["name"] for j in report["jobs"]] == ["example_synthetic_ingest", "warehouse_stats"]
-    runs = json.loads(lorc("status", "--json").stdout)
+    runs = json.loads(lorc("status", "--json").stdout)["runs"]
     assert {r["run_id"] for r in runs} == {report["run_id"]}
     failed = lorc("run", "--pipeline", "broken_first", "--param", "fail=true", "--json")
     assert failed.returncode == 1

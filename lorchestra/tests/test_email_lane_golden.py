@@ -81,7 +81,7 @@ def test_one_failing_mailbox_does_not_stop_the_others(home: PhiHome) -> None:
     assert result.returncode == 1
     counts = json.loads(result.stdout)["jobs"][0]["counts"]
     assert (counts["connections_failed"], counts["inserted"]) == (1, 37)
-    events = json.loads(lorc("status", "--json", env={}).stdout)
+    events = json.loads(lorc("status", "--json", env={}).stdout)["runs"]
     assert events[0]["status"] == "failed"
     logs = list((home.root / "logs").glob("extract-*-exchange-team.log"))
     assert len(logs) == 1 and oct(logs[0].stat().st_mode)[-3:] == "600"

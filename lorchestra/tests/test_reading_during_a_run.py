@@ -41,7 +41,9 @@ def test_status_and_doctor_answer_during_a_run(home: PhiHome) -> None:
         assert status.returncode == 0, status.stderr
         assert f"lorc run {run_id} (pid {run.pid})" in status.stdout
         assert "job example_synthetic_ingest since" in status.stdout
-        rows = json.loads(lorc("status", "--json").stdout)
+        shown = json.loads(lorc("status", "--json").stdout)
+        assert shown["unlinked_responses"] is None  # unknown while the run holds the warehouse, not "none"
+        rows = shown["runs"]
         assert {k: rows[0][k] for k in ("job", "status", "run_id", "pid")} == {
             "job": "example_synthetic_ingest", "status": "running", "run_id": run_id, "pid": run.pid}
         assert rows[1]["job"] == "warehouse_stats" and rows[1]["status"] == "ok"
@@ -50,7 +52,7 @@ def test_status_and_doctor_answer_during_a_run(home: PhiHome) -> None:
         assert f"in use by lorc run {run_id} (pid {run.pid})" in doctor.stdout
         finished = resume(run)
     assert finished.returncode == 0, finished.stderr
-    after = json.loads(lorc("status", "--json").stdout)
+    after = json.loads(lorc("status", "--json").stdout)["runs"]
     assert [(r["job"], r["status"], r["pid"]) for r in after[:2]] == [
         ("example_synthetic_ingest", "ok", None), ("warehouse_stats", "ok", None)]
 
@@ -58,11 +60,11 @@ def test_status_and_doctor_answer_during_a_run(home: PhiHome) -> None:
 def test_a_killed_run_is_interrupted_not_running_forever(home: PhiHome) -> None:
     killed = lorc("run", "example_synthetic_ingest", env={"LORC_FAULT_AT": PAUSE_IN_INGEST, "LORC_FAULT_MODE": "kill"})
     assert killed.returncode == -9
-    rows = json.loads(lorc("status", "--json").stdout)
+    rows = json.loads(lorc("status", "--json").stdout)["runs"]
     assert (rows[0]["job"], rows[0]["status"]) == ("example_synthetic_ingest", "interrupted")
     assert "interrupted" in lorc("status").stdout
     with paused_run("run", "example_synthetic_ingest", fault_at=PAUSE_IN_INGEST) as run:
-        live = json.loads(lorc("status", "--json").stdout)
+        live = json.loads(lorc("status", "--json").stdout)["runs"]
         assert [(r["status"], r["pid"]) for r in live[:2]] == [("running", run.pid), ("interrupted", None)]
         assert resume(run).returncode == 0
 

@@ -24,9 +24,10 @@ from canonizer.exceptions import CanonizerError, TransformError
 from canonizer.form_functions import FORM_EXTENSIONS
 from canonizer.mail_functions import EXTENSIONS as MAIL_EXTENSIONS
 from canonizer.registry import Transform
+from canonizer.sheet_functions import SHEET_EXTENSIONS
 
 EVALUATION_TIMEOUT_MS = 5000
-EXTENSIONS = {**MAIL_EXTENSIONS, **FORM_EXTENSIONS}
+EXTENSIONS = {**MAIL_EXTENSIONS, **FORM_EXTENSIONS, **SHEET_EXTENSIONS}
 
 _rejected = threading.local()  # .error: the TransformError an extension raised in this thread
 

@@ -1,8 +1,10 @@
 """Extension functions for questionnaire and CRM transforms.
 
-``bind_answers`` maps a Google Forms response onto instrument items through the form's
-own questions: by question id where a binding names it, else by the question's title
-matched against the item texts. Never by position: grids may shuffle their rows.
+``bind_questions`` maps the questions of a source onto instrument items: by question id
+where a binding names it, else by the question's title matched against the item texts.
+Never by position: grids may shuffle their rows, sheets their columns. A Google Forms
+response (``bind_form_answers``) and a Sheet row (``sheet_functions.bind_sheet_values``)
+are both turned into question -> answer pairs and bound by it.
 
 Each item is answered (one text), unanswered (absent or blank: R10) or answered with
 something that is not an answer (a number, an object, several values ...): the last is
@@ -17,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from canonizer.exceptions import TransformError
 
 _PUNCT = re.compile(r"[\s\u2014\u2013\-—–,.;:?!\"'“”„]+")
 
@@ -50,16 +54,38 @@ def form_questions(form: Any) -> dict[str, str]:
 
 
 def bind_answers(answers: Any, form: Any, instruments: Any, id_bindings: Any) -> dict[str, Any]:
-    """``{"instruments": {id: {answers, question_ids, missing_items, [invalid_items], difficulty}},
-    "unmapped": [...]}``.
+    """:func:`bind_form_answers` as transforms before ``google_forms`` 1.2.0 give it: without
+    ``unbound_items`` (their output schema, questionnaire_response 1-0-0, has no room for it)."""
+    bound = bind_form_answers(answers, form, instruments, id_bindings)
+    for entry in bound["instruments"].values():
+        entry.pop("unbound_items", None)
+    return bound
 
-    ``instruments`` is ``{id: {"items": [item text, ...], "difficulty": text | null}}``;
-    ``id_bindings`` is ``{question_id: "phq9.3" | "phq9.difficulty"}`` and wins over titles.
+
+def bind_form_answers(answers: Any, form: Any, instruments: Any, id_bindings: Any) -> dict[str, Any]:
+    """A Google Forms response's answers bound to instrument items (:func:`bind_questions`):
+    the questions are the form's, the answers ``answers[questionId].textAnswers``."""
+    texts = {str(question_id): answer_text(answer) for question_id, answer in (answers or {}).items()}
+    return bind_questions(form_questions(form), texts, instruments, id_bindings)
+
+
+def bind_questions(questions: Mapping[str, str], texts: Mapping[str, AnswerText], instruments: Any,
+                   id_bindings: Any) -> dict[str, Any]:
+    """``{"instruments": {id: {answers, question_ids, missing_items, [invalid_items],
+    [unbound_items], difficulty}}, "unmapped": [...]}``: the one way questions of any source
+    (a form's, a sheet's columns) become instrument items.
+
+    ``questions`` is ``{question_id: title}`` of every question the source has, answered or
+    not; ``texts`` holds the answer of each answered one. ``instruments`` is ``{id: {"items":
+    [item text, ...], "difficulty": text | null}}``; ``id_bindings`` is ``{question_id:
+    "phq9.3" | "phq9.difficulty"}`` and wins over titles.
     ``answers`` holds the text of each answered item, else null; ``missing_items`` the
     unanswered items; ``invalid_items`` (only when there are any) ``{"item", "rule"}`` of the
-    items answered with something unusable.
+    items answered with something unusable; ``unbound_items`` (only when there are any) the
+    items of an instrument the source asks that no question binds to (renamed, or a grid row
+    missing): they are unanswered too, so scoring treats them like any missing item.
+    ``unmapped`` lists the answered questions bound to no item.
     """
-    titles = form_questions(form)
     by_title: dict[str, tuple[str, str]] = {}
     for instrument_id, spec in (instruments or {}).items():
         for number, text in enumerate(spec.get("items") or [], start=1):
@@ -76,36 +102,40 @@ def bind_answers(answers: Any, form: Any, instruments: Any, id_bindings: Any) ->
     def target(question_id: str) -> tuple[str, str] | None:
         if question_id in explicit:
             return explicit[question_id]
-        place = by_title.get(title_key(titles.get(question_id, "")))
+        place = by_title.get(title_key(questions.get(question_id, "")))
         return None if place in claimed else place  # an item bound by id is not also bound by title
 
     bound: dict[str, dict[str, Any]] = {}
     question_of: dict[tuple[str, str], str] = {}
-    for question_id in titles:
+    for question_id in questions:
         place = target(question_id)
         if place:
             question_of[place] = question_id
     present = {instrument_id for (instrument_id, _) in question_of}
     unmapped: list[str] = []
     values: dict[tuple[str, str], AnswerText] = {}
-    for question_id, answer in (answers or {}).items():
-        place = target(str(question_id))
+    for question_id, answer in texts.items():
+        place = target(question_id)
         if place is None:
-            unmapped.append(str(question_id))
+            unmapped.append(question_id)
             continue
-        values[place] = answer_text(answer)
+        values[place] = answer
     for instrument_id in sorted(present):
         numbers = range(1, len(instruments[instrument_id].get("items") or []) + 1)
         read = [values.get((instrument_id, str(n)), UNANSWERED) for n in numbers]
+        question_ids = [question_of.get((instrument_id, str(n))) for n in numbers]
         bound[instrument_id] = {
             "answers": [a.text for a in read],
-            "question_ids": [question_of.get((instrument_id, str(n))) for n in numbers],
+            "question_ids": question_ids,
             "missing_items": [n for n, a in zip(numbers, read, strict=True) if a.text is None and a.rule is None],
             "difficulty": values.get((instrument_id, "difficulty"), UNANSWERED).text,
         }
         invalid = [{"item": n, "rule": a.rule} for n, a in zip(numbers, read, strict=True) if a.rule]
         if invalid:
             bound[instrument_id]["invalid_items"] = invalid
+        unbound = [n for n, question_id in zip(numbers, question_ids, strict=True) if question_id is None]
+        if unbound:
+            bound[instrument_id]["unbound_items"] = unbound
     return {"instruments": bound, "unmapped": sorted(unmapped)}
 
 
@@ -144,6 +174,14 @@ def answer_text(answer: Any) -> AnswerText:
     return AnswerText(text=texts[0]) if texts else UNANSWERED
 
 
+def required(value: Any, field: Any) -> Any:
+    """``value``, unless it is missing or blank: then the record is rejected, naming ``field``
+    (a column whose name comes from configuration, which no input schema can require)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise TransformError("input.required", str(field))
+    return value
+
+
 def option_label(record: Any, field: Any) -> str | None:
     """The FormattedValue annotation of a Dataverse choice column, when the tap kept it."""
     if not isinstance(record, Mapping) or not isinstance(field, str):
@@ -155,5 +193,7 @@ def option_label(record: Any, field: Any) -> str | None:
 FORM_EXTENSIONS = {
     "clean_email": clean_email,
     "bind_answers": bind_answers,
+    "bind_form_answers": bind_form_answers,
     "option_label": option_label,
+    "required": required,
 }

@@ -1,4 +1,5 @@
-"""Job adapters for the measurement lane: contacts, sessions and questionnaire responses."""
+"""Job adapters for the measurement lane: contacts and sessions, and the mapping every
+measurement-lane canonicalizer shares (questionnaire responses: ``jobs_questionnaires``)."""
 
 from __future__ import annotations
 
@@ -14,61 +15,42 @@ from canonizer.engine import apply_transform
 from canonizer.exceptions import TransformError
 from canonizer.registry import Transform, get_transform
 
-CRM_OBJECTS = {"contact": ("contact/dataverse", "contact"), "session": ("clinical_session/dataverse", "clinical_session")}
-SCORED_INSTRUMENTS = ("phq9", "gad7")
+DEFAULT_PUBLISHER_PREFIX = "cr7a2_"
 
 
 def canonicalize_contacts(ctx: JobContext) -> JobResult:
-    """Dataverse contacts and sessions -> canonical contact and clinical_session."""
+    """Dataverse contacts and sessions -> canonical contact and clinical_session; each session
+    is read with the session table of its CRM connection (``session_bindings``)."""
     counts: dict[str, int] = {}
-    for raw_type, (transform_id, canonical_type) in CRM_OBJECTS.items():
-        transform = get_transform(transform_id)
-        result = ctx.map_inputs(
-            consumer=f"canonicalize_contacts:{transform.ref}", table="raw_objects", object_type=raw_type,
-            fn=_mapper(transform, canonical_type, lambda item: {}), event_type="canonicalize.completed",
-        )
-        _add(counts, result.as_dict())
+    contacts = get_transform("contact/dataverse")
+    add_counts(counts, ctx.map_inputs(
+        consumer=f"canonicalize_contacts:{contacts.ref}", table="raw_objects", object_type="contact",
+        fn=canonical_mapper(contacts, "contact", lambda item: {}), event_type="canonicalize.completed",
+    ).as_dict())
+    sessions = get_transform("clinical_session/dataverse")
+    tables = {str(c.get("name")): session_bindings(c) for c in ctx.config.connections("crm")}
+
+    def table_of(item: InputRow) -> Mapping[str, Any] | Rejected:
+        found = tables.get(str(item.connection_name))
+        return found if found is not None else Rejected(rule="connection_not_configured", field="connection_name")
+
+    # Sessions are read again when a connection's table settings change.
+    digest = hashlib.sha256(json.dumps(sorted(tables.items())).encode()).hexdigest()[:12]
+    add_counts(counts, ctx.map_inputs(
+        consumer=f"canonicalize_contacts:{sessions.ref}:{digest}", table="raw_objects", object_type="session",
+        fn=canonical_mapper(sessions, "clinical_session", table_of), event_type="canonicalize.completed",
+    ).as_dict())
     return JobResult(counts=counts)
 
 
-def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
-    """Google Forms responses -> questionnaire_response, bound to instrument items, linked to contacts."""
-    from final_form import load_instrument
-
-    transform = get_transform("questionnaire_response/google_forms")
-    forms = {str(form.get("formId")): form for _, form in ctx.read_objects("raw_objects", "form")}
-    clients = {c["email"]: c["contact_id"] for _, c in ctx.read_objects("canonical_objects", "contact")
-               if c.get("email")}
-    instruments = {}
-    for instrument_id in SCORED_INSTRUMENTS:
-        definition = load_instrument(instrument_id)
-        extra = (definition.raw.get("extra_items") or [{}])[0]
-        instruments[instrument_id] = {"items": list(definition.item_texts), "difficulty": extra.get("text")}
-    id_bindings: dict[str, str] = {}
-    for connection in ctx.config.connections("forms"):
-        id_bindings.update({str(k): str(v) for k, v in (connection.get("question_bindings") or {}).items()})
-    # The responses are re-read when what they are linked or bound with changes.
-    context_digest = hashlib.sha256(json.dumps(
-        [sorted(clients.items()), forms, sorted(id_bindings.items()), instruments], sort_keys=True,
-        default=str).encode()).hexdigest()[:12]
-
-    def bindings(item: InputRow) -> dict[str, Any] | Rejected:
-        form = forms.get(str(item.payload.get("formId")))
-        if form is None:
-            return Rejected(rule="unknown_form", field="formId")
-        email = str(item.payload.get("respondentEmail") or "").strip().lower()
-        return {"form": form, "instruments": instruments, "id_bindings": id_bindings,
-                "client_id": clients.get(email)}
-
-    result = ctx.map_inputs(
-        consumer=f"canonicalize_questionnaires:{transform.ref}:{context_digest}", table="raw_objects",
-        object_type="form_response", fn=_mapper(transform, "questionnaire_response", bindings),
-        event_type="canonicalize.completed",
-    )
-    return JobResult(counts=result.as_dict())
+def session_bindings(connection: Mapping[str, Any]) -> dict[str, str]:
+    """``{prefix, table}`` of a CRM connection: its ``publisher_prefix`` (default ``cr7a2_``)
+    and ``session_table`` (default ``<prefix>session``), the logical name of the session table."""
+    prefix = str(connection.get("publisher_prefix") or DEFAULT_PUBLISHER_PREFIX)
+    return {"prefix": prefix, "table": str(connection.get("session_table") or f"{prefix}session")}
 
 
-def _mapper(
+def canonical_mapper(
     transform: Transform, canonical_type: str, bindings_for: Callable[[InputRow], Mapping[str, Any] | Rejected]
 ) -> Callable[[InputRow], list[CanonicalRow] | Rejected]:
     def mapping(item: InputRow) -> list[CanonicalRow] | Rejected:
@@ -88,6 +70,6 @@ def _mapper(
     return mapping
 
 
-def _add(totals: dict[str, int], counts: Mapping[str, int]) -> None:
+def add_counts(totals: dict[str, int], counts: Mapping[str, int]) -> None:
     for key, value in counts.items():
         totals[key] = totals.get(key, 0) + value

@@ -200,12 +200,13 @@ def replay(home: PhiHome, paths: tuple[Path, ...], wait_seconds: float, as_json:
 @click.pass_obj
 @fail_cleanly
 def status(home: PhiHome, limit: int, as_json: bool) -> None:
-    """What runs now, and the recent job runs: job, started, duration, status, counts."""
+    """What runs now, the recent job runs (job, started, duration, status, counts) and the
+    questionnaire responses that match no contact (JSON: {"runs": [...], "unlinked_responses": [ids]})."""
     from lorchestra.status import run_status
 
     report = run_status(home, limit)
     if as_json:
-        emit_json([r.as_dict() for r in report.runs])
+        emit_json(report.as_dict())
         return
     if report.live is not None:
         since = f" since {_clock(report.live.since)}" if report.live.since else ""
@@ -214,6 +215,9 @@ def status(home: PhiHome, limit: int, as_json: bool) -> None:
         click.echo(f"running now: {report.live.describe()}{since}{doing}")
     if report.warehouse_user:
         click.echo(f"(the warehouse is in use by {report.warehouse_user}: runs from {report.source})")
+    if report.unlinked_responses:
+        click.echo(f"{len(report.unlinked_responses)} questionnaire response(s) match no contact "
+                   "(ids: lorc status --json, unlinked_responses)")
     if not report.runs:
         click.echo("no runs yet")
     for r in report.runs:

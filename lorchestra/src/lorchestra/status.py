@@ -4,6 +4,10 @@ The history comes from ``event_log``; while the DuckDB warehouse is held (by a r
 by another program) it comes from the runner's activity record instead. The run lock
 says whether a run is alive and which: a job with no end whose run is not the live one
 was interrupted (killed, or its machine went down), it is not running.
+
+Beside the runs it names what a user must follow up in the warehouse: the questionnaire
+responses whose e-mail matches no contact (``unlinked_responses``, by response id only:
+they are scored, but belong to no client's series).
 """
 
 from __future__ import annotations
@@ -52,6 +56,10 @@ class StatusReport:
     live: LockHolder | None  # the run holding the run lock
     source: str  # where the history comes from: "event_log" or the activity record's path
     warehouse_user: str | None = None  # who held the warehouse, when that is why event_log was not read
+    unlinked_responses: list[str] | None = None  # None: the warehouse could not be read
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"runs": [r.as_dict() for r in self.runs], "unlinked_responses": self.unlinked_responses}
 
     @property
     def current_job(self) -> JobRun | None:
@@ -64,6 +72,7 @@ def run_status(home: PhiHome, limit: int = 20, environ: Mapping[str, str] | None
     lock = lock_path(home)
     record = activity_path(home)
     live = lock_holder(lock)
+    unlinked: list[str] | None = None
     if config.backend == "duckdb" and live is not None:  # the run holds the file: never wait for it
         runs, source, user = activity_runs(ActivityRecord(record), limit), str(record), live.describe()
     else:
@@ -76,11 +85,22 @@ def run_status(home: PhiHome, limit: int = 20, environ: Mapping[str, str] | None
         else:
             try:
                 runs, source, user = recent_runs(store, limit), "event_log", None
+                unlinked = unlinked_responses(store)
             finally:
                 store.close()
             live = lock_holder(lock)  # after reading: a run that started meanwhile is alive
     mark_liveness(runs, live)
-    return StatusReport(runs, live, source, user)
+    return StatusReport(runs, live, source, user, unlinked)
+
+
+def unlinked_responses(store: Store) -> list[str]:
+    """The ids of the questionnaire responses linked to no contact, sorted (ids only: never an e-mail)."""
+    return sorted(
+        str(response.get("response_id"))
+        for _, response in store.read_objects("canonical_objects", "questionnaire_response",
+                                              drop_fields=("instruments", "respondent_email"))
+        if not response.get("client_id")
+    )
 
 
 def mark_liveness(runs: list[JobRun], live: LockHolder | None) -> None:

@@ -4,7 +4,7 @@ One API over two backends (DuckDB, the embedded default, and BigQuery). Jobs get
 :class:`JobContext` from the runner and never build their own clients.
 """
 
-from lorchestra.stack_clients.context import JobContext, MapCounts, Rejected
+from lorchestra.stack_clients.context import JobContext, MapCounts, Noted, Rejected
 from lorchestra.stack_clients.event_client import EventClient
 from lorchestra.stack_clients.model import (
     CanonicalRow,
@@ -29,6 +29,7 @@ __all__ = [
     "InputRow",
     "JobContext",
     "MapCounts",
+    "Noted",
     "ObjectSpec",
     "RejectRow",
     "Rejected",

@@ -41,7 +41,17 @@ class Rejected:
     field: str
 
 
-MapResult = Sequence[CanonicalRow] | Rejected
+@dataclass(frozen=True)
+class Noted:
+    """A mapping's outputs for one input with what it noticed about the input (``duplicate``,
+    ``unlinked`` ...): each note is counted by name in the job's counts, so a job can say
+    how many inputs were so without a second pass (mappings may run in worker processes)."""
+
+    rows: Sequence[CanonicalRow]
+    notes: tuple[str, ...] = ()
+
+
+MapResult = Sequence[CanonicalRow] | Noted | Rejected
 IN_PROCESS_MAX = 500  # a job with more inputs than this maps them on every core
 
 
@@ -50,9 +60,11 @@ class MapCounts:
     inputs: int = 0
     rejected: int = 0
     outputs: WriteCounts = field(default_factory=WriteCounts)
+    noted: dict[str, int] = field(default_factory=dict)  # inputs per note (see Noted)
 
     def as_dict(self) -> dict[str, int]:
         return {
+            **self.noted,
             "inputs": self.inputs,
             "processed": self.inputs - self.rejected,
             "rejected": self.rejected,
@@ -138,6 +150,10 @@ class JobContext:
                 rejects.append(_reject_row(self.job_name, result, item.idem_key, item.object_type, item))
                 processed.append((item.idem_key, item.payload_hash, "rejected"))
             else:
+                if isinstance(result, Noted):
+                    for note in result.notes:
+                        counts.noted[note] = counts.noted.get(note, 0) + 1
+                    result = result.rows
                 outputs.extend(result)
                 processed.append((item.idem_key, item.payload_hash, "ok"))
         counts.inputs += len(page)
@@ -159,12 +175,16 @@ def _pack(result: MapResult) -> Any:
     """Outputs as JSON bytes for the trip from a worker: cheaper than pickled dicts."""
     if isinstance(result, Rejected):
         return result
+    if isinstance(result, Noted):
+        return Noted(_pack(result.rows), result.notes)
     return [replace(row, payload=_JsonText(dumps(row.payload))) for row in result]
 
 
 def _unpack(result: Any) -> MapResult:
     if isinstance(result, Rejected):
         return result
+    if isinstance(result, Noted):
+        return Noted(_unpack(result.rows), result.notes)
     return [replace(row, payload=orjson.Fragment(row.payload.data)) for row in result]
 
 

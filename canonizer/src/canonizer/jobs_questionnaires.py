@@ -1,0 +1,178 @@
+"""Job adapter: Google Forms responses and Sheet rows -> ``questionnaire_response``.
+
+Both sources are equal: a Forms response (``google_forms``) and a row of a response
+Sheet (``google_sheets``) bind their answers to instrument items the same way. A form
+whose responses arrive through the Forms API *and* its linked Sheet gives one response:
+Forms responses are processed first, and a sheet row whose connection names the form
+(``form_id``) and that has a Forms response from the same respondent (e-mail, trimmed,
+lower-cased) submitted — or first submitted, before an edit — in the same second (UTC)
+maps to nothing and is counted (``duplicates``). Counts also say how many responses match no contact (``unlinked``) and
+how many have items no question binds to (``responses_with_unbound_items``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from lorchestra.jobs import JobResult
+from lorchestra.stack_clients import InputRow, JobContext, Noted, Rejected
+
+from canonizer.form_functions import clean_email
+from canonizer.jobs_clinical import add_counts, canonical_mapper
+from canonizer.mail_headers import graph_time_to_utc
+from canonizer.registry import Transform, get_transform
+
+SCORED_INSTRUMENTS = ("phq9", "gad7")
+CANONICAL_TYPE = "questionnaire_response"
+SHEETS_SYSTEM = "google_sheets"
+NOTES = ("duplicates", "unlinked", "responses_with_unbound_items")  # always in the counts, 0 or not
+
+Submission = tuple[str, str, str]  # form id, e-mail, second of submission in UTC (YYYY-MM-DDTHH:MM:SS)
+Bindings = Callable[[InputRow], Mapping[str, Any] | Rejected]
+
+
+def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
+    """Forms responses, then Sheet rows -> questionnaire_response, bound to instrument items,
+    linked to contacts; a sheet row that repeats a Forms response is counted, not written."""
+    clients = {c["email"]: c["contact_id"] for _, c in ctx.read_objects("canonical_objects", "contact")
+               if c.get("email")}
+    forms = {str(form.get("formId")): form for _, form in ctx.read_objects("raw_objects", "form")}
+    instruments = _instruments()
+    connections = ctx.config.connections("forms")
+    sheets = {str(c.get("name")): c for c in connections if c.get("system") == SHEETS_SYSTEM}
+    form_bindings: dict[str, str] = {}
+    for connection in connections:
+        if connection.get("system") != SHEETS_SYSTEM:  # a sheet's bindings are keyed by column title
+            form_bindings.update({str(k): str(v) for k, v in (connection.get("question_bindings") or {}).items()})
+
+    counts: dict[str, int] = dict.fromkeys(NOTES, 0)
+    forms_transform = get_transform("questionnaire_response/google_forms")
+
+    def form_response_bindings(item: InputRow) -> Mapping[str, Any] | Rejected:
+        form = forms.get(str(item.payload.get("formId")))
+        if form is None:
+            return Rejected(rule="unknown_form", field="formId")
+        return {"form": form, "instruments": instruments, "id_bindings": form_bindings,
+                "client_id": clients.get(clean_email(item.payload.get("respondentEmail")) or "")}
+
+    add_counts(counts, ctx.map_inputs(
+        consumer=f"canonicalize_questionnaires:{forms_transform.ref}:"
+                 f"{_digest(sorted(clients.items()), forms, sorted(form_bindings.items()), instruments)}",
+        table="raw_objects", object_type="form_response", event_type="canonicalize.completed",
+        fn=_mapper(forms_transform, form_response_bindings, frozenset()),
+    ).as_dict())
+
+    linked_forms = {str(c["form_id"]) for c in sheets.values() if c.get("form_id")}
+    submitted = _forms_submissions(ctx.read_objects("raw_objects", "form_response", drop_fields=("answers",)),
+                                   linked_forms) if linked_forms else set()
+    columns = _sheet_columns(ctx.read_objects("raw_objects", "sheet_response"))
+    sheet_transform = get_transform("questionnaire_response/google_sheets")
+
+    def sheet_row_bindings(item: InputRow) -> Mapping[str, Any] | Rejected:
+        connection = sheets.get(str(item.connection_name))
+        if connection is None:
+            return Rejected(rule="connection_not_configured", field="connection_name")
+        form_id = connection.get("form_id")
+        row = item.payload
+        email_column = row.get("emailColumn")
+        email = clean_email((row.get("values") or {}).get(email_column)) if email_column else None
+        return {"form_id": form_id, "form_title": ((forms.get(str(form_id)) or {}).get("info") or {}).get("title"),
+                "columns": columns.get((str(row.get("spreadsheetId")), str(row.get("sheet"))), []),
+                "instruments": instruments, "client_id": clients.get(email or ""),
+                "id_bindings": {str(k): str(v) for k, v in (connection.get("question_bindings") or {}).items()}}
+
+    # A sheet row is re-read when what it is linked, bound or compared with changes.
+    add_counts(counts, ctx.map_inputs(
+        consumer=f"canonicalize_questionnaires:{sheet_transform.ref}:"
+                 f"{_digest(sorted(clients.items()), sorted(sheets.items()), forms, sorted(columns.items()), instruments, sorted(submitted))}",
+        table="raw_objects", object_type="sheet_response", event_type="canonicalize.completed",
+        fn=_mapper(sheet_transform, sheet_row_bindings, frozenset(submitted)),
+    ).as_dict())
+    counts["duplicates_written_before"] = _duplicates_written_before(ctx, submitted) if submitted else 0
+    return JobResult(counts=counts)
+
+
+def _instruments() -> dict[str, dict[str, Any]]:
+    """The item texts (and difficulty question) of each scored instrument, from final-form."""
+    from final_form import load_instrument
+
+    found = {}
+    for instrument_id in SCORED_INSTRUMENTS:
+        definition = load_instrument(instrument_id)
+        extra = (definition.raw.get("extra_items") or [{}])[0]
+        found[instrument_id] = {"items": list(definition.item_texts), "difficulty": extra.get("text")}
+    return found
+
+
+def _submission(output: Mapping[str, Any]) -> Submission | None:
+    email, submitted_at = output.get("respondent_email"), output.get("submitted_at")
+    if not email or not isinstance(submitted_at, str):
+        return None  # without an e-mail, a respondent cannot be told from another one
+    return (str(output.get("form_id")), str(email), submitted_at[:19])
+
+
+def _forms_submissions(responses: Iterable[tuple[str, Any]], form_ids: set[str]) -> set[Submission]:
+    """Who submitted which of ``form_ids`` in which second, by the Forms API: the last
+    submission and the first (``createTime``), because the Sheet keeps the row of the first
+    submission when a respondent edits the response, and adds one for the edit."""
+    found = set()
+    for _, response in responses:
+        email = clean_email(response.get("respondentEmail"))
+        if str(response.get("formId")) not in form_ids or not email:
+            continue
+        for field in ("lastSubmittedTime", "createTime"):
+            submitted_at = graph_time_to_utc(response.get(field))
+            if submitted_at:
+                found.add((str(response.get("formId")), email, submitted_at[:19]))
+    return found
+
+
+def _sheet_columns(rows: Iterable[tuple[str, Any]]) -> dict[tuple[str, str], list[str]]:
+    """Each sheet's header cells, as far as its rows show them: a row leaves its empty cells
+    out, so a column is known once any row has a value in it."""
+    found: dict[tuple[str, str], dict[str, None]] = {}
+    for _, row in rows:
+        key = (str(row.get("spreadsheetId")), str(row.get("sheet")))
+        found.setdefault(key, {}).update(dict.fromkeys(str(c) for c in (row.get("values") or {})))
+    return {key: list(headers) for key, headers in found.items()}
+
+
+def _duplicates_written_before(ctx: JobContext, submitted: set[Submission]) -> int:
+    """Sheet-row responses already in the warehouse that repeat a Forms response: written
+    before the Forms connection existed. Nothing removes them, so they are counted and named
+    in the log by number, to be seen."""
+    stale = sum(1 for _, response in ctx.read_objects("canonical_objects", CANONICAL_TYPE, drop_fields=("instruments",))
+                if str(response.get("response_id", "")).startswith("sheet:") and _submission(response) in submitted)
+    if stale:
+        ctx.logger.warning("%d questionnaire response(s) from a sheet repeat a Forms response and were written "
+                           "before the Forms connection existed; both are scored", stale)
+    return stale
+
+
+def _mapper(transform: Transform, bindings_for: Bindings,
+            from_forms: frozenset[Submission]) -> Callable[[InputRow], Noted | Rejected]:
+    """The canonical response of an input, noted as ``unlinked`` and
+    ``responses_with_unbound_items`` where it is so; a duplicate of ``from_forms`` is
+    noted and not written."""
+    canonical = canonical_mapper(transform, CANONICAL_TYPE, bindings_for)
+
+    def mapping(item: InputRow) -> Noted | Rejected:
+        rows = canonical(item)
+        if isinstance(rows, Rejected):
+            return rows
+        output = rows[0].payload
+        if from_forms and _submission(output) in from_forms:
+            return Noted([], ("duplicates",))
+        notes = [] if output.get("client_id") else ["unlinked"]
+        if any(entry.get("unbound_items") for entry in output["instruments"].values()):
+            notes.append("responses_with_unbound_items")
+        return Noted(rows, tuple(notes))
+
+    return mapping
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
