@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from lorchestra.connections import connections
 from lorchestra.jobs import JobResult
 from lorchestra.stack_clients import CanonicalRow, InputRow, JobContext, Rejected
 
@@ -15,12 +16,10 @@ from canonizer.engine import apply_transform
 from canonizer.exceptions import TransformError
 from canonizer.registry import Transform, get_transform
 
-DEFAULT_PUBLISHER_PREFIX = "cr7a2_"
-
 
 def canonicalize_contacts(ctx: JobContext) -> JobResult:
     """Dataverse contacts and sessions -> canonical contact and clinical_session; each session
-    is read with the session table of its CRM connection (``session_bindings``)."""
+    is read with the session table of its CRM connection (its ``publisher_prefix`` and ``session_table``)."""
     counts: dict[str, int] = {}
     contacts = get_transform("contact/dataverse")
     add_counts(counts, ctx.map_inputs(
@@ -28,7 +27,7 @@ def canonicalize_contacts(ctx: JobContext) -> JobResult:
         fn=canonical_mapper(contacts, "contact", lambda item: {}), event_type="canonicalize.completed",
     ).as_dict())
     sessions = get_transform("clinical_session/dataverse")
-    tables = {str(c.get("name")): session_bindings(c) for c in ctx.config.connections("crm")}
+    tables = {c.name: {"prefix": c.publisher_prefix, "table": c.session_table} for c in connections(ctx.config, "crm")}
 
     def table_of(item: InputRow) -> Mapping[str, Any] | Rejected:
         found = tables.get(str(item.connection_name))
@@ -41,13 +40,6 @@ def canonicalize_contacts(ctx: JobContext) -> JobResult:
         fn=canonical_mapper(sessions, "clinical_session", table_of), event_type="canonicalize.completed",
     ).as_dict())
     return JobResult(counts=counts)
-
-
-def session_bindings(connection: Mapping[str, Any]) -> dict[str, str]:
-    """``{prefix, table}`` of a CRM connection: its ``publisher_prefix`` (default ``cr7a2_``)
-    and ``session_table`` (default ``<prefix>session``), the logical name of the session table."""
-    prefix = str(connection.get("publisher_prefix") or DEFAULT_PUBLISHER_PREFIX)
-    return {"prefix": prefix, "table": str(connection.get("session_table") or f"{prefix}session")}
 
 
 def canonical_mapper(

@@ -34,7 +34,7 @@ FORM_RESPONSES = StreamSpec("form_responses", "form_response", "responseId",
 SHEET_RESPONSES = StreamSpec("sheet_responses", "sheet_response", "rowId",
                              "iglu:com.google/sheets_response/jsonschema/1-0-0")
 CONTACT = StreamSpec("contact", "contact", "contactid", "iglu:com.microsoft/dataverse_contact/jsonschema/1-0-0")
-SESSION_SCHEMA = "iglu:com.microsoft/dataverse_session/jsonschema/1-0-0"
+SESSION_SCHEMA = "iglu:com.microsoft/dataverse_session/jsonschema/1-0-1"
 
 
 def extract_forms(ctx: JobContext) -> JobResult:
