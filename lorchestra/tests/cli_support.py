@@ -3,10 +3,12 @@ and reading tables back, for the end-to-end tests."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +53,23 @@ def bigquery_environ(emulator: object, dataset: str) -> dict[str, str]:
         "LORC_STORAGE__BIGQUERY__DATASET": dataset,
         "LORC_STORAGE__BIGQUERY__API_ENDPOINT": emulator.endpoint,  # type: ignore[attr-defined]
     }
+
+
+FINGERPRINTED_TABLES = ("raw_objects", "canonical_objects", "rejects", "processed_inputs", "inbox_view",
+                        "measurement_timeseries", "measurement_paired")
+MOVING = {"last_seen"}  # re-seeing an unchanged object moves only this, by design
+
+
+def fingerprints(home: PhiHome, tables: Sequence[str] = FINGERPRINTED_TABLES) -> dict[str, str]:
+    """Per table: its row count and a digest of its rows, ``last_seen`` left out."""
+    store = open_store(load_config(home), read_only=True)
+    try:
+        found = {}
+        for table in tables:
+            rows = store.query(f"SELECT * FROM {table}")
+            content = sorted(json.dumps({k: v for k, v in r.items() if k not in MOVING}, sort_keys=True, default=str)
+                             for r in rows)
+            found[table] = f"{len(rows)}:{hashlib.sha256(''.join(content).encode()).hexdigest()[:16]}"
+        return found
+    finally:
+        store.close()

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_support import bigquery_environ
 from lorchestra.config import Config, load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.stack_clients import EventClient, Store, open_store
-from cli_support import bigquery_environ
+from production_fakes import Fakes, started_fakes
 
 BACKENDS = ["duckdb", "bigquery"]
 
@@ -31,6 +32,12 @@ def home(tmp_path: Path) -> PhiHome:
     phi_home = PhiHome(tmp_path / "lorc-home")
     init_home(phi_home)
     return phi_home
+
+
+@pytest.fixture
+def fakes() -> Iterator[Fakes]:
+    """Every source's fake API on loopback (production-profile tests)."""
+    yield from started_fakes()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -16,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from cli_support import lorc, run_jobs_json, table_rows
 from ingestor.fake_apis import Fault
 from ingestor.fake_apis.google import (
@@ -30,6 +28,7 @@ from ingestor.fake_apis.microsoft import FakeMicrosoft, fake_microsoft
 from lorchestra.bench.fake_production import point_at_fakes
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
+from production_fakes import sign_in_in_browser
 from sample_taps.mailboxes import load_messages
 
 EXCHANGE = [
@@ -187,7 +186,7 @@ def test_lorc_connect_exchange_checks_the_credentials_and_keeps_them_without_pri
     assert "SMTP_PASSWORD=kept" in home.dotenv_path.read_text()
 
     other = lorc("connect", "exchange", "gmail-praxis", "--tenant-id", "t", "--client-id", "c", input_text="s\n")
-    assert other.returncode == 1 and "no e-mail connection named 'gmail-praxis'" in other.stderr
+    assert other.returncode == 1 and "no connection named 'gmail-praxis'" in other.stderr
 
 
 def _processes_of(home: PhiHome) -> list[int]:
@@ -305,24 +304,13 @@ def test_lorc_connect_gmail_signs_in_through_the_browser_and_stores_the_refresh_
 ) -> None:
     _gmail_production(home, google)
     home.dotenv_path.write_text(f"GOOGLE_CLIENT_ID={CLIENT_ID}\nGOOGLE_CLIENT_SECRET={CLIENT_SECRET}\n")
-    process = subprocess.Popen([str(Path(sys.executable).parent / "lorc"), "connect", "gmail", "gmail-praxis",
-                                "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "LORC_HOME": str(home.root)})
-    assert process.stdout is not None
-    printed = ""
-    while not (match := re.search(r"https://\S+", printed)):
-        line = process.stdout.readline()
-        assert line, f"no sign-in address printed: {printed}{process.stderr.read() if process.stderr else ''}"
-        printed += line
-    browser = requests.get(match.group(0), verify=google.ca_path, timeout=30)  # the test is the browser
-    out, err = process.communicate(timeout=60)
+    returncode, shown = sign_in_in_browser(home, ["connect", "gmail", "gmail-praxis"], google.ca_path)
 
-    assert process.returncode == 0, err
-    assert browser.status_code == 200
-    assert "GMAIL_PRAXIS_REFRESH_TOKEN" in out
+    assert returncode == 0, shown
+    assert "GMAIL_PRAXIS_REFRESH_TOKEN" in shown
     token = refresh_token_for("praxis@praxis-weber.example")
     assert f"GMAIL_PRAXIS_REFRESH_TOKEN={token}" in home.dotenv_path.read_text()
-    assert token not in printed + out + err and CLIENT_SECRET not in printed + out + err
+    assert token not in shown and CLIENT_SECRET not in shown
     consent = google.requests_to(r"^/o/oauth2/auth$")
     assert [r.query["scope"] for r in consent] == [["https://www.googleapis.com/auth/gmail.readonly"]]
 
