@@ -63,9 +63,9 @@ connections:
     # the follow-up form's linked response sheet: a response read through both is one response
     - {name: sheet-followup, system: google_sheets, spreadsheet_id: 14YotILuQRbJXJpFDQdN6qyIAEXyJGZCy4DfANUnaqiR,
        sheet: Formularantworten 1, form_id: 1gKgJF8UxBJUC4S1qcBjDHMwV9bQfk642hzMMwOzU956}
-  crm:                     # client identity (contacts, sessions)
+  crm:                     # client identity (contacts, sessions); the session table is <prefix>session,
     - {name: dataverse, system: dataverse, environment_url: "https://praxis-weber.crm4.dynamics.com",
-       publisher_prefix: cr7a2_}   # session table: <prefix>session, entity set <prefix>sessions (override: session_table, session_entity_set)
+       publisher_prefix: cr7a2_}   # its entity set <table>s: else set session_table, session_entity_set
 reports:
   delivery: outbox         # outbox: .eml files in $LORC_HOME/outbox; smtp: send (needs reports.smtp)
   from: reports@praxis-weber.example

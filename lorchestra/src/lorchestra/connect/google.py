@@ -40,7 +40,7 @@ SYSTEM_SCOPES: Mapping[str, tuple[str, ...]] = {
 PICKABLE = tuple(API_SCOPES)  # --scope gmail|forms|sheets
 
 
-class GmailConnectError(ConnectError):
+class GoogleConnectError(ConnectError):
     """The sign-in finished without a usable grant (no refresh token, nobody signed in), or
     a Google source does not answer with it."""
 
@@ -51,7 +51,7 @@ def google_sign_in(*, client_id: str, client_secret: str, scopes: Iterable[str],
     """Run the consent flow for ``scopes`` (as ``account`` when given); the refresh token.
 
     Raises ``AuthorizationError`` when Google refuses the client or the grant,
-    ``GmailConnectError`` when nobody signed in or no refresh token came back.
+    ``GoogleConnectError`` when nobody signed in or no refresh token came back.
     """
     client_config = {"installed": {
         "client_id": client_id, "client_secret": client_secret,
@@ -72,9 +72,9 @@ def google_sign_in(*, client_id: str, client_secret: str, scopes: Iterable[str],
     except OAuth2Error as exc:
         raise AuthorizationError(f"the Google token endpoint answered {exc.error}") from None
     except WSGITimeoutError:
-        raise GmailConnectError("nobody signed in before the time ran out; run it again") from None
+        raise GoogleConnectError("nobody signed in before the time ran out; run it again") from None
     if not credentials.refresh_token:
-        raise GmailConnectError("Google granted no refresh token: remove the app's access in the Google "
+        raise GoogleConnectError("Google granted no refresh token: remove the app's access in the Google "
                                 "account's security settings and run `lorc connect` again")
     return str(credentials.refresh_token)
 
@@ -86,7 +86,7 @@ def connect_gmail(*, mailbox: str, client_id: str, client_secret: str, auth_url:
     ``CLIENT_SECRET`` and ``REFRESH_TOKEN`` to store in ``$LORC_HOME/.env``.
 
     Raises ``AuthorizationError`` when Google refuses the client or the grant,
-    ``ApiError`` when the mailbox does not answer, ``GmailConnectError`` otherwise.
+    ``ApiError`` when the mailbox does not answer, ``GoogleConnectError`` otherwise.
     """
     refresh_token = google_sign_in(client_id=client_id, client_secret=client_secret, scopes=(GMAIL_SCOPE,),
                                    account=mailbox, auth_url=auth_url, token_url=token_url, ca_bundle=ca_bundle,
@@ -106,21 +106,21 @@ def verify_google(connection: Connection, secrets: Mapping[str, str]) -> None:
     try:
         probe(settings, SYSTEM_SCOPES[connection.system])
     except AuthorizationError as exc:
-        raise GmailConnectError(f"Google refused the stored sign-in ({_reason(exc)})",
+        raise GoogleConnectError(f"Google refused the stored sign-in ({_reason(exc)})",
                                 fix=f"run `{connection.connect_command}`") from None
     except SettingError as exc:
-        raise GmailConnectError(f"{connection.described}: {exc.reason}",
+        raise GoogleConnectError(f"{connection.described}: {exc.reason}",
                                 fix=f"correct `{exc.setting}` of connection {connection.name} in config.yaml, or "
                                     "share it with the signed-in Google account") from None
     except ApiError as exc:
-        raise GmailConnectError(f"{connection.described} did not answer: {exc}",
+        raise GoogleConnectError(f"{connection.described} did not answer: {exc}",
                                 fix=source_fix(connection, exc)) from None
 
 
 def source_fix(connection: Connection, error: ApiError) -> str:
     api = {"gmail": "Gmail API", "google_forms": "Google Forms API", "google_sheets": "Google Sheets API"}
     if error.status in (401, 403):
-        who = "the mailbox's own user" if connection.system == "gmail" else "the account that owns it"
+        who = "the mailbox's own user" if connection.system == "gmail" else "an account that may edit it"
         return (f"enable the {api[connection.system]} in the OAuth client's Cloud project, and sign in as {who}: "
                 f"`{connection.connect_command}`")
     if error.status == 400 and connection.system == "gmail":
