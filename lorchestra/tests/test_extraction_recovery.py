@@ -16,7 +16,7 @@ from pathlib import Path
 from cli_support import lorc, run_jobs_json, table_rows
 from lorchestra.home import PhiHome
 
-LABEL = "tap-sample-dataverse-dataverse"  # <tap>-<connection>: the directory of one extraction
+LABEL = "tap-lorc-dataverse-dataverse"  # <tap>-<connection>: the directory of one extraction
 
 
 def _contact(contact_id: str) -> dict[str, object]:
