@@ -1,4 +1,4 @@
-"""Session-wide extractions of the practice sample taps (Forms, Sheet, Dataverse).
+"""Session-wide extractions of the practice sample taps (Forms, Dataverse).
 
 Each real `meltano run` costs about 2-4 s; every revision of every tap runs once per test
 session, in one PHI home, and the test modules share the results.
@@ -25,16 +25,6 @@ def forms_rev1(practice_home: Path) -> Extraction:
 @pytest.fixture(scope="session")
 def forms_rev2(practice_home: Path) -> Extraction:
     return extract(practice_home, "tap-sample-forms", 2)
-
-
-@pytest.fixture(scope="session")
-def sheets_rev1(practice_home: Path) -> Extraction:
-    return extract(practice_home, "tap-sample-sheets", 1)
-
-
-@pytest.fixture(scope="session")
-def sheets_rev2(practice_home: Path) -> Extraction:
-    return extract(practice_home, "tap-sample-sheets", 2)
 
 
 @pytest.fixture(scope="session")

@@ -83,15 +83,6 @@ def sheet_properties() -> dict[str, Any]:
             "tab": document["tab"], "header": list(document["header"])}
 
 
-def sheet_stream_name() -> str:
-    return _document("sheets")["stream"]
-
-
-def sheet_columns() -> list[str]:
-    """The record keys: the header row, whitespace runs as ``_``, unnamed columns left out."""
-    return list(_document("sheets")["records"][0])
-
-
 def sheet_rows(revision: int = 1) -> list[dict[str, str]]:
     check_revision(revision)
     document = _document("sheets")

@@ -79,11 +79,6 @@ FORM_RESPONSE_SCHEMA: dict[str, Any] = {
 }
 
 
-def sheet_schema(columns: list[str]) -> dict[str, Any]:
-    """Matatika/tap-google-sheets: one string property per named column."""
-    return {"type": "object", "properties": {column: STRING for column in columns}}
-
-
 # Dataverse with annotations: what tap-dataverse's discovery builds for these columns.
 FORMATTED = "@OData.Community.Display.V1.FormattedValue"
 NAVIGATION = "@Microsoft.Dynamics.CRM.associatednavigationproperty"
