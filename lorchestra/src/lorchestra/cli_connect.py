@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from lorchestra.cli_common import fail_cleanly
@@ -18,6 +20,18 @@ _CLIENT_SECRET = click.option("--client-secret",
                               help="Better left out: it is then taken from .env or asked for without echo.")
 _NO_BROWSER = click.option("--no-browser", is_flag=True,
                            help="Only print the sign-in address (e.g. over SSH with a tunnel).")
+
+
+def _app_registration(command: Callable[..., None]) -> Callable[..., None]:
+    """The Microsoft Entra app registration's tenant id, client id and secret (asked for if not given)."""
+    for option in reversed((
+        click.option("--tenant-id", prompt="Directory (tenant) ID", help="The app registration's tenant id."),
+        click.option("--client-id", prompt="Application (client) ID", help="The app registration's client id."),
+        click.option("--client-secret", prompt="Client secret value", hide_input=True,
+                     help="Better left out: it is then asked for without echo."),
+    )):
+        command = option(command)
+    return command
 
 
 @connect.command("google")
@@ -62,10 +76,7 @@ def connect_gmail_cmd(home: PhiHome, name: str, client_id: str | None, client_se
 
 @connect.command("exchange")
 @click.argument("name")
-@click.option("--tenant-id", prompt="Directory (tenant) ID", help="The app registration's tenant id.")
-@click.option("--client-id", prompt="Application (client) ID", help="The app registration's client id.")
-@click.option("--client-secret", prompt="Client secret value", hide_input=True,
-              help="Better left out: it is then asked for without echo.")
+@_app_registration
 @click.pass_obj
 @fail_cleanly
 def connect_exchange_cmd(home: PhiHome, name: str, tenant_id: str, client_id: str, client_secret: str) -> None:
@@ -80,10 +91,7 @@ def connect_exchange_cmd(home: PhiHome, name: str, tenant_id: str, client_id: st
 
 @connect.command("dataverse")
 @click.argument("name")
-@click.option("--tenant-id", prompt="Directory (tenant) ID", help="The app registration's tenant id.")
-@click.option("--client-id", prompt="Application (client) ID", help="The app registration's client id.")
-@click.option("--client-secret", prompt="Client secret value", hide_input=True,
-              help="Better left out: it is then asked for without echo.")
+@_app_registration
 @click.pass_obj
 @fail_cleanly
 def connect_dataverse_cmd(home: PhiHome, name: str, tenant_id: str, client_id: str, client_secret: str) -> None:
