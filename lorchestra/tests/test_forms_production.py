@@ -39,7 +39,7 @@ def test_a_re_sorted_sheet_changes_nothing_and_a_renamed_question_is_counted(hom
                  for q in (item.get("questionGroupItem") or {}).get("questions", [])
                  if q["rowQuestion"]["title"].startswith("Trouble falling or staying asleep"))
     fakes.google.renamed_questions = {item3: "Schlafprobleme"}
-    renamed = run_jobs_json(LANE, {}, "--full-refresh", "--connection", "google-forms-followup")
+    renamed = run_jobs_json(LANE, {})
 
     questionnaires = renamed["canonicalize_questionnaires"]
     assert questionnaires["responses_with_unbound_items"] == 74, "never a silent 0"

@@ -21,14 +21,6 @@ LANE = ["extract_forms", "extract_contacts", "canonicalize_contacts", "canonical
         "score_phq9", "score_gad7", "build_measurement_timeseries"]
 
 
-
-
-
-
-
-
-
-
 def test_measurement_timeseries_equals_the_hand_checked_table_and_a_second_run_changes_nothing(
     home: PhiHome, lane_env: dict[str, str]
 ) -> None:

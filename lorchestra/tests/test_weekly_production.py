@@ -56,6 +56,8 @@ def test_the_weekly_pipeline_on_production_delivers_the_reports_and_a_second_run
     assert google.requests_to(r"/history$") and not google.requests_to(r"/messages$")
     assert not google.requests_to(r"/messages/[^/]+$"), "no message fetched again"
     assert all("$deltatoken" in r.query for r in microsoft.requests_to(r"/messages/delta$"))
+    # the sheet is read before the forms, so a response submitted in between is in the Forms read
+    assert google.requests_to(r"/v4/spreadsheets/")[0].at < google.requests_to(r"/v1/forms/")[0].at
     responses = google.requests_to(r"/v1/forms/[^/]+/responses$")
     assert len(responses) == 2 and all(r.query["filter"][0].startswith("timestamp > ") for r in responses)
     tables = dataverse.requests_to(r"/api/data/v9\.2/(contacts|cr7a2_sessions)$")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from lorchestra.jobs import JobResult
@@ -116,8 +117,9 @@ def _submission(output: Mapping[str, Any]) -> Submission | None:
 
 def _forms_submissions(responses: Iterable[tuple[str, Any]], form_ids: set[str]) -> set[Submission]:
     """Who submitted which of ``form_ids`` in which second, by the Forms API: the last
-    submission and the first (``createTime``), because the Sheet keeps the row of the first
-    submission when a respondent edits the response, and adds one for the edit."""
+    submission and the first (``createTime``). An edit rewrites the response's sheet row in
+    place, but the row an earlier read stored (with the first submission's time) stays in
+    the warehouse, and must count as the same response."""
     found = set()
     for _, response in responses:
         email = clean_email(response.get("respondentEmail"))
@@ -145,7 +147,7 @@ def _duplicates_written_before(ctx: JobContext, submitted: set[Submission]) -> i
     before the Forms connection existed. Nothing removes them, so they are counted and named
     in the log by number, to be seen."""
     stale = sum(1 for _, response in ctx.read_objects("canonical_objects", CANONICAL_TYPE, drop_fields=("instruments",))
-                if str(response.get("response_id", "")).startswith("sheet:") and _submission(response) in submitted)
+                if str(response.get("response_id", "")).startswith("sheet:") and _repeats(_submission(response), submitted))
     if stale:
         ctx.logger.warning("%d questionnaire response(s) from a sheet repeat a Forms response and were written "
                            "before the Forms connection existed; both are scored", stale)
@@ -164,7 +166,7 @@ def _mapper(transform: Transform, bindings_for: Bindings,
         if isinstance(rows, Rejected):
             return rows
         output = rows[0].payload
-        if from_forms and _submission(output) in from_forms:
+        if from_forms and _repeats(_submission(output), from_forms):
             return Noted([], ("duplicates",))
         notes = [] if output.get("client_id") else ["unlinked"]
         if any(entry.get("unbound_items") for entry in output["instruments"].values()):
@@ -172,6 +174,17 @@ def _mapper(transform: Transform, bindings_for: Bindings,
         return Noted(rows, tuple(notes))
 
     return mapping
+
+
+def _repeats(submission: Submission | None, from_forms: frozenset[Submission] | set[Submission]) -> bool:
+    """Whether a sheet row's submission is one the Forms API gave: same form and e-mail, and
+    the same second give or take one (the sheet shows whole seconds; whether Google cuts or
+    rounds the fraction is not documented)."""
+    if submission is None:
+        return False
+    form_id, email, second = submission
+    at = datetime.fromisoformat(second)
+    return any((form_id, email, (at + timedelta(seconds=shift)).isoformat()) in from_forms for shift in (0, -1, 1))
 
 
 def _digest(*parts: Any) -> str:

@@ -55,7 +55,7 @@ def test_probe_makes_one_cheap_call_per_api_the_scopes_cover(fake: FakeGoogle) -
     probe(everything(fake, scopes), scopes)
     calls = [(call.path, call.status) for call in fake.requests if call.path != "/token"]
     assert calls == [(f"/gmail/v1/users/{PRACTICE_ACCOUNT}/profile", 200), (f"/v1/forms/{FOLLOWUP}", 200),
-                     (f"/v4/spreadsheets/{SHEET['spreadsheetId']}", 200)]
+                     (f"/v1/forms/{FOLLOWUP}/responses", 200), (f"/v4/spreadsheets/{SHEET['spreadsheetId']}", 200)]
     assert len(fake.requests_to(r"^/token$")) == 1, "one sign-in covers all three"
 
 
@@ -72,6 +72,12 @@ def test_probe_says_which_scope_the_sign_in_lacks(fake: FakeGoogle) -> None:
     assert refused.value.scopes == FORMS_SCOPES
     assert isinstance(refused.value, AuthorizationError), "lorc's fix is the same: sign in again"
     assert settings["refresh_token"] not in str(refused.value)
+
+
+def test_probe_finds_a_consent_that_granted_the_forms_questions_but_not_the_responses(fake: FakeGoogle) -> None:
+    body_only = (FORMS_SCOPES[0],)  # Google's consent screen lets the user untick a scope
+    with pytest.raises(ScopeMissingError, match="does not grant the forms scope"):
+        probe(everything(fake, body_only), FORMS_SCOPES)
 
 
 @pytest.mark.parametrize(("setting", "value", "scopes"), [

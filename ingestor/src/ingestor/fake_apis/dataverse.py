@@ -36,6 +36,7 @@ from ingestor.fake_apis.microsoft_identity import (
     CLIENT_ID,
     TENANT_ID,
     MicrosoftIdentity,
+    api_error,
     prefer_header,
 )
 from ingestor.fake_apis.server import FakeRequest, FakeResponse
@@ -52,10 +53,6 @@ _ORDER = re.compile(r"^\s*(?P<column>[A-Za-z0-9_]+)(?:\s+(?P<direction>asc|desc)
 _SKIPTOKEN = re.compile(r'^<cookie offset="(?P<offset>\d+)" />$')
 _ENTITY_DEFINITION = re.compile(rf"{API}/EntityDefinitions\(LogicalName='(?P<name>[^']*)'\)")
 _COLLECTION = re.compile(rf"{API}/(?P<entity_set>[A-Za-z0-9_]+)")
-
-
-def dataverse_error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> FakeResponse:
-    return FakeResponse(status, {"error": {"code": code, "message": message}}, headers or {})
 
 
 @dataclass(frozen=True)
@@ -148,7 +145,7 @@ class FakeDataverse(MicrosoftIdentity):
         name = unquote(match["name"])
         table = next((t for t in self.tables().values() if t.logical_name == name), None)
         if table is None:
-            return dataverse_error(404, "0x80041102", f"The entity with a name = '{name}' with namemapping = "
+            return api_error(404, "0x80041102", f"The entity with a name = '{name}' with namemapping = "
                                    "'Logical' was not found in the MetadataCache.")
         return FakeResponse(200, {"@odata.context": f"{self.url}/api/data/v9.2/$metadata"
                                                     "#EntityDefinitions(LogicalName,EntitySetName)/$entity",
@@ -162,26 +159,26 @@ class FakeDataverse(MicrosoftIdentity):
         assert match is not None
         table = self.tables().get(match["entity_set"])
         if table is None:
-            return dataverse_error(404, "0x80060888", f"Resource not found for the segment '{match['entity_set']}'.")
+            return api_error(404, "0x80060888", f"Resource not found for the segment '{match['entity_set']}'.")
         if table.entity_set in self.denied_entity_sets:
-            return dataverse_error(403, "0x80040220", f"Principal user (Id={APPLICATION_USER_ID}, type=8) is missing "
+            return api_error(403, "0x80040220", f"Principal user (Id={APPLICATION_USER_ID}, type=8) is missing "
                                    f"prvRead{table.logical_name} privilege.")
         rows = list(table.rows)
         filter_expression = request.param("$filter")
         if filter_expression is not None:
             parsed = _FILTER.fullmatch(filter_expression)
             if parsed is None:
-                return dataverse_error(400, "0x80060888", "The query specified in the URI is not valid.")
+                return api_error(400, "0x80060888", "The query specified in the URI is not valid.")
             op, value = parsed["op"], parsed["value"]
             rows = [r for r in rows if (r["modifiedon"] > value if op == "gt" else r["modifiedon"] >= value)]
         order = request.param("$orderby")
         if order is not None:
             ordering = [_ORDER.fullmatch(part) for part in order.split(",")]
             if any(o is None for o in ordering):
-                return dataverse_error(400, "0x80060888", "The query specified in the URI is not valid.")
+                return api_error(400, "0x80060888", "The query specified in the URI is not valid.")
             for o in ordering:
                 if o["column"] not in table.columns():
-                    return dataverse_error(400, "0x0", f"Could not find a property named '{o['column']}' on type "
+                    return api_error(400, "0x0", f"Could not find a property named '{o['column']}' on type "
                                            f"'Microsoft.Dynamics.CRM.{table.logical_name}'.")
             for o in reversed(ordering):  # stable sorts, the last key first
                 rows.sort(key=lambda r, c=o["column"]: str(r.get(c) or ""),
@@ -189,7 +186,7 @@ class FakeDataverse(MicrosoftIdentity):
         skip = request.param("$skiptoken")
         cookie = _SKIPTOKEN.fullmatch(skip) if skip is not None else None
         if skip is not None and cookie is None:
-            return dataverse_error(400, "0x80060888", "The $skiptoken is not valid.")
+            return api_error(400, "0x80060888", "The $skiptoken is not valid.")
         offset = int(cookie["offset"]) if cookie else 0
         preferences = prefer_header(request)
         size = int(preferences.get("odata.maxpagesize") or DEFAULT_PAGE_SIZE)

@@ -38,6 +38,7 @@ from ingestor.fake_apis.microsoft_identity import (
     CLIENT_SECRET,
     TENANT_ID,
     MicrosoftIdentity,
+    api_error,
     prefer_header,
 )
 from ingestor.fake_apis.server import FakeRequest, FakeResponse
@@ -56,10 +57,6 @@ _DELTA = re.compile(r"/v1\.0/users/(?P<mailbox>[^/]+)/mailFolders/(?P<folder>[^/
 _FOLDER = re.compile(r"/v1\.0/users/(?P<mailbox>[^/]+)/mailFolders/(?P<folder>[^/]+)")
 _MESSAGE = re.compile(r"/v1\.0/users/(?P<mailbox>[^/]+)/messages/(?P<message>[^/]+)")
 _FILTER = re.compile(r"^\s*receivedDateTime\s+(?P<op>ge|gt)\s+(?P<value>\S+)\s*$")
-
-
-def graph_error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> FakeResponse:
-    return FakeResponse(status, {"error": {"code": code, "message": message}}, headers or {})
 
 
 def _encode_token(claims: dict[str, Any]) -> str:
@@ -219,13 +216,13 @@ class FakeMicrosoft(MicrosoftIdentity):
     # --- Graph ----------------------------------------------------------------------------
     def _authorize(self, request: FakeRequest, mailbox: str) -> FakeResponse | None:
         if not self.signed_in(request):
-            return graph_error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.",
+            return api_error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.",
                                {"WWW-Authenticate": 'Bearer realm="", error="invalid_token"'})
         known = self.mail.mailboxes()
         if known is not None and mailbox not in known:
-            return graph_error(404, "ErrorInvalidUser", "The requested user is invalid.")
+            return api_error(404, "ErrorInvalidUser", "The requested user is invalid.")
         if mailbox in self.denied_mailboxes:
-            return graph_error(403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant "
+            return api_error(403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant "
                                "configured AppOnly AccessPolicy settings.")
         return None
 
@@ -250,7 +247,7 @@ class FakeMicrosoft(MicrosoftIdentity):
             return refused
         folder_id = self._folder_id(mailbox, folder)
         if folder_id is None:
-            return graph_error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+            return api_error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
         return mailbox, folder, folder_id
 
     def _folder(self, request: FakeRequest) -> FakeResponse:
@@ -270,7 +267,7 @@ class FakeMicrosoft(MicrosoftIdentity):
         immutable = prefer_header(request).get("idtype") == "ImmutableId"
         record = self.mail.find(mailbox, message_id, immutable)
         if record is None:
-            return graph_error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+            return api_error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
         return FakeResponse(200, self._shape(record, _select(request.param("$select"))))
 
     def _delta(self, request: FakeRequest) -> FakeResponse:
@@ -285,13 +282,13 @@ class FakeMicrosoft(MicrosoftIdentity):
         if delta is not None:
             claims = _decode_token(delta)
             if self.expire_delta_tokens or claims is None or claims.get("f") != folder_id:
-                return graph_error(410, "syncStateNotFound", "The sync state generation is not found. The delta "
+                return api_error(410, "syncStateNotFound", "The sync state generation is not found. The delta "
                                    "token is expired and data must be synchronized again.")
             query, since, offset = _Query(_tuple(claims["s"]), _tuple(claims["r"])), int(claims["g"]), 0
         elif skip is not None:
             claims = _decode_token(skip)
             if claims is None or claims.get("f") != folder_id:
-                return graph_error(410, "syncStateNotFound", "The sync state is not found.")
+                return api_error(410, "syncStateNotFound", "The sync state is not found.")
             query, offset = _Query(_tuple(claims["s"]), _tuple(claims["r"])), int(claims["o"])
             since = claims["c"]
         else:
@@ -299,7 +296,7 @@ class FakeMicrosoft(MicrosoftIdentity):
             if (expression := request.param("$filter")) is not None:
                 parsed = _FILTER.fullmatch(expression)
                 if parsed is None:
-                    return graph_error(400, "ErrorInvalidUrlQueryFilter", "The query filter is not supported.")
+                    return api_error(400, "ErrorInvalidUrlQueryFilter", "The query filter is not supported.")
                 received = (parsed["op"], parsed["value"])
             query, since, offset = _Query(_select(request.param("$select")), received), None, 0
         if since is None:

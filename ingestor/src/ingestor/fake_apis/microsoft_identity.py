@@ -13,6 +13,12 @@ from pathlib import Path
 
 from ingestor.fake_apis.server import FakeApiServer, FakeRequest, FakeResponse
 
+
+def api_error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> FakeResponse:
+    """The error body Microsoft's REST APIs (Graph, the Dataverse Web API) send."""
+    return FakeResponse(status, {"error": {"code": code, "message": message}}, headers or {})
+
+
 TENANT_ID = "5b1f2c3d-7e8a-4b9c-a0d1-e2f3a4b5c6d7"
 CLIENT_ID = "0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f"
 CLIENT_SECRET = "fake-microsoft-client-secret"  # only these fakes accept it

@@ -150,9 +150,10 @@ def apis_of(scopes: Iterable[str]) -> list[str]:
 
 
 def probe(settings: Mapping[str, Any], scopes: Iterable[str]) -> None:
-    """Get a token and make one cheap call for each API that ``scopes`` cover: Gmail's
-    ``users.getProfile`` (needs ``mailbox``), Forms' ``forms.get`` (``form_id``), Sheets'
-    ``spreadsheets.get`` of the tab's properties (``spreadsheet_id``, ``sheet``).
+    """Get a token and make the cheap calls for each API that ``scopes`` cover: Gmail's
+    ``users.getProfile`` (needs ``mailbox``), Forms' ``forms.get`` and one response
+    (``form_id``; each needs its own scope), Sheets' ``spreadsheets.get`` of the tab's
+    properties (``spreadsheet_id``, ``sheet``).
 
     Raises ``AuthorizationError`` when Google refuses the credentials (``ScopeMissingError``
     when the sign-in lacks an API's scope), ``SettingError`` when a form, spreadsheet or tab
@@ -171,7 +172,9 @@ def probe(settings: Mapping[str, Any], scopes: Iterable[str]) -> None:
         elif api == "forms":
             from lorc_taps.forms.client import FormsClient
 
-            FormsClient(settings, client).form()
+            forms = FormsClient(settings, client)
+            forms.form()
+            next(iter(forms.response_pages(None, page_size=1)), None)  # a consent may grant one Forms scope only
         else:
             from lorc_taps.sheets.client import SheetsClient
 

@@ -55,7 +55,11 @@ def forms_extractions(ctx: JobContext, fake_settings: FakeSettings | None = None
         # extraction, under the first Forms connection, stands for all of them.
         first = next((c for c in connections(ctx.config, "forms") if c.system == "google_forms"), None)
         return _synthetic(ctx, [first] if first else [], "tap-sample-forms", {}, (FORM, FORM_RESPONSES))
-    return connection_extractions(ctx, "forms", forms_streams, fake_settings)
+    # Response sheets before forms: a response submitted during the run then reaches the
+    # Forms read even if it missed the sheet's, so its sheet row (read next run) meets the
+    # Forms response it repeats and is not written as a second response.
+    extractions = connection_extractions(ctx, "forms", forms_streams, fake_settings)
+    return sorted(extractions, key=lambda extraction: extraction.system != "google_sheets")
 
 
 def contacts_extractions(ctx: JobContext, fake_settings: FakeSettings | None = None) -> list[Extraction]:
