@@ -1,4 +1,4 @@
-"""``connect_gmail``: Google's installed-app flow against the fake Google; the test is the browser."""
+"""``google_sign_in``: Google's installed-app flow against the fake Google; the test is the browser."""
 
 from __future__ import annotations
 
@@ -18,20 +18,20 @@ from ingestor.fake_apis.google import (
     refresh_token_for,
 )
 from lorc_taps.http import AUTH_REFUSED_MARKER, AuthorizationError
-from lorchestra.connect.google import connect_gmail
+from lorchestra.connect.google import google_sign_in
 
 MAILBOX = "praxis@praxis-weber.example"
 
 
 def sign_in(server: FakeGoogle, capsys: pytest.CaptureFixture[str], **overrides: Any) -> dict[str, Any]:
-    """Run ``connect_gmail`` in a thread; read the address it prints and open it like a browser."""
+    """Run ``google_sign_in`` in a thread; read the address it prints and open it like a browser."""
     outcome: dict[str, Any] = {}
 
     def connect() -> None:
         try:
-            outcome["secrets"] = connect_gmail(**{
-                "mailbox": MAILBOX, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-                "auth_url": server.auth_url, "token_url": server.token_url, "api_url": server.url,
+            outcome["refresh_token"] = google_sign_in(**{
+                "scopes": (SCOPE,), "account": MAILBOX, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                "auth_url": server.auth_url, "token_url": server.token_url,
                 "ca_bundle": str(server.ca_path), "open_browser": False, "timeout_seconds": 30, **overrides})
         except Exception as exc:  # noqa: BLE001 - handed to the test thread to assert on
             outcome["error"] = exc
@@ -51,20 +51,17 @@ def sign_in(server: FakeGoogle, capsys: pytest.CaptureFixture[str], **overrides:
     return outcome
 
 
-def test_connect_gmail_stores_a_refresh_token_for_gmail_readonly_and_probes(
+def test_the_sign_in_asks_for_exactly_the_scopes_and_returns_an_offline_refresh_token(
         capsys: pytest.CaptureFixture[str]) -> None:
     with fake_google(tls=True) as server:
         outcome = sign_in(server, capsys)
         consent = server.requests_to(r"^/o/oauth2/auth$")
-        profile = server.requests_to(r"/profile$")
     assert "error" not in outcome, outcome.get("error")
-    assert outcome["secrets"] == {"CLIENT_ID": CLIENT_ID, "CLIENT_SECRET": CLIENT_SECRET,
-                                  "REFRESH_TOKEN": refresh_token_for(MAILBOX)}
+    assert outcome["refresh_token"] == refresh_token_for(MAILBOX)
     assert [request.query["scope"] for request in consent] == [[SCOPE]]
-    assert consent[0].query["access_type"] == ["offline"]
-    assert [request.status for request in profile] == [200], "the mailbox is probed once"
+    assert consent[0].query["access_type"] == ["offline"] and consent[0].query["login_hint"] == [MAILBOX]
     assert outcome["page_status"] == 200
-    for secret in (CLIENT_SECRET, outcome["secrets"]["REFRESH_TOKEN"]):
+    for secret in (CLIENT_SECRET, outcome["refresh_token"]):
         assert secret not in outcome["printed"]
 
 
@@ -75,4 +72,4 @@ def test_a_wrong_client_secret_is_refused_without_quoting_it(capsys: pytest.Capt
     assert str(outcome["error"]).startswith(AUTH_REFUSED_MARKER)
     assert "invalid_client" in str(outcome["error"])
     assert "typed-wrong" not in str(outcome["error"]) + outcome["printed"]
-    assert "secrets" not in outcome
+    assert "refresh_token" not in outcome

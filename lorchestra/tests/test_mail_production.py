@@ -311,6 +311,7 @@ def test_lorc_connect_gmail_signs_in_through_the_browser_and_stores_the_refresh_
     token = refresh_token_for("praxis@praxis-weber.example")
     assert f"GMAIL_PRAXIS_REFRESH_TOKEN={token}" in home.dotenv_path.read_text()
     assert token not in shown and CLIENT_SECRET not in shown
+    assert [request.status for request in google.requests_to(r"/profile$")] == [200], "the mailbox is probed once"
     consent = google.requests_to(r"^/o/oauth2/auth$")
     assert [r.query["scope"] for r in consent] == [["https://www.googleapis.com/auth/gmail.readonly"]]
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
-from lorc_taps.gmail.client import DEFAULT_API_URL
 from lorc_taps.google_auth import (
     API_SCOPES,
     DEFAULT_TOKEN_URL,
@@ -77,26 +76,6 @@ def google_sign_in(*, client_id: str, client_secret: str, scopes: Iterable[str],
         raise GoogleConnectError("Google granted no refresh token: remove the app's access in the Google "
                                 "account's security settings and run `lorc connect` again")
     return str(credentials.refresh_token)
-
-
-def connect_gmail(*, mailbox: str, client_id: str, client_secret: str, auth_url: str = DEFAULT_AUTH_URL,
-                  token_url: str = DEFAULT_TOKEN_URL, api_url: str = DEFAULT_API_URL, ca_bundle: str | None = None,
-                  open_browser: bool = True, timeout_seconds: int = 600) -> dict[str, str]:
-    """Sign ``mailbox`` in with ``gmail.readonly`` only, probe it, and return ``CLIENT_ID``,
-    ``CLIENT_SECRET`` and ``REFRESH_TOKEN`` to store in ``$LORC_HOME/.env``.
-
-    Raises ``AuthorizationError`` when Google refuses the client or the grant,
-    ``ApiError`` when the mailbox does not answer, ``GoogleConnectError`` otherwise.
-    """
-    refresh_token = google_sign_in(client_id=client_id, client_secret=client_secret, scopes=(GMAIL_SCOPE,),
-                                   account=mailbox, auth_url=auth_url, token_url=token_url, ca_bundle=ca_bundle,
-                                   open_browser=open_browser, timeout_seconds=timeout_seconds)
-    settings = {"mailbox": mailbox, "client_id": client_id, "client_secret": client_secret,
-                "refresh_token": refresh_token, "api_url": api_url, "token_url": token_url}
-    if ca_bundle:
-        settings["ca_bundle"] = ca_bundle
-    probe(settings, (GMAIL_SCOPE,))
-    return {"CLIENT_ID": client_id, "CLIENT_SECRET": client_secret, "REFRESH_TOKEN": refresh_token}
 
 
 def verify_google(connection: Connection, secrets: Mapping[str, str]) -> None:
