@@ -5,8 +5,8 @@ Sheet (``google_sheets``) bind their answers to instrument items the same way. A
 whose responses arrive through the Forms API *and* its linked Sheet gives one response:
 Forms responses are processed first, and a sheet row whose connection names the form
 (``form_id``) and that has a Forms response from the same respondent (e-mail, trimmed,
-lower-cased) submitted — or first submitted, before an edit — in the same second (UTC)
-maps to nothing and is counted (``duplicates``). Counts also say how many responses match no contact (``unlinked``) and
+lower-cased) submitted — or first submitted, before an edit — in the same second (UTC,
+give or take one) maps to nothing and is counted (``duplicates``). Counts also say how many responses match no contact (``unlinked``) and
 how many have items no question binds to (``responses_with_unbound_items``).
 """
 
