@@ -11,12 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from google.api_core import exceptions as gexc
 from cli_support import bigquery_environ, lorc
+from google.api_core import exceptions as gexc
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry
-
-
 
 
 def test_tables_are_partitioned_and_clustered_as_designed(bq_emulator: Any, home: PhiHome) -> None:
@@ -142,7 +140,6 @@ def test_injected_transient_errors_are_retried_and_the_write_succeeds(
 
 def test_a_permanent_client_error_fails_fast_with_a_clear_message(bq_emulator: Any, home: PhiHome) -> None:
     from fault_proxy import FaultProxy, fail_first
-
     from lorchestra.exceptions import StorageError
 
     with FaultProxy(bq_emulator.endpoint, fail_first(100, 400)) as proxy:
