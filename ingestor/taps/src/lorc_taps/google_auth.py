@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import requests
+from singer_sdk import typing as th
 
 from lorc_taps.http import (
     ApiClient,
@@ -43,6 +44,20 @@ TOKEN_ATTEMPTS = 4
 TOKEN_MAX_WAIT = 30.0
 
 logger = logging.getLogger(__name__)
+
+
+def sign_in_settings(api_url: str, refresh_token_from: str) -> list[th.Property]:
+    """The settings every Google tap signs in with, for its ``config_jsonschema``;
+    ``refresh_token_from`` says which ``lorc connect`` gives the token, with its scopes."""
+    return [
+        th.Property("client_id", th.StringType, required=True, secret=True,
+                    description="The OAuth client (Desktop app) of the practice's Cloud project."),
+        th.Property("client_secret", th.StringType, required=True, secret=True),
+        th.Property("refresh_token", th.StringType, required=True, secret=True, description=refresh_token_from),
+        th.Property("api_url", th.StringType, default=api_url),
+        th.Property("token_url", th.StringType, default=DEFAULT_TOKEN_URL),
+        th.Property("ca_bundle", th.StringType, description="A PEM file of CAs to trust instead of the system's."),
+    ]
 
 
 class ScopeMissingError(AuthorizationError):

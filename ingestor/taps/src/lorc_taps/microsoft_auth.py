@@ -13,6 +13,7 @@ from typing import Any
 
 import msal
 import requests
+from singer_sdk import typing as th
 
 from lorc_taps.http import ApiError, AuthorizationError, verifying_session
 
@@ -28,6 +29,21 @@ REFUSALS = {
 }
 CONSENT_MISSING = "65001"
 _AADSTS = re.compile(r"AADSTS(\d+)")
+
+
+def app_settings() -> list[th.Property]:
+    """The settings every Microsoft tap signs in with (app-only), for its ``config_jsonschema``."""
+    return [
+        th.Property("tenant_id", th.StringType, required=True, description="The Microsoft Entra tenant id."),
+        th.Property("client_id", th.StringType, required=True, secret=True,
+                    description="The application (client) id of the app registration."),
+        th.Property("client_secret", th.StringType, required=True, secret=True,
+                    description="A client secret of the app registration."),
+        th.Property("authority_url", th.StringType, default=DEFAULT_AUTHORITY_URL,
+                    description="The sign-in authority host; msal's authority is <authority_url>/<tenant_id>."),
+        th.Property("ca_bundle", th.StringType,
+                    description="A PEM file of CA certificates to verify TLS with (a test server's)."),
+    ]
 
 
 class MicrosoftAuthorizationError(AuthorizationError):

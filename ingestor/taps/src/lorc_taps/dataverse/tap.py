@@ -11,7 +11,7 @@ from singer_sdk import typing as th
 from lorc_taps.dataverse.client import DEFAULT_API_VERSION, dataverse_client
 from lorc_taps.dataverse.streams import SessionStream, TableStream
 from lorc_taps.http import ApiClient
-from lorc_taps.microsoft_auth import DEFAULT_AUTHORITY_URL
+from lorc_taps.microsoft_auth import app_settings
 
 
 class TapLorcDataverse(Tap):
@@ -19,15 +19,7 @@ class TapLorcDataverse(Tap):
     config_jsonschema = th.PropertiesList(
         th.Property("environment_url", th.StringType, required=True,
                     description="The environment's URL, e.g. https://<org>.crm4.dynamics.com."),
-        th.Property("tenant_id", th.StringType, required=True, description="The Microsoft Entra tenant id."),
-        th.Property("client_id", th.StringType, required=True, secret=True,
-                    description="The application (client) id of the app registration."),
-        th.Property("client_secret", th.StringType, required=True, secret=True,
-                    description="A client secret of the app registration."),
-        th.Property("authority_url", th.StringType, default=DEFAULT_AUTHORITY_URL,
-                    description="The sign-in authority host; msal's authority is <authority_url>/<tenant_id>."),
-        th.Property("ca_bundle", th.StringType,
-                    description="A PEM file of CA certificates to verify TLS with (a test server's)."),
+        *app_settings(),
         th.Property("api_version", th.StringType, default=DEFAULT_API_VERSION, description="The Web API version."),
         th.Property("session_table", th.StringType, required=True,
                     description="The session table's logical name, e.g. cr7a2_session (the publisher prefix "

@@ -26,7 +26,7 @@ from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 
 from lorc_taps.forms.client import DEFAULT_API_URL, PAGE_SIZE, FormsClient
-from lorc_taps.google_auth import DEFAULT_TOKEN_URL, api_client
+from lorc_taps.google_auth import api_client, sign_in_settings
 from lorc_taps.schema import permissive_schema
 from lorc_taps.start_date import start_moment
 from lorc_taps.state import write_state_now
@@ -114,15 +114,8 @@ class TapLorcForms(Tap):
     config_jsonschema = th.PropertiesList(
         th.Property("form_id", th.StringType, required=True,
                     description="The form's id (from its edit URL: /forms/d/<form_id>/edit)."),
-        th.Property("client_id", th.StringType, required=True, secret=True,
-                    description="The OAuth client (Desktop app) of the practice's Cloud project."),
-        th.Property("client_secret", th.StringType, required=True, secret=True),
-        th.Property("refresh_token", th.StringType, required=True, secret=True,
-                    description="From `lorc connect google NAME` (scopes forms.body.readonly, "
-                                "forms.responses.readonly)."),
-        th.Property("api_url", th.StringType, default=DEFAULT_API_URL),
-        th.Property("token_url", th.StringType, default=DEFAULT_TOKEN_URL),
-        th.Property("ca_bundle", th.StringType, description="A PEM file of CAs to trust instead of the system's."),
+        *sign_in_settings(DEFAULT_API_URL, "From `lorc connect google NAME` (scopes forms.body.readonly, "
+                                           "forms.responses.readonly)."),
         th.Property("start_date", th.StringType,
                     description="ISO date: the first run reads responses submitted from then on; absent = all."),
         th.Property("page_size", th.IntegerType, default=PAGE_SIZE,

@@ -11,21 +11,14 @@ from singer_sdk import typing as th
 from lorc_taps.gmail.client import DEFAULT_API_URL, GmailClient
 from lorc_taps.gmail.schema import GMAIL_MESSAGE_SCHEMA
 from lorc_taps.gmail.sync import MailboxSync, epoch_seconds
-from lorc_taps.google_auth import DEFAULT_TOKEN_URL, api_client
+from lorc_taps.google_auth import api_client, sign_in_settings
 from lorc_taps.ratelimit import TokenBucket
 from lorc_taps.state import write_state_now
 
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property("mailbox", th.StringType, required=True,
                 description="The Gmail userId: the mailbox's address (or `me`)."),
-    th.Property("client_id", th.StringType, required=True, secret=True,
-                description="The OAuth client (Desktop app) of the practice's Cloud project."),
-    th.Property("client_secret", th.StringType, required=True, secret=True),
-    th.Property("refresh_token", th.StringType, required=True, secret=True,
-                description="From `lorc connect gmail NAME` (scope gmail.readonly)."),
-    th.Property("api_url", th.StringType, default=DEFAULT_API_URL),
-    th.Property("token_url", th.StringType, default=DEFAULT_TOKEN_URL),
-    th.Property("ca_bundle", th.StringType, description="A PEM file of CAs to trust instead of the system's."),
+    *sign_in_settings(DEFAULT_API_URL, "From `lorc connect gmail NAME` (scope gmail.readonly)."),
     th.Property("start_date", th.StringType,
                 description="ISO date: the first run lists mail received from then on; absent = all mail."),
     th.Property("max_messages_per_run", th.IntegerType, default=0,

@@ -6,8 +6,9 @@ from __future__ import annotations
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 
-from lorc_taps.graph.auth import DEFAULT_API_URL, DEFAULT_AUTHORITY_URL
+from lorc_taps.graph.auth import DEFAULT_API_URL
 from lorc_taps.graph.streams import DEFAULT_FOLDERS, MessagesStream
+from lorc_taps.microsoft_auth import app_settings
 
 
 class TapLorcGraph(Tap):
@@ -15,16 +16,8 @@ class TapLorcGraph(Tap):
     config_jsonschema = th.PropertiesList(
         th.Property("mailbox", th.StringType, required=True,
                     description="The mailbox (user principal name or address) to read."),
-        th.Property("tenant_id", th.StringType, required=True, description="The Microsoft Entra tenant id."),
-        th.Property("client_id", th.StringType, required=True, secret=True,
-                    description="The application (client) id of the app registration."),
-        th.Property("client_secret", th.StringType, required=True, secret=True,
-                    description="A client secret of the app registration."),
+        *app_settings(),
         th.Property("api_url", th.StringType, default=DEFAULT_API_URL, description="Graph's base URL."),
-        th.Property("authority_url", th.StringType, default=DEFAULT_AUTHORITY_URL,
-                    description="The sign-in authority host; msal's authority is <authority_url>/<tenant_id>."),
-        th.Property("ca_bundle", th.StringType,
-                    description="A PEM file of CA certificates to verify TLS with (a test server's)."),
         th.Property("folders", th.ArrayType(th.StringType), default=list(DEFAULT_FOLDERS),
                     description="Folders to read: well-known names (inbox, sentitems, ...) or folder ids."),
         th.Property("start_date", th.StringType,

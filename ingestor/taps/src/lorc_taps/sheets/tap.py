@@ -18,7 +18,7 @@ from typing import Any
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 
-from lorc_taps.google_auth import DEFAULT_TOKEN_URL, api_client
+from lorc_taps.google_auth import api_client, sign_in_settings
 from lorc_taps.http import SettingError
 from lorc_taps.schema import permissive_schema
 from lorc_taps.sheets.client import DEFAULT_API_URL, SheetsClient, Tab
@@ -96,14 +96,7 @@ class TapLorcSheets(Tap):
                     description="The spreadsheet's id (from its URL: /spreadsheets/d/<spreadsheet_id>/edit)."),
         th.Property("sheet", th.StringType, required=True,
                     description="The tab's title, e.g. `Form Responses 1` / `Formularantworten 1`."),
-        th.Property("client_id", th.StringType, required=True, secret=True,
-                    description="The OAuth client (Desktop app) of the practice's Cloud project."),
-        th.Property("client_secret", th.StringType, required=True, secret=True),
-        th.Property("refresh_token", th.StringType, required=True, secret=True,
-                    description="From `lorc connect google NAME` (scope spreadsheets.readonly)."),
-        th.Property("api_url", th.StringType, default=DEFAULT_API_URL),
-        th.Property("token_url", th.StringType, default=DEFAULT_TOKEN_URL),
-        th.Property("ca_bundle", th.StringType, description="A PEM file of CAs to trust instead of the system's."),
+        *sign_in_settings(DEFAULT_API_URL, "From `lorc connect google NAME` (scope spreadsheets.readonly)."),
         th.Property("timestamp_column", th.StringType,
                     description="The column of the submission timestamp; default: the first column."),
         th.Property("email_column", th.StringType,
