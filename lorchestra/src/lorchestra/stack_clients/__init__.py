@@ -17,7 +17,8 @@ from lorchestra.stack_clients.model import (
     idem_key,
 )
 from lorchestra.stack_clients.projection import Column, RowsChange
-from lorchestra.stack_clients.store import TABLE_NAMES, Store, open_store
+from lorchestra.stack_clients.store import Store, open_store
+from lorchestra.stack_clients.tables import TABLE_NAMES, Table
 from lorchestra.stack_clients.views import connect_views
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "RowsChange",
     "Source",
     "Store",
+    "Table",
     "WriteCounts",
     "connect_views",
     "idem_key",

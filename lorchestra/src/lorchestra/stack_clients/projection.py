@@ -8,30 +8,13 @@ replaced, in one transaction across tables, so readers never see half of an upda
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-COLUMN_TYPES = ("string", "int", "float", "bool", "timestamp", "string[]")
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+from lorchestra.stack_clients.tables import Column, check_field_name, check_table_name
 
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        if self.type not in COLUMN_TYPES or not _NAME.match(self.name):
-            raise ValueError(f"bad projection column {self.name!r} of type {self.type!r}")
-
-
-def check_table_name(name: str) -> str:
-    if not _NAME.match(name):
-        raise ValueError(f"{name!r} is not a valid projection table name")
-    return name
+__all__ = ["Column", "RowsChange", "check_field_name", "check_table_name"]
 
 
 @dataclass(frozen=True)
@@ -49,9 +32,3 @@ class RowsChange:
         if self.key_column not in {c.name for c in self.columns}:
             raise ValueError(f"{self.key_column!r} is not a column of {self.table}")
 
-
-def check_field_name(name: str) -> str:
-    """A top-level payload field used in a filter (written into SQL, so checked)."""
-    if not _NAME.match(name):
-        raise ValueError(f"{name!r} is not a valid payload field name for a filter")
-    return name

@@ -25,7 +25,6 @@ from lorchestra.stack_clients.views import views_dir
 # Readers (`lorc status`, `lorc doctor`) hold the DuckDB file for a moment; a writer that
 # finds it held tries again this long before it reports who holds it.
 LOCK_GRACE_SECONDS = 2.0
-TABLE_NAMES = ("event_log", "raw_objects", "canonical_objects", "rejects", "processed_inputs")
 
 
 class Store(Protocol):

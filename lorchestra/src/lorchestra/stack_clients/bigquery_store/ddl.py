@@ -1,90 +1,64 @@
-"""The BigQuery tables: the one place their columns, partitioning and clustering are defined."""
+"""BigQuery schemas, generated from the table declarations in :mod:`lorchestra.stack_clients.tables`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import Any
 
 from google.cloud import bigquery
 
-S = bigquery.SchemaField
+from lorchestra.stack_clients.tables import CORE_TABLES, Column, Table
+
+BQ_TYPES = {"string": "STRING", "int": "INT64", "float": "FLOAT64", "bool": "BOOL",
+            "timestamp": "TIMESTAMP", "string[]": "STRING", "json": "JSON"}
 
 
-@dataclass(frozen=True)
-class TableDef:
-    schema: list[bigquery.SchemaField]
-    clustering: list[str] = field(default_factory=list)
-    partition_field: str | None = None  # DAY partitions on this TIMESTAMP column
+def field(column: Column) -> bigquery.SchemaField:
+    if column.type == "string[]":
+        mode = "REPEATED"
+    else:
+        mode = "REQUIRED" if column.required else "NULLABLE"
+    return bigquery.SchemaField(column.name, BQ_TYPES[column.type], mode, description=column.description or None)
 
 
-TABLES: dict[str, TableDef] = {
-    "event_log": TableDef(
-        [
-            S("event_id", "STRING", "REQUIRED"), S("event_type", "STRING", "REQUIRED"),
-            S("source_system", "STRING"), S("connection_name", "STRING"),
-            S("target_object_type", "STRING"), S("event_schema_ref", "STRING"),
-            S("correlation_id", "STRING"), S("trace_id", "STRING"),
-            S("created_at", "TIMESTAMP", "REQUIRED"), S("status", "STRING", "REQUIRED"),
-            S("error_message", "STRING"), S("payload", "JSON"),
-        ],
-        clustering=["source_system", "event_type"],
-        partition_field="created_at",
-    ),
-    "raw_objects": TableDef(
-        [
-            S("idem_key", "STRING", "REQUIRED"), S("source_system", "STRING", "REQUIRED"),
-            S("connection_name", "STRING", "REQUIRED"), S("object_type", "STRING", "REQUIRED"),
-            S("schema_ref", "STRING"), S("external_id", "STRING", "REQUIRED"),
-            S("payload", "JSON", "REQUIRED"), S("payload_hash", "STRING", "REQUIRED"),
-            S("first_seen", "TIMESTAMP", "REQUIRED"), S("last_seen", "TIMESTAMP", "REQUIRED"),
-        ],
-        clustering=["source_system", "connection_name", "object_type"],
-    ),
-    "canonical_objects": TableDef(
-        [
-            S("idem_key", "STRING", "REQUIRED"), S("object_type", "STRING", "REQUIRED"),
-            S("schema_ref", "STRING", "REQUIRED"), S("source_idem_key", "STRING", "REQUIRED"),
-            S("source_payload_hash", "STRING", "REQUIRED"), S("transform_ref", "STRING", "REQUIRED"),
-            S("payload", "JSON", "REQUIRED"), S("payload_hash", "STRING", "REQUIRED"),
-            S("created_at", "TIMESTAMP", "REQUIRED"), S("updated_at", "TIMESTAMP", "REQUIRED"),
-            S("last_seen", "TIMESTAMP", "REQUIRED"),
-        ],
-        clustering=["object_type"],
-    ),
-    "rejects": TableDef(
-        [
-            S("reject_key", "STRING", "REQUIRED"), S("job_name", "STRING", "REQUIRED"),
-            S("input_key", "STRING", "REQUIRED"), S("input_idem_key", "STRING"),
-            S("source_system", "STRING"), S("connection_name", "STRING"), S("object_type", "STRING"),
-            S("rule", "STRING", "REQUIRED"), S("field", "STRING", "REQUIRED"),
-            S("message", "STRING", "REQUIRED"), S("payload_hash", "STRING"),
-            S("first_seen", "TIMESTAMP", "REQUIRED"), S("last_seen", "TIMESTAMP", "REQUIRED"),
-            S("run_id", "STRING"),
-        ],
-        clustering=["job_name", "rule"],
-    ),
-    "processed_inputs": TableDef(
-        [
-            S("consumer", "STRING", "REQUIRED"), S("input_idem_key", "STRING", "REQUIRED"),
-            S("input_payload_hash", "STRING", "REQUIRED"), S("outcome", "STRING", "REQUIRED"),
-            S("processed_at", "TIMESTAMP", "REQUIRED"), S("run_id", "STRING"),
-        ],
-        clustering=["consumer"],
-    ),
-}
+def column_schema(columns: Sequence[Column]) -> list[bigquery.SchemaField]:
+    """Portable columns as a BigQuery schema."""
+    return [field(c) for c in columns]
 
-# Staging tables hold a batch between its load job and its MERGE; payloads travel as
-# JSON text and are parsed by the MERGE, so the load never reinterprets them.
-RAW_STAGE = [
-    S("ord", "INT64"), S("idem_key", "STRING"), S("external_id", "STRING"),
-    S("payload_hash", "STRING"), S("payload", "STRING"),
-]
-CANONICAL_STAGE = [
-    S("ord", "INT64"), S("idem_key", "STRING"), S("object_type", "STRING"), S("schema_ref", "STRING"),
-    S("source_idem_key", "STRING"), S("source_payload_hash", "STRING"), S("transform_ref", "STRING"),
-    S("payload_hash", "STRING"), S("payload", "STRING"),
-]
-REJECT_STAGE = [f for f in TABLES["rejects"].schema if f.name not in ("first_seen", "last_seen")]
-PROCESSED_STAGE = [
-    S("input_idem_key", "STRING"), S("input_payload_hash", "STRING"), S("outcome", "STRING"),
-]
-EVENT_STAGE = [f if f.name != "payload" else S("payload", "STRING") for f in TABLES["event_log"].schema]
+
+def table_options(table: Table) -> dict[str, Any]:
+    """The ``bigquery.Table`` attributes that cluster and partition ``table``."""
+    options: dict[str, Any] = {}
+    if table.cluster_by:
+        options["clustering_fields"] = list(table.cluster_by)
+    if table.partition_by:
+        options["time_partitioning"] = bigquery.TimePartitioning(
+            type_=bigquery.TimePartitioningType.DAY, field=table.partition_by)
+    if table.description:
+        options["description"] = table.description
+    return options
+
+
+def stage_schema(table: Table, columns: Sequence[str], *, ordinal: bool = False) -> list[bigquery.SchemaField]:
+    """A staging table for a batch bound for ``table``: ``columns`` of it, all nullable, JSON
+    as text (the statement that applies the batch parses it, so the load never reinterprets
+    a payload); ``ordinal`` adds ``ord``, the line number of each row."""
+    fields = [bigquery.SchemaField("ord", "INT64")] if ordinal else []
+    for name in columns:
+        column = table.column(name)
+        kind = "STRING" if column.type == "json" else BQ_TYPES[column.type]
+        fields.append(bigquery.SchemaField(name, kind, "REPEATED" if column.type == "string[]" else "NULLABLE"))
+    return fields
+
+
+_RAW = CORE_TABLES["raw_objects"]
+_CANONICAL = CORE_TABLES["canonical_objects"]
+_REJECTS = CORE_TABLES["rejects"]
+_PROCESSED = CORE_TABLES["processed_inputs"]
+RAW_STAGE = stage_schema(_RAW, ("idem_key", "external_id", "payload_hash", "payload"), ordinal=True)
+CANONICAL_STAGE = stage_schema(_CANONICAL, (
+    "idem_key", "object_type", "schema_ref", "source_idem_key", "source_payload_hash", "transform_ref",
+    "payload_hash", "payload"), ordinal=True)
+REJECT_STAGE = stage_schema(_REJECTS, [n for n in _REJECTS.column_names if n not in ("first_seen", "last_seen")])
+PROCESSED_STAGE = stage_schema(_PROCESSED, ("input_idem_key", "input_payload_hash", "outcome"))
+EVENT_STAGE = stage_schema(CORE_TABLES["event_log"], CORE_TABLES["event_log"].column_names)

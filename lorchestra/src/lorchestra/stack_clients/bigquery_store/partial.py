@@ -14,19 +14,13 @@ from typing import TYPE_CHECKING, Any
 from google.cloud import bigquery
 
 from lorchestra.stack_clients.faults import sql_fault
-from lorchestra.stack_clients.projection import Column, RowsChange, check_table_name
+from lorchestra.stack_clients.bigquery_store.ddl import column_schema
+from lorchestra.stack_clients.projection import RowsChange, check_table_name
 
 if TYPE_CHECKING:
     from lorchestra.stack_clients.bigquery_store.store import BigQueryStore
 
-BQ_TYPES = {"string": ("STRING", "NULLABLE"), "int": ("INT64", "NULLABLE"), "float": ("FLOAT64", "NULLABLE"),
-            "bool": ("BOOL", "NULLABLE"), "timestamp": ("TIMESTAMP", "NULLABLE"), "string[]": ("STRING", "REPEATED")}
 _KEYS = [bigquery.SchemaField("key", "STRING", "REQUIRED")]
-
-
-def column_schema(columns: Sequence[Column]) -> list[bigquery.SchemaField]:
-    """Portable columns as a BigQuery schema."""
-    return [bigquery.SchemaField(c.name, *BQ_TYPES[c.type], description=c.description or None) for c in columns]
 
 
 def lookup_rows(store: BigQueryStore, name: str, key_column: str, keys: Sequence[str],

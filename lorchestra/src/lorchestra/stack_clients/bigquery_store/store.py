@@ -16,7 +16,6 @@ from google.cloud import bigquery
 from lorchestra.config import Config
 from lorchestra.exceptions import StorageError
 from lorchestra.stack_clients.bigquery_store import ddl, partial, raw_ingest
-from lorchestra.stack_clients.bigquery_store.partial import column_schema
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry, is_transient
 from lorchestra.stack_clients.bigquery_store.sql import query_param
 from lorchestra.stack_clients.faults import checkpoint
@@ -38,6 +37,7 @@ from lorchestra.stack_clients.projection import (
     check_table_name,
 )
 from lorchestra.stack_clients.spill import spill_file
+from lorchestra.stack_clients.tables import CORE_TABLES
 
 # The client's own retry would wait up to 600 s on a dead endpoint; retries are ours
 # (tenacity, bounded, in retry.py), so every call is made with the client's turned off.
@@ -165,14 +165,8 @@ class BigQueryStore:
             dataset.location = self.location
         self.call("create dataset",
                    lambda: self.client.create_dataset(dataset, exists_ok=True, retry=_NO_RETRY))
-        for name, definition in ddl.TABLES.items():
-            options: dict[str, Any] = {}
-            if definition.clustering:
-                options["clustering_fields"] = definition.clustering
-            if definition.partition_field:
-                options["time_partitioning"] = bigquery.TimePartitioning(
-                    type_=bigquery.TimePartitioningType.DAY, field=definition.partition_field)
-            self.create_table(name, definition.schema, **options)
+        for table in CORE_TABLES.values():
+            self.create_table(table.name, ddl.column_schema(table.columns), **ddl.table_options(table))
 
     # -- raw objects ----------------------------------------------------------------
     def ingest_raw_file(
@@ -344,7 +338,7 @@ class BigQueryStore:
     def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
         """One load job with WRITE_TRUNCATE: BigQuery swaps the table atomically."""
         check_table_name(name)
-        schema = column_schema(columns)
+        schema = ddl.column_schema(columns)
         with spill_file(self.tmp_dir) as (path, handle):
             count = 0
             for row in rows:
@@ -369,7 +363,7 @@ class BigQueryStore:
         return bool(self.call(f"look up {name}", look_up))
 
     def ensure_table(self, name: str, columns: Sequence[Column]) -> None:
-        self.create_table(check_table_name(name), column_schema(columns))
+        self.create_table(check_table_name(name), ddl.column_schema(columns))
 
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
                      updated_after: datetime | None = None, keys: Sequence[str] | None = None,

@@ -1,81 +1,38 @@
-"""The DuckDB tables: the one place their columns are defined for this backend."""
+"""DuckDB DDL, generated from the table declarations in :mod:`lorchestra.stack_clients.tables`."""
 
 from __future__ import annotations
 
-TABLES: dict[str, str] = {
-    "event_log": """
-        CREATE TABLE IF NOT EXISTS event_log (
-            event_id VARCHAR PRIMARY KEY,
-            event_type VARCHAR NOT NULL,
-            source_system VARCHAR,
-            connection_name VARCHAR,
-            target_object_type VARCHAR,
-            event_schema_ref VARCHAR,
-            correlation_id VARCHAR,
-            trace_id VARCHAR,
-            created_at TIMESTAMPTZ NOT NULL,
-            status VARCHAR NOT NULL CHECK (status IN ('ok', 'failed')),
-            error_message VARCHAR,
-            payload JSON
-        )""",
-    "raw_objects": """
-        CREATE TABLE IF NOT EXISTS raw_objects (
-            idem_key VARCHAR NOT NULL,
-            source_system VARCHAR NOT NULL,
-            connection_name VARCHAR NOT NULL,
-            object_type VARCHAR NOT NULL,
-            schema_ref VARCHAR,
-            external_id VARCHAR NOT NULL,
-            payload JSON USING COMPRESSION uncompressed NOT NULL,
-            payload_hash VARCHAR NOT NULL,
-            first_seen TIMESTAMPTZ NOT NULL,
-            last_seen TIMESTAMPTZ NOT NULL
-        )""",
-    "canonical_objects": """
-        CREATE TABLE IF NOT EXISTS canonical_objects (
-            idem_key VARCHAR NOT NULL,
-            object_type VARCHAR NOT NULL,
-            schema_ref VARCHAR NOT NULL,
-            source_idem_key VARCHAR NOT NULL,
-            source_payload_hash VARCHAR NOT NULL,
-            transform_ref VARCHAR NOT NULL,
-            payload JSON USING COMPRESSION uncompressed NOT NULL,
-            payload_hash VARCHAR NOT NULL,
-            created_at TIMESTAMPTZ NOT NULL,
-            updated_at TIMESTAMPTZ NOT NULL,
-            last_seen TIMESTAMPTZ NOT NULL
-        )""",
-    "rejects": """
-        CREATE TABLE IF NOT EXISTS rejects (
-            reject_key VARCHAR PRIMARY KEY,
-            job_name VARCHAR NOT NULL,
-            input_key VARCHAR NOT NULL,
-            input_idem_key VARCHAR,
-            source_system VARCHAR,
-            connection_name VARCHAR,
-            object_type VARCHAR,
-            rule VARCHAR NOT NULL,
-            field VARCHAR NOT NULL,
-            message VARCHAR NOT NULL,
-            payload_hash VARCHAR,
-            first_seen TIMESTAMPTZ NOT NULL,
-            last_seen TIMESTAMPTZ NOT NULL,
-            run_id VARCHAR
-        )""",
-    "processed_inputs": """
-        CREATE TABLE IF NOT EXISTS processed_inputs (
-            consumer VARCHAR NOT NULL,
-            input_idem_key VARCHAR NOT NULL,
-            input_payload_hash VARCHAR NOT NULL,
-            outcome VARCHAR NOT NULL,
-            processed_at TIMESTAMPTZ NOT NULL,
-            run_id VARCHAR,
-            PRIMARY KEY (consumer, input_idem_key)
-        )""",
-}
-# raw_objects and canonical_objects carry no PRIMARY KEY on purpose: an ART index over
-# millions of keys costs memory and slows bulk inserts, and the store's batch writes
-# already guarantee one row per idem_key (dedupe inside the batch, anti-join against the
-# table, one writer at a time).
-# Payload columns are stored uncompressed: DuckDB's compression analysis of large,
-# high-entropy JSON text cost ~8 s per 100k Gmail messages at checkpoint for a 10% gain.
+from collections.abc import Sequence
+
+from lorchestra.stack_clients.tables import CORE_TABLES, Column, Table
+
+DUCK_TYPES = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN",
+              "timestamp": "TIMESTAMPTZ", "string[]": "VARCHAR[]", "json": "JSON"}
+
+
+def column_ddl(column: Column) -> str:
+    # Bulky payloads are stored uncompressed: DuckDB's compression analysis of large,
+    # high-entropy JSON text cost ~8 s per 100k Gmail messages at checkpoint for a 10% gain.
+    parts = [column.name, DUCK_TYPES[column.type]]
+    if column.bulky:
+        parts.append("USING COMPRESSION uncompressed")
+    if column.required:
+        parts.append("NOT NULL")
+    if column.allowed:
+        parts.append(f"CHECK ({column.name} IN ({', '.join(repr(v) for v in column.allowed)}))")
+    return " ".join(parts)
+
+
+def create_table_sql(table: Table) -> str:
+    lines = [column_ddl(c) for c in table.columns]
+    if table.key and table.indexed_key:
+        lines.append(f"PRIMARY KEY ({', '.join(table.key)})")
+    return f"CREATE TABLE IF NOT EXISTS {table.name} ({', '.join(lines)})"
+
+
+def columns_sql(columns: Sequence[Column]) -> str:
+    """The ``read_json`` column spec (``{name: 'TYPE', ...}``) that loads ``columns`` from JSONL."""
+    return "{" + ", ".join(f"{c.name}: '{DUCK_TYPES[c.type]}'" for c in columns) + "}"
+
+
+CORE_DDL = [create_table_sql(table) for table in CORE_TABLES.values()]

@@ -10,13 +10,10 @@ from typing import Any
 import duckdb
 import orjson
 
+from lorchestra.stack_clients.duckdb_store.ddl import columns_sql
 from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.projection import RowsChange, check_table_name
 from lorchestra.stack_clients.spill import spill_file
-
-DUCK_TYPES = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN",
-              "timestamp": "TIMESTAMPTZ", "string[]": "VARCHAR[]"}
-
 
 def lookup_rows(con: duckdb.DuckDBPyConnection, name: str, key_column: str, keys: Sequence[str],
                 columns: Sequence[str]) -> list[dict[str, Any]]:
@@ -41,10 +38,9 @@ def replace_rows(con: duckdb.DuckDBPyConnection, tmp_dir: Path, changes: Sequenc
                 con.execute(f"DELETE FROM {change.table} WHERE {change.key_column} IN (SELECT unnest($keys))",
                             {"keys": list(change.keys)})
                 if path is not None:
-                    spec = ", ".join(f"{c.name}: '{DUCK_TYPES[c.type]}'" for c in change.columns)
                     names = ", ".join(c.name for c in change.columns)
                     con.execute(f"INSERT INTO {change.table} ({names}) SELECT {names} FROM "
-                                f"read_json($file, format = 'newline_delimited', columns = {{{spec}}})",
+                                f"read_json($file, format = 'newline_delimited', columns = {columns_sql(change.columns)})",
                                 {"file": str(path)})
                 checkpoint("projection.before_commit", change.table)
             con.execute("COMMIT")

@@ -13,9 +13,8 @@ import orjson
 
 from lorchestra.exceptions import StorageError, WarehouseLockedError
 from lorchestra.stack_clients.duckdb_store import partial, raw_ingest
-from lorchestra.stack_clients.duckdb_store.ddl import TABLES
+from lorchestra.stack_clients.duckdb_store.ddl import CORE_DDL, DUCK_TYPES
 from lorchestra.stack_clients.duckdb_store.holders import holder_in_error
-from lorchestra.stack_clients.duckdb_store.partial import DUCK_TYPES
 from lorchestra.stack_clients.duckdb_store.snapshots import publish_snapshot
 from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
@@ -69,7 +68,7 @@ class DuckDBStore:
         hold_private_umask()
         self._release_umask = weakref.finalize(self, release_private_umask)  # also if never closed
         try:
-            self._con = self._connect(path, memory_limit=memory_limit, threads=threads, read_only=read_only)
+            self.connection = self._connect(path, memory_limit=memory_limit, threads=threads, read_only=read_only)
         except BaseException:
             self._release_umask()
             raise
@@ -105,8 +104,8 @@ class DuckDBStore:
 
     # -- schema -----------------------------------------------------------------
     def ensure_schema(self) -> None:
-        for ddl in TABLES.values():
-            self._con.execute(ddl)
+        for ddl in CORE_DDL:
+            self.connection.execute(ddl)
 
     def table(self, name: str) -> str:
         return name
@@ -116,7 +115,7 @@ class DuckDBStore:
         self, path: Path, spec: ObjectSpec, *, job_name: str, run_id: str, now: datetime
     ) -> WriteCounts:
         return raw_ingest.ingest_raw_file(
-            self._con, path, spec, job_name=job_name, run_id=run_id, now=now,
+            self.connection, path, spec, job_name=job_name, run_id=run_id, now=now,
             tmp_dir=self.tmp_dir, write_rejects=self._upsert_rejects_in_txn,
         )
 
@@ -144,7 +143,7 @@ class DuckDBStore:
             return self._write_canonical(path, total - len(latest), now)
 
     def _write_canonical(self, path: Path, superseded: int, now: datetime) -> WriteCounts:
-        con = self._con
+        con = self.connection
         con.execute(
             """
             CREATE OR REPLACE TEMP TABLE _cstage AS
@@ -208,12 +207,12 @@ class DuckDBStore:
     def upsert_rejects(self, rejects: Sequence[RejectRow], *, run_id: str, now: datetime) -> None:
         if not rejects:
             return
-        self._con.execute("BEGIN TRANSACTION")
+        self.connection.execute("BEGIN TRANSACTION")
         try:
             self._upsert_rejects_in_txn(list(rejects), run_id, now)
-            self._con.execute("COMMIT")
+            self.connection.execute("COMMIT")
         except BaseException:
-            self._con.execute("ROLLBACK")
+            self.connection.execute("ROLLBACK")
             raise
 
     def _upsert_rejects_in_txn(self, rejects: list[RejectRow], run_id: str, now: datetime) -> None:
@@ -236,13 +235,13 @@ class DuckDBStore:
         if not rows:
             return
         columns = list(rows[0])
-        types = {name: str(kind) for name, kind, *_ in self._con.execute(f"DESCRIBE {table}").fetchall()}
+        types = {name: str(kind) for name, kind, *_ in self.connection.execute(f"DESCRIBE {table}").fetchall()}
         with spill_file(self.tmp_dir) as (path, handle):
             for row in rows:
                 handle.write(orjson.dumps(row, default=str) + b"\n")
             handle.close()
             spec = ", ".join(f"{c}: '{types[c]}'" for c in columns)
-            self._con.execute(
+            self.connection.execute(
                 f"""INSERT INTO {table} ({', '.join(columns)})
                     SELECT {', '.join(columns)} FROM read_json($file, format = 'newline_delimited',
                                                               columns = {{{spec}}})
@@ -254,7 +253,7 @@ class DuckDBStore:
     def append_events(self, events: Sequence[EventRow]) -> None:
         if not events:
             return
-        self._con.executemany(
+        self.connection.executemany(
             "INSERT INTO event_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (e.event_id, e.event_type, e.source_system, e.connection_name, e.target_object_type,
@@ -270,7 +269,7 @@ class DuckDBStore:
         page_size: int = 1000,
     ) -> Iterator[list[InputRow]]:
         """Pages of inputs never processed by ``consumer`` or changed since (by payload hash)."""
-        keys = self._con.execute(
+        keys = self.connection.execute(
             f"""SELECT i.idem_key FROM {_input_table(table)} i
                 LEFT JOIN processed_inputs p ON p.consumer = $consumer AND p.input_idem_key = i.idem_key
                 WHERE i.object_type = $object_type
@@ -281,7 +280,7 @@ class DuckDBStore:
         ).fetchall()
         for start in range(0, len(keys), page_size):
             page = [k for (k,) in keys[start : start + page_size]]
-            rows = self._con.execute(
+            rows = self.connection.execute(
                 f"""SELECT i.idem_key, i.object_type, i.payload_hash, i.payload, {_system_column(table)},
                            {_connection_column(table)}, i.schema_ref
                     FROM {_input_table(table)} i WHERE i.idem_key IN (SELECT unnest($keys))
@@ -324,18 +323,18 @@ class DuckDBStore:
             source = (f"SELECT {select} FROM read_json($file, format = 'newline_delimited', columns = {{{spec}}})"
                       if count else
                       "SELECT " + ", ".join(f"NULL::{t} AS {n}" for n, t in types.items()) + " WHERE false")
-            self._con.execute("BEGIN TRANSACTION")
+            self.connection.execute("BEGIN TRANSACTION")
             try:
-                self._con.execute(f"CREATE OR REPLACE TABLE {table} AS {source}", {"file": str(path)} if count else {})
+                self.connection.execute(f"CREATE OR REPLACE TABLE {table} AS {source}", {"file": str(path)} if count else {})
                 checkpoint("projection.before_commit", table)
-                self._con.execute("COMMIT")
+                self.connection.execute("COMMIT")
             except BaseException:
-                self._con.execute("ROLLBACK")
+                self.connection.execute("ROLLBACK")
                 raise
         return count
 
     def has_table(self, name: str) -> bool:
-        row = self._con.execute(
+        row = self.connection.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'warehouse' AND table_name = $1",
             [name],
         ).fetchone()
@@ -343,7 +342,7 @@ class DuckDBStore:
 
     def ensure_table(self, name: str, columns: Sequence[Column]) -> None:
         spec = ", ".join(f"{c.name} {DUCK_TYPES[c.type]}" for c in columns)  # Column checks its name
-        self._con.execute(f"CREATE TABLE IF NOT EXISTS {check_table_name(name)} ({spec})")
+        self.connection.execute(f"CREATE TABLE IF NOT EXISTS {check_table_name(name)} ({spec})")
 
     def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
                      updated_after: datetime | None = None, keys: Sequence[str] | None = None,
@@ -363,7 +362,7 @@ class DuckDBStore:
         if drop_fields:  # dropped in the warehouse: the text never travels
             payload = "json_merge_patch(payload, $drop)"
             params["drop"] = orjson.dumps({check_field_name(f): None for f in drop_fields}).decode()
-        cursor = self._con.cursor()  # its own connection: the caller may use the store meanwhile
+        cursor = self.connection.cursor()  # its own connection: the caller may use the store meanwhile
         try:
             cursor.execute("USE warehouse")
             cursor.execute(
@@ -377,25 +376,25 @@ class DuckDBStore:
 
     def lookup_rows(self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
                     ) -> list[dict[str, Any]]:
-        return partial.lookup_rows(self._con, name, key_column, keys, columns)
+        return partial.lookup_rows(self.connection, name, key_column, keys, columns)
 
     def replace_rows(self, changes: Sequence[RowsChange]) -> list[int]:
-        return partial.replace_rows(self._con, self.tmp_dir, changes)
+        return partial.replace_rows(self.connection, self.tmp_dir, changes)
 
     def publish_views(self, names: Sequence[str], *, if_missing: bool = False) -> list[str]:
         """A Parquet snapshot per table in the views directory (see ``stack_clients.views``)."""
         if self.views_dir is None:
             raise StorageError(f"the store of {self.path} has no views directory to publish to")
-        return [str(publish_snapshot(self._con, name, self.views_dir, if_missing=if_missing)) for name in names]
+        return [str(publish_snapshot(self.connection, name, self.views_dir, if_missing=if_missing)) for name in names]
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        cursor = self._con.execute(sql, params or {})
+        cursor = self.connection.execute(sql, params or {})
         names = [d[0] for d in cursor.description or []]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def close(self) -> None:
         try:
-            self._con.close()
+            self.connection.close()
             if self.path.exists():
                 self.path.chmod(0o600)
         finally:
