@@ -156,7 +156,7 @@ def test_unknown_connections_forms_and_unreadable_timestamps_are_rejects_and_the
                    [{**practice.form_responses(form_id=FOLLOW_UP)[0], "formId": "F-unknown"}])
     counts = warehouse.run(canonicalize_questionnaires)
     assert (counts["inputs"], counts["rejected"], counts["outputs_inserted"]) == (5, 3, 2)
-    rejects = warehouse.store.query("SELECT rule, field FROM rejects ORDER BY rule")
+    rejects = warehouse.rows("SELECT rule, field FROM rejects ORDER BY rule")
     assert rejects == [{"rule": "connection_not_configured", "field": "connection_name"},
                        {"rule": "sheet.unknown_locale", "field": "locale"},
                        {"rule": "unknown_form", "field": "formId"}]

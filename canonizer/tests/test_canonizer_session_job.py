@@ -49,7 +49,7 @@ def test_sessions_of_a_table_with_another_prefix_arrive_by_configuration_alone(h
         assert all(s["session_id"] and s["contact_id"] in contacts and s["session_at"] for s in sessions)
         assert {s["session_type"] for s in sessions} == {"Erstgespräch", "Probatorische Sitzung", "Einzeltherapie"}
         assert sorted(s["duration_minutes"] for s in sessions).count(100) == 1
-        rejects = warehouse.store.query("SELECT rule, field, connection_name FROM rejects")
+        rejects = warehouse.rows("SELECT rule, field, connection_name FROM rejects")
         assert rejects == [{"rule": "connection_not_configured", "field": "connection_name",
                             "connection_name": "dataverse-unknown"}]
     finally:
@@ -64,7 +64,7 @@ def test_a_session_table_configured_under_another_name_rejects_each_row_naming_t
         warehouse.emit("dataverse", "dataverse", "session", "cr7a2_sessionid", practice.dataverse_records("cr7a2_session"))
         counts = run(warehouse)
         assert (counts["inputs"], counts["rejected"]) == (26, 26)
-        rules = warehouse.store.query("SELECT DISTINCT rule, field FROM rejects")
+        rules = warehouse.rows("SELECT DISTINCT rule, field FROM rejects")
         assert rules == [{"rule": "input.required", "field": "pw7_sessionid"}]
         assert list(warehouse.store.read_objects("canonical_objects", "clinical_session")) == []
         # fixed in the configuration: the next run reads them again

@@ -59,5 +59,11 @@ class Warehouse:
                          job_name=job.__name__, logger=logging.getLogger("test"))
         return dict(job(ctx).counts)
 
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        """Rows of ``sql`` on the DuckDB warehouse's own connection (the store has no SQL method)."""
+        cursor = self.store.connection.execute(sql)  # type: ignore[attr-defined]
+        names = [d[0] for d in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def responses(self) -> dict[str, dict[str, Any]]:
         return {p["response_id"]: p for _, p in self.store.read_objects("canonical_objects", "questionnaire_response")}

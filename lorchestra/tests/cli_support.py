@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from backend_sql import sql_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients import open_store
@@ -35,7 +36,7 @@ def table_rows(home: PhiHome, env: dict[str, str], name: str, order: str) -> lis
     """A table's rows with timestamps as ISO strings (``Z``) and arrays as lists."""
     store = open_store(load_config(home, {**os.environ, **env}), read_only=not env)
     try:
-        rows = store.query(f"SELECT * FROM {store.table(name)} ORDER BY {order}")
+        rows = sql_rows(store, f"SELECT * FROM {store.table(name)} ORDER BY {order}")
     finally:
         store.close()
     for row in rows:
@@ -66,7 +67,7 @@ def fingerprints(home: PhiHome, tables: Sequence[str] = FINGERPRINTED_TABLES) ->
     try:
         found = {}
         for table in tables:
-            rows = store.query(f"SELECT * FROM {table}")
+            rows = sql_rows(store, f"SELECT * FROM {table}")
             content = sorted(json.dumps({k: v for k, v in r.items() if k not in MOVING}, sort_keys=True, default=str)
                              for r in rows)
             found[table] = f"{len(rows)}:{hashlib.sha256(''.join(content).encode()).hexdigest()[:16]}"

@@ -4,6 +4,7 @@ must cope with them."""
 
 from __future__ import annotations
 
+from backend_sql import sql_rows
 from lorchestra.stack_clients import Store
 from lorchestra.stack_clients.clock import utcnow
 
@@ -27,7 +28,7 @@ def store_like_an_older_version(store: Store, table: str, key: str, payload_text
     cells = [f"TIMESTAMP {_literal(v)}" if n in _TIMES else _literal(v) for n, v in values.items()]
     payload = _literal(payload_text)
     cells.append(f"PARSE_JSON({payload})" if store.backend == "bigquery" else f"{payload}::JSON")
-    store.query(f"INSERT INTO {store.table(table)} ({', '.join([*values, 'payload'])}) VALUES ({', '.join(cells)})")
+    sql_rows(store, f"INSERT INTO {store.table(table)} ({', '.join([*values, 'payload'])}) VALUES ({', '.join(cells)})")
 
 
 def _literal(text: str) -> str:

@@ -7,6 +7,7 @@ import json
 import stat
 from pathlib import Path
 
+from backend_sql import sql_rows
 from cli_support import lorc
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -16,7 +17,7 @@ from lorchestra.stack_clients import open_store
 def counts(home: PhiHome) -> dict[str, int]:
     store = open_store(load_config(home), read_only=True)
     try:
-        return {t: store.query(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in ("raw_objects", "canonical_objects")}
+        return {t: sql_rows(store, f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in ("raw_objects", "canonical_objects")}
     finally:
         store.close()
 
@@ -84,7 +85,7 @@ def stored_hashes(home: PhiHome) -> dict[str, str]:
     store = open_store(load_config(home), read_only=True)
     try:
         return {r["idem_key"]: r["payload_hash"] for t in ("raw_objects", "canonical_objects")
-                for r in store.query(f"SELECT idem_key, payload_hash FROM {t}")}
+                for r in sql_rows(store, f"SELECT idem_key, payload_hash FROM {t}")}
     finally:
         store.close()
 
@@ -114,7 +115,7 @@ def test_a_truncated_line_in_a_backup_is_a_reject_and_every_other_record_is_rest
     assert counts(home) == {"raw_objects": 38, "canonical_objects": 39}
     store = open_store(load_config(home), read_only=True)
     try:
-        rejects = store.query("SELECT job_name, rule, field, message FROM rejects")
+        rejects = sql_rows(store, "SELECT job_name, rule, field, message FROM rejects")
     finally:
         store.close()
     assert [(r["job_name"], r["rule"], r["field"]) for r in rejects] == [("replay", "malformed_json", "$")]
@@ -142,9 +143,9 @@ def test_replay_checks_canonical_envelopes_against_their_schema(home: PhiHome) -
     assert run.returncode == 0, run.stderr
     store = open_store(load_config(home), read_only=True)
     try:
-        rejects = sorted((r["job_name"], r["rule"], r["field"]) for r in store.query(
+        rejects = sorted((r["job_name"], r["rule"], r["field"]) for r in sql_rows(store, 
             "SELECT job_name, rule, field FROM rejects"))
-        stored = store.query("SELECT count(*) AS n FROM canonical_objects WHERE object_type = 'measurement'")
+        stored = sql_rows(store, "SELECT count(*) AS n FROM canonical_objects WHERE object_type = 'measurement'")
     finally:
         store.close()
     assert rejects == [("replay", "envelope.required", "idem_key"), ("replay", "schema.type", "total")]

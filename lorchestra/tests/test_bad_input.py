@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import orjson
+from backend_sql import sql_rows
 from cli_support import lorc
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -46,8 +47,8 @@ def test_every_kind_of_bad_line_is_a_reject_and_inputs_add_up(home: PhiHome, tmp
         empty = tmp_path / "empty.jsonl"
         empty.write_bytes(b"")
         nothing = events.emit_jsonl("ingest.completed", empty, spec=GMAIL)
-        rules = sorted(r["rule"] for r in store.query("SELECT rule FROM rejects"))
-        stored = sorted(r["external_id"] for r in store.query("SELECT external_id FROM raw_objects"))
+        rules = sorted(r["rule"] for r in sql_rows(store, "SELECT rule FROM rejects"))
+        stored = sorted(r["external_id"] for r in sql_rows(store, "SELECT external_id FROM raw_objects"))
     finally:
         store.close()
     assert counts.inputs == 6 and (counts.inserted, counts.rejected) == (2, 4)
@@ -89,7 +90,7 @@ def test_json_only_the_warehouse_could_read_is_a_reject_on_every_load_and_the_em
     assert jobs["canonicalize_email"]["counts"]["inputs"] == 2
     store = open_store(load_config(home), read_only=True)
     try:
-        rules = sorted((r["rule"], r["field"]) for r in store.query("SELECT rule, field FROM rejects"))
+        rules = sorted((r["rule"], r["field"]) for r in sql_rows(store, "SELECT rule, field FROM rejects"))
     finally:
         store.close()
     assert rules == [("json_too_deep", "deep"), ("json_too_deep", "deep"),
@@ -123,9 +124,9 @@ def test_a_payload_an_older_version_stored_unreadable_is_a_reject_of_each_reader
     assert all(j["status"] == "ok" for j in json.loads(result.stdout)["jobs"])
     store = open_store(load_config(home), read_only=True)
     try:
-        rejects = {(r["job_name"], r["input_idem_key"], r["rule"], r["field"]) for r in store.query(
+        rejects = {(r["job_name"], r["input_idem_key"], r["rule"], r["field"]) for r in sql_rows(store, 
             "SELECT job_name, input_idem_key, rule, field FROM rejects")}
-        inbox = store.query("SELECT count(*) AS n FROM inbox_view")
+        inbox = sql_rows(store, "SELECT count(*) AS n FROM inbox_view")
     finally:
         store.close()
     assert rejects == {
@@ -180,7 +181,7 @@ def test_two_runs_at_once_one_waits_and_the_warehouse_stays_whole(home: PhiHome)
     assert [run.returncode for run in runs] == [0, 0], results
     store = open_store(load_config(home), read_only=True)
     try:
-        count = store.query("SELECT count(*) AS n, count(DISTINCT idem_key) AS keys FROM raw_objects")
+        count = sql_rows(store, "SELECT count(*) AS n, count(DISTINCT idem_key) AS keys FROM raw_objects")
     finally:
         store.close()
     assert count == [{"n": 5000, "keys": 5000}]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backend_sql import sql_rows
 from cli_support import bigquery_environ, lorc
 from google.api_core import exceptions as gexc
 from lorchestra.home import PhiHome
@@ -131,7 +132,7 @@ def test_injected_transient_errors_are_retried_and_the_write_succeeds(
             path.write_text('{"id": "n1", "text": "x"}\n{"id": "n2", "text": "y"}\n')
             events = EventClient(store, run_id="r", job_name="extract_test", tmp_dir=home.tmp_dir)
             counts = events.emit_jsonl("ingest.completed", path, spec=ObjectSpec(Source("example", "c"), "note"))
-            rows = store.query(f"SELECT count(*) AS n FROM {store.table('raw_objects')}")
+            rows = sql_rows(store, f"SELECT count(*) AS n FROM {store.table('raw_objects')}")
         finally:
             store.close()
     assert [s for _, _, s in proxy.injected] == [status, status]
@@ -148,7 +149,7 @@ def test_a_permanent_client_error_fails_fast_with_a_clear_message(bq_emulator: A
             store.ensure_schema()
             started = time.monotonic()
             with pytest.raises(StorageError, match="request refused: HTTP 400"):
-                store.query("SELECT 1 AS one")
+                sql_rows(store, "SELECT 1 AS one")
         finally:
             store.close()
     assert len(proxy.injected) == 1 and time.monotonic() - started < 5

@@ -22,6 +22,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
+from backend_sql import sql_rows
 from cli_support import bigquery_environ
 from fault_proxy import FaultProxy, forward_all
 from lorchestra.home import PhiHome
@@ -96,6 +97,6 @@ def _event_count(home: PhiHome, environ: dict[str, str], endpoint: str) -> int:
 
     store = open_store(load_config(home, {**environ, "LORC_STORAGE__BIGQUERY__API_ENDPOINT": endpoint}))
     try:
-        return int(store.query(f"SELECT count(*) AS n FROM {store.table('event_log')}")[0]["n"])
+        return int(sql_rows(store, f"SELECT count(*) AS n FROM {store.table('event_log')}")[0]["n"])
     finally:
         store.close()

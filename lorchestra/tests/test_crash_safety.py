@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from backend_sql import sql_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
@@ -55,7 +56,7 @@ def state(home: PhiHome) -> dict[str, object]:
         found: dict[str, object] = {}
         for table in TABLES:
             rows = sorted(json.dumps({k: v for k, v in r.items() if k not in VOLATILE}, sort_keys=True, default=str)
-                          for r in store.query(f"SELECT * FROM {table}"))
+                          for r in sql_rows(store, f"SELECT * FROM {table}"))
             found[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
     finally:
         store.close()

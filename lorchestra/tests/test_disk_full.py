@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from backend_sql import sql_rows
 from cli_support import lorc
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -81,10 +82,10 @@ def warehouse_state(home: PhiHome) -> dict[str, object]:
     store = open_store(load_config(home, {"LORC_HOME": str(home.root)}), read_only=True)
     try:
         return {
-            "canonical": store.query("SELECT object_type, count(*) AS n, sum(hash(payload_hash)) AS h "
+            "canonical": sql_rows(store, "SELECT object_type, count(*) AS n, sum(hash(payload_hash)) AS h "
                                      "FROM canonical_objects GROUP BY 1 ORDER BY 1"),
-            "timeseries": store.query("SELECT count(*) AS n FROM measurement_timeseries"),
-            "rejects": store.query("SELECT count(*) AS n FROM rejects"),
+            "timeseries": sql_rows(store, "SELECT count(*) AS n FROM measurement_timeseries"),
+            "rejects": sql_rows(store, "SELECT count(*) AS n FROM rejects"),
         }
     finally:
         store.close()

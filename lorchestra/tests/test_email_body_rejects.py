@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 
+from backend_sql import sql_rows
 from cli_support import lorc
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -41,8 +42,8 @@ def test_a_body_that_is_not_base64url_is_a_reject_row_and_the_rest_is_canonicali
 
     store = open_store(load_config(home), read_only=True)
     try:
-        rejects = store.query(f"SELECT job_name, input_idem_key, rule, field, message FROM {store.table('rejects')}")
-        bodies = store.query(f"SELECT json_extract_string(payload, '$.body_text') AS body "
+        rejects = sql_rows(store, f"SELECT job_name, input_idem_key, rule, field, message FROM {store.table('rejects')}")
+        bodies = sql_rows(store, f"SELECT json_extract_string(payload, '$.body_text') AS body "
                              f"FROM {store.table('canonical_objects')}")
     finally:
         store.close()

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from backend_sql import sql_rows
 from lorchestra.config import Config
 from lorchestra.runner import run_jobs
 from lorchestra.stack_clients import EventClient, ObjectSpec, Source, Store
@@ -45,7 +46,7 @@ def reply_from_exchange(parent: dict[str, Any]) -> dict[str, Any]:
 
 
 def inbox(store: Store) -> list[dict[str, Any]]:
-    return store.query(f"SELECT conversation_key, message_count, mailboxes, status, first_response_minutes "
+    return sql_rows(store, f"SELECT conversation_key, message_count, mailboxes, status, first_response_minutes "
                        f"FROM {store.table('inbox_view')} ORDER BY conversation_key")
 
 
@@ -75,7 +76,7 @@ def test_the_lane_jobs_are_incremental_idempotent_and_count_a_message_once(
         assert row["message_count"] == 2
         assert list(row["mailboxes"]) == ["j.weber@praxis-weber.example", "praxis@praxis-weber.example"]
         assert (row["status"], row["first_response_minutes"]) == ("in conversation", 105)
-        rejects = reopened.query(f"SELECT job_name, rule, field FROM {reopened.table('rejects')}")
+        rejects = sql_rows(reopened, f"SELECT job_name, rule, field FROM {reopened.table('rejects')}")
         assert rejects == [{"job_name": "canonicalize_email", "rule": "connection_not_configured",
                             "field": "connection_name"}]
     finally:
@@ -96,7 +97,7 @@ def test_the_lane_jobs_are_incremental_idempotent_and_count_a_message_once(
     assert (counts["inputs"], counts["rejected"], counts["outputs_inserted"]) == (1, 1, 0)
     reopened = _open(backend_config)
     try:
-        rules = {r["rule"] for r in reopened.query(f"SELECT rule FROM {reopened.table('rejects')}")}
+        rules = {r["rule"] for r in sql_rows(reopened, f"SELECT rule FROM {reopened.table('rejects')}")}
         assert rules == {"connection_not_configured", "transform.evaluation_failed"}
         assert inbox(reopened) == rows
     finally:

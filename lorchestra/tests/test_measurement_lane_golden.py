@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import yaml
+from backend_sql import sql_rows
 from cli_support import run_jobs_json, table_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -90,7 +91,7 @@ def test_an_edited_response_replaces_its_measurement(home: PhiHome) -> None:
         assert (later[job]["inputs"], later[job]["outputs_updated"], later[job]["outputs_inserted"]) == (1, 1, 0)
     store = open_store(load_config(home), read_only=True)
     try:
-        count = store.query("SELECT count(*) AS n FROM canonical_objects WHERE object_type = 'measurement'")
+        count = sql_rows(store, "SELECT count(*) AS n FROM canonical_objects WHERE object_type = 'measurement'")
     finally:
         store.close()
     assert count == [{"n": 176}]

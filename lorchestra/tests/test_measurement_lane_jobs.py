@@ -7,6 +7,7 @@ import copy
 import json
 from typing import Any
 
+from backend_sql import sql_rows
 from lorchestra.config import Config, load_config
 from lorchestra.runner import run_jobs
 from lorchestra.stack_clients import EventClient, ObjectSpec, Source, Store, open_store
@@ -79,13 +80,13 @@ def test_the_measurement_jobs_score_link_replace_edits_and_reject_unknown_forms(
         assert scored["R1:phq9"]["client_id"] == "5d4a5c1e-8f0b-ef11-9f89-000d3a4b2c11"
         assert (scored["R2:phq9"]["total"], scored["R2:gad7"]["valid"], scored["R2:gad7"]["errors"]) == (
             4, False, ["R10.unrecognised_text:item7"])
-        series = reopened.query(
+        series = sql_rows(reopened, 
             f"SELECT response_id, instrument, total, change, reliable_change, recovery FROM "
             f"{reopened.table('measurement_timeseries')} ORDER BY instrument, measured_at")
         assert [(r["response_id"], r["instrument"], r["change"], r["reliable_change"]) for r in series] == [
             ("R1", "gad7", 0, "no reliable change"), ("R2", "gad7", None, None),
             ("R1", "phq9", 0, "no reliable change"), ("R2", "phq9", -21, "reliable improvement")]
-        rejects = reopened.query(f"SELECT job_name, rule, field FROM {reopened.table('rejects')}")
+        rejects = sql_rows(reopened, f"SELECT job_name, rule, field FROM {reopened.table('rejects')}")
         assert rejects == [{"job_name": "canonicalize_questionnaires", "rule": "unknown_form", "field": "formId"}]
         # the client edits R2: same responseId, later lastSubmittedTime, one answer changed
         edited = response("R2", "2026-10-12T10:00:00.000Z", [SEVERAL] * 4 + [NOT] * 5, [NOT] * 7)
@@ -104,7 +105,7 @@ def test_the_measurement_jobs_score_link_replace_edits_and_reject_unknown_forms(
         assert len(scored) == 4  # replaced, never duplicated
         assert (scored["R2:gad7"]["valid"], scored["R2:gad7"]["total"], scored["R2:gad7"]["measured_at"]) == (
             True, 0, "2026-10-12T10:00:00Z")
-        paired = reopened.query(f"SELECT client_id, classification, recovery FROM {reopened.table('measurement_paired')}")
+        paired = sql_rows(reopened, f"SELECT client_id, classification, recovery FROM {reopened.table('measurement_paired')}")
         assert paired == [{"client_id": "5d4a5c1e-8f0b-ef11-9f89-000d3a4b2c11",
                            "classification": "reliable improvement", "recovery": True}]
     finally:
@@ -145,7 +146,7 @@ def test_an_answer_of_the_wrong_type_is_invalid_not_missing_and_item9_stays_on_t
         assert (scored["R5:phq9"]["item9_positive"], scored["R5:phq9"]["item9_answered"]) == (False, False)
         assert (scored["R5:gad7"]["n_missing"], scored["R5:gad7"]["invalid_items"]) == (
             1, [{"item": 7, "rule": "R10.unrecognised_text"}])
-        series = reopened.query(f"SELECT * FROM {reopened.table('measurement_timeseries')} ORDER BY instrument")
+        series = sql_rows(reopened, f"SELECT * FROM {reopened.table('measurement_timeseries')} ORDER BY instrument")
     finally:
         reopened.close()
     assert [(r["instrument"], r["n_missing"], list(r["invalid_items"])) for r in series] == [

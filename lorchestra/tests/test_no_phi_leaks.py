@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from backend_sql import sql_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients import open_store
@@ -84,8 +85,8 @@ def test_no_marker_reaches_logs_console_event_log_or_rejects(home: PhiHome) -> N
     assert any(name.startswith("extract-") for name in logs) and "lorc.log" in logs
     store = open_store(load_config(home), read_only=True)
     try:
-        events = json.dumps(store.query("SELECT * FROM event_log"), default=str, ensure_ascii=False)
-        reject_rows = store.query("SELECT message, rule, field FROM rejects")
+        events = json.dumps(sql_rows(store, "SELECT * FROM event_log"), default=str, ensure_ascii=False)
+        reject_rows = sql_rows(store, "SELECT message, rule, field FROM rejects")
         rejects = json.dumps(reject_rows, default=str, ensure_ascii=False)
     finally:
         store.close()

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from backend_sql import sql_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.jobs import JobRegistry, JobResult, JobSpec
@@ -27,8 +28,8 @@ LANE = ["extract_forms", "extract_contacts", "canonicalize_contacts", "canonical
 
 def make_duckdb_spill(store: object) -> None:
     """A temp table larger than a 64 MB memory limit: DuckDB offloads it to its temporary directory."""
-    store.query("SET memory_limit = '64MB'")  # type: ignore[attr-defined]
-    store.query("CREATE OR REPLACE TEMP TABLE _probe AS "  # type: ignore[attr-defined]
+    sql_rows(store, "SET memory_limit = '64MB'")
+    sql_rows(store, "CREATE OR REPLACE TEMP TABLE _probe AS "
                 "SELECT range::VARCHAR || repeat('x', 200) AS s FROM range(1500000)")
 
 
@@ -95,8 +96,8 @@ def test_a_store_opened_from_python_keeps_its_files_private_until_it_is_closed(
 ) -> None:
     store = open_store(load_config(home))
     try:
-        store.query("CREATE TABLE notes (text VARCHAR)")
-        store.query("INSERT INTO notes VALUES ('a note')")  # DuckDB (re)creates the WAL now
+        sql_rows(store, "CREATE TABLE notes (text VARCHAR)")
+        sql_rows(store, "INSERT INTO notes VALUES ('a note')")  # DuckDB (re)creates the WAL now
         make_duckdb_spill(store)
         seen = modes_under(home.root)
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend_sql import sql_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.runner import run_jobs
@@ -30,7 +31,7 @@ def counts(home: PhiHome, jobs: list[str], **params: str) -> dict[str, dict[str,
 def snapshot(home: PhiHome) -> dict[str, list[dict[str, Any]]]:
     store = open_store(load_config(home))
     try:
-        return {name: store.query(f"SELECT * FROM {name} ORDER BY {order}") for name, order in TABLES.items()}
+        return {name: sql_rows(store, f"SELECT * FROM {name} ORDER BY {order}") for name, order in TABLES.items()}
     finally:
         store.close()
 
@@ -54,7 +55,7 @@ def test_updates_after_new_data_equal_a_full_rebuild(home: PhiHome) -> None:
 
     store = open_store(load_config(home))
     try:
-        store.query("DELETE FROM processed_inputs WHERE consumer LIKE 'projection:%'")  # forget the build state
+        sql_rows(store, "DELETE FROM processed_inputs WHERE consumer LIKE 'projection:%'")  # forget the build state
     finally:
         store.close()
     rebuilt = counts(home, ["build_inbox_view", "build_measurement_timeseries"])

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from backend_sql import sql_rows
 from cli_support import lorc
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -156,7 +157,7 @@ def test_published_views_equal_the_warehouse_and_are_private(built_home: PhiHome
     try:
         for name, order in VIEWS.items():
             published = readers.sql(f"SELECT * FROM {name} ORDER BY {order}").fetchall()
-            held = [tuple(r.values()) for r in store.query(f"SELECT * FROM {name} ORDER BY {order}")]
+            held = [tuple(r.values()) for r in sql_rows(store, f"SELECT * FROM {name} ORDER BY {order}")]
             assert published == held and len(held) > 5, name
     finally:
         readers.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 import pytest
+from backend_sql import sql_rows
 from lorchestra.stack_clients import (
     CanonicalRow,
     EventClient,
@@ -50,10 +51,10 @@ def write_jsonl(path: Path, records: list[Any], raw_lines: list[bytes] | None = 
 
 
 def raw_rows(store: Store) -> dict[str, dict[str, Any]]:
-    rows = store.query(
+    rows = sql_rows(store, 
         f"SELECT idem_key, external_id, payload_hash, first_seen, last_seen, TO_JSON_STRING(payload) AS payload "
         f"FROM {store.table('raw_objects')}"
-    ) if store.backend == "bigquery" else store.query(
+    ) if store.backend == "bigquery" else sql_rows(store, 
         "SELECT idem_key, external_id, payload_hash, first_seen, last_seen, payload::VARCHAR AS payload "
         "FROM raw_objects"
     )
@@ -61,7 +62,7 @@ def raw_rows(store: Store) -> dict[str, dict[str, Any]]:
 
 
 def reject_rows(store: Store) -> list[dict[str, Any]]:
-    return store.query(
+    return sql_rows(store, 
         f"SELECT job_name, input_key, input_idem_key, rule, field, message, payload_hash "
         f"FROM {store.table('rejects')} ORDER BY rule, input_key"
     )
@@ -230,7 +231,7 @@ def test_event_log_carries_telemetry_and_never_record_contents(
     path = write_jsonl(tmp_path / "a.jsonl", [message("m1", subject=MARKER), {"snippet": MARKER}])
     events.emit_jsonl("ingest.completed", path, spec=SPEC)
     events.audit("job.completed", payload={"duration_ms": 12, "counts": {"inserted": 1}})
-    rows = store.query(
+    rows = sql_rows(store, 
         f"SELECT event_type, source_system, connection_name, target_object_type, correlation_id, status, "
         f"error_message, {'TO_JSON_STRING(payload)' if store.backend == 'bigquery' else 'payload::VARCHAR'} AS payload "
         f"FROM {store.table('event_log')} ORDER BY created_at"
@@ -322,10 +323,10 @@ def test_a_large_file_keeps_file_order_for_duplicates(events: EventClient, store
     counts = events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "big.jsonl", records), spec=SPEC)
     assert counts.as_dict() == {"inserted": 60_001, "updated": 0, "unchanged": 0, "superseded": 2,
                                 "rejected": 0, "inputs": 60_003}
-    dup = store.query(
+    dup = sql_rows(store, 
         f"SELECT JSON_VALUE(payload, '$.historyId') AS h FROM {store.table('raw_objects')} "
         f"WHERE idem_key = 'gmail:praxis:email:dup'"
-    ) if store.backend == "bigquery" else store.query(
+    ) if store.backend == "bigquery" else sql_rows(store, 
         "SELECT payload->>'$.historyId' AS h FROM raw_objects WHERE idem_key = 'gmail:praxis:email:dup'")
     assert dup == [{"h": "103"}]
 
@@ -436,3 +437,83 @@ def test_map_inputs_rejects_an_input_whose_stored_payload_cannot_be_read(
     assert [(r["rule"], r["field"], r["input_idem_key"]) for r in reject_rows(store)] == [
         ("number_out_of_range", "sizeEstimate", "gmail:praxis:email:m2")]
 
+
+
+# -- typed reads: Python values on both backends ------------------------------------------------
+def _aware_utc(value: object) -> bool:
+    from datetime import UTC, datetime
+
+    return isinstance(value, datetime) and value.utcoffset() is not None and value.tzinfo == UTC
+
+
+def test_read_events_returns_payloads_as_dicts_and_times_as_aware_utc(store: Store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from lorchestra.stack_clients import EventRow
+
+    start = datetime(2026, 11, 9, 8, 0, tzinfo=UTC)
+    store.append_events([
+        EventRow(event_id=f"e{i}", event_type=kind, created_at=start + timedelta(minutes=i), status=status,
+                 correlation_id="run-1", payload={"job": "x", "counts": {"n": i}, "tags": ["a", "b"]})
+        for i, (kind, status) in enumerate([("job.started", "ok"), ("job.completed", "ok"),
+                                            ("job.failed", "failed"), ("other", "ok")])
+    ])
+    found = store.read_events(("job.started", "job.completed", "job.failed"))
+    assert [e.event_id for e in found] == ["e2", "e1", "e0"]  # newest first, other types left out
+    assert found[1].payload == {"job": "x", "counts": {"n": 1}, "tags": ["a", "b"]}
+    assert all(_aware_utc(e.created_at) for e in found) and found[0].created_at == start + timedelta(minutes=2)
+    assert [e.event_id for e in store.read_events(("job.started", "job.failed"), status="ok")] == ["e0"]
+    assert [e.event_id for e in store.read_events(("job.started", "job.completed"), limit=1)] == ["e1"]
+
+
+def test_read_table_returns_arrays_as_lists_and_times_as_aware_utc(store: Store) -> None:
+    from datetime import UTC, datetime
+
+    from lorchestra.stack_clients import Column
+
+    columns = [Column("key", "string"), Column("seen_at", "timestamp"), Column("tags", "string[]"), Column("n", "int")]
+    store.replace_table("inbox_view", columns, [{"key": "a", "seen_at": "2026-11-09T09:30:00+01:00",
+                                                 "tags": ["x", "y"], "n": 3}])
+    (row,) = store.read_table("inbox_view")
+    assert row == {"key": "a", "seen_at": datetime(2026, 11, 9, 8, 30, tzinfo=UTC), "tags": ["x", "y"], "n": 3}
+    assert isinstance(row["tags"], list) and _aware_utc(row["seen_at"])
+
+
+def test_counts_hashes_and_watermarks_are_read_through_named_methods(
+    events: EventClient, store: Store, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from lorchestra.stack_clients import RejectRow
+
+    events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "a.jsonl", [message("m1"), message("m2")]),
+                      spec=SPEC)
+    now = datetime(2026, 11, 9, 8, 0, tzinfo=UTC)
+    store.upsert_canonical([
+        CanonicalRow(idem_key=f"c{i}", object_type="contact", schema_ref="s", source_idem_key=f"r{i}",
+                     source_payload_hash="h", transform_ref="t", payload={"i": i}) for i in (2, 1)
+    ], run_id="run-1", now=now)
+    store.upsert_rejects([RejectRow(job_name="j", input_key=f"k{i}", input_idem_key=None, rule=rule, field="f",
+                                    message="m", payload_hash=None, connection_name="praxis")
+                          for i, rule in enumerate(["schema", "schema", "missing_external_id"])],
+                         run_id="run-1", now=now)
+    counts = store.object_counts()
+    assert counts.raw == [("gmail", "praxis", "email", 2)]
+    assert counts.canonical == [("contact", 2)]
+    assert counts.rejects == [("j", "missing_external_id", 1), ("j", "schema", 2)]
+    assert store.reject_rule_counts(run_id="run-1", connection_name="praxis") == [
+        ("schema", 2), ("missing_external_id", 1)]
+    assert store.reject_rule_counts(run_id="run-2", connection_name="praxis") == []
+    seen = store.last_seen()
+    assert sorted(seen) == [SPEC.idem_key("m1"), SPEC.idem_key("m2")] and all(map(_aware_utc, seen.values()))
+    assert store.latest_update("contact") == now and _aware_utc(store.latest_update("contact"))
+    assert store.latest_update("nothing") is None
+    hashes = store.payload_hashes("contact")
+    assert [k for k, _ in hashes] == ["c1", "c2"] and all(len(h) == 32 for _, h in hashes)
+    assert store.processed_entry("consumer", "c1") is None
+    store.mark_processed("consumer", [("c1", "h1", "ok")], run_id="run-1", now=now)
+    entry = store.processed_entry("consumer", "c1")
+    assert entry is not None and (entry.input_payload_hash, entry.outcome, entry.processed_at) == ("h1", "ok", now)
+    assert _aware_utc(entry.processed_at)
+    store.flush()
+    assert store.object_counts() == counts

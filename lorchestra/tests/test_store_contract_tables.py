@@ -5,6 +5,7 @@ readers. The objects' contract is in test_store_contract.py."""
 from __future__ import annotations
 
 import pytest
+from backend_sql import sql_rows
 from lorchestra.exceptions import StorageError
 from lorchestra.stack_clients import Store
 from lorchestra.stack_clients.faults import InjectedFault
@@ -22,13 +23,13 @@ def test_a_projection_is_replaced_whole_with_typed_columns(store: Store) -> None
              "awaiting_reply": False, "mailboxes": [], "hours": None}]
     assert store.replace_table("inbox_view", columns, rows) == 2
     assert store.replace_table("inbox_view", columns, rows[:1]) == 1
-    got = store.query(f"SELECT * FROM {store.table('inbox_view')} ORDER BY conversation_key")
+    got = sql_rows(store, f"SELECT * FROM {store.table('inbox_view')} ORDER BY conversation_key")
     assert len(got) == 1
     assert got[0]["message_count"] == 2 and got[0]["awaiting_reply"] is True
     assert list(got[0]["mailboxes"]) == ["x@p.example", "y@p.example"]
     assert got[0]["first_inbound_at"].isoformat() == "2026-11-09T08:00:00+00:00"
     assert store.replace_table("inbox_view", columns, []) == 0
-    assert store.query(f"SELECT count(*) AS n FROM {store.table('inbox_view')}") == [{"n": 0}]
+    assert sql_rows(store, f"SELECT count(*) AS n FROM {store.table('inbox_view')}") == [{"n": 0}]
 
 
 def test_has_table_tells_built_projections_apart(store: Store) -> None:
@@ -57,13 +58,13 @@ def test_rows_under_keys_are_replaced_across_tables_in_one_step(store: Store) ->
                    [{"member_key": "msg:a", "conversation_key": "a"}, {"member_key": "msg:b", "conversation_key": "a"}]),
     ])
     assert inserted == [1, 2]
-    got = store.query(f"SELECT conversation_key, message_count FROM {store.table('inbox_view')} "
+    got = sql_rows(store, f"SELECT conversation_key, message_count FROM {store.table('inbox_view')} "
                       "ORDER BY conversation_key")
     assert got == [{"conversation_key": "a", "message_count": 3}, {"conversation_key": "c", "message_count": 1}]
     assert sorted(r["conversation_key"] for r in store.lookup_rows(
         "inbox_view_members", "member_key", ["msg:a", "msg:b", "msg:c"], ["conversation_key"])) == ["a", "a", "c"]
     assert store.replace_rows([RowsChange("inbox_view", view, "conversation_key", ["c"], [])]) == [0]
-    assert store.query(f"SELECT count(*) AS n FROM {store.table('inbox_view')}") == [{"n": 1}]
+    assert sql_rows(store, f"SELECT count(*) AS n FROM {store.table('inbox_view')}") == [{"n": 1}]
 
 
 def test_a_failed_partial_replace_changes_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,7 +77,7 @@ def test_a_failed_partial_replace_changes_nothing(store: Store, monkeypatch: pyt
         store.replace_rows([RowsChange("inbox_view", view, "conversation_key", ["a"],
                                        [{"conversation_key": "a", "message_count": 9}])])
     monkeypatch.delenv("LORC_FAULT_AT")
-    assert store.query(f"SELECT message_count FROM {store.table('inbox_view')}") == [{"message_count": 1}]
+    assert sql_rows(store, f"SELECT message_count FROM {store.table('inbox_view')}") == [{"message_count": 1}]
 
 
 def test_a_ledger_table_is_created_once_and_keeps_its_rows(store: Store) -> None:
@@ -111,7 +112,7 @@ def test_published_views_give_readers_the_last_complete_build(store: Store) -> N
         sql = "SELECT conversation_key, message_count FROM {} ORDER BY 1"
         if store.backend == "duckdb":
             return duckdb.connect().sql(sql.format(f"read_parquet('{where}')")).fetchall()
-        return [tuple(r.values()) for r in store.query(sql.format(f"`{where}`"))]  # type: ignore[misc]
+        return [tuple(r.values()) for r in sql_rows(store, sql.format(f"`{where}`"))]  # type: ignore[misc]
 
     store.replace_table("inbox_view", view, [{"conversation_key": "a", "message_count": 1}])
     [where] = store.publish_views(["inbox_view"])

@@ -78,9 +78,12 @@ def report(home: PhiHome, week: str, **params: str) -> dict[str, int]:
 
 
 def query(home: PhiHome, sql: str) -> list[dict[str, Any]]:
+    """Rows of ``sql`` on the DuckDB warehouse's own connection (the store has no SQL method)."""
     store = open_store(load_config(home), read_only=True)
     try:
-        return store.query(sql)
+        cursor = store.connection.execute(sql)  # type: ignore[attr-defined]
+        names = [d[0] for d in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
         store.close()
 

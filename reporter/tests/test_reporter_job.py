@@ -19,6 +19,7 @@ from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.stack_clients import open_store
+from report_support import query
 from smtp_sink import Sink
 
 LANES = ["extract_contacts", "canonicalize_contacts", "extract_email", "canonicalize_email", "build_inbox_view",
@@ -73,10 +74,10 @@ def test_reports_are_written_privately_and_delivered_once_per_week(lanes_home: P
     assert resent["delivered"] == 1
     assert len(list((lanes_home.root / "outbox").glob("*.eml"))) == 2
 
+    events = query(lanes_home, "SELECT event_type, payload::VARCHAR AS payload FROM event_log "
+                               "WHERE event_type LIKE 'report.%' ORDER BY created_at")
     store = open_store(load_config(lanes_home), read_only=True)
     try:
-        events = store.query("SELECT event_type, payload::VARCHAR AS payload FROM event_log "
-                             "WHERE event_type LIKE 'report.%' ORDER BY created_at")
         names = [c["full_name"] for _, c in store.read_objects("canonical_objects", "contact")]
     finally:
         store.close()

@@ -123,7 +123,7 @@ def check_storage(config: Config) -> Check:
     try:
         store = open_store(config, read_only=True)
         try:
-            missing = [t for t in TABLE_NAMES if not _table_exists(store, t)]
+            missing = [t for t in TABLE_NAMES if not store.has_table(t)]
         finally:
             store.close()
     except WarehouseLockedError as exc:
@@ -150,14 +150,6 @@ def _in_use_by_other(config: Config, holders: str) -> Check:
     return Check("storage", False, f"{config.duckdb_path} is in use by {holders}; no run can start meanwhile",
                  f"close that program's connection to the warehouse; to read beside lorc, use the views "
                  f"in {views_dir(config.home)} (README, `Reading the views`)")
-
-
-def _table_exists(store: object, table: str) -> bool:
-    try:
-        store.query(f"SELECT 1 FROM {store.table(table)} LIMIT 1")  # type: ignore[attr-defined]
-        return True
-    except Exception:  # noqa: BLE001 - any error means the table cannot be read: reported as missing
-        return False
 
 
 def _storage_fix(config: Config) -> str:

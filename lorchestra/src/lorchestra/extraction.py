@@ -233,14 +233,7 @@ def _drop_unfinished_line(path: Path) -> None:
 
 
 def _reject_rules(ctx: JobContext, connection: str) -> Iterator[tuple[str, int]]:
-    rows = ctx.store.query(
-        f"SELECT rule, COUNT(*) AS n FROM {ctx.store.table('rejects')} "
-        f"WHERE run_id = '{_literal(ctx.run_id)}' AND connection_name = '{_literal(connection)}' "
-        f"GROUP BY rule ORDER BY n DESC, rule"
-    )
-    for row in rows:
-        yield str(row["rule"]), int(row["n"])
-
+    yield from ctx.store.reject_rule_counts(run_id=ctx.run_id, connection_name=connection)
 
 class RejectRateError(RuntimeError):
     """Too many rejects; what was written is in ``counts`` all the same."""
@@ -267,12 +260,6 @@ def _explain(exc: Exception, extraction: Extraction) -> str:
         return (f"{error}; correct `{setting}` of connection {extraction.connection} in config.yaml, "
                 f"then `lorc doctor`")
     return error
-
-
-def _literal(value: str) -> str:
-    if not all(c.isalnum() or c in "-._" for c in value):
-        raise ValueError("not a plain name")
-    return value
 
 
 def _env_value(value: object) -> str:

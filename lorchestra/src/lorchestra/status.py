@@ -12,7 +12,6 @@ they are scored, but belong to no client's series).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -116,28 +115,19 @@ def mark_liveness(runs: list[JobRun], live: LockHolder | None) -> None:
 
 def recent_runs(store: Store, limit: int = 20) -> list[JobRun]:
     """The last ``limit`` job runs in ``event_log``, newest first; one with no end event is 'running'."""
-    rows = store.query(
-        f"""SELECT event_type, correlation_id, trace_id, created_at, error_message, payload
-            FROM {store.table('event_log')}
-            WHERE event_type IN {_JOB_EVENTS!r}
-            ORDER BY created_at DESC LIMIT {int(limit) * 2 + 2}"""
-    )
     runs: dict[str, JobRun] = {}
-    for row in reversed(rows):
-        payload = row["payload"]
-        if isinstance(payload, str):
-            payload = json.loads(payload)
-        payload = payload or {}
-        key = row["trace_id"] or f"{row['correlation_id']}:{payload.get('job')}"
-        run = runs.setdefault(key, JobRun(run_id=row["correlation_id"], job=str(payload.get("job"))))
-        if row["event_type"] == "job.started":
-            run.started = row["created_at"]
+    for event in reversed(store.read_events(_JOB_EVENTS, limit=int(limit) * 2 + 2)):
+        payload = event.payload
+        key = event.trace_id or f"{event.correlation_id}:{payload.get('job')}"
+        run = runs.setdefault(key, JobRun(run_id=str(event.correlation_id), job=str(payload.get("job"))))
+        if event.event_type == "job.started":
+            run.started = event.created_at
         else:
-            run.ended = row["created_at"]
-            run.status = "ok" if row["event_type"] == "job.completed" else "failed"
+            run.ended = event.created_at
+            run.status = "ok" if event.event_type == "job.completed" else "failed"
             run.duration_ms = payload.get("duration_ms")
             run.counts = payload.get("counts") or {}
-            run.error = row["error_message"]
+            run.error = event.error_message
     ordered = sorted(runs.values(), key=lambda r: r.started or r.ended or datetime.min, reverse=True)
     return [r for r in ordered if r.started is not None][:limit]
 

@@ -128,10 +128,10 @@ def _production_home(root: Path, system: str, server: Any, chunk: int) -> PhiHom
 def _last_seen(home: PhiHome) -> dict[str, str]:
     store = open_store(load_config(home), read_only=True)
     try:
-        rows = store.query(f"SELECT idem_key, last_seen FROM {store.table('raw_objects')}")
+        seen = store.last_seen()
     finally:
         store.close()
-    return {str(row["idem_key"]): str(row["last_seen"]) for row in rows}
+    return {key: str(at) for key, at in seen.items()}
 
 
 def _lorc_args(*args: str) -> list[str]:

@@ -91,7 +91,7 @@ def bench_ingest(records: int, *, work_dir: Path | None = None, memory_limit: st
         for _ in range(2):
             started = time.perf_counter()
             result = events.emit_jsonl("ingest.completed", data, spec=spec)
-            store.query("CHECKPOINT")
+            store.flush()
             timings.append(time.perf_counter() - started)
             counts.append(result.as_dict())
         store.close()

@@ -211,3 +211,22 @@ class InputRow:
     @cached_property
     def payload(self) -> Any:
         return orjson.loads(self.payload_text)
+
+
+@dataclass(frozen=True)
+class ProcessedEntry:
+    """What ``processed_inputs`` records of one input for one consumer."""
+
+    input_payload_hash: str
+    outcome: str
+    processed_at: datetime
+
+
+@dataclass(frozen=True)
+class ObjectCounts:
+    """How many objects the warehouse holds: raw per (system, connection, type),
+    canonical per type, rejects per (job, rule); each list in key order."""
+
+    raw: list[tuple[str, str, str, int]]
+    canonical: list[tuple[str, int]]
+    rejects: list[tuple[str, str, int]]

@@ -48,32 +48,24 @@ def basis_fingerprint(store: Store, object_types: Sequence[str], *depends_on: ob
     such as contacts) and ``depends_on``: any change is a full rebuild."""
     digest = hashlib.sha256(json.dumps(list(depends_on), sort_keys=True, default=str).encode())
     for object_type in sorted(object_types):
-        rows = store.query(f"SELECT idem_key, payload_hash FROM {store.table('canonical_objects')} "
-                           f"WHERE object_type = '{check_table_name(object_type)}' ORDER BY idem_key")
         digest.update(object_type.encode())
-        for row in rows:
-            digest.update(f"\n{row['idem_key']} {row['payload_hash']}".encode())
+        for key, digest_of_payload in store.payload_hashes(object_type):
+            digest.update(f"\n{key} {digest_of_payload}".encode())
     return digest.hexdigest()[:32]
 
 
 def latest_update(store: Store, object_type: str) -> datetime | None:
-    rows = store.query(f"SELECT max(updated_at) AS latest FROM {store.table('canonical_objects')} "
-                       f"WHERE object_type = '{check_table_name(object_type)}'")
-    return rows[0]["latest"] if rows else None
+    return store.latest_update(object_type)
 
 
 def load_state(store: Store, projections: Sequence[str]) -> BuildState | None:
     """The state of the last build; None when any of the tables is missing or it was never built."""
     if not all(store.has_table(check_table_name(name)) for name in projections):
         return None
-    rows = store.query(
-        f"SELECT input_payload_hash, outcome, processed_at FROM {store.table('processed_inputs')} "
-        f"WHERE consumer = '{_consumer(projections)}' AND input_idem_key = '{LEDGER_KEY}'"
-    )
-    if not rows:
+    entry = store.processed_entry(_consumer(projections), LEDGER_KEY)
+    if entry is None:
         return None
-    watermark = rows[0]["processed_at"] if rows[0]["outcome"] == "ok" else None
-    return BuildState(str(rows[0]["input_payload_hash"]), watermark)
+    return BuildState(entry.input_payload_hash, entry.processed_at if entry.outcome == "ok" else None)
 
 
 def save_state(store: Store, projections: Sequence[str], state: BuildState, *, run_id: str) -> None:

@@ -15,7 +15,9 @@ from lorchestra.stack_clients.model import (
     CanonicalRow,
     EventRow,
     InputRow,
+    ObjectCounts,
     ObjectSpec,
+    ProcessedEntry,
     RejectRow,
     WriteCounts,
 )
@@ -101,7 +103,41 @@ class Store(Protocol):
         reader), the table itself on BigQuery. ``if_missing``: only what is not published yet."""
         ...
 
-    def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
+    # -- typed reads: values come back as Python values on both backends (JSON as dicts and
+    # lists, arrays as lists, timestamps as aware UTC datetimes) --------------------------
+    def read_events(self, event_types: Sequence[str], *, status: str | None = None,
+                    limit: int | None = None) -> list[EventRow]:
+        """``event_log`` rows of ``event_types`` (and ``status``), newest first, at most ``limit``."""
+        ...
+
+    def read_table(self, name: str) -> list[dict[str, Any]]:
+        """Every row of projection or ledger ``name``."""
+        ...
+
+    def object_counts(self) -> ObjectCounts: ...
+
+    def reject_rule_counts(self, *, run_id: str, connection_name: str) -> list[tuple[str, int]]:
+        """``(rule, count)`` of the rejects a run wrote for a connection, most frequent first."""
+        ...
+
+    def last_seen(self) -> dict[str, datetime]:
+        """When each raw object was last seen, by ``idem_key``."""
+        ...
+
+    def latest_update(self, object_type: str) -> datetime | None:
+        """The newest ``updated_at`` of the canonical objects of a type."""
+        ...
+
+    def payload_hashes(self, object_type: str) -> list[tuple[str, str]]:
+        """``(idem_key, payload_hash)`` of the canonical objects of a type, in key order."""
+        ...
+
+    def processed_entry(self, consumer: str, input_idem_key: str) -> ProcessedEntry | None: ...
+
+    def flush(self) -> None:
+        """Make every committed write durable in the backend's main storage (DuckDB's
+        checkpoint; nothing to do on BigQuery)."""
+        ...
 
     def close(self) -> None: ...
 

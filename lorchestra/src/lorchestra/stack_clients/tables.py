@@ -9,7 +9,7 @@ column type. Projections and ledgers declare their own tables with the same type
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Portable column types; each backend maps them to its own.
 COLUMN_TYPES = ("string", "int", "float", "bool", "timestamp", "string[]", "json")

@@ -6,7 +6,6 @@ A flag scored later (a late extraction) was in no report and is carried by the n
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -39,12 +38,10 @@ def import_legacy_deliveries(store: Store, ledger: Ledger, flags: Sequence[Safet
 def _legacy_weeks(store: Store) -> dict[str, datetime]:
     """``{week: when it was first delivered}`` from the events of earlier versions."""
     found: dict[str, datetime] = {}
-    for row in store.query(f"SELECT payload, created_at FROM {store.table('event_log')} "
-                           "WHERE event_type = 'report.delivered' AND status = 'ok'"):
-        payload = row["payload"]
-        payload = json.loads(payload) if isinstance(payload, str) else payload
+    for event in store.read_events(("report.delivered",), status="ok"):
+        payload = event.payload
         if isinstance(payload, Mapping) and payload.get("week") and not payload.get("delivery_id"):
-            at = parse_timestamp(row["created_at"], "created_at")
+            at = parse_timestamp(event.created_at, "created_at")
             week = str(payload["week"])
             found[week] = min(found.get(week, at), at)
     return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from lorchestra.stack_clients import JobContext
@@ -17,13 +17,11 @@ def projection_rows(ctx: JobContext, table: str) -> list[dict[str, Any]]:
     if not ctx.store.has_table(table):
         ctx.logger.warning("projection %s is not built yet; the report shows it empty", table)
         return []
-    rows = ctx.store.query(f"SELECT * FROM {ctx.store.table(table)}")
+    rows = ctx.store.read_table(table)
     for row in rows:
         for key, value in row.items():
             if isinstance(value, datetime):
-                row[key] = value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-            elif isinstance(value, tuple):
-                row[key] = list(value)
+                row[key] = value.isoformat().replace("+00:00", "Z")
     return rows
 
 

@@ -9,21 +9,19 @@ only staging tables.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from google.cloud import bigquery
 
-from lorchestra.stack_clients.faults import sql_fault
 from lorchestra.stack_clients.bigquery_store.ddl import column_schema
+from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
+from lorchestra.stack_clients.faults import sql_fault
 from lorchestra.stack_clients.projection import RowsChange, check_table_name
-
-if TYPE_CHECKING:
-    from lorchestra.stack_clients.bigquery_store.store import BigQueryStore
 
 _KEYS = [bigquery.SchemaField("key", "STRING", "REQUIRED")]
 
 
-def lookup_rows(store: BigQueryStore, name: str, key_column: str, keys: Sequence[str],
+def lookup_rows(store: Plumbing, name: str, key_column: str, keys: Sequence[str],
                 columns: Sequence[str]) -> list[dict[str, Any]]:
     if not keys:
         return []
@@ -36,7 +34,7 @@ def lookup_rows(store: BigQueryStore, name: str, key_column: str, keys: Sequence
     return [{c: row[c] for c in columns} for row in rows]
 
 
-def replace_rows(store: BigQueryStore, changes: Sequence[RowsChange]) -> list[int]:
+def replace_rows(store: Plumbing, changes: Sequence[RowsChange]) -> list[int]:
     stages: list[str] = []
     try:
         statements = []

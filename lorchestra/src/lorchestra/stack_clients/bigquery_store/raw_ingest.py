@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lorchestra.exceptions import StorageError
 from lorchestra.stack_clients.bigquery_store import ddl
+from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
 from lorchestra.stack_clients.bigquery_store.sql import inline_params
 from lorchestra.stack_clients.candidates import check_candidates
 from lorchestra.stack_clients.faults import checkpoint, sql_fault
@@ -30,12 +30,9 @@ from lorchestra.stack_clients.model import (
 )
 from lorchestra.stack_clients.spill import spill_file
 
-if TYPE_CHECKING:
-    from lorchestra.stack_clients.bigquery_store.store import BigQueryStore
-
 
 def ingest_raw_file(
-    store: BigQueryStore, path: Path, spec: ObjectSpec, *, job_name: str, run_id: str, now: datetime
+    store: Plumbing, path: Path, spec: ObjectSpec, *, job_name: str, run_id: str, now: datetime
 ) -> WriteCounts:
     latest: dict[str, int] = {}
     rejects: list[RejectRow] = []
@@ -84,7 +81,7 @@ def ingest_raw_file(
             if name:
                 store.drop_table(name)
 
-def _count_raw(store: BigQueryStore, stage: str, bad: set[int], counts: WriteCounts) -> WriteCounts:
+def _count_raw(store: Plumbing, stage: str, bad: set[int], counts: WriteCounts) -> WriteCounts:
     row = next(iter(store.run_query(
         f"""SELECT COUNTIF(t.idem_key IS NULL) AS inserted,
                    COUNTIF(t.payload_hash != s.payload_hash) AS updated,
@@ -96,7 +93,7 @@ def _count_raw(store: BigQueryStore, stage: str, bad: set[int], counts: WriteCou
     return WriteCounts(inserted=row["inserted"], updated=row["updated"], unchanged=row["unchanged"],
                        superseded=counts.superseded, rejected=counts.rejected)
 
-def _apply_raw_batch(store: BigQueryStore, stage: str | None, reject_stage: str | None, spec: ObjectSpec,
+def _apply_raw_batch(store: Plumbing, stage: str | None, reject_stage: str | None, spec: ObjectSpec,
                      job_name: str, bad: set[int], now: datetime) -> None:
     """One server-side transaction: the batch's one raw MERGE, then its rejects.
 

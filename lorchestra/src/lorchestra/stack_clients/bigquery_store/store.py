@@ -15,7 +15,7 @@ from google.cloud import bigquery
 
 from lorchestra.config import Config
 from lorchestra.exceptions import StorageError
-from lorchestra.stack_clients.bigquery_store import ddl, partial, raw_ingest
+from lorchestra.stack_clients.bigquery_store import ddl, partial, raw_ingest, reads
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry, is_transient
 from lorchestra.stack_clients.bigquery_store.sql import query_param
 from lorchestra.stack_clients.faults import checkpoint
@@ -24,7 +24,9 @@ from lorchestra.stack_clients.model import (
     CanonicalRow,
     EventRow,
     InputRow,
+    ObjectCounts,
     ObjectSpec,
+    ProcessedEntry,
     RejectRow,
     WriteCounts,
     dumps,
@@ -398,8 +400,34 @@ class BigQueryStore:
         """Nothing to do: BigQuery serves readers while a run writes; they read the tables."""
         return [self.table_id(check_table_name(name)) for name in names]
 
-    def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return [dict(row.items()) for row in self.run_query(sql, params).result()]
+    # -- typed reads (``reads.py``) --------------------------------------------------------
+    def read_events(self, event_types: Sequence[str], *, status: str | None = None,
+                    limit: int | None = None) -> list[EventRow]:
+        return reads.read_events(self, event_types, status=status, limit=limit)
+
+    def read_table(self, name: str) -> list[dict[str, Any]]:
+        return reads.read_table(self, name)
+
+    def object_counts(self) -> ObjectCounts:
+        return reads.object_counts(self)
+
+    def reject_rule_counts(self, *, run_id: str, connection_name: str) -> list[tuple[str, int]]:
+        return reads.reject_rule_counts(self, run_id=run_id, connection_name=connection_name)
+
+    def last_seen(self) -> dict[str, datetime]:
+        return reads.last_seen(self)
+
+    def latest_update(self, object_type: str) -> datetime | None:
+        return reads.latest_update(self, object_type)
+
+    def payload_hashes(self, object_type: str) -> list[tuple[str, str]]:
+        return reads.payload_hashes(self, object_type)
+
+    def processed_entry(self, consumer: str, input_idem_key: str) -> ProcessedEntry | None:
+        return reads.processed_entry(self, consumer, input_idem_key)
+
+    def flush(self) -> None:
+        """Nothing to do: a finished BigQuery job is durable."""
 
     def close(self) -> None:
         self.client.close()

@@ -15,6 +15,7 @@ from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.projection import RowsChange, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 
+
 def lookup_rows(con: duckdb.DuckDBPyConnection, name: str, key_column: str, keys: Sequence[str],
                 columns: Sequence[str]) -> list[dict[str, Any]]:
     if not keys:

@@ -12,7 +12,7 @@ import duckdb
 import orjson
 
 from lorchestra.exceptions import StorageError, WarehouseLockedError
-from lorchestra.stack_clients.duckdb_store import partial, raw_ingest
+from lorchestra.stack_clients.duckdb_store import partial, raw_ingest, reads
 from lorchestra.stack_clients.duckdb_store.ddl import CORE_DDL, DUCK_TYPES
 from lorchestra.stack_clients.duckdb_store.holders import holder_in_error
 from lorchestra.stack_clients.duckdb_store.snapshots import publish_snapshot
@@ -22,7 +22,9 @@ from lorchestra.stack_clients.model import (
     CanonicalRow,
     EventRow,
     InputRow,
+    ObjectCounts,
     ObjectSpec,
+    ProcessedEntry,
     RejectRow,
     WriteCounts,
     dumps,
@@ -387,10 +389,34 @@ class DuckDBStore:
             raise StorageError(f"the store of {self.path} has no views directory to publish to")
         return [str(publish_snapshot(self.connection, name, self.views_dir, if_missing=if_missing)) for name in names]
 
-    def query(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        cursor = self.connection.execute(sql, params or {})
-        names = [d[0] for d in cursor.description or []]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    # -- typed reads (``reads.py``) --------------------------------------------------------
+    def read_events(self, event_types: Sequence[str], *, status: str | None = None,
+                    limit: int | None = None) -> list[EventRow]:
+        return reads.read_events(self.connection, event_types, status=status, limit=limit)
+
+    def read_table(self, name: str) -> list[dict[str, Any]]:
+        return reads.read_table(self.connection, name)
+
+    def object_counts(self) -> ObjectCounts:
+        return reads.object_counts(self.connection)
+
+    def reject_rule_counts(self, *, run_id: str, connection_name: str) -> list[tuple[str, int]]:
+        return reads.reject_rule_counts(self.connection, run_id=run_id, connection_name=connection_name)
+
+    def last_seen(self) -> dict[str, datetime]:
+        return reads.last_seen(self.connection)
+
+    def latest_update(self, object_type: str) -> datetime | None:
+        return reads.latest_update(self.connection, object_type)
+
+    def payload_hashes(self, object_type: str) -> list[tuple[str, str]]:
+        return reads.payload_hashes(self.connection, object_type)
+
+    def processed_entry(self, consumer: str, input_idem_key: str) -> ProcessedEntry | None:
+        return reads.processed_entry(self.connection, consumer, input_idem_key)
+
+    def flush(self) -> None:
+        self.connection.execute("CHECKPOINT")
 
     def close(self) -> None:
         try:
