@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import importlib
 from importlib import metadata
 from pathlib import Path
@@ -87,3 +88,93 @@ def test_only_stack_clients_touches_storage_drivers() -> None:
             if imported.split(".")[0] == "duckdb" or imported.startswith("google.cloud"):
                 offenders.append(f"{path.relative_to(REPO)} imports {imported}")
     assert offenders == []
+
+
+BACKEND_FOLDERS = ("lorchestra/src/lorchestra/stack_clients/duckdb_store/",
+                   "lorchestra/src/lorchestra/stack_clients/bigquery_store/")
+SQL = re.compile(r"\bSELECT\b[\s\S]*\bFROM\b|\bINSERT\s+INTO\b|\bMERGE\s+[\w`{]|\bCREATE\s+(OR\s+REPLACE\s+)?"
+                 r"(TEMP\s+)?(TABLE|VIEW)\b|\bDELETE\s+FROM\b|\bUPDATE\s+\w+\s+SET\b|\bDROP\s+(TABLE|VIEW)\b"
+                 r"|\bALTER\s+TABLE\b|\bCHECKPOINT\b|\bTRUNCATE\s+TABLE\b")
+
+
+def string_constants(path: Path) -> list[str]:
+    """Every string literal of a module, the pieces of f-strings included."""
+    return [node.value for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_sql_is_written_only_in_the_backend_folders() -> None:
+    offenders = []
+    for directory, name in PACKAGES.items():
+        for path in (REPO / directory / "src" / name).rglob("*.py"):
+            where = path.relative_to(REPO).as_posix()
+            if where.startswith(BACKEND_FOLDERS):
+                continue
+            offenders += [f"{where}: {text.strip()[:60]!r}" for text in string_constants(path) if SQL.search(text)]
+    assert offenders == []
+
+
+def module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(root: Path, package: str) -> dict[str, set[str]]:
+    """``{module: the package's modules it imports}``, every import counted: inside
+    functions and ``TYPE_CHECKING`` blocks too, and relative ones."""
+    modules = {module_name(p, root): p for p in (root / package).rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        is_package = path.name == "__init__.py"
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = name.split(".")[: len(name.split(".")) - node.level + (1 if is_package else 0)]
+                    base = ".".join([*anchor, base] if base else anchor)
+                submodules = {f"{base}.{alias.name}" for alias in node.names} & modules.keys()
+                targets |= submodules
+                if len(submodules) < len(node.names):  # a name defined in ``base`` itself
+                    targets.add(base)
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle through each strongly connected group of modules (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_lorchestra_has_no_import_cycle() -> None:
+    graph = import_graph(REPO / "lorchestra" / "src", "lorchestra")
+    assert cycles(graph) == []

@@ -146,7 +146,7 @@ def process_is_paused(pid: int) -> bool:
 
 
 def test_published_views_equal_the_warehouse_and_are_private(built_home: PhiHome) -> None:
-    from lorchestra.stack_clients.views import connect_views
+    from lorchestra.stack_clients import connect_views
 
     views = built_home.root / "views"
     assert stat.S_IMODE(views.stat().st_mode) == 0o700
@@ -167,8 +167,7 @@ def test_published_views_equal_the_warehouse_and_are_private(built_home: PhiHome
 def test_a_reader_sees_each_build_whole_and_a_new_one_at_its_next_query(home: PhiHome) -> None:
     """Under a loose umask (the library, not the CLI), a republished view replaces the file in
     one rename; a connection opened before sees the new build at its next query."""
-    from lorchestra.stack_clients import Column
-    from lorchestra.stack_clients.views import connect_views
+    from lorchestra.stack_clients import Column, connect_views
 
     columns = [Column("k", "string"), Column("n", "int")]
     old_umask = os.umask(0o022)
@@ -196,7 +195,7 @@ def test_a_reader_sees_each_build_whole_and_a_new_one_at_its_next_query(home: Ph
 
 def test_a_plain_duckdb_reader_beside_a_running_lorc_fails_and_the_views_do_not(built_home: PhiHome) -> None:
     """Why the views exist: DuckDB refuses another process the warehouse while lorc writes."""
-    from lorchestra.stack_clients.views import connect_views
+    from lorchestra.stack_clients import connect_views
 
     with paused_run("run", "example_synthetic_ingest", fault_at=PAUSE_IN_INGEST,
                     env={"LORC_HOME": str(built_home.root)}):

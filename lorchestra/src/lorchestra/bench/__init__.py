@@ -2,6 +2,7 @@
 directory and leaves nothing behind."""
 
 from lorchestra.bench.ingest import BenchResult, bench_ingest
-from lorchestra.bench.pipeline import PipelineBench, StageFigure, bench_pipeline
+from lorchestra.bench.pipeline import PipelineBench, bench_pipeline
+from lorchestra.bench.targets import StageFigure
 
 __all__ = ["BenchResult", "PipelineBench", "StageFigure", "bench_ingest", "bench_pipeline"]

@@ -28,13 +28,13 @@ import resource
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from lorchestra.bench.memory import peak_mb, reset_peak
-from lorchestra.bench.targets import TargetCheck, check_targets
+from lorchestra.bench.targets import StageFigure, TargetCheck, check_targets
 from lorchestra.builtin_jobs.extract_clinical import (
     contacts_extractions,
     forms_extractions,
@@ -63,18 +63,6 @@ RECORD_COUNTS = {"build_inbox_view": "emails", "build_measurement_timeseries": "
 LANE_EXTRACTIONS: dict[str, Callable[[JobContext], list[Extraction]]] = {
     "contacts": contacts_extractions, "email": email_extractions, "forms": forms_extractions,
 }
-
-
-@dataclass(frozen=True)
-class StageFigure:
-    pass_name: str
-    stage: str
-    status: str
-    records: int
-    seconds: float
-    records_per_s: float | None
-    peak_rss_mb: float
-    counts: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

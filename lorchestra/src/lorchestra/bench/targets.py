@@ -7,15 +7,25 @@ runner's fixed cost per job (a store query or two), not work that grows with his
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from lorchestra.bench.pipeline import StageFigure
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 NOISE_FLOOR_S = 0.05
 RSS_LIMIT_MB = 1024
+
+
+@dataclass(frozen=True)
+class StageFigure:
+    """One stage of one pass of the pipeline benchmark."""
+
+    pass_name: str
+    stage: str
+    status: str
+    records: int
+    seconds: float
+    records_per_s: float | None
+    peak_rss_mb: float
+    counts: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -10,20 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from lorchestra.config import load_config
+from lorchestra.connect.errors import ConnectError
 from lorchestra.connections import Connection, env_name, find_connection
 from lorchestra.dotenv import store_secrets
-from lorchestra.exceptions import LorcError
 from lorchestra.home import PhiHome
-
-
-class ConnectError(LorcError):
-    """A connection cannot sign in or read its mailbox; the message names the cause and
-    the fix, never a secret."""
-
-    def __init__(self, message: str, fix: str | None = None) -> None:
-        super().__init__(f"{message}; {fix}" if fix else message)
-        self.detail = message
-        self.fix = fix
 
 
 def verify_connection(connection: Connection, secrets: Mapping[str, str]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from lorc_taps.dataverse.client import ProbeResult, probe
 from lorc_taps.http import ApiError, AuthorizationError, SettingError
 
-from lorchestra.connect import ConnectError
+from lorchestra.connect.errors import ConnectError
 from lorchestra.connect.exchange import PORTAL, authorization_fix
 from lorchestra.connections import Connection
 

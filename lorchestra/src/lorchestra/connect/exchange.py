@@ -13,7 +13,7 @@ from lorc_taps.graph.auth import probe
 from lorc_taps.http import ApiError, AuthorizationError
 from lorc_taps.microsoft_auth import MicrosoftAuthorizationError
 
-from lorchestra.connect import ConnectError
+from lorchestra.connect.errors import ConnectError
 
 PORTAL = "Microsoft Entra admin center → App registrations → your app"
 

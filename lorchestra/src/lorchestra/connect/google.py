@@ -28,7 +28,7 @@ from lorc_taps.google_auth import (
 from lorc_taps.http import ApiError, AuthorizationError, SettingError
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
-from lorchestra.connect import ConnectError
+from lorchestra.connect.errors import ConnectError
 from lorchestra.connections import Connection
 
 DEFAULT_AUTH_URL = "https://accounts.google.com/o/oauth2/auth"

@@ -4,6 +4,9 @@ One API over two backends (DuckDB, the embedded default, and BigQuery). Jobs get
 :class:`JobContext` from the runner and never build their own clients.
 """
 
+from typing import Any
+
+from lorchestra.home import PhiHome
 from lorchestra.stack_clients.context import JobContext, MapCounts, Noted, Rejected
 from lorchestra.stack_clients.event_client import EventClient
 from lorchestra.stack_clients.model import (
@@ -19,7 +22,16 @@ from lorchestra.stack_clients.model import (
 from lorchestra.stack_clients.projection import Column, RowsChange
 from lorchestra.stack_clients.store import Store, open_store
 from lorchestra.stack_clients.tables import TABLE_NAMES, Table
-from lorchestra.stack_clients.views import connect_views
+
+
+def connect_views(home: PhiHome | None = None) -> Any:
+    """An in-memory DuckDB connection over the published views (see
+    :func:`lorchestra.stack_clients.duckdb_store.snapshots.connect_views`); DuckDB is
+    loaded only here, never by a BigQuery run."""
+    from lorchestra.stack_clients.duckdb_store.snapshots import connect_views as connect
+
+    return connect(home)
+
 
 __all__ = [
     "TABLE_NAMES",

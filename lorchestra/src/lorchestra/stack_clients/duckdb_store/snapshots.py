@@ -1,4 +1,5 @@
-"""Publishing a projection of the DuckDB warehouse as a Parquet snapshot (see ``stack_clients.views``)."""
+"""Projections of the DuckDB warehouse as Parquet snapshots (see ``stack_clients.views``):
+published by the store, read by anyone."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from pathlib import Path
 
 import duckdb
 
-from lorchestra.home import FILE_MODE, private_dir
+from lorchestra.exceptions import PhiHomeError
+from lorchestra.home import FILE_MODE, PhiHome, private_dir
+from lorchestra.stack_clients.duckdb_store.values import sql_string
 from lorchestra.stack_clients.projection import check_table_name
-from lorchestra.stack_clients.views import SUFFIX, sql_string
+from lorchestra.stack_clients.views import SUFFIX, views_dir
 
 
 def publish_snapshot(con: duckdb.DuckDBPyConnection, table: str, directory: Path, *,
@@ -34,3 +37,21 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, table: str, directory: Path
     finally:
         partial.unlink(missing_ok=True)
     return final
+
+
+def connect_views(home: PhiHome | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per published projection, named as
+    in the warehouse (``SELECT * FROM inbox_view``); each query reads the newest snapshot."""
+    home = home or PhiHome.from_env()
+    directory = views_dir(home)
+    files = sorted(directory.glob(f"*{SUFFIX}"))
+    if not files:
+        raise PhiHomeError(f"no published views in {directory} yet; run the build jobs "
+                           "(`lorc run --pipeline daily`) to publish them (on BigQuery nothing is "
+                           "published: query the tables in the dataset)")
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    for path in files:
+        con.execute(f"CREATE VIEW {check_table_name(path.name.removesuffix(SUFFIX))} AS "
+                    f"SELECT * FROM read_parquet({sql_string(str(path))})")
+    return con

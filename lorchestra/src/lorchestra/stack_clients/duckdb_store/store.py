@@ -16,6 +16,7 @@ from lorchestra.stack_clients.duckdb_store import partial, raw_ingest, reads
 from lorchestra.stack_clients.duckdb_store.ddl import CORE_DDL, DUCK_TYPES
 from lorchestra.stack_clients.duckdb_store.holders import holder_in_error
 from lorchestra.stack_clients.duckdb_store.snapshots import publish_snapshot
+from lorchestra.stack_clients.duckdb_store.values import sql_string
 from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import (
@@ -37,7 +38,6 @@ from lorchestra.stack_clients.projection import (
     check_table_name,
 )
 from lorchestra.stack_clients.spill import duckdb_temp_dir, spill_file
-from lorchestra.stack_clients.views import sql_string
 from lorchestra.umask import hold_private_umask, release_private_umask
 
 READ_BATCH_ROWS = 2048

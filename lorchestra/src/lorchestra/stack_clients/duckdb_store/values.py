@@ -24,3 +24,8 @@ def python_value(value: Any, type_name: str) -> Any:
 def utc(value: datetime) -> datetime:
     """An aware UTC datetime (a naive one is taken to be UTC, the session's time zone)."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def sql_string(text: str) -> str:
+    """``text`` as a DuckDB string literal (paths in ATTACH and COPY, which take no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
