@@ -28,6 +28,8 @@ from lorchestra.stack_clients.candidates import (
     check_candidates,
     check_file,
 )
+from lorchestra.stack_clients.duckdb_store import ledger
+from lorchestra.stack_clients.duckdb_store.plumbing import transaction
 from lorchestra.stack_clients.faults import checkpoint
 from lorchestra.stack_clients.json_rules import JsonFault, parse_record
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
@@ -56,8 +58,10 @@ def ingest_raw_file(
     run_id: str,
     now: datetime,
     tmp_dir: Path,
-    write_rejects: WriteRejects,
 ) -> WriteCounts:
+    def write_rejects(rejects: list[RejectRow], run_id: str, now: datetime) -> None:
+        ledger.upsert_rejects(con, tmp_dir, rejects, run_id=run_id, now=now)
+
     with_payload = not _has_history(con, spec)
     try:
         try:
@@ -189,8 +193,7 @@ def _classify_and_write(
     )
     # Statements that would change nothing are skipped: a transaction that only appends
     # lets DuckDB write a large batch straight into the file instead of the WAL first.
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         if counts.unchanged:
             con.execute(
                 """UPDATE raw_objects SET last_seen = $now FROM _cls
@@ -223,10 +226,6 @@ def _classify_and_write(
             )
         write_rejects(rejects, run_id, now)
         checkpoint("raw.before_commit", job_name)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return counts
 
 

@@ -1,16 +1,26 @@
-"""The store's typed reads on DuckDB: every value normalised by :mod:`.values`."""
+"""The store's reads on DuckDB: objects streamed as parsed payloads, and typed reads with
+every value normalised by :mod:`.values`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 import duckdb
+import orjson
 
+from lorchestra.stack_clients.duckdb_store.ledger import input_table
 from lorchestra.stack_clients.duckdb_store.values import python_value, utc
+from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import EventRow, ObjectCounts, ProcessedEntry
-from lorchestra.stack_clients.tables import CORE_TABLES, check_table_name
+from lorchestra.stack_clients.tables import (
+    CORE_TABLES,
+    check_field_name,
+    check_table_name,
+)
+
+READ_BATCH_ROWS = 2048
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -78,3 +88,35 @@ def processed_entry(con: duckdb.DuckDBPyConnection, consumer: str, input_idem_ke
         "WHERE consumer = $consumer AND input_idem_key = $key", {"consumer": consumer, "key": input_idem_key},
     ).fetchone()
     return ProcessedEntry(str(row[0]), str(row[1]), utc(row[2])) if row else None
+
+
+def read_objects(con: duckdb.DuckDBPyConnection, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
+                 updated_after: datetime | None = None, keys: Sequence[str] | None = None,
+                 field_in: tuple[str, Sequence[str]] | None = None,
+                 on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
+    where, params = ["object_type = $t"], {"t": object_type}
+    if updated_after is not None:
+        where.append("updated_at > $since")
+        params["since"] = updated_after
+    if keys is not None:
+        where.append("idem_key IN (SELECT unnest($keys))")
+        params["keys"] = list(keys)
+    if field_in is not None:
+        where.append(f"payload->>'$.{check_field_name(field_in[0])}' IN (SELECT unnest($values))")
+        params["values"] = list(field_in[1])
+    payload = "payload"
+    if drop_fields:  # dropped in the warehouse: the text never travels
+        payload = "json_merge_patch(payload, $drop)"
+        params["drop"] = orjson.dumps({check_field_name(f): None for f in drop_fields}).decode()
+    cursor = con.cursor()  # its own connection: the caller may use the store meanwhile
+    try:
+        cursor.execute("USE warehouse")
+        cursor.execute(
+            f"SELECT idem_key, {payload}::VARCHAR FROM {input_table(table)} WHERE {' AND '.join(where)} "
+            "ORDER BY idem_key", params,
+        )
+        while rows := cursor.fetchmany(READ_BATCH_ROWS):  # never every payload's text at once
+            yield from read_stored(rows, drop_fields, on_unreadable)
+    finally:
+        cursor.close()
+

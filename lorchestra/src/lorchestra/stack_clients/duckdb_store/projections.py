@@ -1,8 +1,8 @@
-"""Reading a projection by key and replacing some of its rows, on DuckDB."""
+"""Projections and ledgers on DuckDB: created, swapped whole, read by key, changed by key."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -10,10 +10,48 @@ from typing import Any
 import duckdb
 import orjson
 
-from lorchestra.stack_clients.duckdb_store.ddl import columns_sql
+from lorchestra.stack_clients.duckdb_store.ddl import DUCK_TYPES, columns_sql
+from lorchestra.stack_clients.duckdb_store.plumbing import transaction
 from lorchestra.stack_clients.faults import checkpoint
-from lorchestra.stack_clients.projection import RowsChange, check_table_name
+from lorchestra.stack_clients.projection import Column, RowsChange, check_table_name
 from lorchestra.stack_clients.spill import spill_file
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, tmp_dir: Path, name: str, columns: Sequence[Column],
+                  rows: Iterable[Mapping[str, Any]]) -> int:
+    """Swap the table for ``rows`` in one transaction; the row count."""
+    table = check_table_name(name)
+    types = {c.name: DUCK_TYPES[c.type] for c in columns}
+    with spill_file(tmp_dir) as (path, handle):
+        count = 0
+        for row in rows:
+            # read_json below takes the declared columns only: other keys are ignored and
+            # absent ones are NULL, so a row is written as it comes
+            handle.write(orjson.dumps(row, default=str) + b"\n")
+            count += 1
+        handle.close()
+        spec = ", ".join(f"{n}: '{t}'" for n, t in types.items())
+        select = ", ".join(types)
+        source = (f"SELECT {select} FROM read_json($file, format = 'newline_delimited', columns = {{{spec}}})"
+                  if count else
+                  "SELECT " + ", ".join(f"NULL::{t} AS {n}" for n, t in types.items()) + " WHERE false")
+        with transaction(con):
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {source}", {"file": str(path)} if count else {})
+            checkpoint("projection.before_commit", table)
+    return count
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'warehouse' AND table_name = $1",
+        [name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection, name: str, columns: Sequence[Column]) -> None:
+    spec = ", ".join(f"{c.name} {DUCK_TYPES[c.type]}" for c in columns)  # Column checks its name
+    con.execute(f"CREATE TABLE IF NOT EXISTS {check_table_name(name)} ({spec})")
 
 
 def lookup_rows(con: duckdb.DuckDBPyConnection, name: str, key_column: str, keys: Sequence[str],
@@ -33,8 +71,7 @@ def replace_rows(con: duckdb.DuckDBPyConnection, tmp_dir: Path, changes: Sequenc
     """Every change in one transaction: its keys' rows deleted, its rows inserted."""
     with ExitStack() as stack:
         files = [_spill(stack, tmp_dir, change) for change in changes]
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             for change, path in zip(changes, files, strict=True):
                 con.execute(f"DELETE FROM {change.table} WHERE {change.key_column} IN (SELECT unnest($keys))",
                             {"keys": list(change.keys)})
@@ -44,10 +81,6 @@ def replace_rows(con: duckdb.DuckDBPyConnection, tmp_dir: Path, changes: Sequenc
                                 f"read_json($file, format = 'newline_delimited', columns = {columns_sql(change.columns)})",
                                 {"file": str(path)})
                 checkpoint("projection.before_commit", change.table)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return [len(change.rows) for change in changes]
 
 

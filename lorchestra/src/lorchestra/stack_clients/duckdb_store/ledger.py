@@ -1,0 +1,102 @@
+"""The bookkeeping tables on DuckDB: rejects, the event log, and which inputs each
+consumer has processed (incremental selection)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from lorchestra.stack_clients.duckdb_store.plumbing import bulk_upsert
+from lorchestra.stack_clients.model import EventRow, InputRow, RejectRow, dumps
+
+
+def upsert_rejects(con: duckdb.DuckDBPyConnection, tmp_dir: Path, rejects: Sequence[RejectRow], *,
+                   run_id: str, now: datetime) -> None:
+    """Record ``rejects`` (in the caller's transaction, if there is one); a reject seen again
+    keeps its ``first_seen``."""
+    unique = {r.reject_key: r for r in rejects}
+    bulk_upsert(
+        con, tmp_dir, "rejects",
+        [{"reject_key": key, "job_name": r.job_name, "input_key": r.input_key,
+          "input_idem_key": r.input_idem_key, "source_system": r.source_system,
+          "connection_name": r.connection_name, "object_type": r.object_type, "rule": r.rule,
+          "field": r.field, "message": r.message, "payload_hash": r.payload_hash,
+          "first_seen": now, "last_seen": now, "run_id": run_id}
+         for key, r in unique.items()],
+        conflict=("reject_key",), update=("last_seen", "message", "payload_hash", "run_id"),
+    )
+
+
+def append_events(con: duckdb.DuckDBPyConnection, events: Sequence[EventRow]) -> None:
+    if not events:
+        return
+    con.executemany(
+        "INSERT INTO event_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (e.event_id, e.event_type, e.source_system, e.connection_name, e.target_object_type,
+             e.event_schema_ref, e.correlation_id, e.trace_id, e.created_at, e.status,
+             e.error_message, dumps(e.payload).decode())
+            for e in events
+        ],
+    )
+
+
+def changed_inputs(
+    con: duckdb.DuckDBPyConnection, consumer: str, *, table: str, object_type: str, source_system: str | None,
+    page_size: int,
+) -> Iterator[list[InputRow]]:
+    """Pages of inputs never processed by ``consumer`` or changed since (by payload hash)."""
+    keys = con.execute(
+        f"""SELECT i.idem_key FROM {input_table(table)} i
+            LEFT JOIN processed_inputs p ON p.consumer = $consumer AND p.input_idem_key = i.idem_key
+            WHERE i.object_type = $object_type
+              AND ($system IS NULL OR {_system_column(table)} = $system)
+              AND (p.input_idem_key IS NULL OR p.input_payload_hash <> i.payload_hash)
+            ORDER BY i.idem_key""",
+        {"consumer": consumer, "object_type": object_type, "system": source_system},
+    ).fetchall()
+    for start in range(0, len(keys), page_size):
+        page = [k for (k,) in keys[start : start + page_size]]
+        rows = con.execute(
+            f"""SELECT i.idem_key, i.object_type, i.payload_hash, i.payload, {_system_column(table)},
+                       {_connection_column(table)}, i.schema_ref
+                FROM {input_table(table)} i WHERE i.idem_key IN (SELECT unnest($keys))
+                ORDER BY i.idem_key""",
+            {"keys": page},
+        ).fetchall()
+        yield [
+            InputRow(idem_key=k, object_type=t, payload_hash=h, payload_text=p,
+                     source_system=s, connection_name=c, schema_ref=ref)
+            for k, t, h, p, s, c, ref in rows
+        ]
+
+
+def mark_processed(
+    con: duckdb.DuckDBPyConnection, tmp_dir: Path, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
+) -> None:
+    """Record ``(input_idem_key, input_payload_hash, outcome)`` as handled by ``consumer``."""
+    latest = {key: (digest, outcome) for key, digest, outcome in items}
+    bulk_upsert(
+        con, tmp_dir, "processed_inputs",
+        [{"consumer": consumer, "input_idem_key": key, "input_payload_hash": digest, "outcome": outcome,
+          "processed_at": now, "run_id": run_id} for key, (digest, outcome) in latest.items()],
+        conflict=("consumer", "input_idem_key"),
+        update=("input_payload_hash", "outcome", "processed_at", "run_id"),
+    )
+
+
+def input_table(table: str) -> str:
+    if table not in ("raw_objects", "canonical_objects"):
+        raise ValueError(f"inputs come from raw_objects or canonical_objects, not {table!r}")
+    return table
+
+
+def _system_column(table: str) -> str:
+    return "i.source_system" if table == "raw_objects" else "NULL"
+
+
+def _connection_column(table: str) -> str:
+    return "i.connection_name" if table == "raw_objects" else "NULL"
