@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from lorchestra.exceptions import StorageError
-from lorchestra.stack_clients.bigquery_store import ddl
+from lorchestra.stack_clients.bigquery_store import ddl, ledger
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
 from lorchestra.stack_clients.bigquery_store.sql import inline_params
 from lorchestra.stack_clients.candidates import check_candidates
@@ -67,7 +67,7 @@ def ingest_raw_file(
         check = check_candidates(candidates, spec, job_name=job_name, record_number=lambda o: o)
         rejects += check.rejects
         stage = store.load_file(stage_path, ddl.RAW_STAGE) if keep else None
-    reject_stage = store.stage_rejects(rejects, run_id)
+    reject_stage = ledger.stage_rejects(store, rejects, run_id)
     try:
         checkpoint("raw.staged", job_name)
         counts = WriteCounts(superseded=superseded, rejected=len(rejects))
@@ -119,7 +119,7 @@ def _apply_raw_batch(store: Plumbing, stage: str | None, reject_stage: str | Non
                 (SELECT idem_key FROM {source});""",
         ]
     if reject_stage:
-        statements.append(store.merge_rejects_sql(reject_stage) + ";")
+        statements.append(ledger.merge_rejects_sql(store, reject_stage) + ";")
     statements.append(sql_fault("raw.before_commit"))
     script = "BEGIN TRANSACTION;\n" + "\n".join(s for s in statements if s) + "\nCOMMIT TRANSACTION;"
     params = {"bad": sorted(bad), "now": now, "schema_ref": spec.schema_ref, "job": job_name,

@@ -1,15 +1,21 @@
-"""The store's typed reads on BigQuery: every value normalised by :mod:`.values`."""
+"""The store's reads on BigQuery: objects streamed as parsed payloads, and typed reads with
+every value normalised by :mod:`.values`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
 from lorchestra.stack_clients.bigquery_store.values import python_value, utc
+from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import EventRow, ObjectCounts, ProcessedEntry
-from lorchestra.stack_clients.tables import CORE_TABLES, check_table_name
+from lorchestra.stack_clients.tables import (
+    CORE_TABLES,
+    check_field_name,
+    check_table_name,
+)
 
 
 def rows(store: Plumbing, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -83,3 +89,26 @@ def processed_entry(store: Plumbing, consumer: str, input_idem_key: str) -> Proc
         return None
     row = found[0]
     return ProcessedEntry(str(row["input_payload_hash"]), str(row["outcome"]), utc(row["processed_at"]))
+
+
+def read_objects(store: Plumbing, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
+                 updated_after: datetime | None = None, keys: Sequence[str] | None = None,
+                 field_in: tuple[str, Sequence[str]] | None = None,
+                 on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
+    if table not in ("raw_objects", "canonical_objects"):
+        raise ValueError(f"objects live in raw_objects or canonical_objects, not {table!r}")
+    where, params = ["object_type = @t"], {"t": object_type}
+    if updated_after is not None:
+        where.append("updated_at > @since")
+        params["since"] = updated_after
+    if keys is not None:
+        where.append("idem_key IN UNNEST(@keys)")
+        params["keys"] = list(keys)
+    if field_in is not None:
+        where.append(f"JSON_VALUE(payload, '$.{check_field_name(field_in[0])}') IN UNNEST(@values)")
+        params["values"] = list(field_in[1])
+    rows = store.run_query(
+        f"SELECT idem_key, TO_JSON_STRING(payload) AS payload FROM {store.table(table)} "
+        f"WHERE {' AND '.join(where)} ORDER BY idem_key", params,
+    ).result()
+    yield from read_stored(((row["idem_key"], row["payload"]) for row in rows), drop_fields, on_unreadable)

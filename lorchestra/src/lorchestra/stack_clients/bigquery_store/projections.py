@@ -1,4 +1,4 @@
-"""Reading a projection by key and replacing some of its rows, on BigQuery.
+"""Projections and ledgers on BigQuery: created, swapped whole, read by key, changed by key.
 
 The rows and the keys of each change are staged by load jobs; one script then applies
 every change in one transaction (a DELETE and an INSERT per table), never a statement
@@ -8,17 +8,53 @@ only staging tables.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import orjson
+from google.api_core import exceptions as gexc
 from google.cloud import bigquery
 
 from lorchestra.stack_clients.bigquery_store.ddl import column_schema
-from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
+from lorchestra.stack_clients.bigquery_store.plumbing import NO_RETRY, Plumbing
 from lorchestra.stack_clients.faults import sql_fault
-from lorchestra.stack_clients.projection import RowsChange, check_table_name
+from lorchestra.stack_clients.projection import Column, RowsChange, check_table_name
+from lorchestra.stack_clients.spill import spill_file
 
 _KEYS = [bigquery.SchemaField("key", "STRING", "REQUIRED")]
+
+
+def replace_table(store: Plumbing, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
+    """One load job with WRITE_TRUNCATE: BigQuery swaps the table atomically."""
+    check_table_name(name)
+    schema = column_schema(columns)
+    with spill_file(store.tmp_dir) as (path, handle):
+        count = 0
+        for row in rows:
+            handle.write(orjson.dumps({c.name: row.get(c.name) for c in columns}, default=str) + b"\n")
+            count += 1
+        handle.close()
+        if count == 0:  # a load job needs at least one byte: empty the table instead
+            store.create_table(name, schema)
+            store.run_query(f"TRUNCATE TABLE {store.table(name)}")
+            return 0
+        store.load_file(path, schema, table=name)
+    return count
+
+
+def has_table(store: Plumbing, name: str) -> bool:
+    def look_up() -> bool:
+        try:
+            store.client.get_table(store.table_id(name), retry=NO_RETRY)
+        except gexc.NotFound:
+            return False
+        return True
+
+    return bool(store.call(f"look up {name}", look_up))
+
+
+def ensure_table(store: Plumbing, name: str, columns: Sequence[Column]) -> None:
+    store.create_table(check_table_name(name), column_schema(columns))
 
 
 def lookup_rows(store: Plumbing, name: str, key_column: str, keys: Sequence[str],
