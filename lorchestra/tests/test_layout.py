@@ -178,3 +178,14 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_lorchestra_has_no_import_cycle() -> None:
     graph = import_graph(REPO / "lorchestra" / "src", "lorchestra")
     assert cycles(graph) == []
+
+
+STEPS = {"store", "plumbing", "ddl", "raw_ingest", "canonical", "ledger", "projections", "reads", "values"}
+
+
+def test_both_backends_have_the_same_step_modules_and_no_deferred_imports() -> None:
+    base = REPO / "lorchestra" / "src" / "lorchestra" / "stack_clients"
+    for backend in ("duckdb_store", "bigquery_store"):
+        assert STEPS <= {p.stem for p in (base / backend).glob("*.py")}, backend
+    deferred = [p.relative_to(REPO).as_posix() for p in base.rglob("*.py") if "TYPE_CHECKING" in p.read_text()]
+    assert deferred == []
