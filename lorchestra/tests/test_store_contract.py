@@ -18,13 +18,14 @@ from lorchestra.stack_clients import (
     EventClient,
     InputRow,
     ObjectSpec,
-    Rejected,
     Source,
     Store,
     idem_key,
 )
 from lorchestra.stack_clients.clock import utcnow
-from lorchestra.stack_clients.faults import InjectedFault
+from lorchestra import faults
+from lorchestra.faults import InjectedFault
+from lorchestra.jobkit import Rejected
 from older_rows import store_like_an_older_version
 
 GMAIL_SCHEMA = "iglu:com.google/gmail_message/jsonschema/1-0-0"
@@ -215,11 +216,13 @@ def test_a_failure_between_staging_and_merge_leaves_no_partial_rows(
     before = raw_rows(store)
     batch = [message("m1", history="7"), message("m2"), message("m3"), {"snippet": "no id"}]
     monkeypatch.setenv("LORC_FAULT_AT", point)
+    faults.reset()
     with pytest.raises(InjectedFault):
         events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "b.jsonl", batch), spec=SPEC)
     assert raw_rows(store) == before
     assert reject_rows(store) == []
     monkeypatch.delenv("LORC_FAULT_AT")
+    faults.reset()
     counts = events.emit_jsonl("ingest.completed", tmp_path / "b.jsonl", spec=SPEC)
     assert (counts.inserted, counts.updated, counts.unchanged, counts.rejected) == (1, 1, 1, 1)
 
@@ -289,7 +292,7 @@ def test_map_inputs_writes_outputs_and_rejects_once(
 ) -> None:
     import logging
 
-    from lorchestra.stack_clients import JobContext
+    from lorchestra.jobkit import JobContext
 
     events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "a.jsonl",
                       [message("m1"), message("m2", subject="")]), spec=SPEC)
@@ -418,7 +421,7 @@ def test_map_inputs_rejects_an_input_whose_stored_payload_cannot_be_read(
 ) -> None:
     import logging
 
-    from lorchestra.stack_clients import JobContext
+    from lorchestra.jobkit import JobContext
 
     events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "a.jsonl", [message("m1")]), spec=SPEC)
     store_like_an_older_version(store, "raw_objects", "gmail:praxis:email:m2",

@@ -18,8 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import InputRow, JobContext, Noted, Rejected
+from lorchestra.jobkit import InputRow, JobContext, JobResult, Noted, Rejected
 
 from canonizer.form_functions import clean_email
 from canonizer.jobs_clinical import add_counts, canonical_mapper

@@ -20,8 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from lorchestra.stack_clients import Column, RowsChange, Store
-from lorchestra.stack_clients.clock import utcnow
+from lorchestra.jobkit import Column, RowsChange, Store, utcnow
 
 from reporter.safety import CarriedFlag
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from lorchestra.stack_clients import Store
+from lorchestra.jobkit import Store
 
 from reporter.jobs.ledger import ACCEPTED, WEEKLY, Delivery, Ledger
 from reporter.safety import CarriedFlag, SafetyFlag

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from lorchestra.stack_clients import JobContext
+from lorchestra.jobkit import JobContext
 
 from reporter.jobs.ledger import Ledger
 from reporter.jobs.legacy import import_legacy_deliveries

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from google.cloud import bigquery
 
-from lorchestra.stack_clients.faults import sql_fault
+from lorchestra.faults import sql_fault
 from lorchestra.stack_clients.projection import Column, RowsChange, check_table_name
 
 if TYPE_CHECKING:

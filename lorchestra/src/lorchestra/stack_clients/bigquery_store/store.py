@@ -19,7 +19,7 @@ from lorchestra.stack_clients.bigquery_store import ddl, partial, raw_ingest
 from lorchestra.stack_clients.bigquery_store.partial import column_schema
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry, is_transient
 from lorchestra.stack_clients.bigquery_store.sql import query_param
-from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import (
     CanonicalRow,
@@ -339,6 +339,15 @@ class BigQueryStore:
             )
         finally:
             self.drop_table(stage)
+
+    def forget_processed(self, consumer: str, keys: Sequence[str] | None) -> None:
+        if keys is not None and not keys:
+            return
+        self.run_query(
+            f"DELETE FROM {self.table('processed_inputs')} WHERE consumer = @consumer"
+            + ("" if keys is None else " AND input_idem_key IN UNNEST(@keys)"),
+            {"consumer": consumer, **({} if keys is None else {"keys": list(keys)})},
+        )
 
     # -- projections and reads -----------------------------------------------------------
     def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:

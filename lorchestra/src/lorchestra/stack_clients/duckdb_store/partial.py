@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import orjson
 
-from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.projection import RowsChange, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 

@@ -28,7 +28,7 @@ from lorchestra.stack_clients.candidates import (
     check_candidates,
     check_file,
 )
-from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.json_rules import JsonFault, parse_record
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (

@@ -17,7 +17,7 @@ from lorchestra.stack_clients.duckdb_store.ddl import TABLES
 from lorchestra.stack_clients.duckdb_store.holders import holder_in_error
 from lorchestra.stack_clients.duckdb_store.partial import DUCK_TYPES
 from lorchestra.stack_clients.duckdb_store.snapshots import publish_snapshot
-from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import (
     CanonicalRow,
@@ -306,6 +306,13 @@ class DuckDBStore:
             conflict=("consumer", "input_idem_key"),
             update=("input_payload_hash", "outcome", "processed_at", "run_id"),
         )
+
+    def forget_processed(self, consumer: str, keys: Sequence[str] | None) -> None:
+        if keys is None:
+            self._con.execute("DELETE FROM processed_inputs WHERE consumer = $consumer", {"consumer": consumer})
+        elif keys:
+            self._con.execute("DELETE FROM processed_inputs WHERE consumer = $consumer "
+                              "AND input_idem_key IN (SELECT unnest($keys))", {"consumer": consumer, "keys": list(keys)})
 
     # -- projections and reads ------------------------------------------------------
     def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
