@@ -64,7 +64,6 @@ class Delivery:
 class Ledger:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.created = not store.has_table(DELIVERIES)  # first use: see ``legacy``
         store.ensure_table(DELIVERIES, DELIVERY_COLUMNS)
         store.ensure_table(FLAGS, FLAG_COLUMNS)
 
