@@ -287,6 +287,27 @@ def test_incremental_selection_sees_only_new_or_changed_inputs(
             for r in p] == ["gmail:praxis:email:m1", "gmail:praxis:email:m2", "gmail:praxis:email:m3"]
 
 
+def test_forgotten_inputs_are_selected_again_for_that_consumer_only(
+    events: EventClient, store: Store, tmp_path: Path
+) -> None:
+    events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "a.jsonl",
+                      [message("m1"), message("m2"), message("m3")]), spec=SPEC)
+
+    def keys(consumer: str) -> list[str]:
+        return [row.idem_key for page in store.changed_inputs(consumer, table="raw_objects", object_type="email")
+                for row in page]
+
+    for consumer in ("canon@1", "other@1"):
+        [page] = store.changed_inputs(consumer, table="raw_objects", object_type="email")
+        store.mark_processed(consumer, [(r.idem_key, r.payload_hash, "ok") for r in page], run_id="r", now=utcnow())
+    store.forget_processed("canon@1", ["gmail:praxis:email:m2", "gmail:praxis:email:unknown"])
+    store.forget_processed("canon@1", [])
+    assert (keys("canon@1"), keys("other@1")) == (["gmail:praxis:email:m2"], [])
+    store.forget_processed("other@1", None)
+    assert keys("other@1") == ["gmail:praxis:email:m1", "gmail:praxis:email:m2", "gmail:praxis:email:m3"]
+    assert keys("canon@1") == ["gmail:praxis:email:m2"]
+
+
 def test_map_inputs_writes_outputs_and_rejects_once(
     events: EventClient, store: Store, tmp_path: Path, backend_config: Any
 ) -> None:

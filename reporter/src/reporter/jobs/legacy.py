@@ -1,5 +1,5 @@
 """Weeks delivered before the ledger existed: earlier versions recorded a delivered week
-only as a ``report.delivered`` event. The first time the ledger is opened they become
+only as a ``report.delivered`` event. Until job state records them entered, they become
 deliveries of their own (method ``legacy``, nothing stored to send again), claiming the
 flags those reports showed: measured in the week, and scored before the report went out.
 A flag scored later (a late extraction) was in no report and is carried by the next one."""
