@@ -43,6 +43,5 @@ __all__ = [
     "build_projection",
     "checkpoint",
     "connections",
-    "latest_update",
     "utcnow",
 ]

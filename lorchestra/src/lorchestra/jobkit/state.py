@@ -62,6 +62,8 @@ class JobStates:
 
     def put(self, consumer: str, states: Mapping[str, JobState | None]) -> None:
         """Record (or, for None, drop) states of ``consumer``, all in one step."""
+        if not states:
+            return
         self._ensure()
         now = utcnow()
         rows = [{"state_id": _state_id(consumer, key), "consumer": consumer, "state_key": key,
