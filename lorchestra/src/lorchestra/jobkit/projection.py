@@ -73,7 +73,7 @@ def save_state(states: JobStates, projections: Sequence[str], basis: str, waterm
     """Record a build; the ``first`` under this version drops a state an earlier one left."""
     consumer = _consumer(projections)
     states.put(consumer, {BUILD: JobState(basis, watermark, "ok" if watermark is not None else "empty")})
-    if first:
+    if first and states.store.lookup_rows("processed_inputs", "consumer", [consumer], ["input_idem_key"]):
         states.forget_processed(consumer, [EARLIER_LEDGER_KEY])
 
 
