@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from cli_support import bigquery_environ
-from lorchestra import faults
 from lorchestra.config import Config, load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.stack_clients import EventClient, Store, open_store
 from production_fakes import Fakes, started_fakes
+
+from lorchestra import faults
 
 BACKENDS = ["duckdb", "bigquery"]
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 import pytest
+from lorchestra.faults import InjectedFault
+from lorchestra.jobkit import Rejected
 from lorchestra.stack_clients import (
     CanonicalRow,
     EventClient,
@@ -23,10 +25,9 @@ from lorchestra.stack_clients import (
     idem_key,
 )
 from lorchestra.stack_clients.clock import utcnow
-from lorchestra import faults
-from lorchestra.faults import InjectedFault
-from lorchestra.jobkit import Rejected
 from older_rows import store_like_an_older_version
+
+from lorchestra import faults
 
 GMAIL_SCHEMA = "iglu:com.google/gmail_message/jsonschema/1-0-0"
 SPEC = ObjectSpec(Source("gmail", "praxis"), "email", schema_ref=GMAIL_SCHEMA)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 from lorchestra.exceptions import StorageError
-from lorchestra.stack_clients import Store
-from lorchestra import faults
 from lorchestra.faults import InjectedFault
+from lorchestra.stack_clients import Store
+
+from lorchestra import faults
 
 
 def test_a_projection_is_replaced_whole_with_typed_columns(store: Store) -> None:

@@ -8,7 +8,14 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lorchestra.jobkit import CanonicalRow, InputRow, JobContext, JobResult, Rejected, connections
+from lorchestra.jobkit import (
+    CanonicalRow,
+    InputRow,
+    JobContext,
+    JobResult,
+    Rejected,
+    connections,
+)
 
 from canonizer.engine import apply_transform
 from canonizer.exceptions import TransformError

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lorchestra.exceptions import StorageError
+from lorchestra.faults import checkpoint, sql_fault
 from lorchestra.stack_clients.bigquery_store import ddl
 from lorchestra.stack_clients.bigquery_store.sql import inline_params
 from lorchestra.stack_clients.candidates import check_candidates
-from lorchestra.faults import checkpoint, sql_fault
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (
     RULE_MISSING_ID,

@@ -15,11 +15,11 @@ from google.cloud import bigquery
 
 from lorchestra.config import Config
 from lorchestra.exceptions import StorageError
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.bigquery_store import ddl, partial, raw_ingest
 from lorchestra.stack_clients.bigquery_store.partial import column_schema
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry, is_transient
 from lorchestra.stack_clients.bigquery_store.sql import query_param
-from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import (
     CanonicalRow,

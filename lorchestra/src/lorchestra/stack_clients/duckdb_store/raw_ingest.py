@@ -22,13 +22,13 @@ from pathlib import Path
 
 import duckdb
 
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.candidates import (
     CandidateCheck,
     UnreadableLine,
     check_candidates,
     check_file,
 )
-from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.json_rules import JsonFault, parse_record
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (

@@ -12,12 +12,12 @@ import duckdb
 import orjson
 
 from lorchestra.exceptions import StorageError, WarehouseLockedError
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.duckdb_store import partial, raw_ingest
 from lorchestra.stack_clients.duckdb_store.ddl import TABLES
 from lorchestra.stack_clients.duckdb_store.holders import holder_in_error
 from lorchestra.stack_clients.duckdb_store.partial import DUCK_TYPES
 from lorchestra.stack_clients.duckdb_store.snapshots import publish_snapshot
-from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import (
     CanonicalRow,
