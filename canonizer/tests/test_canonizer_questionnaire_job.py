@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from canonizer.jobs_clinical import canonicalize_contacts
 from canonizer.jobs_questionnaires import canonicalize_questionnaires
+from canonizer.registry import get_transform
 from lorchestra.home import PhiHome
 from sample_taps import practice
 from sheet_records import HEADER, practice_sheet_records
@@ -175,3 +176,42 @@ def test_lorc_status_lists_the_unlinked_responses_by_id_only(warehouse: Warehous
     text = subprocess.run([str(Path(sys.executable).parent / "lorc"), "status"], capture_output=True, text=True,
                           check=True, env={**os.environ, "LORC_HOME": str(home.root)})
     assert "1 questionnaire response(s) match no contact" in text.stdout and "lena" not in text.stdout.lower()
+
+
+def test_a_changed_contact_relinks_only_the_responses_it_touches(warehouse: Warehouse) -> None:
+    emit_forms(warehouse)
+    emit_sheet(warehouse)
+    warehouse.run(canonicalize_contacts)
+    warehouse.run(canonicalize_questionnaires)
+    before = warehouse.responses()
+    contacts = practice.dataverse_records("contact")
+    moved = next(c for c in contacts if sum(1 for r in before.values() if r["client_id"] == c["contactid"]) >= 2)
+    theirs = {r for r, p in before.items() if p["client_id"] == moved["contactid"]}
+    # the contact takes the address of the story's unlinked response: theirs lose the link, it gains it
+    moved["emailaddress1"] = before[LENA]["respondent_email"]
+    warehouse.emit("dataverse", "dataverse", "contact", "contactid", contacts)
+    warehouse.run(canonicalize_contacts)
+
+    counts = warehouse.run(canonicalize_questionnaires)
+    assert (counts["inputs"], counts["outputs_updated"]) == (len(theirs) + 1, len(theirs) + 1)
+    after = warehouse.responses()
+    assert after[LENA]["client_id"] == moved["contactid"]
+    assert all(after[r]["client_id"] is None for r in theirs)
+    assert {r: p for r, p in after.items() if r not in theirs | {LENA}} == {
+        r: p for r, p in before.items() if r not in theirs | {LENA}}
+    consumers = {r["consumer"] for r in warehouse.rows("SELECT DISTINCT consumer FROM processed_inputs")}
+    assert {c for c in consumers if c.startswith("canonicalize_questionnaires")} == {
+        f"canonicalize_questionnaires:{get_transform(f'questionnaire_response/{system}').ref}"
+        for system in ("google_forms", "google_sheets")}
+    assert warehouse.run(canonicalize_questionnaires)["inputs"] == 0
+
+
+def test_changed_bindings_reprocess_every_response_under_the_same_consumer(warehouse: Warehouse) -> None:
+    emit_forms(warehouse)
+    warehouse.run(canonicalize_contacts)
+    first = warehouse.run(canonicalize_questionnaires)
+    warehouse.configure("forms", [{**FORMS, "question_bindings": {"0000abcd": "phq9.item1"}}, SHEET])
+    again = warehouse.run(canonicalize_questionnaires)
+    assert again["inputs"] == first["inputs"] == 88
+    consumers = {r["consumer"] for r in warehouse.rows("SELECT DISTINCT consumer FROM processed_inputs")}
+    assert len({c for c in consumers if c.startswith("canonicalize_questionnaires")}) == 1

@@ -13,9 +13,9 @@ import pytest
 from lorchestra.config import Config, load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
+from lorchestra.jobkit import JobContext
 from lorchestra.stack_clients import (
     EventClient,
-    JobContext,
     ObjectSpec,
     Source,
     Store,

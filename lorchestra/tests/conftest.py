@@ -15,6 +15,8 @@ from lorchestra.initialize import init_home
 from lorchestra.stack_clients import EventClient, Store, open_store
 from production_fakes import Fakes, started_fakes
 
+from lorchestra import faults
+
 BACKENDS = ["duckdb", "bigquery"]
 
 
@@ -90,3 +92,10 @@ def lane_env(request: pytest.FixtureRequest, home: PhiHome) -> dict[str, str]:
     env = bigquery_environ(request.getfixturevalue("bq_emulator"), f"lane_{uuid.uuid4().hex[:10]}")
     assert lorc("init", env=env).returncode == 0
     return env
+
+
+@pytest.fixture(autouse=True)
+def _no_fault_armed_from_an_earlier_test() -> None:
+    """Fault points read the environment once per process (lorchestra.faults): a test that
+    armed one in this process must not leave it armed for the next."""
+    faults.reset()

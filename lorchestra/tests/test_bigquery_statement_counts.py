@@ -9,8 +9,9 @@ batch sizes this test documents (and docs/performance.md repeats):
 - canonical: one batch per page of ``map_inputs`` (4,000 inputs): one load job and one
   MERGE into ``canonical_objects``, one MERGE into ``processed_inputs``;
 - projections: a first build is one load job replacing each table (WRITE_TRUNCATE: the
-  view and its member index), and one MERGE into ``processed_inputs`` recording the
-  state it was built from;
+  view and its member index), and one transaction replacing its row in ``job_state``
+  (the state it was built from: a load job each of its key and its row, one DELETE and
+  one INSERT);
 - audit events: one load job and one INSERT each (a handful per job, never per record).
 """
 
@@ -73,20 +74,22 @@ def test_a_lane_run_uses_one_load_and_one_merge_per_batch_per_table(bq_emulator:
     canonical_pages = 2  # Gmail and Graph inputs, each under one page of 4,000
     assert merges["raw_objects"] == raw_batches
     assert merges["canonical_objects"] == canonical_pages
-    assert merges["processed_inputs"] == canonical_pages + 1  # and inbox_view's build state
+    assert merges["processed_inputs"] == canonical_pages
     assert set(merges) <= {"raw_objects", "canonical_objects", "processed_inputs", "rejects"}
     events = _event_count(home, environ, bq_emulator.endpoint) - events_before
     event_inserts = sum(1 for q in queries if re.search(r"INSERT INTO \S*event_log", q))
     assert event_inserts == events  # each audit event: one load job and one INSERT, never per record
     # raw and canonical batches, the processed ledger per page, the swap of the view and of
-    # its member index, the build's state, and the events
-    assert len(loads) == raw_batches + 2 * canonical_pages + 3 + events
+    # its member index, the build's state (its key and its row), and the events
+    assert len(loads) == raw_batches + 2 * canonical_pages + 4 + events
     statements = [part.strip() for q in queries for part in q.split(";") if part.strip()]
     dml = sum(1 for st in statements if st.split(None, 1)[0].upper() in ("MERGE", "INSERT", "UPDATE", "DELETE"))
     records = PER_MAILBOX * MAILBOXES
     cleared = sum(1 for st in statements if re.match(r"DELETE FROM \S*rejects", st))
     assert cleared == raw_batches  # a raw batch also clears the rejects its records no longer earn
-    assert dml == sum(merges.values()) + event_inserts + cleared, "a DML statement the batches do not explain"
+    state = sum(1 for st in statements if re.match(r"(DELETE FROM|INSERT INTO) \S*job_state", st))
+    assert state == 2  # the build's state replaced: one DELETE, one INSERT
+    assert dml == sum(merges.values()) + event_inserts + cleared + state, "a DML statement the batches do not explain"
     print(f"\n{records} records: {len(loads)} load jobs, {len(queries)} query jobs, {dml} DML statements "
           f"(MERGEs {dict(merges)}, {event_inserts} event inserts)")
 

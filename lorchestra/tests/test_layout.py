@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import importlib
 import re
+import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -20,7 +22,7 @@ PACKAGES = {  # directory -> import name
     "lorchestra": "lorchestra",
 }
 STORAGE = {"duckdb", "google.cloud", "lorchestra"}
-# Job adapters of domain packages may import lorchestra.stack_clients; nothing else may.
+# Job adapters of domain packages may import the job kit; nothing else may.
 FORBIDDEN = {
     "ingestor": STORAGE | {"canonizer", "final_form", "reporter", "shared_schemas"},
     "canonizer": STORAGE,
@@ -42,7 +44,13 @@ def test_every_package_has_the_same_layout_and_is_installed_from_this_tree(direc
     assert metadata.distribution(directory).metadata["Requires-Python"] == ">=3.11"
 
 
-JOB_KIT = ("lorchestra.stack_clients", "lorchestra.jobs", "lorchestra.connections")
+JOB_KIT = "lorchestra.jobkit"
+ADAPTERS = {  # import name -> the job adapters in its src folder
+    "canonizer": ("jobs*.py",), "final_form": ("jobs*.py",), "reporter": ("jobs/*.py",),
+    "lorchestra": ("builtin_jobs/*.py",),
+}
+BACKENDS = ("lorchestra.stack_clients.duckdb_store", "lorchestra.stack_clients.bigquery_store", "duckdb",
+            "google.cloud")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -62,8 +70,7 @@ def test_pure_cores_and_ingestor_respect_the_seams(name: str) -> None:
     for path in (REPO / directory / "src" / name).rglob("*.py"):
         is_job_adapter = path.name.startswith("jobs") or "jobs" in path.parts
         for imported in imports_of(path):
-            # a job adapter may use the job kit: storage, the job API and the configured connections
-            allowed = is_job_adapter and imported.startswith(JOB_KIT)
+            allowed = is_job_adapter and (imported == JOB_KIT or imported.startswith(JOB_KIT + "."))
             if not allowed and any(imported == f or imported.startswith(f + ".") for f in FORBIDDEN[name]):
                 offenders.append(f"{path.relative_to(REPO)} imports {imported}")
     assert offenders == []
@@ -189,3 +196,60 @@ def test_both_backends_have_the_same_step_modules_and_no_deferred_imports() -> N
         assert STEPS <= {p.stem for p in (base / backend).glob("*.py")}, backend
     deferred = [p.relative_to(REPO).as_posix() for p in base.rglob("*.py") if "TYPE_CHECKING" in p.read_text()]
     assert deferred == []
+
+
+def job_adapters() -> list[Path]:
+    found = []
+    for name, patterns in ADAPTERS.items():
+        directory = next(d for d, n in PACKAGES.items() if n == name)
+        for pattern in patterns:
+            found += sorted((REPO / directory / "src" / name).glob(pattern))
+    return found
+
+
+def test_every_job_adapter_imports_only_the_job_kits_facade_of_lorchestra() -> None:
+    """Adapters import ``lorchestra.jobkit`` itself: nothing of storage, of the registry or of
+    the kit's modules. Lorchestra's own extract jobs may use its extraction modules besides."""
+    adapters = job_adapters()
+    assert {p.name for p in adapters} >= {"jobs_inbox.py", "jobs_questionnaires.py", "weekly.py", "extract_email.py"}
+    offenders = []
+    for path in adapters:
+        own = "builtin_jobs" in path.parts
+        for imported in imports_of(path):
+            if imported.split(".")[0] != "lorchestra" or imported == JOB_KIT:
+                continue
+            internal = imported.startswith(("lorchestra.stack_clients", "lorchestra.jobs", "lorchestra.faults"))
+            if internal or not own:
+                offenders.append(f"{path.relative_to(REPO)} imports {imported}")
+    assert offenders == []
+
+
+def test_the_job_kit_loads_no_storage_backend() -> None:
+    """In a fresh interpreter (the only place where what an import loads can be seen whole)."""
+    probe = ("import sys, lorchestra.jobkit; "
+             f"print(sorted(m for m in sys.modules if m.startswith({BACKENDS!r})))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+    base = REPO / "lorchestra" / "src" / "lorchestra"
+    for path in (base / "jobkit").rglob("*.py"):
+        assert not [i for i in imports_of(path) if i.startswith(BACKENDS)], path
+
+
+def test_storage_and_fault_points_never_import_the_job_kit() -> None:
+    base = REPO / "lorchestra" / "src" / "lorchestra"
+    offenders = [f"{path.relative_to(REPO)} imports {imported}"
+                 for path in (base / "stack_clients").rglob("*.py") for imported in imports_of(path)
+                 if imported.startswith(("lorchestra.jobkit", "lorchestra.jobs"))]
+    assert offenders == []
+    assert {i for i in imports_of(base / "faults.py") if i.split(".")[0] == "lorchestra"} == set()
+
+
+def test_lorchestra_owns_no_projection() -> None:
+    """A projection lives in the domain package whose rules compute its rows (README, tree)."""
+    base = REPO / "lorchestra" / "src" / "lorchestra"
+    assert not (base / "projections").exists()
+    from lorchestra.jobs import JobRegistry
+
+    registry = JobRegistry.discover()
+    assert {name: registry.jobs[name].package for name in ("build_inbox_view", "build_measurement_timeseries")} == {
+        "build_inbox_view": "canonizer", "build_measurement_timeseries": "final-form"}

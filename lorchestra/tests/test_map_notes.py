@@ -8,12 +8,11 @@ import logging
 import pytest
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
+from lorchestra.jobkit import JobContext, Noted
 from lorchestra.stack_clients import (
     CanonicalRow,
     EventClient,
     InputRow,
-    JobContext,
-    Noted,
     ObjectSpec,
     Source,
     open_store,

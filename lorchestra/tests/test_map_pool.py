@@ -7,7 +7,7 @@ import os
 
 import pytest
 from lorchestra.errors_safe import safe_error, safe_traceback
-from lorchestra.stack_clients.map_pool import MapPool
+from lorchestra.jobkit.pool import MapPool
 
 SECRET = "Anna Beispiel, geb. 1984"
 

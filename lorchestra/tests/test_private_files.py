@@ -18,9 +18,10 @@ import pytest
 from backend_sql import sql_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
-from lorchestra.jobs import JobRegistry, JobResult, JobSpec
+from lorchestra.jobkit import JobContext, JobResult
+from lorchestra.jobs import JobRegistry, JobSpec
 from lorchestra.runner import run_jobs
-from lorchestra.stack_clients import JobContext, open_store
+from lorchestra.stack_clients import open_store
 
 LANE = ["extract_forms", "extract_contacts", "canonicalize_contacts", "canonicalize_questionnaires",
         "score_phq9", "score_gad7", "build_measurement_timeseries"]

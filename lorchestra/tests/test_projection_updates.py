@@ -7,6 +7,7 @@ updates, not rebuilds, and must leave exactly the tables a full build gives.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from backend_sql import sql_rows
@@ -55,9 +56,19 @@ def test_updates_after_new_data_equal_a_full_rebuild(home: PhiHome) -> None:
 
     store = open_store(load_config(home))
     try:
-        sql_rows(store, "DELETE FROM processed_inputs WHERE consumer LIKE 'projection:%'")  # forget the build state
+        # a warehouse of an earlier version: no job state, a build state in the map ledger instead
+        sql_rows(store, "DELETE FROM job_state WHERE consumer LIKE 'projection:%'")
+        store.mark_processed("projection:inbox_view+inbox_view_members", [("inputs", "an-earlier-basis", "ok")],
+                             run_id="earlier", now=datetime.now(UTC))
     finally:
         store.close()
     rebuilt = counts(home, ["build_inbox_view", "build_measurement_timeseries"])
     assert rebuilt["build_inbox_view"]["full_rebuild"] == rebuilt["build_measurement_timeseries"]["full_rebuild"] == 1
     assert snapshot(home) == updated
+    store = open_store(load_config(home))
+    try:  # the earlier state was dropped, once; the build state is a named job state
+        assert sql_rows(store, "SELECT count(*) AS n FROM processed_inputs WHERE consumer LIKE 'projection:%'") == [{"n": 0}]
+        assert {r["consumer"] for r in sql_rows(store, "SELECT consumer FROM job_state WHERE state_key = 'build'")} == {
+            "projection:inbox_view+inbox_view_members", "projection:measurement_timeseries+measurement_paired"}
+    finally:
+        store.close()

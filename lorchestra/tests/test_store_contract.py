@@ -14,19 +14,21 @@ from typing import Any
 import orjson
 import pytest
 from backend_sql import sql_rows
+from lorchestra.faults import InjectedFault
+from lorchestra.jobkit import Rejected
 from lorchestra.stack_clients import (
     CanonicalRow,
     EventClient,
     InputRow,
     ObjectSpec,
-    Rejected,
     Source,
     Store,
     idem_key,
 )
 from lorchestra.stack_clients.clock import utcnow
-from lorchestra.stack_clients.faults import InjectedFault
 from older_rows import store_like_an_older_version
+
+from lorchestra import faults
 
 GMAIL_SCHEMA = "iglu:com.google/gmail_message/jsonschema/1-0-0"
 SPEC = ObjectSpec(Source("gmail", "praxis"), "email", schema_ref=GMAIL_SCHEMA)
@@ -216,11 +218,13 @@ def test_a_failure_between_staging_and_merge_leaves_no_partial_rows(
     before = raw_rows(store)
     batch = [message("m1", history="7"), message("m2"), message("m3"), {"snippet": "no id"}]
     monkeypatch.setenv("LORC_FAULT_AT", point)
+    faults.reset()
     with pytest.raises(InjectedFault):
         events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "b.jsonl", batch), spec=SPEC)
     assert raw_rows(store) == before
     assert reject_rows(store) == []
     monkeypatch.delenv("LORC_FAULT_AT")
+    faults.reset()
     counts = events.emit_jsonl("ingest.completed", tmp_path / "b.jsonl", spec=SPEC)
     assert (counts.inserted, counts.updated, counts.unchanged, counts.rejected) == (1, 1, 1, 1)
 
@@ -285,12 +289,33 @@ def test_incremental_selection_sees_only_new_or_changed_inputs(
             for r in p] == ["gmail:praxis:email:m1", "gmail:praxis:email:m2", "gmail:praxis:email:m3"]
 
 
+def test_forgotten_inputs_are_selected_again_for_that_consumer_only(
+    events: EventClient, store: Store, tmp_path: Path
+) -> None:
+    events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "a.jsonl",
+                      [message("m1"), message("m2"), message("m3")]), spec=SPEC)
+
+    def keys(consumer: str) -> list[str]:
+        return [row.idem_key for page in store.changed_inputs(consumer, table="raw_objects", object_type="email")
+                for row in page]
+
+    for consumer in ("canon@1", "other@1"):
+        [page] = store.changed_inputs(consumer, table="raw_objects", object_type="email")
+        store.mark_processed(consumer, [(r.idem_key, r.payload_hash, "ok") for r in page], run_id="r", now=utcnow())
+    store.forget_processed("canon@1", ["gmail:praxis:email:m2", "gmail:praxis:email:unknown"])
+    store.forget_processed("canon@1", [])
+    assert (keys("canon@1"), keys("other@1")) == (["gmail:praxis:email:m2"], [])
+    store.forget_processed("other@1", None)
+    assert keys("other@1") == ["gmail:praxis:email:m1", "gmail:praxis:email:m2", "gmail:praxis:email:m3"]
+    assert keys("canon@1") == ["gmail:praxis:email:m2"]
+
+
 def test_map_inputs_writes_outputs_and_rejects_once(
     events: EventClient, store: Store, tmp_path: Path, backend_config: Any
 ) -> None:
     import logging
 
-    from lorchestra.stack_clients import JobContext
+    from lorchestra.jobkit import JobContext
 
     events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "a.jsonl",
                       [message("m1"), message("m2", subject="")]), spec=SPEC)
@@ -419,7 +444,7 @@ def test_map_inputs_rejects_an_input_whose_stored_payload_cannot_be_read(
 ) -> None:
     import logging
 
-    from lorchestra.stack_clients import JobContext
+    from lorchestra.jobkit import JobContext
 
     events.emit_jsonl("ingest.completed", write_jsonl(tmp_path / "a.jsonl", [message("m1")]), spec=SPEC)
     store_like_an_older_version(store, "raw_objects", "gmail:praxis:email:m2",

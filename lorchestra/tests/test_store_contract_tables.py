@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 from backend_sql import sql_rows
 from lorchestra.exceptions import StorageError
+from lorchestra.faults import InjectedFault
 from lorchestra.stack_clients import Store
-from lorchestra.stack_clients.faults import InjectedFault
+
+from lorchestra import faults
 
 
 def test_a_projection_is_replaced_whole_with_typed_columns(store: Store) -> None:
@@ -73,10 +75,12 @@ def test_a_failed_partial_replace_changes_nothing(store: Store, monkeypatch: pyt
     view = [Column("conversation_key", "string"), Column("message_count", "int")]
     store.replace_table("inbox_view", view, [{"conversation_key": "a", "message_count": 1}])
     monkeypatch.setenv("LORC_FAULT_AT", "projection.before_commit")
+    faults.reset()
     with pytest.raises((InjectedFault, StorageError)):  # DuckDB raises in-process; BigQuery's script fails
         store.replace_rows([RowsChange("inbox_view", view, "conversation_key", ["a"],
                                        [{"conversation_key": "a", "message_count": 9}])])
     monkeypatch.delenv("LORC_FAULT_AT")
+    faults.reset()
     assert sql_rows(store, f"SELECT message_count FROM {store.table('inbox_view')}") == [{"message_count": 1}]
 
 

@@ -32,6 +32,6 @@ def test_example_columns_are_the_warehouse_columns() -> None:
     inputs = example_inputs()
     assert set(inputs["timeseries_rows"][0]) == {c for c, _ in final_form_timeseries.TIMESERIES_COLUMNS}
     assert set(inputs["paired_rows"][0]) == {c for c, _ in final_form_timeseries.PAIRED_COLUMNS}
-    inbox = pytest.importorskip("lorchestra.projections.inbox")
-    assert all(set(row) == {c.name for c in inbox.COLUMNS} for row in inputs["inbox_rows"])
+    inbox = pytest.importorskip("canonizer.inbox")
+    assert all(set(row) == {c[0] for c in inbox.COLUMNS} for row in inputs["inbox_rows"])
     assert all(c["email"].endswith("@example.org") for c in CLIENTS.values())

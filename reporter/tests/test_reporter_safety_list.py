@@ -149,6 +149,31 @@ def test_weeks_an_earlier_version_delivered_are_not_sent_again_and_their_flags_n
     assert carried(home) == {"2026-W45": [("R1", POSITIVE, False)], "2026-W46": [("R2", POSITIVE, True)]}
 
 
+def test_a_run_stopped_after_creating_the_ledger_still_enters_the_weeks_an_earlier_version_delivered(
+        tmp_path: Path) -> None:
+    """Whether the earlier weeks were entered is a job state, not inferred from the ledger
+    table being new: a run killed between creating it and entering them must not lose them."""
+    from lorchestra.config import load_config
+    from lorchestra.stack_clients import EventRow, open_store
+    from lorchestra.stack_clients.clock import new_id, utcnow
+    from reporter.jobs.ledger import Ledger
+
+    home = new_home(tmp_path)
+    emit(home, "form_response", "responseId", [response("R1", at("2026-W45"), SEVERAL)])
+    assert run(home, *SCORING).ok
+    store = open_store(load_config(home))
+    try:
+        store.append_events([EventRow(event_id=new_id(), event_type="report.delivered", created_at=utcnow(),
+                                      payload={"job": "generate_weekly_report", "week": "2026-W45",
+                                               "method": "outbox", "recipients": 1, "attachments": 1})])
+        Ledger(store)  # this version's first run got as far as creating the ledger tables
+    finally:
+        store.close()
+    assert report(home, "2026-W45")["delivered"] == 0
+    assert not (home.root / "outbox").exists() or not list((home.root / "outbox").iterdir())
+    assert carried(home) == {"2026-W45": [("R1", POSITIVE, False)]}
+
+
 def test_resend_delivers_the_report_as_it_was_with_a_new_message_id_and_claims_nothing(tmp_path: Path) -> None:
     home = new_home(tmp_path)
     emit(home, "form_response", "responseId", [response("R1", at("2026-W45"), SEVERAL)])

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import CanonicalRow, InputRow, JobContext, Rejected
+from lorchestra.jobkit import CanonicalRow, InputRow, JobContext, JobResult, Rejected
 
 from canonizer.engine import apply_transform
 from canonizer.exceptions import TransformError

@@ -8,9 +8,14 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lorchestra.connections import connections
-from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import CanonicalRow, InputRow, JobContext, Rejected
+from lorchestra.jobkit import (
+    CanonicalRow,
+    InputRow,
+    JobContext,
+    JobResult,
+    Rejected,
+    connections,
+)
 
 from canonizer.engine import apply_transform
 from canonizer.exceptions import TransformError

@@ -18,14 +18,16 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import InputRow, JobContext, Noted, Rejected
+from lorchestra.jobkit import InputRow, JobContext, JobResult, JobState, Noted, Rejected
 
 from canonizer.form_functions import clean_email
 from canonizer.jobs_clinical import add_counts, canonical_mapper
 from canonizer.mail_headers import graph_time_to_utc
 from canonizer.registry import Transform, get_transform
 
+JOB = "canonicalize_questionnaires"
+LINKS = f"{JOB}:contacts"  # job state: a digest of each contact's address the responses were linked with
+BASIS = "bindings"
 SCORED_INSTRUMENTS = ("phq9", "gad7")
 CANONICAL_TYPE = "questionnaire_response"
 SHEETS_SYSTEM = "google_sheets"
@@ -38,8 +40,9 @@ Bindings = Callable[[InputRow], Mapping[str, Any] | Rejected]
 def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
     """Forms responses, then Sheet rows -> questionnaire_response, bound to instrument items,
     linked to contacts; a sheet row that repeats a Forms response is counted, not written."""
-    clients = {c["email"]: c["contact_id"] for _, c in ctx.read_objects("canonical_objects", "contact")
-               if c.get("email")}
+    contacts = {str(c["contact_id"]): c.get("email") or None
+                for _, c in ctx.read_objects("canonical_objects", "contact") if c.get("contact_id")}
+    clients = {email: contact_id for contact_id, email in contacts.items() if email}
     forms = {str(form.get("formId")): form for _, form in ctx.read_objects("raw_objects", "form")}
     instruments = _instruments()
     connections = ctx.config.connections("forms")
@@ -51,6 +54,10 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
 
     counts: dict[str, int] = dict.fromkeys(NOTES, 0)
     forms_transform = get_transform("questionnaire_response/google_forms")
+    sheet_transform = get_transform("questionnaire_response/google_sheets")
+    forms_consumer, sheets_consumer = (f"{JOB}:{t.ref}" for t in (forms_transform, sheet_transform))
+    _start_over_unless(ctx, forms_consumer, _digest(forms, sorted(form_bindings.items()), instruments))
+    relinked = _relink(ctx, contacts, (forms_consumer, sheets_consumer))
 
     def form_response_bindings(item: InputRow) -> Mapping[str, Any] | Rejected:
         form = forms.get(str(item.payload.get("formId")))
@@ -60,8 +67,7 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
                 "client_id": clients.get(clean_email(item.payload.get("respondentEmail")) or "")}
 
     add_counts(counts, ctx.map_inputs(
-        consumer=f"canonicalize_questionnaires:{forms_transform.ref}:"
-                 f"{_digest(sorted(clients.items()), forms, sorted(form_bindings.items()), instruments)}",
+        consumer=forms_consumer,
         table="raw_objects", object_type="form_response", event_type="canonicalize.completed",
         fn=_mapper(forms_transform, form_response_bindings, frozenset()),
     ).as_dict())
@@ -70,7 +76,6 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
     submitted = _forms_submissions(ctx.read_objects("raw_objects", "form_response", drop_fields=("answers",)),
                                    linked_forms) if linked_forms else set()
     columns = _sheet_columns(ctx.read_objects("raw_objects", "sheet_response"))
-    sheet_transform = get_transform("questionnaire_response/google_sheets")
 
     def sheet_row_bindings(item: InputRow) -> Mapping[str, Any] | Rejected:
         connection = sheets.get(str(item.connection_name))
@@ -85,15 +90,47 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
                 "instruments": instruments, "client_id": clients.get(email or ""),
                 "id_bindings": {str(k): str(v) for k, v in (connection.get("question_bindings") or {}).items()}}
 
-    # A sheet row is re-read when what it is linked, bound or compared with changes.
+    # Every sheet row is re-read when what it is bound or compared with changes.
+    _start_over_unless(ctx, sheets_consumer, _digest(sorted(sheets.items()), forms, sorted(columns.items()),
+                                                     instruments, sorted(submitted)))
     add_counts(counts, ctx.map_inputs(
-        consumer=f"canonicalize_questionnaires:{sheet_transform.ref}:"
-                 f"{_digest(sorted(clients.items()), sorted(sheets.items()), forms, sorted(columns.items()), instruments, sorted(submitted))}",
+        consumer=sheets_consumer,
         table="raw_objects", object_type="sheet_response", event_type="canonicalize.completed",
         fn=_mapper(sheet_transform, sheet_row_bindings, frozenset(submitted)),
     ).as_dict())
     counts["duplicates_written_before"] = _duplicates_written_before(ctx, submitted) if submitted else 0
+    ctx.state.put(LINKS, relinked)  # the responses of these contacts are linked anew by now
     return JobResult(counts=counts)
+
+
+def _start_over_unless(ctx: JobContext, consumer: str, basis: str) -> None:
+    """Every input of ``consumer`` counts as new when its bindings (forms, questions,
+    instruments: the ``basis``) changed since it last ran."""
+    if (ctx.state.get(consumer, BASIS) or JobState()).basis != basis:
+        ctx.state.forget_processed(consumer)
+        ctx.state.put(consumer, {BASIS: JobState(basis)})
+
+
+def _relink(ctx: JobContext, contacts: Mapping[str, str | None], consumers: Iterable[str]
+            ) -> dict[str, JobState | None]:
+    """Make the responses a contact change touches count as new for ``consumers``: those of
+    a contact whose address changed or that is gone (they were linked to it), and those sent
+    from a contact's new address. The contacts' changed states (to record once the responses
+    are mapped; None: gone) are returned. Only an address digest is kept, never the address."""
+    known = ctx.state.get_all(LINKS)
+    now = {contact_id: JobState(_digest(email)) for contact_id, email in contacts.items()}
+    changed = {c: state for c, state in now.items() if known.get(c) != state}
+    changed.update({c: None for c in known.keys() - now.keys()})
+    if not changed:
+        return {}
+    addresses = {email for c, email in contacts.items() if c in changed and email}
+    touched = [key for key, response in ctx.read_objects("canonical_objects", CANONICAL_TYPE, drop_fields=("instruments",))
+               if response.get("client_id") in changed or clean_email(response.get("respondent_email")) in addresses]
+    inputs = sorted({str(r["source_idem_key"]) for r in ctx.store.lookup_rows(
+        "canonical_objects", "idem_key", touched, ["source_idem_key"]) if r["source_idem_key"]})
+    for consumer in consumers:
+        ctx.state.forget_processed(consumer, inputs)
+    return changed
 
 
 def _instruments() -> dict[str, dict[str, Any]]:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import CanonicalRow, InputRow, JobContext
+from lorchestra.jobkit import CanonicalRow, InputRow, JobContext, JobResult
 
 from final_form.answers import InvalidAnswer
 from final_form.definitions import load_instrument
@@ -102,10 +101,7 @@ TIMESERIES_BUILD_VERSION = 3  # raise when the timeseries rules or columns chang
 
 def build_measurement_timeseries(ctx: JobContext) -> JobResult:
     """Build measurement_timeseries and measurement_paired (only the clients new measurements touch)."""
-    from lorchestra.stack_clients.projection_state import (
-        basis_fingerprint,
-        build_projection,
-    )
+    from lorchestra.jobkit import basis_fingerprint, build_projection
 
     return build_projection(
         ctx, (SERIES, PAIRED), views=(SERIES, PAIRED), basis=basis_fingerprint(ctx.store, (), TIMESERIES_BUILD_VERSION),
@@ -128,7 +124,7 @@ def _rebuild_series(ctx: JobContext) -> dict[str, int]:
 def _update_series(ctx: JobContext, since: object) -> dict[str, int]:
     """Rebuild the series of the clients whose measurements were written since ``since``
     (a client's course depends only on its own measurements)."""
-    from lorchestra.stack_clients import RowsChange
+    from lorchestra.jobkit import RowsChange
 
     from final_form.timeseries import build_paired_rows, build_timeseries_rows
 
@@ -149,7 +145,7 @@ def _update_series(ctx: JobContext, since: object) -> dict[str, int]:
 
 
 def _columns(table: str) -> list[Any]:
-    from lorchestra.stack_clients import Column
+    from lorchestra.jobkit import Column
 
     from final_form.timeseries import PAIRED_COLUMNS, TIMESERIES_COLUMNS
 

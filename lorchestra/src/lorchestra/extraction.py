@@ -29,10 +29,10 @@ from pathlib import Path
 
 from lorchestra.connections import DEFAULT_TIMEOUT_SECONDS, max_reject_rate
 from lorchestra.errors_safe import safe_error
+from lorchestra.faults import checkpoint
 from lorchestra.home import private_dir
-from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import JobContext, ObjectSpec, Source, WriteCounts
-from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.jobkit import JobContext, JobResult
+from lorchestra.stack_clients import ObjectSpec, Source, WriteCounts
 
 
 @dataclass(frozen=True)

@@ -10,26 +10,17 @@ from __future__ import annotations
 
 import difflib
 import inspect
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any
 
 from lorchestra.exceptions import JobNotFoundError
 
 if TYPE_CHECKING:
-    from lorchestra.stack_clients import JobContext
+    from lorchestra.jobkit import JobContext, JobResult
 
 ENTRY_POINT_GROUP = "lorchestra.jobs"
-
-
-@dataclass(frozen=True)
-class JobResult:
-    """What a job reports: counts for the audit trail, and whether it succeeded."""
-
-    counts: Mapping[str, int] = field(default_factory=dict)
-    ok: bool = True
-    note: str | None = None  # PHI-free, e.g. "2 of 6 connections failed"
 
 
 JobFunc = Callable[["JobContext"], "JobResult | None"]

@@ -18,11 +18,12 @@ from lorchestra.config import Config, load_config
 from lorchestra.errors_safe import safe_error
 from lorchestra.exceptions import LorcError
 from lorchestra.home import PhiHome
-from lorchestra.jobs import JobRegistry, JobResult, JobSpec
+from lorchestra.jobkit import JobContext, JobResult
+from lorchestra.jobs import JobRegistry, JobSpec
 from lorchestra.logging_setup import job_logger
 from lorchestra.progress import NoProgress, Progress
 from lorchestra.runlock import lock_path, run_lock
-from lorchestra.stack_clients import EventClient, JobContext, Store, open_store
+from lorchestra.stack_clients import EventClient, Store, open_store
 from lorchestra.stack_clients.backup import Backup
 from lorchestra.stack_clients.clock import new_id, utcnow
 from lorchestra.stack_clients.replay import replay

@@ -43,9 +43,10 @@ from lorchestra.builtin_jobs.extract_email import email_extractions
 from lorchestra.extraction import Extraction, ingest_streams
 from lorchestra.home import PhiHome, private_dir
 from lorchestra.initialize import init_home
-from lorchestra.jobs import JobRegistry, JobResult, JobSpec
+from lorchestra.jobkit import JobContext, JobResult
+from lorchestra.jobs import JobRegistry, JobSpec
 from lorchestra.runner import run_jobs
-from lorchestra.stack_clients import JobContext, WriteCounts
+from lorchestra.stack_clients import WriteCounts
 
 PASSES = ("first_run", "no_new_data", "new_data")
 REPORT_WEEK = "2026-W46"  # the synthetic mail's week; the responses end in it too

@@ -25,8 +25,7 @@ from lorchestra.extraction import (
     run_extractions,
     sample_settings,
 )
-from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import JobContext
+from lorchestra.jobkit import JobContext, JobResult
 
 FORM = StreamSpec("forms", "form", "formId", "iglu:com.google/forms_form/jsonschema/1-0-0")
 FORM_RESPONSES = StreamSpec("form_responses", "form_response", "responseId",

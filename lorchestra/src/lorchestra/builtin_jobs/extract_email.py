@@ -23,8 +23,7 @@ from lorchestra.extraction import (
     run_extractions,
     sample_settings,
 )
-from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import JobContext
+from lorchestra.jobkit import JobContext, JobResult
 
 RAW_SCHEMAS = {
     "gmail": "iglu:com.google/gmail_message/jsonschema/1-0-0",

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 from lorchestra.connections import Connection, connections, withheld_variables
 from lorchestra.extraction import Extraction, StreamSpec
-from lorchestra.stack_clients import JobContext
+from lorchestra.jobkit import JobContext
 
 FakeSettings = Callable[[str, Mapping[str, str]], dict[str, str]]
 """``(system, source) -> settings``: where a tap finds the fake API and how it signs in."""

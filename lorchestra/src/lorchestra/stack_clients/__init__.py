@@ -1,13 +1,12 @@
 """The event client and store: the only code in the suite that touches storage.
 
 One API over two backends (DuckDB, the embedded default, and BigQuery). Jobs get a
-:class:`JobContext` from the runner and never build their own clients.
+:class:`lorchestra.jobkit.JobContext` from the runner and never build their own clients.
 """
 
 from typing import Any
 
 from lorchestra.home import PhiHome
-from lorchestra.stack_clients.context import JobContext, MapCounts, Noted, Rejected
 from lorchestra.stack_clients.event_client import EventClient
 from lorchestra.stack_clients.model import (
     CanonicalRow,
@@ -40,12 +39,8 @@ __all__ = [
     "EventClient",
     "EventRow",
     "InputRow",
-    "JobContext",
-    "MapCounts",
-    "Noted",
     "ObjectSpec",
     "RejectRow",
-    "Rejected",
     "RowsChange",
     "Source",
     "Store",

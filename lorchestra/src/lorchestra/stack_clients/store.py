@@ -61,6 +61,11 @@ class Store(Protocol):
         self, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
     ) -> None: ...
 
+    def forget_processed(self, consumer: str, keys: Sequence[str] | None) -> None:
+        """Drop ``consumer``'s ledger rows of ``keys`` (all of them: ``None``), so those
+        inputs count as never processed by it."""
+        ...
+
     def has_table(self, name: str) -> bool:
         """Whether a table exists (projections exist only once their job has run)."""
         ...

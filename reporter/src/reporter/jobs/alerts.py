@@ -9,9 +9,7 @@ the alert adds speed, it does not replace the record.
 
 from __future__ import annotations
 
-from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import JobContext
-from lorchestra.stack_clients.clock import utcnow
+from lorchestra.jobkit import JobContext, JobResult, utcnow
 
 from reporter.delivery import Attachment
 from reporter.jobs.dispatch import Channel, complete, finish_unfinished, prepare

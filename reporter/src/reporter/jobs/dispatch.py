@@ -15,9 +15,7 @@ from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
 
-from lorchestra.stack_clients import JobContext
-from lorchestra.stack_clients.clock import utcnow
-from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.jobkit import JobContext, checkpoint, utcnow
 
 from reporter.delivery import (
     Recipient,

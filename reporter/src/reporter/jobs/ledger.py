@@ -20,8 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from lorchestra.stack_clients import Column, RowsChange, Store
-from lorchestra.stack_clients.clock import utcnow
+from lorchestra.jobkit import Column, RowsChange, Store, utcnow
 
 from reporter.safety import CarriedFlag
 
@@ -65,7 +64,6 @@ class Delivery:
 class Ledger:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.created = not store.has_table(DELIVERIES)  # first use: see ``legacy``
         store.ensure_table(DELIVERIES, DELIVERY_COLUMNS)
         store.ensure_table(FLAGS, FLAG_COLUMNS)
 

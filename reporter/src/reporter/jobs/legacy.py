@@ -1,5 +1,5 @@
 """Weeks delivered before the ledger existed: earlier versions recorded a delivered week
-only as a ``report.delivered`` event. The first time the ledger is opened they become
+only as a ``report.delivered`` event. Until job state records them entered, they become
 deliveries of their own (method ``legacy``, nothing stored to send again), claiming the
 flags those reports showed: measured in the week, and scored before the report went out.
 A flag scored later (a late extraction) was in no report and is carried by the next one."""
@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from lorchestra.stack_clients import Store
+from lorchestra.jobkit import Store
 
 from reporter.jobs.ledger import ACCEPTED, WEEKLY, Delivery, Ledger
 from reporter.safety import CarriedFlag, SafetyFlag

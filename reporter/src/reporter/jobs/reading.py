@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from lorchestra.stack_clients import JobContext
+from lorchestra.jobkit import JobContext, JobState
 
-from reporter.jobs.ledger import Ledger
-from reporter.jobs.legacy import import_legacy_deliveries
+from reporter.jobs.ledger import DELIVERIES, Ledger
+from reporter.jobs.legacy import LEGACY, import_legacy_deliveries
 from reporter.safety import SafetyFlag, flag_from_object
 
 
@@ -38,12 +38,14 @@ def safety_flags(ctx: JobContext) -> list[SafetyFlag]:
 
 
 def open_ledger(ctx: JobContext) -> tuple[Ledger, list[SafetyFlag]]:
-    """The delivery ledger and every recorded flag; on the ledger's first use, the weeks
-    earlier versions delivered are entered into it first."""
+    """The delivery ledger and every recorded flag; until it is recorded in job state that
+    the weeks earlier versions delivered are in the ledger, they are entered first (again
+    after a run stopped midway: entering them twice gives the same rows)."""
     ledger = Ledger(ctx.store)
     flags = safety_flags(ctx)
-    if ledger.created:
+    if ctx.state.get(DELIVERIES, LEGACY) is None:
         weeks = import_legacy_deliveries(ctx.store, ledger, flags)
+        ctx.state.put(DELIVERIES, {LEGACY: JobState(outcome="entered")})
         if weeks:
             ctx.logger.info("entered %d week(s) delivered by an earlier version into the ledger", weeks)
     return ledger, flags

@@ -17,11 +17,7 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import JobContext
-from lorchestra.stack_clients.clock import utcnow
-from lorchestra.stack_clients.faults import checkpoint
-from lorchestra.stack_clients.map_pool import MapPool
+from lorchestra.jobkit import JobContext, JobResult, MapPool, checkpoint, utcnow
 
 from reporter.assemble import (
     PracticeReport,

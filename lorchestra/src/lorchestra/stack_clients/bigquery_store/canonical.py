@@ -7,7 +7,7 @@ from datetime import datetime
 
 from lorchestra.stack_clients.bigquery_store import ddl
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
-from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     WriteCounts,

@@ -117,3 +117,14 @@ def mark_processed(
         )
     finally:
         store.drop_table(stage)
+
+
+def forget_processed(store: Plumbing, consumer: str, keys: Sequence[str] | None) -> None:
+    """Drop ``consumer``'s ledger rows for ``keys`` (all when None), so those inputs are selected again."""
+    if keys is not None and not keys:
+        return
+    store.run_query(
+        f"DELETE FROM {store.table('processed_inputs')} WHERE consumer = @consumer"
+        + ("" if keys is None else " AND input_idem_key IN UNNEST(@keys)"),
+        {"consumer": consumer, **({} if keys is None else {"keys": list(keys)})},
+    )

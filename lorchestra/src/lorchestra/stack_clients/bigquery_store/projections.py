@@ -17,7 +17,7 @@ from google.cloud import bigquery
 
 from lorchestra.stack_clients.bigquery_store.ddl import column_schema
 from lorchestra.stack_clients.bigquery_store.plumbing import NO_RETRY, Plumbing
-from lorchestra.stack_clients.faults import sql_fault
+from lorchestra.faults import sql_fault
 from lorchestra.stack_clients.projection import Column, RowsChange, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 

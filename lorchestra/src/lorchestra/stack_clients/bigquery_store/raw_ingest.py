@@ -16,7 +16,6 @@ from lorchestra.stack_clients.bigquery_store import ddl, ledger
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
 from lorchestra.stack_clients.bigquery_store.sql import inline_params
 from lorchestra.stack_clients.candidates import check_candidates
-from lorchestra.stack_clients.faults import checkpoint, sql_fault
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (
     RULE_MISSING_ID,

@@ -116,6 +116,9 @@ class BigQueryStore(Plumbing):
     ) -> None:
         ledger.mark_processed(self, consumer, items, run_id=run_id, now=now)
 
+    def forget_processed(self, consumer: str, keys: Sequence[str] | None) -> None:
+        ledger.forget_processed(self, consumer, keys)
+
     # -- projections and ledgers -------------------------------------------------------------
     def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
         return projections.replace_table(self, name, columns, rows)

@@ -11,7 +11,7 @@ import duckdb
 import orjson
 
 from lorchestra.stack_clients.duckdb_store.plumbing import transaction
-from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     WriteCounts,

@@ -100,3 +100,12 @@ def _system_column(table: str) -> str:
 
 def _connection_column(table: str) -> str:
     return "i.connection_name" if table == "raw_objects" else "NULL"
+
+
+def forget_processed(con: duckdb.DuckDBPyConnection, consumer: str, keys: Sequence[str] | None) -> None:
+    """Drop ``consumer``'s ledger rows for ``keys`` (all when None), so those inputs are selected again."""
+    if keys is None:
+        con.execute("DELETE FROM processed_inputs WHERE consumer = $consumer", {"consumer": consumer})
+    elif keys:
+        con.execute("DELETE FROM processed_inputs WHERE consumer = $consumer "
+                    "AND input_idem_key IN (SELECT unnest($keys))", {"consumer": consumer, "keys": list(keys)})

@@ -12,7 +12,7 @@ import orjson
 
 from lorchestra.stack_clients.duckdb_store.ddl import DUCK_TYPES, columns_sql
 from lorchestra.stack_clients.duckdb_store.plumbing import transaction
-from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.projection import Column, RowsChange, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 

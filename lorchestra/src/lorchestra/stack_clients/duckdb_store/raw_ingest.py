@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.candidates import (
     CandidateCheck,
     UnreadableLine,
@@ -30,7 +31,7 @@ from lorchestra.stack_clients.candidates import (
 )
 from lorchestra.stack_clients.duckdb_store import ledger
 from lorchestra.stack_clients.duckdb_store.plumbing import transaction
-from lorchestra.stack_clients.faults import checkpoint
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.json_rules import JsonFault, parse_record
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (

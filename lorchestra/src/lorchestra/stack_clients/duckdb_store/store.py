@@ -106,6 +106,9 @@ class DuckDBStore:
     ) -> None:
         ledger.mark_processed(self.connection, self.tmp_dir, consumer, items, run_id=run_id, now=now)
 
+    def forget_processed(self, consumer: str, keys: Sequence[str] | None) -> None:
+        ledger.forget_processed(self.connection, consumer, keys)
+
     # -- projections and ledgers -------------------------------------------------------------
     def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
         return projections.replace_table(self.connection, self.tmp_dir, name, columns, rows)

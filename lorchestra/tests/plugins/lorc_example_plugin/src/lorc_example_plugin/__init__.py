@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from lorchestra.jobs import JobResult
-from lorchestra.stack_clients import JobContext, ObjectSpec, Source
+from lorchestra.jobkit import JobContext, JobResult, ObjectSpec, Source
 
 
 class ExampleFailure(RuntimeError):

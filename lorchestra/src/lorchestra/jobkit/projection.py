@@ -1,13 +1,14 @@
-"""What a projection was last built from, so the next build does only what changed.
+"""Building a projection, the one way: what it was last built from decides whether a
+build does nothing, only what changed, or everything.
 
-Each projection keeps a state in ``processed_inputs`` (consumer ``projection:<name>``,
-one row):
+Each projection's build state is a named job state (:mod:`lorchestra.jobkit.state`,
+consumer ``projection:<name>``, state key ``build``):
 
-- ``basis`` (in ``input_payload_hash``): a fingerprint of everything whose change means
-  a full rebuild: the build's version, config it uses, and the content (keys and
-  payload hashes) of the small object types it reads besides its main input;
-- ``watermark`` (in ``processed_at``): the latest ``updated_at`` among its main inputs
-  when it was built (``outcome`` ``empty`` when there were none).
+- ``basis``: a fingerprint of everything whose change means a full rebuild: the build's
+  version, config it uses, and the content (keys and payload hashes) of the small object
+  types it reads besides its main input;
+- ``watermark``: the latest ``updated_at`` among its main inputs when it was built
+  (``outcome`` ``empty`` when there were none).
 
 A run whose basis matches reads only the inputs updated after the watermark: none
 means nothing to do (one aggregate query, however long the history); a few mean an
@@ -16,6 +17,9 @@ stamped with the wall clock, so everything written after a build is stamped late
 its watermark, unless the clock was set back: a clock behind the watermark makes the
 next build a full one. Nothing in the state depends on when it was written, so two runs
 over the same data leave the same rows (but for the timestamps).
+
+Earlier versions kept this state in the map ledger (``processed_inputs``, same consumer);
+such a row is not read but dropped at the next build, which is then a full one, once.
 """
 
 from __future__ import annotations
@@ -25,22 +29,17 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 
-from lorchestra.jobs import JobResult
+from lorchestra.jobkit.context import JobContext
+from lorchestra.jobkit.result import JobResult
+from lorchestra.jobkit.state import JobState, JobStates
 from lorchestra.stack_clients.clock import utcnow
-from lorchestra.stack_clients.context import JobContext
 from lorchestra.stack_clients.projection import check_table_name
 from lorchestra.stack_clients.store import Store
 
-LEDGER_KEY = "inputs"
-
-
-@dataclass(frozen=True)
-class BuildState:
-    basis: str
-    watermark: datetime | None
+BUILD = "build"
+EARLIER_LEDGER_KEY = "inputs"  # where earlier versions kept a build state in processed_inputs
 
 
 def basis_fingerprint(store: Store, object_types: Sequence[str], *depends_on: object) -> str:
@@ -54,31 +53,27 @@ def basis_fingerprint(store: Store, object_types: Sequence[str], *depends_on: ob
     return digest.hexdigest()[:32]
 
 
-def latest_update(store: Store, object_type: str) -> datetime | None:
-    return store.latest_update(object_type)
-
-
-def load_state(store: Store, projections: Sequence[str]) -> BuildState | None:
+def load_state(states: JobStates, projections: Sequence[str]) -> JobState | None:
     """The state of the last build; None when any of the tables is missing or it was never built."""
-    if not all(store.has_table(check_table_name(name)) for name in projections):
+    if not all(states.store.has_table(check_table_name(name)) for name in projections):
         return None
-    entry = store.processed_entry(_consumer(projections), LEDGER_KEY)
-    if entry is None:
-        return None
-    return BuildState(entry.input_payload_hash, entry.processed_at if entry.outcome == "ok" else None)
+    return states.get(_consumer(projections), BUILD)
 
 
-def save_state(store: Store, projections: Sequence[str], state: BuildState, *, run_id: str) -> None:
-    outcome = "ok" if state.watermark is not None else "empty"
-    store.mark_processed(_consumer(projections), [(LEDGER_KEY, state.basis, outcome)], run_id=run_id,
-                         now=state.watermark or utcnow())
+def save_state(states: JobStates, projections: Sequence[str], basis: str, watermark: datetime | None, *,
+               first: bool) -> None:
+    """Record a build; the ``first`` under this version drops a state an earlier one left."""
+    consumer = _consumer(projections)
+    states.put(consumer, {BUILD: JobState(basis, watermark, "ok" if watermark is not None else "empty")})
+    if first and states.store.lookup_rows("processed_inputs", "consumer", [consumer], ["input_idem_key"]):
+        states.forget_processed(consumer, [EARLIER_LEDGER_KEY])
 
 
 def _consumer(projections: Sequence[str]) -> str:
     return "projection:" + "+".join(check_table_name(name) for name in projections)
 
 
-def can_update(state: BuildState | None, basis: str) -> bool:
+def can_update(state: JobState | None, basis: str) -> bool:
     """Whether a build may start from ``state`` rather than from scratch."""
     if state is None or state.basis != basis:
         return False
@@ -94,8 +89,8 @@ def build_projection(
     ``update(watermark)`` when the basis holds, else ``rebuild()``; then the ``views``
     (those of ``projections`` meant for readers) are published and the new state saved.
     Publishing before saving means a run killed in between builds and publishes again."""
-    state = load_state(ctx.store, projections)
-    watermark = latest_update(ctx.store, object_type)
+    state = load_state(ctx.state, projections)
+    watermark = ctx.store.latest_update(object_type)
     if state is not None and can_update(state, basis):
         if state.watermark == watermark:
             ctx.logger.info("%s is current: nothing it is built from changed", projections[0])
@@ -107,7 +102,7 @@ def build_projection(
         with collector_paused():
             counts = rebuild()
     ctx.store.publish_views(views)
-    save_state(ctx.store, projections, BuildState(basis, watermark), run_id=ctx.run_id)
+    save_state(ctx.state, projections, basis, watermark, first=state is None)
     ctx.events.audit("projection.rebuilt", payload={"table": projections[0], **counts})
     return JobResult(counts=counts)
 

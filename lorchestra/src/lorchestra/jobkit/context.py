@@ -10,68 +10,33 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
-import orjson
-
 from lorchestra.config import Config
+from lorchestra.faults import checkpoint
 from lorchestra.home import PhiHome
+from lorchestra.jobkit.mapping import (
+    MapCounts,
+    MapResult,
+    Noted,
+    Rejected,
+    pack,
+    reading_first,
+    reject_row,
+    unpack,
+)
+from lorchestra.jobkit.pool import MapPool, PageResult
+from lorchestra.jobkit.state import JobStates
 from lorchestra.stack_clients.clock import utcnow
 from lorchestra.stack_clients.event_client import EventClient
-from lorchestra.stack_clients.faults import checkpoint
-from lorchestra.stack_clients.json_rules import JsonFault, json_fault
-from lorchestra.stack_clients.map_pool import MapPool, PageResult
-from lorchestra.stack_clients.model import (
-    CanonicalRow,
-    InputRow,
-    RejectRow,
-    WriteCounts,
-    dumps,
-)
+from lorchestra.stack_clients.json_rules import JsonFault
+from lorchestra.stack_clients.model import CanonicalRow, InputRow, RejectRow
 from lorchestra.stack_clients.store import Store
 
-
-@dataclass(frozen=True)
-class Rejected:
-    """A mapping's answer for an input it cannot process: the rule and the field, no value."""
-
-    rule: str
-    field: str
-
-
-@dataclass(frozen=True)
-class Noted:
-    """A mapping's outputs for one input with what it noticed about the input (``duplicate``,
-    ``unlinked`` ...): each note is counted by name in the job's counts, so a job can say
-    how many inputs were so without a second pass (mappings may run in worker processes)."""
-
-    rows: Sequence[CanonicalRow]
-    notes: tuple[str, ...] = ()
-
-
-MapResult = Sequence[CanonicalRow] | Noted | Rejected
 IN_PROCESS_MAX = 500  # a job with more inputs than this maps them on every core
-
-
-@dataclass
-class MapCounts:
-    inputs: int = 0
-    rejected: int = 0
-    outputs: WriteCounts = field(default_factory=WriteCounts)
-    noted: dict[str, int] = field(default_factory=dict)  # inputs per note (see Noted)
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            **self.noted,
-            "inputs": self.inputs,
-            "processed": self.inputs - self.rejected,
-            "rejected": self.rejected,
-            "outputs_inserted": self.outputs.inserted,
-            "outputs_updated": self.outputs.updated,
-            "outputs_unchanged": self.outputs.unchanged,
-        }
 
 
 @dataclass
@@ -89,6 +54,11 @@ class JobContext:
     def home(self) -> PhiHome:
         return self.config.home
 
+    @cached_property
+    def state(self) -> JobStates:
+        """What this job (and every other consumer) has already done: :mod:`lorchestra.jobkit.state`."""
+        return JobStates(self.store, self.run_id)
+
     def map_inputs(
         self,
         *,
@@ -101,15 +71,15 @@ class JobContext:
         page_size: int = 4000,
     ) -> MapCounts:
         """Apply ``fn`` to every input new or changed since ``consumer`` last ran (on every
-        core once there is more than a page of them: see :mod:`map_pool`).
+        core once there is more than a page of them: see :mod:`lorchestra.jobkit.pool`).
 
         ``consumer`` names the mapping and its version (``canonicalize_email@gmail-1.0.0``):
         a new version re-processes everything once.
         """
         counts = MapCounts()
-        with MapPool(_reading_first(fn), min_items=IN_PROCESS_MAX, pack=_pack, unpack=_unpack) as pool:
+        with MapPool(reading_first(fn), min_items=IN_PROCESS_MAX, pack=pack, unpack=unpack) as pool:
             pending: tuple[list[InputRow], PageResult[MapResult]] | None = None
-            for page in self.store.changed_inputs(
+            for page in self.state.changed_inputs(
                 consumer, table=table, object_type=object_type, source_system=source_system,
                 page_size=page_size,
             ):
@@ -131,7 +101,7 @@ class JobContext:
         unreadable: list[RejectRow] = []
 
         def reject(key: str, fault: JsonFault) -> None:
-            unreadable.append(_reject_row(self.job_name, Rejected(fault.rule, fault.field), key, object_type))
+            unreadable.append(reject_row(self.job_name, Rejected(fault.rule, fault.field), key, object_type))
 
         yield from self.store.read_objects(table, object_type, drop_fields=drop_fields, updated_after=updated_after,
                                            keys=keys, field_in=field_in, on_unreadable=reject)
@@ -147,7 +117,7 @@ class JobContext:
         processed: list[tuple[str, str, str]] = []
         for item, result in zip(page, results, strict=True):
             if isinstance(result, Rejected):
-                rejects.append(_reject_row(self.job_name, result, item.idem_key, item.object_type, item))
+                rejects.append(reject_row(self.job_name, result, item.idem_key, item.object_type, item))
                 processed.append((item.idem_key, item.payload_hash, "rejected"))
             else:
                 if isinstance(result, Noted):
@@ -163,56 +133,4 @@ class JobContext:
         counts.outputs.add(self.events.write_canonical(outputs))
         self.store.upsert_rejects(rejects, run_id=self.run_id, now=now)
         checkpoint("map.before_mark", self.job_name)  # outputs written, inputs not yet marked
-        self.store.mark_processed(consumer, processed, run_id=self.run_id, now=now)
-
-
-@dataclass(frozen=True)
-class _JsonText:
-    data: bytes
-
-
-def _pack(result: MapResult) -> Any:
-    """Outputs as JSON bytes for the trip from a worker: cheaper than pickled dicts."""
-    if isinstance(result, Rejected):
-        return result
-    if isinstance(result, Noted):
-        return Noted(_pack(result.rows), result.notes)
-    return [replace(row, payload=_JsonText(dumps(row.payload))) for row in result]
-
-
-def _unpack(result: Any) -> MapResult:
-    if isinstance(result, Rejected):
-        return result
-    if isinstance(result, Noted):
-        return Noted(_unpack(result.rows), result.notes)
-    return [replace(row, payload=orjson.Fragment(row.payload.data)) for row in result]
-
-
-def _reading_first(fn: Callable[[InputRow], MapResult]) -> Callable[[InputRow], MapResult]:
-    """``fn``, but an input whose stored payload cannot be parsed (older versions stored
-    some) is rejected, naming the rule and field, before ``fn`` sees it."""
-    def mapping(item: InputRow) -> MapResult:
-        try:
-            _ = item.payload  # parsed here (cached for fn), so a failure is this input's alone
-        except orjson.JSONDecodeError:
-            fault = json_fault(item.payload_text)
-            return Rejected(rule=fault.rule, field=fault.field)
-        return fn(item)
-
-    return mapping
-
-
-def _reject_row(job_name: str, rejected: Rejected, key: str, object_type: str,
-                item: InputRow | None = None) -> RejectRow:
-    return RejectRow(
-        job_name=job_name,
-        input_key=key,
-        input_idem_key=key,
-        rule=rejected.rule,
-        field=rejected.field,
-        message=f"{object_type} {key}: field {rejected.field!r} violates rule {rejected.rule!r}",
-        payload_hash=item.payload_hash if item else None,
-        source_system=item.source_system if item else None,
-        connection_name=item.connection_name if item else None,
-        object_type=object_type,
-    )
+        self.state.mark_processed(consumer, processed, now=now)

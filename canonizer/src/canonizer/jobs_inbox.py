@@ -1,4 +1,5 @@
-"""Job ``build_inbox_view``: the sales pipeline view from canonical e-mails.
+"""Job adapter ``build_inbox_view``: the sales pipeline view from canonical e-mails
+(the rows: :mod:`canonizer.inbox`).
 
 The first build (and any build after the contacts, the practice addresses or this
 code changed) reads every e-mail. Later builds read only the e-mails written since the
@@ -12,22 +13,24 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from lorchestra.jobs import JobResult
-from lorchestra.projections.inbox import (
-    COLUMNS,
-    MEMBER_COLUMNS,
-    InboxBuild,
-    member_keys,
-)
-from lorchestra.stack_clients import JobContext, RowsChange
-from lorchestra.stack_clients.projection_state import (
+from lorchestra.jobkit import (
+    Column,
+    JobContext,
+    JobResult,
+    RowsChange,
     basis_fingerprint,
     build_projection,
 )
 
+from canonizer.inbox import COLUMNS as VIEW_COLUMNS
+from canonizer.inbox import MEMBER_COLUMNS as INDEX_COLUMNS
+from canonizer.inbox import InboxBuild, member_keys
+
 VIEW, MEMBERS = "inbox_view", "inbox_view_members"
 BUILD_VERSION = 2  # raise when InboxBuild changes what it computes: the next build is a full one
 UNUSED_FIELDS = ("body_text", "preview", "labels", "has_attachments")  # the bulk of each e-mail
+COLUMNS = [Column(*column) for column in VIEW_COLUMNS]
+MEMBER_COLUMNS = [Column(*column) for column in INDEX_COLUMNS]
 
 
 def build_inbox_view(ctx: JobContext) -> JobResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lorchestra.projections.inbox import build_inbox_rows
+from canonizer.inbox import build_inbox_rows
 
 PRACTICE = ["praxis@praxis-weber.example", "j.weber@praxis-weber.example"]
 

@@ -18,31 +18,30 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from lorchestra.stack_clients import Column
-
-COLUMNS = [
-    Column("conversation_key", "string", "message_key of the conversation's first message"),
-    Column("counterpart_email", "string", "who the practice is talking to (lower-case)"),
-    Column("counterpart_name", "string"),
-    Column("subject", "string", "subject of the first message"),
-    Column("mailboxes", "string[]", "practice mailboxes holding any message of the conversation"),
-    Column("message_count", "int", "distinct messages (copies in several mailboxes count once)"),
-    Column("first_message_at", "timestamp"),
-    Column("last_message_at", "timestamp"),
-    Column("first_inbound_at", "timestamp"),
-    Column("last_inbound_at", "timestamp"),
-    Column("last_outbound_at", "timestamp"),
-    Column("awaiting_reply", "bool", "the last message is inbound and unanswered"),
-    Column("first_response_minutes", "int", "from the first inbound message to the first reply after it"),
-    Column("is_known_client", "bool", "the counterpart's address matches a contact"),
-    Column("status", "string", "client | new inquiry | awaiting reply | in conversation | internal"),
+# (name, type, description) of each column; the job adapter declares the tables from them
+COLUMNS: list[tuple[str, str, str]] = [
+    ("conversation_key", "string", "message_key of the conversation's first message"),
+    ("counterpart_email", "string", "who the practice is talking to (lower-case)"),
+    ("counterpart_name", "string", ""),
+    ("subject", "string", "subject of the first message"),
+    ("mailboxes", "string[]", "practice mailboxes holding any message of the conversation"),
+    ("message_count", "int", "distinct messages (copies in several mailboxes count once)"),
+    ("first_message_at", "timestamp", ""),
+    ("last_message_at", "timestamp", ""),
+    ("first_inbound_at", "timestamp", ""),
+    ("last_inbound_at", "timestamp", ""),
+    ("last_outbound_at", "timestamp", ""),
+    ("awaiting_reply", "bool", "the last message is inbound and unanswered"),
+    ("first_response_minutes", "int", "from the first inbound message to the first reply after it"),
+    ("is_known_client", "bool", "the counterpart's address matches a contact"),
+    ("status", "string", "client | new inquiry | awaiting reply | in conversation | internal"),
 ]
 
 
-MEMBER_COLUMNS = [
-    Column("member_key", "string", "msg:<message key> or thread:<thread key> a conversation joins on"),
-    Column("conversation_key", "string"),
-    Column("email_key", "string", "idem_key of a canonical e-mail (each copy) in the conversation"),
+MEMBER_COLUMNS: list[tuple[str, str, str]] = [
+    ("member_key", "string", "msg:<message key> or thread:<thread key> a conversation joins on"),
+    ("conversation_key", "string", ""),
+    ("email_key", "string", "idem_key of a canonical e-mail (each copy) in the conversation"),
 ]
 
 

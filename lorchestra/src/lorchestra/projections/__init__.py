@@ -1,1 +1,0 @@
-"""Projections: pure functions from canonical objects to the rows of a derived table."""
