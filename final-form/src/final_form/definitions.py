@@ -13,16 +13,17 @@ from typing import Any
 
 import yaml
 from shared_schemas import compile_validator
+from shared_schemas.errors import PhiSafeError
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
 DEFINITION_SCHEMA = "iglu:org.lorchestra/instrument/jsonschema/1-0-0"
 
 
-class UnknownInstrumentError(LookupError):
+class UnknownInstrumentError(PhiSafeError, LookupError):
     """No definition for that instrument id (the one thing scoring raises for)."""
 
 
-class InvalidDefinitionError(ValueError):
+class InvalidDefinitionError(PhiSafeError, ValueError):
     """An instrument file does not satisfy the definition schema or is inconsistent."""
 
 
