@@ -26,10 +26,15 @@ from datetime import date, datetime
 from statistics import median
 from typing import Any
 
+from shared_schemas.types import MIXED
+from shared_schemas.types import NO_RELIABLE_CHANGE as NO_CHANGE
+from shared_schemas.types import RELIABLE_DETERIORATION as DETERIORATION
+from shared_schemas.types import RELIABLE_IMPROVEMENT as IMPROVEMENT
+
 from reporter.charts import trend_chart_svg
 from reporter.clients import Clients, client_name
 from reporter.formatting import human_duration
-from reporter.instruments import INSTRUMENT_ORDER
+from reporter.instruments import instrument_order, paired_order, raises_safety_flags
 from reporter.invalid_items import InvalidItem, invalid_items
 from reporter.safety import (
     CarriedFlag,
@@ -43,8 +48,6 @@ from reporter.weeks import parse_timestamp, week_bounds, week_end, week_start
 Row = Mapping[str, Any]
 
 STATUS_ORDER = ("new inquiry", "awaiting reply", "in conversation", "client")  # "internal" has no inbound
-IMPROVEMENT, NO_CHANGE, DETERIORATION, MIXED = (
-    "reliable improvement", "no reliable change", "reliable deterioration", "mixed")
 COMBINED = "combined"
 
 
@@ -270,7 +273,7 @@ def measurement_overview(rows: list[Row], in_week: list[Row], paired_rows: list[
                          end: datetime) -> MeasurementOverview:
     measured = sorted({str(r["client_id"]) for r in in_week})
     upto_end = [r for r in rows if _at(r) < end]
-    change = [_instrument_counts(inst, measured, upto_end) for inst in INSTRUMENT_ORDER]
+    change = [_instrument_counts(inst, measured, upto_end) for inst in instrument_order()]
     change.append(_combined_counts(measured, paired_rows))
     irregular = [IrregularResponse(
         client_id=str(r["client_id"]), client_name=client_name(clients, r["client_id"]),
@@ -360,7 +363,7 @@ def assemble_client_reports(week: str, timeseries_rows: Iterable[Row], clients: 
         own = by_client[client]
         name = client_name(clients, client)
         points = {inst: [(str(r["measured_at"]), r.get("total") if r["valid"] else None)
-                         for r in own if r["instrument"] == inst] for inst in INSTRUMENT_ORDER}
+                         for r in own if r["instrument"] == inst] for inst in paired_order()}
         reports.append(ClientReport(
             week=week, week_start=week_start(week), week_end=week_end(week), client_id=client, name=name,
             chart_svg=trend_chart_svg(points, width=640, height=400, title=f"Verlauf: {name}"),
@@ -368,7 +371,7 @@ def assemble_client_reports(week: str, timeseries_rows: Iterable[Row], clients: 
                               clients),
             scores=tuple(_score_row(r, start) for r in own),
             courses=tuple(_course(inst, [r for r in own if r["instrument"] == inst])
-                          for inst in INSTRUMENT_ORDER if any(r["instrument"] == inst for r in own)),
+                          for inst in instrument_order() if any(r["instrument"] == inst for r in own)),
         ))
     return sorted(reports, key=lambda c: (c.name.casefold(), c.client_id))
 
@@ -380,7 +383,7 @@ def _score_row(r: Row, start: datetime) -> ScoreRow:
         n_missing=r.get("n_missing"), invalid_items=invalid_items(r), is_baseline=bool(r.get("is_baseline")),
         change=r.get("change"),
         reliable_change=None if r.get("is_baseline") else r.get("reliable_change"),
-        item9=item9_answer(r) if r["instrument"] == "phq9" else None, in_week=_at(r) >= start)
+        item9=item9_answer(r) if raises_safety_flags(str(r["instrument"])) else None, in_week=_at(r) >= start)
 
 
 def _course(instrument: str, rows: list[Row]) -> InstrumentCourse:
@@ -409,7 +412,7 @@ def _course(instrument: str, rows: list[Row]) -> InstrumentCourse:
 # --- helpers ---------------------------------------------------------------------------
 
 def _sorted_rows(rows: Iterable[Row]) -> list[Row]:
-    order = {inst: i for i, inst in enumerate(INSTRUMENT_ORDER)}
+    order = {inst: i for i, inst in enumerate(instrument_order())}
     return sorted(rows, key=lambda r: (_at(r), str(r["client_id"]), order.get(str(r["instrument"]), 99),
                                        str(r["instrument"]), str(r["response_id"])))
 

@@ -13,7 +13,7 @@ import jinja2
 
 from reporter.assemble import ClientReport, PracticeReport
 from reporter.formatting import de_date, de_datetime, human_duration
-from reporter.instruments import CHANGE_DE, SEVERITY_DE, instrument_name
+from reporter.instruments import CHANGE_DE, instrument_name, severity_label
 from reporter.invalid_items import InvalidItem
 from reporter.safety import (
     ITEM9_ANSWERED_INVALID,
@@ -80,7 +80,7 @@ def _environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(
         date=de_date, datetime=de_datetime, duration=human_duration, instrument=instrument_name,
-        severity=lambda v: "–" if v is None else SEVERITY_DE.get(v, v),
+        severity=severity_label,
         change=lambda v: "–" if v is None else CHANGE_DE.get(v, v),
         status=lambda v: STATUS_DE.get(v, v),
         item9=lambda v: "–" if v is None else ITEM9_DE.get(v, v),
