@@ -6,8 +6,7 @@ schemas, so a type and its schema cannot drift apart. The schemas stay the autho
 they are what a record is validated against.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: TypedDict reads NotRequired from evaluated annotations.
 from typing import Any, Final, Literal, NotRequired, TypedDict
 
 # --- closed vocabularies ---------------------------------------------------------------------
@@ -117,3 +116,71 @@ class SafetyFlag(TypedDict):
     measured_at: str
     total: int | None
     severity: str | None
+
+
+# --- projection rows -------------------------------------------------------------------------
+class TimeseriesRow(TypedDict):
+    """A row of ``measurement_timeseries``: one score with its change against the client's first valid one."""
+    client_id: str | None
+    instrument: str | None
+    measured_at: str | None
+    response_id: str | None
+    total: int | None
+    severity: str | None
+    valid: bool | None
+    prorated: bool | None
+    n_missing: int | None
+    invalid_items: list[str] | None  # "<item>:<rule>"
+    item9_positive: bool | None
+    item9_answered: bool | None
+    is_baseline: bool | None
+    baseline_at: str | None
+    baseline_total: int | None
+    change: int | None
+    reliable_change: ReliableChange | None
+    baseline_caseness: bool | None
+    followup_caseness: bool | None
+    recovery_eligible: bool | None
+    recovery: bool | None
+    reliable_recovery: bool | None
+    reliable_change_threshold: int | None
+    caseness_threshold: int | None
+    threshold_source: str | None
+
+
+class PairedRow(TypedDict):
+    """A row of ``measurement_paired``: R13 per client (``<instrument>_baseline``/``_followup`` per paired instrument)."""
+    client_id: str | None
+    n_pairs: int | None
+    baseline_at: str | None
+    followup_at: str | None
+    phq9_baseline: int | None
+    phq9_followup: int | None
+    gad7_baseline: int | None
+    gad7_followup: int | None
+    classification: PairedClassification | None
+    baseline_caseness: bool | None
+    recovery: bool | None
+    reliable_improvement: bool | None
+    any_reliable_deterioration: bool | None
+    reliable_recovery: bool | None
+    mixed: bool | None
+
+
+class InboxRow(TypedDict):
+    """A row of ``inbox_view``: one conversation and where it stands."""
+    conversation_key: str | None
+    counterpart_email: str | None
+    counterpart_name: str | None
+    subject: str | None
+    mailboxes: list[str] | None
+    message_count: int | None
+    first_message_at: str | None
+    last_message_at: str | None
+    first_inbound_at: str | None
+    last_inbound_at: str | None
+    last_outbound_at: str | None
+    awaiting_reply: bool | None
+    first_response_minutes: int | None
+    is_known_client: bool | None
+    status: InboxStatus | None
