@@ -59,3 +59,11 @@ def test_a_definition_that_breaks_a_rule_is_refused_with_the_rule_named(tmp_path
     role.write_text(source.replace("role: anxiety", "role: panic"))
     with pytest.raises(InvalidDefinitionError, match="'pairing.role' violates schema rule 'enum'"):
         parse_instrument_file(role)
+
+
+def test_a_flag_the_safety_flag_schema_does_not_know_is_refused(tmp_path: Path) -> None:
+    source = (INSTRUMENTS_DIR / "phq9-1.0.0.yaml").read_text()
+    unknown = tmp_path / "phq9-9.9.9.yaml"
+    unknown.write_text(source.replace("unanswered: item9_unanswered", "unanswered: item9_skipped"))
+    with pytest.raises(InvalidDefinitionError, match=r"flags \['item9_skipped'\] are not in the safety_flag"):
+        parse_instrument_file(unknown)

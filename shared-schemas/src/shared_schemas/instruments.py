@@ -15,11 +15,12 @@ import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
 from shared_schemas.errors import PhiSafeError
+from shared_schemas.types import SafetyFlagName
 from shared_schemas.validation import compile_validator
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
@@ -268,6 +269,10 @@ def _check(definition: InstrumentDefinition, name: str) -> None:
     covered = sorted(t for b in definition.bands for t in range(b.low, b.high + 1))
     if covered != list(range(0, definition.max_total + 1)):
         raise InvalidDefinitionError(f"{name}: bands must cover every total 0..{definition.max_total} once")
+    known = get_args(SafetyFlagName)
     for flag in definition.flags:
         if not 1 <= flag.item <= n:
             raise InvalidDefinitionError(f"{name}: flag {flag.positive} names item {flag.item}, not one of 1..{n}")
+        unknown = [f for f in (flag.positive, flag.invalid, flag.unanswered) if f not in known]
+        if unknown:  # a safety flag must be one the safety_flag schema (and so every report) knows
+            raise InvalidDefinitionError(f"{name}: flags {unknown} are not in the safety_flag schema's enum")
