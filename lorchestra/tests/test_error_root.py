@@ -10,9 +10,8 @@ import pkgutil
 from pathlib import Path
 
 import pytest
-from shared_schemas.errors import PhiSafeError
-
 from lorchestra.errors_safe import safe_error
+from shared_schemas.errors import PhiSafeError
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = {"shared-schemas": "shared_schemas", "ingestor": "ingestor", "canonizer": "canonizer",

@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 from types import ModuleType
 
-from shared_schemas import load_schema
-
 from reporter.examples import CLIENTS, example_inputs
+from shared_schemas import load_schema
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "example_data.py"
 

@@ -6,10 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from reporter.instruments import (
+    instrument_name,
+    instrument_order,
+    scale,
+    severity_label,
+)
 from shared_schemas.instruments import PATH_ENV
 
 from reporter import assemble_client_reports, render_html
-from reporter.instruments import instrument_name, instrument_order, scale, severity_label
 
 TEST_INSTRUMENTS = Path(__file__).resolve().parents[2] / "shared-schemas" / "tests" / "instruments"
 

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from lorchestra.jobs import JobResult
-from shared_schemas.instruments import all_instruments
 from lorchestra.stack_clients import InputRow, JobContext, Noted, Rejected
+from shared_schemas.instruments import all_instruments
 
 from canonizer.form_functions import clean_email
 from canonizer.jobs_clinical import add_counts, canonical_mapper

@@ -267,7 +267,7 @@ def _check(definition: InstrumentDefinition, name: str) -> None:
     if definition.item_numbers != tuple(range(1, n + 1)):
         raise InvalidDefinitionError(f"{name}: items must be numbered 1..{n} in order")
     covered = sorted(t for b in definition.bands for t in range(b.low, b.high + 1))
-    if covered != list(range(0, definition.max_total + 1)):
+    if covered != list(range(definition.max_total + 1)):
         raise InvalidDefinitionError(f"{name}: bands must cover every total 0..{definition.max_total} once")
     known = get_args(SafetyFlagName)
     for flag in definition.flags:
