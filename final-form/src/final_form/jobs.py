@@ -73,7 +73,9 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
         )]
         for flag in safety_flags(result):
             payload: SafetyFlag = {
-                "flag": cast(SafetyFlagName, flag),  # definitions may raise only these (shared_schemas.instruments) "instrument": result.instrument, "response_id": measurement["response_id"],
+                # a definition may raise only the safety_flag schema's flags (shared_schemas.instruments)
+                "flag": cast(SafetyFlagName, flag),
+                "instrument": result.instrument, "response_id": measurement["response_id"],
                 "client_id": measurement["client_id"], "respondent_email": response.get("respondent_email"),
                 "measured_at": measurement["measured_at"], "total": result.total, "severity": result.severity}
             rows.append(CanonicalRow(

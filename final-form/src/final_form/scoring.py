@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from shared_schemas.types import InvalidItemEntry
+
 from final_form.answers import parse_answer
 from final_form.definitions import Instrument, load_instrument
 from final_form.rounding import prorate_half_up
@@ -25,7 +27,7 @@ class InvalidItem:
     item: int
     rule: str  # e.g. "R9.out_of_range", "R10.unrecognised_text", "R9.wrong_type"
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> InvalidItemEntry:
         return {"item": self.item, "rule": self.rule}
 
 
