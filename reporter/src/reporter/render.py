@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from shared_schemas.types import InboxStatus
 
 from reporter.assemble import ClientReport, PracticeReport
 from reporter.formatting import de_date, de_datetime, human_duration
@@ -29,7 +30,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 # item-9 safety list is never cut. A week of thousands of inquiries stays a readable
 # report, and WeasyPrint's table layout stays fast (600 rows took 18 s, 2 x 100 rows 7.6 s).
 SALES_LIST_LIMIT = 50
-STATUS_DE = {
+STATUS_DE: dict[InboxStatus, str] = {
     "new inquiry": "neue Anfrage",
     "awaiting reply": "wartet auf Antwort",
     "in conversation": "im Gespräch",

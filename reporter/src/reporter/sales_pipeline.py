@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 
+from shared_schemas.types import InboxStatus
+
 from reporter.formatting import human_duration
 from reporter.rows import Row
 from reporter.rows import timestamp as _ts
 
-STATUS_ORDER = ("new inquiry", "awaiting reply", "in conversation", "client")  # "internal" has no inbound
+STATUS_ORDER: tuple[InboxStatus, ...] = ("new inquiry", "awaiting reply", "in conversation", "client")  # "internal": no inbound
 
 
 @dataclass(frozen=True)
