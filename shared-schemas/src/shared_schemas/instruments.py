@@ -159,32 +159,26 @@ class InstrumentDefinition:
 
 def instrument_dirs() -> tuple[Path, ...]:
     """Where definitions are looked up: this package's, then ``LORC_INSTRUMENT_PATH``'s."""
-    extra = tuple(Path(p) for p in os.environ.get(PATH_ENV, "").split(os.pathsep) if p)
-    return (INSTRUMENTS_DIR, *extra)
+    return _dirs(_path_setting())
 
 
 def list_instruments() -> list[str]:
-    return sorted(_files_by_id(instrument_dirs()))
+    return sorted(_files_by_id(_path_setting()))
 
 
 def load_instrument(instrument_id: str, version: str | None = None) -> InstrumentDefinition:
     """The newest version of an instrument, or the one asked for."""
-    return _load(instrument_id, version, instrument_dirs())
+    return _load(instrument_id, version, _path_setting())
 
 
 def all_instruments() -> tuple[InstrumentDefinition, ...]:
     """The newest version of every instrument: the R13 pair first (in role order), then by id."""
-    definitions = [load_instrument(i) for i in list_instruments()]
-    return tuple(sorted(definitions, key=_display_key))
+    return _all(_path_setting())
 
 
 def paired_instruments(rule: str = "R13") -> tuple[InstrumentDefinition, ...]:
     """The instruments that pair for ``rule``, one per role in ``PAIRING_ROLES`` order."""
-    found = [d for d in all_instruments() if d.pairing is not None and d.pairing.rule == rule]
-    roles = [d.pairing.role for d in found if d.pairing is not None]
-    if sorted(roles) != sorted(PAIRING_ROLES):
-        raise InvalidDefinitionError(f"{rule} needs one instrument per role {list(PAIRING_ROLES)}; found {roles}")
-    return tuple(found)
+    return _paired(rule, _path_setting())
 
 
 def parse_instrument_file(path: Path) -> InstrumentDefinition:
@@ -201,23 +195,49 @@ def _version_key(path: Path) -> tuple[int, ...]:
     return tuple(int(x) for x in path.stem.rsplit("-", 1)[1].split("."))
 
 
-def _files_by_id(dirs: tuple[Path, ...]) -> dict[str, list[Path]]:
+def _path_setting() -> str:
+    # Read on every call (scorers run per record), so the lookups below are cached on its value.
+    return os.environ.get(PATH_ENV, "")
+
+
+@cache
+def _dirs(path_setting: str) -> tuple[Path, ...]:
+    return (INSTRUMENTS_DIR, *(Path(p) for p in path_setting.split(os.pathsep) if p))
+
+
+@cache
+def _files_by_id(path_setting: str) -> dict[str, list[Path]]:
     found: dict[str, list[Path]] = {}
-    for directory in dirs:
+    for directory in _dirs(path_setting):
         for path in directory.glob("*-*.yaml"):
             found.setdefault(path.stem.rsplit("-", 1)[0], []).append(path)
     return found
 
 
 @cache
-def _load(instrument_id: str, version: str | None, dirs: tuple[Path, ...]) -> InstrumentDefinition:
-    candidates = sorted(_files_by_id(dirs).get(instrument_id, []), key=_version_key)
+def _load(instrument_id: str, version: str | None, path_setting: str) -> InstrumentDefinition:
+    candidates = sorted(_files_by_id(path_setting).get(instrument_id, []), key=_version_key)
     if version is not None:
         candidates = [p for p in candidates if p.stem.rsplit("-", 1)[1] == version]
     if not candidates:
-        known = ", ".join(sorted(_files_by_id(dirs)))
+        known = ", ".join(sorted(_files_by_id(path_setting)))
         raise UnknownInstrumentError(f"no instrument {instrument_id!r}{' ' + version if version else ''} (known: {known})")
     return parse_instrument_file(candidates[-1])
+
+
+@cache
+def _all(path_setting: str) -> tuple[InstrumentDefinition, ...]:
+    definitions = [_load(i, None, path_setting) for i in sorted(_files_by_id(path_setting))]
+    return tuple(sorted(definitions, key=_display_key))
+
+
+@cache
+def _paired(rule: str, path_setting: str) -> tuple[InstrumentDefinition, ...]:
+    found = [d for d in _all(path_setting) if d.pairing is not None and d.pairing.rule == rule]
+    roles = [d.pairing.role for d in found if d.pairing is not None]
+    if sorted(roles) != sorted(PAIRING_ROLES):
+        raise InvalidDefinitionError(f"{rule} needs one instrument per role {list(PAIRING_ROLES)}; found {roles}")
+    return tuple(found)
 
 
 @cache
