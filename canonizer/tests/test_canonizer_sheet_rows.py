@@ -26,8 +26,8 @@ def instruments() -> dict[str, Any]:
     found = {}
     for instrument_id in ("phq9", "gad7"):
         definition = load_instrument(instrument_id)
-        extra = (definition.raw.get("extra_items") or [{}])[0]
-        found[instrument_id] = {"items": list(definition.item_texts), "difficulty": extra.get("text")}
+        difficulty = definition.extra_items[0].text if definition.extra_items else None
+        found[instrument_id] = {"items": list(definition.item_texts), "difficulty": difficulty}
     return found
 
 

@@ -16,7 +16,8 @@ from final_form import (
     load_instrument,
     score,
 )
-from final_form.definitions import InvalidDefinitionError, _parse
+from final_form.definitions import InvalidDefinitionError
+from final_form.definitions import parse_instrument_file as _parse
 
 
 def answers_for(total: int, n_items: int) -> list[int]:
@@ -47,13 +48,13 @@ def test_r1_every_phq9_total_from_0_to_27_is_reachable_and_banded() -> None:
 # R3: item 10 is never scored -----------------------------------------------------------------
 def test_r3_the_difficulty_item_is_not_an_item_and_ten_answers_are_invalid() -> None:
     phq9 = load_instrument("phq9")
-    assert phq9.n_items == 9 and phq9.raw["extra_items"][0]["loinc"] == "69722-7"
+    assert phq9.n_items == 9 and phq9.extra_items[0].loinc == "69722-7"
     result = score("phq9", [1] * 9 + ["Extremely difficult"])
     assert (result.valid, result.total, result.errors) == (False, None, ("R9.wrong_item_count:10",))
 
 
 def test_r3_difficulty_codes_follow_loinc_not_the_swapped_repos() -> None:
-    options = {o["text"]: o["loinc"] for o in load_instrument("phq9").raw["extra_items"][0]["options"]}
+    options = {o.text: o.loinc for o in load_instrument("phq9").extra_items[0].options}
     assert options["Very difficult"] == "LA6575-0" and options["Extremely difficult"] == "LA6574-3"
 
 
@@ -331,10 +332,10 @@ def test_instruments_are_data_and_a_new_one_needs_no_code(tmp_path: Path) -> Non
 
 
 def test_a_definition_whose_bands_leave_a_gap_is_refused(tmp_path: Path) -> None:
-    import final_form
+    from shared_schemas.instruments import INSTRUMENTS_DIR
 
-    source = (Path(final_form.__file__).parent / "instruments" / "phq9-1.0.0.yaml").read_text()
+    source = (INSTRUMENTS_DIR / "phq9-1.0.0.yaml").read_text()
     path = tmp_path / "phq9-9.9.9.yaml"
-    path.write_text(source.replace("{min: 5, max: 9, label: mild}", "{min: 6, max: 9, label: mild}"))
+    path.write_text(source.replace("{min: 5, max: 9, label: mild,", "{min: 6, max: 9, label: mild,"))
     with pytest.raises(InvalidDefinitionError, match="bands must cover every total"):
         _parse(path)

@@ -130,11 +130,13 @@ def test_bench_reports_both_passes(home: PhiHome) -> None:
     assert not any(home.tmp_dir.glob("bench-*"))
 
 
-def test_errors_that_declare_themselves_phi_safe_keep_their_message() -> None:
+def test_errors_that_derive_from_the_phi_safe_root_keep_their_message() -> None:
+    from shared_schemas.errors import PhiSafeError
+
     from lorchestra.errors_safe import safe_error
 
-    class Declared(RuntimeError):
-        phi_safe = True
+    class Declared(PhiSafeError, RuntimeError):
+        pass
 
     class Undeclared(RuntimeError):
         pass

@@ -1,37 +1,48 @@
-"""The example data and the instrument constants agree with final_form, the authority
-on scoring and change (reporter itself does not import it)."""
+"""The example rows are what final_form scores and builds from the invented answers, and
+the example data has the warehouse's row shapes (reporter itself does not import final_form)."""
 
 from __future__ import annotations
 
-import pytest
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
 
-from reporter.examples import CLIENTS, example_inputs, example_measurements, paired_rows, timeseries_rows
-from reporter.instruments import SCALES
+from reporter.examples import CLIENTS, example_inputs
+from shared_schemas import load_schema
 
-final_form_definitions = pytest.importorskip("final_form.definitions")
-final_form_timeseries = pytest.importorskip("final_form.timeseries")
-
-
-@pytest.mark.parametrize("instrument", sorted(SCALES))
-def test_bands_and_thresholds_match_final_form(instrument: str) -> None:
-    scale, definition = SCALES[instrument], final_form_definitions.load_instrument(instrument)
-    assert [(b.low, b.high, b.label) for b in scale.bands] == [tuple(b) for b in definition.bands]
-    assert scale.max_total == definition.max_total
-    assert (scale.caseness, scale.reliable_change) == (definition.caseness, definition.reliable_change)
+TOOL = Path(__file__).resolve().parents[1] / "tools" / "example_data.py"
 
 
-def test_example_rows_are_what_final_form_builds_from_the_same_measurements() -> None:
-    measurements = example_measurements()
-    key = ("client_id", "instrument", "measured_at", "response_id")
-    expected = sorted(final_form_timeseries.build_timeseries_rows(measurements), key=lambda r: [r[k] for k in key])
-    assert sorted(timeseries_rows(measurements), key=lambda r: [r[k] for k in key]) == expected
-    assert paired_rows(measurements) == final_form_timeseries.build_paired_rows(measurements)
+def example_data_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("example_data", TOOL)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def test_example_columns_are_the_warehouse_columns() -> None:
+def test_the_committed_example_rows_are_what_final_form_makes_of_the_example_answers() -> None:
+    tool = example_data_tool()
+    regenerated = json.loads(tool.serialised(tool.example_rows()))
     inputs = example_inputs()
-    assert set(inputs["timeseries_rows"][0]) == {c for c, _ in final_form_timeseries.TIMESERIES_COLUMNS}
-    assert set(inputs["paired_rows"][0]) == {c for c, _ in final_form_timeseries.PAIRED_COLUMNS}
-    inbox = pytest.importorskip("canonizer.inbox")
-    assert all(set(row) == {c[0] for c in inbox.COLUMNS} for row in inputs["inbox_rows"])
+    assert {"timeseries_rows": inputs["timeseries_rows"], "paired_rows": inputs["paired_rows"]} == regenerated
+    assert tool.main(["--check"]) == 0
+
+
+def test_every_example_measurement_scores_to_the_total_the_example_means() -> None:
+    tool = example_data_tool()
+    measurements = tool.example_measurements()
+    meant = [t for _, _, _, phq9, gad7, _ in tool.RESPONSES for t in (phq9, gad7)]
+    assert [m["total"] for m in measurements] == meant
+    assert any(m["prorated"] for m in measurements) and any(not m["valid"] for m in measurements)
+    assert any(m["item9_positive"] for m in measurements) and any(m["item9_answered"] is False for m in measurements)
+
+
+def test_example_rows_have_the_columns_of_their_schemas() -> None:
+    inputs = example_inputs()
+    for rows, name in ((inputs["timeseries_rows"], "measurement_timeseries"),
+                       (inputs["paired_rows"], "measurement_paired"), (inputs["inbox_rows"], "inbox_view")):
+        columns = set(load_schema(f"iglu:org.lorchestra/{name}/jsonschema/1-0-0")["properties"])
+        assert rows and all(set(row) == columns for row in rows), name
     assert all(c["email"].endswith("@example.org") for c in CLIENTS.values())

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from shared_schemas.errors import PhiSafeError
 
-class CanonizerError(Exception):
-    """Root of canonizer's errors."""
 
-    phi_safe = True  # messages name transforms, rules and fields only (see lorchestra.errors_safe)
+class CanonizerError(PhiSafeError):
+    """Root of canonizer's errors: messages name transforms, rules and fields only."""
 
 
 class TransformNotFoundError(CanonizerError):

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from lorchestra.jobkit import InputRow, JobContext, JobResult, JobState, Noted, Rejected
+from shared_schemas.instruments import all_instruments
 
 from canonizer.form_functions import clean_email
 from canonizer.jobs_clinical import add_counts, canonical_mapper
@@ -28,7 +29,6 @@ from canonizer.registry import Transform, get_transform
 JOB = "canonicalize_questionnaires"
 LINKS = f"{JOB}:contacts"  # job state: a digest of each contact's address the responses were linked with
 BASIS = "bindings"
-SCORED_INSTRUMENTS = ("phq9", "gad7")
 CANONICAL_TYPE = "questionnaire_response"
 SHEETS_SYSTEM = "google_sheets"
 NOTES = ("duplicates", "unlinked", "responses_with_unbound_items")  # always in the counts, 0 or not
@@ -134,15 +134,9 @@ def _relink(ctx: JobContext, contacts: Mapping[str, str | None], consumers: Iter
 
 
 def _instruments() -> dict[str, dict[str, Any]]:
-    """The item texts (and difficulty question) of each scored instrument, from final-form."""
-    from final_form import load_instrument
-
-    found = {}
-    for instrument_id in SCORED_INSTRUMENTS:
-        definition = load_instrument(instrument_id)
-        extra = (definition.raw.get("extra_items") or [{}])[0]
-        found[instrument_id] = {"items": list(definition.item_texts), "difficulty": extra.get("text")}
-    return found
+    """The item texts (and difficulty question) of every instrument defined in shared_schemas."""
+    return {d.id: {"items": list(d.item_texts), "difficulty": d.extra_items[0].text if d.extra_items else None}
+            for d in all_instruments()}
 
 
 def _submission(output: Mapping[str, Any]) -> Submission | None:

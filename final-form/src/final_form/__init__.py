@@ -4,10 +4,11 @@ A pure core; other tools call exactly these::
 
     score("phq9", answers)                       # -> Score (answers: int, text, None, InvalidAnswer)
     classify_change("gad7", baseline, followup)  # -> ChangeResult
-    classify_change_paired(phq9=(b, f), gad7=(b, f))
+    classify_change_paired(phq9=(b, f), gad7=(b, f))   # the instruments whose definitions pair for R13
     safety_flags(score)                          # -> ("item9_positive",) ...
 
-The rules are those of clinical-rules.md §0 (R1-R13).
+The rules are those of clinical-rules.md §0 (R1-R13); the instruments are data, defined
+in ``shared_schemas.instruments`` (items, bands, thresholds, flags, pairing).
 """
 
 from final_form.answers import InvalidAnswer

@@ -1,7 +1,8 @@
 """Change between two totals: NHS Talking Therapies reliable change, caseness, recovery.
 
-R11-R12 for one measure; R13 for PHQ-9 and GAD-7 together (the mixed case, one measure
-reliably better and the other reliably worse, is reported as such, A3).
+R11-R12 for one measure, with the thresholds of its definition; R13 for the instruments
+whose definitions pair them (one per role: depression, anxiety). The mixed case, one
+measure reliably better and the other reliably worse, is reported as such (A3).
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from final_form.definitions import Instrument, load_instrument
+from shared_schemas.types import MIXED, PairedClassification, ReliableChange
+from shared_schemas.types import NO_RELIABLE_CHANGE as NO_CHANGE
+from shared_schemas.types import RELIABLE_DETERIORATION as DETERIORATION
+from shared_schemas.types import RELIABLE_IMPROVEMENT as IMPROVEMENT
 
-IMPROVEMENT = "reliable improvement"
-NO_CHANGE = "no reliable change"
-DETERIORATION = "reliable deterioration"
-MIXED = "mixed"
+from final_form.definitions import Instrument, load_instrument, paired_instruments
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class ChangeResult:
     baseline: int
     followup: int
     change: int
-    reliable_change: str
+    reliable_change: ReliableChange
     baseline_caseness: bool
     followup_caseness: bool
     recovery_eligible: bool
@@ -39,8 +40,7 @@ class ChangeResult:
 
 @dataclass(frozen=True)
 class PairedChangeResult:
-    phq9: ChangeResult
-    gad7: ChangeResult
+    measures: tuple[ChangeResult, ...]  # one per R13 role, in role order (depression, anxiety)
     baseline_caseness: bool
     recovery_eligible: bool
     recovery: bool
@@ -48,7 +48,10 @@ class PairedChangeResult:
     any_reliable_deterioration: bool
     reliable_recovery: bool
     mixed: bool  # one measure reliably better, the other reliably worse
-    classification: str  # reliable improvement | reliable deterioration | no reliable change | mixed
+    classification: PairedClassification
+
+    def measure(self, instrument: str) -> ChangeResult:
+        return next(m for m in self.measures if m.instrument == instrument)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,6 +67,7 @@ def classify_change(instrument: str | Instrument, baseline: int, followup: int) 
     definition = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     first, last = _total(baseline, "baseline", definition), _total(followup, "followup", definition)
     delta = last - first
+    reliable: ReliableChange
     if -delta >= definition.reliable_change:
         reliable = IMPROVEMENT
     elif delta >= definition.reliable_change:
@@ -82,16 +86,20 @@ def classify_change(instrument: str | Instrument, baseline: int, followup: int) 
     )
 
 
-def classify_change_paired(*, phq9: tuple[int, int], gad7: tuple[int, int]) -> PairedChangeResult:
-    depression = classify_change("phq9", *phq9)
-    anxiety = classify_change("gad7", *gad7)
-    measures = (depression, anxiety)
+def classify_change_paired(**totals: tuple[int, int]) -> PairedChangeResult:
+    """R13 on ``(baseline, followup)`` per paired instrument id, e.g. ``phq9=(16, 8), gad7=(11, 12)``."""
+    pair = paired_instruments()
+    expected = sorted(d.id for d in pair)
+    if sorted(totals) != expected:
+        raise ValueError(f"R13 pairs {', '.join(expected)}: give (baseline, followup) for each, by id")
+    measures = tuple(classify_change(d, *totals[d.id]) for d in pair)
     better = any(m.reliable_change == IMPROVEMENT for m in measures)
     worse = any(m.reliable_change == DETERIORATION for m in measures)
-    baseline_case = depression.baseline_caseness or anxiety.baseline_caseness
-    recovery = baseline_case and not depression.followup_caseness and not anxiety.followup_caseness
+    baseline_case = any(m.baseline_caseness for m in measures)
+    recovery = baseline_case and not any(m.followup_caseness for m in measures)
     improvement = better and not worse
     mixed = better and worse
+    classification: PairedClassification
     if mixed:
         classification = MIXED
     elif improvement:
@@ -101,7 +109,7 @@ def classify_change_paired(*, phq9: tuple[int, int], gad7: tuple[int, int]) -> P
     else:
         classification = NO_CHANGE
     return PairedChangeResult(
-        phq9=depression, gad7=anxiety, baseline_caseness=baseline_case, recovery_eligible=baseline_case,
+        measures=measures, baseline_caseness=baseline_case, recovery_eligible=baseline_case,
         recovery=recovery, reliable_improvement=improvement, any_reliable_deterioration=worse,
         reliable_recovery=recovery and improvement, mixed=mixed, classification=classification,
     )

@@ -10,9 +10,10 @@ updates it but never removes it, so a flag once seen is reported.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from lorchestra.jobkit import CanonicalRow, InputRow, JobContext, JobResult
+from shared_schemas.types import Measurement, SafetyFlag, SafetyFlagName
 
 from final_form.answers import InvalidAnswer
 from final_form.definitions import load_instrument
@@ -54,7 +55,7 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
         if bound is None:
             return []  # this form does not ask this instrument
         result = score(instrument_id, answers_to_score(bound))
-        measurement = {
+        measurement: Measurement = {
             "instrument": result.instrument, "instrument_version": result.version,
             "response_id": response["response_id"], "client_id": response.get("client_id"),
             "measured_at": response["submitted_at"], "total": result.total, "severity": result.severity,
@@ -70,14 +71,17 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
             transform_ref=ref, payload=measurement,
         )]
         for flag in safety_flags(result):
+            payload: SafetyFlag = {
+                # a definition may raise only the safety_flag schema's flags (shared_schemas.instruments)
+                "flag": cast(SafetyFlagName, flag),
+                "instrument": result.instrument, "response_id": measurement["response_id"],
+                "client_id": measurement["client_id"], "respondent_email": response.get("respondent_email"),
+                "measured_at": measurement["measured_at"], "total": result.total, "severity": result.severity}
             rows.append(CanonicalRow(
                 idem_key=f"{item.idem_key}#safety_flag:{flag}", object_type="safety_flag",
                 schema_ref=SAFETY_FLAG_SCHEMA, source_idem_key=item.idem_key,
                 source_payload_hash=item.payload_hash, transform_ref=ref,
-                payload={"flag": flag, "instrument": result.instrument, "response_id": measurement["response_id"],
-                         "client_id": measurement["client_id"], "respondent_email": response.get("respondent_email"),
-                         "measured_at": measurement["measured_at"], "total": result.total,
-                         "severity": result.severity},
+                payload=payload,
             ))
         return rows
 

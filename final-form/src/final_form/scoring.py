@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from shared_schemas.types import InvalidItemEntry
+
 from final_form.answers import parse_answer
 from final_form.definitions import Instrument, load_instrument
 from final_form.rounding import prorate_half_up
@@ -25,7 +27,7 @@ class InvalidItem:
     item: int
     rule: str  # e.g. "R9.out_of_range", "R10.unrecognised_text", "R9.wrong_type"
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> InvalidItemEntry:
         return {"item": self.item, "rule": self.rule}
 
 
@@ -46,6 +48,8 @@ class Score:
     item9_answered: bool | None = None
     raw_sum: int | None = None  # sum of the answered items before proration
     invalid_items: tuple[InvalidItem, ...] = ()  # in item order
+    # The safety flags the definition's flag rules raise (R4, A5), e.g. ("item9_positive",).
+    flags: tuple[str, ...] = ()
 
     @property
     def n_invalid(self) -> int:
@@ -88,15 +92,23 @@ def _result(
     definition: Instrument, items: tuple[int | None, ...], invalid: tuple[InvalidItem, ...], errors: tuple[str, ...],
     total: int | None, prorated: bool, n_missing: int, raw_sum: int | None,
 ) -> Score:
-    flags: dict[str, bool | None] = {}
-    for flag_id, item_number, min_value in definition.flags:
-        value = items[item_number - 1] if len(items) >= item_number else None
-        flags[f"{flag_id}"] = value is not None and value >= min_value
-        flags[f"item{item_number}_answered"] = value is not None
+    # Each flag rule is evaluated on its item's raw answer, whether or not the total is valid (R4).
+    states: dict[str, bool | None] = {}
+    raised: list[str] = []
+    for rule in definition.flags:
+        value = items[rule.item - 1] if len(items) >= rule.item else None
+        positive = value is not None and value >= rule.min_value
+        states[rule.positive] = positive
+        states[f"item{rule.item}_answered"] = value is not None
+        if positive:
+            raised.append(rule.positive)
+        elif value is None:
+            answered_invalidly = any(i.item == rule.item for i in invalid)
+            raised.append(rule.invalid if answered_invalidly else rule.unanswered)
     return Score(
         instrument=definition.id, version=definition.version, total=total,
         severity=definition.band(total) if total is not None else None, valid=total is not None,
         prorated=prorated if total is not None else False, n_missing=n_missing, items=items, errors=errors,
-        item9_positive=flags.get("item9_positive"), item9_answered=flags.get("item9_answered"),
-        raw_sum=raw_sum, invalid_items=invalid,
+        item9_positive=states.get("item9_positive"), item9_answered=states.get("item9_answered"),
+        raw_sum=raw_sum, invalid_items=invalid, flags=tuple(raised),
     )

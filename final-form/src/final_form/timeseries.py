@@ -5,6 +5,8 @@ Pure functions from measurement payloads to rows. Measurements not linked to a c
 (``client_id`` null) cannot form a course and are left out (and counted by the job).
 ``invalid_items`` holds one ``"<item>:<rule>"`` per item answered invalidly
 (``"9:R9.wrong_type"``), so a report can tell "answered wrongly" from "not answered".
+Which instruments pair for R13 is their definitions' ``pairing``; the row shapes are the
+schemas ``iglu:org.lorchestra/measurement_timeseries`` and ``.../measurement_paired``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from itertools import groupby
 from typing import Any
 
 from final_form.change import classify_change, classify_change_paired
+from final_form.definitions import paired_instruments
 
 TIMESERIES_COLUMNS: list[tuple[str, str]] = [
     ("client_id", "string"), ("instrument", "string"), ("measured_at", "timestamp"), ("response_id", "string"),
@@ -64,30 +67,32 @@ def build_timeseries_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dic
 
 
 def build_paired_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """R13 per client on the first and last responses where both PHQ-9 and GAD-7 are valid."""
+    """R13 per client on the first and last responses where every paired instrument is valid
+    (ordered by the first role's measurement time)."""
+    ids = [d.id for d in paired_instruments()]
     by_response: dict[tuple[str, str], dict[str, Mapping[str, Any]]] = {}
     for m in measurements:
-        if m.get("client_id") and m["valid"] and m["instrument"] in ("phq9", "gad7"):
+        if m.get("client_id") and m["valid"] and m["instrument"] in ids:
             by_response.setdefault((m["client_id"], m["response_id"]), {})[m["instrument"]] = m
     pairs: dict[str, list[dict[str, Mapping[str, Any]]]] = {}
     for (client, _), found in by_response.items():
-        if len(found) == 2:
+        if len(found) == len(ids):
             pairs.setdefault(client, []).append(found)
     rows = []
     for client in sorted(pairs):
-        ordered = sorted(pairs[client], key=lambda p: str(p["phq9"]["measured_at"]))
+        ordered = sorted(pairs[client], key=lambda p: str(p[ids[0]]["measured_at"]))
         first, last = ordered[0], ordered[-1]
         row: dict[str, Any] = {"client_id": client, "n_pairs": len(ordered),
-                               "baseline_at": first["phq9"]["measured_at"], "followup_at": None,
-                               "phq9_baseline": first["phq9"]["total"], "gad7_baseline": first["gad7"]["total"],
-                               "phq9_followup": None, "gad7_followup": None, "classification": None,
-                               "baseline_caseness": None, "recovery": None, "reliable_improvement": None,
-                               "any_reliable_deterioration": None, "reliable_recovery": None, "mixed": None}
+                               "baseline_at": first[ids[0]]["measured_at"], "followup_at": None,
+                               "classification": None, "baseline_caseness": None, "recovery": None,
+                               "reliable_improvement": None, "any_reliable_deterioration": None,
+                               "reliable_recovery": None, "mixed": None}
+        for i in ids:
+            row.update({f"{i}_baseline": first[i]["total"], f"{i}_followup": None})
         if len(ordered) >= 2:
-            result = classify_change_paired(phq9=(first["phq9"]["total"], last["phq9"]["total"]),
-                                            gad7=(first["gad7"]["total"], last["gad7"]["total"]))
-            row.update(followup_at=last["phq9"]["measured_at"], phq9_followup=last["phq9"]["total"],
-                       gad7_followup=last["gad7"]["total"], classification=result.classification,
+            result = classify_change_paired(**{i: (first[i]["total"], last[i]["total"]) for i in ids})
+            row.update({f"{i}_followup": last[i]["total"] for i in ids})
+            row.update(followup_at=last[ids[0]]["measured_at"], classification=result.classification,
                        baseline_caseness=result.baseline_caseness, recovery=result.recovery,
                        reliable_improvement=result.reliable_improvement,
                        any_reliable_deterioration=result.any_reliable_deterioration,

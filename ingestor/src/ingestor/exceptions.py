@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared_schemas.errors import PhiSafeError
 
-class IngestorError(Exception):
-    """Base class of the errors raised by ``ingestor``."""
 
-    phi_safe = True  # messages name taps, exit codes, files and line numbers only
+class IngestorError(PhiSafeError):
+    """Base class of the errors raised by ``ingestor``: messages name taps, exit codes, files and
+    line numbers only."""
 
 
 class ExtractionError(IngestorError):

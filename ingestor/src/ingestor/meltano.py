@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ingestor.exceptions import IngestorError
+
 SYS_DIR_ENV = "LORC_MELTANO_SYS_DIR"
 SYS_DIR_NAME = "meltano-sys"
 # The plugin-type directories Meltano creates in a system directory (one per kind).
@@ -27,7 +29,7 @@ PLUGIN_TYPE_DIRS = (
 )
 
 
-class MeltanoNotFoundError(RuntimeError):
+class MeltanoNotFoundError(IngestorError, RuntimeError):
     """No Meltano executable, or no installed plugins: run `./dev setup` (or set LORC_MELTANO*)."""
 
 

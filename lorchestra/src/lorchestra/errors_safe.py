@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lorchestra.exceptions import DiskFullError, LorcError
+from shared_schemas.errors import PhiSafeError
+
+from lorchestra.exceptions import DiskFullError
 
 _DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 # DuckDB's IO errors quote the file they failed on: 'Could not write file "/x/y.wal": No space left on device'.
@@ -18,14 +20,13 @@ _DUCKDB_DISK_FULL = re.compile(r'"(/[^"\n]+)": (No space left on device|Disk quo
 
 
 def safe_error(exc: BaseException) -> str:
-    """Our own errors, and any exception class that declares ``phi_safe = True`` (the
-    suite's packages do so for errors whose messages name only paths, ids and rules), are
-    shown as they are; a full disk anywhere in the chain of causes is named with its
+    """The suite's own errors (``PhiSafeError``: their messages name only ids, counts, rules,
+    fields and paths) are shown as they are; a full disk anywhere in the chain of causes is named with its
     directory; any other shows type and location only."""
     full = disk_full(exc)
     if full is not None:
         return str(full)
-    if isinstance(exc, LorcError) or getattr(type(exc), "phi_safe", False) is True:
+    if isinstance(exc, PhiSafeError):
         return str(exc)
     frames = traceback.extract_tb(exc.__traceback__)
     where = ""

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared_schemas.errors import PhiSafeError
 
-class LorcError(Exception):
+
+class LorcError(PhiSafeError):
     """Root of every error lorchestra raises on purpose. ``str(exc)`` is PHI-free."""
 
     exit_code = 1

@@ -27,6 +27,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared_schemas.errors import PhiSafeError
+
 from lorchestra.connections import DEFAULT_TIMEOUT_SECONDS, max_reject_rate
 from lorchestra.errors_safe import safe_error
 from lorchestra.faults import checkpoint
@@ -235,18 +237,17 @@ def _drop_unfinished_line(path: Path) -> None:
 def _reject_rules(ctx: JobContext, connection: str) -> Iterator[tuple[str, int]]:
     yield from ctx.store.reject_rule_counts(run_id=ctx.run_id, connection_name=connection)
 
-class RejectRateError(RuntimeError):
-    """Too many rejects; what was written is in ``counts`` all the same."""
-
-    phi_safe = True  # counts, rule names and paths only
+class RejectRateError(PhiSafeError, RuntimeError):
+    """Too many rejects; what was written is in ``counts`` all the same (the message names
+    counts, rule names and paths only)."""
 
     def __init__(self, message: str, counts: WriteCounts) -> None:
         super().__init__(message)
         self.counts = counts
 
 
-class ConnectionSetupError(RuntimeError):
-    phi_safe = True  # names of settings and commands only
+class ConnectionSetupError(PhiSafeError, RuntimeError):
+    """A connection cannot be set up; the message names settings and commands only."""
 
 
 def _explain(exc: Exception, extraction: Extraction) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from html import escape
 
-from reporter.instruments import INSTRUMENT_ORDER, SCALES, SEVERITY_DE, Scale
+from reporter.instruments import LOCALE, Scale, paired_order, scale
 from reporter.weeks import parse_timestamp
 
 Points = Mapping[str, Sequence[tuple[str, int | None]]]
@@ -28,10 +28,10 @@ XMap = Callable[[datetime], float]
 FONT = "DejaVu Sans, sans-serif"
 BAND_FILL = {"minimal": "#fafafa", "mild": "#ececec", "moderate": "#dcdcdc",
              "moderately severe": "#cbcbcb", "severe": "#b9b9b9"}
-STYLE: dict[str, dict[str, str | None]] = {  # line dash, marker
-    "phq9": {"dash": None, "marker": "circle"},
-    "gad7": {"dash": "7 4", "marker": "square"},
-}
+STYLE: tuple[dict[str, str | None], ...] = (  # line dash, marker: per R13 role (depression, anxiety)
+    {"dash": None, "marker": "circle"},
+    {"dash": "7 4", "marker": "square"},
+)
 LEFT, RIGHT_MARGIN, GAP, BOTTOM, PAD = 58.0, 92.0, 30.0, 44.0, 12.0
 MIN_LABEL_SPACING = 56.0
 
@@ -43,10 +43,11 @@ def trend_chart_svg(points: Points, width: int = 640, height: int = 420, title: 
     """
     if width < 400 or height < 280:
         raise ValueError("chart needs width >= 400 and height >= 280")
-    unknown = sorted(set(points) - set(SCALES))
+    order = paired_order()
+    unknown = sorted(set(points) - set(order))
     if unknown:
-        raise ValueError(f"unknown instrument(s) {unknown}; expected {list(INSTRUMENT_ORDER)}")
-    series = {inst: _parsed(points.get(inst, ())) for inst in INSTRUMENT_ORDER}
+        raise ValueError(f"unknown instrument(s) {unknown}; expected {list(order)}")
+    series = {inst: _parsed(points.get(inst, ())) for inst in order}
     times = [t for s in series.values() for t, _ in s]
 
     title_h = 20.0 if title else 0.0
@@ -65,10 +66,10 @@ def trend_chart_svg(points: Points, width: int = 640, height: int = 420, title: 
     out.extend(_legend(LEFT - 50, legend_y))
 
     ticks = _date_ticks(times, x_of)
-    panel_tops = [top + i * (panel_h + GAP) for i in range(len(INSTRUMENT_ORDER))]
+    panel_tops = [top + i * (panel_h + GAP) for i in range(len(order))]
     guides = [x for x, _ in ticks]
-    for inst, panel_top in zip(INSTRUMENT_ORDER, panel_tops):
-        out.extend(_panel(SCALES[inst], series[inst], x_of, panel_top, panel_h, right, guides))
+    for inst, style, panel_top in zip(order, STYLE, panel_tops, strict=True):
+        out.extend(_panel(scale(inst), style, series[inst], x_of, panel_top, panel_h, right, guides))
 
     bottom = panel_tops[-1] + panel_h
     for x, label in ticks:
@@ -107,7 +108,7 @@ def _date_ticks(times: list[datetime], x_of: XMap) -> list[tuple[float, str]]:
     return ticks
 
 
-def _panel(scale: Scale, points: list[tuple[datetime, int | None]], x_of: XMap,
+def _panel(scale: Scale, style: dict[str, str | None], points: list[tuple[datetime, int | None]], x_of: XMap,
            top: float, height: float, right: float, guides: list[float]) -> list[str]:
     y0 = top + height
 
@@ -123,9 +124,9 @@ def _panel(scale: Scale, points: list[tuple[datetime, int | None]], x_of: XMap,
         y_top, y_bottom = y_of(upper), y_of(band.low)
         out.append(f'<rect class="band" data-band="{_attr(band.label)}" data-low="{band.low}" '
                    f'data-high="{band.high}" x="{LEFT:.1f}" y="{y_top:.1f}" width="{right - LEFT:.1f}" '
-                   f'height="{y_bottom - y_top:.1f}" fill="{BAND_FILL[band.label]}"/>')
+                   f'height="{y_bottom - y_top:.1f}" fill="{BAND_FILL.get(band.label, BAND_FILL["mild"])}"/>')
         out.append(f'<text class="band-label" x="{right + 5:.1f}" y="{(y_top + y_bottom) / 2 + 3:.1f}" '
-                   f'font-size="8">{_text(SEVERITY_DE[band.label])} ({band.low}–{band.high})</text>')
+                   f'font-size="8">{_text(band.label_in(LOCALE))} ({band.low}–{band.high})</text>')
     for x in guides:  # light vertical guides at the labelled dates
         out.append(f'<line class="guide" x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{y0:.1f}" '
                    f'stroke="#8a8a8a" stroke-width="0.5" stroke-dasharray="1 2"/>')
@@ -145,7 +146,6 @@ def _panel(scale: Scale, points: list[tuple[datetime, int | None]], x_of: XMap,
     if not points:
         out.append(f'<text x="{(LEFT + right) / 2:.1f}" y="{top + height / 2:.1f}" font-size="9" '
                    f'text-anchor="middle">keine Messung</text>')
-    style = STYLE[scale.id]
     for run in _runs(points):
         d = " ".join(f"{'M' if i == 0 else 'L'}{x_of(t):.1f} {y_of(v):.1f}" for i, (t, v) in enumerate(run))
         dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
@@ -185,13 +185,12 @@ def _cross(x: float, y: float, cls: str) -> str:
 
 def _legend(x: float, y: float) -> list[str]:
     out = ['<g class="legend" font-size="9">']
-    for inst in INSTRUMENT_ORDER:
-        style = STYLE[inst]
+    for inst, style in zip(paired_order(), STYLE, strict=True):
         dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
         out.append(f'<line x1="{x:.1f}" y1="{y - 3:.1f}" x2="{x + 28:.1f}" y2="{y - 3:.1f}" stroke="#000000" '
                    f'stroke-width="1.8"{dash}/>')
         out.append(_marker(str(style["marker"]), x + 14, y - 3, "legend-marker"))
-        out.append(f'<text x="{x + 33:.1f}" y="{y:.1f}">{_text(SCALES[inst].name)}</text>')
+        out.append(f'<text x="{x + 33:.1f}" y="{y:.1f}">{_text(scale(inst).name)}</text>')
         x += 82
     out.append(f'<line x1="{x:.1f}" y1="{y - 3:.1f}" x2="{x + 28:.1f}" y2="{y - 3:.1f}" stroke="#000000" '
                f'stroke-width="1.2" stroke-dasharray="2 3"/>')

@@ -3,11 +3,11 @@ codes — never a record's content and never a recipient's address."""
 
 from __future__ import annotations
 
+from shared_schemas.errors import PhiSafeError
 
-class ReporterError(Exception):
+
+class ReporterError(PhiSafeError):
     """Root of reporter's errors."""
-
-    phi_safe = True  # shown as they are by lorchestra (see lorchestra.errors_safe)
 
 
 class WeekError(ReporterError, ValueError):

@@ -1,52 +1,27 @@
-"""What the reports need to know about PHQ-9 and GAD-7: score range, severity bands,
-NHS Talking Therapies thresholds, and the German labels.
+"""What the reports need to know about the instruments, as a view of their definitions in
+``shared_schemas.instruments`` (score range, severity bands and their German labels,
+NHS Talking Therapies thresholds, names): nothing here is copied, and a new definition
+file shows up in the reports with no code.
 
-The authoritative definitions are final_form's instrument files (clinical-rules.md R2,
-R5, R11); a test checks that these values agree with them. Reporter does not import
-final_form at runtime: the warehouse rows already carry the per-row thresholds.
+Functions, not constants: the definitions are read when a report asks (and cached there).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared_schemas.instruments import (
+    InstrumentDefinition,
+    SeverityBand,
+    UnknownInstrumentError,
+    all_instruments,
+    load_instrument,
+    paired_instruments,
+)
+from shared_schemas.types import PairedClassification
 
-@dataclass(frozen=True)
-class Band:
-    low: int
-    high: int  # inclusive
-    label: str  # final_form's severity value
-
-
-@dataclass(frozen=True)
-class Scale:
-    id: str
-    name: str
-    construct: str  # German, for headings
-    max_total: int
-    bands: tuple[Band, ...]
-    caseness: int
-    reliable_change: int
-
-
-PHQ9 = Scale("phq9", "PHQ-9", "Depressivität", 27,
-             (Band(0, 4, "minimal"), Band(5, 9, "mild"), Band(10, 14, "moderate"),
-              Band(15, 19, "moderately severe"), Band(20, 27, "severe")),
-             caseness=10, reliable_change=6)
-GAD7 = Scale("gad7", "GAD-7", "Ängstlichkeit", 21,
-             (Band(0, 4, "minimal"), Band(5, 9, "mild"), Band(10, 14, "moderate"), Band(15, 21, "severe")),
-             caseness=8, reliable_change=4)
-SCALES: dict[str, Scale] = {"phq9": PHQ9, "gad7": GAD7}
-INSTRUMENT_ORDER = ("phq9", "gad7")
-
-SEVERITY_DE = {
-    "minimal": "minimal",
-    "mild": "leicht",
-    "moderate": "mittelgradig",
-    "moderately severe": "ausgeprägt",
-    "severe": "schwer",
-}
-CHANGE_DE = {
+LOCALE = "de"
+CHANGE_DE: dict[PairedClassification, str] = {
     "reliable improvement": "reliable Verbesserung",
     "no reliable change": "keine reliable Veränderung",
     "reliable deterioration": "reliable Verschlechterung",
@@ -54,6 +29,60 @@ CHANGE_DE = {
 }
 
 
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    name: str  # the abbreviation reports use ("PHQ-9")
+    construct: str  # in LOCALE, for headings
+    max_total: int
+    bands: tuple[SeverityBand, ...]
+    caseness: int
+    reliable_change: int
+
+
+def scale(instrument: str) -> Scale:
+    return _scale(load_instrument(instrument))
+
+
+def instrument_order() -> tuple[str, ...]:
+    """Every defined instrument: the R13 pair first (depression, anxiety), then by id."""
+    return tuple(d.id for d in all_instruments())
+
+
+def paired_order() -> tuple[str, ...]:
+    """The instruments R13 pairs, in role order (depression, anxiety): the trend chart's panels."""
+    return tuple(d.id for d in paired_instruments())
+
+
 def instrument_name(instrument: str) -> str:
-    scale = SCALES.get(instrument)
-    return scale.name if scale else instrument
+    definition = _definition(instrument)
+    return definition.abbreviation if definition else instrument
+
+
+def severity_label(severity: str | None, instrument: str | None = None) -> str:
+    """The German label of a severity value ("–" for none), by ``instrument``'s bands, or
+    by the first instrument that has that value when none is named."""
+    if severity is None:
+        return "–"
+    candidates = [_definition(instrument)] if instrument is not None else list(all_instruments())
+    for definition in candidates:
+        if definition is not None and any(b.label == severity for b in definition.bands):
+            return definition.severity_label(severity, LOCALE)
+    return severity
+
+
+def raises_safety_flags(instrument: str) -> bool:
+    """Whether the instrument's definition has safety-flag rules (the PHQ-9's item 9)."""
+    definition = _definition(instrument)
+    return bool(definition and definition.flags)
+
+
+def _definition(instrument: str) -> InstrumentDefinition | None:
+    try:
+        return load_instrument(instrument)
+    except UnknownInstrumentError:
+        return None  # a row of an instrument no longer defined: shown by its id
+
+
+def _scale(d: InstrumentDefinition) -> Scale:
+    return Scale(d.id, d.abbreviation, d.construct_in(LOCALE), d.max_total, d.bands, d.caseness, d.reliable_change)

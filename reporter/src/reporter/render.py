@@ -10,10 +10,11 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from shared_schemas.types import InboxStatus
 
 from reporter.assemble import ClientReport, PracticeReport
 from reporter.formatting import de_date, de_datetime, human_duration
-from reporter.instruments import CHANGE_DE, SEVERITY_DE, instrument_name
+from reporter.instruments import CHANGE_DE, instrument_name, severity_label
 from reporter.invalid_items import InvalidItem
 from reporter.safety import (
     ITEM9_ANSWERED_INVALID,
@@ -29,7 +30,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 # item-9 safety list is never cut. A week of thousands of inquiries stays a readable
 # report, and WeasyPrint's table layout stays fast (600 rows took 18 s, 2 x 100 rows 7.6 s).
 SALES_LIST_LIMIT = 50
-STATUS_DE = {
+STATUS_DE: dict[InboxStatus, str] = {
     "new inquiry": "neue Anfrage",
     "awaiting reply": "wartet auf Antwort",
     "in conversation": "im Gespräch",
@@ -80,7 +81,7 @@ def _environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(
         date=de_date, datetime=de_datetime, duration=human_duration, instrument=instrument_name,
-        severity=lambda v: "–" if v is None else SEVERITY_DE.get(v, v),
+        severity=severity_label,
         change=lambda v: "–" if v is None else CHANGE_DE.get(v, v),
         status=lambda v: STATUS_DE.get(v, v),
         item9=lambda v: "–" if v is None else ITEM9_DE.get(v, v),

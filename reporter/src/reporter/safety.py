@@ -11,25 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
+from shared_schemas.types import Item9State
+
+from reporter.instruments import raises_safety_flags
 from reporter.invalid_items import invalid_items
 from reporter.weeks import parse_timestamp, week_bounds, week_of
 
-ITEM9_POSITIVE = "positive"
-ITEM9_NOT_ANSWERED = "not answered, follow up"
-ITEM9_ANSWERED_INVALID = "answered invalidly, follow up"
-ITEM9_NEGATIVE = "negative"
-ITEM9_FOLLOW_UP = (ITEM9_POSITIVE, ITEM9_NOT_ANSWERED, ITEM9_ANSWERED_INVALID)  # what the safety list holds
-_ANSWER_OF_FLAG = {"item9_positive": ITEM9_POSITIVE, "item9_unanswered": ITEM9_NOT_ANSWERED,
-                   "item9_invalid": ITEM9_ANSWERED_INVALID}
+ITEM9_POSITIVE: Final[Item9State] = "positive"
+ITEM9_NOT_ANSWERED: Final[Item9State] = "not answered, follow up"
+ITEM9_ANSWERED_INVALID: Final[Item9State] = "answered invalidly, follow up"
+ITEM9_NEGATIVE: Final[Item9State] = "negative"
+ITEM9_FOLLOW_UP: tuple[Item9State, ...] = (ITEM9_POSITIVE, ITEM9_NOT_ANSWERED, ITEM9_ANSWERED_INVALID)  # the safety list
+_ANSWER_OF_FLAG: dict[str, Item9State] = {  # by SafetyFlagName
+    "item9_positive": ITEM9_POSITIVE, "item9_unanswered": ITEM9_NOT_ANSWERED, "item9_invalid": ITEM9_ANSWERED_INVALID}
 
 
 @dataclass(frozen=True)
 class SafetyFlag:
     """One flag of one response, as the scorer recorded it (``safety_flag`` objects)."""
     flag_key: str
-    answer: str  # one of ITEM9_FOLLOW_UP
+    answer: Item9State  # one of ITEM9_FOLLOW_UP
     client_id: str | None
     response_id: str
     measured_at: str
@@ -74,14 +77,15 @@ def flags_from_timeseries(rows: Iterable[Mapping[str, Any]]) -> list[SafetyFlag]
     return flags
 
 
-def item9_answer(row: Mapping[str, Any]) -> str | None:
-    """Positive wins; a PHQ-9 row whose item 9 is not known to be validly answered needs a follow-up."""
+def item9_answer(row: Mapping[str, Any]) -> Item9State | None:
+    """Positive wins; a row of an instrument with an item-9 flag rule (the PHQ-9) whose item 9
+    is not known to be validly answered needs a follow-up."""
     if row.get("item9_positive") is True:
         return ITEM9_POSITIVE
     answered = row.get("item9_answered")
     if answered is not True and any(i.item == 9 for i in invalid_items(row)):
         return ITEM9_ANSWERED_INVALID
-    if answered is False or (row.get("instrument") == "phq9" and answered is None):
+    if answered is False or (answered is None and raises_safety_flags(str(row.get("instrument")))):
         return ITEM9_NOT_ANSWERED
     if answered is True:
         return ITEM9_NEGATIVE

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from shared_schemas.types import Item9State
+
 from reporter.clients import UNLINKED, Clients, client_name
 from reporter.safety import CarriedFlag, SafetyFlag
 
@@ -16,7 +18,7 @@ class Item9Entry:
     client_name: str
     measured_at: str
     response_id: str
-    answer: str  # one of ITEM9_FOLLOW_UP
+    answer: Item9State  # one of ITEM9_FOLLOW_UP
     total: int | None
     severity: str | None
     late: bool = False  # from an earlier week that no delivered report carried

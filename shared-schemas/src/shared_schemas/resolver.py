@@ -9,6 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from shared_schemas.errors import PhiSafeError
+
 SCHEMA_ROOT = Path(__file__).parent / "schemas"
 _IGLU = re.compile(
     r"^iglu:(?P<vendor>[A-Za-z0-9_.-]+)/(?P<name>[A-Za-z0-9_-]+)/"
@@ -16,7 +18,7 @@ _IGLU = re.compile(
 )
 
 
-class SchemaNotFoundError(LookupError):
+class SchemaNotFoundError(PhiSafeError, LookupError):
     """The URI is malformed or names a schema this package does not ship."""
 
 

@@ -33,6 +33,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from shared_schemas.errors import PhiSafeError
+
 from lorchestra.bench.memory import peak_mb, reset_peak
 from lorchestra.bench.targets import StageFigure, TargetCheck, check_targets
 from lorchestra.builtin_jobs.extract_clinical import (
@@ -204,10 +206,8 @@ class _StageRunner:
         return ingest
 
 
-class BenchError(RuntimeError):
+class BenchError(PhiSafeError, RuntimeError):
     """A stage of the benchmark failed; the message names the stage."""
-
-    phi_safe = True
 
 
 def _mailbox_count(home: PhiHome) -> int:
