@@ -20,7 +20,7 @@ PACKAGES = {"shared-schemas": "shared_schemas", "ingestor": "ingestor", "canoniz
 WITHHELD = {
     "ingestor.fake_apis.gmail_mailbox.QueryError",  # the fake Gmail API's answer to a query it cannot parse
     "lorchestra.stack_clients.candidates.UnreadableLine",  # internal to the candidate check, never raised out
-    "lorchestra.stack_clients.faults.InjectedFault",  # a test's injected crash
+    "lorchestra.faults.InjectedFault",  # a test's injected crash
 }
 PHI = "Erika Mustermann, erika@example.org"
 
