@@ -4,7 +4,6 @@ on scoring and change (reporter itself does not import it)."""
 from __future__ import annotations
 
 import pytest
-
 from reporter.examples import CLIENTS, example_inputs, example_measurements, paired_rows, timeseries_rows
 from reporter.instruments import SCALES
 

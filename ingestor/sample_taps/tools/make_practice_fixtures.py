@@ -22,13 +22,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fixture_files import FIXTURES_DIR, write_or_check
-
-OUT = FIXTURES_DIR / "practice"
-
 from practice_story import (
-    Answers,
     CLIENTS,
-    Client,
     DIFFICULTY,
     EDITED,
     GAD_ITEMS,
@@ -40,6 +35,8 @@ from practice_story import (
     PHQ_STEM,
     SESSION_TYPES,
     WINDOW,
+    Answers,
+    Client,
     answers_for,
     berlin,
     digest,
@@ -56,6 +53,7 @@ from practice_story import (
     z_seconds,
 )
 
+OUT = FIXTURES_DIR / "practice"
 
 # --- Google Forms ---------------------------------------------------------------------------
 

@@ -67,7 +67,7 @@ def trend_chart_svg(points: Points, width: int = 640, height: int = 420, title: 
     ticks = _date_ticks(times, x_of)
     panel_tops = [top + i * (panel_h + GAP) for i in range(len(INSTRUMENT_ORDER))]
     guides = [x for x, _ in ticks]
-    for inst, panel_top in zip(INSTRUMENT_ORDER, panel_tops):
+    for inst, panel_top in zip(INSTRUMENT_ORDER, panel_tops, strict=True):
         out.extend(_panel(SCALES[inst], series[inst], x_of, panel_top, panel_h, right, guides))
 
     bottom = panel_tops[-1] + panel_h

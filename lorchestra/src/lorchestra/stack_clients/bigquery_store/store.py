@@ -3,6 +3,7 @@ applied with one MERGE. Never a DML statement per record."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -153,10 +154,9 @@ class BigQueryStore:
         self.call(f"create table {name}", lambda: self.client.create_table(table, exists_ok=True, retry=_NO_RETRY))
 
     def drop_table(self, name: str) -> None:
-        try:
+        # Staging tables are disposable; an orphan holds no more than its batch.
+        with contextlib.suppress(Exception):
             self.client.delete_table(self.table_id(name), not_found_ok=True)
-        except Exception:  # noqa: BLE001, S110 - staging tables are disposable; an orphan holds no more than its batch
-            pass
 
     # -- schema ---------------------------------------------------------------------
     def ensure_schema(self) -> None:
