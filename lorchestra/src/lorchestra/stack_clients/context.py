@@ -184,8 +184,12 @@ def _unpack(result: Any) -> MapResult:
     if isinstance(result, Rejected):
         return result
     if isinstance(result, Noted):
-        return Noted(_unpack(result.rows), result.notes)
-    return [replace(row, payload=orjson.Fragment(row.payload.data)) for row in result]
+        return Noted(_unpack_rows(result.rows), result.notes)
+    return _unpack_rows(result)
+
+
+def _unpack_rows(rows: Sequence[CanonicalRow]) -> list[CanonicalRow]:
+    return [replace(row, payload=orjson.Fragment(row.payload.data)) for row in rows]
 
 
 def _reading_first(fn: Callable[[InputRow], MapResult]) -> Callable[[InputRow], MapResult]:

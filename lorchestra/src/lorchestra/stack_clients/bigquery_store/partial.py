@@ -26,7 +26,9 @@ _KEYS = [bigquery.SchemaField("key", "STRING", "REQUIRED")]
 
 def column_schema(columns: Sequence[Column]) -> list[bigquery.SchemaField]:
     """Portable columns as a BigQuery schema."""
-    return [bigquery.SchemaField(c.name, *BQ_TYPES[c.type], description=c.description or None) for c in columns]
+    # None is "no description"; the library's annotation leaves it out.
+    return [bigquery.SchemaField(c.name, *BQ_TYPES[c.type], description=c.description or None)  # type: ignore[arg-type]
+            for c in columns]
 
 
 def lookup_rows(store: BigQueryStore, name: str, key_column: str, keys: Sequence[str],

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from google.api_core import exceptions as gexc
@@ -42,7 +42,8 @@ from lorchestra.stack_clients.spill import spill_file
 
 # The client's own retry would wait up to 600 s on a dead endpoint; retries are ours
 # (tenacity, bounded, in retry.py), so every call is made with the client's turned off.
-_NO_RETRY = None
+_NO_RETRY: Any = None  # typed Any: the library's annotations leave out None, its documented "no retry"
+T = TypeVar("T")
 
 
 class BigQueryStore:
@@ -99,7 +100,7 @@ class BigQueryStore:
     def table_id(self, name: str) -> str:
         return f"{self.client.project}.{self.dataset}.{name}"
 
-    def call(self, what: str, func: Any) -> Any:
+    def call(self, what: str, func: Callable[[], T]) -> T:
         try:
             return call_with_retry(func)
         except gexc.GoogleAPICallError as exc:
@@ -377,7 +378,8 @@ class BigQueryStore:
                      on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
         if table not in ("raw_objects", "canonical_objects"):
             raise ValueError(f"objects live in raw_objects or canonical_objects, not {table!r}")
-        where, params = ["object_type = @t"], {"t": object_type}
+        where = ["object_type = @t"]
+        params: dict[str, Any] = {"t": object_type}
         if updated_after is not None:
             where.append("updated_at > @since")
             params["since"] = updated_after

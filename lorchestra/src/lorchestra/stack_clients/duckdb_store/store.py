@@ -349,7 +349,8 @@ class DuckDBStore:
                      updated_after: datetime | None = None, keys: Sequence[str] | None = None,
                      field_in: tuple[str, Sequence[str]] | None = None,
                      on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
-        where, params = ["object_type = $t"], {"t": object_type}
+        where = ["object_type = $t"]
+        params: dict[str, Any] = {"t": object_type}
         if updated_after is not None:
             where.append("updated_at > $since")
             params["since"] = updated_after
