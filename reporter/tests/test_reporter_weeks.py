@@ -7,8 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reporter.weeks import last_full_week, parse_timestamp, parse_week, week_bounds, week_end, week_of, week_start
 
-UTC = UTC
-
 
 def test_a_week_is_monday_to_sunday_with_utc_bounds() -> None:
     assert parse_week("2026-W46") == (2026, 46)
