@@ -16,6 +16,7 @@ import tomllib
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
@@ -33,8 +34,8 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def project_of(directory: str) -> dict[str, object]:
-    project: dict[str, object] = tomllib.loads((REPO / directory / "pyproject.toml").read_text())["project"]
+def project_of(directory: str) -> dict[str, Any]:
+    project: dict[str, Any] = tomllib.loads((REPO / directory / "pyproject.toml").read_text())["project"]
     return project
 
 
@@ -46,7 +47,7 @@ def suite_modules() -> dict[str, str]:
     for directory in PACKAGES:
         for src in (REPO / directory / "src").iterdir():
             if (src / "__init__.py").is_file():
-                found[src.name] = canonical(str(project_of(directory)["name"]))
+                found[src.name] = canonical(project_of(directory)["name"])
     return found
 
 
@@ -93,7 +94,7 @@ def distribution_of(name: str) -> str | None:
 
 def used_distributions(directory: str) -> dict[str, set[str]]:
     """Distribution -> the modules (relative paths) that import it, own package excluded."""
-    own = canonical(str(project_of(directory)["name"]))
+    own = canonical(project_of(directory)["name"])
     used: dict[str, set[str]] = {}
     src = REPO / directory / "src"
     for path in sorted(src.rglob("*.py")):
@@ -106,8 +107,8 @@ def used_distributions(directory: str) -> dict[str, set[str]]:
 
 def declared_distributions(directory: str) -> set[str]:
     project = project_of(directory)
-    requirements = list(project.get("dependencies", []))  # type: ignore[call-overload]
-    for extra in dict(project.get("optional-dependencies", {})).values():  # type: ignore[call-overload]
+    requirements = list(project.get("dependencies", []))
+    for extra in project.get("optional-dependencies", {}).values():
         requirements.extend(extra)
     return {canonical(Requirement(text).name) for text in requirements}
 
@@ -116,7 +117,7 @@ def declared_distributions(directory: str) -> set[str]:
 def test_every_imported_distribution_is_declared_and_every_declared_one_imported(directory: str) -> None:
     used = used_distributions(directory)
     declared = declared_distributions(directory)
-    name = canonical(str(project_of(directory)["name"]))
+    name = canonical(project_of(directory)["name"])
     undeclared = {dist: sorted(modules) for dist, modules in used.items() if dist not in declared}
     unused = declared - set(used) - RUNTIME_ONLY.get(name, set())
     assert not undeclared, f"{directory}/pyproject.toml does not declare what its modules import: {undeclared}"
