@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,17 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
         if name.startswith("LORC_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("LORC_HOME", str(tmp_path / "lorc-home"))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``example_plugin`` fails, never skips, when the plugin is not installed."""
+    if item.get_closest_marker("example_plugin") is None:
+        return
+    try:
+        metadata.distribution("lorc-example-plugin")
+    except metadata.PackageNotFoundError:
+        pytest.fail("this test needs the example job plugin: run ./dev test, or "
+                    "pip install -e lorchestra/tests/plugins/lorc_example_plugin", pytrace=False)
 
 
 @pytest.fixture

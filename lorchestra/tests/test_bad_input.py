@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import orjson
+import pytest
 from backend_sql import sql_rows
 from cli_support import lorc
 from lorchestra.config import load_config
@@ -171,6 +172,7 @@ def test_a_form_whose_every_answer_is_invalid_gives_an_invalid_measurement_not_a
         ("gad7", False, "R10.unrecognised_text:item1"), ("phq9", False, "R10.unrecognised_text:item1")]
 
 
+@pytest.mark.example_plugin
 def test_two_runs_at_once_one_waits_and_the_warehouse_stays_whole(home: PhiHome) -> None:
     exe = str(Path(sys.executable).parent / "lorc")
     env = os.environ.copy()

@@ -34,6 +34,7 @@ def test_tables_are_partitioned_and_clustered_as_designed(bq_emulator: Any, home
     assert {f.name: f.field_type for f in raw.schema}["payload"] == "JSON"
 
 
+@pytest.mark.example_plugin
 def test_the_cli_runs_jobs_and_reads_status_on_bigquery(bq_emulator: Any, home: PhiHome) -> None:
     env = bigquery_environ(bq_emulator, f"t_{uuid.uuid4().hex[:12]}")
     assert lorc("init", env=env).returncode == 0

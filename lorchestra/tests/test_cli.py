@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from cli_support import lorc
 from click.testing import CliRunner
 from lorchestra.cli import main
@@ -26,6 +27,7 @@ def test_help_lists_the_commands() -> None:
         assert command in result.output
 
 
+@pytest.mark.example_plugin
 def test_init_doctor_run_status_round_trip(tmp_path: Path) -> None:
     assert lorc("init").returncode == 0
     doctor = lorc("doctor")
@@ -41,6 +43,7 @@ def test_init_doctor_run_status_round_trip(tmp_path: Path) -> None:
     assert runs[0]["run_id"] == runs[1]["run_id"]
 
 
+@pytest.mark.example_plugin
 def test_jobs_list_json_names_the_providing_package(home: PhiHome) -> None:
     result = CliRunner().invoke(main, ["jobs", "list", "--json"])
     rows = {r["name"]: r for r in json.loads(result.output)}
@@ -54,6 +57,7 @@ def test_unknown_job_exits_2_and_suggests(home: PhiHome) -> None:
     assert "did you mean warehouse_stats" in result.stderr
 
 
+@pytest.mark.example_plugin
 def test_a_failing_job_exits_non_zero_and_its_message_is_withheld_everywhere(home: PhiHome) -> None:
     result = lorc("run", "example_synthetic_ingest", "warehouse_stats", "--param", "fail=true")
     assert result.returncode == 1
@@ -96,6 +100,7 @@ def test_missing_home_says_run_init(tmp_path: Path) -> None:
     assert "lorc init" in result.stderr
 
 
+@pytest.mark.example_plugin
 def test_a_locked_warehouse_is_one_clear_line_and_loses_nothing(home: PhiHome) -> None:
     assert lorc("run", "example_synthetic_ingest").returncode == 0
     holder = subprocess.Popen(
@@ -146,6 +151,7 @@ def test_errors_that_derive_from_the_phi_safe_root_keep_their_message() -> None:
     assert PHI not in hidden and hidden.startswith("Undeclared")
 
 
+@pytest.mark.example_plugin
 def test_files_left_by_a_killed_run_are_private_even_under_a_loose_umask(home: PhiHome) -> None:
     import stat
 
@@ -162,6 +168,7 @@ def test_files_left_by_a_killed_run_are_private_even_under_a_loose_umask(home: P
     assert lorc("run", "warehouse_stats").returncode == 0  # and the next run starts cleanly
 
 
+@pytest.mark.example_plugin
 def test_a_pipeline_runs_its_jobs_in_order_under_one_run_id(home: PhiHome) -> None:
     text = home.config_path.read_text()
     config = text[: text.index("pipelines:")] + """pipelines:
@@ -221,6 +228,7 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(home: PhiHome) -> None:
     assert "dead-run" not in (home.root / "run.lock").read_text()
 
 
+@pytest.mark.example_plugin
 def test_progress_is_live_on_a_terminal_and_absent_otherwise(home: PhiHome) -> None:
     import pty
 

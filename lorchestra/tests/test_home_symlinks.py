@@ -60,6 +60,7 @@ def test_a_home_that_links_to_a_directory_others_can_read_is_refused(tmp_path: P
     assert "warehouse_stats" not in run.stdout
 
 
+@pytest.mark.example_plugin
 def test_a_home_that_links_to_a_private_directory_of_the_user_is_a_normal_set_up(tmp_path: Path) -> None:
     target = tmp_path / "data" / "praxis"
     link = tmp_path / "dot-lorchestra"

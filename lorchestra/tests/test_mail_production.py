@@ -250,7 +250,7 @@ def test_sigkill_of_lorc_during_extraction_then_a_rerun_ends_like_a_clean_run(
         assert _processes_of(home) == [], "Meltano or a tap outlived lorc"
         if kill_at == "mid-fetch":
             run_dir = home.root / "meltano" / "run"
-            left = [p for p in run_dir.rglob("*.config.json")] if run_dir.exists() else []
+            left = list(run_dir.rglob("*.config.json")) if run_dir.exists() else []
             assert left, "Meltano's plugin config (with the secret) outlives the kill until the next run"
 
         graph.latency = 0.0

@@ -96,7 +96,7 @@ def test_an_edited_response_replaces_its_measurement(home: PhiHome) -> None:
         store.close()
     assert count == [{"n": 176}]
     changed = [(old, new) for old, new in zip(GOLDEN["timeseries"], table_rows(home, {}, "measurement_timeseries",
-                                                                          "client_id, instrument, measured_at"))
+                                                                          "client_id, instrument, measured_at"), strict=True)
                if old != new]
     # Both measurements of the edited response move to the new submission time; only the
     # PHQ-9 total changes.

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from backend_sql import sql_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -70,6 +71,7 @@ def bad_records(home: PhiHome) -> None:
     path.unlink()
 
 
+@pytest.mark.example_plugin
 def test_no_marker_reaches_logs_console_event_log_or_rejects(home: PhiHome) -> None:
     env = {**os.environ, "LORC_HOME": str(home.root)}
     bad_records(home)

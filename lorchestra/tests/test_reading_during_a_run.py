@@ -34,6 +34,7 @@ def lock_record(home: PhiHome) -> dict[str, object]:
     return json.loads((home.root / "run.lock").read_text())
 
 
+@pytest.mark.example_plugin
 def test_status_and_doctor_answer_during_a_run(home: PhiHome) -> None:
     assert lorc("run", "warehouse_stats").returncode == 0
     with paused_run("run", "example_synthetic_ingest", fault_at=PAUSE_IN_INGEST) as run:
@@ -58,6 +59,7 @@ def test_status_and_doctor_answer_during_a_run(home: PhiHome) -> None:
         ("example_synthetic_ingest", "ok", None), ("warehouse_stats", "ok", None)]
 
 
+@pytest.mark.example_plugin
 def test_a_killed_run_is_interrupted_not_running_forever(home: PhiHome) -> None:
     killed = lorc("run", "example_synthetic_ingest", env={"LORC_FAULT_AT": PAUSE_IN_INGEST, "LORC_FAULT_MODE": "kill"})
     assert killed.returncode == -9
@@ -119,6 +121,7 @@ def readme_view_snippets() -> list[tuple[str, str]]:
     return [(lang, code) for lang, code in blocks if "connect_views" in code or "views/" in code]
 
 
+@pytest.mark.example_plugin
 def test_the_readme_reads_the_views_while_a_run_holds_the_warehouse(built_home: PhiHome) -> None:
     snippets = readme_view_snippets()
     assert len(snippets) >= 4
@@ -193,6 +196,7 @@ def test_a_reader_sees_each_build_whole_and_a_new_one_at_its_next_query(home: Ph
     assert [p.name for p in Path(where).parent.iterdir()] == ["trial_view.parquet"]
 
 
+@pytest.mark.example_plugin
 def test_a_plain_duckdb_reader_beside_a_running_lorc_fails_and_the_views_do_not(built_home: PhiHome) -> None:
     """Why the views exist: DuckDB refuses another process the warehouse while lorc writes."""
     from lorchestra.stack_clients import connect_views

@@ -372,7 +372,9 @@ def test_read_objects_filters_by_change_time_key_and_field(store: Store) -> None
     time.sleep(0.01)
     between = utcnow()
     store.upsert_canonical([row("c", "c1")], run_id="r", now=utcnow())
-    keys = lambda **f: [k for k, _ in store.read_objects("canonical_objects", "measurement", **f)]
+    def keys(**f: Any) -> list[str]:
+        return [k for k, _ in store.read_objects("canonical_objects", "measurement", **f)]
+
     assert keys() == ["m-a", "m-b", "m-c"]
     assert keys(updated_after=between) == ["m-c"]
     assert keys(keys=["m-b", "m-x"]) == ["m-b"]

@@ -4,7 +4,6 @@ import random
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from reporter.charts import trend_chart_svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
@@ -49,7 +48,7 @@ def test_each_instrument_has_its_own_panel_with_one_rect_per_band_on_its_own_sca
     rects = p.findall("s:rect[@class='band']", NS)
     assert [(r.get("data-band"), int(r.get("data-low")), int(r.get("data-high"))) for r in rects] == bands  # type: ignore[arg-type]
     per_point = (y0 - ymax) / max_total
-    for rect, (_, low, high) in zip(rects, bands):
+    for rect, (_, low, high) in zip(rects, bands, strict=True):
         bottom = float(rect.get("y")) + float(rect.get("height"))  # type: ignore[arg-type]
         top = float(rect.get("y"))  # type: ignore[arg-type]
         upper = min(high + 1, max_total)  # a band reaches up to where the next one starts
@@ -120,7 +119,7 @@ def test_crowded_dates_are_thinned_so_labels_do_not_overlap() -> None:
     root = ET.fromstring(trend_chart_svg({"phq9": points}))
     xs = [float(t.get("x")) for t in root.findall(".//s:text[@class='date']", NS)]  # type: ignore[arg-type]
     assert 3 <= len(xs) < 30
-    assert all(b - a >= 56 for a, b in zip(xs, xs[1:]))
+    assert all(b - a >= 56 for a, b in zip(xs, xs[1:], strict=False))
 
 
 def test_user_text_is_escaped() -> None:

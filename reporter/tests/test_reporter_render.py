@@ -10,10 +10,17 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-
-from reporter import (ClientReport, PracticeReport, assemble_client_reports, assemble_practice_report,
-                      render_html, render_pdf, trend_chart_svg)
 from reporter.examples import example_inputs
+
+from reporter import (
+    ClientReport,
+    PracticeReport,
+    assemble_client_reports,
+    assemble_practice_report,
+    render_html,
+    render_pdf,
+    trend_chart_svg,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which("pdfinfo") is None,
@@ -138,7 +145,7 @@ def test_the_client_reports_chart_is_drawn_where_the_layout_puts_it(client, tmp_
     no_data = dataclasses.replace(client, chart_svg=trend_chart_svg(invalid, width=640, height=400,
                                                                     title=f"Verlauf: {client.name}"))
     without_data = chart_region(pages_as_png(render_pdf(render_html(no_data)), tmp_path / "no-data")[0])
-    assert sum(abs(a - b) > 60 for a, b in zip(with_chart, without_data)) > 800
+    assert sum(abs(a - b) > 60 for a, b in zip(with_chart, without_data, strict=True)) > 800
 
 
 @needs_poppler

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from reporter.weeks import last_full_week, parse_timestamp, parse_week, week_bounds, week_end, week_of, week_start
-
-UTC = timezone.utc
 
 
 def test_a_week_is_monday_to_sunday_with_utc_bounds() -> None:

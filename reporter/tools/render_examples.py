@@ -17,9 +17,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from reporter import (ClientReport, PracticeReport, assemble_client_reports, assemble_practice_report, render_html,
-                      render_pdf)
 from reporter.examples import example_inputs
+
+from reporter import (
+    ClientReport,
+    PracticeReport,
+    assemble_client_reports,
+    assemble_practice_report,
+    render_html,
+    render_pdf,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 

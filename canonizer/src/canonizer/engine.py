@@ -27,7 +27,7 @@ from canonizer.registry import Transform
 from canonizer.sheet_functions import SHEET_EXTENSIONS
 
 EVALUATION_TIMEOUT_MS = 5000
-EXTENSIONS = {**MAIL_EXTENSIONS, **FORM_EXTENSIONS, **SHEET_EXTENSIONS}
+EXTENSIONS: dict[str, Callable[..., Any]] = {**MAIL_EXTENSIONS, **FORM_EXTENSIONS, **SHEET_EXTENSIONS}
 
 _rejected = threading.local()  # .error: the TransformError an extension raised in this thread
 

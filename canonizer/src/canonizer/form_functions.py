@@ -15,7 +15,7 @@ final-form's call, not ours.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -190,7 +190,7 @@ def option_label(record: Any, field: Any) -> str | None:
     return str(value) if value is not None else None
 
 
-FORM_EXTENSIONS = {
+FORM_EXTENSIONS: dict[str, Callable[..., Any]] = {
     "clean_email": clean_email,
     "bind_answers": bind_answers,
     "bind_form_answers": bind_form_answers,

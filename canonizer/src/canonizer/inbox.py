@@ -71,7 +71,7 @@ class _Message:
 
     @property
     def inbound(self) -> bool:
-        return self.email["direction"] == "inbound"
+        return bool(self.email["direction"] == "inbound")
 
 
 class _Components:

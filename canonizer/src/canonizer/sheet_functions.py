@@ -16,7 +16,7 @@ field, never a value.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -125,7 +125,7 @@ def _wall_clock(text: str, order: str) -> datetime | None:
         return None
 
 
-SHEET_EXTENSIONS = {
+SHEET_EXTENSIONS: dict[str, Callable[..., Any]] = {
     "bind_sheet_values": bind_sheet_values,
     "sheet_time_to_utc": sheet_time_to_utc,
 }

@@ -10,6 +10,7 @@ updates it but never removes it, so a flag once seen is reported.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any, cast
 
 from lorchestra.jobkit import CanonicalRow, InputRow, JobContext, JobResult
@@ -125,7 +126,7 @@ def _rebuild_series(ctx: JobContext) -> dict[str, int]:
             "item9_positive": sum(1 for m in measurements if m.get("item9_positive"))}
 
 
-def _update_series(ctx: JobContext, since: object) -> dict[str, int]:
+def _update_series(ctx: JobContext, since: datetime | None) -> dict[str, int]:
     """Rebuild the series of the clients whose measurements were written since ``since``
     (a client's course depends only on its own measurements)."""
     from lorchestra.jobkit import RowsChange

@@ -53,7 +53,7 @@ def build_timeseries_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dic
                                                 "severity", "valid", "prorated", "n_missing", "item9_positive",
                                                 "item9_answered")}
             row["invalid_items"] = [f"{i['item']}:{i['rule']}" for i in m.get("invalid_items") or []]
-            row.update({key: None for key in _CHANGE_FIELDS})
+            row.update(dict.fromkeys(_CHANGE_FIELDS))
             row.update(is_baseline=False, baseline_at=None, baseline_total=None)
             if m["valid"]:
                 if baseline is None:

@@ -19,30 +19,26 @@ from datetime import timedelta
 from typing import Any
 
 from fixture_files import write_or_check
-
 from mail_shapes import (
-    _walk,
     ANMELDUNG,
-    at,
     FIXTURES,
     GMAIL_FILES,
-    gmail_id,
-    gmail_record,
-    GmailCopy,
     GRAPH_FILES,
-    graph_record,
-    GraphCopy,
     KLEIN,
-    Mail,
     PRAXIS,
     TEAM,
     TERMINE,
     WEBER,
+    GmailCopy,
+    GraphCopy,
+    Mail,
+    _walk,
+    at,
+    gmail_id,
+    gmail_record,
+    graph_record,
 )
-
-
 from mail_story import mails
-
 
 # --- the mailboxes --------------------------------------------------------------------
 
@@ -136,8 +132,8 @@ def graph_mailboxes(m: dict[str, Mail]) -> dict[str, list[GraphCopy]]:
 # `parentFolderId`, a later `lastModifiedDateTime` and a new `changeKey`; the
 # `internetMessageId` and everything else stay.
 GRAPH_REVISION_2 = {
-    WEBER: {"lena_followup": dict(item="lena_followup/moved-to-Warteliste", folder="Warteliste",
-                                  modified=at(13, 9, 41, 7))},
+    WEBER: {"lena_followup": {"item": "lena_followup/moved-to-Warteliste", "folder": "Warteliste",
+                                  "modified": at(13, 9, 41, 7)}},
 }
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-
 WINDOW = (datetime(2026, 9, 14, tzinfo=UTC), datetime(2026, 11, 16, tzinfo=UTC))
 DST_END = datetime(2026, 10, 25, 1, 0, tzinfo=UTC)  # 03:00 CEST -> 02:00 CET
 

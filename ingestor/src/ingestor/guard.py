@@ -33,7 +33,7 @@ def set_parent_death_signal(sig: int) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     libc = ctypes.CDLL(None, use_errno=True)
-    return libc.prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0) == 0
+    return bool(libc.prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0) == 0)
 
 
 def main(argv: list[str]) -> int:

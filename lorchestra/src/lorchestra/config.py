@@ -298,10 +298,15 @@ def _variable_to_blame(error: jsonschema.ValidationError, file_data: Mapping[str
     if not isinstance(_value_at(file_data, at), Mapping):
         return next(iter(below.values()))  # the file has no mapping here: the variables built it
     if error.validator == "additionalProperties":
-        unexpected = set(error.instance) - set(error.schema.get("properties", {}))
+        unexpected = set(error.instance if isinstance(error.instance, Mapping) else ()) - _allowed_keys(error)
         return next((name for path, name in below.items() if len(path) == len(at) + 1 and path[-1] in unexpected),
                     None)
     return None
+
+
+def _allowed_keys(error: jsonschema.ValidationError) -> set[str]:
+    schema = error.schema
+    return set(schema.get("properties", {})) if isinstance(schema, Mapping) else set()
 
 
 def _value_at(data: Any, path: tuple[str, ...]) -> Any:
@@ -320,11 +325,11 @@ def _explain(error: jsonschema.ValidationError) -> str:
     pasted into the wrong key, must not reach the console or cron mail. Keys are named."""
     rule, wanted = error.validator, error.validator_value
     if rule == "additionalProperties":
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        allowed = ", ".join(sorted(_allowed_keys(error)))
         return f"{error.message}; allowed keys here: {allowed}"
     if rule == "required":
         return error.message
-    if rule == "enum":
+    if rule == "enum" and isinstance(wanted, list):
         return f"must be one of {', '.join(map(str, wanted))}"
     if rule == "type":
         return f"must be of type {' or '.join(wanted) if isinstance(wanted, list) else wanted}"

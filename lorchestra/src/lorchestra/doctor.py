@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 
 from ingestor import MeltanoNotFoundError, find_meltano_sys_dir
 from lorchestra.config import Config, load_config
@@ -13,7 +12,7 @@ from lorchestra.connections import Connection, connections
 from lorchestra.errors_safe import safe_error
 from lorchestra.exceptions import LorcError, WarehouseLockedError
 from lorchestra.home import PhiHome
-from lorchestra.jobs import JobRegistry
+from lorchestra.jobs import JobRegistry, selected_entry_points
 from lorchestra.processes import describe_process
 from lorchestra.runlock import LockHolder, lock_holder, lock_path
 from lorchestra.stack_clients import TABLE_NAMES, open_store
@@ -93,9 +92,10 @@ def _check_connection(config: Config, connection: Connection) -> Check:
 def plugin_checks(config: Config) -> list[Check]:
     """The checks packages register in the ``lorchestra.checks`` entry-point group: a
     function of the config that returns what it found, or raises an error whose message
-    says what to fix (e.g. reporter's: recipients, allowlist, TLS)."""
+    says what to fix (e.g. reporter's: recipients, allowlist, TLS); LORC_LOAD_PLUGINS chooses
+    them as it chooses job plugins."""
     found = []
-    for ep in sorted(entry_points(group=CHECKS_GROUP), key=lambda e: e.name):
+    for ep in sorted(selected_entry_points(CHECKS_GROUP)[0], key=lambda e: e.name):
         name = ep.name.replace("_", " ")
         try:
             found.append(Check(name, True, str(ep.load()(config))))

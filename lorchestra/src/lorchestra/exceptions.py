@@ -42,6 +42,14 @@ class StorageError(LorcError):
     """The warehouse could not be used (unreachable, locked, rejected a write)."""
 
 
+class BackendNotInstalledError(StorageError):
+    """The configured backend's client library is an extra that is not installed."""
+
+    def __init__(self, backend: str, missing: str | None) -> None:
+        super().__init__(f"storage.backend is {backend}, but its client library is not installed (no module "
+                         f"{missing}): pip install 'lorchestra[{backend}]' (./dev setup installs it)")
+
+
 class WarehouseLockedError(StorageError):
     """Another process holds the DuckDB warehouse open; ``holder`` names it
     ("python3.11 (pid 4242: jupyter-lab)") for messages that say who."""

@@ -30,10 +30,10 @@ def _init(home: PhiHome) -> InitReport:
     if not home.exists():
         report.created.append(str(home.root))
         private_dir(home.root)
-    tightened = [p for p in home.permission_problems() if p.mode is not None]
-    for problem in tightened:
-        os.chmod(problem.path, problem.mode)
-        report.tightened.append(str(problem.path))
+    tightened = [(p.path, p.mode) for p in home.permission_problems() if p.mode is not None]
+    for path, mode in tightened:
+        os.chmod(path, mode)
+        report.tightened.append(str(path))
     home.require_private()  # what a chmod cannot fix (a link out of the home) the user must
     for sub in ("logs", "tmp"):
         if not (home.root / sub).exists():

@@ -2,14 +2,17 @@
 
 A job is a plain function ``job(ctx: JobContext) -> JobResult | None`` registered in its
 package's ``pyproject.toml``. The suite's own jobs use the same path as third-party
-ones. Entry points are loaded lazily, once per registry; one that fails to import is
-reported as a warning naming the entry point, never a crash.
+ones. Entry points are loaded lazily (at the first discovery, never at import) and once per
+process; one that fails to import is reported as a warning naming the entry point, never a
+crash. ``LORC_LOAD_PLUGINS`` chooses the plugin distributions (see :func:`selected_entry_points`).
 """
 
 from __future__ import annotations
 
 import difflib
 import inspect
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
@@ -21,6 +24,10 @@ if TYPE_CHECKING:
     from lorchestra.jobkit import JobContext, JobResult
 
 ENTRY_POINT_GROUP = "lorchestra.jobs"
+PLUGINS_VARIABLE = "LORC_LOAD_PLUGINS"
+# The distributions of this repository's six packages: their jobs and checks load whatever
+# LORC_LOAD_PLUGINS says (the taps, lorc-taps and lorc-sample-taps, register none).
+BUILT_IN = frozenset({"shared-schemas", "ingestor", "canonizer", "final-form", "reporter", "lorchestra"})
 
 
 JobFunc = Callable[["JobContext"], "JobResult | None"]
@@ -46,9 +53,21 @@ class JobRegistry:
 
     @classmethod
     def discover(cls, entry_point_list: list[EntryPoint] | None = None) -> JobRegistry:
-        eps = entry_point_list if entry_point_list is not None else list(entry_points(group=ENTRY_POINT_GROUP))
+        """The jobs of ``entry_point_list``, or of the installed entry points chosen by
+        ``LORC_LOAD_PLUGINS``: those are loaded once per process (:func:`reset_plugins` for
+        tests); every call returns its own registry, so a caller may add jobs to it."""
+        if entry_point_list is not None:
+            return cls._load(entry_point_list, [])
+        global _installed
+        if _installed is None:
+            eps, warnings = selected_entry_points(ENTRY_POINT_GROUP)
+            _installed = cls._load(eps, warnings)
+        return cls(dict(_installed.jobs), list(_installed.warnings))
+
+    @classmethod
+    def _load(cls, eps: list[EntryPoint], warnings: list[str]) -> JobRegistry:
         jobs: dict[str, JobSpec] = {}
-        warnings: list[str] = []
+        warnings = list(warnings)
         for ep in sorted(eps, key=lambda e: e.name):
             package = ep.dist.name if ep.dist else "?"
             try:
@@ -86,3 +105,34 @@ class JobRegistry:
             {"name": s.name, "package": s.package, "entry_point": s.entry_point, "summary": s.summary}
             for s in self.jobs.values()
         ]
+
+
+_installed: JobRegistry | None = None
+
+
+def reset_plugins() -> None:
+    """Forget the loaded jobs: the next discovery reads the entry points (and
+    ``LORC_LOAD_PLUGINS``) again. For tests."""
+    global _installed
+    _installed = None
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def selected_entry_points(group: str, environ: Mapping[str, str] | None = None) -> tuple[list[EntryPoint], list[str]]:
+    """The installed entry points of ``group`` that ``LORC_LOAD_PLUGINS`` lets load, and a
+    warning for each name it gives that is not installed. As llm's ``LLM_LOAD_PLUGINS``:
+    unset, every distribution's; empty, the suite's own (:data:`BUILT_IN`) only; a comma list
+    of distribution names, the suite's own and those."""
+    setting = (os.environ if environ is None else environ).get(PLUGINS_VARIABLE)
+    eps = list(entry_points(group=group))
+    if setting is None:
+        return eps, []
+    wanted = {_canonical(name.strip()) for name in setting.split(",") if name.strip()}
+    installed = {_canonical(ep.dist.name) for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.dist}
+    warnings = [f"{PLUGINS_VARIABLE} names {name}, which provides no installed job plugin"
+                for name in sorted(wanted - installed - BUILT_IN)] if group == ENTRY_POINT_GROUP else []
+    allowed = wanted | BUILT_IN
+    return [ep for ep in eps if ep.dist is not None and _canonical(ep.dist.name) in allowed], warnings

@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from types import TracebackType
 
 from lorchestra.errors_safe import disk_full, safe_error, safe_traceback
 from lorchestra.exceptions import PhiHomeError
@@ -21,9 +22,11 @@ from lorchestra.home import PhiHome, private_file
 
 LOGGER_NAME = "lorchestra"
 
+OptExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
+
 
 class _NoMessageTracebacks(logging.Formatter):
-    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def, override]
+    def formatException(self, ei: OptExcInfo) -> str:
         return safe_traceback(ei[1]) if ei and ei[1] else ""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from singer_sdk import Stream, Tap
@@ -45,7 +45,7 @@ class SampleMessagesStream(Stream):
     name = "messages"
     source: ClassVar[str]
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         mailbox = self.config["mailbox"]
         count = int(self.config.get("count") or 0)
         revision = int(self.config.get("revision") or 1)

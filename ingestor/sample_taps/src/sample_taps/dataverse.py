@@ -5,7 +5,7 @@ FormattedValue and lookup annotations kept, no key properties.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from singer_sdk import Stream, Tap
@@ -19,7 +19,7 @@ from sample_taps.practice_schemas import DATAVERSE_SCHEMAS
 class DataverseStream(Stream):
     primary_keys = ()  # tap-dataverse declares none (source-payloads §0)
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         revision = practice.check_revision(int(self.config.get("revision") or 1))
         count = synthetic_count(self.config)
         if count == 0:

@@ -7,7 +7,7 @@ stream ``form_responses`` (FormResponse records, full table, ``responseId`` as k
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from singer_sdk import Stream, Tap
@@ -17,13 +17,13 @@ from sample_taps import forms_synthetic, practice
 from sample_taps.practice_schemas import FORM_RESPONSE_SCHEMA, FORM_SCHEMA
 
 
-def _settings(config: dict[str, Any]) -> tuple[str | None, int, int]:
+def _settings(config: Mapping[str, Any]) -> tuple[str | None, int, int]:
     form_id = config.get("form_id") or None
     revision = practice.check_revision(int(config.get("revision") or 1))
     return form_id, revision, synthetic_count(config)
 
 
-def synthetic_count(config: dict[str, Any]) -> int:
+def synthetic_count(config: Mapping[str, Any]) -> int:
     """The ``count`` setting, checked (shared by the synthetic modes of the practice taps)."""
     count = int(config.get("count") or 0)
     if count < 0:
@@ -38,7 +38,7 @@ class FormsStream(Stream):
     schema = FORM_SCHEMA
     primary_keys = ("formId",)
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         form_id, _revision, _count = _settings(self.config)
         yield from practice.forms(form_id)
 
@@ -48,7 +48,7 @@ class FormResponsesStream(Stream):
     schema = FORM_RESPONSE_SCHEMA
     primary_keys = ("responseId",)
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         form_id, revision, count = _settings(self.config)
         if count > 0 or int(self.config.get("first") or 0) > 0:
             yield from forms_synthetic.responses(

@@ -56,7 +56,7 @@ def load_messages(source: str, mailbox: str, revision: int = 1) -> list[dict[str
             f"no {source} fixtures for mailbox {mailbox!r}; known: {', '.join(sorted(documents))}"
         )
     document = documents[mailbox]
-    records = copy.deepcopy(document["messages"])
+    records: list[dict[str, Any]] = copy.deepcopy(document["messages"])
     if revision == 2:
         position = {record["id"]: index for index, record in enumerate(records)}
         for change in document.get("revision_2", []):

@@ -40,7 +40,8 @@ def check_revision(revision: int) -> int:
 
 @cache
 def _document(name: str) -> dict[str, Any]:
-    return json.loads((PRACTICE_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads((PRACTICE_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    return document
 
 
 def _replace(records: list[dict[str, Any]], key: str, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -86,7 +87,7 @@ def sheet_properties() -> dict[str, Any]:
 def sheet_rows(revision: int = 1) -> list[dict[str, str]]:
     check_revision(revision)
     document = _document("sheets")
-    records = copy.deepcopy(document["records"])
+    records: list[dict[str, str]] = copy.deepcopy(document["records"])
     if revision == 2:
         for change in document["revision_2"]:
             records[change["row"] - 2] = copy.deepcopy(change["record"])
@@ -99,7 +100,7 @@ DATAVERSE_KEYS = {"contact": "contactid", "cr7a2_session": "cr7a2_sessionid"}
 def dataverse_records(stream: str, revision: int = 1) -> list[dict[str, Any]]:
     check_revision(revision)
     document = _document("dataverse")
-    records = copy.deepcopy(document["streams"][stream])
+    records: list[dict[str, Any]] = copy.deepcopy(document["streams"][stream])
     if revision == 2:
         records = _replace(records, DATAVERSE_KEYS[stream], document["revision_2"][stream])
     return records

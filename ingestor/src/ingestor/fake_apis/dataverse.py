@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlencode
@@ -173,16 +174,16 @@ class FakeDataverse(MicrosoftIdentity):
             rows = [r for r in rows if (r["modifiedon"] > value if op == "gt" else r["modifiedon"] >= value)]
         order = request.param("$orderby")
         if order is not None:
-            ordering = [_ORDER.fullmatch(part) for part in order.split(",")]
-            if any(o is None for o in ordering):
+            parts = order.split(",")
+            ordering = [o for part in parts if (o := _ORDER.fullmatch(part)) is not None]
+            if len(ordering) != len(parts):
                 return api_error(400, "0x80060888", "The query specified in the URI is not valid.")
             for o in ordering:
                 if o["column"] not in table.columns():
                     return api_error(400, "0x0", f"Could not find a property named '{o['column']}' on type "
                                            f"'Microsoft.Dynamics.CRM.{table.logical_name}'.")
             for o in reversed(ordering):  # stable sorts, the last key first
-                rows.sort(key=lambda r, c=o["column"]: str(r.get(c) or ""),
-                          reverse=o["direction"] == "desc")
+                rows.sort(key=partial(_sort_text, column=o["column"]), reverse=o["direction"] == "desc")
         skip = request.param("$skiptoken")
         cookie = _SKIPTOKEN.fullmatch(skip) if skip is not None else None
         if skip is not None and cookie is None:
@@ -202,6 +203,10 @@ class FakeDataverse(MicrosoftIdentity):
         applied = [f"odata.maxpagesize={size}"] if "odata.maxpagesize" in preferences else []
         applied += ['odata.include-annotations="*"'] if annotated else []
         return FakeResponse(200, body, {"Preference-Applied": ",".join(applied)} if applied else {})
+
+
+def _sort_text(row: dict[str, Any], column: str) -> str:
+    return str(row.get(column) or "")
 
 
 def _shaped(row: dict[str, Any], annotated: bool) -> dict[str, Any]:

@@ -88,27 +88,28 @@ class FormsApi(GoogleOAuth):
         self.route("GET", r"/v1/forms/[^/]+", self._form)
         self.route("GET", r"/v1/forms/[^/]+/responses", self._responses)
 
-    def _known_form(self, request: FakeRequest, scope: str) -> tuple[str | None, FakeResponse | None]:
-        account, refused = self.authorize(request, SERVICE, scope)
-        if refused:
-            return None, refused
+    def _known_form(self, request: FakeRequest, scope: str) -> str | FakeResponse:
+        """The form id, or the refusal."""
+        account = self.authorize(request, SERVICE, scope)
+        if isinstance(account, FakeResponse):
+            return account
         form_id = request.path.split("/")[3]
         if form_id not in practice.form_ids():
-            return None, api_error(404, "NOT_FOUND", "Requested entity was not found.", "notFound")
+            return api_error(404, "NOT_FOUND", "Requested entity was not found.", "notFound")
         if account != PRACTICE_ACCOUNT:
-            return None, api_error(403, "PERMISSION_DENIED", "The caller does not have permission", "forbidden")
-        return form_id, None
+            return api_error(403, "PERMISSION_DENIED", "The caller does not have permission", "forbidden")
+        return form_id
 
     def _form(self, request: FakeRequest) -> FakeResponse:
-        form_id, refused = self._known_form(request, FORMS_BODY_SCOPE)
-        if refused:
-            return refused
+        form_id = self._known_form(request, FORMS_BODY_SCOPE)
+        if isinstance(form_id, FakeResponse):
+            return form_id
         return FakeResponse(200, renamed_form(practice.forms(form_id)[0], self.renamed_questions))
 
     def _responses(self, request: FakeRequest) -> FakeResponse:
-        form_id, refused = self._known_form(request, FORMS_RESPONSES_SCOPE)
-        if refused:
-            return refused
+        form_id = self._known_form(request, FORMS_RESPONSES_SCOPE)
+        if isinstance(form_id, FakeResponse):
+            return form_id
         text = request.param("filter") or ""
         times = _filter_times(self.revision)
         times = {**times, **{r["responseId"]: instant(r["lastSubmittedTime"])

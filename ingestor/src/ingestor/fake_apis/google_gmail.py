@@ -79,21 +79,22 @@ class GmailApi(GoogleOAuth):
         return {"mailbox": mailbox, **self.client_settings(mailbox, (GMAIL_SCOPE,))}
 
     # --- the Gmail API ------------------------------------------------------------------------
-    def _authorize(self, request: FakeRequest, method: str) -> tuple[Mailbox | None, FakeResponse | None]:
-        subject, refused = self.authorize(request, "gmail.googleapis.com", GMAIL_SCOPE)
-        if refused:
-            return None, refused
+    def _authorize(self, request: FakeRequest, method: str) -> Mailbox | FakeResponse:
+        """The caller's mailbox, or the refusal."""
+        subject = self.authorize(request, "gmail.googleapis.com", GMAIL_SCOPE)
+        if isinstance(subject, FakeResponse):
+            return subject
         user = request.path.split("/")[4]
         if user not in ("me", subject):
-            return None, api_error(403, "PERMISSION_DENIED", "Delegation denied.", "forbidden")
+            return api_error(403, "PERMISSION_DENIED", "Delegation denied.", "forbidden")
         if not self._within_quota(subject, COSTS[method]):
             response = api_error(429, "RESOURCE_EXHAUSTED", "User-rate limit exceeded.", "rateLimitExceeded")
             response.headers["Retry-After"] = "1"
-            return None, response
+            return response
         box = self.mailbox(subject)
         if box is None:
-            return None, api_error(400, "FAILED_PRECONDITION", "Mail service not enabled", "failedPrecondition")
-        return box, None
+            return api_error(400, "FAILED_PRECONDITION", "Mail service not enabled", "failedPrecondition")
+        return box
 
     def _within_quota(self, user: str, units: int) -> bool:
         if self.quota_units_per_second is None:
@@ -109,17 +110,17 @@ class GmailApi(GoogleOAuth):
             return True
 
     def _profile(self, request: FakeRequest) -> FakeResponse:
-        box, refused = self._authorize(request, "profile")
-        if refused:
-            return refused
+        box = self._authorize(request, "profile")
+        if isinstance(box, FakeResponse):
+            return box
         return FakeResponse(200, {"emailAddress": box.address, "messagesTotal": len(box.entries),
                                   "threadsTotal": len({entry.thread_id for entry in box.entries}),
                                   "historyId": str(box.history_id)})
 
     def _list(self, request: FakeRequest) -> FakeResponse:
-        box, refused = self._authorize(request, "list")
-        if refused:
-            return refused
+        box = self._authorize(request, "list")
+        if isinstance(box, FakeResponse):
+            return box
         try:
             after, before = matcher(request.param("q") or "")
         except QueryError:
@@ -146,9 +147,9 @@ class GmailApi(GoogleOAuth):
         return FakeResponse(200, body)
 
     def _get(self, request: FakeRequest) -> FakeResponse:
-        box, refused = self._authorize(request, "get")
-        if refused:
-            return refused
+        box = self._authorize(request, "get")
+        if isinstance(box, FakeResponse):
+            return box
         message_id = request.path.rsplit("/", 1)[1]
         if message_id in self.malformed:
             return FakeResponse(200, self.malformed[message_id])
@@ -158,9 +159,9 @@ class GmailApi(GoogleOAuth):
         return FakeResponse(200, message)
 
     def _history(self, request: FakeRequest) -> FakeResponse:
-        box, refused = self._authorize(request, "history")
-        if refused:
-            return refused
+        box = self._authorize(request, "history")
+        if isinstance(box, FakeResponse):
+            return box
         start = request.param("startHistoryId") or ""
         if not start.isdigit():
             return api_error(400, "INVALID_ARGUMENT", "Invalid startHistoryId.", "invalidArgument")

@@ -130,17 +130,16 @@ class GoogleOAuth(FakeApiServer):
         account, scopes = json.loads(subject)
         return account, frozenset(scopes)
 
-    def authorize(self, request: FakeRequest, service: str, *accepted: str) -> tuple[str | None, FakeResponse | None]:
-        """``(account, None)`` when the token is valid and carries one of the ``accepted``
-        scopes, else ``(None, <Google's 401 or 403>)``."""
+    def authorize(self, request: FakeRequest, service: str, *accepted: str) -> str | FakeResponse:
+        """The account when the token is valid and carries one of the ``accepted`` scopes,
+        else Google's 401 or 403."""
         grant = self.grant(request)
         if grant is None:
-            return None, api_error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.",
-                                   "authError")
+            return api_error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.", "authError")
         account, scopes = grant
         if not scopes.intersection(accepted):
-            return None, scope_insufficient(service)
-        return account, None
+            return scope_insufficient(service)
+        return account
 
     # --- the endpoints ------------------------------------------------------------------------------
     def _token(self, request: FakeRequest) -> FakeResponse:

@@ -88,9 +88,9 @@ class SheetsApi(FormsApi):
         return max(MIN_GRID_ROWS, len(self.grid()) + 1)
 
     def _known_spreadsheet(self, request: FakeRequest) -> FakeResponse | None:
-        account, refused = self.authorize(request, SERVICE, SHEETS_SCOPE)
-        if refused:
-            return refused
+        account = self.authorize(request, SERVICE, SHEETS_SCOPE)
+        if isinstance(account, FakeResponse):
+            return account
         if request.path.split("/")[3] != practice.sheet_properties()["spreadsheetId"]:
             return api_error(404, "NOT_FOUND", "Requested entity was not found.", "notFound")
         if account != PRACTICE_ACCOUNT:
@@ -116,7 +116,7 @@ class SheetsApi(FormsApi):
         match = _RANGE.fullmatch(text)
         tab = (match.group("quoted").replace("''", "'") if match.group("quoted") else match.group("plain")) \
             if match else None
-        if tab != practice.sheet_properties()["tab"]:
+        if match is None or tab != practice.sheet_properties()["tab"]:
             return api_error(400, "INVALID_ARGUMENT", f"Unable to parse range: {text}", "badRequest")
         grid_rows = self._grid_rows()
         first, last = (int(match.group("first")), int(match.group("last"))) if match.group("first") else (1, grid_rows)

@@ -112,7 +112,7 @@ class _FixtureMail:
         return {"inbox": inbox.pop() if inbox else f"{mailbox}-inbox",
                 "sentitems": sent.pop() if sent else f"{mailbox}-sentitems"}
 
-    def folder_view(self, mailbox: str, folder_id: str, generation: int, immutable: bool) -> dict[str, dict]:
+    def folder_view(self, mailbox: str, folder_id: str, generation: int, immutable: bool) -> dict[str, dict[str, Any]]:
         generation = min(max(generation, 1), self.generation)
         return {r["id"]: r for r in self._records(mailbox, generation, immutable) if r["parentFolderId"] == folder_id}
 
@@ -126,7 +126,8 @@ class _FixtureMail:
         return changed + [_removed(i) for i in before if i not in now]
 
     def render(self, mailbox: str, key: Any, immutable: bool) -> dict[str, Any]:
-        return key
+        record: dict[str, Any] = key  # the keys of the stored mail are its records
+        return record
 
     def received(self, key: Any) -> str:
         return str(key.get("receivedDateTime") or "")
@@ -284,12 +285,12 @@ class FakeMicrosoft(MicrosoftIdentity):
             if self.expire_delta_tokens or claims is None or claims.get("f") != folder_id:
                 return api_error(410, "syncStateNotFound", "The sync state generation is not found. The delta "
                                    "token is expired and data must be synchronized again.")
-            query, since, offset = _Query(_tuple(claims["s"]), _tuple(claims["r"])), int(claims["g"]), 0
+            query, since, offset = _Query(_tuple(claims["s"]), _pair(claims["r"])), int(claims["g"]), 0
         elif skip is not None:
             claims = _decode_token(skip)
             if claims is None or claims.get("f") != folder_id:
                 return api_error(410, "syncStateNotFound", "The sync state is not found.")
-            query, offset = _Query(_tuple(claims["s"]), _tuple(claims["r"])), int(claims["o"])
+            query, offset = _Query(_tuple(claims["s"]), _pair(claims["r"])), int(claims["o"])
             since = claims["c"]
         else:
             received = None
@@ -309,9 +310,9 @@ class FakeMicrosoft(MicrosoftIdentity):
             keys = [k for k in keys if isinstance(k, _Raw) or _after(self.mail.received(k), op, value)]
         page = keys[offset:offset + size]
         partial = self.partial_updates and since is not None
-        value = [self._item(mailbox, key, immutable, query.select, partial) for key in page]
+        items = [self._item(mailbox, key, immutable, query.select, partial) for key in page]
         base = f"{self.url}/v1.0/users/{quote(mailbox)}/mailFolders/{quote(folder, safe='')}/messages/delta"
-        body: dict[str, Any] = {"@odata.context": f"{self.url}/v1.0/$metadata#Collection(message)", "value": value}
+        body: dict[str, Any] = {"@odata.context": f"{self.url}/v1.0/$metadata#Collection(message)", "value": items}
         common = {"f": folder_id, "s": list(query.select) if query.select else None,
                   "r": list(query.received) if query.received else None}
         if offset + size < len(keys):
@@ -353,6 +354,10 @@ def _select(value: str | None) -> tuple[str, ...] | None:
 
 def _tuple(value: list[str] | None) -> tuple[str, ...] | None:
     return tuple(value) if value else None
+
+
+def _pair(value: list[str] | None) -> tuple[str, str] | None:
+    return (value[0], value[1]) if value else None
 
 
 def fake_microsoft(*, revision: int = 1, synthetic: tuple[int, int] | None = None, latency: float = 0.0,

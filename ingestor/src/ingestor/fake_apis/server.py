@@ -121,6 +121,8 @@ class FakeApiServer:
         if self._httpd is None:
             raise RuntimeError("the fake server is not started")
         host, port = self._httpd.server_address[:2]
+        if isinstance(host, bytes | bytearray):
+            host = host.decode()
         return f"{'https' if self._tls else 'http'}://{host}:{port}"
 
     def start(self) -> Self:

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from singer_sdk import typing as th
@@ -46,7 +47,7 @@ TOKEN_MAX_WAIT = 30.0
 logger = logging.getLogger(__name__)
 
 
-def sign_in_settings(api_url: str, refresh_token_from: str) -> list[th.Property]:
+def sign_in_settings(api_url: str, refresh_token_from: str) -> list[th.Property[Any]]:
     """The settings every Google tap signs in with, for its ``config_jsonschema``;
     ``refresh_token_from`` says which ``lorc connect`` gives the token, with its scopes."""
     return [
@@ -105,7 +106,7 @@ class RefreshTokenSource:
             return self._token
 
     def _fetch(self) -> tuple[str, float]:
-        path = requests.utils.urlparse(self._token_url).path
+        path = urlsplit(self._token_url).path
         for attempt in range(1, TOKEN_ATTEMPTS + 1):
             try:
                 response = self._session.post(self._token_url, data=self._form, timeout=30)

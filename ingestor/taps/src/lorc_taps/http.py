@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -93,7 +94,8 @@ class ApiClient:
 
     def get_json(self, url: str, *, params: Mapping[str, Any] | None = None,
                  headers: Mapping[str, str] | None = None) -> dict[str, Any]:
-        return self.request("GET", url, params=params, headers=headers).json()
+        body: dict[str, Any] = self.request("GET", url, params=params, headers=headers).json()
+        return body
 
     def request(self, method: str, url: str, *, params: Mapping[str, Any] | None = None,
                 headers: Mapping[str, str] | None = None, **kwargs: Any) -> requests.Response:
@@ -202,4 +204,4 @@ def error_code(response: requests.Response) -> str | None:
 
 def _path(url: str) -> str:
     """The URL's path without its query (a query may hold a search for a person's name)."""
-    return requests.utils.urlparse(url).path
+    return urlsplit(url).path

@@ -31,7 +31,7 @@ CONSENT_MISSING = "65001"
 _AADSTS = re.compile(r"AADSTS(\d+)")
 
 
-def app_settings() -> list[th.Property]:
+def app_settings() -> list[th.Property[Any]]:
     """The settings every Microsoft tap signs in with (app-only), for its ``config_jsonschema``."""
     return [
         th.Property("tenant_id", th.StringType, required=True, description="The Microsoft Entra tenant id."),

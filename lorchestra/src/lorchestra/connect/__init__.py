@@ -80,7 +80,7 @@ def connect_google_accounts(home: PhiHome, names: Sequence[str], *, ask: Callabl
     ``GOOGLE_*`` secrets, else ``ask(prompt, hidden)``. A mailbox signs in as itself, so at
     most one mailbox can share a sign-in.
     """
-    from lorc_taps.google_auth import API_SCOPES
+    from lorc_taps.google_auth import API_SCOPES, DEFAULT_TOKEN_URL
     from lorc_taps.http import AuthorizationError
 
     from lorchestra.connect.google import (
@@ -106,7 +106,7 @@ def connect_google_accounts(home: PhiHome, names: Sequence[str], *, ask: Callabl
         refresh_token = google_sign_in(
             client_id=client_id, client_secret=client_secret, scopes=wanted, account=next(iter(mailboxes), None),
             auth_url=endpoints.get("auth_url", DEFAULT_AUTH_URL), open_browser=open_browser,
-            **{k: v for k, v in endpoints.items() if k in ("token_url", "ca_bundle")})
+            token_url=endpoints.get("token_url", DEFAULT_TOKEN_URL), ca_bundle=endpoints.get("ca_bundle"))
     except AuthorizationError:
         raise ConnectError("Google refused the OAuth client or the grant",
                            fix="check the client id and secret of the Cloud project's Desktop app client "

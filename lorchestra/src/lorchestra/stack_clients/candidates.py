@@ -38,7 +38,7 @@ class CandidateCheck:
 
 
 def check_candidates(
-    candidates: Iterable[tuple[int, str, str]],
+    candidates: Iterable[tuple[int, str | None, str]],
     spec: ObjectSpec,
     *,
     job_name: str,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lorchestra.stack_clients.json_rules import MAX_DEPTH, JsonFault, parse_record
 from lorchestra.stack_clients.model import payload_hash
@@ -20,7 +21,7 @@ from lorchestra.stack_clients.model import payload_hash
 class GoodLine:
     ordinal: int  # 1-based among non-blank lines, as the warehouse's own JSONL reader counts
     text: bytes  # the line without surrounding whitespace
-    record: dict
+    record: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lorchestra.config import Config
-from lorchestra.exceptions import WarehouseLockedError
+from lorchestra.exceptions import BackendNotInstalledError, WarehouseLockedError
 from lorchestra.stack_clients.json_rules import UnreadableHandler
 from lorchestra.stack_clients.model import (
     CanonicalRow,
@@ -152,7 +152,12 @@ def open_store(config: Config, *, read_only: bool = False, wait_seconds: float =
     warehouse held by another process is waited for up to ``wait_seconds`` (at least
     :data:`LOCK_GRACE_SECONDS`, the moment a ``lorc status`` holds it to read)."""
     if config.backend == "bigquery":
-        from lorchestra.stack_clients.bigquery_store.store import BigQueryStore
+        try:
+            from lorchestra.stack_clients.bigquery_store.store import BigQueryStore
+        except ImportError as exc:  # the extra lorchestra[bigquery]; a broken module of ours is not that
+            if (exc.name or "lorchestra").startswith("lorchestra"):
+                raise
+            raise BackendNotInstalledError("bigquery", exc.name) from None
 
         return BigQueryStore.from_config(config)
     from lorchestra.stack_clients.duckdb_store.store import DuckDBStore

@@ -13,8 +13,8 @@ lets every other column through (a practice's table has its own columns).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Protocol
 
 from singer_sdk import Stream
 
@@ -22,6 +22,13 @@ from lorc_taps.dataverse.client import PROPERTY_NOT_FOUND, RESOURCE_NOT_FOUND, a
 from lorc_taps.http import ApiClient, ApiError, SettingError
 from lorc_taps.schema import permissive_schema
 from lorc_taps.start_date import start_moment
+
+
+class _ClientOwner(Protocol):
+    """The tap, as its streams use it: one signed-in client for all of them."""
+
+    @property
+    def client(self) -> ApiClient: ...
 
 
 class TableStream(Stream):
@@ -33,11 +40,12 @@ class TableStream(Stream):
     def __init__(self, tap: Any, *, name: str, entity_set: str, key: str) -> None:
         self.entity_set = entity_set
         self.key = key
+        self._client_owner: _ClientOwner = tap
         super().__init__(tap=tap, name=name, schema=permissive_schema((key, "modifiedon", "@odata.etag")))
         self.primary_keys = [key]
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
-        client: ApiClient = self._tap.client
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
+        client = self._client_owner.client
         emitted = 0
         try:
             for row in self._rows(client, self._first_url(context)):
@@ -46,7 +54,7 @@ class TableStream(Stream):
         finally:
             self.logger.info("dataverse %s: %d rows emitted", self.name, emitted)
 
-    def _first_url(self, context: dict | None) -> str:
+    def _first_url(self, context: Mapping[str, Any] | None) -> str:
         bookmark = self.get_starting_replication_key_value(context)
         query = f"$orderby=modifiedon asc,{self.key} asc"
         if bookmark:

@@ -17,7 +17,7 @@ dropped and the form is read from the start.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import cached_property
 from typing import Any, cast
@@ -68,7 +68,7 @@ class FormsStream(Stream):
     primary_keys = ("formId",)
     schema = permissive_schema(FORM_FIELDS)
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         yield forms_client(self).form()
 
 
@@ -77,7 +77,7 @@ class FormResponsesStream(Stream):
     primary_keys = ("responseId",)
     schema = permissive_schema(RESPONSE_FIELDS)
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         state = self.get_context_state(context)
         form_id = str(self.config["form_id"])
         if state.get("form_id") != form_id:

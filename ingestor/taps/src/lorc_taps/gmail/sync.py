@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Generator, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -195,7 +195,7 @@ class MailboxSync:
                 self._checkpoint()
 
     # --- fetching ---------------------------------------------------------------------------
-    def _fetch(self, ids: list[str]) -> Iterator[Record]:
+    def _fetch(self, ids: list[str]) -> Generator[Record, None, list[Record]]:
         """Get ``ids`` concurrently, yield them in the order given; return what was yielded."""
         emitted: list[Record] = []
         for message_id, message in zip(ids, self._pool.map(self._client.get, ids), strict=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from singer_sdk import Stream, Tap
@@ -38,7 +38,7 @@ class MessagesStream(Stream):
     # lorc (which rejects it with a reason) instead of failing the target.
     primary_keys = ()
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         config = self.config
         concurrency = max(1, int(config.get("concurrency") or 10))
         quota = float(config.get("quota_units_per_second") or 250)

@@ -17,7 +17,7 @@ an incremental round with only ``id``/``isRead``/``parentFolderId``) is read aga
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -67,7 +67,7 @@ class MessagesStream(Stream):
     def _prefer(self) -> dict[str, str]:
         return {"Prefer": f"{PREFER_IMMUTABLE_ID}, odata.maxpagesize={int(self.config.get('page_size') or 100)}"}
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         credentials = graph_credentials(self.config)
         client = ApiClient(credentials.token, ca_bundle=self.config.get("ca_bundle") or None)
         limit = int(self.config.get("max_messages_per_run") or 0)
@@ -88,7 +88,7 @@ class MessagesStream(Stream):
 
     def _sync_folder(self, client: ApiClient, folder: str, cursors: dict[str, dict[str, str]],
                      counts: RunCounts, limit: int) -> Iterator[dict[str, Any]]:
-        link = self._resume_link(folder, cursors.get(folder))
+        link: str | None = self._resume_link(folder, cursors.get(folder))
         resynced = False
         while link is not None:
             try:

@@ -12,7 +12,7 @@ holds the row's cells under their header titles exactly, the sheet's locale and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from singer_sdk import Stream, Tap
@@ -40,7 +40,7 @@ class SheetResponsesStream(Stream):
     primary_keys = ("rowId",)
     schema = permissive_schema(RECORD_FIELDS)
 
-    def get_records(self, context: dict | None) -> Iterable[dict[str, Any]]:
+    def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         config = self.config
         client = SheetsClient(config, api_client(config, pool_size=1))
         tab = client.tab()
