@@ -90,6 +90,17 @@ def configure_logging(home: PhiHome | None, level: str | None = None, *, configu
     return log_path
 
 
+def release_logging() -> None:
+    """Undo :func:`configure_logging`: close the log file and hand ``lorchestra``'s records
+    back to the caller's logging, as before lorc configured it."""
+    root = logging.getLogger(LOGGER_NAME)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(logging.NOTSET)
+    root.propagate = True
+
+
 def _private_log(home: PhiHome) -> Path | None:
     """``logs/lorc.log``, or none while ``logs`` is a symlink: every command that needs a
     private home then says what to fix (``lorc doctor`` first of all). A home that cannot
