@@ -47,7 +47,16 @@ class _LogFileHandler(logging.FileHandler):
         self._failed = False
 
     def handleError(self, record: logging.LogRecord) -> None:
-        error = sys.exc_info()[1]  # logging calls this inside its `except`
+        self._say_once(sys.exc_info()[1])  # logging calls this inside its `except`
+
+    def close(self) -> None:
+        """The last flush fails too on a full disk: said once like any failed write, never raised."""
+        try:
+            super().close()
+        except (OSError, ValueError) as error:
+            self._say_once(error)
+
+    def _say_once(self, error: BaseException | None) -> None:
         if self._failed or error is None:
             return
         self._failed = True
