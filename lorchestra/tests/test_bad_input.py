@@ -187,4 +187,4 @@ def test_two_runs_at_once_one_waits_and_the_warehouse_stays_whole(home: PhiHome)
                     for _ in range(2)]
     outcomes = [(run.wait(timeout=300), run.stderr.read() if run.stderr else "") for run in without_wait]
     assert sorted(code for code, _ in outcomes) in ([0, 0], [0, 1])  # the loser exits cleanly, or they did not overlap
-    assert all("another lorc run holds" in err for code, err in outcomes if code == 1)
+    assert all(f"{home.root} is in use by lorc run " in err for code, err in outcomes if code == 1)
