@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from canonizer.jobs_clinical import canonicalize_contacts
 from canonizer.jobs_questionnaires import canonicalize_questionnaires
 from canonizer.registry import get_transform
+from click.testing import CliRunner
+from lorchestra.cli import main
 from lorchestra.home import PhiHome
 from sample_taps import practice
 from sheet_records import HEADER, practice_sheet_records
@@ -168,13 +166,13 @@ def test_lorc_status_lists_the_unlinked_responses_by_id_only(warehouse: Warehous
     warehouse.run(canonicalize_contacts)
     warehouse.run(canonicalize_questionnaires)
     warehouse.store.close()
-    shown = subprocess.run([str(Path(sys.executable).parent / "lorc"), "status", "--json"], capture_output=True,
-                           text=True, check=True, env={**os.environ, "LORC_HOME": str(home.root)})
+    shown = CliRunner().invoke(main, ["status", "--json"], env={"LORC_HOME": str(home.root)}, catch_exceptions=False)
+    assert shown.exit_code == 0, shown.stderr
     status = json.loads(shown.stdout)
     assert status["unlinked_responses"] == [LENA]
     assert "lena.schmidt" not in shown.stdout and "lena.schmidt" not in shown.stderr
-    text = subprocess.run([str(Path(sys.executable).parent / "lorc"), "status"], capture_output=True, text=True,
-                          check=True, env={**os.environ, "LORC_HOME": str(home.root)})
+    text = CliRunner().invoke(main, ["status"], env={"LORC_HOME": str(home.root)}, catch_exceptions=False)
+    assert text.exit_code == 0, text.stderr
     assert "1 questionnaire response(s) match no contact" in text.stdout and "lena" not in text.stdout.lower()
 
 

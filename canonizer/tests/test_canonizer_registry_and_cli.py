@@ -69,7 +69,7 @@ def test_can_transform_run_streams_jsonl_and_reports_rejects_by_line(tmp_path: P
         "transform", "run", "--meta", str(meta), "--input", str(source), "--output", str(out),
         "--bind", 'mailbox="praxis@praxis-weber.example"',
         "--bind", 'practice_addresses=["praxis@praxis-weber.example"]',
-    ])
+    ], catch_exceptions=False)
     assert result.exit_code == 1
     assert "line 2: rejected, field 'threadId' violates rule 'input.required'" in result.output
     assert "SECRET" not in result.output
@@ -78,9 +78,9 @@ def test_can_transform_run_streams_jsonl_and_reports_rejects_by_line(tmp_path: P
 
 
 def test_can_transform_list_and_test_commands() -> None:
-    listed = CliRunner().invoke(main, ["transform", "list", "--json"])
+    listed = CliRunner().invoke(main, ["transform", "list", "--json"], catch_exceptions=False)
     assert {row["id"] for row in json.loads(listed.output)} >= {"email/gmail", "email/graph"}
-    tested = CliRunner().invoke(main, ["transform", "test"])
+    tested = CliRunner().invoke(main, ["transform", "test"], catch_exceptions=False)
     assert tested.exit_code == 0 and "0 failed" in tested.output
 
 
@@ -90,7 +90,7 @@ def test_can_validate_names_the_document_rule_and_field(tmp_path: Path) -> None:
     broken = {**expected, "direction": "sideways"}
     data.write_text(json.dumps(expected) + "\n" + json.dumps(broken) + "\n")
     result = CliRunner().invoke(main, ["validate", "--schema", "iglu:org.canonical/email/jsonschema/1-0-0",
-                                       "--data", str(data)])
+                                       "--data", str(data)], catch_exceptions=False)
     assert result.exit_code == 1
     assert "document 2: field 'direction' violates schema rule 'enum'" in result.output
     assert "1 valid, 1 invalid" in result.output

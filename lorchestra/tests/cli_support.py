@@ -1,28 +1,75 @@
-"""Running ``lorc`` as a user does (the installed console script, a real subprocess),
+"""Running ``lorc`` in the test's own process through Click's ``CliRunner`` (the default),
+or as a real subprocess where the process boundary is what a test is about (a kill, a
+pause at a fault point, a lock held by another process, the installed console script);
 and reading tables back, for the end-to-end tests."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from backend_sql import sql_rows
+from click.testing import CliRunner
+from lorchestra.cli import main
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients import open_store
 
+LORC = str(Path(sys.executable).parent / "lorc")  # the installed console script
 
-def lorc(*args: str, env: dict[str, str] | None = None, input_text: str | None = None
-         ) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).parent / "lorc"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
+
+@dataclass(frozen=True)
+class LorcResult:
+    """What a test reads of one ``lorc`` command, in or out of process."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def lorc(*args: str, env: dict[str, str] | None = None, input_text: str | None = None) -> LorcResult:
+    """``lorc ARGS`` in this process, with ``env`` set for the command only. Fails the test
+    when the command leaves process-wide state behind (umask, logging, environment, cwd):
+    a test must pass alone and after any other."""
+    faults = sorted(name for name in env or {} if name.startswith("LORC_FAULT_"))
+    assert not faults, f"{faults} stop or kill the process: run that command with lorc_process"
+    before = process_state()
+    result = CliRunner().invoke(main, list(args), env=env, input=input_text, catch_exceptions=False)
+    after = process_state()
+    assert after == before, f"lorc {' '.join(args)} left process state behind: {changed(before, after)}"
+    return LorcResult(result.exit_code, result.stdout, result.stderr)
+
+
+def lorc_process(*args: str, env: dict[str, str] | None = None, input_text: str | None = None
+                 ) -> subprocess.CompletedProcess[str]:
+    """``lorc ARGS`` as a user runs it: the installed console script in a fresh process."""
+    return subprocess.run([LORC, *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
                           timeout=600, input=input_text, check=False)
+
+
+def process_state() -> dict[str, Any]:
+    """What a command could change for everything after it in the same process."""
+    umask = os.umask(0o077)
+    os.umask(umask)
+    logger = logging.getLogger("lorchestra")
+    return {"umask": oct(umask), "environ": dict(os.environ), "cwd": os.getcwd(),
+            "lorchestra logger": (logger.level, logger.propagate, list(logger.handlers))}
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What differs, environment variables by name only (their values may be secrets)."""
+    found = [f"{key}: {before[key]} -> {after[key]}" for key in before if key != "environ" and before[key] != after[key]]
+    old, new = before["environ"], after["environ"]
+    names = sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
+    return found + [f"environment variable {name}" for name in names]
 
 
 def run_jobs_json(jobs: list[str], env: dict[str, str], *extra: str) -> dict[str, dict[str, int]]:

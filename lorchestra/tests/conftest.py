@@ -21,13 +21,22 @@ from lorchestra import faults
 BACKENDS = ["duckdb", "bigquery"]
 
 
+# What lorc reads from a user's environment besides LORC_*: connection secrets (the vendor's or
+# a connection's <NAME>_<KEY>) and the warehouse's Google credentials.
+SECRET_SUFFIXES = ("_CLIENT_ID", "_CLIENT_SECRET", "_REFRESH_TOKEN", "_TENANT_ID")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's real home or leftover LORC_* settings."""
+    """No test reads the developer's real home, credentials or leftover LORC_* settings:
+    LORC_HOME and HOME point into the test's temporary directory."""
     for name in list(os.environ):
-        if name.startswith("LORC_"):
+        if name.startswith("LORC_") or name.endswith(SECRET_SUFFIXES) or name == "GOOGLE_APPLICATION_CREDENTIALS":
             monkeypatch.delenv(name)
     monkeypatch.setenv("LORC_HOME", str(tmp_path / "lorc-home"))
+    user_home = tmp_path / "user-home"
+    user_home.mkdir(mode=0o700)
+    monkeypatch.setenv("HOME", str(user_home))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -63,8 +72,6 @@ def bq_emulator() -> Iterator[object]:
         yield handle
     finally:
         handle.stop()
-
-
 
 
 @pytest.fixture(params=BACKENDS)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-LORC = str(Path(sys.executable).parent / "lorc")
+from cli_support import LORC
 
 # What a notebook does: open the warehouse, keep it open until told to close it.
 HOLDER_SCRIPT = """\

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
 from backend_sql import sql_rows
-from cli_support import lorc
+from cli_support import LORC, lorc
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients import EventClient, ObjectSpec, Source, open_store
@@ -174,9 +173,8 @@ def test_a_form_whose_every_answer_is_invalid_gives_an_invalid_measurement_not_a
 
 @pytest.mark.example_plugin
 def test_two_runs_at_once_one_waits_and_the_warehouse_stays_whole(home: PhiHome) -> None:
-    exe = str(Path(sys.executable).parent / "lorc")
     env = os.environ.copy()
-    runs = [subprocess.Popen([exe, "run", "example_synthetic_ingest", "--param", f"count={n}", "--wait", "120",
+    runs = [subprocess.Popen([LORC, "run", "example_synthetic_ingest", "--param", f"count={n}", "--wait", "120",
                               "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
             for n in (3000, 5000)]
     results = [run.communicate(timeout=300) for run in runs]
@@ -187,9 +185,9 @@ def test_two_runs_at_once_one_waits_and_the_warehouse_stays_whole(home: PhiHome)
     finally:
         store.close()
     assert count == [{"n": 5000, "keys": 5000}]
-    without_wait = [subprocess.Popen([exe, "run", "example_synthetic_ingest", "--param", "count=20000"],
+    without_wait = [subprocess.Popen([LORC, "run", "example_synthetic_ingest", "--param", "count=20000"],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
                     for _ in range(2)]
     outcomes = [(run.wait(timeout=300), run.stderr.read() if run.stderr else "") for run in without_wait]
     assert sorted(code for code, _ in outcomes) in ([0, 0], [0, 1])  # the loser exits cleanly, or they did not overlap
-    assert all("another lorc run holds" in err for code, err in outcomes if code == 1)
+    assert all(f"{home.root} is in use by lorc run " in err for code, err in outcomes if code == 1)

@@ -1,8 +1,10 @@
-"""The lorc commands end to end, through Click and through a real subprocess."""
+"""The lorc commands end to end, in process through Click's CliRunner; a real subprocess
+only where a test is about the process (the console script, a kill, a terminal, umask)."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -10,21 +12,51 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import lorc
+from cli_support import LORC, lorc, lorc_process
 from click.testing import CliRunner
 from lorchestra.cli import main
+from lorchestra.exceptions import (
+    ConfigError,
+    JobNotFoundError,
+    PhiHomeError,
+    PipelineNotFoundError,
+    WarehouseLockedError,
+)
 from lorchestra.home import PhiHome
+from lorchestra.runlock import RunLockedError
 
 PHI = "Erika Mustermann"
 
 
-
-
 def test_help_lists_the_commands() -> None:
-    result = CliRunner().invoke(main, ["--help"])
-    assert result.exit_code == 0
+    result = lorc("--help")
+    assert result.returncode == 0
     for command in ("init", "doctor", "jobs", "run", "status", "bench"):
-        assert command in result.output
+        assert command in result.stdout
+
+
+def test_the_installed_console_script_runs_a_job_and_exits_with_its_codes(home: PhiHome) -> None:
+    done = lorc_process("run", "warehouse_stats", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [j["status"] for j in json.loads(done.stdout)["jobs"]] == ["ok"]
+    unknown = lorc_process("run", "warehouse_stat")
+    assert unknown.returncode == JobNotFoundError.exit_code and "did you mean warehouse_stats" in unknown.stderr
+
+
+def test_a_command_run_in_process_leaves_umask_and_logging_as_it_found_them(home: PhiHome) -> None:
+    """lorc sets umask 077 and logs to $LORC_HOME/logs while it works; a caller in the same
+    process (a notebook, a test) gets its own umask and logging back, and no open log file."""
+    logger = logging.getLogger("lorchestra")
+    before = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(main, ["run", "warehouse_stats"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert os.umask(0o022) == 0o022
+    finally:
+        os.umask(before)
+    assert logger.handlers == [] and logger.propagate and logger.level == logging.NOTSET
+    log_file = str(home.logs_dir / "lorc.log")
+    assert [fd for fd in os.listdir("/proc/self/fd") if os.path.realpath(f"/proc/self/fd/{fd}") == log_file] == []
 
 
 @pytest.mark.example_plugin
@@ -45,15 +77,15 @@ def test_init_doctor_run_status_round_trip(tmp_path: Path) -> None:
 
 @pytest.mark.example_plugin
 def test_jobs_list_json_names_the_providing_package(home: PhiHome) -> None:
-    result = CliRunner().invoke(main, ["jobs", "list", "--json"])
-    rows = {r["name"]: r for r in json.loads(result.output)}
+    result = lorc("jobs", "list", "--json")
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
     assert rows["example_synthetic_ingest"]["package"] == "lorc-example-plugin"
     assert rows["warehouse_stats"]["package"] == "lorchestra"
 
 
 def test_unknown_job_exits_2_and_suggests(home: PhiHome) -> None:
     result = lorc("run", "warehouse_stat")
-    assert result.returncode == 2
+    assert result.returncode == JobNotFoundError.exit_code
     assert "did you mean warehouse_stats" in result.stderr
 
 
@@ -81,7 +113,7 @@ def test_dry_run_plans_without_writing(home: PhiHome) -> None:
 def test_loose_permissions_block_the_run_with_the_fix(home: PhiHome) -> None:
     os.chmod(home.config_path, 0o644)
     result = lorc("run", "warehouse_stats")
-    assert result.returncode == 1
+    assert result.returncode == PhiHomeError.exit_code
     assert f"chmod 600 {home.config_path}" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
@@ -89,14 +121,14 @@ def test_loose_permissions_block_the_run_with_the_fix(home: PhiHome) -> None:
 def test_malformed_config_is_one_clear_line(home: PhiHome) -> None:
     home.config_path.write_text("profile: sample\nstorage:\n  backend: postgres\n")
     result = lorc("run", "warehouse_stats")
-    assert result.returncode == 1
+    assert result.returncode == ConfigError.exit_code
     assert "storage.backend: must be one of duckdb, bigquery" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_missing_home_says_run_init(tmp_path: Path) -> None:
     result = lorc("--home", str(tmp_path / "none"), "status")
-    assert result.returncode == 1
+    assert result.returncode == PhiHomeError.exit_code
     assert "lorc init" in result.stderr
 
 
@@ -112,7 +144,7 @@ def test_a_locked_warehouse_is_one_clear_line_and_loses_nothing(home: PhiHome) -
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         result = lorc("run", "warehouse_stats")
-        assert result.returncode == 1
+        assert result.returncode == WarehouseLockedError.exit_code
         program = Path(os.path.realpath(sys.executable)).name  # the interpreter, as /proc names it
         assert f"in use by {program} (pid {holder.pid})" in result.stderr and "lorc run" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
@@ -190,7 +222,7 @@ def test_a_pipeline_runs_its_jobs_in_order_under_one_run_id(home: PhiHome) -> No
     assert failed.returncode == 1
     assert [j["status"] for j in json.loads(failed.stdout)["jobs"]] == ["failed", "skipped"]
     unknown = lorc("run", "--pipeline", "tiny_then_stat")
-    assert unknown.returncode == 2 and "did you mean tiny_then_stats" in unknown.stderr
+    assert unknown.returncode == PipelineNotFoundError.exit_code and "did you mean tiny_then_stats" in unknown.stderr
 
 
 def test_a_second_run_waits_for_the_lock_or_names_its_holder(home: PhiHome) -> None:
@@ -203,7 +235,7 @@ def test_a_second_run_waits_for_the_lock_or_names_its_holder(home: PhiHome) -> N
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         refused = lorc("run", "warehouse_stats")
-        assert refused.returncode == 1
+        assert refused.returncode == RunLockedError.exit_code
         assert f"in use by lorc run holder-run-1 (pid {holder.pid})" in refused.stderr
         waited = lorc("run", "warehouse_stats", "--wait", "30")
         assert waited.returncode == 0, waited.stderr
@@ -233,9 +265,8 @@ def test_progress_is_live_on_a_terminal_and_absent_otherwise(home: PhiHome) -> N
     import pty
 
     def run_with_terminal(*args: str) -> str:
-        exe = str(Path(sys.executable).parent / "lorc")
         leader, follower = pty.openpty()
-        done = subprocess.run([exe, *args], check=False, stdout=follower, stderr=follower, env=os.environ.copy(), timeout=120)
+        done = subprocess.run([LORC, *args], check=False, stdout=follower, stderr=follower, env=os.environ.copy(), timeout=120)
         os.close(follower)
         chunks = []
         while True:

@@ -14,12 +14,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from backend_sql import sql_rows
-from cli_support import lorc
+from cli_support import LORC, lorc
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
@@ -28,7 +27,6 @@ from lorchestra.stack_clients import open_store
 LANE = ["extract_forms", "extract_contacts", "canonicalize_contacts", "canonicalize_questionnaires",
         "score_phq9", "score_gad7", "build_measurement_timeseries"]
 PREPARED = LANE[:4]  # a home with responses extracted and canonicalized: what follows writes scores
-LORC = str(Path(sys.executable).parent / "lorc")
 
 # $1 mount point, $2 prepared home, $3 KB to leave free, $4 where to copy the results, then the command.
 FULL_DISK = r"""

@@ -9,13 +9,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_support import lorc, run_jobs_json, table_rows
+from cli_support import LORC, lorc, run_jobs_json, table_rows
 from ingestor.fake_apis import Fault
 from ingestor.fake_apis.google import (
     CLIENT_ID,
@@ -227,11 +226,10 @@ def test_sigkill_of_lorc_during_extraction_then_a_rerun_ends_like_a_clean_run(
 ) -> None:
     with fake_microsoft() as graph:
         _production(home, graph, max_messages_per_run=2)
-        lorc_exe = str(Path(sys.executable).parent / "lorc")
         env = {**os.environ, "LORC_HOME": str(home.root)}
         if kill_at == "mid-fetch":
             graph.latency = 0.3
-            process = subprocess.Popen([lorc_exe, "run", "extract_email"], env=env,
+            process = subprocess.Popen([LORC, "run", "extract_email"], env=env,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             deadline = time.monotonic() + 120
             while len(graph.requests_to(DELTA)) < 4 and time.monotonic() < deadline:
@@ -240,7 +238,7 @@ def test_sigkill_of_lorc_during_extraction_then_a_rerun_ends_like_a_clean_run(
             assert process.wait() == -9
         else:
             # the second chunk of the first mailbox: its JSONL written and its state saved, not ingested
-            crashed = subprocess.run([lorc_exe, "run", "extract_email"], check=False, capture_output=True,
+            crashed = subprocess.run([LORC, "run", "extract_email"], check=False, capture_output=True,
                                      env={**env, "LORC_FAULT_AT": "extract.before_ingest:exchange-weber",
                                           "LORC_FAULT_MODE": "kill"})
             assert crashed.returncode == -9

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from backend_sql import sql_rows
-from cli_support import lorc
+from cli_support import lorc, lorc_process
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
@@ -61,7 +61,8 @@ def test_status_and_doctor_answer_during_a_run(home: PhiHome) -> None:
 
 @pytest.mark.example_plugin
 def test_a_killed_run_is_interrupted_not_running_forever(home: PhiHome) -> None:
-    killed = lorc("run", "example_synthetic_ingest", env={"LORC_FAULT_AT": PAUSE_IN_INGEST, "LORC_FAULT_MODE": "kill"})
+    killed = lorc_process("run", "example_synthetic_ingest",
+                          env={"LORC_FAULT_AT": PAUSE_IN_INGEST, "LORC_FAULT_MODE": "kill"})
     assert killed.returncode == -9
     rows = json.loads(lorc("status", "--json").stdout)["runs"]
     assert (rows[0]["job"], rows[0]["status"]) == ("example_synthetic_ingest", "interrupted")
@@ -109,8 +110,7 @@ def built_home(tmp_path_factory: pytest.TempPathFactory) -> PhiHome:
     """Both lanes run once, in ``~/.lorchestra`` of a HOME of its own (as the README has it)."""
     home = PhiHome(tmp_path_factory.mktemp("user") / ".lorchestra")
     init_home(home)
-    done = subprocess.run([LORC, "run", "--pipeline", "daily"], capture_output=True, text=True, timeout=900, check=False,
-                          env={**os.environ, "LORC_HOME": str(home.root)})
+    done = lorc("run", "--pipeline", "daily", env={"LORC_HOME": str(home.root)})
     assert done.returncode == 0, done.stdout + done.stderr
     return home
 

@@ -1,13 +1,29 @@
-"""Shared fixtures: a real SMTP server on loopback (aiosmtpd) that records what it gets."""
+"""Shared fixtures: a real SMTP server on loopback (aiosmtpd) that records what it gets,
+and an environment without the developer's home, LORC_* settings or credentials."""
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from smtp_sink import Sink
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """As lorchestra's tests: LORC_HOME and HOME in the test's temporary directory."""
+    for name in list(os.environ):
+        if name.startswith("LORC_") or name.endswith(("_CLIENT_ID", "_CLIENT_SECRET", "_REFRESH_TOKEN", "_TENANT_ID")) \
+                or name == "GOOGLE_APPLICATION_CREDENTIALS":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("LORC_HOME", str(tmp_path / "lorc-home"))
+    user_home = tmp_path / "user-home"
+    user_home.mkdir(mode=0o700)
+    monkeypatch.setenv("HOME", str(user_home))
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner, Result
+from lorchestra.cli import main
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
@@ -65,6 +67,11 @@ def emit(home: PhiHome, object_type: str, id_field: str, records: list[dict[str,
             spec=ObjectSpec(Source("google_forms", "forms-praxis"), object_type, id_field=id_field))
     finally:
         store.close()
+
+
+def lorc(home: PhiHome, *args: str) -> Result:
+    """``lorc ARGS`` on ``home``, in this process through Click (the exit code, stdout, stderr)."""
+    return CliRunner().invoke(main, list(args), env={"LORC_HOME": str(home.root)}, catch_exceptions=False)
 
 
 def run(home: PhiHome, *jobs: str, **params: str) -> RunReport:

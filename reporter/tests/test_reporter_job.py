@@ -6,20 +6,16 @@ event_log. The safety list's rules are tested in test_reporter_safety_list.py.""
 from __future__ import annotations
 
 import json
-import os
 import stat
-import subprocess
-import sys
 from email import policy
 from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.stack_clients import open_store
-from report_support import query
+from report_support import lorc, query
 from smtp_sink import Sink
 
 LANES = ["extract_contacts", "canonicalize_contacts", "extract_email", "canonicalize_email", "build_inbox_view",
@@ -27,24 +23,18 @@ LANES = ["extract_contacts", "canonicalize_contacts", "extract_email", "canonica
 WEEK = "2026-W45"  # Mon 2026-11-02 .. Sun 2026-11-08: weekly follow-ups of most clients
 
 
-def lorc(home: PhiHome, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).parent / "lorc"
-    return subprocess.run([str(exe), *args], check=False, capture_output=True, text=True, timeout=900,
-                          env={**os.environ, "LORC_HOME": str(home.root)})
-
-
 @pytest.fixture(scope="module")
 def lanes_home(tmp_path_factory: pytest.TempPathFactory) -> PhiHome:
     home = PhiHome(tmp_path_factory.mktemp("report") / "lorc-home")
     init_home(home)
     result = lorc(home, "run", *LANES)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.exit_code == 0, result.stdout + result.stderr
     return home
 
 
 def report_runs(home: PhiHome, *extra: str) -> dict[str, int]:
     result = lorc(home, "run", "generate_weekly_report", "--week", WEEK, "--json", *extra)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.exit_code == 0, result.stdout + result.stderr
     return json.loads(result.stdout)["jobs"][0]["counts"]
 
 
@@ -117,7 +107,7 @@ def test_a_recipient_off_the_allowlist_fails_the_job_before_any_report_is_built(
         result = lorc(lanes_home, "run", "generate_weekly_report", "--week", "2026-W44")
     finally:
         lanes_home.config_path.write_text(config)
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "not on the allowlist: reports.recipients item 1" in result.stdout
     assert "elsewhere" not in result.stdout + result.stderr + (lanes_home.root / "logs" / "lorc.log").read_text()
     assert not (lanes_home.root / "reports" / "2026-W44").exists()

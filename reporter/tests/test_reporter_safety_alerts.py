@@ -15,6 +15,7 @@ from report_support import (
     at,
     carried,
     emit,
+    lorc,
     new_home,
     report,
     response,
@@ -76,18 +77,12 @@ def test_turning_alerts_on_does_not_announce_flags_a_weekly_report_already_carri
 
 
 def test_doctor_fails_when_alerts_are_on_but_no_pipeline_runs_them(tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
     home = new_home(tmp_path, **ALERTS_ON)
     text = home.config_path.read_text()
     home.config_path.write_text(text.replace(",\n           send_safety_alerts]", "]"))  # a config from before
-    lorc = [str(Path(sys.executable).parent / "lorc"), "doctor"]
-    env = {**os.environ, "LORC_HOME": str(home.root)}
-    done = subprocess.run(lorc, check=False, capture_output=True, text=True, env=env, timeout=300)
-    assert done.returncode == 1
+    done = lorc(home, "doctor")
+    assert done.exit_code == 1
     assert "FAIL report delivery: reports.safety_alerts.enabled is true, but no pipeline runs send_safety_alerts" in done.stdout
     home.config_path.write_text(text)
-    done = subprocess.run(lorc, check=False, capture_output=True, text=True, env=env, timeout=300)
+    done = lorc(home, "doctor")
     assert "ok   report delivery: reports go to the outbox; safety alerts on" in done.stdout

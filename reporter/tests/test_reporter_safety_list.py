@@ -8,10 +8,7 @@ report itself."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from lorchestra.home import PhiHome
@@ -22,6 +19,7 @@ from report_support import (
     at,
     carried,
     emit,
+    lorc,
     new_home,
     now_week,
     query,
@@ -47,13 +45,12 @@ def test_a_running_week_is_refused_and_only_previewed_never_recorded(tmp_path: P
     week = now_week()
     emit(home, "form_response", "responseId", [response("R1", at(week, 0.5), SEVERAL)])
     assert run(home, *SCORING).ok
-    lorc = [str(Path(sys.executable).parent / "lorc"), "run", "generate_weekly_report", "--week", week]
-    env = {**os.environ, "LORC_HOME": str(home.root)}
-    refused = subprocess.run(lorc, check=False, capture_output=True, text=True, env=env, timeout=300)
-    assert refused.returncode == 1
+    command = ["run", "generate_weekly_report", "--week", week]
+    refused = lorc(home, *command)
+    assert refused.exit_code == 1
     assert f"week {week} has not ended yet" in refused.stdout and "--preview" in refused.stdout
-    previewed = subprocess.run([*lorc, "--preview", "--json"], check=False, capture_output=True, text=True, env=env, timeout=300)
-    assert previewed.returncode == 0, previewed.stdout + previewed.stderr
+    previewed = lorc(home, *command, "--preview", "--json")
+    assert previewed.exit_code == 0, previewed.stdout + previewed.stderr
     assert json.loads(previewed.stdout)["jobs"][0]["counts"] == {"previews": 1, "delivered": 0, "safety_flags": 1}
     html = (home.root / "reports" / week / f"vorschau-praxisbericht-{week}.html").read_text()
     assert "VORSCHAU – die Woche läuft noch" in html and len(safety_rows(html)) == 1

@@ -31,14 +31,17 @@ _WAIT_HELP = "Seconds to wait while another lorc run, or another program, holds 
 def main(ctx: click.Context, home: Path | None, log_level: str | None) -> None:
     """lorchestra: the data pipelines of a small psychology practice."""
     from lorchestra.config import configured_log_level
-    from lorchestra.logging_setup import configure_logging
+    from lorchestra.logging_setup import configure_logging, release_logging
 
-    # The library holds umask 077 while it works (lorchestra.umask); this process is lorc's
-    # alone, so it keeps 077 for its whole life: nothing it creates is ever readable by others.
-    os.umask(0o077)
+    # The library holds umask 077 while it works (lorchestra.umask); lorc keeps 077 for the
+    # whole command, so nothing it creates is ever readable by others. A caller that runs
+    # lorc in its own process (a notebook, a test) gets its umask and logging back after.
+    callers_umask = os.umask(0o077)
+    ctx.call_on_close(lambda: os.umask(callers_umask))
 
     phi_home = PhiHome(home.expanduser().absolute()) if home else PhiHome.from_env()
     ctx.obj = phi_home
+    ctx.call_on_close(release_logging)
     try:
         configure_logging(phi_home, log_level, configured=configured_log_level(phi_home))
     except LorcError as exc:  # before any command's own error handling: a home we cannot write to

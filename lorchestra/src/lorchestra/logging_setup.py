@@ -50,7 +50,16 @@ class _LogFileHandler(logging.FileHandler):
         self._failed = False
 
     def handleError(self, record: logging.LogRecord) -> None:
-        error = sys.exc_info()[1]  # logging calls this inside its `except`
+        self._say_once(sys.exc_info()[1])  # logging calls this inside its `except`
+
+    def close(self) -> None:
+        """The last flush fails too on a full disk: said once like any failed write, never raised."""
+        try:
+            super().close()
+        except (OSError, ValueError) as error:
+            self._say_once(error)
+
+    def _say_once(self, error: BaseException | None) -> None:
         if self._failed or error is None:
             return
         self._failed = True
@@ -91,6 +100,17 @@ def configure_logging(home: PhiHome | None, level: str | None = None, *, configu
         root.addHandler(file_handler)
     root.propagate = False
     return log_path
+
+
+def release_logging() -> None:
+    """Undo :func:`configure_logging`: close the log file and hand ``lorchestra``'s records
+    back to the caller's logging, as before lorc configured it."""
+    root = logging.getLogger(LOGGER_NAME)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(logging.NOTSET)
+    root.propagate = True
 
 
 def _private_log(home: PhiHome) -> Path | None:
