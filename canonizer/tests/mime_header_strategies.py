@@ -15,12 +15,30 @@ import base64
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
+
 from mime_model import CRLF, Mailbox
 
 # --- words --------------------------------------------------------------------------
 
-ASCII_WORDS = ["Anna", "Weber", "Termin", "Praxis", "am", "Montag", "Julia", "O'Brien", "Hans-Peter", "2025",
-               "Dr.", "Frau", "Re:", "AW:", "Fwd:", "10:30", "x"]
+ASCII_WORDS = [
+    "Anna",
+    "Weber",
+    "Termin",
+    "Praxis",
+    "am",
+    "Montag",
+    "Julia",
+    "O'Brien",
+    "Hans-Peter",
+    "2025",
+    "Dr.",
+    "Frau",
+    "Re:",
+    "AW:",
+    "Fwd:",
+    "10:30",
+    "x",
+]
 LATIN1_WORDS = ["Müller", "Grüße", "Jörg", "Größe", "Çelik", "Åsa", "Señora", "Überweisung", "Zoë"]
 CP1252_WORDS = ["–", "€", "„Hallo“", "Sinnvoll…", "œuvre", "Šárka"]  # windows-1252, not latin-1
 WIDE_WORDS = ["Łukasz", "Ωmega", "李雷", "😊", "Ελένη", "Андрей"]
@@ -43,9 +61,17 @@ def texts(draw: st.DrawFn, *, max_words: int = 8, punctuation: bool = True) -> s
 
 # label -> the codec whose bytes that label means under the WHATWG Encoding Standard
 CHARSET_LABELS = {
-    "utf-8": "utf-8", "UTF-8": "utf-8", "utf8": "utf-8",
-    "iso-8859-1": "cp1252", "ISO-8859-1": "cp1252", "latin1": "cp1252", "windows-1252": "cp1252",
-    "us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-15": "iso8859-15", "koi8-r": "koi8-r",
+    "utf-8": "utf-8",
+    "UTF-8": "utf-8",
+    "utf8": "utf-8",
+    "iso-8859-1": "cp1252",
+    "ISO-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "windows-1252": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-15": "iso8859-15",
+    "koi8-r": "koi8-r",
 }
 _PHRASE_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/")
 
@@ -82,8 +108,9 @@ def encoded_text(draw: st.DrawFn, text: str, *, split_words: bool) -> str:
             current = ""
     pieces.append(current)
     words = [encoded_word(piece, label, method) for piece in pieces if piece]
-    return "".join(w if i == 0 else draw(st.sampled_from([" ", CRLF + " ", CRLF + "\t", "  "])) + w
-                   for i, w in enumerate(words))
+    return "".join(
+        w if i == 0 else draw(st.sampled_from([" ", CRLF + " ", CRLF + "\t", "  "])) + w for i, w in enumerate(words)
+    )
 
 
 # --- Subject -------------------------------------------------------------------------
@@ -111,7 +138,7 @@ def subject_field(draw: st.DrawFn) -> tuple[str, str]:
         value = f"{head} {draw(encoded_text(rest, split_words=True))}"
     blanks = [i for i, c in enumerate(value) if c == " " and value[i - 1] != "\n"]
     if blanks and draw(st.booleans()):  # fold at a blank
-        value = value[:blanks[0]] + CRLF + value[blanks[0]:]
+        value = value[: blanks[0]] + CRLF + value[blanks[0] :]
     return value, text
 
 
@@ -122,8 +149,19 @@ DOMAINS = st.sampled_from(["example.test", "Praxis-Weber.example", "mail.GMAIL.c
 ADDRESSES = st.builds(lambda local, domain: f"{local}@{domain}", LOCAL_PARTS, DOMAINS)
 NAMES = st.one_of(
     texts(max_words=3, punctuation=False),
-    st.sampled_from(["Weber, Julia", "Dr. Jule Weber", 'Die "Praxis"', "a\\b", "Müller, Anna", "Anna (Praxis)",
-                     "Kim @ Home", "=?x?", "Team: Nord"]),
+    st.sampled_from(
+        [
+            "Weber, Julia",
+            "Dr. Jule Weber",
+            'Die "Praxis"',
+            "a\\b",
+            "Müller, Anna",
+            "Anna (Praxis)",
+            "Kim @ Home",
+            "=?x?",
+            "Team: Nord",
+        ]
+    ),
 )
 _ATEXT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~. ")
 
@@ -179,16 +217,29 @@ def address_field(draw: st.DrawFn) -> tuple[str, tuple[Mailbox, ...]]:
             meant.append(box)
     # CPython's address parser fails on a blank between a group's ";" and the next ","
     # (RFC 5322 allows it), so no blank is put there.
-    separators = [draw(st.sampled_from([", ", "," + CRLF + " ", ","] + ([] if entry.endswith(";") else [" ,"])))
-                  for entry in entries[:-1]]
+    separators = [
+        draw(st.sampled_from([", ", "," + CRLF + " ", ","] + ([] if entry.endswith(";") else [" ,"])))
+        for entry in entries[:-1]
+    ]
     value = entries[0] + "".join(s + e for s, e in zip(separators, entries[1:], strict=True))
     return value, tuple(meant)
 
 
 # --- Date, Message-ID, In-Reply-To, References ---------------------------------------
 
-ZONES = [("+0000", 0), ("+0100", 60), ("+0200", 120), ("-0500", -300), ("+0530", 330), ("GMT", 0), ("UT", 0),
-         ("EST", -300), ("PDT", -420), ("-0000", None), ("MESZ", None)]
+ZONES = [
+    ("+0000", 0),
+    ("+0100", 60),
+    ("+0200", 120),
+    ("-0500", -300),
+    ("+0530", 330),
+    ("GMT", 0),
+    ("UT", 0),
+    ("EST", -300),
+    ("PDT", -420),
+    ("-0000", None),
+    ("MESZ", None),
+]
 
 
 @st.composite
@@ -215,7 +266,9 @@ def date_field(draw: st.DrawFn) -> tuple[str, datetime | None]:
     return value, utc.replace(tzinfo=UTC) if minutes is not None else local
 
 
-ID_LEFT = st.sampled_from(["CAJ7xq3Z0k+pV9=f4sGJ2m_Q8bXyTt1vQ", "a1", "20251112.Ab-Cd$x", "ABC.def", "1f0e$%&'*/?^`{|}~"])
+ID_LEFT = st.sampled_from(
+    ["CAJ7xq3Z0k+pV9=f4sGJ2m_Q8bXyTt1vQ", "a1", "20251112.Ab-Cd$x", "ABC.def", "1f0e$%&'*/?^`{|}~"]
+)
 ID_RIGHT = st.sampled_from(["mail.gmail.com", "Praxis-Weber.example", "EXCHANGE.local", "[127.0.0.1]"])
 MSG_IDS = st.builds(lambda left, right: f"<{left}@{right}>", ID_LEFT, ID_RIGHT)
 
@@ -223,8 +276,9 @@ MSG_IDS = st.builds(lambda left, right: f"<{left}@{right}>", ID_LEFT, ID_RIGHT)
 @st.composite
 def message_id_field(draw: st.DrawFn) -> str:
     msg_id = draw(MSG_IDS)
-    return draw(st.sampled_from([msg_id, f" {msg_id} ", f"{msg_id} (added by relay)", f"{CRLF} {msg_id}",
-                                 msg_id.strip("<>")]))  # some clients leave out the brackets
+    return draw(
+        st.sampled_from([msg_id, f" {msg_id} ", f"{msg_id} (added by relay)", f"{CRLF} {msg_id}", msg_id.strip("<>")])
+    )  # some clients leave out the brackets
 
 
 @st.composite

@@ -134,19 +134,29 @@ def _qp_line(line: bytes) -> bytes:
 
 def gmail_record(email: Email, *, padded: bool) -> dict[str, Any]:
     payload = _gmail_part(email.root, "", email.all_fields, padded)
-    return {"id": "18f0000000000abc", "threadId": "18f0000000000abc", "labelIds": ["INBOX"], "snippet": "",
-            "historyId": "1000", "internalDate": str(int(email.received.timestamp() * 1000)), "payload": payload}
+    return {
+        "id": "18f0000000000abc",
+        "threadId": "18f0000000000abc",
+        "labelIds": ["INBOX"],
+        "snippet": "",
+        "historyId": "1000",
+        "internalDate": str(int(email.received.timestamp() * 1000)),
+        "payload": payload,
+    }
 
 
 def _gmail_part(part: Part, part_id: str, fields: tuple[Field, ...], padded: bool) -> dict[str, Any]:
     record: dict[str, Any] = {
-        "partId": part_id, "mimeType": part.mime_type, "filename": part.filename,
+        "partId": part_id,
+        "mimeType": part.mime_type,
+        "filename": part.filename,
         "headers": [{"name": f.name, "value": f.unfolded.lstrip(" \t")} for f in fields],
     }
     if part.parts:
         record["body"] = {"size": 0}
-        record["parts"] = [_gmail_part(child, f"{part_id}.{i}".lstrip("."), child.fields, padded)
-                           for i, child in enumerate(part.parts)]
+        record["parts"] = [
+            _gmail_part(child, f"{part_id}.{i}".lstrip("."), child.fields, padded) for i, child in enumerate(part.parts)
+        ]
     elif part.filename:
         record["body"] = {"size": len(part.content), "attachmentId": "ANGjdJ8" + part_id.replace(".", "-")}
     else:
@@ -162,11 +172,16 @@ def graph_record(email: Email) -> dict[str, Any]:
     message_id = next((f.unfolded.strip() for f in email.fields if f.name.lower() == "message-id"), None)
     content_type, content = email.graph_body
     return {
-        "id": "AAMkAG-generated", "conversationId": "AAQkAG-generated", "internetMessageId": message_id,
-        "subject": email.subject, "receivedDateTime": _graph_time(email.received),
+        "id": "AAMkAG-generated",
+        "conversationId": "AAQkAG-generated",
+        "internetMessageId": message_id,
+        "subject": email.subject,
+        "receivedDateTime": _graph_time(email.received),
         "sentDateTime": _graph_time(email.sent or email.received),
         "hasAttachments": any(is_attachment(p) for p in email.root.walk()),
-        "categories": [], "bodyPreview": "", "body": {"contentType": content_type, "content": content},
+        "categories": [],
+        "bodyPreview": "",
+        "body": {"contentType": content_type, "content": content},
         "from": _graph_address(email.sender) if email.sender else None,
         "toRecipients": [_graph_address(m) for m in email.to],
         "ccRecipients": [_graph_address(m) for m in email.cc],

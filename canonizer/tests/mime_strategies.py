@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from hypothesis import strategies as st
+
 from mime_header_strategies import (
     CHARSET_LABELS,
     address_field,
@@ -26,8 +27,20 @@ from mime_model import CRLF, Email, Field, Mailbox, Part
 
 # --- bodies ----------------------------------------------------------------------------
 
-BODY_LABELS = ["utf-8", "UTF-8", "utf8", "iso-8859-1", "latin1", "windows-1252", "us-ascii", "ascii",
-               "iso-8859-15", "koi8-r", None, "x-unknown"]  # None: no charset parameter
+BODY_LABELS = [
+    "utf-8",
+    "UTF-8",
+    "utf8",
+    "iso-8859-1",
+    "latin1",
+    "windows-1252",
+    "us-ascii",
+    "ascii",
+    "iso-8859-15",
+    "koi8-r",
+    None,
+    "x-unknown",
+]  # None: no charset parameter
 
 
 def _label_codec(label: str | None) -> str:
@@ -45,16 +58,24 @@ def text_leaf(draw: st.DrawFn, subtype: str) -> Part:
     if subtype == "plain":
         text = CRLF.join(lines) + draw(st.sampled_from(["", CRLF]))
     else:
-        text = "<html><head><style>p {}</style></head><body>" + "".join(
-            f"<div>{line.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}</div>" + CRLF
-            for line in lines) + "</body></html>"
+        text = (
+            "<html><head><style>p {}</style></head><body>"
+            + "".join(
+                f"<div>{line.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}</div>" + CRLF
+                for line in lines
+            )
+            + "</body></html>"
+        )
     label = draw(st.sampled_from([lb for lb in BODY_LABELS if encodable(text, _label_codec(lb))]))
     content = text.encode(_label_codec(label))
     ascii_only = content.isascii()
     encoding = draw(st.sampled_from(["quoted-printable", "base64"] + (["7bit"] if ascii_only else ["8bit"])))
     written = draw(st.sampled_from([encoding, encoding.upper()]))
-    params = "" if label is None else draw(st.sampled_from([f'; charset="{label}"', f"; charset={label}",
-                                                              f";{CRLF} charset={label}"]))
+    params = (
+        ""
+        if label is None
+        else draw(st.sampled_from([f'; charset="{label}"', f"; charset={label}", f";{CRLF} charset={label}"]))
+    )
     kind = draw(st.sampled_from([f"text/{subtype}", f"TEXT/{subtype.upper()}"]))
     fields = [Field("Content-Type", kind + params), Field("Content-Transfer-Encoding", written)]
     disposition = draw(st.sampled_from([None, "inline"]))
@@ -63,8 +84,9 @@ def text_leaf(draw: st.DrawFn, subtype: str) -> Part:
     return Part(tuple(fields), f"text/{subtype}", content, encoding, disposition=disposition, text=text)
 
 
-FILENAMES = st.sampled_from(["Befund.pdf", "Überweisung Dr. Weber.pdf", "scan (1).png", "a;b,c.txt",
-                             "Zoë–Bericht €.docx", "李雷.pdf", "x"])
+FILENAMES = st.sampled_from(
+    ["Befund.pdf", "Überweisung Dr. Weber.pdf", "scan (1).png", "a;b,c.txt", "Zoë–Bericht €.docx", "李雷.pdf", "x"]
+)
 
 
 def _percent(data: bytes) -> str:
@@ -157,15 +179,22 @@ def graph_body(root: Part) -> tuple[str, str]:
 
 # --- the message -----------------------------------------------------------------------
 
-REPEATED = {"Subject": "Zweiter Betreff", "To": "second@example.test", "Cc": "third@example.test",
-            "Message-ID": "<second@x.de>", "Date": "Mon, 1 Jan 2024 00:00:00 +0000", "Comments": "eins",
-            "Keywords": "zwei"}
+REPEATED = {
+    "Subject": "Zweiter Betreff",
+    "To": "second@example.test",
+    "Cc": "third@example.test",
+    "Message-ID": "<second@x.de>",
+    "Date": "Mon, 1 Jan 2024 00:00:00 +0000",
+    "Comments": "eins",
+    "Keywords": "zwei",
+}
 
 
 @st.composite
 def emails(draw: st.DrawFn) -> Email:
     fields: list[Field] = [Field("Received", "by mx.example.test; Tue, 11 Nov 2025 09:00:00 +0000")] * draw(
-        st.integers(0, 2))
+        st.integers(0, 2)
+    )
     fields.append(Field("MIME-Version", "1.0"))
     subject = sent = None
     cc: tuple[Mailbox, ...] = ()
@@ -185,8 +214,9 @@ def emails(draw: st.DrawFn) -> Email:
         if meant is not None:  # Exchange reads a zone-less Date as UTC
             sent = meant if meant.tzinfo else meant.replace(tzinfo=UTC)
     if draw(st.booleans()):
-        fields.append(Field(draw(st.sampled_from(["Message-ID", "Message-Id", "MESSAGE-ID"])),
-                            draw(message_id_field())))
+        fields.append(
+            Field(draw(st.sampled_from(["Message-ID", "Message-Id", "MESSAGE-ID"])), draw(message_id_field()))
+        )
     if draw(st.booleans()):
         fields.append(Field("In-Reply-To", draw(reference_field(max_ids=2))))
     if draw(st.booleans()):
@@ -197,6 +227,14 @@ def emails(draw: st.DrawFn) -> Email:
             fields.append(Field(name, REPEATED[name]))
     root = draw(body_tree())
     received = draw(st.datetimes(datetime(2015, 1, 1), datetime(2030, 12, 31), timezones=st.just(UTC)))
-    return Email(tuple(fields), root, received.replace(microsecond=received.microsecond // 1000 * 1000),
-                 subject, sender, to, cc, sent, graph_body(root))
-
+    return Email(
+        tuple(fields),
+        root,
+        received.replace(microsecond=received.microsecond // 1000 * 1000),
+        subject,
+        sender,
+        to,
+        cc,
+        sent,
+        graph_body(root),
+    )

@@ -21,16 +21,22 @@ def row_id(spreadsheet_id: str, sheet: str, timestamp: str, email: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def sheet_record(cells: dict[str, Any], *, locale: str = "de_DE", time_zone: str = "Europe/Berlin",
-                 header: list[str] | None = None) -> dict[str, Any]:
+def sheet_record(
+    cells: dict[str, Any], *, locale: str = "de_DE", time_zone: str = "Europe/Berlin", header: list[str] | None = None
+) -> dict[str, Any]:
     """A record from ``{header cell: value}``; empty cells are left out, as the tap does."""
     header = header or HEADER
     values = {h: cells[h] for h in header if h in cells and cells[h] != ""}
     values.update({k: v for k, v in cells.items() if k not in header and v != ""})
     return {
         "rowId": row_id(SPREADSHEET_ID, TAB, str(cells.get(header[0], "")), str(cells.get(header[1], ""))),
-        "spreadsheetId": SPREADSHEET_ID, "sheet": TAB, "timeZone": time_zone, "locale": locale,
-        "timestampColumn": header[0], "emailColumn": header[1], "values": values,
+        "spreadsheetId": SPREADSHEET_ID,
+        "sheet": TAB,
+        "timeZone": time_zone,
+        "locale": locale,
+        "timestampColumn": header[0],
+        "emailColumn": header[1],
+        "values": values,
     }
 
 

@@ -21,8 +21,11 @@ BINDINGS = CASE["bindings"]
 def phq9_with_item3(answer: dict[str, Any] | None) -> dict[str, Any]:
     """PHQ-9 with item 3 (question p3) given as ``answer`` (None: absent); the rest answered."""
     record = copy.deepcopy(CASE["input"])
-    record["answers"] = {f"p{n}": {"questionId": f"p{n}", "textAnswers": {"answers": [{"value": "Several days"}]}}
-                         for n in range(1, 10) if n != 3}
+    record["answers"] = {
+        f"p{n}": {"questionId": f"p{n}", "textAnswers": {"answers": [{"value": "Several days"}]}}
+        for n in range(1, 10)
+        if n != 3
+    }
     if answer is not None:
         record["answers"]["p3"] = {"questionId": "p3", **answer}
     return canonicalize(record, TRANSFORM, BINDINGS)["instruments"]["phq9"]
@@ -32,20 +35,23 @@ def texts(*values: Any) -> dict[str, Any]:
     return {"textAnswers": {"answers": [{"value": v} for v in values]}}
 
 
-@pytest.mark.parametrize(("answer", "rule"), [
-    (texts(2), "wrong_type"),                                    # a number where the form gives text
-    (texts(1.5), "wrong_type"),
-    (texts(True), "wrong_type"),
-    (texts({"value": "Several days"}), "wrong_type"),            # an object
-    (texts(["Several days"]), "wrong_type"),                     # an array
-    (texts("Several days", 2), "wrong_type"),
-    ({"textAnswers": {"answers": ["Several days"]}}, "wrong_type"),  # an entry that is not an object
-    ({"textAnswers": {"answers": {"value": "Several days"}}}, "wrong_type"),
-    ({"textAnswers": "Several days"}, "wrong_type"),
-    ({"fileUploadAnswers": {"answers": [{"fileId": "f1"}]}}, "wrong_type"),  # another kind of answer
-    (texts("Several days", "Not at all"), "multiple_values"),    # several values where one is expected
-    (texts("Several days", "Several days"), "multiple_values"),
-])
+@pytest.mark.parametrize(
+    ("answer", "rule"),
+    [
+        (texts(2), "wrong_type"),  # a number where the form gives text
+        (texts(1.5), "wrong_type"),
+        (texts(True), "wrong_type"),
+        (texts({"value": "Several days"}), "wrong_type"),  # an object
+        (texts(["Several days"]), "wrong_type"),  # an array
+        (texts("Several days", 2), "wrong_type"),
+        ({"textAnswers": {"answers": ["Several days"]}}, "wrong_type"),  # an entry that is not an object
+        ({"textAnswers": {"answers": {"value": "Several days"}}}, "wrong_type"),
+        ({"textAnswers": "Several days"}, "wrong_type"),
+        ({"fileUploadAnswers": {"answers": [{"fileId": "f1"}]}}, "wrong_type"),  # another kind of answer
+        (texts("Several days", "Not at all"), "multiple_values"),  # several values where one is expected
+        (texts("Several days", "Several days"), "multiple_values"),
+    ],
+)
 def test_an_item_answered_with_something_that_is_not_an_answer_is_invalid_not_missing(
     answer: dict[str, Any], rule: str
 ) -> None:
@@ -55,13 +61,20 @@ def test_an_item_answered_with_something_that_is_not_an_answer_is_invalid_not_mi
     assert bound["answers"][:2] == ["Several days"] * 2
 
 
-@pytest.mark.parametrize("answer", [
-    None,                                        # absent from the response: the API's way of "unanswered"
-    {},                                          # present with no answer at all
-    texts(""), texts("  \t"), texts(None),       # blank (R10)
-    {"textAnswers": {"answers": []}}, {"textAnswers": {}}, {"textAnswers": None},
-    {"textAnswers": {"answers": [{}]}},         # an entry without a value
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        None,  # absent from the response: the API's way of "unanswered"
+        {},  # present with no answer at all
+        texts(""),
+        texts("  \t"),
+        texts(None),  # blank (R10)
+        {"textAnswers": {"answers": []}},
+        {"textAnswers": {}},
+        {"textAnswers": None},
+        {"textAnswers": {"answers": [{}]}},  # an entry without a value
+    ],
+)
 def test_an_unanswered_or_blank_item_is_missing(answer: dict[str, Any] | None) -> None:
     bound = phq9_with_item3(answer)
     assert (bound["missing_items"], bound.get("invalid_items", [])) == ([3], [])

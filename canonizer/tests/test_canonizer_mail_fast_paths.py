@@ -15,10 +15,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from canonizer.mail_bodies import html_to_text
-from canonizer.mail_headers import _WS, _without_comments, address_list, decode_words
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from canonizer.mail_bodies import html_to_text
+from canonizer.mail_headers import _WS, _without_comments, address_list, decode_words
 
 FIXTURES = Path(__file__).resolve().parents[2] / "ingestor" / "sample_taps" / "src" / "sample_taps" / "fixtures"
 
@@ -99,8 +100,11 @@ _TAGS = ["p", "div", "br", "li", "tr", "td", "span", "b", "h1", "blockquote", "s
 _html_piece = st.one_of(
     st.text(alphabet="abc äö \r\n\t", max_size=12),
     st.sampled_from(["&amp;", "&lt;", "&nbsp;", "&#228;", "&uuml;", "<!-- note -->", "<!DOCTYPE html>"]),
-    st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(_TAGS + [t.upper() for t in _TAGS]),
-              st.sampled_from(["", " class=\"x\"", " style='a:b'", "/", " data-x=\"a>b\""])),
+    st.builds(
+        lambda t, a: f"<{t}{a}>",
+        st.sampled_from(_TAGS + [t.upper() for t in _TAGS]),
+        st.sampled_from(["", ' class="x"', " style='a:b'", "/", ' data-x="a>b"']),
+    ),
     st.builds(lambda t: f"</{t}>", st.sampled_from(_TAGS)),
 )
 
@@ -112,10 +116,38 @@ def test_html_to_text_agrees_with_the_reference_on_generated_markup(markup: str)
 
 
 _address_piece = st.one_of(
-    st.sampled_from(["Anna", "Müller", "O'Brien", "Dr.", "Weber,", "\"Weber, Julia\"", "=?utf-8?q?J=C3=BCrgen?=",
-                     "(Kommentar)", "  ", " ", "-", "Anna-Lena"]),
-    st.sampled_from(["<anna@example.org>", "anna@example.org", "<ANNA.M+tag@Example.ORG>", "<a..b@x.de>",
-                     "<a@b>", "<@x.de>", "a@", "<>", ",", ";", "undisclosed-recipients:;", "<a b@c.de>"]),
+    st.sampled_from(
+        [
+            "Anna",
+            "Müller",
+            "O'Brien",
+            "Dr.",
+            "Weber,",
+            '"Weber, Julia"',
+            "=?utf-8?q?J=C3=BCrgen?=",
+            "(Kommentar)",
+            "  ",
+            " ",
+            "-",
+            "Anna-Lena",
+        ]
+    ),
+    st.sampled_from(
+        [
+            "<anna@example.org>",
+            "anna@example.org",
+            "<ANNA.M+tag@Example.ORG>",
+            "<a..b@x.de>",
+            "<a@b>",
+            "<@x.de>",
+            "a@",
+            "<>",
+            ",",
+            ";",
+            "undisclosed-recipients:;",
+            "<a b@c.de>",
+        ]
+    ),
 )
 
 
@@ -127,10 +159,13 @@ def test_address_list_agrees_with_the_reference(value: str) -> None:
 
 def test_address_list_common_shapes() -> None:
     assert address_list("Anna  Müller <Anna.Mueller@Example.org>") == [
-        {"name": "Anna Müller", "email": "anna.mueller@example.org"}]
+        {"name": "Anna Müller", "email": "anna.mueller@example.org"}
+    ]
     assert address_list("anna@example.org") == [{"name": None, "email": "anna@example.org"}]
     assert address_list('"Weber, Julia" <j.weber@praxis.example>, b@x.de') == [
-        {"name": "Weber, Julia", "email": "j.weber@praxis.example"}, {"name": None, "email": "b@x.de"}]
+        {"name": "Weber, Julia", "email": "j.weber@praxis.example"},
+        {"name": None, "email": "b@x.de"},
+    ]
 
 
 @given(st.text(max_size=40).filter(lambda v: "=?" not in v))

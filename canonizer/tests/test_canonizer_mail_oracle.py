@@ -21,18 +21,34 @@ from email.message import EmailMessage
 from typing import Any
 
 import webencodings
-from canonizer.mail_bodies import html_to_text
 from hypothesis import HealthCheck, given, settings
+
+from canonizer import canonicalize
+from canonizer.mail_bodies import html_to_text
 from mime_model import Email, gmail_record, graph_record, wire
 from mime_strategies import emails
 
-from canonizer import canonicalize
-
 BINDINGS = {"mailbox": "praxis@praxis-weber.example", "practice_addresses": ["praxis@praxis-weber.example"]}
-ORACLE_SETTINGS = settings(max_examples=300, derandomize=True, database=None, deadline=None,
-                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-COMPARED = ("subject", "from", "to", "cc", "message_key", "in_reply_to", "references", "sent_at", "sent_at_source",
-            "body_text", "has_attachments")
+ORACLE_SETTINGS = settings(
+    max_examples=300,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+COMPARED = (
+    "subject",
+    "from",
+    "to",
+    "cc",
+    "message_key",
+    "in_reply_to",
+    "references",
+    "sent_at",
+    "sent_at_source",
+    "body_text",
+    "has_attachments",
+)
 
 # --- the rules: where the canonical e-mail deliberately differs from CPython's reading ----
 
@@ -48,6 +64,7 @@ def rule_header_text(value: str) -> str:
     under ``us-ascii`` keeps the bytes as surrogate escapes; WHATWG reads both labels as
     windows-1252. Raw UTF-8 in a header (RFC 6532) also reaches CPython's tokens as
     surrogate escapes: a run of them that is UTF-8 is UTF-8."""
+
     def escaped(match: re.Match[str]) -> str:
         data = bytes(ord(c) - 0xDC00 for c in match.group())
         try:
@@ -78,8 +95,9 @@ def rule_body(part: EmailMessage | None) -> str:
     test_canonizer_mail_fast_paths); line ends become LF; trimmed."""
     if part is None:
         return ""
-    text = rule_body_text(part.get_payload(decode=True), part["content-type"].params.get("charset")
-                          if part["content-type"] else None)
+    text = rule_body_text(
+        part.get_payload(decode=True), part["content-type"].params.get("charset") if part["content-type"] else None
+    )
     if part.get_content_type() == "text/html":
         return html_to_text(text)
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -98,8 +116,10 @@ def rule_body_part(message: EmailMessage, preference: tuple[str, ...]) -> EmailM
 def rule_has_attachments(message: EmailMessage) -> bool:
     """A part marked ``attachment``, or one with a file name that is not marked ``inline``
     (inline images are part of the text: Exchange's ``hasAttachments`` does not count them)."""
-    return any(part.is_attachment() or (bool(part.get_filename()) and part.get_content_disposition() != "inline")
-               for part in message.walk())
+    return any(
+        part.is_attachment() or (bool(part.get_filename()) and part.get_content_disposition() != "inline")
+        for part in message.walk()
+    )
 
 
 def rule_address(display_name: str, addr_spec: str) -> dict[str, Any]:
@@ -199,6 +219,9 @@ def test_graph_resources_read_as_cpython_reads_the_same_bytes(email: Email) -> N
     field (compared where that field has a real zone)."""
     expected = oracle(wire(email), email.received, body_preference=("html", "plain"))
     canonical = canonicalize(graph_record(email), "email/graph", BINDINGS)
-    fields = COMPARED if expected["sent_at_source"] == "date_header" else tuple(
-        f for f in COMPARED if not f.startswith("sent_at"))
+    fields = (
+        COMPARED
+        if expected["sent_at_source"] == "date_header"
+        else tuple(f for f in COMPARED if not f.startswith("sent_at"))
+    )
     assert _compared(canonical, fields) == {name: expected[name] for name in fields}

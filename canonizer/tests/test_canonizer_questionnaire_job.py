@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+
 from canonizer.jobs_clinical import canonicalize_contacts
 from canonizer.jobs_questionnaires import canonicalize_questionnaires
 from canonizer.registry import get_transform
-from click.testing import CliRunner
 from lorchestra.cli import main
 from lorchestra.home import PhiHome
 from sample_taps import practice
@@ -22,8 +23,13 @@ from sheet_records import HEADER, practice_sheet_records
 from warehouse_support import Warehouse, home  # noqa: F401  (home: the fixture)
 
 FOLLOW_UP = "1gKgJF8UxBJUC4S1qcBjDHMwV9bQfk642hzMMwOzU956"
-SHEET = {"name": "sheet-followup", "system": "google_sheets", "spreadsheet_id": "14YotILuQRbJXJpFDQdN6qyIAEXyJGZCy4DfANUnaqiR",
-         "sheet": "Formularantworten 1", "form_id": FOLLOW_UP}
+SHEET = {
+    "name": "sheet-followup",
+    "system": "google_sheets",
+    "spreadsheet_id": "14YotILuQRbJXJpFDQdN6qyIAEXyJGZCy4DfANUnaqiR",
+    "sheet": "Formularantworten 1",
+    "form_id": FOLLOW_UP,
+}
 FORMS = {"name": "google-forms-followup", "system": "google_forms", "form_id": FOLLOW_UP}
 LENA = "ACYDBN0ia-oa0fYHc5Qmos23mscI0flDLMhqb0zdn0mKHSGBC3wn7DSW"  # the story's unlinked response
 
@@ -41,13 +47,15 @@ def warehouse(home: PhiHome, request: pytest.FixtureRequest) -> Iterator[Warehou
 def emit_forms(warehouse: Warehouse, form_ids: tuple[str, ...] = tuple(practice.form_ids())) -> None:
     for form_id in form_ids:
         warehouse.emit("google_forms", "google-forms", "form", "formId", practice.forms(form_id))
-        warehouse.emit("google_forms", "google-forms", "form_response", "responseId",
-                       practice.form_responses(form_id=form_id))
+        warehouse.emit(
+            "google_forms", "google-forms", "form_response", "responseId", practice.form_responses(form_id=form_id)
+        )
 
 
 def emit_sheet(warehouse: Warehouse, rows: list[dict[str, Any]] | None = None) -> None:
-    warehouse.emit("google_sheets", "sheet-followup", "sheet_response", "rowId",
-                   practice_sheet_records() if rows is None else rows)
+    warehouse.emit(
+        "google_sheets", "sheet-followup", "sheet_response", "rowId", practice_sheet_records() if rows is None else rows
+    )
 
 
 def test_a_response_from_the_forms_api_and_its_sheet_is_one_response(warehouse: Warehouse) -> None:
@@ -57,7 +65,11 @@ def test_a_response_from_the_forms_api_and_its_sheet_is_one_response(warehouse: 
     counts = warehouse.run(canonicalize_questionnaires)
     # 88 Forms responses, then the 74 rows of the follow-up form's Sheet: each repeats one
     assert (counts["inputs"], counts["outputs_inserted"], counts["duplicates"], counts["rejected"]) == (162, 88, 74, 0)
-    assert (counts["unlinked"], counts["responses_with_unbound_items"], counts["duplicates_written_before"]) == (1, 0, 0)
+    assert (counts["unlinked"], counts["responses_with_unbound_items"], counts["duplicates_written_before"]) == (
+        1,
+        0,
+        0,
+    )
     responses = warehouse.responses()
     assert len(responses) == 88 and not any(r.startswith("sheet:") for r in responses)
     assert [r for r, p in responses.items() if p["client_id"] is None] == [LENA]
@@ -86,8 +98,13 @@ def test_an_edited_response_is_still_one_response_though_its_sheet_row_changes_i
     assert warehouse.run(canonicalize_questionnaires)["outputs_inserted"] == 74
     # Marie Engel edits her 4th response: the Forms API keeps its responseId, the sheet row
     # gets the edit's timestamp and so a new rowId; the old row stays in raw_objects
-    warehouse.emit("google_forms", "google-forms", "form_response", "responseId",
-                   practice.form_responses(revision=2, form_id=FOLLOW_UP))
+    warehouse.emit(
+        "google_forms",
+        "google-forms",
+        "form_response",
+        "responseId",
+        practice.form_responses(revision=2, form_id=FOLLOW_UP),
+    )
     emit_sheet(warehouse, practice_sheet_records(revision=2))
     later = warehouse.run(canonicalize_questionnaires)
     assert (later["outputs_updated"], later["outputs_inserted"], later["duplicates"]) == (1, 0, 75)
@@ -145,20 +162,27 @@ def test_a_renamed_column_is_counted_and_named_in_every_response_it_touches(ware
 
 
 def test_unknown_connections_forms_and_unreadable_timestamps_are_rejects_and_the_rest_is_written(
-    warehouse: Warehouse
+    warehouse: Warehouse,
 ) -> None:
     rows = practice_sheet_records()[:3]
     rows[0] = {**rows[0], "locale": "xx_XX"}
     emit_sheet(warehouse, rows)
     warehouse.emit("google_sheets", "sheet-removed", "sheet_response", "rowId", practice_sheet_records()[3:4])
-    warehouse.emit("google_forms", "google-forms", "form_response", "responseId",
-                   [{**practice.form_responses(form_id=FOLLOW_UP)[0], "formId": "F-unknown"}])
+    warehouse.emit(
+        "google_forms",
+        "google-forms",
+        "form_response",
+        "responseId",
+        [{**practice.form_responses(form_id=FOLLOW_UP)[0], "formId": "F-unknown"}],
+    )
     counts = warehouse.run(canonicalize_questionnaires)
     assert (counts["inputs"], counts["rejected"], counts["outputs_inserted"]) == (5, 3, 2)
     rejects = warehouse.rows("SELECT rule, field FROM rejects ORDER BY rule")
-    assert rejects == [{"rule": "connection_not_configured", "field": "connection_name"},
-                       {"rule": "sheet.unknown_locale", "field": "locale"},
-                       {"rule": "unknown_form", "field": "formId"}]
+    assert rejects == [
+        {"rule": "connection_not_configured", "field": "connection_name"},
+        {"rule": "sheet.unknown_locale", "field": "locale"},
+        {"rule": "unknown_form", "field": "formId"},
+    ]
 
 
 def test_lorc_status_lists_the_unlinked_responses_by_id_only(warehouse: Warehouse, home: PhiHome) -> None:  # noqa: F811
@@ -196,11 +220,13 @@ def test_a_changed_contact_relinks_only_the_responses_it_touches(warehouse: Ware
     assert after[LENA]["client_id"] == moved["contactid"]
     assert all(after[r]["client_id"] is None for r in theirs)
     assert {r: p for r, p in after.items() if r not in theirs | {LENA}} == {
-        r: p for r, p in before.items() if r not in theirs | {LENA}}
+        r: p for r, p in before.items() if r not in theirs | {LENA}
+    }
     consumers = {r["consumer"] for r in warehouse.rows("SELECT DISTINCT consumer FROM processed_inputs")}
     assert {c for c in consumers if c.startswith("canonicalize_questionnaires")} == {
         f"canonicalize_questionnaires:{get_transform(f'questionnaire_response/{system}').ref}"
-        for system in ("google_forms", "google_sheets")}
+        for system in ("google_forms", "google_sheets")
+    }
     assert warehouse.run(canonicalize_questionnaires)["inputs"] == 0
 
 

@@ -5,8 +5,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from canonizer.cli import main
-from canonizer.registry import load_transform
 from click.testing import CliRunner
 
 from canonizer import (
@@ -17,6 +15,8 @@ from canonizer import (
     list_transforms,
     run_golden_tests,
 )
+from canonizer.cli import main
+from canonizer.registry import load_transform
 
 GOLDEN = Path(get_transform("email/gmail").tests_dir / "inquiry_multipart_alternative_rfc2047.json")
 
@@ -65,11 +65,24 @@ def test_can_transform_run_streams_jsonl_and_reports_rejects_by_line(tmp_path: P
     source.write_text(json.dumps(case["input"]) + "\n" + json.dumps({"id": "broken", "snippet": "SECRET"}) + "\n")
     out = tmp_path / "out.jsonl"
     meta = get_transform("email/gmail").directory / "meta.yaml"
-    result = CliRunner().invoke(main, [
-        "transform", "run", "--meta", str(meta), "--input", str(source), "--output", str(out),
-        "--bind", 'mailbox="praxis@praxis-weber.example"',
-        "--bind", 'practice_addresses=["praxis@praxis-weber.example"]',
-    ], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        [
+            "transform",
+            "run",
+            "--meta",
+            str(meta),
+            "--input",
+            str(source),
+            "--output",
+            str(out),
+            "--bind",
+            'mailbox="praxis@praxis-weber.example"',
+            "--bind",
+            'practice_addresses=["praxis@praxis-weber.example"]',
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 1
     assert "line 2: rejected, field 'threadId' violates rule 'input.required'" in result.output
     assert "SECRET" not in result.output
@@ -89,8 +102,11 @@ def test_can_validate_names_the_document_rule_and_field(tmp_path: Path) -> None:
     expected = json.loads(GOLDEN.read_text())["expected"]
     broken = {**expected, "direction": "sideways"}
     data.write_text(json.dumps(expected) + "\n" + json.dumps(broken) + "\n")
-    result = CliRunner().invoke(main, ["validate", "--schema", "iglu:org.canonical/email/jsonschema/1-0-0",
-                                       "--data", str(data)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["validate", "--schema", "iglu:org.canonical/email/jsonschema/1-0-0", "--data", str(data)],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 1
     assert "document 2: field 'direction' violates schema rule 'enum'" in result.output
     assert "1 valid, 1 invalid" in result.output
@@ -98,6 +114,7 @@ def test_can_validate_names_the_document_rule_and_field(tmp_path: Path) -> None:
 
 def test_input_known_valid_under_the_transforms_schema_is_not_validated_again() -> None:
     import pytest
+
     from canonizer.engine import apply_transform
     from canonizer.exceptions import TransformError
     from canonizer.registry import get_transform

@@ -27,20 +27,28 @@ def run(warehouse: Warehouse) -> dict[str, int]:
 
 
 def test_sessions_of_a_table_with_another_prefix_arrive_by_configuration_alone(home: PhiHome) -> None:  # noqa: F811
-    crm = [{"name": "dataverse", "system": "dataverse", "publisher_prefix": "pw7_"},
-           {"name": "dataverse-old", "system": "dataverse"},
-           {"name": "dataverse-renamed", "system": "dataverse", "publisher_prefix": "pw7_",
-            "session_table": "pw7_termin"}]
+    crm = [
+        {"name": "dataverse", "system": "dataverse", "publisher_prefix": "pw7_"},
+        {"name": "dataverse-old", "system": "dataverse"},
+        {"name": "dataverse-renamed", "system": "dataverse", "publisher_prefix": "pw7_", "session_table": "pw7_termin"},
+    ]
     warehouse = Warehouse(home, crm, kind="crm")
     try:
         warehouse.emit("dataverse", "dataverse", "contact", "contactid", practice.dataverse_records("contact"))
         warehouse.emit("dataverse", "dataverse", "session", "pw7_sessionid", sessions_of("pw7_", "pw7_session"))
-        warehouse.emit("dataverse", "dataverse-old", "session", "cr7a2_sessionid",
-                       practice.dataverse_records("cr7a2_session")[:2])
-        warehouse.emit("dataverse", "dataverse-renamed", "session", "pw7_terminid",
-                       sessions_of("pw7_", "pw7_termin")[:3])
-        warehouse.emit("dataverse", "dataverse-unknown", "session", "cr7a2_sessionid",
-                       practice.dataverse_records("cr7a2_session")[:1])
+        warehouse.emit(
+            "dataverse", "dataverse-old", "session", "cr7a2_sessionid", practice.dataverse_records("cr7a2_session")[:2]
+        )
+        warehouse.emit(
+            "dataverse", "dataverse-renamed", "session", "pw7_terminid", sessions_of("pw7_", "pw7_termin")[:3]
+        )
+        warehouse.emit(
+            "dataverse",
+            "dataverse-unknown",
+            "session",
+            "cr7a2_sessionid",
+            practice.dataverse_records("cr7a2_session")[:1],
+        )
         counts = run(warehouse)
         assert (counts["inputs"], counts["rejected"]) == (13 + 26 + 2 + 3 + 1, 1)
         sessions = [p for _, p in warehouse.store.read_objects("canonical_objects", "clinical_session")]
@@ -50,8 +58,9 @@ def test_sessions_of_a_table_with_another_prefix_arrive_by_configuration_alone(h
         assert {s["session_type"] for s in sessions} == {"Erstgespräch", "Probatorische Sitzung", "Einzeltherapie"}
         assert sorted(s["duration_minutes"] for s in sessions).count(100) == 1
         rejects = warehouse.rows("SELECT rule, field, connection_name FROM rejects")
-        assert rejects == [{"rule": "connection_not_configured", "field": "connection_name",
-                            "connection_name": "dataverse-unknown"}]
+        assert rejects == [
+            {"rule": "connection_not_configured", "field": "connection_name", "connection_name": "dataverse-unknown"}
+        ]
     finally:
         warehouse.store.close()
 
@@ -61,7 +70,9 @@ def test_a_session_table_configured_under_another_name_rejects_each_row_naming_t
 ) -> None:
     warehouse = Warehouse(home, [{"name": "dataverse", "system": "dataverse", "publisher_prefix": "pw7_"}], kind="crm")
     try:
-        warehouse.emit("dataverse", "dataverse", "session", "cr7a2_sessionid", practice.dataverse_records("cr7a2_session"))
+        warehouse.emit(
+            "dataverse", "dataverse", "session", "cr7a2_sessionid", practice.dataverse_records("cr7a2_session")
+        )
         counts = run(warehouse)
         assert (counts["inputs"], counts["rejected"]) == (26, 26)
         rules = warehouse.rows("SELECT DISTINCT rule, field FROM rejects")

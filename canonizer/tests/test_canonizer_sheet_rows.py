@@ -8,14 +8,14 @@ import copy
 from typing import Any
 
 import pytest
+
+from canonizer import canonicalize, get_transform
 from canonizer.exceptions import TransformError
 from canonizer.mail_headers import graph_time_to_utc
 from final_form import load_instrument, safety_flags, score
 from final_form.jobs import answers_to_score
 from sample_taps import practice
 from sheet_records import HEADER, practice_sheet_records
-
-from canonizer import canonicalize, get_transform
 
 SHEET = "questionnaire_response/google_sheets"
 FORMS = "questionnaire_response/google_forms"
@@ -32,8 +32,15 @@ def instruments() -> dict[str, Any]:
 
 
 def sheet_bindings(**changes: Any) -> dict[str, Any]:
-    return {"form_id": FOLLOW_UP, "form_title": None, "columns": HEADER, "instruments": instruments(),
-            "id_bindings": {}, "client_id": None, **changes}
+    return {
+        "form_id": FOLLOW_UP,
+        "form_title": None,
+        "columns": HEADER,
+        "instruments": instruments(),
+        "id_bindings": {},
+        "client_id": None,
+        **changes,
+    }
 
 
 def test_every_sheet_row_binds_the_same_answers_as_its_forms_response() -> None:
@@ -50,7 +57,10 @@ def test_every_sheet_row_binds_the_same_answers_as_its_forms_response() -> None:
         from_sheet = canonicalize(row, SHEET, sheet_bindings())
         from_forms = by_submission.pop((from_sheet["respondent_email"], from_sheet["submitted_at"][:19]))
         for instrument_id in ("phq9", "gad7"):
-            sheet_items, forms_items = from_sheet["instruments"][instrument_id], from_forms["instruments"][instrument_id]
+            sheet_items, forms_items = (
+                from_sheet["instruments"][instrument_id],
+                from_forms["instruments"][instrument_id],
+            )
             for key in ("answers", "missing_items", "invalid_items", "unbound_items", "difficulty"):
                 assert sheet_items.get(key) == forms_items.get(key), (row["rowId"], instrument_id, key)
         assert from_sheet["unmapped_question_ids"] == from_forms["unmapped_question_ids"] == []
@@ -64,37 +74,44 @@ def stamped(text: str, locale: str, time_zone: str = "Europe/Berlin") -> dict[st
     return row
 
 
-@pytest.mark.parametrize(("text", "locale", "time_zone", "utc"), [
-    ("21.09.2026 18:27:31", "de_DE", "Europe/Berlin", "2026-09-21T16:27:31Z"),    # CEST
-    ("25.10.2026 17:21:05", "de_DE", "Europe/Berlin", "2026-10-25T16:21:05Z"),    # CET from 03:00 that day
-    ("25.10.2026 01:59:59", "de_DE", "Europe/Berlin", "2026-10-24T23:59:59Z"),    # still summer time
-    ("25.10.2026 02:30:00", "de_DE", "Europe/Berlin", "2026-10-25T00:30:00Z"),    # twice that night: the first
-    ("9/21/2026 18:27:31", "en_US", "America/New_York", "2026-09-21T22:27:31Z"),
-    ("9/21/2026 6:27:31 PM", "en_US", "America/New_York", "2026-09-21T22:27:31Z"),
-    ("12/1/2026 12:05:00 AM", "en_US", "UTC", "2026-12-01T00:05:00Z"),
-    ("21/09/2026 18:27:31", "en_GB", "Europe/London", "2026-09-21T17:27:31Z"),
-    ("21/09/2026 18:27:31", "fr_FR", "Europe/Paris", "2026-09-21T16:27:31Z"),
-    ("21/9/2026 18:27:31", "es_ES", "Europe/Madrid", "2026-09-21T16:27:31Z"),
-    ("21/9/2026 18.27.31", "it_IT", "Europe/Rome", "2026-09-21T16:27:31Z"),
-    ("21-9-2026 18:27:31", "nl_NL", "Europe/Amsterdam", "2026-09-21T16:27:31Z"),
-    ("2026-09-21 18:27:31", "de_DE", "Europe/Berlin", "2026-09-21T16:27:31Z"),     # ISO in any locale
-    ("2026-09-21T18:27:31", "en_US", "UTC", "2026-09-21T18:27:31Z"),
-])
-def test_the_timestamp_is_read_in_the_sheets_locale_and_time_zone(text: str, locale: str, time_zone: str,
-                                                                  utc: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "locale", "time_zone", "utc"),
+    [
+        ("21.09.2026 18:27:31", "de_DE", "Europe/Berlin", "2026-09-21T16:27:31Z"),  # CEST
+        ("25.10.2026 17:21:05", "de_DE", "Europe/Berlin", "2026-10-25T16:21:05Z"),  # CET from 03:00 that day
+        ("25.10.2026 01:59:59", "de_DE", "Europe/Berlin", "2026-10-24T23:59:59Z"),  # still summer time
+        ("25.10.2026 02:30:00", "de_DE", "Europe/Berlin", "2026-10-25T00:30:00Z"),  # twice that night: the first
+        ("9/21/2026 18:27:31", "en_US", "America/New_York", "2026-09-21T22:27:31Z"),
+        ("9/21/2026 6:27:31 PM", "en_US", "America/New_York", "2026-09-21T22:27:31Z"),
+        ("12/1/2026 12:05:00 AM", "en_US", "UTC", "2026-12-01T00:05:00Z"),
+        ("21/09/2026 18:27:31", "en_GB", "Europe/London", "2026-09-21T17:27:31Z"),
+        ("21/09/2026 18:27:31", "fr_FR", "Europe/Paris", "2026-09-21T16:27:31Z"),
+        ("21/9/2026 18:27:31", "es_ES", "Europe/Madrid", "2026-09-21T16:27:31Z"),
+        ("21/9/2026 18.27.31", "it_IT", "Europe/Rome", "2026-09-21T16:27:31Z"),
+        ("21-9-2026 18:27:31", "nl_NL", "Europe/Amsterdam", "2026-09-21T16:27:31Z"),
+        ("2026-09-21 18:27:31", "de_DE", "Europe/Berlin", "2026-09-21T16:27:31Z"),  # ISO in any locale
+        ("2026-09-21T18:27:31", "en_US", "UTC", "2026-09-21T18:27:31Z"),
+    ],
+)
+def test_the_timestamp_is_read_in_the_sheets_locale_and_time_zone(
+    text: str, locale: str, time_zone: str, utc: str
+) -> None:
     assert canonicalize(stamped(text, locale, time_zone), SHEET, sheet_bindings())["submitted_at"] == utc
 
 
-@pytest.mark.parametrize(("text", "locale", "time_zone", "rule", "field"), [
-    ("21.09.2026 18:27:31", "xx_XX", "Europe/Berlin", "sheet.unknown_locale", "locale"),
-    ("21.09.2026 18:27:31", None, "Europe/Berlin", "sheet.unknown_locale", "locale"),
-    ("21.09.2026 18:27:31", "de_DE", "Mars/Olympus", "sheet.unknown_time_zone", "timeZone"),
-    ("9/21/2026 18:27:31", "de_DE", "Europe/Berlin", "sheet.timestamp_format", "values.Zeitstempel"),  # month 21
-    ("21.09.26 18:27", "de_DE", "Europe/Berlin", "sheet.timestamp_format", "values.Zeitstempel"),
-    ("gestern", "de_DE", "Europe/Berlin", "sheet.timestamp_format", "values.Zeitstempel"),
-    ("29.03.2026 02:30:00", "de_DE", "Europe/Berlin", "sheet.timestamp_not_in_time_zone", "values.Zeitstempel"),
-    ("", "de_DE", "Europe/Berlin", "sheet.timestamp_missing", "values.Zeitstempel"),
-])
+@pytest.mark.parametrize(
+    ("text", "locale", "time_zone", "rule", "field"),
+    [
+        ("21.09.2026 18:27:31", "xx_XX", "Europe/Berlin", "sheet.unknown_locale", "locale"),
+        ("21.09.2026 18:27:31", None, "Europe/Berlin", "sheet.unknown_locale", "locale"),
+        ("21.09.2026 18:27:31", "de_DE", "Mars/Olympus", "sheet.unknown_time_zone", "timeZone"),
+        ("9/21/2026 18:27:31", "de_DE", "Europe/Berlin", "sheet.timestamp_format", "values.Zeitstempel"),  # month 21
+        ("21.09.26 18:27", "de_DE", "Europe/Berlin", "sheet.timestamp_format", "values.Zeitstempel"),
+        ("gestern", "de_DE", "Europe/Berlin", "sheet.timestamp_format", "values.Zeitstempel"),
+        ("29.03.2026 02:30:00", "de_DE", "Europe/Berlin", "sheet.timestamp_not_in_time_zone", "values.Zeitstempel"),
+        ("", "de_DE", "Europe/Berlin", "sheet.timestamp_missing", "values.Zeitstempel"),
+    ],
+)
 def test_a_timestamp_that_cannot_be_read_is_a_reject_naming_the_rule_never_the_value(
     text: str, locale: Any, time_zone: str, rule: str, field: str
 ) -> None:
@@ -129,7 +146,10 @@ def test_a_renamed_item9_column_is_unbound_scored_as_unanswered_and_flagged() ->
     # a binding by column title repairs it
     repaired = phq9_of(row, columns=columns, id_bindings={renamed: "phq9.9"})
     assert ("unbound_items" not in repaired, repaired["missing_items"], repaired["answers"][8]) == (
-        True, [], "Several days")
+        True,
+        [],
+        "Several days",
+    )
 
 
 def test_checkbox_cells_are_several_values_and_non_text_cells_are_wrong_type() -> None:
@@ -140,7 +160,10 @@ def test_checkbox_cells_are_several_values_and_non_text_cells_are_wrong_type() -
         row["values"][ITEM9] = value
         bound = phq9_of(row)
         assert (bound["invalid_items"], bound["answers"][8], bound["missing_items"]) == (
-            [{"item": 9, "rule": "wrong_type"}], None, [])
+            [{"item": 9, "rule": "wrong_type"}],
+            None,
+            [],
+        )
     row["values"][ITEM9] = "  "
     assert (phq9_of(row)["missing_items"], phq9_of(row).get("invalid_items")) == ([9], None)
 

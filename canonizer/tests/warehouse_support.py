@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from lorchestra.config import Config, load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
@@ -47,16 +48,27 @@ class Warehouse:
 
     def configure(self, kind: str, connections: list[dict[str, Any]]) -> None:
         """Connections of one kind, as the lead's config (issue 13 contract §4) will allow them."""
-        self.config = dataclasses.replace(self.config, data={**self.config.data, "connections": {
-            **self.config.section("connections"), kind: connections}})
+        self.config = dataclasses.replace(
+            self.config,
+            data={**self.config.data, "connections": {**self.config.section("connections"), kind: connections}},
+        )
 
-    def emit(self, system: str, connection: str, object_type: str, id_field: str, records: list[dict[str, Any]]) -> None:
-        self.events.emit_batch("ingest.completed", records, spec=ObjectSpec(Source(system, connection), object_type,
-                                                                            id_field=id_field))
+    def emit(
+        self, system: str, connection: str, object_type: str, id_field: str, records: list[dict[str, Any]]
+    ) -> None:
+        self.events.emit_batch(
+            "ingest.completed", records, spec=ObjectSpec(Source(system, connection), object_type, id_field=id_field)
+        )
 
     def run(self, job: Any) -> dict[str, int]:
-        ctx = JobContext(store=self.store, events=self.events, config=self.config, run_id="run-test",
-                         job_name=job.__name__, logger=logging.getLogger("test"))
+        ctx = JobContext(
+            store=self.store,
+            events=self.events,
+            config=self.config,
+            run_id="run-test",
+            job_name=job.__name__,
+            logger=logging.getLogger("test"),
+        )
         return dict(job(ctx).counts)
 
     def rows(self, sql: str) -> list[dict[str, Any]]:

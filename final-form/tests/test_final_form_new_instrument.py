@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from final_form import classify_change, score
 from final_form.timeseries import build_paired_rows, build_timeseries_rows
 from shared_schemas.instruments import PATH_ENV
@@ -21,7 +22,12 @@ def gad2(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_test_only_instrument_is_scored_by_its_definition() -> None:
     result = score("gad2", ["Several days", "over half the days"])
     assert (result.instrument, result.total, result.severity, result.valid, result.flags) == (
-        "gad2", 3, "positive screen", True, ())
+        "gad2",
+        3,
+        "positive screen",
+        True,
+        (),
+    )
     assert score("gad2", [0, 2]).severity == "negative screen"
     missing = score("gad2", [1, None])  # max_prorated 0: one unanswered item makes it invalid
     assert (missing.valid, missing.errors) == (False, ("no-proration.too_many_missing:1",))
@@ -36,12 +42,24 @@ def test_a_test_only_instrument_classifies_change_by_its_thresholds() -> None:
 
 def test_a_test_only_instrument_gets_a_course_but_no_r13_pair() -> None:
     def m(at: str, total: int, response: str) -> dict[str, object]:
-        return {"client_id": "c1", "instrument": "gad2", "measured_at": at, "response_id": response, "total": total,
-                "severity": None, "valid": True, "prorated": False, "n_missing": 0, "item9_positive": None,
-                "item9_answered": None}
+        return {
+            "client_id": "c1",
+            "instrument": "gad2",
+            "measured_at": at,
+            "response_id": response,
+            "total": total,
+            "severity": None,
+            "valid": True,
+            "prorated": False,
+            "n_missing": 0,
+            "item9_positive": None,
+            "item9_answered": None,
+        }
 
     measurements = [m("2026-10-01T08:00:00Z", 6, "r1"), m("2026-10-15T08:00:00Z", 1, "r2")]
     rows = build_timeseries_rows(measurements)
     assert [(r["is_baseline"], r["change"], r["reliable_change"]) for r in rows] == [
-        (True, 0, "no reliable change"), (False, -5, "reliable improvement")]
+        (True, 0, "no reliable change"),
+        (False, -5, "reliable improvement"),
+    ]
     assert build_paired_rows(measurements) == []

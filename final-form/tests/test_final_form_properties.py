@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from final_form import InvalidAnswer, load_instrument, score
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from final_form import InvalidAnswer, load_instrument, score
+
 ANSWER = st.one_of(
-    st.none(), st.integers(-10, 10), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.text(max_size=30),
-    st.sampled_from(["Not at all", "several days", " More than half the days ", "Over half the days", "NEARLY EVERY DAY", ""]),
+    st.none(),
+    st.integers(-10, 10),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.text(max_size=30),
+    st.sampled_from(
+        ["Not at all", "several days", " More than half the days ", "Over half the days", "NEARLY EVERY DAY", ""]
+    ),
     st.sampled_from([" ", "\t\n", "\u00a0", "\u2003 "]),
-    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
     st.builds(InvalidAnswer, st.sampled_from(["wrong_type", "multiple_values"])),
 )
 
@@ -43,8 +51,11 @@ def test_every_item_is_missing_invalid_or_a_valid_answer_exactly_once(data: st.D
     assert result.n_missing + result.n_invalid + n_valid_answers == n_items
     assert result.n_missing == sum(1 for a in answers if unanswered(a))
     invalid = {i.item for i in result.invalid_items}
-    assert invalid == {n for n, (a, v) in enumerate(zip(answers, result.items, strict=True), start=1)
-                       if v is None and not unanswered(a)}
+    assert invalid == {
+        n
+        for n, (a, v) in enumerate(zip(answers, result.items, strict=True), start=1)
+        if v is None and not unanswered(a)
+    }
     if invalid:
         assert not result.valid and not result.prorated
     assert result.as_dict()["n_missing"] == result.n_missing

@@ -10,7 +10,9 @@ from shared_schemas import load_schema
 
 def test_the_columns_are_the_row_schemas_properties_in_order() -> None:
     for columns, name in ((TIMESERIES_COLUMNS, "measurement_timeseries"), (PAIRED_COLUMNS, "measurement_paired")):
-        assert [c for c, _ in columns] == list(load_schema(f"iglu:org.lorchestra/{name}/jsonschema/1-0-0")["properties"])
+        assert [c for c, _ in columns] == list(
+            load_schema(f"iglu:org.lorchestra/{name}/jsonschema/1-0-0")["properties"]
+        )
 
 
 def test_the_paired_columns_are_those_of_the_paired_instruments() -> None:

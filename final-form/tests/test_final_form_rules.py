@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+
 from final_form import (
     InvalidAnswer,
     InvalidItem,
@@ -31,13 +32,30 @@ def answers_for(total: int, n_items: int) -> list[int]:
 
 
 # R1 / R2: PHQ-9 total and bands -------------------------------------------------------------
-@pytest.mark.parametrize(("total", "band"), [
-    (0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
-    (15, "moderately severe"), (19, "moderately severe"), (20, "severe"), (27, "severe"),
-])
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "moderately severe"),
+        (19, "moderately severe"),
+        (20, "severe"),
+        (27, "severe"),
+    ],
+)
 def test_r1_r2_phq9_band_edges(total: int, band: str) -> None:
     result = score("phq9", answers_for(total, 9))
-    assert (result.total, result.severity, result.valid, result.prorated, result.errors) == (total, band, True, False, ())
+    assert (result.total, result.severity, result.valid, result.prorated, result.errors) == (
+        total,
+        band,
+        True,
+        False,
+        (),
+    )
 
 
 def test_r1_every_phq9_total_from_0_to_27_is_reachable_and_banded() -> None:
@@ -85,10 +103,19 @@ def test_r4_an_unreadable_item9_has_no_usable_answer_and_is_named_invalid() -> N
 
 
 # R5: GAD-7 ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("total", "band"), [
-    (0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
-    (15, "severe"), (21, "severe"),
-])
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "severe"),
+        (21, "severe"),
+    ],
+)
 def test_r5_gad7_band_edges_without_moderately_severe(total: int, band: str) -> None:
     result = score("gad7", answers_for(total, 7))
     assert (result.total, result.severity) == (total, band)
@@ -100,13 +127,16 @@ def test_r5_every_gad7_total_from_0_to_21_is_banded() -> None:
 
 
 # R6 / R7: PHQ-9 missing items and rounding half up -----------------------------------------------
-@pytest.mark.parametrize(("answered", "expected"), [
-    ([1] * 8, 9),              # 8 * 9 / 8 = 9
-    ([3, 3, 3, 3, 2, 1, 1], 21),  # 16 * 9 / 7 = 20.57 -> 21
-    ([1, 1, 1, 1, 0, 0, 0, 0], 5),   # 4 * 9 / 8 = 4.5 -> 5 (round() would give 4)
-    ([2, 2, 2, 2, 1, 1, 1, 1], 14),  # 12 * 9 / 8 = 13.5 -> 14
-    ([3, 3, 3, 3, 2, 2, 2, 2], 23),  # 20 * 9 / 8 = 22.5 -> 23
-])
+@pytest.mark.parametrize(
+    ("answered", "expected"),
+    [
+        ([1] * 8, 9),  # 8 * 9 / 8 = 9
+        ([3, 3, 3, 3, 2, 1, 1], 21),  # 16 * 9 / 7 = 20.57 -> 21
+        ([1, 1, 1, 1, 0, 0, 0, 0], 5),  # 4 * 9 / 8 = 4.5 -> 5 (round() would give 4)
+        ([2, 2, 2, 2, 1, 1, 1, 1], 14),  # 12 * 9 / 8 = 13.5 -> 14
+        ([3, 3, 3, 3, 2, 2, 2, 2], 23),  # 20 * 9 / 8 = 22.5 -> 23
+    ],
+)
 def test_r6_r7_up_to_two_missing_items_are_prorated_half_up(answered: list[int], expected: int) -> None:
     items = answered + [None] * (9 - len(answered))
     result = score("phq9", items)
@@ -127,11 +157,14 @@ def test_r6_three_missing_items_make_the_total_invalid() -> None:
 
 
 # R8: GAD-7 missing items ----------------------------------------------------------------------------
-@pytest.mark.parametrize(("answered", "expected"), [
-    ([1, 1, 1, 0, 0, 0], 4),   # 3 * 7 / 6 = 3.5 -> 4
-    ([2, 2, 2, 1, 1, 1], 11),  # 9 * 7 / 6 = 10.5 -> 11
-    ([3, 3, 3, 2, 2, 2], 18),  # 15 * 7 / 6 = 17.5 -> 18
-])
+@pytest.mark.parametrize(
+    ("answered", "expected"),
+    [
+        ([1, 1, 1, 0, 0, 0], 4),  # 3 * 7 / 6 = 3.5 -> 4
+        ([2, 2, 2, 1, 1, 1], 11),  # 9 * 7 / 6 = 10.5 -> 11
+        ([3, 3, 3, 2, 2, 2], 18),  # 15 * 7 / 6 = 17.5 -> 18
+    ],
+)
 def test_r8_one_missing_gad7_item_is_prorated_half_up(answered: list[int], expected: int) -> None:
     result = score("gad7", answered + [None])
     assert (result.total, result.prorated, result.valid) == (expected, True, True)
@@ -143,10 +176,16 @@ def test_r8_two_missing_gad7_items_are_invalid() -> None:
 
 
 # R9: invalid responses -----------------------------------------------------------------------------
-@pytest.mark.parametrize(("bad", "code"), [
-    (4, "R9.out_of_range"), (-1, "R9.out_of_range"), (1.5, "R9.non_integer"), (True, "R9.not_a_number"),
-    ([1], "R9.not_a_number"),
-])
+@pytest.mark.parametrize(
+    ("bad", "code"),
+    [
+        (4, "R9.out_of_range"),
+        (-1, "R9.out_of_range"),
+        (1.5, "R9.non_integer"),
+        (True, "R9.not_a_number"),
+        ([1], "R9.not_a_number"),
+    ],
+)
 def test_r9_values_outside_0_3_and_non_integers_invalidate_without_raising(bad: object, code: str) -> None:
     result = score("phq9", [0, 0, bad, 0, 0, 0, 0, 0, 0])
     assert (result.valid, result.total, result.errors) == (False, None, (f"{code}:item3",))
@@ -164,11 +203,19 @@ def test_r9_wrong_number_of_items_is_invalid_never_guessed(count: int) -> None:
     assert (result.items, result.n_missing, result.invalid_items) == ((), 0, ())
 
 
-@pytest.mark.parametrize(("bad", "code"), [
-    (4, "R9.out_of_range"), (-1, "R9.out_of_range"), (1.5, "R9.non_integer"), (True, "R9.not_a_number"),
-    ({"value": 1}, "R9.not_a_number"), ("Manchmal", "R10.unrecognised_text"),
-    (InvalidAnswer("wrong_type"), "R9.wrong_type"), (InvalidAnswer("multiple_values"), "R9.multiple_values"),
-])
+@pytest.mark.parametrize(
+    ("bad", "code"),
+    [
+        (4, "R9.out_of_range"),
+        (-1, "R9.out_of_range"),
+        (1.5, "R9.non_integer"),
+        (True, "R9.not_a_number"),
+        ({"value": 1}, "R9.not_a_number"),
+        ("Manchmal", "R10.unrecognised_text"),
+        (InvalidAnswer("wrong_type"), "R9.wrong_type"),
+        (InvalidAnswer("multiple_values"), "R9.multiple_values"),
+    ],
+)
 def test_r9_r10_an_invalid_answer_is_named_and_not_counted_as_missing(bad: object, code: str) -> None:
     result = score("phq9", [0, 0, bad, 0, 0, None, 0, 0, 0])
     assert (result.valid, result.total, result.prorated) == (False, None, False)
@@ -180,7 +227,10 @@ def test_r9_r10_an_invalid_answer_is_named_and_not_counted_as_missing(bad: objec
 def test_r9_every_invalid_item_is_named_in_item_order() -> None:
     result = score("gad7", [4, None, "Manchmal", 1, InvalidAnswer("wrong_type"), 1, 1])
     assert [(i.item, i.rule) for i in result.invalid_items] == [
-        (1, "R9.out_of_range"), (3, "R10.unrecognised_text"), (5, "R9.wrong_type")]
+        (1, "R9.out_of_range"),
+        (3, "R10.unrecognised_text"),
+        (5, "R9.wrong_type"),
+    ]
     assert (result.n_missing, result.n_invalid, result.valid) == (1, 3, False)
 
 
@@ -203,11 +253,21 @@ def test_only_an_unknown_instrument_raises() -> None:
 
 
 # R10: answer texts --------------------------------------------------------------------------------
-@pytest.mark.parametrize(("text", "value"), [
-    ("Not at all", 0), ("not at all", 0), ("  NOT   at\tall ", 0), ("Several days", 1), ("several  DAYS", 1),
-    ("More than half the days", 2), ("over half the days", 2), ("Over Half The Days", 2),
-    ("Nearly every day", 3), ("nearly every day\n", 3),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Not at all", 0),
+        ("not at all", 0),
+        ("  NOT   at\tall ", 0),
+        ("Several days", 1),
+        ("several  DAYS", 1),
+        ("More than half the days", 2),
+        ("over half the days", 2),
+        ("Over Half The Days", 2),
+        ("Nearly every day", 3),
+        ("nearly every day\n", 3),
+    ],
+)
 def test_r10_answer_texts_are_trimmed_collapsed_and_case_folded(text: str, value: int) -> None:
     result = score("gad7", [text] + [0] * 6)
     assert (result.items[0], result.valid) == (value, True)
@@ -226,30 +286,45 @@ def test_r10_an_empty_string_is_unanswered() -> None:
 
 
 # R11 / R12: single-measure change -----------------------------------------------------------------
-@pytest.mark.parametrize(("instrument", "baseline", "followup", "reliable"), [
-    ("phq9", 18, 12, "reliable improvement"), ("phq9", 18, 13, "no reliable change"),
-    ("phq9", 12, 18, "reliable deterioration"), ("phq9", 12, 17, "no reliable change"),
-    ("gad7", 14, 10, "reliable improvement"), ("gad7", 14, 11, "no reliable change"),
-    ("gad7", 6, 10, "reliable deterioration"), ("gad7", 6, 9, "no reliable change"),
-])
+@pytest.mark.parametrize(
+    ("instrument", "baseline", "followup", "reliable"),
+    [
+        ("phq9", 18, 12, "reliable improvement"),
+        ("phq9", 18, 13, "no reliable change"),
+        ("phq9", 12, 18, "reliable deterioration"),
+        ("phq9", 12, 17, "no reliable change"),
+        ("gad7", 14, 10, "reliable improvement"),
+        ("gad7", 14, 11, "no reliable change"),
+        ("gad7", 6, 10, "reliable deterioration"),
+        ("gad7", 6, 9, "no reliable change"),
+    ],
+)
 def test_r11_r12_reliable_change_thresholds(instrument: str, baseline: int, followup: int, reliable: str) -> None:
     result = classify_change(instrument, baseline, followup)
     assert result.reliable_change == reliable and result.change == followup - baseline
 
 
-@pytest.mark.parametrize(("instrument", "baseline", "followup", "eligible", "recovery", "reliable_recovery"), [
-    ("phq9", 16, 9, True, True, True),      # case -> not case, drop 7
-    ("phq9", 12, 9, True, True, False),     # recovered, drop only 3
-    ("phq9", 10, 10, True, False, False),   # 10 is still caseness
-    ("phq9", 9, 2, False, False, False),    # below caseness: not eligible
-    ("gad7", 8, 7, True, True, False),      # 8 is caseness for GAD-7, 7 is not
-    ("gad7", 12, 4, True, True, True),
-    ("gad7", 7, 0, False, False, False),
-])
-def test_r12_recovery_and_reliable_recovery(instrument: str, baseline: int, followup: int, eligible: bool,
-                                             recovery: bool, reliable_recovery: bool) -> None:
+@pytest.mark.parametrize(
+    ("instrument", "baseline", "followup", "eligible", "recovery", "reliable_recovery"),
+    [
+        ("phq9", 16, 9, True, True, True),  # case -> not case, drop 7
+        ("phq9", 12, 9, True, True, False),  # recovered, drop only 3
+        ("phq9", 10, 10, True, False, False),  # 10 is still caseness
+        ("phq9", 9, 2, False, False, False),  # below caseness: not eligible
+        ("gad7", 8, 7, True, True, False),  # 8 is caseness for GAD-7, 7 is not
+        ("gad7", 12, 4, True, True, True),
+        ("gad7", 7, 0, False, False, False),
+    ],
+)
+def test_r12_recovery_and_reliable_recovery(
+    instrument: str, baseline: int, followup: int, eligible: bool, recovery: bool, reliable_recovery: bool
+) -> None:
     result = classify_change(instrument, baseline, followup)
-    assert (result.recovery_eligible, result.recovery, result.reliable_recovery) == (eligible, recovery, reliable_recovery)
+    assert (result.recovery_eligible, result.recovery, result.reliable_recovery) == (
+        eligible,
+        recovery,
+        reliable_recovery,
+    )
     assert result.baseline_caseness == eligible
 
 
@@ -270,10 +345,17 @@ def test_change_needs_valid_totals() -> None:
 def test_r13_caseness_on_either_measure_and_recovery_on_both() -> None:
     result = classify_change_paired(phq9=(8, 3), gad7=(12, 5))
     assert (result.baseline_caseness, result.recovery, result.reliable_improvement, result.reliable_recovery) == (
-        True, True, True, True)
+        True,
+        True,
+        True,
+        True,
+    )
     still_anxious = classify_change_paired(phq9=(14, 4), gad7=(9, 8))
     assert (still_anxious.recovery, still_anxious.reliable_improvement, still_anxious.reliable_recovery) == (
-        False, True, False)
+        False,
+        True,
+        False,
+    )
     not_a_case = classify_change_paired(phq9=(9, 2), gad7=(7, 1))
     assert (not_a_case.recovery_eligible, not_a_case.recovery) == (False, False)
 
@@ -281,10 +363,17 @@ def test_r13_caseness_on_either_measure_and_recovery_on_both() -> None:
 def test_r13_improvement_needs_no_reliable_rise_and_mixed_is_explicit() -> None:
     mixed = classify_change_paired(phq9=(18, 10), gad7=(6, 12))
     assert (mixed.mixed, mixed.classification, mixed.reliable_improvement, mixed.any_reliable_deterioration) == (
-        True, "mixed", False, True)
+        True,
+        "mixed",
+        False,
+        True,
+    )
     worse = classify_change_paired(phq9=(10, 17), gad7=(9, 9))
     assert (worse.classification, worse.any_reliable_deterioration, worse.mixed) == (
-        "reliable deterioration", True, False)
+        "reliable deterioration",
+        True,
+        False,
+    )
     flat = classify_change_paired(phq9=(12, 9), gad7=(9, 7))
     assert (flat.classification, flat.reliable_improvement, flat.recovery) == ("no reliable change", False, True)
 

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
+
 from ingestor.fake_apis.google import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -37,9 +38,16 @@ def fake() -> Iterator[FakeGoogle]:
 
 
 def access_token(fake: FakeGoogle, refresh_token: str) -> dict[str, Any]:
-    response = requests.post(fake.token_url, data={"grant_type": "refresh_token", "client_id": CLIENT_ID,
-                                                   "client_secret": CLIENT_SECRET, "refresh_token": refresh_token},
-                             timeout=10)
+    response = requests.post(
+        fake.token_url,
+        data={
+            "grant_type": "refresh_token",
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "refresh_token": refresh_token,
+        },
+        timeout=10,
+    )
     return {"status": response.status_code, **response.json()}
 
 
@@ -52,18 +60,36 @@ def practice_token(fake: FakeGoogle, *scopes: str) -> str:
 
 
 def consent(fake: FakeGoogle, scope: str) -> requests.Response:
-    return requests.get(fake.auth_url, allow_redirects=False, timeout=10, params={
-        "client_id": CLIENT_ID, "redirect_uri": "http://127.0.0.1:9/", "response_type": "code", "scope": scope,
-        "access_type": "offline", "login_hint": PRACTICE_ACCOUNT})
+    return requests.get(
+        fake.auth_url,
+        allow_redirects=False,
+        timeout=10,
+        params={
+            "client_id": CLIENT_ID,
+            "redirect_uri": "http://127.0.0.1:9/",
+            "response_type": "code",
+            "scope": scope,
+            "access_type": "offline",
+            "login_hint": PRACTICE_ACCOUNT,
+        },
+    )
 
 
 def test_consent_grants_exactly_the_scopes_asked_and_each_api_checks_its_own(fake: FakeGoogle) -> None:
     redirect = consent(fake, f"{FORMS_BODY_SCOPE} {FORMS_RESPONSES_SCOPE}")
     assert redirect.status_code == 302
     code = parse_qs(urlsplit(redirect.headers["Location"]).query)["code"][0]
-    granted = requests.post(fake.token_url, timeout=10, data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:9/",
-        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}).json()
+    granted = requests.post(
+        fake.token_url,
+        timeout=10,
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "http://127.0.0.1:9/",
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+        },
+    ).json()
     assert granted["scope"].split() == sorted([FORMS_BODY_SCOPE, FORMS_RESPONSES_SCOPE])
     assert granted["refresh_token"] == refresh_token_for(PRACTICE_ACCOUNT, [FORMS_BODY_SCOPE, FORMS_RESPONSES_SCOPE])
     token = granted["access_token"]
@@ -95,8 +121,11 @@ def test_forms_get_serves_the_story_and_applies_renamed_questions(fake: FakeGoog
     token = practice_token(fake, FORMS_BODY_SCOPE)
     assert get(fake, f"/v1/forms/{INTAKE}", token).json() == practice.forms(INTAKE)[0]
     fake.renamed_questions = {"ab5f3c05": "Sleep problems"}
-    rows = [row for item in get(fake, f"/v1/forms/{FOLLOWUP}", token).json()["items"]
-            for row in item.get("questionGroupItem", {}).get("questions", [])]
+    rows = [
+        row
+        for item in get(fake, f"/v1/forms/{FOLLOWUP}", token).json()["items"]
+        for row in item.get("questionGroupItem", {}).get("questions", [])
+    ]
     assert {row["questionId"]: row["rowQuestion"]["title"] for row in rows}["ab5f3c05"] == "Sleep problems"
     missing = get(fake, "/v1/forms/1NoSuchForm", token)
     assert (missing.status_code, missing.json()["error"]["status"]) == (404, "NOT_FOUND")
@@ -104,8 +133,15 @@ def test_forms_get_serves_the_story_and_applies_renamed_questions(fake: FakeGoog
     assert get(fake, f"/v1/forms/{INTAKE}", gmail_only["access_token"]).status_code == 403, "forms.body is needed"
 
 
-@pytest.mark.parametrize("bad", ["timestamp > yesterday", "timestamp < 2026-10-01T00:00:00Z",
-                                 "respondentEmail = x", "timestamp > 2026-10-01T00:00:00"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "timestamp > yesterday",
+        "timestamp < 2026-10-01T00:00:00Z",
+        "respondentEmail = x",
+        "timestamp > 2026-10-01T00:00:00",
+    ],
+)
 def test_responses_list_refuses_any_other_filter(fake: FakeGoogle, bad: str) -> None:
     response = get(fake, f"/v1/forms/{FOLLOWUP}/responses", practice_token(fake, FORMS_RESPONSES_SCOPE), filter=bad)
     assert (response.status_code, response.json()["error"]["status"]) == (400, "INVALID_ARGUMENT")
@@ -136,8 +172,12 @@ def test_at_revision_2_the_filter_finds_the_edited_response_after_every_revision
     newest = max(datetime.fromisoformat(r["lastSubmittedTime"]) for r in practice.form_responses(1))
     with fake_google(revision=2) as fake:
         token = practice_token(fake, FORMS_RESPONSES_SCOPE)
-        page = get(fake, f"/v1/forms/{FOLLOWUP}/responses", token,
-                   filter=f"timestamp > {newest.isoformat().replace('+00:00', 'Z')}").json()
+        page = get(
+            fake,
+            f"/v1/forms/{FOLLOWUP}/responses",
+            token,
+            filter=f"timestamp > {newest.isoformat().replace('+00:00', 'Z')}",
+        ).json()
     edited = [r for r in practice.form_responses(2, FOLLOWUP) if r not in practice.form_responses(1, FOLLOWUP)]
     assert page["responses"] == edited and len(edited) == 1
 

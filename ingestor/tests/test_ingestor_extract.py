@@ -93,8 +93,12 @@ def gmail_run(home: Path, outside: dict) -> Run:
 @pytest.fixture(scope="module")
 def graph_run(home: Path, outside: dict) -> Run:
     result = extract_to_jsonl(
-        "tap-sample-graph", "run-1", work_dir=home, env={"TAP_SAMPLE_GRAPH_MAILBOX": WEBER},
-        state_id_suffix="exchange-weber", timeout=TIMEOUT,
+        "tap-sample-graph",
+        "run-1",
+        work_dir=home,
+        env={"TAP_SAMPLE_GRAPH_MAILBOX": WEBER},
+        state_id_suffix="exchange-weber",
+        timeout=TIMEOUT,
     )
     return Run(home, result, home / "logs" / "extract-run-1-tap-sample-graph-exchange-weber.log")
 
@@ -163,8 +167,9 @@ def test_a_second_extraction_goes_to_a_new_directory(gmail_run: Run) -> None:
     before = first.stat()
     with pytest.raises(FileExistsError, match="fresh directory"):
         extract_to_jsonl(GMAIL_TAP, "run-1", work_dir=gmail_run.home, env=GMAIL_PRAXIS, timeout=TIMEOUT)
-    second = extract_to_jsonl(GMAIL_TAP, "run-2", work_dir=gmail_run.home, env=GMAIL_PRAXIS,
-                              timeout=TIMEOUT)["messages"]
+    second = extract_to_jsonl(GMAIL_TAP, "run-2", work_dir=gmail_run.home, env=GMAIL_PRAXIS, timeout=TIMEOUT)[
+        "messages"
+    ]
     assert second.parent != first.parent
     assert second == gmail_run.home / "extract" / "run-2" / GMAIL_TAP / "messages.jsonl"
     assert (first.stat().st_size, first.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
@@ -173,8 +178,11 @@ def test_a_second_extraction_goes_to_a_new_directory(gmail_run: Run) -> None:
 
 def test_revision_2_moves_a_graph_message_to_a_new_id(gmail_run: Run) -> None:
     result = extract_to_jsonl(
-        "tap-sample-graph", "run-rev2", work_dir=gmail_run.home,
-        env={"TAP_SAMPLE_GRAPH_MAILBOX": WEBER, "TAP_SAMPLE_GRAPH_REVISION": "2"}, timeout=TIMEOUT,
+        "tap-sample-graph",
+        "run-rev2",
+        work_dir=gmail_run.home,
+        env={"TAP_SAMPLE_GRAPH_MAILBOX": WEBER, "TAP_SAMPLE_GRAPH_REVISION": "2"},
+        timeout=TIMEOUT,
     )
     document = fixture("graph-j.weber.json")
     (change,) = document["revision_2"]
@@ -195,8 +203,12 @@ def test_nothing_is_written_outside_the_phi_home(outside: dict, gmail_run: Run, 
 
 def test_count_gives_that_many_distinct_synthetic_messages(tmp_path: Path) -> None:
     result = extract_to_jsonl(
-        "tap-sample-gmail", "bench", work_dir=tmp_path,
-        env={"TAP_SAMPLE_GMAIL_MAILBOX": PRAXIS, "TAP_SAMPLE_GMAIL_COUNT": "50"}, full_refresh=True, timeout=TIMEOUT,
+        "tap-sample-gmail",
+        "bench",
+        work_dir=tmp_path,
+        env={"TAP_SAMPLE_GMAIL_MAILBOX": PRAXIS, "TAP_SAMPLE_GMAIL_COUNT": "50"},
+        full_refresh=True,
+        timeout=TIMEOUT,
     )
     log = (tmp_path / "logs" / "extract-bench-tap-sample-gmail.log").read_text(encoding="utf-8")
     assert "Performing full refresh" in log
@@ -214,8 +226,11 @@ def test_a_failing_tap_raises_extraction_error_and_keeps_its_output_off_the_cons
 ) -> None:
     with pytest.raises(ExtractionError) as caught:
         extract_to_jsonl(
-            "tap-sample-gmail", "bad", work_dir=tmp_path,
-            env={"TAP_SAMPLE_GMAIL_MAILBOX": "nobody@praxis-weber.example"}, timeout=TIMEOUT,
+            "tap-sample-gmail",
+            "bad",
+            work_dir=tmp_path,
+            env={"TAP_SAMPLE_GMAIL_MAILBOX": "nobody@praxis-weber.example"},
+            timeout=TIMEOUT,
         )
     error = caught.value
     log = tmp_path / "logs" / "extract-bad-tap-sample-gmail.log"

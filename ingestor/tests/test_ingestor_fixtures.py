@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from lorc_taps.gmail.schema import GMAIL_MESSAGE_SCHEMA
 from lorc_taps.graph.schema import MESSAGE_SCHEMA as GRAPH_MESSAGE_SCHEMA
 
@@ -41,7 +42,10 @@ def gmail_header(record: dict, name: str) -> str | None:
 def test_the_fixtures_are_what_the_generator_writes() -> None:
     done = subprocess.run(
         [sys.executable, str(SAMPLE_TAPS / "tools" / "make_fixtures.py"), "--check"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
 
@@ -68,8 +72,10 @@ def test_every_date_lies_in_the_fixture_week() -> None:
             stamps = [datetime.fromtimestamp(int(record["internalDate"]) / 1000, UTC)]
             assert isinstance(record["historyId"], str) and isinstance(record["internalDate"], str)
         else:
-            stamps = [datetime.fromisoformat(record[k]) for k in
-                      ("createdDateTime", "lastModifiedDateTime", "receivedDateTime", "sentDateTime")]
+            stamps = [
+                datetime.fromisoformat(record[k])
+                for k in ("createdDateTime", "lastModifiedDateTime", "receivedDateTime", "sentDateTime")
+            ]
         assert all(WEEK[0] <= s < WEEK[1] for s in stamps), (name, record["id"])
 
 

@@ -87,11 +87,10 @@ def test_the_guard_holds_the_lock_while_meltano_runs_and_passes_its_exit_code(tm
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)
     gate = tmp_path / "gate"
-    child = ("import os, sys, time\n"
-             f"while not os.path.exists({str(gate)!r}): time.sleep(0.02)\n"
-             "sys.exit(3)")
-    guard = subprocess.Popen([sys.executable, "-m", "ingestor.guard", "--", sys.executable, "-c", child],
-                             pass_fds=(fd,))
+    child = f"import os, sys, time\nwhile not os.path.exists({str(gate)!r}): time.sleep(0.02)\nsys.exit(3)"
+    guard = subprocess.Popen(
+        [sys.executable, "-m", "ingestor.guard", "--", sys.executable, "-c", child], pass_fds=(fd,)
+    )
     os.close(fd)  # lorc's own descriptor is gone; only the guard's copy holds the lock now
     try:
         time.sleep(0.3)

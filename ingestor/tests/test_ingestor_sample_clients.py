@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from ingestor_practice_support import SAMPLE_TAPS, practice_fixture
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -35,8 +36,10 @@ PHQ9 = [
     "Poor appetite or overeating",
     "Feeling bad about yourself — or that you are a failure or have let yourself or your family down",
     "Trouble concentrating on things, such as reading the newspaper or watching television",
-    ("Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety or "
-     "restless that you have been moving around a lot more than usual"),
+    (
+        "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety or "
+        "restless that you have been moving around a lot more than usual"
+    ),
     "Thoughts that you would be better off dead or of hurting yourself in some way",
 ]
 GAD7 = [
@@ -48,8 +51,13 @@ GAD7 = [
     "Becoming easily annoyed or irritable",
     "Feeling afraid, as if something awful might happen",
 ]
-VALUES = {"not at all": 0, "several days": 1, "more than half the days": 2, "over half the days": 2,
-          "nearly every day": 3}
+VALUES = {
+    "not at all": 0,
+    "several days": 1,
+    "more than half the days": 2,
+    "over half the days": 2,
+    "nearly every day": 3,
+}
 INVALID = "invalid"
 
 
@@ -137,8 +145,10 @@ class Row:
 
 
 def client_rows() -> list[Row]:
-    return [Row(r[0], quoted(r[1]), quoted(r[2]), r[3], int(r[4]), r[6].split(), r[7].split())
-            for r in md_table("The clients")]
+    return [
+        Row(r[0], quoted(r[1]), quoted(r[2]), r[3], int(r[4]), r[6].split(), r[7].split())
+        for r in md_table("The clients")
+    ]
 
 
 def norm(email: str) -> str:
@@ -167,17 +177,20 @@ def responses_of(email: str, revision: int = 1) -> list[dict[str, Any]]:
 def test_the_fixtures_are_what_the_generator_writes() -> None:
     done = subprocess.run(
         [sys.executable, str(SAMPLE_TAPS / "tools" / "make_practice_fixtures.py"), "--check"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_the_scorer_of_this_module_follows_the_rules() -> None:
     assert score([1] * 8 + [None], 2) == Score(9, True)
-    assert score([1, 1, 1, 1, 0, 0, 0, 0, None], 2) == Score(5, True)   # 4.5 -> 5, not 4
+    assert score([1, 1, 1, 1, 0, 0, 0, 0, None], 2) == Score(5, True)  # 4.5 -> 5, not 4
     assert score([3, 3, 3, 3, 2, 2, 2, 2, None], 2) == Score(23, True)  # 20 x 9/8 = 22.5 -> 23
     assert score([0, 0, 0, 0, 0, 0, None, None, None], 2) == Score(None, False)
-    assert score([3, 3, 3, 0, 0, 0, None], 1) == Score(11, True)        # 10.5 -> 11
+    assert score([3, 3, 3, 0, 0, 0, None], 1) == Score(11, True)  # 10.5 -> 11
     assert score([3] * 5 + [None, None], 1) == Score(None, False)
     assert answer_value("  several  DAYS ") == 1 and answer_value("Over half the days") == 2
     assert answer_value("Manchmal") == INVALID and answer_value("") is None
@@ -271,8 +284,12 @@ def test_the_edge_cases_of_the_brief_are_present() -> None:
     texts = [a["textAnswers"]["answers"][0]["value"] for r in document["responses"] for a in r["answers"].values()]
     assert texts.count("Manchmal") == 1 and texts.count("  several  DAYS ") == 1
     assert "Over half the days" in texts
-    difficulty = {q["questionItem"]["question"]["questionId"] for f in document["forms"] for q in f["items"]
-                  if q.get("title", "").startswith("If you checked off any problems")}
+    difficulty = {
+        q["questionItem"]["question"]["questionId"]
+        for f in document["forms"]
+        for q in f["items"]
+        if q.get("title", "").startswith("If you checked off any problems")
+    }
     assert sum(1 for r in document["responses"] if difficulty & set(r["answers"])) >= 10
     ties = {"PHQ-9": 0, "GAD-7": 0}
     for response in document["responses"]:
@@ -317,9 +334,16 @@ def test_revision_2_is_as_clients_md_says() -> None:
     (edit,) = practice_fixture("forms")["revision_2"]
     (sheet_edit,) = practice_fixture("sheets")["revision_2"]
     (contact_edit,) = practice_fixture("dataverse")["revision_2"]["contact"]
-    wanted = [edit["replaces"], edit["record"]["lastSubmittedTime"], f"sheet row {sheet_edit['row']}",
-              sheet_edit["record"]["Zeitstempel"], contact_edit["replaces"], contact_edit["record"]["telephone1"],
-              contact_edit["record"]["modifiedon"], str(contact_edit["record"]["versionnumber"])]
+    wanted = [
+        edit["replaces"],
+        edit["record"]["lastSubmittedTime"],
+        f"sheet row {sheet_edit['row']}",
+        sheet_edit["record"]["Zeitstempel"],
+        contact_edit["replaces"],
+        contact_edit["record"]["telephone1"],
+        contact_edit["record"]["modifiedon"],
+        str(contact_edit["record"]["versionnumber"]),
+    ]
     for value in wanted:
         assert value in " ".join(text.split()), value
 
@@ -345,7 +369,8 @@ def test_the_question_id_tables_match_the_forms() -> None:
 
 def load_schemas():
     spec = importlib.util.spec_from_file_location(
-        "practice_schemas_under_test", SAMPLE_TAPS / "src" / "sample_taps" / "practice_schemas.py")
+        "practice_schemas_under_test", SAMPLE_TAPS / "src" / "sample_taps" / "practice_schemas.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module

@@ -11,16 +11,45 @@ NAV = "@Microsoft.Dynamics.CRM.associatednavigationproperty"
 LOOKUP = "@Microsoft.Dynamics.CRM.lookuplogicalname"
 # source-payloads.md §4, in order
 CONTACT_KEYS = [
-    "contactid", "firstname", "lastname", "fullname", "emailaddress1", "telephone1", "mobilephone",
-    "createdon", "createdon" + FV, "modifiedon", "modifiedon" + FV, "statecode", "statecode" + FV,
-    "statuscode", "statuscode" + FV, "_parentcustomerid_value", "_ownerid_value", "_ownerid_value" + FV,
-    "_ownerid_value" + NAV, "_ownerid_value" + LOOKUP, "versionnumber",
+    "contactid",
+    "firstname",
+    "lastname",
+    "fullname",
+    "emailaddress1",
+    "telephone1",
+    "mobilephone",
+    "createdon",
+    "createdon" + FV,
+    "modifiedon",
+    "modifiedon" + FV,
+    "statecode",
+    "statecode" + FV,
+    "statuscode",
+    "statuscode" + FV,
+    "_parentcustomerid_value",
+    "_ownerid_value",
+    "_ownerid_value" + FV,
+    "_ownerid_value" + NAV,
+    "_ownerid_value" + LOOKUP,
+    "versionnumber",
 ]
 SESSION_KEYS = [
-    "cr7a2_sessionid", "cr7a2_name", "cr7a2_sessiondate", "cr7a2_sessiondate" + FV, "cr7a2_sessiontype",
-    "cr7a2_sessiontype" + FV, "cr7a2_durationminutes", "_cr7a2_contact_value", "_cr7a2_contact_value" + FV,
-    "_cr7a2_contact_value" + NAV, "_cr7a2_contact_value" + LOOKUP, "statecode", "statuscode", "createdon",
-    "modifiedon", "versionnumber",
+    "cr7a2_sessionid",
+    "cr7a2_name",
+    "cr7a2_sessiondate",
+    "cr7a2_sessiondate" + FV,
+    "cr7a2_sessiontype",
+    "cr7a2_sessiontype" + FV,
+    "cr7a2_durationminutes",
+    "_cr7a2_contact_value",
+    "_cr7a2_contact_value" + FV,
+    "_cr7a2_contact_value" + NAV,
+    "_cr7a2_contact_value" + LOOKUP,
+    "statecode",
+    "statuscode",
+    "createdon",
+    "modifiedon",
+    "versionnumber",
 ]
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 UTC_Z = re.compile(r"2026-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -52,7 +81,10 @@ def test_annotations_and_shapes_as_in_source_payloads(dataverse_rev1: Extraction
     assert any(e != e.strip() for e in emails) and any(e != e.lower() for e in emails)
     joerg = next(c for c in contacts if c["contactid"] == "5d4a5c1e-8f0b-ef11-9f89-000d3a4b2c11")
     assert (joerg["fullname"], joerg["emailaddress1"], joerg["_ownerid_value" + FV]) == (
-        "Jörg Groß", "Joerg.Gross@Web.de", "Julia Weber")
+        "Jörg Groß",
+        "Joerg.Gross@Web.de",
+        "Julia Weber",
+    )
 
 
 def test_every_session_references_a_contact(dataverse_rev1: Extraction) -> None:

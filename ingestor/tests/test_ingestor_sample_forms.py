@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from ingestor_practice_support import TIMEOUT, Extraction, practice_fixture, same
 
 from ingestor import ExtractionError, extract_to_jsonl, iter_jsonl_records
+from ingestor_practice_support import TIMEOUT, Extraction, practice_fixture, same
 
 INTAKE = "15mqM0JpWRqw462xOwsU3Pa2tE0B41jGlJs7KlhGsnfb"
 FOLLOWUP = "1gKgJF8UxBJUC4S1qcBjDHMwV9bQfk642hzMMwOzU956"
@@ -75,16 +75,22 @@ def test_revision_2_re_delivers_exactly_the_edited_response(forms_rev1: Extracti
 
 
 def test_form_id_selects_one_form_and_its_responses(practice_home: Path) -> None:
-    paths = extract_to_jsonl("tap-sample-forms", "followup-only", work_dir=practice_home,
-                             env={"TAP_SAMPLE_FORMS_FORM_ID": FOLLOWUP}, timeout=TIMEOUT)
+    paths = extract_to_jsonl(
+        "tap-sample-forms",
+        "followup-only",
+        work_dir=practice_home,
+        env={"TAP_SAMPLE_FORMS_FORM_ID": FOLLOWUP},
+        timeout=TIMEOUT,
+    )
     assert [f["formId"] for f in iter_jsonl_records(paths["forms"])] == [FOLLOWUP]
     responses = list(iter_jsonl_records(paths["form_responses"]))
     assert len(responses) == 74 and {r["formId"] for r in responses} == {FOLLOWUP}
 
 
 def test_count_gives_that_many_synthetic_responses_with_valid_answers(practice_home: Path) -> None:
-    paths = extract_to_jsonl("tap-sample-forms", "bench", work_dir=practice_home,
-                             env={"TAP_SAMPLE_FORMS_COUNT": "300"}, timeout=TIMEOUT)
+    paths = extract_to_jsonl(
+        "tap-sample-forms", "bench", work_dir=practice_home, env={"TAP_SAMPLE_FORMS_COUNT": "300"}, timeout=TIMEOUT
+    )
     forms = {f["formId"]: f for f in iter_jsonl_records(paths["forms"])}
     responses = list(iter_jsonl_records(paths["form_responses"]))
     assert len(responses) == 300 and len({r["responseId"] for r in responses}) == 300
@@ -96,14 +102,20 @@ def test_count_gives_that_many_synthetic_responses_with_valid_answers(practice_h
             if "questionGroupItem" in item:
                 texts = {o["value"] for o in item["questionGroupItem"]["grid"]["columns"]["options"]}
                 options.update({q["questionId"]: texts for q in item["questionGroupItem"]["questions"]})
-        assert all(response["answers"][q]["textAnswers"]["answers"][0]["value"] in texts
-                   for q, texts in options.items())
+        assert all(
+            response["answers"][q]["textAnswers"]["answers"][0]["value"] in texts for q, texts in options.items()
+        )
         assert window[0] <= datetime.fromisoformat(response["lastSubmittedTime"]) < window[1]
 
 
 def test_an_unknown_form_id_fails_the_run(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(ExtractionError, match="exit code 1") as caught:
-        extract_to_jsonl("tap-sample-forms", "bad", work_dir=tmp_path,
-                         env={"TAP_SAMPLE_FORMS_FORM_ID": "1NoSuchForm"}, timeout=TIMEOUT)
+        extract_to_jsonl(
+            "tap-sample-forms",
+            "bad",
+            work_dir=tmp_path,
+            env={"TAP_SAMPLE_FORMS_FORM_ID": "1NoSuchForm"},
+            timeout=TIMEOUT,
+        )
     assert "UnknownFormError" in caught.value.log_path.read_text(encoding="utf-8")
     assert capfd.readouterr() == ("", "")

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from backend_sql import sql_rows
 from click.testing import CliRunner
+
+from backend_sql import sql_rows
 from lorchestra.cli import main
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -48,11 +49,19 @@ def lorc(*args: str, env: dict[str, str] | None = None, input_text: str | None =
     return LorcResult(result.exit_code, result.stdout, result.stderr)
 
 
-def lorc_process(*args: str, env: dict[str, str] | None = None, input_text: str | None = None
-                 ) -> subprocess.CompletedProcess[str]:
+def lorc_process(
+    *args: str, env: dict[str, str] | None = None, input_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """``lorc ARGS`` as a user runs it: the installed console script in a fresh process."""
-    return subprocess.run([LORC, *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
-                          timeout=600, input=input_text, check=False)
+    return subprocess.run(
+        [LORC, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+        input=input_text,
+        check=False,
+    )
 
 
 def process_state() -> dict[str, Any]:
@@ -60,13 +69,19 @@ def process_state() -> dict[str, Any]:
     umask = os.umask(0o077)
     os.umask(umask)
     logger = logging.getLogger("lorchestra")
-    return {"umask": oct(umask), "environ": dict(os.environ), "cwd": os.getcwd(),
-            "lorchestra logger": (logger.level, logger.propagate, list(logger.handlers))}
+    return {
+        "umask": oct(umask),
+        "environ": dict(os.environ),
+        "cwd": os.getcwd(),
+        "lorchestra logger": (logger.level, logger.propagate, list(logger.handlers)),
+    }
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """What differs, environment variables by name only (their values may be secrets)."""
-    found = [f"{key}: {before[key]} -> {after[key]}" for key in before if key != "environ" and before[key] != after[key]]
+    found = [
+        f"{key}: {before[key]} -> {after[key]}" for key in before if key != "environ" and before[key] != after[key]
+    ]
     old, new = before["environ"], after["environ"]
     names = sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
     return found + [f"environment variable {name}" for name in names]
@@ -94,6 +109,7 @@ def table_rows(home: PhiHome, env: dict[str, str], name: str, order: str) -> lis
                 row[key] = list(value)
     return rows
 
+
 def bigquery_environ(emulator: object, dataset: str) -> dict[str, str]:
     return {
         "LORC_STORAGE__BACKEND": "bigquery",
@@ -103,8 +119,15 @@ def bigquery_environ(emulator: object, dataset: str) -> dict[str, str]:
     }
 
 
-FINGERPRINTED_TABLES = ("raw_objects", "canonical_objects", "rejects", "processed_inputs", "inbox_view",
-                        "measurement_timeseries", "measurement_paired")
+FINGERPRINTED_TABLES = (
+    "raw_objects",
+    "canonical_objects",
+    "rejects",
+    "processed_inputs",
+    "inbox_view",
+    "measurement_timeseries",
+    "measurement_paired",
+)
 MOVING = {"last_seen"}  # re-seeing an unchanged object moves only this, by design
 
 
@@ -115,8 +138,9 @@ def fingerprints(home: PhiHome, tables: Sequence[str] = FINGERPRINTED_TABLES) ->
         found = {}
         for table in tables:
             rows = sql_rows(store, f"SELECT * FROM {table}")
-            content = sorted(json.dumps({k: v for k, v in r.items() if k not in MOVING}, sort_keys=True, default=str)
-                             for r in rows)
+            content = sorted(
+                json.dumps({k: v for k, v in r.items() if k not in MOVING}, sort_keys=True, default=str) for r in rows
+            )
             found[table] = f"{len(rows)}:{hashlib.sha256(''.join(content).encode()).hexdigest()[:16]}"
         return found
     finally:

@@ -9,14 +9,14 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+
 from cli_support import bigquery_environ
+from lorchestra import faults
 from lorchestra.config import Config, load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.stack_clients import EventClient, Store, open_store
 from production_fakes import Fakes, started_fakes
-
-from lorchestra import faults
 
 BACKENDS = ["duckdb", "bigquery"]
 
@@ -46,8 +46,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     try:
         metadata.distribution("lorc-example-plugin")
     except metadata.PackageNotFoundError:
-        pytest.fail("this test needs the example job plugin: run ./dev test, or "
-                    "pip install -e lorchestra/tests/plugins/lorc_example_plugin", pytrace=False)
+        pytest.fail(
+            "this test needs the example job plugin: run ./dev test, or "
+            "pip install -e lorchestra/tests/plugins/lorc_example_plugin",
+            pytrace=False,
+        )
 
 
 @pytest.fixture
@@ -96,8 +99,9 @@ def store(backend_config: Config) -> Iterator[Store]:
 
 @pytest.fixture
 def events(store: Store, backend_config: Config) -> EventClient:
-    return EventClient(store, run_id="run-test", job_name="extract_test",
-                       tmp_dir=backend_config.home.tmp_dir, batch_rows=1000)
+    return EventClient(
+        store, run_id="run-test", job_name="extract_test", tmp_dir=backend_config.home.tmp_dir, batch_rows=1000
+    )
 
 
 @pytest.fixture(params=BACKENDS)

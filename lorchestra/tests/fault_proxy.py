@@ -37,8 +37,9 @@ class FaultProxy:
                 status = proxy.plan(self.command, self.path)
                 if status is not None:
                     proxy.injected.append((self.command, self.path, status))
-                    payload = (b'{"error": {"code": %d, "message": "injected", "errors": [{"reason": "injected"}]}}'
-                               % status)
+                    payload = (
+                        b'{"error": {"code": %d, "message": "injected", "errors": [{"reason": "injected"}]}}' % status
+                    )
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(payload)))
@@ -46,8 +47,9 @@ class FaultProxy:
                     self.wfile.write(payload)
                     return
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
-                request = urllib.request.Request(proxy.upstream + self.path, data=body, headers=headers,
-                                                 method=self.command)
+                request = urllib.request.Request(
+                    proxy.upstream + self.path, data=body, headers=headers, method=self.command
+                )
                 try:
                     with urllib.request.urlopen(request, timeout=60) as answer:
                         status_code, answer_headers, content = answer.status, answer.headers, answer.read()

@@ -16,14 +16,30 @@ def store_like_an_older_version(store: Store, table: str, key: str, payload_text
     defaults: a Gmail e-mail of connection ``praxis``, or a measurement)."""
     now = utcnow().isoformat()
     if table == "raw_objects":
-        values = {"idem_key": key, "source_system": "gmail", "connection_name": "praxis", "object_type": "email",
-                  "schema_ref": "iglu:com.google/gmail_message/jsonschema/1-0-0",
-                  "external_id": key.rsplit(":", 1)[-1], "payload_hash": "0" * 32, "first_seen": now,
-                  "last_seen": now}
+        values = {
+            "idem_key": key,
+            "source_system": "gmail",
+            "connection_name": "praxis",
+            "object_type": "email",
+            "schema_ref": "iglu:com.google/gmail_message/jsonschema/1-0-0",
+            "external_id": key.rsplit(":", 1)[-1],
+            "payload_hash": "0" * 32,
+            "first_seen": now,
+            "last_seen": now,
+        }
     else:
-        values = {"idem_key": key, "object_type": "measurement", "schema_ref": "s", "source_idem_key": key,
-                  "source_payload_hash": "h", "transform_ref": "t", "payload_hash": "0" * 32,
-                  "created_at": now, "updated_at": now, "last_seen": now}
+        values = {
+            "idem_key": key,
+            "object_type": "measurement",
+            "schema_ref": "s",
+            "source_idem_key": key,
+            "source_payload_hash": "h",
+            "transform_ref": "t",
+            "payload_hash": "0" * 32,
+            "created_at": now,
+            "updated_at": now,
+            "last_seen": now,
+        }
     values.update(columns)
     cells = [f"TIMESTAMP {_literal(v)}" if n in _TIMES else _literal(v) for n, v in values.items()]
     payload = _literal(payload_text)

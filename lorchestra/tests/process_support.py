@@ -37,8 +37,13 @@ def process_state(pid: int) -> str:
 def paused_run(*args: str, fault_at: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
     """``lorc ARGS`` started and stopped (SIGSTOP) by itself at ``fault_at``; continued and
     reaped on exit unless the test did so with :func:`resume`."""
-    proc = subprocess.Popen([LORC, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {}), "LORC_FAULT_AT": fault_at, "LORC_FAULT_MODE": "pause"})
+    proc = subprocess.Popen(
+        [LORC, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {}), "LORC_FAULT_AT": fault_at, "LORC_FAULT_MODE": "pause"},
+    )
     try:
         deadline = time.monotonic() + 300
         while process_state(proc.pid) not in ("T", "t"):
@@ -66,8 +71,12 @@ def warehouse_holder(warehouse: Path, script_dir: Path, *, read_only: bool) -> I
     """A Python program (``notebook_holder.py``) holding the DuckDB file open."""
     script = script_dir / "notebook_holder.py"
     script.write_text(HOLDER_SCRIPT)
-    proc = subprocess.Popen([sys.executable, str(script), str(warehouse), "read_only" if read_only else "write"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(warehouse), "read_only" if read_only else "write"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         yield proc

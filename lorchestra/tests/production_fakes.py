@@ -13,6 +13,7 @@ from pathlib import Path
 
 import requests
 import yaml
+
 from ingestor.fake_apis import running
 from ingestor.fake_apis.dataverse import FakeDataverse, fake_dataverse
 from ingestor.fake_apis.google import FakeGoogle, fake_google
@@ -60,9 +61,13 @@ def practice_connections(*kinds: str) -> list[dict[str, object]]:
 def sign_in_in_browser(home: PhiHome, args: list[str], ca_path: Path | None) -> tuple[int, str]:
     """``lorc ARGS --no-browser`` as a user runs it; the test opens the printed address like
     a browser. The exit code, and everything shown (printed, then stdout and stderr)."""
-    process = subprocess.Popen([str(Path(sys.executable).parent / "lorc"), *args, "--no-browser"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "LORC_HOME": str(home.root)})
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "lorc"), *args, "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "LORC_HOME": str(home.root)},
+    )
     assert process.stdout is not None
     printed = ""
     while not (match := re.search(r"https://\S+", printed)):

@@ -17,7 +17,9 @@ from lorchestra.stack_clients import open_store
 def counts(home: PhiHome) -> dict[str, int]:
     store = open_store(load_config(home), read_only=True)
     try:
-        return {t: sql_rows(store, f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in ("raw_objects", "canonical_objects")}
+        return {
+            t: sql_rows(store, f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in ("raw_objects", "canonical_objects")
+        }
     finally:
         store.close()
 
@@ -29,7 +31,9 @@ def test_backups_are_written_privately_and_replay_restores_a_lost_warehouse(home
     run_id = json.loads(run.stdout)["run_id"]
     files = sorted((home.root / "backup").rglob("*.jsonl"))
     assert [f"{p.parent.parent.name}/{p.name}" for p in files] == [
-        f"canonical/run_{run_id}.jsonl", f"raw/run_{run_id}.jsonl"]
+        f"canonical/run_{run_id}.jsonl",
+        f"raw/run_{run_id}.jsonl",
+    ]
     for path in [*files, *(p.parent for p in files)]:
         assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600)
     before = counts(home)
@@ -45,7 +49,11 @@ def test_backups_are_written_privately_and_replay_restores_a_lost_warehouse(home
 
     again = json.loads(lorc("replay", *map(str, files), "--json").stdout)["jobs"][0]["counts"]
     assert (again["raw_inserted"], again["raw_updated"], again["canonical_inserted"], again["canonical_updated"]) == (
-        0, 0, 0, 0)
+        0,
+        0,
+        0,
+        0,
+    )
 
 
 def test_replay_refuses_what_is_not_a_backup_file(home: PhiHome) -> None:
@@ -84,8 +92,11 @@ def replay_counts(*files: Path) -> dict[str, int]:
 def stored_hashes(home: PhiHome) -> dict[str, str]:
     store = open_store(load_config(home), read_only=True)
     try:
-        return {r["idem_key"]: r["payload_hash"] for t in ("raw_objects", "canonical_objects")
-                for r in sql_rows(store, f"SELECT idem_key, payload_hash FROM {t}")}
+        return {
+            r["idem_key"]: r["payload_hash"]
+            for t in ("raw_objects", "canonical_objects")
+            for r in sql_rows(store, f"SELECT idem_key, payload_hash FROM {t}")
+        }
     finally:
         store.close()
 
@@ -94,10 +105,24 @@ def test_replaying_a_backup_of_what_the_warehouse_holds_changes_nothing(home: Ph
     files = backed_up_run(home, "extract_contacts", "canonicalize_contacts")
     before = stored_hashes(home)
     got = replay_counts(*files)
-    assert {k: got[k] for k in ("raw_unchanged", "raw_updated", "raw_inserted", "canonical_unchanged",
-                                "canonical_updated", "canonical_inserted")} == {
-        "raw_unchanged": 39, "raw_updated": 0, "raw_inserted": 0,
-        "canonical_unchanged": 39, "canonical_updated": 0, "canonical_inserted": 0}
+    assert {
+        k: got[k]
+        for k in (
+            "raw_unchanged",
+            "raw_updated",
+            "raw_inserted",
+            "canonical_unchanged",
+            "canonical_updated",
+            "canonical_inserted",
+        )
+    } == {
+        "raw_unchanged": 39,
+        "raw_updated": 0,
+        "raw_inserted": 0,
+        "canonical_unchanged": 39,
+        "canonical_updated": 0,
+        "canonical_inserted": 0,
+    }
     assert stored_hashes(home) == before  # the stored text is byte for byte what the live path stored
 
 
@@ -125,8 +150,7 @@ def test_a_truncated_line_in_a_backup_is_a_reject_and_every_other_record_is_rest
 
 
 def test_replay_checks_canonical_envelopes_against_their_schema(home: PhiHome) -> None:
-    jobs = ("extract_forms", "extract_contacts", "canonicalize_contacts", "canonicalize_questionnaires",
-            "score_phq9")
+    jobs = ("extract_forms", "extract_contacts", "canonicalize_contacts", "canonicalize_questionnaires", "score_phq9")
     files = backed_up_run(home, *jobs)
     canonical = files[0]
     envelopes = [json.loads(line) for line in canonical.read_text().splitlines()]
@@ -143,8 +167,9 @@ def test_replay_checks_canonical_envelopes_against_their_schema(home: PhiHome) -
     assert run.returncode == 0, run.stderr
     store = open_store(load_config(home), read_only=True)
     try:
-        rejects = sorted((r["job_name"], r["rule"], r["field"]) for r in sql_rows(store, 
-            "SELECT job_name, rule, field FROM rejects"))
+        rejects = sorted(
+            (r["job_name"], r["rule"], r["field"]) for r in sql_rows(store, "SELECT job_name, rule, field FROM rejects")
+        )
         stored = sql_rows(store, "SELECT count(*) AS n FROM canonical_objects WHERE object_type = 'measurement'")
     finally:
         store.close()

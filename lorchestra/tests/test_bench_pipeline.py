@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from cli_support import lorc
 from lorchestra.bench.pipeline import LANES, PASSES, REPORT_STAGE
 
@@ -35,8 +36,9 @@ def test_every_stage_of_every_pass_runs_on_the_data_of_its_pass(tmp_path: Path, 
     report = bench(home, *options, *(["--skip-meltano"] if mode == "skip_meltano" else []))
 
     extract = "ingest" if mode == "skip_meltano" else "extract"
-    expected = [stage for lane, job, consumers in LANES
-                for stage in (job.replace("extract", extract), *consumers)] + [REPORT_STAGE]
+    expected = [stage for lane, job, consumers in LANES for stage in (job.replace("extract", extract), *consumers)] + [
+        REPORT_STAGE
+    ]
     figures = {(f["pass_name"], f["stage"]): f for f in report["stages"]}
     assert [f["stage"] for f in report["stages"]] == expected * len(PASSES)
     assert all(f["status"] == "ok" and f["seconds"] >= 0 and f["peak_rss_mb"] > 0 for f in report["stages"])

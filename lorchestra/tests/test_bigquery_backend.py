@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from google.api_core import exceptions as gexc
+
 from backend_sql import sql_rows
 from cli_support import bigquery_environ, lorc
-from google.api_core import exceptions as gexc
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry
 
@@ -52,9 +53,12 @@ def test_an_unreachable_bigquery_is_one_clear_line_and_fails_fast(home: PhiHome)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {"LORC_STORAGE__BACKEND": "bigquery", "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
-           "LORC_STORAGE__BIGQUERY__DATASET": "nowhere",
-           "LORC_STORAGE__BIGQUERY__API_ENDPOINT": f"http://127.0.0.1:{port}"}
+    env = {
+        "LORC_STORAGE__BACKEND": "bigquery",
+        "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
+        "LORC_STORAGE__BIGQUERY__DATASET": "nowhere",
+        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": f"http://127.0.0.1:{port}",
+    }
     started = time.monotonic()
     result = lorc("run", "warehouse_stats", env=env)
     assert result.returncode == 1
@@ -100,8 +104,11 @@ def test_a_bad_key_file_from_dotenv_is_named_without_its_contents(home: PhiHome,
     key.write_text('{"type": "service_account", "private_key": "SECRET-KEY-MATERIAL"}')
     home.dotenv_path.write_text(f"GOOGLE_APPLICATION_CREDENTIALS={key}\n")
     home.dotenv_path.chmod(0o600)
-    env = {"LORC_STORAGE__BACKEND": "bigquery", "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
-           "LORC_STORAGE__BIGQUERY__DATASET": "practice"}
+    env = {
+        "LORC_STORAGE__BACKEND": "bigquery",
+        "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
+        "LORC_STORAGE__BIGQUERY__DATASET": "practice",
+    }
     result = lorc("run", "warehouse_stats", env=env)
     assert result.returncode == 1
     assert f"GOOGLE_APPLICATION_CREDENTIALS names {key}" in result.stderr
@@ -112,9 +119,12 @@ def _store_through(endpoint: str, home: PhiHome, project: str) -> Any:
     from lorchestra.config import load_config
     from lorchestra.stack_clients import open_store
 
-    env = {"LORC_STORAGE__BACKEND": "bigquery", "LORC_STORAGE__BIGQUERY__PROJECT": project,
-           "LORC_STORAGE__BIGQUERY__DATASET": f"f_{uuid.uuid4().hex[:10]}",
-           "LORC_STORAGE__BIGQUERY__API_ENDPOINT": endpoint}
+    env = {
+        "LORC_STORAGE__BACKEND": "bigquery",
+        "LORC_STORAGE__BIGQUERY__PROJECT": project,
+        "LORC_STORAGE__BIGQUERY__DATASET": f"f_{uuid.uuid4().hex[:10]}",
+        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": endpoint,
+    }
     return open_store(load_config(home, {**os.environ, **env}))
 
 

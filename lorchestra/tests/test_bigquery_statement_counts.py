@@ -57,8 +57,12 @@ def test_a_lane_run_uses_one_load_and_one_merge_per_batch_per_table(bq_emulator:
     events_before = _event_count(home, environ, bq_emulator.endpoint)
     with FaultProxy(bq_emulator.endpoint, forward_all) as proxy:
         environ["LORC_STORAGE__BIGQUERY__API_ENDPOINT"] = proxy.endpoint
-        report = run_jobs(["extract_email", "canonicalize_email", "build_inbox_view"], home=home,
-                          environ=environ, params={"count": PER_MAILBOX})
+        report = run_jobs(
+            ["extract_email", "canonicalize_email", "build_inbox_view"],
+            home=home,
+            environ=environ,
+            params={"count": PER_MAILBOX},
+        )
     assert report.ok, report.as_dict()
     counts = {o.name: o.counts for o in report.outcomes}
     assert counts["extract_email"]["inserted"] == PER_MAILBOX * MAILBOXES
@@ -90,8 +94,10 @@ def test_a_lane_run_uses_one_load_and_one_merge_per_batch_per_table(bq_emulator:
     state = sum(1 for st in statements if re.match(r"(DELETE FROM|INSERT INTO) \S*job_state", st))
     assert state == 2  # the build's state replaced: one DELETE, one INSERT
     assert dml == sum(merges.values()) + event_inserts + cleared + state, "a DML statement the batches do not explain"
-    print(f"\n{records} records: {len(loads)} load jobs, {len(queries)} query jobs, {dml} DML statements "
-          f"(MERGEs {dict(merges)}, {event_inserts} event inserts)")
+    print(
+        f"\n{records} records: {len(loads)} load jobs, {len(queries)} query jobs, {dml} DML statements "
+        f"(MERGEs {dict(merges)}, {event_inserts} event inserts)"
+    )
 
 
 def _event_count(home: PhiHome, environ: dict[str, str], endpoint: str) -> int:

@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import LORC, lorc, lorc_process
 from click.testing import CliRunner
+
+from cli_support import LORC, lorc, lorc_process
 from lorchestra.cli import main
 from lorchestra.exceptions import (
     ConfigError,
@@ -136,10 +137,14 @@ def test_missing_home_says_run_init(tmp_path: Path) -> None:
 def test_a_locked_warehouse_is_one_clear_line_and_loses_nothing(home: PhiHome) -> None:
     assert lorc("run", "example_synthetic_ingest").returncode == 0
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)",
-         str(home.root / "warehouse.duckdb")],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)",
+            str(home.root / "warehouse.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
@@ -168,9 +173,8 @@ def test_bench_reports_both_passes(home: PhiHome) -> None:
 
 
 def test_errors_that_derive_from_the_phi_safe_root_keep_their_message() -> None:
-    from shared_schemas.errors import PhiSafeError
-
     from lorchestra.errors_safe import safe_error
+    from shared_schemas.errors import PhiSafeError
 
     class Declared(PhiSafeError, RuntimeError):
         pass
@@ -189,10 +193,14 @@ def test_files_left_by_a_killed_run_are_private_even_under_a_loose_umask(home: P
 
     # Killed mid-transaction, DuckDB leaves its WAL behind; DuckDB creates it 0644 unless
     # lorc's umask says otherwise.
-    script = ("import os, sys; os.umask(0o022); sys.argv = ['lorc', 'run', 'example_synthetic_ingest'];"
-              "from lorchestra.cli import main; main()")
+    script = (
+        "import os, sys; os.umask(0o022); sys.argv = ['lorc', 'run', 'example_synthetic_ingest'];"
+        "from lorchestra.cli import main; main()"
+    )
     env = {**os.environ, "LORC_FAULT_AT": "raw.before_commit", "LORC_FAULT_MODE": "kill"}
-    killed = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=120, env=env)
+    killed = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=120, env=env
+    )
     assert killed.returncode == -9
     left = list(home.root.rglob("*"))
     assert any(p.name.endswith(".wal") for p in left)
@@ -203,7 +211,9 @@ def test_files_left_by_a_killed_run_are_private_even_under_a_loose_umask(home: P
 @pytest.mark.example_plugin
 def test_a_pipeline_runs_its_jobs_in_order_under_one_run_id(home: PhiHome) -> None:
     text = home.config_path.read_text()
-    config = text[: text.index("pipelines:")] + """pipelines:
+    config = (
+        text[: text.index("pipelines:")]
+        + """pipelines:
   tiny:
     jobs: [example_synthetic_ingest]
   tiny_then_stats:
@@ -212,7 +222,9 @@ def test_a_pipeline_runs_its_jobs_in_order_under_one_run_id(home: PhiHome) -> No
   broken_first:
     stop_on_failure: true
     jobs: [example_synthetic_ingest, warehouse_stats]
-""" + text[text.index("logging:"):]
+"""
+        + text[text.index("logging:") :]
+    )
     home.config_path.write_text(config)
     report = json.loads(lorc("run", "--pipeline", "tiny_then_stats", "--json").stdout)
     assert [j["name"] for j in report["jobs"]] == ["example_synthetic_ingest", "warehouse_stats"]
@@ -227,11 +239,20 @@ def test_a_pipeline_runs_its_jobs_in_order_under_one_run_id(home: PhiHome) -> No
 
 def test_a_second_run_waits_for_the_lock_or_names_its_holder(home: PhiHome) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         ("import sys, time; from pathlib import Path; from lorchestra.runlock import run_lock;"
-          "cm = run_lock(Path(sys.argv[1]) / 'run.lock', run_id='holder-run-1'); cm.__enter__();"
-          "print('locked', flush=True); time.sleep(float(sys.argv[2]))"), str(home.root), "3"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from lorchestra.runlock import run_lock;"
+                "cm = run_lock(Path(sys.argv[1]) / 'run.lock', run_id='holder-run-1'); cm.__enter__();"
+                "print('locked', flush=True); time.sleep(float(sys.argv[2]))"
+            ),
+            str(home.root),
+            "3",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         refused = lorc("run", "warehouse_stats")
@@ -246,11 +267,19 @@ def test_a_second_run_waits_for_the_lock_or_names_its_holder(home: PhiHome) -> N
 
 def test_a_lock_left_by_a_killed_run_is_taken_over(home: PhiHome) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         ("import sys, time; from pathlib import Path; from lorchestra.runlock import run_lock;"
-          "cm = run_lock(Path(sys.argv[1]) / 'run.lock', run_id='dead-run'); cm.__enter__();"
-          "print('locked', flush=True); time.sleep(60)"), str(home.root)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from lorchestra.runlock import run_lock;"
+                "cm = run_lock(Path(sys.argv[1]) / 'run.lock', run_id='dead-run'); cm.__enter__();"
+                "print('locked', flush=True); time.sleep(60)"
+            ),
+            str(home.root),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
     holder.kill()
     holder.wait()
@@ -266,7 +295,9 @@ def test_progress_is_live_on_a_terminal_and_absent_otherwise(home: PhiHome) -> N
 
     def run_with_terminal(*args: str) -> str:
         leader, follower = pty.openpty()
-        done = subprocess.run([LORC, *args], check=False, stdout=follower, stderr=follower, env=os.environ.copy(), timeout=120)
+        done = subprocess.run(
+            [LORC, *args], check=False, stdout=follower, stderr=follower, env=os.environ.copy(), timeout=120
+        )
         os.close(follower)
         chunks = []
         while True:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from lorchestra.config import Secrets, load_config
 from lorchestra.dotenv import parse_dotenv
 from lorchestra.exceptions import ConfigError
@@ -20,8 +21,9 @@ def test_default_config_is_sample_profile_on_duckdb(home: PhiHome) -> None:
 
 
 def test_environment_overrides_nested_keys_with_yaml_typed_values(home: PhiHome) -> None:
-    config = load_config(home, {"LORC_STORAGE__BATCH_ROWS": "5000", "LORC_PROFILE": "production",
-                                "LORC_HOME": "/ignored", "OTHER": "x"})
+    config = load_config(
+        home, {"LORC_STORAGE__BATCH_ROWS": "5000", "LORC_PROFILE": "production", "LORC_HOME": "/ignored", "OTHER": "x"}
+    )
     assert config.batch_rows == 5000
     assert config.profile == "production"
 
@@ -30,8 +32,14 @@ def test_environment_overrides_nested_keys_with_yaml_typed_values(home: PhiHome)
     ("text", "expected"),
     [
         ("profile: sample\nstorage: {backend: postgres}\n", r"storage\.backend: must be one of duckdb, bigquery"),
-        ("profile: sample\nstorage: {backend: duckdb, batch_rows: many}\n", r"storage\.batch_rows: must be of type integer"),
-        ("profile: sample\nstorage: {backend: duckdb}\nsmtp_password: x\n", r"\(top level\): .*allowed keys here: .*storage"),
+        (
+            "profile: sample\nstorage: {backend: duckdb, batch_rows: many}\n",
+            r"storage\.batch_rows: must be of type integer",
+        ),
+        (
+            "profile: sample\nstorage: {backend: duckdb}\nsmtp_password: x\n",
+            r"\(top level\): .*allowed keys here: .*storage",
+        ),
         ("profile: sample\n", r"\(top level\): 'storage' is a required property"),
         ("profile: [unclosed\n", r"not valid YAML at line 2"),
         ("- a list\n", r"must hold a mapping"),
@@ -45,8 +53,10 @@ def test_invalid_config_names_the_key_path_and_what_is_allowed(home: PhiHome, te
 
 def test_a_bad_value_is_named_by_its_key_never_shown(home: PhiHome) -> None:
     """A mistyped address (or a secret pasted into the wrong key) must not reach the console."""
-    write_config(home, "profile: sample\nstorage: {backend: duckdb}\n"
-                       "reports: {recipients: [Julia Weber jw@praxis-weber.example]}\n")
+    write_config(
+        home,
+        "profile: sample\nstorage: {backend: duckdb}\nreports: {recipients: [Julia Weber jw@praxis-weber.example]}\n",
+    )
     with pytest.raises(ConfigError, match=r"reports\.recipients\.0: does not have the expected form") as exc:
         load_config(home)
     assert "Julia" not in str(exc.value) and "jw@" not in str(exc.value)

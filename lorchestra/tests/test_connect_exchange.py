@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from ingestor.fake_apis import running
 from ingestor.fake_apis.microsoft import (
     CLIENT_ID,
@@ -41,15 +42,19 @@ def test_verified_credentials_are_returned_to_store(fake: FakeMicrosoft) -> None
     assert [r.path.rsplit("/", 1)[-1] for r in fake.requests] == ["openid-configuration", "token", "inbox"]
 
 
-@pytest.mark.parametrize(("setup", "overrides", "fix"), [
-    (None, {"client_secret": "a-wrong-secret"}, "Certificates & secrets"),
-    (None, {"client_id": "11111111-2222-3333-4444-555555555555"}, "Application (client) ID"),
-    (None, {"tenant_id": "99999999-2222-3333-4444-555555555555"}, "Directory (tenant) ID"),
-    ("no consent", {}, "Grant admin consent"),
-    ("policy", {}, "application access policy"),
-])
+@pytest.mark.parametrize(
+    ("setup", "overrides", "fix"),
+    [
+        (None, {"client_secret": "a-wrong-secret"}, "Certificates & secrets"),
+        (None, {"client_id": "11111111-2222-3333-4444-555555555555"}, "Application (client) ID"),
+        (None, {"tenant_id": "99999999-2222-3333-4444-555555555555"}, "Directory (tenant) ID"),
+        ("no consent", {}, "Grant admin consent"),
+        ("policy", {}, "application access policy"),
+    ],
+)
 def test_each_refusal_names_its_fix_and_never_the_secret(
-        fake: FakeMicrosoft, setup: str | None, overrides: dict[str, str], fix: str) -> None:
+    fake: FakeMicrosoft, setup: str | None, overrides: dict[str, str], fix: str
+) -> None:
     if setup == "no consent":
         fake.consent_granted = False
     if setup == "policy":
@@ -63,8 +68,14 @@ def test_each_refusal_names_its_fix_and_never_the_secret(
 
 def test_an_unknown_mailbox_names_the_config_setting(fake: FakeMicrosoft) -> None:
     with pytest.raises(ExchangeConnectError, match="check the connection's mailbox in config.yaml"):
-        connect_exchange("exchange-x", "nobody@praxis-weber.example", endpoints=endpoints(fake),
-                         tenant_id=TENANT_ID, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+        connect_exchange(
+            "exchange-x",
+            "nobody@praxis-weber.example",
+            endpoints=endpoints(fake),
+            tenant_id=TENANT_ID,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+        )
 
 
 def test_an_empty_value_is_refused_before_any_request(fake: FakeMicrosoft) -> None:

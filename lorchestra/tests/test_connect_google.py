@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import requests
+
 from ingestor.fake_apis.google import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -29,10 +30,20 @@ def sign_in(server: FakeGoogle, capsys: pytest.CaptureFixture[str], **overrides:
 
     def connect() -> None:
         try:
-            outcome["refresh_token"] = google_sign_in(**{
-                "scopes": (SCOPE,), "account": MAILBOX, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-                "auth_url": server.auth_url, "token_url": server.token_url,
-                "ca_bundle": str(server.ca_path), "open_browser": False, "timeout_seconds": 30, **overrides})
+            outcome["refresh_token"] = google_sign_in(
+                **{
+                    "scopes": (SCOPE,),
+                    "account": MAILBOX,
+                    "client_id": CLIENT_ID,
+                    "client_secret": CLIENT_SECRET,
+                    "auth_url": server.auth_url,
+                    "token_url": server.token_url,
+                    "ca_bundle": str(server.ca_path),
+                    "open_browser": False,
+                    "timeout_seconds": 30,
+                    **overrides,
+                }
+            )
         except Exception as exc:  # noqa: BLE001 - handed to the test thread to assert on
             outcome["error"] = exc
 
@@ -52,7 +63,8 @@ def sign_in(server: FakeGoogle, capsys: pytest.CaptureFixture[str], **overrides:
 
 
 def test_the_sign_in_asks_for_exactly_the_scopes_and_returns_an_offline_refresh_token(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     with fake_google(tls=True) as server:
         outcome = sign_in(server, capsys)
         consent = server.requests_to(r"^/o/oauth2/auth$")

@@ -12,33 +12,60 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from backend_sql import sql_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.stack_clients import open_store
 
-JOBS = ["extract_contacts", "canonicalize_contacts", "extract_forms", "canonicalize_questionnaires",
-        "score_phq9", "score_gad7", "build_measurement_timeseries", "generate_weekly_report"]
-TABLES = ["raw_objects", "canonical_objects", "rejects", "processed_inputs", "measurement_timeseries",
-          "measurement_paired", "report_deliveries", "safety_flag_deliveries"]
+JOBS = [
+    "extract_contacts",
+    "canonicalize_contacts",
+    "extract_forms",
+    "canonicalize_questionnaires",
+    "score_phq9",
+    "score_gad7",
+    "build_measurement_timeseries",
+    "generate_weekly_report",
+]
+TABLES = [
+    "raw_objects",
+    "canonical_objects",
+    "rejects",
+    "processed_inputs",
+    "measurement_timeseries",
+    "measurement_paired",
+    "report_deliveries",
+    "safety_flag_deliveries",
+]
 # Columns that say when or in which run something happened, not what it is.
-VOLATILE = {"first_seen", "last_seen", "created_at", "updated_at", "processed_at", "run_id", "prepared_at",
-            "accepted_at", "recorded_at", "message_id"}
+VOLATILE = {
+    "first_seen",
+    "last_seen",
+    "created_at",
+    "updated_at",
+    "processed_at",
+    "run_id",
+    "prepared_at",
+    "accepted_at",
+    "recorded_at",
+    "message_id",
+}
 CRASH_POINTS = [
-    "extract.before_ingest:dataverse",            # inside extraction: JSONL written, nothing stored
+    "extract.before_ingest:dataverse",  # inside extraction: JSONL written, nothing stored
     "raw.staged:extract_contacts",
-    "raw.merged:extract_contacts",                 # between merge and commit
+    "raw.merged:extract_contacts",  # between merge and commit
     "raw.before_merge:extract_forms",
     "raw.before_commit:extract_forms",
     "canonical.before_merge",
     "canonical.before_commit",
     "map.before_mark:canonicalize_questionnaires",  # mid-canonicalization: outputs written, inputs unmarked
-    "map.before_mark:score_phq9",                   # mid-scoring
+    "map.before_mark:score_phq9",  # mid-scoring
     "map.before_mark:score_gad7",
     "projection.before_commit:measurement_timeseries",
-    "report.before_delivery",                      # mid-report: files written and the delivery recorded, not sent
-    "delivery.accepted",                           # in the outbox, the acceptance not yet recorded
+    "report.before_delivery",  # mid-report: files written and the delivery recorded, not sent
+    "delivery.accepted",  # in the outbox, the acceptance not yet recorded
 ]
 
 
@@ -46,8 +73,14 @@ def lorc(home: PhiHome, *args: str, fault: str | None = None) -> subprocess.Comp
     env = {**os.environ, "LORC_HOME": str(home.root)}
     if fault:
         env.update(LORC_FAULT_AT=fault, LORC_FAULT_MODE="kill")
-    return subprocess.run([str(Path(sys.executable).parent / "lorc"), *args], check=False, capture_output=True, text=True,
-                          env=env, timeout=600)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "lorc"), *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
 
 
 def state(home: PhiHome) -> dict[str, object]:
@@ -55,8 +88,10 @@ def state(home: PhiHome) -> dict[str, object]:
     try:
         found: dict[str, object] = {}
         for table in TABLES:
-            rows = sorted(json.dumps({k: v for k, v in r.items() if k not in VOLATILE}, sort_keys=True, default=str)
-                          for r in sql_rows(store, f"SELECT * FROM {table}"))
+            rows = sorted(
+                json.dumps({k: v for k, v in r.items() if k not in VOLATILE}, sort_keys=True, default=str)
+                for r in sql_rows(store, f"SELECT * FROM {table}")
+            )
             found[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
     finally:
         store.close()

@@ -24,6 +24,9 @@ def test_the_daily_pipeline_twice_changes_nothing_and_leaves_everything_private(
         assert counts.get("outputs_inserted", 0) == counts.get("outputs_updated", 0) == 0, job
     assert fingerprints(home) == before
 
-    loose = [str(p) for p in [home.root, *home.root.rglob("*")]
-             if stat.S_IMODE(p.stat().st_mode) != (0o700 if p.is_dir() else 0o600) and not p.is_symlink()]
+    loose = [
+        str(p)
+        for p in [home.root, *home.root.rglob("*")]
+        if stat.S_IMODE(p.stat().st_mode) != (0o700 if p.is_dir() else 0o600) and not p.is_symlink()
+    ]
     assert loose == []

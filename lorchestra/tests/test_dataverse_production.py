@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import yaml
+
 from cli_support import lorc, run_jobs_json, table_rows
 from ingestor.fake_apis import running
 from ingestor.fake_apis.dataverse import FakeDataverse, fake_dataverse
@@ -27,17 +28,22 @@ def dataverse() -> Iterator[FakeDataverse]:
 
 
 def _production(home: PhiHome, server: FakeDataverse, **entry: str) -> None:
-    point_at_fakes(home, [{"name": CONNECTION, "system": "dataverse", **entry}],
-                   lambda _system, _source: server.tap_settings())
+    point_at_fakes(
+        home, [{"name": CONNECTION, "system": "dataverse", **entry}], lambda _system, _source: server.tap_settings()
+    )
 
 
 def _canonical(home: PhiHome, object_type: str) -> list[dict[str, object]]:
-    return [json.loads(str(row["payload"])) for row in table_rows(home, {}, "canonical_objects", "idem_key")
-            if row["object_type"] == object_type]
+    return [
+        json.loads(str(row["payload"]))
+        for row in table_rows(home, {}, "canonical_objects", "idem_key")
+        if row["object_type"] == object_type
+    ]
 
 
 def test_sessions_of_a_table_with_another_publisher_prefix_arrive_by_configuration_alone(
-        home: PhiHome, dataverse: FakeDataverse) -> None:
+    home: PhiHome, dataverse: FakeDataverse
+) -> None:
     _production(home, dataverse, publisher_prefix="praxw_")
 
     first = run_jobs_json(["extract_contacts", "canonicalize_contacts"], {})
@@ -57,7 +63,8 @@ def test_sessions_of_a_table_with_another_publisher_prefix_arrive_by_configurati
 
 
 def test_a_session_table_not_under_its_configured_name_fails_the_job_naming_the_setting(
-        home: PhiHome, dataverse: FakeDataverse) -> None:
+    home: PhiHome, dataverse: FakeDataverse
+) -> None:
     _production(home, dataverse)  # publisher_prefix left at cr7a2_: the environment has praxw_session
 
     result = lorc("run", "extract_contacts", "--json")
@@ -72,7 +79,8 @@ def test_a_session_table_not_under_its_configured_name_fails_the_job_naming_the_
 
 
 def test_connect_stores_the_app_credentials_and_doctor_proves_the_session_table(
-        home: PhiHome, dataverse: FakeDataverse) -> None:
+    home: PhiHome, dataverse: FakeDataverse
+) -> None:
     _production(home, dataverse, publisher_prefix="praxw_")
     settings = dataverse.tap_settings()
     home.dotenv_path.write_text("")  # as before `lorc connect`: no secrets yet
@@ -81,13 +89,29 @@ def test_connect_stores_the_app_credentials_and_doctor_proves_the_session_table(
     assert not missing["ok"] and "DATAVERSE_CLIENT_SECRET" in missing["detail"]
     assert f"lorc connect dataverse {CONNECTION}" in missing["fix"]
 
-    wrong = lorc("connect", "dataverse", CONNECTION, "--tenant-id", settings["tenant_id"], "--client-id",
-                 settings["client_id"], input_text="not-the-secret\n")
+    wrong = lorc(
+        "connect",
+        "dataverse",
+        CONNECTION,
+        "--tenant-id",
+        settings["tenant_id"],
+        "--client-id",
+        settings["client_id"],
+        input_text="not-the-secret\n",
+    )
     assert wrong.returncode == 1 and "Certificates & secrets" in wrong.stderr
     assert "not-the-secret" not in wrong.stdout + wrong.stderr
 
-    connected = lorc("connect", "dataverse", CONNECTION, "--tenant-id", settings["tenant_id"], "--client-id",
-                     settings["client_id"], input_text=settings["client_secret"] + "\n")
+    connected = lorc(
+        "connect",
+        "dataverse",
+        CONNECTION,
+        "--tenant-id",
+        settings["tenant_id"],
+        "--client-id",
+        settings["client_id"],
+        input_text=settings["client_secret"] + "\n",
+    )
     assert connected.returncode == 0, connected.stderr
     assert "session table praxw_session (entity set praxw_sessions) exists" in connected.stdout
     assert settings["client_secret"] not in connected.stdout + connected.stderr

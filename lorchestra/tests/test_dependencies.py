@@ -22,8 +22,16 @@ import pytest
 from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGES = ["shared-schemas", "ingestor", "ingestor/taps", "ingestor/sample_taps", "canonizer", "final-form",
-            "reporter", "lorchestra"]
+PACKAGES = [
+    "shared-schemas",
+    "ingestor",
+    "ingestor/taps",
+    "ingestor/sample_taps",
+    "canonizer",
+    "final-form",
+    "reporter",
+    "lorchestra",
+]
 
 # Declared distributions that no module imports (a driver loaded by name ...), per package,
 # each with the reason it is declared. None today.
@@ -128,4 +136,7 @@ def test_the_check_sees_an_import_hidden_in_a_function(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("import json\n\ndef f():\n    from google.cloud import bigquery\n    import yaml.constructor\n")
     assert {name: distribution_of(name) for name in imported_names(module)} == {
-        "json": None, "google.cloud.bigquery": "google-cloud-bigquery", "yaml.constructor": "pyyaml"}
+        "json": None,
+        "google.cloud.bigquery": "google-cloud-bigquery",
+        "yaml.constructor": "pyyaml",
+    }

@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from backend_sql import sql_rows
 from cli_support import LORC, lorc
 from lorchestra.config import load_config
@@ -24,8 +25,15 @@ from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.stack_clients import open_store
 
-LANE = ["extract_forms", "extract_contacts", "canonicalize_contacts", "canonicalize_questionnaires",
-        "score_phq9", "score_gad7", "build_measurement_timeseries"]
+LANE = [
+    "extract_forms",
+    "extract_contacts",
+    "canonicalize_contacts",
+    "canonicalize_questionnaires",
+    "score_phq9",
+    "score_gad7",
+    "build_measurement_timeseries",
+]
 PREPARED = LANE[:4]  # a home with responses extracted and canonicalized: what follows writes scores
 
 # $1 mount point, $2 prepared home, $3 KB to leave free, $4 where to copy the results, then the command.
@@ -58,8 +66,13 @@ def private_tmpfs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     if shutil.which("unshare") is None:
         pytest.skip("unshare (util-linux) is not installed: no private mount namespace for a full-disk tmpfs")
     probe = tmp_path_factory.mktemp("probe")
-    result = subprocess.run([*unshare_mount(), "sh", "-c", f"mount -t tmpfs -o size=1m probe {probe}"],
-                            check=False, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [*unshare_mount(), "sh", "-c", f"mount -t tmpfs -o size=1m probe {probe}"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if result.returncode != 0:
         pytest.skip(f"the kernel refuses a tmpfs in a private mount namespace here: {result.stderr.strip()}")
     return unshare_mount()
@@ -80,8 +93,11 @@ def warehouse_state(home: PhiHome) -> dict[str, object]:
     store = open_store(load_config(home, {"LORC_HOME": str(home.root)}), read_only=True)
     try:
         return {
-            "canonical": sql_rows(store, "SELECT object_type, count(*) AS n, sum(hash(payload_hash)) AS h "
-                                     "FROM canonical_objects GROUP BY 1 ORDER BY 1"),
+            "canonical": sql_rows(
+                store,
+                "SELECT object_type, count(*) AS n, sum(hash(payload_hash)) AS h "
+                "FROM canonical_objects GROUP BY 1 ORDER BY 1",
+            ),
             "timeseries": sql_rows(store, "SELECT count(*) AS n FROM measurement_timeseries"),
             "rejects": sql_rows(store, "SELECT count(*) AS n FROM rejects"),
         }
@@ -97,8 +113,13 @@ def files_under(directory: Path) -> list[str]:
 # says only its exit code), writing the WAL of its first audit event (and the log), a
 # spill file of scores, the commit of the scores, and the spill file of
 # measurement_timeseries (scores and item-9 flags).
-CASES = [("new", LANE, 64), ("prepared", LANE[4:], 0), ("prepared", LANE[4:], 16), ("prepared", LANE[4:], 128),
-         ("prepared", LANE[4:], 250)]
+CASES = [
+    ("new", LANE, 64),
+    ("prepared", LANE[4:], 0),
+    ("prepared", LANE[4:], 16),
+    ("prepared", LANE[4:], 128),
+    ("prepared", LANE[4:], 250),
+]
 
 
 @pytest.mark.parametrize(("start", "jobs", "free_kb"), CASES)
@@ -112,9 +133,24 @@ def test_a_full_disk_is_named_leaks_nothing_leaves_no_scratch_and_the_next_run_c
     mnt, out = tmp_path / "mnt", tmp_path / "out"
     mnt.mkdir()
     out.mkdir()
-    subprocess.run([*private_tmpfs, "bash", "-c", FULL_DISK, "full-disk", str(mnt), str(homes[start].root),
-                    str(free_kb), str(out), LORC, "run", *jobs],
-                   check=True, timeout=600)
+    subprocess.run(
+        [
+            *private_tmpfs,
+            "bash",
+            "-c",
+            FULL_DISK,
+            "full-disk",
+            str(mnt),
+            str(homes[start].root),
+            str(free_kb),
+            str(out),
+            LORC,
+            "run",
+            *jobs,
+        ],
+        check=True,
+        timeout=600,
+    )
     said = (out / "stdout").read_text() + (out / "stderr").read_text()
     after = PhiHome(out / "home")
 

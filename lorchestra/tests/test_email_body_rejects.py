@@ -13,16 +13,26 @@ from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients import EventClient, ObjectSpec, Source, open_store
 
-GMAIL = ObjectSpec(Source("gmail", "gmail-praxis"), "email", schema_ref="iglu:com.google/gmail_message/jsonschema/1-0-0")
+GMAIL = ObjectSpec(
+    Source("gmail", "gmail-praxis"), "email", schema_ref="iglu:com.google/gmail_message/jsonschema/1-0-0"
+)
 BROKEN_BODY = "RXJpa2EgTXVzdGVybWFubiBpc3Qgc3VpemlkYWw!!"  # characters outside the alphabet
 
 
 def gmail(msg_id: str, data: str) -> dict[str, object]:
-    return {"id": msg_id, "threadId": msg_id, "internalDate": "1762941600000", "labelIds": ["INBOX"],
-            "payload": {"mimeType": "multipart/alternative", "filename": "",
-                        "headers": [{"name": "From", "value": "a@example.test"}, {"name": "Subject", "value": "x"}],
-                        "body": {"size": 0},
-                        "parts": [{"mimeType": "text/plain", "filename": "", "headers": [], "body": {"data": data}}]}}
+    return {
+        "id": msg_id,
+        "threadId": msg_id,
+        "internalDate": "1762941600000",
+        "labelIds": ["INBOX"],
+        "payload": {
+            "mimeType": "multipart/alternative",
+            "filename": "",
+            "headers": [{"name": "From", "value": "a@example.test"}, {"name": "Subject", "value": "x"}],
+            "body": {"size": 0},
+            "parts": [{"mimeType": "text/plain", "filename": "", "headers": [], "body": {"data": data}}],
+        },
+    }
 
 
 def test_a_body_that_is_not_base64url_is_a_reject_row_and_the_rest_is_canonicalized(home: PhiHome) -> None:
@@ -42,12 +52,16 @@ def test_a_body_that_is_not_base64url_is_a_reject_row_and_the_rest_is_canonicali
 
     store = open_store(load_config(home), read_only=True)
     try:
-        rejects = sql_rows(store, f"SELECT job_name, input_idem_key, rule, field, message FROM {store.table('rejects')}")
-        bodies = sql_rows(store, f"SELECT json_extract_string(payload, '$.body_text') AS body "
-                             f"FROM {store.table('canonical_objects')}")
+        rejects = sql_rows(
+            store, f"SELECT job_name, input_idem_key, rule, field, message FROM {store.table('rejects')}"
+        )
+        bodies = sql_rows(
+            store, f"SELECT json_extract_string(payload, '$.body_text') AS body FROM {store.table('canonical_objects')}"
+        )
     finally:
         store.close()
     assert [(r["job_name"], r["input_idem_key"], r["rule"], r["field"]) for r in rejects] == [
-        ("canonicalize_email", "gmail:gmail-praxis:email:broken", "input.base64url", "payload.parts[0].body.data")]
+        ("canonicalize_email", "gmail:gmail-praxis:email:broken", "input.base64url", "payload.parts[0].body.data")
+    ]
     assert BROKEN_BODY not in rejects[0]["message"] and BROKEN_BODY not in result.stdout + result.stderr
     assert bodies == [{"body": "Guten Tag"}]

@@ -27,14 +27,6 @@ def fake_api_requests(home: PhiHome) -> list[dict[str, object]]:
     return [json.loads(line) for line in newest.read_text().splitlines()]
 
 
-
-
-
-
-
-
-
-
 def test_inbox_view_equals_the_hand_checked_table_and_a_second_run_changes_nothing(
     home: PhiHome, lane_env: dict[str, str]
 ) -> None:
@@ -67,15 +59,19 @@ def test_redelivery_and_a_moved_graph_message_update_raw_but_not_the_conversatio
     # updated). The Graph message moved to a folder of its own leaves the Inbox: delta
     # reports it removed, which changes nothing in the warehouse (no record is deleted).
     assert (extract["inserted"], extract["updated"], extract["unchanged"]) == (0, 1, 0)
-    assert (later["canonicalize_email"]["inputs"], later["canonicalize_email"]["outputs_inserted"],
-            later["canonicalize_email"]["outputs_updated"]) == (1, 0, 1)
+    assert (
+        later["canonicalize_email"]["inputs"],
+        later["canonicalize_email"]["outputs_inserted"],
+        later["canonicalize_email"]["outputs_updated"],
+    ) == (1, 0, 1)
     assert table_rows(home, {}, "inbox_view", "conversation_key") == GOLDEN
 
 
 def test_one_failing_mailbox_does_not_stop_the_others(home: PhiHome) -> None:
     config = home.config_path.read_text().replace(
         "{name: exchange-team, system: exchange, mailbox: team@praxis-weber.example}",
-        "{name: exchange-team, system: exchange, mailbox: nobody@praxis-weber.example}")
+        "{name: exchange-team, system: exchange, mailbox: nobody@praxis-weber.example}",
+    )
     home.config_path.write_text(config)
     result = lorc("run", "extract_email", "--json", env={})
     assert result.returncode == 1

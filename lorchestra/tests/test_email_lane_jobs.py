@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from backend_sql import sql_rows
+from canonizer import get_transform
 from lorchestra.config import Config
 from lorchestra.runner import run_jobs
 from lorchestra.stack_clients import EventClient, ObjectSpec, Source, Store
-
-from canonizer import get_transform
 
 GMAIL_CASE = get_transform("email/gmail").tests_dir / "inquiry_multipart_alternative_rfc2047.json"
 GRAPH_CASE = get_transform("email/graph").tests_dir / "inquiry_html_body_same_message_as_gmail.json"
@@ -28,26 +27,36 @@ def raw(path: Path) -> dict[str, Any]:
 
 
 def emit(events: EventClient, system: str, connection: str, records: list[dict[str, Any]]) -> None:
-    schema = {"gmail": "iglu:com.google/gmail_message/jsonschema/1-0-0",
-              "exchange": "iglu:com.microsoft/graph_message/jsonschema/1-0-0"}[system]
-    events.emit_batch("ingest.completed", records, spec=ObjectSpec(Source(system, connection), "email",
-                                                                    schema_ref=schema))
+    schema = {
+        "gmail": "iglu:com.google/gmail_message/jsonschema/1-0-0",
+        "exchange": "iglu:com.microsoft/graph_message/jsonschema/1-0-0",
+    }[system]
+    events.emit_batch(
+        "ingest.completed", records, spec=ObjectSpec(Source(system, connection), "email", schema_ref=schema)
+    )
 
 
 def reply_from_exchange(parent: dict[str, Any]) -> dict[str, Any]:
     reply = copy.deepcopy(parent)
-    reply.update(id="AAMkAG-reply-1", internetMessageId="<reply-1@praxis-weber.example>",
-                 receivedDateTime="2024-05-14T11:00:00Z", sentDateTime="2024-05-14T11:00:00Z",
-                 subject="AW: Anfrage Therapieplatz – Erstgespräch",
-                 internetMessageHeaders=[{"name": "In-Reply-To", "value": parent["internetMessageId"]}])
+    reply.update(
+        id="AAMkAG-reply-1",
+        internetMessageId="<reply-1@praxis-weber.example>",
+        receivedDateTime="2024-05-14T11:00:00Z",
+        sentDateTime="2024-05-14T11:00:00Z",
+        subject="AW: Anfrage Therapieplatz – Erstgespräch",
+        internetMessageHeaders=[{"name": "In-Reply-To", "value": parent["internetMessageId"]}],
+    )
     reply["from"] = {"emailAddress": {"name": "Julia Weber", "address": "j.weber@praxis-weber.example"}}
     reply["toRecipients"] = [{"emailAddress": {"name": "Anna Müller", "address": "anna.mueller84@gmail.com"}}]
     return reply
 
 
 def inbox(store: Store) -> list[dict[str, Any]]:
-    return sql_rows(store, f"SELECT conversation_key, message_count, mailboxes, status, first_response_minutes "
-                       f"FROM {store.table('inbox_view')} ORDER BY conversation_key")
+    return sql_rows(
+        store,
+        f"SELECT conversation_key, message_count, mailboxes, status, first_response_minutes "
+        f"FROM {store.table('inbox_view')} ORDER BY conversation_key",
+    )
 
 
 def test_the_lane_jobs_are_incremental_idempotent_and_count_a_message_once(
@@ -77,8 +86,9 @@ def test_the_lane_jobs_are_incremental_idempotent_and_count_a_message_once(
         assert list(row["mailboxes"]) == ["j.weber@praxis-weber.example", "praxis@praxis-weber.example"]
         assert (row["status"], row["first_response_minutes"]) == ("in conversation", 105)
         rejects = sql_rows(reopened, f"SELECT job_name, rule, field FROM {reopened.table('rejects')}")
-        assert rejects == [{"job_name": "canonicalize_email", "rule": "connection_not_configured",
-                            "field": "connection_name"}]
+        assert rejects == [
+            {"job_name": "canonicalize_email", "rule": "connection_not_configured", "field": "connection_name"}
+        ]
     finally:
         reopened.close()
 
@@ -88,8 +98,12 @@ def test_the_lane_jobs_are_incremental_idempotent_and_count_a_message_once(
     reopened = _open(backend_config)
     try:
         assert inbox(reopened) == rows
-        emit(EventClient(reopened, run_id="r3", job_name="extract_email", tmp_dir=home.tmp_dir),
-             "gmail", "gmail-praxis", [broken])
+        emit(
+            EventClient(reopened, run_id="r3", job_name="extract_email", tmp_dir=home.tmp_dir),
+            "gmail",
+            "gmail-praxis",
+            [broken],
+        )
     finally:
         reopened.close()
     third = run_jobs(["canonicalize_email"], home=home)

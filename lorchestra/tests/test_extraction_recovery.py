@@ -20,8 +20,13 @@ LABEL = "tap-lorc-dataverse-dataverse"  # <tap>-<connection>: the directory of o
 
 
 def _contact(contact_id: str) -> dict[str, object]:
-    return {"contactid": contact_id, "firstname": "Test", "lastname": "Leftover",
-            "modifiedon": "2026-11-20T10:00:00Z", "statecode": 0}
+    return {
+        "contactid": contact_id,
+        "firstname": "Test",
+        "lastname": "Leftover",
+        "modifiedon": "2026-11-20T10:00:00Z",
+        "statecode": 0,
+    }
 
 
 def _leave_behind(home: PhiHome, run_id: str, lines: list[bytes]) -> Path:
@@ -76,8 +81,7 @@ def test_a_connection_above_the_reject_rate_fails_naming_it_and_the_rule_and_kee
 
 
 def test_the_reject_rate_limit_is_a_setting(home: PhiHome) -> None:
-    _leave_behind(home, "killedrun0003",
-                  [json.dumps({"firstname": "Ohne"}).encode() + b"\n" for _ in range(2)])
+    _leave_behind(home, "killedrun0003", [json.dumps({"firstname": "Ohne"}).encode() + b"\n" for _ in range(2)])
     home.config_path.write_text(home.config_path.read_text() + "extraction:\n  max_reject_rate: 0.5\n")
 
     counts = run_jobs_json(["extract_contacts"], {})["extract_contacts"]

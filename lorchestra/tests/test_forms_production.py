@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import yaml
+
 from cli_support import fingerprints, lorc, run_jobs_json, table_rows
 from ingestor.fake_apis.google import CLIENT_ID, CLIENT_SECRET
 from lorchestra.bench.fake_production import point_at_fakes
@@ -35,9 +36,12 @@ def test_a_re_sorted_sheet_changes_nothing_and_a_renamed_question_is_counted(hom
 
     # The practice renames PHQ-9 item 3 in the follow-up form: new answers to it bind to nothing.
     followup = next(f for f in practice.forms() if "Verlauf" in f["info"]["documentTitle"])
-    item3 = next(q["questionId"] for item in followup["items"]
-                 for q in (item.get("questionGroupItem") or {}).get("questions", [])
-                 if q["rowQuestion"]["title"].startswith("Trouble falling or staying asleep"))
+    item3 = next(
+        q["questionId"]
+        for item in followup["items"]
+        for q in (item.get("questionGroupItem") or {}).get("questions", [])
+        if q["rowQuestion"]["title"].startswith("Trouble falling or staying asleep")
+    )
     fakes.google.renamed_questions = {item3: "Schlafprobleme"}
     renamed = run_jobs_json(LANE, {})
 
@@ -61,7 +65,8 @@ def test_a_form_id_that_does_not_exist_fails_its_connection_naming_the_setting(h
 
 
 def test_one_google_consent_signs_in_the_forms_and_the_sheet_and_doctor_proves_each(
-        home: PhiHome, fakes: Fakes) -> None:
+    home: PhiHome, fakes: Fakes
+) -> None:
     _forms_and_crm(home, fakes)
     config = yaml.safe_load(home.config_path.read_text())
     for entry in config["connections"]["forms"]:
@@ -76,9 +81,13 @@ def test_one_google_consent_signs_in_the_forms_and_the_sheet_and_doctor_proves_e
 
     assert returncode == 0, shown
     consent = fakes.google.requests_to(r"^/o/oauth2/auth$")
-    assert [sorted(r.query["scope"][0].split()) for r in consent] == [[
-        "https://www.googleapis.com/auth/forms.body.readonly", "https://www.googleapis.com/auth/forms.responses.readonly",
-        "https://www.googleapis.com/auth/spreadsheets.readonly"]], "one consent, exactly the scopes needed"
+    assert [sorted(r.query["scope"][0].split()) for r in consent] == [
+        [
+            "https://www.googleapis.com/auth/forms.body.readonly",
+            "https://www.googleapis.com/auth/forms.responses.readonly",
+            "https://www.googleapis.com/auth/spreadsheets.readonly",
+        ]
+    ], "one consent, exactly the scopes needed"
     stored = home.dotenv_path.read_text()
     assert all(f"{name.upper().replace('-', '_')}_REFRESH_TOKEN=" in stored for name in names)
     assert CLIENT_SECRET not in shown and "1//" not in shown

@@ -5,6 +5,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from lorchestra.exceptions import PhiHomeError
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from cli_support import lorc
 from lorchestra.exceptions import PhiHomeError
 from lorchestra.home import PhiHome, private_file

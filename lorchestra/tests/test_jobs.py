@@ -8,6 +8,7 @@ from importlib.metadata import EntryPoint
 
 import pytest
 from click.testing import CliRunner
+
 from lorchestra.cli import main
 from lorchestra.exceptions import JobNotFoundError
 from lorchestra.jobs import JobRegistry, reset_plugins
@@ -30,8 +31,10 @@ def test_a_plugin_that_fails_to_import_is_a_warning_naming_the_entry_point() -> 
     ]
     registry = JobRegistry.discover(eps)
     assert list(registry.jobs) == ["good"]
-    assert any("'broken'" in w and "lorc_no_such_module.jobs:run" in w and "ModuleNotFoundError" in w
-               for w in registry.warnings)
+    assert any(
+        "'broken'" in w and "lorc_no_such_module.jobs:run" in w and "ModuleNotFoundError" in w
+        for w in registry.warnings
+    )
     assert any("'not_callable'" in w for w in registry.warnings)
 
 
@@ -66,10 +69,16 @@ def test_plugins_are_loaded_once_per_process_and_each_registry_is_its_own(fresh_
 
 
 @pytest.mark.example_plugin
-@pytest.mark.parametrize(("setting", "example_loaded"), [
-    (None, True), ("", False), ("lorc-example-plugin", True), ("lorc_Example_Plugin, someone-else", True),
-    ("someone-else", False),
-])
+@pytest.mark.parametrize(
+    ("setting", "example_loaded"),
+    [
+        (None, True),
+        ("", False),
+        ("lorc-example-plugin", True),
+        ("lorc_Example_Plugin, someone-else", True),
+        ("someone-else", False),
+    ],
+)
 def test_lorc_load_plugins_chooses_the_plugin_distributions_and_the_suite_always_loads(
     fresh_plugins: None, monkeypatch: pytest.MonkeyPatch, setting: str | None, example_loaded: bool
 ) -> None:
@@ -78,14 +87,22 @@ def test_lorc_load_plugins_chooses_the_plugin_distributions_and_the_suite_always
     registry = JobRegistry.discover()
     assert ("example_synthetic_ingest" in registry.jobs) is example_loaded
     assert {spec.package for spec in registry.jobs.values()} - {"lorc-example-plugin"} == {
-        "lorchestra", "canonizer", "final-form", "reporter"}
-    assert registry.warnings == (["LORC_LOAD_PLUGINS names someone-else, which provides no installed job plugin"]
-                                 if "someone-else" in (setting or "") else [])
+        "lorchestra",
+        "canonizer",
+        "final-form",
+        "reporter",
+    }
+    assert registry.warnings == (
+        ["LORC_LOAD_PLUGINS names someone-else, which provides no installed job plugin"]
+        if "someone-else" in (setting or "")
+        else []
+    )
 
 
 @pytest.mark.example_plugin
-def test_lorc_jobs_list_shows_only_the_suite_with_plugins_off(fresh_plugins: None,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lorc_jobs_list_shows_only_the_suite_with_plugins_off(
+    fresh_plugins: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LORC_LOAD_PLUGINS", "")
     result = CliRunner().invoke(main, ["jobs", "list", "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output

@@ -50,11 +50,17 @@ def test_every_package_has_the_same_layout_and_is_installed_from_this_tree(direc
 
 JOB_KIT = "lorchestra.jobkit"
 ADAPTERS = {  # import name -> the job adapters in its src folder
-    "canonizer": ("jobs*.py",), "final_form": ("jobs*.py",), "reporter": ("jobs/*.py",),
+    "canonizer": ("jobs*.py",),
+    "final_form": ("jobs*.py",),
+    "reporter": ("jobs/*.py",),
     "lorchestra": ("builtin_jobs/*.py",),
 }
-BACKENDS = ("lorchestra.stack_clients.duckdb_store", "lorchestra.stack_clients.bigquery_store", "duckdb",
-            "google.cloud")
+BACKENDS = (
+    "lorchestra.stack_clients.duckdb_store",
+    "lorchestra.stack_clients.bigquery_store",
+    "duckdb",
+    "google.cloud",
+)
 
 
 def imports_of(path: Path) -> set[str]:
@@ -74,7 +80,9 @@ def test_pure_cores_and_ingestor_respect_the_seams(name: str) -> None:
     for path in (REPO / directory / "src" / name).rglob("*.py"):
         is_job_adapter = path.name.startswith("jobs") or "jobs" in path.parts
         for imported in imports_of(path):
-            allowed = (is_job_adapter and (imported == JOB_KIT or imported.startswith(JOB_KIT + "."))) or imported in ALLOWED.get(name, ())
+            allowed = (
+                is_job_adapter and (imported == JOB_KIT or imported.startswith(JOB_KIT + "."))
+            ) or imported in ALLOWED.get(name, ())
             own = imported == name or imported.startswith(name + ".")
             if not allowed and not own and any(imported == f or imported.startswith(f + ".") for f in FORBIDDEN[name]):
                 offenders.append(f"{path.relative_to(REPO)} imports {imported}")
@@ -102,17 +110,24 @@ def test_only_stack_clients_touches_storage_drivers() -> None:
     assert offenders == []
 
 
-BACKEND_FOLDERS = ("lorchestra/src/lorchestra/stack_clients/duckdb_store/",
-                   "lorchestra/src/lorchestra/stack_clients/bigquery_store/")
-SQL = re.compile(r"\bSELECT\b[\s\S]*\bFROM\b|\bINSERT\s+INTO\b|\bMERGE\s+[\w`{]|\bCREATE\s+(OR\s+REPLACE\s+)?"
-                 r"(TEMP\s+)?(TABLE|VIEW)\b|\bDELETE\s+FROM\b|\bUPDATE\s+\w+\s+SET\b|\bDROP\s+(TABLE|VIEW)\b"
-                 r"|\bALTER\s+TABLE\b|\bCHECKPOINT\b|\bTRUNCATE\s+TABLE\b")
+BACKEND_FOLDERS = (
+    "lorchestra/src/lorchestra/stack_clients/duckdb_store/",
+    "lorchestra/src/lorchestra/stack_clients/bigquery_store/",
+)
+SQL = re.compile(
+    r"\bSELECT\b[\s\S]*\bFROM\b|\bINSERT\s+INTO\b|\bMERGE\s+[\w`{]|\bCREATE\s+(OR\s+REPLACE\s+)?"
+    r"(TEMP\s+)?(TABLE|VIEW)\b|\bDELETE\s+FROM\b|\bUPDATE\s+\w+\s+SET\b|\bDROP\s+(TABLE|VIEW)\b"
+    r"|\bALTER\s+TABLE\b|\bCHECKPOINT\b|\bTRUNCATE\s+TABLE\b"
+)
 
 
 def string_constants(path: Path) -> list[str]:
     """Every string literal of a module, the pieces of f-strings included."""
-    return [node.value for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    return [
+        node.value
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
 
 
 def test_sql_is_written_only_in_the_backend_folders() -> None:
@@ -198,7 +213,7 @@ STEPS = {"store", "plumbing", "ddl", "raw_ingest", "canonical", "ledger", "proje
 def test_both_backends_have_the_same_step_modules_and_no_deferred_imports() -> None:
     base = REPO / "lorchestra" / "src" / "lorchestra" / "stack_clients"
     for backend in ("duckdb_store", "bigquery_store"):
-        assert STEPS <= {p.stem for p in (base / backend).glob("*.py")}, backend
+        assert {p.stem for p in (base / backend).glob("*.py")} >= STEPS, backend
     deferred = [p.relative_to(REPO).as_posix() for p in base.rglob("*.py") if "TYPE_CHECKING" in p.read_text()]
     assert deferred == []
 
@@ -231,8 +246,7 @@ def test_every_job_adapter_imports_only_the_job_kits_facade_of_lorchestra() -> N
 
 def test_the_job_kit_loads_no_storage_backend() -> None:
     """In a fresh interpreter (the only place where what an import loads can be seen whole)."""
-    probe = ("import sys, lorchestra.jobkit; "
-             f"print(sorted(m for m in sys.modules if m.startswith({BACKENDS!r})))")
+    probe = f"import sys, lorchestra.jobkit; print(sorted(m for m in sys.modules if m.startswith({BACKENDS!r})))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
     base = REPO / "lorchestra" / "src" / "lorchestra"
@@ -242,9 +256,12 @@ def test_the_job_kit_loads_no_storage_backend() -> None:
 
 def test_storage_and_fault_points_never_import_the_job_kit() -> None:
     base = REPO / "lorchestra" / "src" / "lorchestra"
-    offenders = [f"{path.relative_to(REPO)} imports {imported}"
-                 for path in (base / "stack_clients").rglob("*.py") for imported in imports_of(path)
-                 if imported.startswith(("lorchestra.jobkit", "lorchestra.jobs"))]
+    offenders = [
+        f"{path.relative_to(REPO)} imports {imported}"
+        for path in (base / "stack_clients").rglob("*.py")
+        for imported in imports_of(path)
+        if imported.startswith(("lorchestra.jobkit", "lorchestra.jobs"))
+    ]
     assert offenders == []
     assert {i for i in imports_of(base / "faults.py") if i.split(".")[0] == "lorchestra"} == set()
 
@@ -257,4 +274,6 @@ def test_lorchestra_owns_no_projection() -> None:
 
     registry = JobRegistry.discover()
     assert {name: registry.jobs[name].package for name in ("build_inbox_view", "build_measurement_timeseries")} == {
-        "build_inbox_view": "canonizer", "build_measurement_timeseries": "final-form"}
+        "build_inbox_view": "canonizer",
+        "build_measurement_timeseries": "final-form",
+    }

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from cli_support import LORC, lorc, run_jobs_json, table_rows
 from ingestor.fake_apis import Fault
 from ingestor.fake_apis.google import (
@@ -44,15 +45,20 @@ def graph() -> Iterator[FakeMicrosoft]:
         yield server
 
 
-def _production(home: PhiHome, graph: FakeMicrosoft, connections: list[dict[str, object]] = EXCHANGE,
-                **extraction: object) -> None:
-    point_at_fakes(home, connections, lambda _system, source: graph.tap_settings(source["mailbox"]),
-                   extraction=extraction or None)
+def _production(
+    home: PhiHome, graph: FakeMicrosoft, connections: list[dict[str, object]] = EXCHANGE, **extraction: object
+) -> None:
+    point_at_fakes(
+        home, connections, lambda _system, source: graph.tap_settings(source["mailbox"]), extraction=extraction or None
+    )
 
 
 def _failures(home: PhiHome) -> dict[str, str]:
-    return {str(e["connection_name"]): str(e["error_message"])
-            for e in table_rows(home, {}, "event_log", "created_at") if e["event_type"] == "ingest.failed"}
+    return {
+        str(e["connection_name"]): str(e["error_message"])
+        for e in table_rows(home, {}, "event_log", "created_at")
+        if e["event_type"] == "ingest.failed"
+    }
 
 
 def test_exchange_mailboxes_are_read_once_then_only_their_changes(home: PhiHome, graph: FakeMicrosoft) -> None:
@@ -62,7 +68,9 @@ def test_exchange_mailboxes_are_read_once_then_only_their_changes(home: PhiHome,
     assert (first["inserted"], first["rejected"], first["connections_failed"]) == (19, 0, 0)
     raw = table_rows(home, {}, "raw_objects", "idem_key")
     assert {row["connection_name"] for row in raw} == {c["name"] for c in EXCHANGE}
-    assert all(json.loads(row["payload"])["internetMessageHeaders"] for row in raw), "In-Reply-To and References survive"
+    assert all(json.loads(row["payload"])["internetMessageHeaders"] for row in raw), (
+        "In-Reply-To and References survive"
+    )
 
     graph.requests.clear()
     second = run_jobs_json(["extract_email"], {})["extract_email"]
@@ -84,11 +92,15 @@ def test_429_and_503_are_retried_and_the_run_succeeds(home: PhiHome, graph: Fake
 
 
 def test_refused_credentials_fail_that_mailbox_with_the_sign_in_command_and_the_others_go_on(
-    home: PhiHome, graph: FakeMicrosoft,
+    home: PhiHome,
+    graph: FakeMicrosoft,
 ) -> None:
     _production(home, graph)
-    home.dotenv_path.write_text(home.dotenv_path.read_text().replace(
-        f"EXCHANGE_KLEIN_CLIENT_SECRET={graph.client_secret}", "EXCHANGE_KLEIN_CLIENT_SECRET=revoked-long-ago"))
+    home.dotenv_path.write_text(
+        home.dotenv_path.read_text().replace(
+            f"EXCHANGE_KLEIN_CLIENT_SECRET={graph.client_secret}", "EXCHANGE_KLEIN_CLIENT_SECRET=revoked-long-ago"
+        )
+    )
 
     result = lorc("run", "extract_email", "--json")
 
@@ -105,19 +117,27 @@ def test_refused_credentials_fail_that_mailbox_with_the_sign_in_command_and_the_
 
 def test_missing_secrets_fail_the_connection_naming_the_variables_only(home: PhiHome, graph: FakeMicrosoft) -> None:
     _production(home, graph)
-    home.dotenv_path.write_text("".join(line for line in home.dotenv_path.read_text().splitlines(keepends=True)
-                                        if not line.startswith("EXCHANGE_TEAM_")))
+    home.dotenv_path.write_text(
+        "".join(
+            line
+            for line in home.dotenv_path.read_text().splitlines(keepends=True)
+            if not line.startswith("EXCHANGE_TEAM_")
+        )
+    )
 
     result = lorc("run", "extract_email", "--json")
 
     assert result.returncode == 1
     failure = _failures(home)["exchange-team"]
-    assert failure.startswith("secrets missing: EXCHANGE_TEAM_TENANT_ID, EXCHANGE_TEAM_CLIENT_ID, "
-                              "EXCHANGE_TEAM_CLIENT_SECRET; run `lorc connect exchange exchange-team`")
+    assert failure.startswith(
+        "secrets missing: EXCHANGE_TEAM_TENANT_ID, EXCHANGE_TEAM_CLIENT_ID, "
+        "EXCHANGE_TEAM_CLIENT_SECRET; run `lorc connect exchange exchange-team`"
+    )
 
 
 def test_a_chunked_backfill_ingests_each_chunk_before_the_next_and_a_rerun_fetches_nothing(
-    home: PhiHome, graph: FakeMicrosoft,
+    home: PhiHome,
+    graph: FakeMicrosoft,
 ) -> None:
     _production(home, graph, EXCHANGE[:1], max_messages_per_run=2)
 
@@ -125,8 +145,10 @@ def test_a_chunked_backfill_ingests_each_chunk_before_the_next_and_a_rerun_fetch
 
     assert counts["inserted"] == 6
     ingests = [e for e in table_rows(home, {}, "event_log", "created_at") if e["event_type"] == "ingest.completed"]
-    per_chunk = [json.loads(e["payload"])["inserted"] if isinstance(e["payload"], str) else e["payload"]["inserted"]
-                 for e in ingests]
+    per_chunk = [
+        json.loads(e["payload"])["inserted"] if isinstance(e["payload"], str) else e["payload"]["inserted"]
+        for e in ingests
+    ]
     # the tap stops after the page that reaches the limit (Inbox: 4, then Sent Items: 2)
     assert per_chunk == [4, 2, 0], "each chunk is in the warehouse before the next meltano run"
     graph.requests.clear()
@@ -150,8 +172,13 @@ def test_full_refresh_of_one_connection_reads_it_again_from_the_start(home: PhiH
 def test_doctor_proves_each_mailbox_and_names_the_fix(home: PhiHome, graph: FakeMicrosoft) -> None:
     _production(home, graph)
     graph.denied_mailboxes.add("team@praxis-weber.example")
-    home.dotenv_path.write_text("".join(line for line in home.dotenv_path.read_text().splitlines(keepends=True)
-                                        if not line.startswith("EXCHANGE_KLEIN_CLIENT_ID")))
+    home.dotenv_path.write_text(
+        "".join(
+            line
+            for line in home.dotenv_path.read_text().splitlines(keepends=True)
+            if not line.startswith("EXCHANGE_KLEIN_CLIENT_ID")
+        )
+    )
 
     result = lorc("doctor", "--json")
 
@@ -166,13 +193,21 @@ def test_doctor_proves_each_mailbox_and_names_the_fix(home: PhiHome, graph: Fake
 
 
 def test_lorc_connect_exchange_checks_the_credentials_and_keeps_them_without_printing_them(
-    home: PhiHome, graph: FakeMicrosoft,
+    home: PhiHome,
+    graph: FakeMicrosoft,
 ) -> None:
     _production(home, graph)
     home.dotenv_path.write_text("SMTP_PASSWORD=kept\n")
     settings = graph.tap_settings("j.weber@praxis-weber.example")
-    args = ("connect", "exchange", "exchange-weber", "--tenant-id", settings["tenant_id"],
-            "--client-id", settings["client_id"])
+    args = (
+        "connect",
+        "exchange",
+        "exchange-weber",
+        "--tenant-id",
+        settings["tenant_id"],
+        "--client-id",
+        settings["client_id"],
+    )
 
     wrong = lorc(*args, input_text="not-the-secret\n")
     assert wrong.returncode == 1 and "create a new one" in wrong.stderr
@@ -222,15 +257,18 @@ def clean_raw(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]
 
 @pytest.mark.parametrize("kill_at", ["extract.before_ingest", "mid-fetch"])
 def test_sigkill_of_lorc_during_extraction_then_a_rerun_ends_like_a_clean_run(
-    home: PhiHome, kill_at: str, clean_raw: list[tuple[str, str]],
+    home: PhiHome,
+    kill_at: str,
+    clean_raw: list[tuple[str, str]],
 ) -> None:
     with fake_microsoft() as graph:
         _production(home, graph, max_messages_per_run=2)
         env = {**os.environ, "LORC_HOME": str(home.root)}
         if kill_at == "mid-fetch":
             graph.latency = 0.3
-            process = subprocess.Popen([LORC, "run", "extract_email"], env=env,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                [LORC, "run", "extract_email"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             deadline = time.monotonic() + 120
             while len(graph.requests_to(DELTA)) < 4 and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -238,9 +276,12 @@ def test_sigkill_of_lorc_during_extraction_then_a_rerun_ends_like_a_clean_run(
             assert process.wait() == -9
         else:
             # the second chunk of the first mailbox: its JSONL written and its state saved, not ingested
-            crashed = subprocess.run([LORC, "run", "extract_email"], check=False, capture_output=True,
-                                     env={**env, "LORC_FAULT_AT": "extract.before_ingest:exchange-weber",
-                                          "LORC_FAULT_MODE": "kill"})
+            crashed = subprocess.run(
+                [LORC, "run", "extract_email"],
+                check=False,
+                capture_output=True,
+                env={**env, "LORC_FAULT_AT": "extract.before_ingest:exchange-weber", "LORC_FAULT_MODE": "kill"},
+            )
             assert crashed.returncode == -9
         deadline = time.monotonic() + 15
         while _processes_of(home) and time.monotonic() < deadline:
@@ -272,12 +313,14 @@ def google() -> Iterator[FakeGoogle]:
 
 
 def _gmail_production(home: PhiHome, google: FakeGoogle) -> None:
-    point_at_fakes(home, GMAIL,
-                   lambda _system, source: {**google.tap_settings(source["mailbox"]), "auth_url": google.auth_url})
+    point_at_fakes(
+        home, GMAIL, lambda _system, source: {**google.tap_settings(source["mailbox"]), "auth_url": google.auth_url}
+    )
 
 
 def test_a_revoked_gmail_token_fails_that_mailbox_naming_lorc_connect_and_doctor_says_the_same(
-    home: PhiHome, google: FakeGoogle,
+    home: PhiHome,
+    google: FakeGoogle,
 ) -> None:
     _gmail_production(home, google)
     google.revoked.add("anmeldung@praxis-weber.example")
@@ -298,7 +341,8 @@ def test_a_revoked_gmail_token_fails_that_mailbox_naming_lorc_connect_and_doctor
 
 
 def test_lorc_connect_gmail_signs_in_through_the_browser_and_stores_the_refresh_token(
-    home: PhiHome, google: FakeGoogle,
+    home: PhiHome,
+    google: FakeGoogle,
 ) -> None:
     _gmail_production(home, google)
     home.dotenv_path.write_text(f"GOOGLE_CLIENT_ID={CLIENT_ID}\nGOOGLE_CLIENT_SECRET={CLIENT_SECRET}\n")
@@ -315,7 +359,8 @@ def test_lorc_connect_gmail_signs_in_through_the_browser_and_stores_the_refresh_
 
 
 def test_a_message_the_api_returns_malformed_becomes_a_reject_the_rest_is_written_and_it_is_kept(
-    home: PhiHome, google: FakeGoogle,
+    home: PhiHome,
+    google: FakeGoogle,
 ) -> None:
     _gmail_production(home, google)
     records = load_messages("gmail", "praxis@praxis-weber.example", 1)
@@ -330,8 +375,11 @@ def test_a_message_the_api_returns_malformed_becomes_a_reject_the_rest_is_writte
     assert (counts["rejected"], counts["connections_failed"]) == (1, 1)
     rejects = table_rows(home, {}, "rejects", "reject_key")
     assert [(r["connection_name"], r["rule"]) for r in rejects] == [("gmail-praxis", "missing_external_id")]
-    stored = {r["external_id"] for r in table_rows(home, {}, "raw_objects", "idem_key")
-              if r["connection_name"] == "gmail-praxis"}
+    stored = {
+        r["external_id"]
+        for r in table_rows(home, {}, "raw_objects", "idem_key")
+        if r["connection_name"] == "gmail-praxis"
+    }
     assert stored == {r["id"] for r in records} - {broken["id"]}
     failure = _failures(home)["gmail-praxis"]
     assert "missing_external_id (1)" in failure and "quarantine" in failure

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.jobkit import JobContext, Noted
@@ -31,13 +32,26 @@ def test_notes_are_counted_by_name_and_their_rows_written(
     events = EventClient(store, run_id="run-test", job_name="extract_test", tmp_dir=home.tmp_dir)
     records = [{"id": f"r{n:04d}", "n": n} for n in range(700)]  # more than IN_PROCESS_MAX: a pool when 2
     events.emit_batch("ingest.completed", records, spec=ObjectSpec(Source("test", "conn"), "thing"))
-    ctx = JobContext(store=store, events=events, config=config, run_id="run-test",
-                     job_name="map_test", logger=logging.getLogger("test"))
+    ctx = JobContext(
+        store=store,
+        events=events,
+        config=config,
+        run_id="run-test",
+        job_name="map_test",
+        logger=logging.getLogger("test"),
+    )
 
     def mapping(item: InputRow) -> Noted | list[CanonicalRow]:
         n = item.payload["n"]
-        row = CanonicalRow(f"{item.idem_key}#out", "out", "iglu:test/out/jsonschema/1-0-0", item.idem_key,
-                           item.payload_hash, "test@1", {"n": n})
+        row = CanonicalRow(
+            f"{item.idem_key}#out",
+            "out",
+            "iglu:test/out/jsonschema/1-0-0",
+            item.idem_key,
+            item.payload_hash,
+            "test@1",
+            {"n": n},
+        )
         if n % 7 == 0:
             return Noted([], ("skipped",))
         if n % 5 == 0:
@@ -45,8 +59,9 @@ def test_notes_are_counted_by_name_and_their_rows_written(
         return [row]
 
     try:
-        counts = ctx.map_inputs(consumer="notes@1", table="raw_objects", object_type="thing", fn=mapping,
-                                event_type="test.mapped").as_dict()
+        counts = ctx.map_inputs(
+            consumer="notes@1", table="raw_objects", object_type="thing", fn=mapping, event_type="test.mapped"
+        ).as_dict()
         written = len(list(store.read_objects("canonical_objects", "out")))
     finally:
         store.close()

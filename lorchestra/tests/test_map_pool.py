@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+
 from lorchestra.errors_safe import safe_error, safe_traceback
 from lorchestra.jobkit.pool import MapPool
 

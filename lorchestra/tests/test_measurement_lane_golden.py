@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import yaml
+
 from backend_sql import sql_rows
 from cli_support import run_jobs_json, table_rows
 from lorchestra.config import load_config
@@ -18,8 +19,15 @@ from lorchestra.home import PhiHome
 from lorchestra.stack_clients import open_store
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "measurement_timeseries.json").read_text())
-LANE = ["extract_forms", "extract_contacts", "canonicalize_contacts", "canonicalize_questionnaires",
-        "score_phq9", "score_gad7", "build_measurement_timeseries"]
+LANE = [
+    "extract_forms",
+    "extract_contacts",
+    "canonicalize_contacts",
+    "canonicalize_questionnaires",
+    "score_phq9",
+    "score_gad7",
+    "build_measurement_timeseries",
+]
 
 
 def test_measurement_timeseries_equals_the_hand_checked_table_and_a_second_run_changes_nothing(
@@ -29,8 +37,10 @@ def test_measurement_timeseries_equals_the_hand_checked_table_and_a_second_run_c
     # 2 forms + 88 responses through the Forms API, the follow-up form's 74 rows through its sheet
     assert (first["extract_forms"]["inserted"], first["extract_contacts"]["inserted"]) == (164, 39)
     # every sheet row repeats a Forms response: one response, not two
-    assert (first["canonicalize_questionnaires"]["duplicates"],
-            first["canonicalize_questionnaires"]["outputs_inserted"]) == (74, 88)
+    assert (
+        first["canonicalize_questionnaires"]["duplicates"],
+        first["canonicalize_questionnaires"]["outputs_inserted"],
+    ) == (74, 88)
     # 88 PHQ-9 measurements and the story's 7 item-9 flags (6 positive, 1 unanswered); 88 GAD-7
     assert (first["score_phq9"]["outputs_inserted"], first["score_gad7"]["outputs_inserted"]) == (95, 88)
     assert first["build_measurement_timeseries"]["unlinked_measurements"] == 2
@@ -43,8 +53,11 @@ def test_measurement_timeseries_equals_the_hand_checked_table_and_a_second_run_c
         assert second[job]["inputs"] == 0, job
     # the forms' definitions and the sheet are read whole (their APIs have no change query),
     # the responses only after the newest one seen: nothing new arrives, nothing changes
-    assert (second["extract_forms"]["unchanged"], second["extract_forms"]["inserted"],
-            second["extract_forms"]["updated"]) == (76, 0, 0)
+    assert (
+        second["extract_forms"]["unchanged"],
+        second["extract_forms"]["inserted"],
+        second["extract_forms"]["updated"],
+    ) == (76, 0, 0)
     assert (second["extract_contacts"]["inserted"], second["extract_contacts"]["updated"]) == (0, 0)
     assert table_rows(home, lane_env, "measurement_timeseries", "client_id, instrument, measured_at") == series
 
@@ -60,13 +73,18 @@ def test_with_the_sheet_as_the_follow_up_source_the_series_are_the_same(
 
     # the intake form through the Forms API (1 form, 14 responses), the follow-ups from the sheet
     assert first["extract_forms"]["inserted"] == 1 + 14 + 74
-    assert (first["canonicalize_questionnaires"]["duplicates"],
-            first["canonicalize_questionnaires"]["outputs_inserted"]) == (0, 88)
+    assert (
+        first["canonicalize_questionnaires"]["duplicates"],
+        first["canonicalize_questionnaires"]["outputs_inserted"],
+    ) == (0, 88)
     series = table_rows(home, lane_env, "measurement_timeseries", "client_id, instrument, measured_at")
     # A sheet shows the submission to the second and has no response ids of its own.
     assert [_to_the_second(row) for row in series] == [_to_the_second(row) for row in GOLDEN["timeseries"]]
-    assert all(row["response_id"].startswith("sheet:") for row in series
-               if row["measured_at"] > "2026-09-21" and not row["is_baseline"])
+    assert all(
+        row["response_id"].startswith("sheet:")
+        for row in series
+        if row["measured_at"] > "2026-09-21" and not row["is_baseline"]
+    )
 
 
 def _to_the_second(row: dict[str, object]) -> dict[str, object]:
@@ -85,8 +103,11 @@ def test_an_edited_response_replaces_its_measurement(home: PhiHome) -> None:
     # The edit also rewrites its sheet row's timestamp: a new row id, which the Forms response it
     # repeats absorbs (a duplicate, not a second response).
     assert (later["extract_forms"]["updated"], later["extract_forms"]["inserted"]) == (1, 1)
-    assert (later["canonicalize_questionnaires"]["outputs_updated"],
-            later["canonicalize_questionnaires"]["outputs_inserted"], later["extract_contacts"]["updated"]) == (1, 0, 1)
+    assert (
+        later["canonicalize_questionnaires"]["outputs_updated"],
+        later["canonicalize_questionnaires"]["outputs_inserted"],
+        later["extract_contacts"]["updated"],
+    ) == (1, 0, 1)
     for job in ("score_phq9", "score_gad7"):
         assert (later[job]["inputs"], later[job]["outputs_updated"], later[job]["outputs_inserted"]) == (1, 1, 0)
     store = open_store(load_config(home), read_only=True)
@@ -95,11 +116,20 @@ def test_an_edited_response_replaces_its_measurement(home: PhiHome) -> None:
     finally:
         store.close()
     assert count == [{"n": 176}]
-    changed = [(old, new) for old, new in zip(GOLDEN["timeseries"], table_rows(home, {}, "measurement_timeseries",
-                                                                          "client_id, instrument, measured_at"), strict=True)
-               if old != new]
+    changed = [
+        (old, new)
+        for old, new in zip(
+            GOLDEN["timeseries"],
+            table_rows(home, {}, "measurement_timeseries", "client_id, instrument, measured_at"),
+            strict=True,
+        )
+        if old != new
+    ]
     # Both measurements of the edited response move to the new submission time; only the
     # PHQ-9 total changes.
-    assert [(old["instrument"], old["total"], new["total"]) for old, new in changed] == [("gad7", 9, 9), ("phq9", 11, 12)]
+    assert [(old["instrument"], old["total"], new["total"]) for old, new in changed] == [
+        ("gad7", 9, 9),
+        ("phq9", 11, 12),
+    ]
     assert len({new["response_id"] for _, new in changed}) == 1
     assert all(new["measured_at"] > old["measured_at"] for old, new in changed)

@@ -8,18 +8,24 @@ import json
 from typing import Any
 
 from backend_sql import sql_rows
+from canonizer import get_transform
 from lorchestra.config import Config, load_config
 from lorchestra.runner import run_jobs
 from lorchestra.stack_clients import EventClient, ObjectSpec, Source, Store, open_store
 
-from canonizer import get_transform
-
 CASES = get_transform("questionnaire_response/google_forms").tests_dir
-CONTACT = json.loads((get_transform("contact/dataverse").tests_dir / "contact_with_annotations.json").read_text())["input"]
+CONTACT = json.loads((get_transform("contact/dataverse").tests_dir / "contact_with_annotations.json").read_text())[
+    "input"
+]
 CASE = json.loads((CASES / "shuffled_grid_missing_item_unmapped_name.json").read_text())
 FORM, RESPONSE = CASE["bindings"]["form"], CASE["input"]
-JOBS = ["canonicalize_contacts", "canonicalize_questionnaires", "score_phq9", "score_gad7",
-        "build_measurement_timeseries"]
+JOBS = [
+    "canonicalize_contacts",
+    "canonicalize_questionnaires",
+    "score_phq9",
+    "score_gad7",
+    "build_measurement_timeseries",
+]
 
 
 def answers(phq9: list[str | None], gad7: list[str | None]) -> dict[str, Any]:
@@ -31,11 +37,17 @@ def answers(phq9: list[str | None], gad7: list[str | None]) -> dict[str, Any]:
     return found
 
 
-def response(response_id: str, submitted: str, phq9: list[str | None], gad7: list[str | None],
-             form_id: str = "F1") -> dict[str, Any]:
+def response(
+    response_id: str, submitted: str, phq9: list[str | None], gad7: list[str | None], form_id: str = "F1"
+) -> dict[str, Any]:
     found = copy.deepcopy(RESPONSE)
-    found.update(responseId=response_id, formId=form_id, lastSubmittedTime=submitted, createTime=submitted,
-                 answers=answers(phq9, gad7))
+    found.update(
+        responseId=response_id,
+        formId=form_id,
+        lastSubmittedTime=submitted,
+        createTime=submitted,
+        answers=answers(phq9, gad7),
+    )
     return found
 
 
@@ -43,13 +55,19 @@ NEARLY, SEVERAL, NOT = "Nearly every day", "Several days", "Not at all"
 
 
 def emit(events: EventClient, system: str, object_type: str, id_field: str, records: list[dict[str, Any]]) -> None:
-    events.emit_batch("ingest.completed", records,
-                      spec=ObjectSpec(Source(system, {"dataverse": "dataverse"}.get(system, "forms-praxis")),
-                                      object_type, id_field=id_field))
+    events.emit_batch(
+        "ingest.completed",
+        records,
+        spec=ObjectSpec(
+            Source(system, {"dataverse": "dataverse"}.get(system, "forms-praxis")), object_type, id_field=id_field
+        ),
+    )
 
 
 def measurements(store: Store) -> dict[str, dict[str, Any]]:
-    return {f"{p['response_id']}:{p['instrument']}": p for _, p in store.read_objects("canonical_objects", "measurement")}
+    return {
+        f"{p['response_id']}:{p['instrument']}": p for _, p in store.read_objects("canonical_objects", "measurement")
+    }
 
 
 def test_the_measurement_jobs_score_link_replace_edits_and_reject_unknown_forms(
@@ -57,18 +75,31 @@ def test_the_measurement_jobs_score_link_replace_edits_and_reject_unknown_forms(
 ) -> None:
     emit(events, "dataverse", "contact", "contactid", [CONTACT])
     emit(events, "google_forms", "form", "formId", [FORM])
-    emit(events, "google_forms", "form_response", "responseId", [
-        response("R1", "2026-09-14T08:00:00.000Z", [NEARLY] * 8 + [SEVERAL], [NEARLY] * 7),   # 25 / 21, item 9 positive
-        response("R2", "2026-10-12T08:00:00.000Z", [SEVERAL] * 4 + [NOT] * 5, [NOT] * 6 + ["Manchmal"]),  # 4 / invalid
-        response("R9", "2026-10-12T09:00:00.000Z", [NOT] * 9, [NOT] * 7, form_id="F-unknown"),
-    ])
+    emit(
+        events,
+        "google_forms",
+        "form_response",
+        "responseId",
+        [
+            response(
+                "R1", "2026-09-14T08:00:00.000Z", [NEARLY] * 8 + [SEVERAL], [NEARLY] * 7
+            ),  # 25 / 21, item 9 positive
+            response(
+                "R2", "2026-10-12T08:00:00.000Z", [SEVERAL] * 4 + [NOT] * 5, [NOT] * 6 + ["Manchmal"]
+            ),  # 4 / invalid
+            response("R9", "2026-10-12T09:00:00.000Z", [NOT] * 9, [NOT] * 7, form_id="F-unknown"),
+        ],
+    )
     store.close()
     home = backend_config.home
 
     first = run_jobs(JOBS, home=home)
     assert first.ok, first.as_dict()
     counts = {o.name: o.counts for o in first.outcomes}
-    assert (counts["canonicalize_questionnaires"]["processed"], counts["canonicalize_questionnaires"]["rejected"]) == (2, 1)
+    assert (counts["canonicalize_questionnaires"]["processed"], counts["canonicalize_questionnaires"]["rejected"]) == (
+        2,
+        1,
+    )
     # two PHQ-9 measurements and the safety flag of R1's positive item 9
     assert counts["score_phq9"]["outputs_inserted"] == 3 and counts["score_gad7"]["outputs_inserted"] == 2
 
@@ -76,38 +107,67 @@ def test_the_measurement_jobs_score_link_replace_edits_and_reject_unknown_forms(
     try:
         scored = measurements(reopened)
         assert (scored["R1:phq9"]["total"], scored["R1:phq9"]["severity"], scored["R1:phq9"]["item9_positive"]) == (
-            25, "severe", True)
+            25,
+            "severe",
+            True,
+        )
         assert scored["R1:phq9"]["client_id"] == "5d4a5c1e-8f0b-ef11-9f89-000d3a4b2c11"
         assert (scored["R2:phq9"]["total"], scored["R2:gad7"]["valid"], scored["R2:gad7"]["errors"]) == (
-            4, False, ["R10.unrecognised_text:item7"])
-        series = sql_rows(reopened, 
+            4,
+            False,
+            ["R10.unrecognised_text:item7"],
+        )
+        series = sql_rows(
+            reopened,
             f"SELECT response_id, instrument, total, change, reliable_change, recovery FROM "
-            f"{reopened.table('measurement_timeseries')} ORDER BY instrument, measured_at")
+            f"{reopened.table('measurement_timeseries')} ORDER BY instrument, measured_at",
+        )
         assert [(r["response_id"], r["instrument"], r["change"], r["reliable_change"]) for r in series] == [
-            ("R1", "gad7", 0, "no reliable change"), ("R2", "gad7", None, None),
-            ("R1", "phq9", 0, "no reliable change"), ("R2", "phq9", -21, "reliable improvement")]
+            ("R1", "gad7", 0, "no reliable change"),
+            ("R2", "gad7", None, None),
+            ("R1", "phq9", 0, "no reliable change"),
+            ("R2", "phq9", -21, "reliable improvement"),
+        ]
         rejects = sql_rows(reopened, f"SELECT job_name, rule, field FROM {reopened.table('rejects')}")
         assert rejects == [{"job_name": "canonicalize_questionnaires", "rule": "unknown_form", "field": "formId"}]
         # the client edits R2: same responseId, later lastSubmittedTime, one answer changed
         edited = response("R2", "2026-10-12T10:00:00.000Z", [SEVERAL] * 4 + [NOT] * 5, [NOT] * 7)
-        emit(EventClient(reopened, run_id="r2", job_name="extract_forms", tmp_dir=home.tmp_dir),
-             "google_forms", "form_response", "responseId", [edited])
+        emit(
+            EventClient(reopened, run_id="r2", job_name="extract_forms", tmp_dir=home.tmp_dir),
+            "google_forms",
+            "form_response",
+            "responseId",
+            [edited],
+        )
     finally:
         reopened.close()
 
     second = run_jobs(JOBS, home=home)
     counts = {o.name: o.counts for o in second.outcomes}
-    assert (counts["score_gad7"]["inputs"], counts["score_gad7"]["outputs_updated"],
-            counts["score_gad7"]["outputs_inserted"]) == (1, 1, 0)
+    assert (
+        counts["score_gad7"]["inputs"],
+        counts["score_gad7"]["outputs_updated"],
+        counts["score_gad7"]["outputs_inserted"],
+    ) == (1, 1, 0)
     reopened = open_store(load_config(home))
     try:
         scored = measurements(reopened)
         assert len(scored) == 4  # replaced, never duplicated
         assert (scored["R2:gad7"]["valid"], scored["R2:gad7"]["total"], scored["R2:gad7"]["measured_at"]) == (
-            True, 0, "2026-10-12T10:00:00Z")
-        paired = sql_rows(reopened, f"SELECT client_id, classification, recovery FROM {reopened.table('measurement_paired')}")
-        assert paired == [{"client_id": "5d4a5c1e-8f0b-ef11-9f89-000d3a4b2c11",
-                           "classification": "reliable improvement", "recovery": True}]
+            True,
+            0,
+            "2026-10-12T10:00:00Z",
+        )
+        paired = sql_rows(
+            reopened, f"SELECT client_id, classification, recovery FROM {reopened.table('measurement_paired')}"
+        )
+        assert paired == [
+            {
+                "client_id": "5d4a5c1e-8f0b-ef11-9f89-000d3a4b2c11",
+                "classification": "reliable improvement",
+                "recovery": True,
+            }
+        ]
     finally:
         reopened.close()
 
@@ -137,19 +197,29 @@ def test_an_answer_of_the_wrong_type_is_invalid_not_missing_and_item9_stays_on_t
         [response_row] = [p for _, p in reopened.read_objects("canonical_objects", "questionnaire_response")]
         phq9 = response_row["instruments"]["phq9"]
         assert (phq9["missing_items"], phq9["invalid_items"], phq9["answers"][8]) == (
-            [], [{"item": 9, "rule": "wrong_type"}], None)
+            [],
+            [{"item": 9, "rule": "wrong_type"}],
+            None,
+        )
         scored = measurements(reopened)
         # not prorated and reported valid as if item 9 were unanswered
         assert (scored["R5:phq9"]["valid"], scored["R5:phq9"]["total"], scored["R5:phq9"]["n_missing"]) == (
-            False, None, 0)
+            False,
+            None,
+            0,
+        )
         assert scored["R5:phq9"]["invalid_items"] == [{"item": 9, "rule": "R9.wrong_type"}]
         assert (scored["R5:phq9"]["item9_positive"], scored["R5:phq9"]["item9_answered"]) == (False, False)
         assert (scored["R5:gad7"]["n_missing"], scored["R5:gad7"]["invalid_items"]) == (
-            1, [{"item": 7, "rule": "R10.unrecognised_text"}])
+            1,
+            [{"item": 7, "rule": "R10.unrecognised_text"}],
+        )
         series = sql_rows(reopened, f"SELECT * FROM {reopened.table('measurement_timeseries')} ORDER BY instrument")
     finally:
         reopened.close()
     assert [(r["instrument"], r["n_missing"], list(r["invalid_items"])) for r in series] == [
-        ("gad7", 1, ["7:R10.unrecognised_text"]), ("phq9", 0, ["9:R9.wrong_type"])]
+        ("gad7", 1, ["7:R10.unrecognised_text"]),
+        ("phq9", 0, ["9:R9.wrong_type"]),
+    ]
     report = assemble_practice_report("2026-W42", [], series, [], {})
     assert [(e.response_id, e.answer) for e in report.item9] == [("R5", ITEM9_ANSWERED_INVALID)]

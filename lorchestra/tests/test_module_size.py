@@ -10,9 +10,16 @@ MAX_LINES = 400
 
 
 def test_no_source_module_is_over_400_lines() -> None:
-    modules = [*REPO.glob("*/src/**/*.py"), *REPO.glob("ingestor/*/src/**/*.py"), *REPO.glob("*/*/tools/*.py"),
-               *REPO.glob("*/tools/*.py")]
+    modules = [
+        *REPO.glob("*/src/**/*.py"),
+        *REPO.glob("ingestor/*/src/**/*.py"),
+        *REPO.glob("*/*/tools/*.py"),
+        *REPO.glob("*/tools/*.py"),
+    ]
     assert len(modules) > 150  # the globs see the tree
-    too_long = {str(path.relative_to(REPO)): n for path in modules
-                if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    too_long = {
+        str(path.relative_to(REPO)): n
+        for path in modules
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert too_long == {}

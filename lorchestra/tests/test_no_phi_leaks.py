@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from backend_sql import sql_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -24,7 +25,10 @@ RUNS = [
     ["run", "--pipeline", "daily"],
     ["run", "generate_weekly_report", "--week", "2026-W46"],
     ["run", "example_synthetic_ingest", "--param", "fail=true"],  # its exception quotes a patient
-    ["status"], ["status", "--json"], ["doctor"], ["jobs", "list"],
+    ["status"],
+    ["status", "--json"],
+    ["doctor"],
+    ["jobs", "list"],
 ]
 
 
@@ -55,17 +59,26 @@ def bad_records(home: PhiHome) -> None:
 
     path = home.tmp_dir / "bad.jsonl"
     path.write_text(
-        '{"id": "bad-1", "snippet": "' + MARKER + '"\n'
-        + json.dumps({"threadId": "t", "snippet": MARKER, "payload": {}}) + "\n"
-        + json.dumps({"id": "bad-3", "threadId": "t", "internalDate": MARKER, "payload": {}}) + "\n"
+        '{"id": "bad-1", "snippet": "'
+        + MARKER
+        + '"\n'
+        + json.dumps({"threadId": "t", "snippet": MARKER, "payload": {}})
+        + "\n"
+        + json.dumps({"id": "bad-3", "threadId": "t", "internalDate": MARKER, "payload": {}})
+        + "\n"
     )
     path.chmod(0o600)
     store = open_store(load_config(home))
     try:
         store.ensure_schema()
         events = EventClient(store, run_id="bad", job_name="extract_email", tmp_dir=home.tmp_dir)
-        events.emit_jsonl("ingest.completed", path, spec=ObjectSpec(
-            Source("gmail", "gmail-praxis"), "email", schema_ref="iglu:com.google/gmail_message/jsonschema/1-0-0"))
+        events.emit_jsonl(
+            "ingest.completed",
+            path,
+            spec=ObjectSpec(
+                Source("gmail", "gmail-praxis"), "email", schema_ref="iglu:com.google/gmail_message/jsonschema/1-0-0"
+            ),
+        )
     finally:
         store.close()
     path.unlink()
@@ -77,8 +90,14 @@ def test_no_marker_reaches_logs_console_event_log_or_rejects(home: PhiHome) -> N
     bad_records(home)
     console = []
     for args in RUNS:
-        done = subprocess.run([str(Path(sys.executable).parent / "lorc"), *args], check=False, capture_output=True, text=True,
-                              env=env, timeout=900)
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "lorc"), *args],
+            check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=900,
+        )
         console.append(done.stdout + done.stderr)
     found = markers(home)
     assert len(found) > 40  # names, addresses, phones, subjects, body text of the sample data

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from cli_support import lorc
 from lorchestra.config import load_config
 from lorchestra.exceptions import ConfigError
@@ -23,12 +24,21 @@ def run_on_read_only_home(home: PhiHome, *command: str) -> subprocess.CompletedP
     if unshare is None:
         pytest.skip("unshare(1) is not installed: no way to mount the home read-only")
     namespace = [unshare, "--mount", "--propagation", "private"] + ([] if os.geteuid() == 0 else ["--map-root-user"])
-    probe = subprocess.run([*namespace, "sh", "-c", READ_ONLY, "sh", str(home.root), "touch",
-                            str(home.root / "probe")], capture_output=True, text=True, check=False)
+    probe = subprocess.run(
+        [*namespace, "sh", "-c", READ_ONLY, "sh", str(home.root), "touch", str(home.root / "probe")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if "Read-only file system" not in probe.stderr:
         pytest.skip(f"the kernel refused a read-only bind mount here: {probe.stderr.strip() or 'writable'}")
-    return subprocess.run([*namespace, "sh", "-c", READ_ONLY, "sh", str(home.root), *command],
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [*namespace, "sh", "-c", READ_ONLY, "sh", str(home.root), *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("args", [["status"], ["doctor"], ["run", "warehouse_stats"], ["jobs", "list"]])
@@ -76,13 +86,21 @@ def test_the_cli_names_the_variable(home: PhiHome) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("profile: sample\nstorage: {backend: duckdb}\nprofile: production\n",
-         "line 3: key profile appears twice (first at line 1)"),
-        ("profile: sample\nstorage:\n  backend: duckdb\n  memory_limit: 1GB\n  backend: bigquery\n",
-         "line 5: key storage.backend appears twice (first at line 3)"),
-        (("profile: sample\nstorage: {backend: duckdb}\nconnections:\n  email:\n"
-          "    - {name: a, system: gmail, mailbox: a@b.example, name: b}\n"),
-         "line 5: key connections.email.0.name appears twice (first at line 5)"),
+        (
+            "profile: sample\nstorage: {backend: duckdb}\nprofile: production\n",
+            "line 3: key profile appears twice (first at line 1)",
+        ),
+        (
+            "profile: sample\nstorage:\n  backend: duckdb\n  memory_limit: 1GB\n  backend: bigquery\n",
+            "line 5: key storage.backend appears twice (first at line 3)",
+        ),
+        (
+            (
+                "profile: sample\nstorage: {backend: duckdb}\nconnections:\n  email:\n"
+                "    - {name: a, system: gmail, mailbox: a@b.example, name: b}\n"
+            ),
+            "line 5: key connections.email.0.name appears twice (first at line 5)",
+        ),
     ],
 )
 def test_duplicate_keys_in_config_are_refused_naming_key_and_line(home: PhiHome, text: str, expected: str) -> None:

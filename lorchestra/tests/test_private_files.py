@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from backend_sql import sql_rows
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -23,15 +24,24 @@ from lorchestra.jobs import JobRegistry, JobSpec
 from lorchestra.runner import run_jobs
 from lorchestra.stack_clients import open_store
 
-LANE = ["extract_forms", "extract_contacts", "canonicalize_contacts", "canonicalize_questionnaires",
-        "score_phq9", "score_gad7", "build_measurement_timeseries"]
+LANE = [
+    "extract_forms",
+    "extract_contacts",
+    "canonicalize_contacts",
+    "canonicalize_questionnaires",
+    "score_phq9",
+    "score_gad7",
+    "build_measurement_timeseries",
+]
 
 
 def make_duckdb_spill(store: object) -> None:
     """A temp table larger than a 64 MB memory limit: DuckDB offloads it to its temporary directory."""
     sql_rows(store, "SET memory_limit = '64MB'")
-    sql_rows(store, "CREATE OR REPLACE TEMP TABLE _probe AS "
-                "SELECT range::VARCHAR || repeat('x', 200) AS s FROM range(1500000)")
+    sql_rows(
+        store,
+        "CREATE OR REPLACE TEMP TABLE _probe AS SELECT range::VARCHAR || repeat('x', 200) AS s FROM range(1500000)",
+    )
 
 
 @pytest.fixture
@@ -67,9 +77,7 @@ def too_open(modes: dict[str, int]) -> dict[str, str]:
     return {path: f"{mode:04o}" for path, mode in modes.items() if mode & 0o077}
 
 
-def test_a_run_from_python_under_umask_022_creates_only_private_files(
-    home: PhiHome, caller_umask: int
-) -> None:
+def test_a_run_from_python_under_umask_022_creates_only_private_files(home: PhiHome, caller_umask: int) -> None:
     seen: dict[str, int] = {}
 
     def look_at_the_home(ctx: JobContext) -> JobResult:

@@ -16,11 +16,24 @@ from lorchestra.home import PhiHome
 from lorchestra.runner import run_jobs
 from lorchestra.stack_clients import open_store
 
-DAILY = ["extract_contacts", "canonicalize_contacts", "extract_email", "canonicalize_email", "build_inbox_view",
-         "extract_forms", "canonicalize_questionnaires", "score_phq9", "score_gad7", "build_measurement_timeseries"]
-TABLES = {"inbox_view": "conversation_key", "inbox_view_members": "member_key, email_key",
-          "measurement_timeseries": "client_id, instrument, measured_at, response_id",
-          "measurement_paired": "client_id"}
+DAILY = [
+    "extract_contacts",
+    "canonicalize_contacts",
+    "extract_email",
+    "canonicalize_email",
+    "build_inbox_view",
+    "extract_forms",
+    "canonicalize_questionnaires",
+    "score_phq9",
+    "score_gad7",
+    "build_measurement_timeseries",
+]
+TABLES = {
+    "inbox_view": "conversation_key",
+    "inbox_view_members": "member_key, email_key",
+    "measurement_timeseries": "client_id, instrument, measured_at, response_id",
+    "measurement_paired": "client_id",
+}
 
 
 def counts(home: PhiHome, jobs: list[str], **params: str) -> dict[str, dict[str, int]]:
@@ -44,8 +57,11 @@ def test_updates_after_new_data_equal_a_full_rebuild(home: PhiHome) -> None:
     mail = counts(home, ["extract_email", "canonicalize_email", "build_inbox_view"], revision="2")
     assert mail["canonicalize_email"]["outputs_inserted"] + mail["canonicalize_email"]["outputs_updated"] > 0
     assert mail["build_inbox_view"]["full_rebuild"] == 0 and mail["build_inbox_view"]["conversations"] > 0
-    forms = counts(home, ["extract_forms", "canonicalize_questionnaires", "score_phq9", "score_gad7",
-                          "build_measurement_timeseries"], revision="2")
+    forms = counts(
+        home,
+        ["extract_forms", "canonicalize_questionnaires", "score_phq9", "score_gad7", "build_measurement_timeseries"],
+        revision="2",
+    )
     assert forms["build_measurement_timeseries"]["full_rebuild"] == 0
     assert forms["build_measurement_timeseries"]["clients_updated"] >= 1
     updated = snapshot(home)
@@ -58,8 +74,12 @@ def test_updates_after_new_data_equal_a_full_rebuild(home: PhiHome) -> None:
     try:
         # a warehouse of an earlier version: no job state, a build state in the map ledger instead
         sql_rows(store, "DELETE FROM job_state WHERE consumer LIKE 'projection:%'")
-        store.mark_processed("projection:inbox_view+inbox_view_members", [("inputs", "an-earlier-basis", "ok")],
-                             run_id="earlier", now=datetime.now(UTC))
+        store.mark_processed(
+            "projection:inbox_view+inbox_view_members",
+            [("inputs", "an-earlier-basis", "ok")],
+            run_id="earlier",
+            now=datetime.now(UTC),
+        )
     finally:
         store.close()
     rebuilt = counts(home, ["build_inbox_view", "build_measurement_timeseries"])
@@ -67,8 +87,12 @@ def test_updates_after_new_data_equal_a_full_rebuild(home: PhiHome) -> None:
     assert snapshot(home) == updated
     store = open_store(load_config(home))
     try:  # the earlier state was dropped, once; the build state is a named job state
-        assert sql_rows(store, "SELECT count(*) AS n FROM processed_inputs WHERE consumer LIKE 'projection:%'") == [{"n": 0}]
+        assert sql_rows(store, "SELECT count(*) AS n FROM processed_inputs WHERE consumer LIKE 'projection:%'") == [
+            {"n": 0}
+        ]
         assert {r["consumer"] for r in sql_rows(store, "SELECT consumer FROM job_state WHERE state_key = 'build'")} == {
-            "projection:inbox_view+inbox_view_members", "projection:measurement_timeseries+measurement_paired"}
+            "projection:inbox_view+inbox_view_members",
+            "projection:measurement_timeseries+measurement_paired",
+        }
     finally:
         store.close()

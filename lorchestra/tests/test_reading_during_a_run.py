@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from backend_sql import sql_rows
 from cli_support import lorc, lorc_process
 from lorchestra.config import load_config
@@ -26,8 +27,11 @@ from process_support import LORC, paused_run, release, resume, warehouse_holder
 
 REPO = Path(__file__).resolve().parents[2]
 PAUSE_IN_INGEST = "raw.before_commit:example_synthetic_ingest"  # mid-transaction: the file is held for writing
-VIEWS = {"inbox_view": "conversation_key", "measurement_timeseries": "response_id, instrument",
-         "measurement_paired": "client_id"}
+VIEWS = {
+    "inbox_view": "conversation_key",
+    "measurement_timeseries": "response_id, instrument",
+    "measurement_paired": "client_id",
+}
 
 
 def lock_record(home: PhiHome) -> dict[str, object]:
@@ -47,7 +51,11 @@ def test_status_and_doctor_answer_during_a_run(home: PhiHome) -> None:
         assert shown["unlinked_responses"] is None  # unknown while the run holds the warehouse, not "none"
         rows = shown["runs"]
         assert {k: rows[0][k] for k in ("job", "status", "run_id", "pid")} == {
-            "job": "example_synthetic_ingest", "status": "running", "run_id": run_id, "pid": run.pid}
+            "job": "example_synthetic_ingest",
+            "status": "running",
+            "run_id": run_id,
+            "pid": run.pid,
+        }
         assert rows[1]["job"] == "warehouse_stats" and rows[1]["status"] == "ok"
         doctor = lorc("doctor")
         assert doctor.returncode == 0, doctor.stdout + doctor.stderr
@@ -56,13 +64,16 @@ def test_status_and_doctor_answer_during_a_run(home: PhiHome) -> None:
     assert finished.returncode == 0, finished.stderr
     after = json.loads(lorc("status", "--json").stdout)["runs"]
     assert [(r["job"], r["status"], r["pid"]) for r in after[:2]] == [
-        ("example_synthetic_ingest", "ok", None), ("warehouse_stats", "ok", None)]
+        ("example_synthetic_ingest", "ok", None),
+        ("warehouse_stats", "ok", None),
+    ]
 
 
 @pytest.mark.example_plugin
 def test_a_killed_run_is_interrupted_not_running_forever(home: PhiHome) -> None:
-    killed = lorc_process("run", "example_synthetic_ingest",
-                          env={"LORC_FAULT_AT": PAUSE_IN_INGEST, "LORC_FAULT_MODE": "kill"})
+    killed = lorc_process(
+        "run", "example_synthetic_ingest", env={"LORC_FAULT_AT": PAUSE_IN_INGEST, "LORC_FAULT_MODE": "kill"}
+    )
     assert killed.returncode == -9
     rows = json.loads(lorc("status", "--json").stdout)["runs"]
     assert (rows[0]["job"], rows[0]["status"]) == ("example_synthetic_ingest", "interrupted")
@@ -93,8 +104,9 @@ def test_wait_waits_for_a_program_holding_the_warehouse_and_names_it(
 
         from lorchestra.runlock import lock_holder
 
-        waiting = subprocess.Popen([LORC, "run", "warehouse_stats", "--wait", "300"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        waiting = subprocess.Popen(
+            [LORC, "run", "warehouse_stats", "--wait", "300"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         while (found := lock_holder(home.root / "run.lock")) is None or found.pid != waiting.pid:
             assert waiting.poll() is None, waiting.communicate()
             time.sleep(0.05)
@@ -128,8 +140,9 @@ def test_the_readme_reads_the_views_while_a_run_holds_the_warehouse(built_home: 
     env = {k: v for k, v in os.environ.items() if not k.startswith("LORC_")}
     env["HOME"] = str(built_home.root.parent)  # the snippets read ~/.lorchestra
     outputs = []
-    with paused_run("run", "example_synthetic_ingest", fault_at=PAUSE_IN_INGEST,
-                    env={"LORC_HOME": str(built_home.root)}) as run:
+    with paused_run(
+        "run", "example_synthetic_ingest", fault_at=PAUSE_IN_INGEST, env={"LORC_HOME": str(built_home.root)}
+    ) as run:
         for lang, code in snippets:
             args = ["bash", "-c", code] if lang == "bash" else [sys.executable, "-c", code]
             done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
@@ -201,8 +214,9 @@ def test_a_plain_duckdb_reader_beside_a_running_lorc_fails_and_the_views_do_not(
     """Why the views exist: DuckDB refuses another process the warehouse while lorc writes."""
     from lorchestra.stack_clients import connect_views
 
-    with paused_run("run", "example_synthetic_ingest", fault_at=PAUSE_IN_INGEST,
-                    env={"LORC_HOME": str(built_home.root)}):
+    with paused_run(
+        "run", "example_synthetic_ingest", fault_at=PAUSE_IN_INGEST, env={"LORC_HOME": str(built_home.root)}
+    ):
         with pytest.raises(duckdb.IOException):
             duckdb.connect(str(built_home.root / "warehouse.duckdb"), read_only=True)
         assert connect_views(built_home).sql("SELECT count(*) FROM inbox_view").fetchall()[0][0] > 5

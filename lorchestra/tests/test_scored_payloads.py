@@ -6,21 +6,28 @@ from __future__ import annotations
 import json
 
 from final_form.jobs import _scorer
-from shared_schemas import compile_validator
-
 from lorchestra.stack_clients import InputRow
+from shared_schemas import compile_validator
 
 
 def response(answers: dict[str, list[object]]) -> InputRow:
     payload = {
-        "response_id": "resp-1", "form_id": "form-1", "form_title": None, "respondent_email": "r@example.org",
-        "client_id": "c-1", "submitted_at": "2026-11-10T08:00:00Z", "created_at": None,
-        "instruments": {i: {"answers": a, "invalid_items": [{"item": 9, "rule": "wrong_type"}] if i == "phq9" else []}
-                        for i, a in answers.items()},
+        "response_id": "resp-1",
+        "form_id": "form-1",
+        "form_title": None,
+        "respondent_email": "r@example.org",
+        "client_id": "c-1",
+        "submitted_at": "2026-11-10T08:00:00Z",
+        "created_at": None,
+        "instruments": {
+            i: {"answers": a, "invalid_items": [{"item": 9, "rule": "wrong_type"}] if i == "phq9" else []}
+            for i, a in answers.items()
+        },
         "unmapped_question_ids": [],
     }
-    return InputRow(idem_key="qr-1", object_type="questionnaire_response", payload_hash="h",
-                    payload_text=json.dumps(payload))
+    return InputRow(
+        idem_key="qr-1", object_type="questionnaire_response", payload_hash="h", payload_text=json.dumps(payload)
+    )
 
 
 def test_measurements_and_safety_flags_validate_against_their_schemas() -> None:

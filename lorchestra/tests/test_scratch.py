@@ -18,9 +18,11 @@ def dead_pid() -> int:
 
 def test_the_sweep_removes_a_dead_process_scratch_and_keeps_a_live_one(home: PhiHome) -> None:
     gone = dead_pid()
-    left_by_the_dead = [home.tmp_dir / f"spill-{gone}-{'a' * 32}.jsonl",
-                        home.tmp_dir / "duckdb" / f"duckdb-{gone}-{'b' * 32}" / "duckdb_temp_storage-0.tmp",
-                        home.tmp_dir / "duckdb" / f"duckdb_temp_{gone}_0_storage_DEFAULT-0.tmp"]
+    left_by_the_dead = [
+        home.tmp_dir / f"spill-{gone}-{'a' * 32}.jsonl",
+        home.tmp_dir / "duckdb" / f"duckdb-{gone}-{'b' * 32}" / "duckdb_temp_storage-0.tmp",
+        home.tmp_dir / "duckdb" / f"duckdb_temp_{gone}_0_storage_DEFAULT-0.tmp",
+    ]
     for path in left_by_the_dead:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"scores")
@@ -36,4 +38,3 @@ def test_the_sweep_removes_a_dead_process_scratch_and_keeps_a_live_one(home: Phi
     assert removed == 3
     assert not alive.exists()
     assert sorted(str(p.relative_to(home.tmp_dir)) for p in home.tmp_dir.rglob("*")) == ["duckdb", "notes.txt"]
-

@@ -11,10 +11,24 @@ from lorchestra.stack_clients.tables import CORE_TABLES, Table
 
 # What each backend's catalog calls a portable type: written out here, not taken from the
 # generators, so a generator and the declaration cannot drift together unnoticed.
-DUCKDB_CATALOG = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN",
-                  "timestamp": "TIMESTAMP WITH TIME ZONE", "string[]": "VARCHAR[]", "json": "JSON"}
-BIGQUERY_CATALOG = {"string": "STRING", "int": "INTEGER", "float": "FLOAT", "bool": "BOOLEAN",
-                    "timestamp": "TIMESTAMP", "string[]": "STRING", "json": "JSON"}
+DUCKDB_CATALOG = {
+    "string": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+    "timestamp": "TIMESTAMP WITH TIME ZONE",
+    "string[]": "VARCHAR[]",
+    "json": "JSON",
+}
+BIGQUERY_CATALOG = {
+    "string": "STRING",
+    "int": "INTEGER",
+    "float": "FLOAT",
+    "bool": "BOOLEAN",
+    "timestamp": "TIMESTAMP",
+    "string[]": "STRING",
+    "json": "JSON",
+}
 
 
 def declared(table: Table, backend: str) -> list[tuple[str, str, bool]]:
@@ -27,15 +41,24 @@ def live(store: Store, name: str) -> tuple[list[tuple[str, str, bool]], dict[str
     if store.backend == "bigquery":
         table = store.client.get_table(store.table_id(name))  # type: ignore[attr-defined]
         columns = [(f.name, f.field_type, f.mode != "REQUIRED") for f in table.schema]
-        return columns, {"cluster_by": tuple(table.clustering_fields or ()),
-                         "partition_by": table.time_partitioning.field if table.time_partitioning else None}
-    rows = sql_rows(store, "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
-                           "WHERE table_catalog = 'warehouse' AND table_name = $name ORDER BY ordinal_position",
-                    {"name": name})
+        return columns, {
+            "cluster_by": tuple(table.clustering_fields or ()),
+            "partition_by": table.time_partitioning.field if table.time_partitioning else None,
+        }
+    rows = sql_rows(
+        store,
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_catalog = 'warehouse' AND table_name = $name ORDER BY ordinal_position",
+        {"name": name},
+    )
     columns = [(r["column_name"], r["data_type"], r["is_nullable"] == "YES") for r in rows]
-    keys = sql_rows(store, "SELECT constraint_column_names AS names FROM duckdb_constraints() "
-                           "WHERE database_name = 'warehouse' AND table_name = $name "
-                           "AND constraint_type = 'PRIMARY KEY'", {"name": name})
+    keys = sql_rows(
+        store,
+        "SELECT constraint_column_names AS names FROM duckdb_constraints() "
+        "WHERE database_name = 'warehouse' AND table_name = $name "
+        "AND constraint_type = 'PRIMARY KEY'",
+        {"name": name},
+    )
     return columns, {"key": tuple(keys[0]["names"]) if keys else ()}
 
 

@@ -27,7 +27,8 @@ def _weekly(home: PhiHome) -> list[dict[str, object]]:
 
 
 def test_the_weekly_pipeline_on_production_delivers_the_reports_and_a_second_run_fetches_only_changes(
-        home: PhiHome, fakes: Fakes) -> None:
+    home: PhiHome, fakes: Fakes
+) -> None:
     point_at_fakes(home, practice_connections(), fakes.settings)
 
     first = {str(job["name"]): job["counts"] for job in _weekly(home)}

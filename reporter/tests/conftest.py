@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+
 from smtp_sink import Sink
 
 
@@ -17,8 +18,11 @@ from smtp_sink import Sink
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """As lorchestra's tests: LORC_HOME and HOME in the test's temporary directory."""
     for name in list(os.environ):
-        if name.startswith("LORC_") or name.endswith(("_CLIENT_ID", "_CLIENT_SECRET", "_REFRESH_TOKEN", "_TENANT_ID")) \
-                or name == "GOOGLE_APPLICATION_CREDENTIALS":
+        if (
+            name.startswith("LORC_")
+            or name.endswith(("_CLIENT_ID", "_CLIENT_SECRET", "_REFRESH_TOKEN", "_TENANT_ID"))
+            or name == "GOOGLE_APPLICATION_CREDENTIALS"
+        ):
             monkeypatch.delenv(name)
     monkeypatch.setenv("LORC_HOME", str(tmp_path / "lorc-home"))
     user_home = tmp_path / "user-home"

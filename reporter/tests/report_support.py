@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner, Result
+
+from canonizer import get_transform
 from lorchestra.cli import main
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -19,10 +21,11 @@ from lorchestra.runner import RunReport, run_jobs
 from lorchestra.stack_clients import EventClient, ObjectSpec, Source, open_store
 from reporter.weeks import week_bounds
 
-from canonizer import get_transform
-
-_CASE = json.loads((get_transform("questionnaire_response/google_forms").tests_dir
-                    / "shuffled_grid_missing_item_unmapped_name.json").read_text())
+_CASE = json.loads(
+    (
+        get_transform("questionnaire_response/google_forms").tests_dir / "shuffled_grid_missing_item_unmapped_name.json"
+    ).read_text()
+)
 FORM, _RESPONSE = _CASE["bindings"]["form"], _CASE["input"]
 SCORING = ["canonicalize_questionnaires", "score_phq9"]
 NOT, SEVERAL = "Not at all", "Several days"
@@ -46,15 +49,22 @@ def at(week: str, hours: float = 30) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def response(response_id: str, submitted: str, item9: str | None, email: str = "nobody@unlinked.example"
-             ) -> dict[str, Any]:
+def response(
+    response_id: str, submitted: str, item9: str | None, email: str = "nobody@unlinked.example"
+) -> dict[str, Any]:
     """A PHQ-9 response with items 1-8 "Not at all" and item 9 as given (None: unanswered)."""
     found = copy.deepcopy(_RESPONSE)
     answers = {f"p{n}": {"questionId": f"p{n}", "textAnswers": {"answers": [{"value": NOT}]}} for n in range(1, 9)}
     if item9 is not None:
         answers["p9"] = {"questionId": "p9", "textAnswers": {"answers": [{"value": item9}]}}
-    found.update(responseId=response_id, formId=FORM["formId"], lastSubmittedTime=submitted, createTime=submitted,
-                 respondentEmail=email, answers=answers)
+    found.update(
+        responseId=response_id,
+        formId=FORM["formId"],
+        lastSubmittedTime=submitted,
+        createTime=submitted,
+        respondentEmail=email,
+        answers=answers,
+    )
     return found
 
 
@@ -63,8 +73,10 @@ def emit(home: PhiHome, object_type: str, id_field: str, records: list[dict[str,
     try:
         store.ensure_schema()
         EventClient(store, run_id="test", job_name="extract_forms", tmp_dir=home.tmp_dir).emit_batch(
-            "ingest.completed", records,
-            spec=ObjectSpec(Source("google_forms", "forms-praxis"), object_type, id_field=id_field))
+            "ingest.completed",
+            records,
+            spec=ObjectSpec(Source("google_forms", "forms-praxis"), object_type, id_field=id_field),
+        )
     finally:
         store.close()
 
@@ -97,11 +109,17 @@ def query(home: PhiHome, sql: str) -> list[dict[str, Any]]:
 
 def carried(home: PhiHome) -> dict[str, list[tuple[str, str, bool]]]:
     """``{delivery week: [(response_id, answer, late)]}`` of the accepted weekly reports."""
-    delivered = {r["delivery_id"] for r in query(home, "SELECT delivery_id, status FROM report_deliveries")
-                 if r["status"] == "accepted"}
+    delivered = {
+        r["delivery_id"]
+        for r in query(home, "SELECT delivery_id, status FROM report_deliveries")
+        if r["status"] == "accepted"
+    }
     found: dict[str, list[tuple[str, str, bool]]] = {}
-    for row in query(home, "SELECT delivery_id, week, response_id, answer, late FROM safety_flag_deliveries "
-                           "WHERE kind = 'weekly_report' ORDER BY week, measured_at, response_id"):
+    for row in query(
+        home,
+        "SELECT delivery_id, week, response_id, answer, late FROM safety_flag_deliveries "
+        "WHERE kind = 'weekly_report' ORDER BY week, measured_at, response_id",
+    ):
         if row["delivery_id"] in delivered:
             found.setdefault(row["week"], []).append((row["response_id"], row["answer"], row["late"]))
     return found

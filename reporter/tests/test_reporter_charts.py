@@ -4,11 +4,16 @@ import random
 import xml.etree.ElementTree as ET
 
 import pytest
+
 from reporter.charts import trend_chart_svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
-PHQ9 = [("2026-10-01T08:00:00Z", 15), ("2026-10-08T08:00:00Z", 27), ("2026-10-15T08:00:00Z", 0),
-        ("2026-10-22T08:00:00Z", 10)]
+PHQ9 = [
+    ("2026-10-01T08:00:00Z", 15),
+    ("2026-10-08T08:00:00Z", 27),
+    ("2026-10-15T08:00:00Z", 0),
+    ("2026-10-22T08:00:00Z", 10),
+]
 GAD7 = [("2026-10-01T08:00:00Z", 12), ("2026-10-15T08:00:00Z", 8)]
 
 
@@ -35,13 +40,26 @@ def test_the_svg_parses_and_is_deterministic_and_self_contained() -> None:
         assert forbidden not in svg
 
 
-@pytest.mark.parametrize(("instrument", "bands", "max_total"), [
-    ("phq9", [("minimal", 0, 4), ("mild", 5, 9), ("moderate", 10, 14), ("moderately severe", 15, 19),
-              ("severe", 20, 27)], 27),
-    ("gad7", [("minimal", 0, 4), ("mild", 5, 9), ("moderate", 10, 14), ("severe", 15, 21)], 21),
-])
+@pytest.mark.parametrize(
+    ("instrument", "bands", "max_total"),
+    [
+        (
+            "phq9",
+            [
+                ("minimal", 0, 4),
+                ("mild", 5, 9),
+                ("moderate", 10, 14),
+                ("moderately severe", 15, 19),
+                ("severe", 20, 27),
+            ],
+            27,
+        ),
+        ("gad7", [("minimal", 0, 4), ("mild", 5, 9), ("moderate", 10, 14), ("severe", 15, 21)], 21),
+    ],
+)
 def test_each_instrument_has_its_own_panel_with_one_rect_per_band_on_its_own_scale(
-        instrument: str, bands: list[tuple[str, int, int]], max_total: int) -> None:
+    instrument: str, bands: list[tuple[str, int, int]], max_total: int
+) -> None:
     p = panel(trend_chart_svg({"phq9": PHQ9, "gad7": GAD7}), instrument)
     y0, ymax, total = scale_of(p)
     assert total == max_total and y0 > ymax
@@ -81,8 +99,13 @@ def test_points_are_placed_on_the_panel_scale() -> None:
 
 
 def test_an_invalid_measurement_breaks_the_line_into_two_segments_and_is_marked() -> None:
-    points = [("2026-10-01T08:00:00Z", 15), ("2026-10-08T08:00:00Z", 14), ("2026-10-15T08:00:00Z", None),
-              ("2026-10-22T08:00:00Z", 12), ("2026-10-29T08:00:00Z", 11)]
+    points = [
+        ("2026-10-01T08:00:00Z", 15),
+        ("2026-10-08T08:00:00Z", 14),
+        ("2026-10-15T08:00:00Z", None),
+        ("2026-10-22T08:00:00Z", 12),
+        ("2026-10-29T08:00:00Z", 11),
+    ]
     p = panel(trend_chart_svg({"phq9": points}), "phq9")
     segments = p.findall("s:path[@class='line']", NS)
     assert len(segments) == 2

@@ -9,6 +9,7 @@ from email.parser import BytesParser
 from typing import Any
 
 import pytest
+
 from reporter.delivery import (
     Attachment,
     Recipient,
@@ -27,9 +28,14 @@ MESSAGE_ID = "<wochenbericht-2026-W46.1@praxis-weber.example>"
 
 
 def raw(recipients: list[str]) -> bytes:
-    return build_message(sender="reports@praxis-weber.example", recipients=recipients,
-                         subject="Wochenbericht 2026-W46", body="Der Wochenbericht 2026-W46 liegt bei.",
-                         attachments=[Attachment("praxisbericht-2026-W46.pdf", PDF * 100)], message_id=MESSAGE_ID)
+    return build_message(
+        sender="reports@praxis-weber.example",
+        recipients=recipients,
+        subject="Wochenbericht 2026-W46",
+        body="Der Wochenbericht 2026-W46 liegt bei.",
+        attachments=[Attachment("praxisbericht-2026-W46.pdf", PDF * 100)],
+        message_id=MESSAGE_ID,
+    )
 
 
 def settings(port: int, **extra: Any) -> SmtpSettings:
@@ -39,30 +45,41 @@ def settings(port: int, **extra: Any) -> SmtpSettings:
 def send(port: int, addresses: list[str], **extra: Any) -> list[str]:
     """Send to ``addresses``; the addresses the sender was told were accepted, in order."""
     accepted: list[str] = []
-    send_smtp(raw(addresses), sender="reports@praxis-weber.example", recipients=recipients_of(addresses,
-              "reports.recipients"), settings=settings(port, **extra), allowlist=ALLOWED,
-              on_accepted=lambda r: accepted.append(r.address))
+    send_smtp(
+        raw(addresses),
+        sender="reports@praxis-weber.example",
+        recipients=recipients_of(addresses, "reports.recipients"),
+        settings=settings(port, **extra),
+        allowlist=ALLOWED,
+        on_accepted=lambda r: accepted.append(r.address),
+    )
     return accepted
 
 
 def test_each_recipient_gets_the_message_with_subject_body_attachment_and_its_message_id(
-        smtp: tuple[Sink, int]) -> None:
+    smtp: tuple[Sink, int],
+) -> None:
     sink, port = smtp
     assert send(port, ALLOWED) == ALLOWED
     assert [recipients for recipients, _ in sink.messages] == [[ALLOWED[0]], [ALLOWED[1]]]
     for _, message in sink.messages:
         parsed = BytesParser(policy=policy.default).parsebytes(message)
         assert parsed["Subject"] == "Wochenbericht 2026-W46" and parsed["Message-ID"] == MESSAGE_ID
-        assert parsed.get_body(preferencelist=("plain",)).get_content().strip() == "Der Wochenbericht 2026-W46 liegt bei."
+        assert (
+            parsed.get_body(preferencelist=("plain",)).get_content().strip() == "Der Wochenbericht 2026-W46 liegt bei."
+        )
         [attachment] = list(parsed.iter_attachments())
         assert attachment.get_filename() == "praxisbericht-2026-W46.pdf"
         assert hashlib.sha256(attachment.get_content()).hexdigest() == hashlib.sha256(PDF * 100).hexdigest()
 
 
 def test_a_recipient_off_the_allowlist_is_refused_before_connecting_and_named_by_position(
-        smtp: tuple[Sink, int]) -> None:
+    smtp: tuple[Sink, int],
+) -> None:
     sink, port = smtp
-    with pytest.raises(DeliveryRefusedError, match=r"1 recipient\(s\) not on the allowlist: reports.recipients item 2;") as exc:
+    with pytest.raises(
+        DeliveryRefusedError, match=r"1 recipient\(s\) not on the allowlist: reports.recipients item 2;"
+    ) as exc:
         send(port, [ALLOWED[0], "someone@example.test"])
     assert "someone@example.test" not in str(exc.value)
     assert sink.data_calls == 0
@@ -97,14 +114,20 @@ def test_4xx_that_persists_gives_up_after_the_bounded_attempts(smtp: tuple[Sink,
 
 
 def test_one_refused_recipient_does_not_stop_the_other_and_is_named_by_position_not_address(
-        smtp: tuple[Sink, int]) -> None:
+    smtp: tuple[Sink, int],
+) -> None:
     sink, port = smtp
     sink.refuse[ALLOWED[0]] = "550 5.1.1 mailbox unavailable"
     accepted: list[str] = []
     with pytest.raises(DeliveryError) as exc:
-        send_smtp(raw(ALLOWED), sender="reports@praxis-weber.example",
-                  recipients=recipients_of(ALLOWED, "reports.recipients"), settings=settings(port),
-                  allowlist=ALLOWED, on_accepted=lambda r: accepted.append(r.address))
+        send_smtp(
+            raw(ALLOWED),
+            sender="reports@praxis-weber.example",
+            recipients=recipients_of(ALLOWED, "reports.recipients"),
+            settings=settings(port),
+            allowlist=ALLOWED,
+            on_accepted=lambda r: accepted.append(r.address),
+        )
     assert accepted == [ALLOWED[1]] and [r for r, _ in sink.messages] == [[ALLOWED[1]]]
     assert "reports.recipients item 1 (reply 550)" in str(exc.value)
     assert not any(address in str(exc.value) for address in ALLOWED)
@@ -125,4 +148,5 @@ def test_a_server_that_never_answers_is_reported_as_a_timeout(silent_smtp: int) 
 def test_recipients_are_labelled_by_their_place_in_the_config() -> None:
     assert recipients_of([" a@x.example", "b@x.example"], "reports.safety_alerts.recipients") == [
         Recipient("a@x.example", "reports.safety_alerts.recipients item 1"),
-        Recipient("b@x.example", "reports.safety_alerts.recipients item 2")]
+        Recipient("b@x.example", "reports.safety_alerts.recipients item 2"),
+    ]

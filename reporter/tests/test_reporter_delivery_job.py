@@ -14,6 +14,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+
 from lorchestra.home import PhiHome
 from report_support import (
     SCORING,
@@ -32,11 +33,14 @@ WEBER, KLEIN = "j.weber@praxis-weber.example", "m.klein@praxis-weber.example"
 
 
 def smtp_home(tmp_path: Path, port: int, recipients: list[str]) -> PhiHome:
-    home = new_home(tmp_path, **{
-        "  delivery: outbox ": "  delivery: smtp ",
-        "  # smtp: {host: smtp.example.org, port: 587, security: starttls}":
-            f"  smtp: {{host: 127.0.0.1, port: {port}, security: none, timeout_seconds: 5}}",
-        "recipients: [j.weber@praxis-weber.example]": f"recipients: [{', '.join(recipients)}]"})
+    home = new_home(
+        tmp_path,
+        **{
+            "  delivery: outbox ": "  delivery: smtp ",
+            "  # smtp: {host: smtp.example.org, port: 587, security: starttls}": f"  smtp: {{host: 127.0.0.1, port: {port}, security: none, timeout_seconds: 5}}",
+            "recipients: [j.weber@praxis-weber.example]": f"recipients: [{', '.join(recipients)}]",
+        },
+    )
     emit(home, "form_response", "responseId", [response("R1", at("2026-W45"), SEVERAL)])
     assert run(home, *SCORING).ok
     return home
@@ -53,7 +57,8 @@ def copies(sink: Sink) -> dict[str, list[str]]:
 
 
 def test_a_refused_recipient_fails_the_run_and_a_rerun_sends_only_to_them(
-        tmp_path: Path, smtp: tuple[Sink, int]) -> None:
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
     sink, port = smtp
     home = smtp_home(tmp_path, port, [WEBER, KLEIN])
     sink.refuse[KLEIN] = "550 5.1.1 mailbox unavailable"
@@ -81,26 +86,38 @@ def test_a_refused_recipient_fails_the_run_and_a_rerun_sends_only_to_them(
 
 
 def test_removing_a_refused_recipient_from_the_config_completes_the_week(
-        tmp_path: Path, smtp: tuple[Sink, int]) -> None:
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
     sink, port = smtp
     home = smtp_home(tmp_path, port, [WEBER, KLEIN])
     sink.refuse[KLEIN] = "550 5.1.1 mailbox unavailable"
     assert lorc(home, "run", "generate_weekly_report", "--week", "2026-W45").exit_code == 1
-    home.config_path.write_text(home.config_path.read_text().replace(f"recipients: [{WEBER}, {KLEIN}]",
-                                                                     f"recipients: [{WEBER}]"))
+    home.config_path.write_text(
+        home.config_path.read_text().replace(f"recipients: [{WEBER}, {KLEIN}]", f"recipients: [{WEBER}]")
+    )
     assert lorc(home, "run", "generate_weekly_report", "--week", "2026-W45").exit_code == 0
     statuses = {r["target"]: r["status"] for r in query(home, "SELECT target, status FROM report_deliveries")}
     assert statuses == {WEBER: "accepted", KLEIN: "withdrawn"} and list(copies(sink)) == [WEBER]
 
 
 def test_a_run_killed_between_two_recipients_sends_the_rest_the_same_message_on_the_next_run(
-        tmp_path: Path, smtp: tuple[Sink, int]) -> None:
+    tmp_path: Path, smtp: tuple[Sink, int]
+) -> None:
     sink, port = smtp
     home = smtp_home(tmp_path, port, [WEBER, KLEIN])
-    killed = subprocess.run([str(Path(sys.executable).parent / "lorc"), "run", "generate_weekly_report", "--week",
-                             "2026-W45"], check=False, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "LORC_HOME": str(home.root), "LORC_FAULT_AT": "delivery.accepted",
-                                 "LORC_FAULT_MODE": "kill"})
+    killed = subprocess.run(
+        [str(Path(sys.executable).parent / "lorc"), "run", "generate_weekly_report", "--week", "2026-W45"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            **os.environ,
+            "LORC_HOME": str(home.root),
+            "LORC_FAULT_AT": "delivery.accepted",
+            "LORC_FAULT_MODE": "kill",
+        },
+    )
     assert killed.returncode == -9
     assert list(copies(sink)) == [WEBER]
     assert lorc(home, "run", "generate_weekly_report", "--week", "2026-W45").exit_code == 0
@@ -125,10 +142,13 @@ def test_a_mistyped_week_is_named_with_the_format_before_any_work(tmp_path: Path
 
 
 def test_plain_smtp_to_a_remote_host_is_refused_before_rendering_and_by_doctor(tmp_path: Path) -> None:
-    home = new_home(tmp_path, **{
-        "  delivery: outbox ": "  delivery: smtp ",
-        "  # smtp: {host: smtp.example.org, port: 587, security: starttls}":
-            "  smtp: {host: mail.praxis-weber.example, port: 25, security: none}"})
+    home = new_home(
+        tmp_path,
+        **{
+            "  delivery: outbox ": "  delivery: smtp ",
+            "  # smtp: {host: smtp.example.org, port: 587, security: starttls}": "  smtp: {host: mail.praxis-weber.example, port: 25, security: none}",
+        },
+    )
     result = lorc(home, "run", "generate_weekly_report", "--week", "2026-W45")
     assert result.exit_code == 1 and "needs TLS" in result.stdout
     assert not (home.root / "reports").exists()

@@ -41,8 +41,11 @@ def test_every_example_measurement_scores_to_the_total_the_example_means() -> No
 
 def test_example_rows_have_the_columns_of_their_schemas() -> None:
     inputs = example_inputs()
-    for rows, name in ((inputs["timeseries_rows"], "measurement_timeseries"),
-                       (inputs["paired_rows"], "measurement_paired"), (inputs["inbox_rows"], "inbox_view")):
+    for rows, name in (
+        (inputs["timeseries_rows"], "measurement_timeseries"),
+        (inputs["paired_rows"], "measurement_paired"),
+        (inputs["inbox_rows"], "inbox_view"),
+    ):
         columns = set(load_schema(f"iglu:org.lorchestra/{name}/jsonschema/1-0-0")["properties"])
         assert rows and all(set(row) == columns for row in rows), name
     assert all(c["email"].endswith("@example.org") for c in CLIENTS.values())

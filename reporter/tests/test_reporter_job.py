@@ -11,6 +11,7 @@ from email import policy
 from email.parser import BytesParser
 
 import pytest
+
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
@@ -18,8 +19,18 @@ from lorchestra.stack_clients import open_store
 from report_support import lorc, query
 from smtp_sink import Sink
 
-LANES = ["extract_contacts", "canonicalize_contacts", "extract_email", "canonicalize_email", "build_inbox_view",
-         "extract_forms", "canonicalize_questionnaires", "score_phq9", "score_gad7", "build_measurement_timeseries"]
+LANES = [
+    "extract_contacts",
+    "canonicalize_contacts",
+    "extract_email",
+    "canonicalize_email",
+    "build_inbox_view",
+    "extract_forms",
+    "canonicalize_questionnaires",
+    "score_phq9",
+    "score_gad7",
+    "build_measurement_timeseries",
+]
 WEEK = "2026-W45"  # Mon 2026-11-02 .. Sun 2026-11-08: weekly follow-ups of most clients
 
 
@@ -64,8 +75,11 @@ def test_reports_are_written_privately_and_delivered_once_per_week(lanes_home: P
     assert resent["delivered"] == 1
     assert len(list((lanes_home.root / "outbox").glob("*.eml"))) == 2
 
-    events = query(lanes_home, "SELECT event_type, payload::VARCHAR AS payload FROM event_log "
-                               "WHERE event_type LIKE 'report.%' ORDER BY created_at")
+    events = query(
+        lanes_home,
+        "SELECT event_type, payload::VARCHAR AS payload FROM event_log "
+        "WHERE event_type LIKE 'report.%' ORDER BY created_at",
+    )
     store = open_store(load_config(lanes_home), read_only=True)
     try:
         names = [c["full_name"] for _, c in store.read_objects("canonical_objects", "contact")]
@@ -79,10 +93,14 @@ def test_reports_are_written_privately_and_delivered_once_per_week(lanes_home: P
 
 def test_smtp_delivery_sends_the_pdfs_to_the_allowed_recipients(lanes_home: PhiHome, smtp: tuple[Sink, int]) -> None:
     sink, port = smtp
-    config = lanes_home.config_path.read_text().replace(
-        "  delivery: outbox ", "  delivery: smtp ").replace(
-        "  # smtp: {host: smtp.example.org, port: 587, security: starttls}",
-        f"  smtp: {{host: 127.0.0.1, port: {port}, security: none}}")
+    config = (
+        lanes_home.config_path.read_text()
+        .replace("  delivery: outbox ", "  delivery: smtp ")
+        .replace(
+            "  # smtp: {host: smtp.example.org, port: 587, security: starttls}",
+            f"  smtp: {{host: 127.0.0.1, port: {port}, security: none}}",
+        )
+    )
     lanes_home.config_path.write_text(config)
     try:
         counts = report_runs(lanes_home, "--resend")
@@ -95,14 +113,16 @@ def test_smtp_delivery_sends_the_pdfs_to_the_allowed_recipients(lanes_home: PhiH
     body = parsed.get_body(preferencelist=("plain",)).get_content()
     assert WEEK in body and "Verlaufsbericht" in body
     names = [a.get_filename() for a in parsed.iter_attachments()]
-    assert names[0] == f"praxisbericht-{WEEK}.pdf" and len(names) == len(list((
-        lanes_home.root / "reports" / WEEK).glob("*.pdf")))
+    assert names[0] == f"praxisbericht-{WEEK}.pdf" and len(names) == len(
+        list((lanes_home.root / "reports" / WEEK).glob("*.pdf"))
+    )
 
 
 def test_a_recipient_off_the_allowlist_fails_the_job_before_any_report_is_built(lanes_home: PhiHome) -> None:
     config = lanes_home.config_path.read_text()
-    lanes_home.config_path.write_text(config.replace("recipients: [j.weber@praxis-weber.example]",
-                                                     "recipients: [someone@elsewhere.example]"))
+    lanes_home.config_path.write_text(
+        config.replace("recipients: [j.weber@praxis-weber.example]", "recipients: [someone@elsewhere.example]")
+    )
     try:
         result = lorc(lanes_home, "run", "generate_weekly_report", "--week", "2026-W44")
     finally:

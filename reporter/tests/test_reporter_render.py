@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from reporter.examples import example_inputs
 
 from reporter import (
     ClientReport,
@@ -21,10 +20,13 @@ from reporter import (
     render_pdf,
     trend_chart_svg,
 )
+from reporter.examples import example_inputs
 
 REPO = Path(__file__).resolve().parents[2]
-needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which("pdfinfo") is None,
-                                   reason="poppler-utils (pdftoppm, pdfinfo) not installed")
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("pdfinfo") is None,
+    reason="poppler-utils (pdftoppm, pdfinfo) not installed",
+)
 
 # The client report's fixed layout (report.css.j2): A4 page margins 18 mm (top) and 16 mm (left),
 # a 22 mm header, then the chart block of 178 x 111.25 mm.
@@ -71,8 +73,9 @@ def chart_region(png: Path, dpi: int = 60) -> list[int]:
 def test_html_escapes_names_and_subjects(inputs) -> None:  # type: ignore[no-untyped-def]
     inbox = [dict(inputs["inbox_rows"][1], counterpart_name="<b>Bob & Co</b>", subject="<b>&amp; Termin")]
     clients = dict(inputs["clients"], **{"c-002": {"name": "<script>alert(1)</script> & Söhne", "email": "x"}})
-    practice_html = render_html(assemble_practice_report(inputs["week"], inbox, inputs["timeseries_rows"],
-                                                         inputs["paired_rows"], clients))
+    practice_html = render_html(
+        assemble_practice_report(inputs["week"], inbox, inputs["timeseries_rows"], inputs["paired_rows"], clients)
+    )
     assert "&lt;b&gt;Bob &amp; Co&lt;/b&gt;" in practice_html
     assert "&lt;b&gt;&amp;amp; Termin" in practice_html
     assert "<b>" not in practice_html and "<script" not in practice_html
@@ -87,7 +90,7 @@ def test_the_practice_report_puts_the_item9_safety_list_first(practice) -> None:
     html = render_html(practice)
     order = [html.index(h) for h in ("Item 9 (PHQ-9): Sicherheitsliste", "Anfragen (Vertrieb)", "Messungen (PHQ-9")]
     assert order == sorted(order)
-    safety = html[order[0]:order[1]]
+    safety = html[order[0] : order[1]]
     assert safety.count("positiv – Risiko abklären") == 1 and safety.count("nicht beantwortet – nachfragen") == 1
 
 
@@ -110,8 +113,9 @@ def test_render_pdf_gives_a4_pages_with_page_numbers_in_dejavu_sans(practice, tm
     pages = pdf_pages(pdf, tmp_path)
     assert pages >= 1
     (tmp_path / "p.pdf").write_bytes(pdf)
-    text = subprocess.run(["pdftotext", str(tmp_path / "p.pdf"), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "p.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
     assert f"Seite 1 von {pages}" in text and f"Seite {pages} von {pages}" in text
     fonts = subprocess.run(["pdffonts", str(tmp_path / "p.pdf")], check=True, capture_output=True, text=True).stdout
     assert "DejaVu-Sans" in fonts and "Serif" not in fonts  # margin boxes do not fall back to serif
@@ -133,17 +137,20 @@ def test_the_client_reports_chart_is_drawn_where_the_layout_puts_it(client, tmp_
 
     # Control 1: the same report without the chart leaves exactly that region blank,
     # so the region measured above is the chart's and nothing else's.
-    blank = chart_region(pages_as_png(render_pdf(render_html(dataclasses.replace(client, chart_svg=""))),
-                                      tmp_path / "without")[0])
+    blank = chart_region(
+        pages_as_png(render_pdf(render_html(dataclasses.replace(client, chart_svg=""))), tmp_path / "without")[0]
+    )
     assert sum(v < 235 for v in blank) < 0.005 * n
 
     # Control 2: the same chart with every score at the same dates invalid keeps the axes, dates,
     # bands and text but draws no lines and no points; what differs is the data ink. (Measured:
     # about 1300 pixels; about 550 with the lines missing, about 300 with lines and points missing.)
-    invalid = {inst: [(s.measured_at, None) for s in client.scores if s.instrument == inst]
-               for inst in ("phq9", "gad7")}
-    no_data = dataclasses.replace(client, chart_svg=trend_chart_svg(invalid, width=640, height=400,
-                                                                    title=f"Verlauf: {client.name}"))
+    invalid = {
+        inst: [(s.measured_at, None) for s in client.scores if s.instrument == inst] for inst in ("phq9", "gad7")
+    }
+    no_data = dataclasses.replace(
+        client, chart_svg=trend_chart_svg(invalid, width=640, height=400, title=f"Verlauf: {client.name}")
+    )
     without_data = chart_region(pages_as_png(render_pdf(render_html(no_data)), tmp_path / "no-data")[0])
     assert sum(abs(a - b) > 60 for a, b in zip(with_chart, without_data, strict=True)) > 800
 

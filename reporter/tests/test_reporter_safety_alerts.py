@@ -22,9 +22,10 @@ from report_support import (
     run,
 )
 
-ALERTS_ON = {"  safety_alerts:           # an e-mail as soon as a positive PHQ-9 item 9 is scored (besides the "
-             "weekly list)\n    enabled: false":
-             "  safety_alerts:\n    enabled: true"}
+ALERTS_ON = {
+    "  safety_alerts:           # an e-mail as soon as a positive PHQ-9 item 9 is scored (besides the "
+    "weekly list)\n    enabled: false": "  safety_alerts:\n    enabled: true"
+}
 
 
 def alerts(home_root: Path) -> list[Path]:
@@ -40,11 +41,19 @@ def test_alerts_are_off_unless_the_practice_turns_them_on(tmp_path: Path) -> Non
 
 
 def test_each_positive_item9_is_alerted_once_without_health_data_in_the_body_and_still_reported_weekly(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     home = new_home(tmp_path, **ALERTS_ON)
-    emit(home, "form_response", "responseId", [response("R1", at("2026-W45"), SEVERAL, email="c1@example.org"),
-                                                response("R2", at("2026-W45", 2), None),  # unanswered: weekly only
-                                                response("R3", at("2026-W45", 3), NOT)])
+    emit(
+        home,
+        "form_response",
+        "responseId",
+        [
+            response("R1", at("2026-W45"), SEVERAL, email="c1@example.org"),
+            response("R2", at("2026-W45", 2), None),  # unanswered: weekly only
+            response("R3", at("2026-W45", 3), NOT),
+        ],
+    )
     first = run(home, *SCORING, "send_safety_alerts").outcomes[-1]
     assert first.counts == {"alerts": 1, "safety_flags": 1}
     [eml] = alerts(home.root)
@@ -63,7 +72,10 @@ def test_each_positive_item9_is_alerted_once_without_health_data_in_the_body_and
 
     report(home, "2026-W45")
     assert sorted((rid, answer) for rid, answer, _ in carried(home)["2026-W45"]) == [
-        ("R1", "positive"), ("R2", "not answered, follow up"), ("R4", "positive")]
+        ("R1", "positive"),
+        ("R2", "not answered, follow up"),
+        ("R4", "positive"),
+    ]
 
 
 def test_turning_alerts_on_does_not_announce_flags_a_weekly_report_already_carried(tmp_path: Path) -> None:
@@ -82,7 +94,10 @@ def test_doctor_fails_when_alerts_are_on_but_no_pipeline_runs_them(tmp_path: Pat
     home.config_path.write_text(text.replace(",\n           send_safety_alerts]", "]"))  # a config from before
     done = lorc(home, "doctor")
     assert done.exit_code == 1
-    assert "FAIL report delivery: reports.safety_alerts.enabled is true, but no pipeline runs send_safety_alerts" in done.stdout
+    assert (
+        "FAIL report delivery: reports.safety_alerts.enabled is true, but no pipeline runs send_safety_alerts"
+        in done.stdout
+    )
     home.config_path.write_text(text)
     done = lorc(home, "doctor")
     assert "ok   report delivery: reports go to the outbox; safety alerts on" in done.stdout

@@ -20,6 +20,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
 from report_support import SCORING, emit, new_home, query, report, response, run
 from reporter.weeks import parse_timestamp, week_bounds
 from test_reporter_safety_list import safety_rows
@@ -44,8 +45,13 @@ class SafetyListMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    @rule(rid=st.sampled_from(RESPONSES), week=st.sampled_from(WEEKS), hours=st.integers(0, 160),
-          item9=st.sampled_from(ANSWERS), then_score=st.booleans())
+    @rule(
+        rid=st.sampled_from(RESPONSES),
+        week=st.sampled_from(WEEKS),
+        hours=st.integers(0, 160),
+        item9=st.sampled_from(ANSWERS),
+        then_score=st.booleans(),
+    )
     def extract(self, rid: str, week: str, hours: int, item9: str | None, then_score: bool) -> None:
         """A new response, or an edit of one (never earlier than the version before it);
         scored at once, as the daily pipeline does, or only at a later step."""
@@ -75,21 +81,32 @@ class SafetyListMachine(RuleBasedStateMachine):
             assert due <= self.delivered_flags(), f"{week}: a flag that was due is in no delivered report"
 
     def delivered_flags(self) -> set[tuple[str, str]]:
-        rows = query(self.home, "SELECT response_id, answer FROM safety_flag_deliveries f JOIN report_deliveries d "
-                                "USING (delivery_id) WHERE f.kind = 'weekly_report' AND d.status = 'accepted'")
-        names = {"positive": "item9_positive", "not answered, follow up": "item9_unanswered",
-                 "answered invalidly, follow up": "item9_invalid"}
+        rows = query(
+            self.home,
+            "SELECT response_id, answer FROM safety_flag_deliveries f JOIN report_deliveries d "
+            "USING (delivery_id) WHERE f.kind = 'weekly_report' AND d.status = 'accepted'",
+        )
+        names = {
+            "positive": "item9_positive",
+            "not answered, follow up": "item9_unanswered",
+            "answered invalidly, follow up": "item9_invalid",
+        }
         return {(r["response_id"], names[r["answer"]]) for r in rows}
 
     @invariant()
     def each_flag_in_at_most_one_report_and_each_report_shows_what_it_carried(self) -> None:
         if not hasattr(self, "home") or not (self.home.root / "reports").exists():
             return
-        twice = query(self.home, "SELECT flag_key, count(*) AS n FROM safety_flag_deliveries "
-                                 "WHERE kind = 'weekly_report' GROUP BY flag_key HAVING count(*) > 1")
+        twice = query(
+            self.home,
+            "SELECT flag_key, count(*) AS n FROM safety_flag_deliveries "
+            "WHERE kind = 'weekly_report' GROUP BY flag_key HAVING count(*) > 1",
+        )
         assert twice == []
-        per_week = {r["week"]: r["n"] for r in query(
-            self.home, "SELECT week, count(*) AS n FROM safety_flag_deliveries GROUP BY week")}
+        per_week = {
+            r["week"]: r["n"]
+            for r in query(self.home, "SELECT week, count(*) AS n FROM safety_flag_deliveries GROUP BY week")
+        }
         for folder in (self.home.root / "reports").iterdir():
             html = folder / f"praxisbericht-{folder.name}.html"
             if html.exists():
@@ -97,5 +114,11 @@ class SafetyListMachine(RuleBasedStateMachine):
 
 
 TestSafetyList = SafetyListMachine.TestCase
-TestSafetyList.settings = settings(max_examples=20, stateful_step_count=15, deadline=None, derandomize=True,
-                                   database=None, suppress_health_check=[HealthCheck.too_slow])
+TestSafetyList.settings = settings(
+    max_examples=20,
+    stateful_step_count=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)

@@ -59,44 +59,62 @@ def test_a_running_week_is_refused_and_only_previewed_never_recorded(tmp_path: P
     assert query(home, "SELECT count(*) AS n FROM safety_flag_deliveries") == [{"n": 0}]
 
 
-def test_a_flag_that_arrives_after_its_week_was_reported_goes_into_the_next_report_marked_late(
-        tmp_path: Path) -> None:
+def test_a_flag_that_arrives_after_its_week_was_reported_goes_into_the_next_report_marked_late(tmp_path: Path) -> None:
     home = new_home(tmp_path)
     emit(home, "form_response", "responseId", [response("R1", at("2026-W44"), SEVERAL)])
     assert run(home, *SCORING).ok
     assert report(home, "2026-W44")["safety_flags"] == 1
     # extracted late: a positive answer from W44, and an unanswered item 9 in W45
-    emit(home, "form_response", "responseId", [response("R2", at("2026-W44", 40), "Nearly every day"),
-                                                response("R3", at("2026-W45"), None)])
+    emit(
+        home,
+        "form_response",
+        "responseId",
+        [response("R2", at("2026-W44", 40), "Nearly every day"), response("R3", at("2026-W45"), None)],
+    )
     assert run(home, *SCORING).ok
     assert report(home, "2026-W44")["delivered"] == 0  # what was sent stays as it was sent
     counts = report(home, "2026-W45")
     assert (counts["delivered"], counts["safety_flags"], counts["late_safety_flags"]) == (1, 2, 1)
-    assert carried(home) == {"2026-W44": [("R1", POSITIVE, False)],
-                             "2026-W45": [("R2", POSITIVE, True), ("R3", FOLLOW_UP, False)]}
+    assert carried(home) == {
+        "2026-W44": [("R1", POSITIVE, False)],
+        "2026-W45": [("R2", POSITIVE, True), ("R3", FOLLOW_UP, False)],
+    }
     rows = safety_rows(practice_html(home, "2026-W45"))
     assert len(rows) == 2 and "nachgemeldet (KW 44/2026)" in rows[0] and "nachgemeldet" not in rows[1]
     assert sorted(p.name for p in (home.root / "outbox").iterdir()) == [
-        "wochenbericht-2026-W44.eml", "wochenbericht-2026-W45.eml"]
+        "wochenbericht-2026-W44.eml",
+        "wochenbericht-2026-W45.eml",
+    ]
 
 
 def test_edits_add_new_flags_once_and_never_take_a_seen_flag_away(tmp_path: Path) -> None:
     home = new_home(tmp_path)
-    emit(home, "form_response", "responseId", [
-        response("R1", at("2026-W44"), SEVERAL),  # reported positive, later edited: still positive
-        response("R2", at("2026-W44", 2), NOT),  # negative, later edited to positive
-        response("R3", at("2026-W44", 4), "More than half the days"),  # positive, edited to negative unreported
-    ])
+    emit(
+        home,
+        "form_response",
+        "responseId",
+        [
+            response("R1", at("2026-W44"), SEVERAL),  # reported positive, later edited: still positive
+            response("R2", at("2026-W44", 2), NOT),  # negative, later edited to positive
+            response("R3", at("2026-W44", 4), "More than half the days"),  # positive, edited to negative unreported
+        ],
+    )
     assert run(home, *SCORING).ok
     emit(home, "form_response", "responseId", [response("R3", at("2026-W44", 5), NOT)])
     assert run(home, *SCORING).ok
     report(home, "2026-W44")
-    emit(home, "form_response", "responseId", [response("R1", at("2026-W45"), "Nearly every day"),
-                                                response("R2", at("2026-W45", 1), SEVERAL)])
+    emit(
+        home,
+        "form_response",
+        "responseId",
+        [response("R1", at("2026-W45"), "Nearly every day"), response("R2", at("2026-W45", 1), SEVERAL)],
+    )
     assert run(home, *SCORING).ok
     report(home, "2026-W45")
-    assert carried(home) == {"2026-W44": [("R3", POSITIVE, False), ("R1", POSITIVE, False)],
-                             "2026-W45": [("R2", POSITIVE, False)]}
+    assert carried(home) == {
+        "2026-W44": [("R3", POSITIVE, False), ("R1", POSITIVE, False)],
+        "2026-W45": [("R2", POSITIVE, False)],
+    }
 
 
 def test_an_item9_answered_with_no_valid_answer_is_a_follow_up_of_its_own(tmp_path: Path) -> None:
@@ -118,8 +136,7 @@ def test_a_respondent_linked_to_no_client_is_on_the_list_with_the_address_to_fin
     assert "(keinem Kontakt zugeordnet)" in row and "neu@example.org" in row
 
 
-def test_weeks_an_earlier_version_delivered_are_not_sent_again_and_their_flags_not_repeated(
-        tmp_path: Path) -> None:
+def test_weeks_an_earlier_version_delivered_are_not_sent_again_and_their_flags_not_repeated(tmp_path: Path) -> None:
     """Earlier versions recorded a delivered week only as a report.delivered event."""
     from lorchestra.config import load_config
     from lorchestra.stack_clients import EventRow, open_store
@@ -130,9 +147,22 @@ def test_weeks_an_earlier_version_delivered_are_not_sent_again_and_their_flags_n
     assert run(home, *SCORING).ok
     store = open_store(load_config(home))
     try:  # what the old generate_weekly_report left after delivering W45
-        store.append_events([EventRow(event_id=new_id(), event_type="report.delivered", created_at=utcnow(),
-                                      payload={"job": "generate_weekly_report", "week": "2026-W45",
-                                               "method": "outbox", "recipients": 1, "attachments": 1})])
+        store.append_events(
+            [
+                EventRow(
+                    event_id=new_id(),
+                    event_type="report.delivered",
+                    created_at=utcnow(),
+                    payload={
+                        "job": "generate_weekly_report",
+                        "week": "2026-W45",
+                        "method": "outbox",
+                        "recipients": 1,
+                        "attachments": 1,
+                    },
+                )
+            ]
+        )
     finally:
         store.close()
     # extracted after that delivery: it was in no report
@@ -147,7 +177,8 @@ def test_weeks_an_earlier_version_delivered_are_not_sent_again_and_their_flags_n
 
 
 def test_a_run_stopped_after_creating_the_ledger_still_enters_the_weeks_an_earlier_version_delivered(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """Whether the earlier weeks were entered is a job state, not inferred from the ledger
     table being new: a run killed between creating it and entering them must not lose them."""
     from lorchestra.config import load_config
@@ -160,9 +191,22 @@ def test_a_run_stopped_after_creating_the_ledger_still_enters_the_weeks_an_earli
     assert run(home, *SCORING).ok
     store = open_store(load_config(home))
     try:
-        store.append_events([EventRow(event_id=new_id(), event_type="report.delivered", created_at=utcnow(),
-                                      payload={"job": "generate_weekly_report", "week": "2026-W45",
-                                               "method": "outbox", "recipients": 1, "attachments": 1})])
+        store.append_events(
+            [
+                EventRow(
+                    event_id=new_id(),
+                    event_type="report.delivered",
+                    created_at=utcnow(),
+                    payload={
+                        "job": "generate_weekly_report",
+                        "week": "2026-W45",
+                        "method": "outbox",
+                        "recipients": 1,
+                        "attachments": 1,
+                    },
+                )
+            ]
+        )
         Ledger(store)  # this version's first run got as far as creating the ledger tables
     finally:
         store.close()

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import get_args
 
-from shared_schemas.types import InboxStatus, Item9State, PairedClassification
-
 from reporter.instruments import CHANGE_DE
 from reporter.render import ITEM9_DE, STATUS_DE
+from shared_schemas.types import InboxStatus, Item9State, PairedClassification
 
 
 def test_every_change_category_status_and_item9_state_has_its_german_label() -> None:

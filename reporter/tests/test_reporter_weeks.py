@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from reporter.weeks import last_full_week, parse_timestamp, parse_week, week_bounds, week_end, week_of, week_start
 
 
@@ -22,8 +23,25 @@ def test_week_53_exists_only_in_long_iso_years() -> None:
         parse_week("2027-W53")
 
 
-@pytest.mark.parametrize("bad", ["2026-46", "2026W46", "2026-w46", "26-W46", "2026-W4", "2026-W046", " 2026-W46",
-                                 "2026-W46 ", "2026-W46\n", "", "２０２６-W46", "2026-Ｗ46", None, 202646])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "2026-46",
+        "2026W46",
+        "2026-w46",
+        "26-W46",
+        "2026-W4",
+        "2026-W046",
+        " 2026-W46",
+        "2026-W46 ",
+        "2026-W46\n",
+        "",
+        "２０２６-W46",
+        "2026-Ｗ46",
+        None,
+        202646,
+    ],
+)
 def test_malformed_weeks_are_rejected_naming_the_format(bad: object) -> None:
     with pytest.raises(ValueError, match=r"format YYYY-Www \(e\.g\. 2026-W46\)"):
         parse_week(bad)  # type: ignore[arg-type]
@@ -35,15 +53,18 @@ def test_weeks_that_do_not_exist_are_rejected_naming_the_format(bad: str) -> Non
         parse_week(bad)
 
 
-@pytest.mark.parametrize(("today", "expected"), [
-    (date(2027, 1, 1), "2026-W52"),   # Friday of 2026-W53: that week is not over yet
-    (date(2027, 1, 3), "2026-W52"),   # Sunday of 2026-W53: still not over
-    (date(2027, 1, 4), "2026-W53"),   # Monday: 2026's 53rd week is the last full one
-    (date(2026, 1, 1), "2025-W52"),   # Thursday of 2026-W01 (2025 has 52 ISO weeks)
-    (date(2026, 1, 5), "2026-W01"),
-    (date(2026, 11, 16), "2026-W46"),
-    (date(2026, 11, 15), "2026-W45"),
-])
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2027, 1, 1), "2026-W52"),  # Friday of 2026-W53: that week is not over yet
+        (date(2027, 1, 3), "2026-W52"),  # Sunday of 2026-W53: still not over
+        (date(2027, 1, 4), "2026-W53"),  # Monday: 2026's 53rd week is the last full one
+        (date(2026, 1, 1), "2025-W52"),  # Thursday of 2026-W01 (2025 has 52 ISO weeks)
+        (date(2026, 1, 5), "2026-W01"),
+        (date(2026, 11, 16), "2026-W46"),
+        (date(2026, 11, 15), "2026-W45"),
+    ],
+)
 def test_last_full_week_across_year_boundaries(today: date, expected: str) -> None:
     assert last_full_week(today) == expected
 

@@ -62,9 +62,12 @@ def answers_for(instrument: str, total: int | None, missing: int, fixed: dict[in
     if total is None:
         raw = preset + len(free)  # an invalid total: any answers will do
     else:
-        raw = next(s for s in range(preset, preset + top * len(free) + 1)
-                   if (s if not unanswered else prorate_half_up(s, n, len(answered))) == total)
-    values: dict[int, int | None] = {i: None for i in unanswered} | {i: v for i, v in fixed.items() if v is not None}
+        raw = next(
+            s
+            for s in range(preset, preset + top * len(free) + 1)
+            if (s if not unanswered else prorate_half_up(s, n, len(answered))) == total
+        )
+    values: dict[int, int | None] = dict.fromkeys(unanswered) | {i: v for i, v in fixed.items() if v is not None}
     remaining = raw - preset
     for i in free:
         values[i] = min(top, remaining)
@@ -81,14 +84,25 @@ def example_measurements() -> list[dict[str, Any]]:
             result = score(instrument, answers_for(instrument, total, extra.get(f"{instrument}_missing", 0), fixed))
             if result.total != total:
                 raise SystemExit(f"response {number} {instrument}: scored {result.total}, meant {total}")
-            out.append({
-                "instrument": result.instrument, "instrument_version": result.version,
-                "response_id": f"resp-{number:03d}", "client_id": client, "measured_at": f"{day}T{time}:00Z",
-                "total": result.total, "severity": result.severity, "valid": result.valid,
-                "prorated": result.prorated, "n_missing": result.n_missing, "items": list(result.items),
-                "errors": list(result.errors), "invalid_items": [i.as_dict() for i in result.invalid_items],
-                "item9_positive": result.item9_positive, "item9_answered": result.item9_answered,
-            })
+            out.append(
+                {
+                    "instrument": result.instrument,
+                    "instrument_version": result.version,
+                    "response_id": f"resp-{number:03d}",
+                    "client_id": client,
+                    "measured_at": f"{day}T{time}:00Z",
+                    "total": result.total,
+                    "severity": result.severity,
+                    "valid": result.valid,
+                    "prorated": result.prorated,
+                    "n_missing": result.n_missing,
+                    "items": list(result.items),
+                    "errors": list(result.errors),
+                    "invalid_items": [i.as_dict() for i in result.invalid_items],
+                    "item9_positive": result.item9_positive,
+                    "item9_answered": result.item9_answered,
+                }
+            )
     return out
 
 
@@ -108,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     text = serialised(example_rows())
     if args.check:
         same = TARGET.read_text(encoding="utf-8") == text
-        print(f"{TARGET.name}: {'up to date' if same else 'differs: run reporter/tools/example_data.py'}",
-              file=sys.stderr)
+        print(
+            f"{TARGET.name}: {'up to date' if same else 'differs: run reporter/tools/example_data.py'}", file=sys.stderr
+        )
         return 0 if same else 1
     TARGET.write_text(text, encoding="utf-8")
     print(TARGET)

@@ -17,8 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from reporter.examples import example_inputs
-
 from reporter import (
     ClientReport,
     PracticeReport,
@@ -27,6 +25,7 @@ from reporter import (
     render_html,
     render_pdf,
 )
+from reporter.examples import example_inputs
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -35,8 +34,22 @@ def page1_png(pdf: bytes, target: Path, dpi: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "report.pdf"
         source.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile",
-                        str(source), str(Path(tmp) / "page")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(dpi),
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(source),
+                str(Path(tmp) / "page"),
+            ],
+            check=True,
+        )
         shutil.copyfile(Path(tmp) / "page.png", target)
 
 

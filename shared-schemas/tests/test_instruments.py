@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from shared_schemas.instruments import (
     INSTRUMENTS_DIR,
     PATH_ENV,
@@ -25,12 +26,20 @@ def test_the_shipped_definitions_are_typed_and_carry_what_every_package_needs() 
     assert (phq9.n_items, phq9.max_total, gad7.max_total) == (9, 27, 21)
     assert (phq9.min_value, phq9.max_value) == (0, 3)
     assert [(b.low, b.high, b.label, b.label_in("de")) for b in gad7.bands] == [
-        (0, 4, "minimal", "minimal"), (5, 9, "mild", "leicht"), (10, 14, "moderate", "mittelgradig"),
-        (15, 21, "severe", "schwer")]
+        (0, 4, "minimal", "minimal"),
+        (5, 9, "mild", "leicht"),
+        (10, 14, "moderate", "mittelgradig"),
+        (15, 21, "severe", "schwer"),
+    ]
     assert (phq9.caseness, phq9.reliable_change, gad7.caseness, gad7.reliable_change) == (10, 6, 8, 4)  # R11
     [flag] = phq9.flags
     assert (flag.item, flag.min_value, flag.positive, flag.invalid, flag.unanswered) == (
-        9, 1, "item9_positive", "item9_invalid", "item9_unanswered")  # R4, A5
+        9,
+        1,
+        "item9_positive",
+        "item9_invalid",
+        "item9_unanswered",
+    )  # R4, A5
     assert gad7.flags == ()
     assert phq9.extra_items[0].loinc == "69722-7" and phq9.extra_items[0].options[2].loinc == "LA6575-0"  # R3
     assert [d.id for d in paired_instruments()] == ["phq9", "gad7"]  # R13: depression, anxiety
@@ -45,7 +54,11 @@ def test_a_definition_found_on_the_instrument_path_needs_no_code(monkeypatch: py
     assert list_instruments() == ["gad2", "gad7", "phq9"]
     assert [d.id for d in all_instruments()] == ["phq9", "gad7", "gad2"]  # the R13 pair first
     assert (gad2.n_items, gad2.max_total, gad2.band(3), gad2.severity_label("positive screen", "de")) == (
-        2, 6, "positive screen", "auffälliges Screening")
+        2,
+        6,
+        "positive screen",
+        "auffälliges Screening",
+    )
     assert gad2.pairing is None
 
 

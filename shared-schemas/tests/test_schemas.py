@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from shared_schemas import (
     SchemaNotFoundError,
     Violation,
@@ -82,31 +83,60 @@ RESPONSE = "iglu:org.canonical/questionnaire_response/jsonschema/1-0-1"
 
 def test_a_sheet_row_needs_its_id_and_values_and_may_hold_any_cell_value() -> None:
     check = compile_validator(SHEET_ROW)
-    assert check({"rowId": "r1", "values": {"Zeitstempel": "21.09.2026 18:27:31", "Score": 3, "Liste": ["a"]},
-                  "locale": "de_DE", "timeZone": "Europe/Berlin", "emailColumn": None}) is None
+    assert (
+        check(
+            {
+                "rowId": "r1",
+                "values": {"Zeitstempel": "21.09.2026 18:27:31", "Score": 3, "Liste": ["a"]},
+                "locale": "de_DE",
+                "timeZone": "Europe/Berlin",
+                "emailColumn": None,
+            }
+        )
+        is None
+    )
     assert check({"values": {}}) == Violation(rule="required", field="rowId")
     assert check({"rowId": "r1"}) == Violation(rule="required", field="values")
     assert check({"rowId": "", "values": {}}) == Violation(rule="minLength", field="rowId")
 
 
 def test_a_session_row_of_any_publisher_prefix_is_a_dataverse_session() -> None:
-    row = {"xyz9_sessionid": "s1", "_xyz9_contact_value": "c1", "xyz9_sessiondate": "2026-09-14T08:00:00Z",
-           "@odata.etag": "W/\"1\""}
+    row = {
+        "xyz9_sessionid": "s1",
+        "_xyz9_contact_value": "c1",
+        "xyz9_sessiondate": "2026-09-14T08:00:00Z",
+        "@odata.etag": 'W/"1"',
+    }
     assert compile_validator("iglu:com.microsoft/dataverse_session/jsonschema/1-0-0")(row) is not None  # cr7a2_ only
     check = compile_validator(SESSION)
     assert check(row) is None
     assert check({"cr7a2_sessionid": "s1", "_cr7a2_contact_value": None}) is None
-    assert check({"xyz9_sessionid": "s1", "_xyz9_contact_value": 7}) == Violation(rule="type", field="_xyz9_contact_value")
+    assert check({"xyz9_sessionid": "s1", "_xyz9_contact_value": 7}) == Violation(
+        rule="type", field="_xyz9_contact_value"
+    )
     assert check({}) is not None
 
 
 def test_a_questionnaire_response_may_name_its_unbound_items() -> None:
     check = compile_validator(RESPONSE)
-    response = {"response_id": "sheet:r1", "form_id": "F1", "form_title": None, "respondent_email": None,
-                "client_id": None, "submitted_at": "2026-09-21T16:27:31Z", "created_at": None,
-                "instruments": {"phq9": {"answers": [None] * 9, "question_ids": [None] * 9,
-                                         "missing_items": list(range(1, 10)), "unbound_items": [9]}},
-                "unmapped_question_ids": ["PHQ-9 [Renamed]"]}
+    response = {
+        "response_id": "sheet:r1",
+        "form_id": "F1",
+        "form_title": None,
+        "respondent_email": None,
+        "client_id": None,
+        "submitted_at": "2026-09-21T16:27:31Z",
+        "created_at": None,
+        "instruments": {
+            "phq9": {
+                "answers": [None] * 9,
+                "question_ids": [None] * 9,
+                "missing_items": list(range(1, 10)),
+                "unbound_items": [9],
+            }
+        },
+        "unmapped_question_ids": ["PHQ-9 [Renamed]"],
+    }
     assert check(response) is None
     response["instruments"]["phq9"]["unbound_items"] = [0]
     assert check(response) == Violation(rule="minimum", field="instruments.phq9.unbound_items[0]")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, get_args, is_typeddict
 
 import pytest
+
 from shared_schemas import load_schema
 from shared_schemas import types as t
 from shared_schemas.instruments import all_instruments
@@ -23,8 +24,16 @@ TYPED_DICTS = {
 }
 # (Literal, schema, path to the enum inside it)
 LITERALS: list[tuple[Any, str, tuple[str, ...]]] = [
-    (t.ReliableChange, "iglu:org.lorchestra/measurement_timeseries/jsonschema/1-0-0", ("properties", "reliable_change")),
-    (t.PairedClassification, "iglu:org.lorchestra/measurement_paired/jsonschema/1-0-0", ("properties", "classification")),
+    (
+        t.ReliableChange,
+        "iglu:org.lorchestra/measurement_timeseries/jsonschema/1-0-0",
+        ("properties", "reliable_change"),
+    ),
+    (
+        t.PairedClassification,
+        "iglu:org.lorchestra/measurement_paired/jsonschema/1-0-0",
+        ("properties", "classification"),
+    ),
     (t.InboxStatus, "iglu:org.lorchestra/inbox_view/jsonschema/1-0-0", ("properties", "status")),
     (t.SafetyFlagName, "iglu:org.canonical/safety_flag/jsonschema/1-0-0", ("properties", "flag")),
     (t.Item9State, "iglu:org.lorchestra/item9_state/jsonschema/1-0-0", ()),

@@ -14,8 +14,7 @@ from functools import lru_cache
 
 import webencodings
 
-_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                     (codecs.BOM_UTF16_BE, "utf-16-be"))
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # WHATWG's windows-1252 maps the five bytes Python's cp1252 leaves undefined to U+0081 etc.
 _WINDOWS_1252 = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256))
 
@@ -26,7 +25,7 @@ def decode(data: bytes, label: str | None) -> str:
     if data[:1] in (b"\xef", b"\xff", b"\xfe"):
         for mark, name in _BYTE_ORDER_MARKS:
             if data.startswith(mark):
-                return data[len(mark):].decode(name, errors="replace")
+                return data[len(mark) :].decode(name, errors="replace")
     encoding = _encoding(label) if label else None
     if encoding is None:
         try:

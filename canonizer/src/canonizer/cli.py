@@ -30,8 +30,17 @@ def transform() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def transform_list(as_json: bool) -> None:
     """Every transform with its version, schemas and status."""
-    rows = [{"ref": t.ref, "id": t.id, "version": t.version, "status": t.status,
-             "input": t.input_schema, "output": t.output_schema} for t in list_transforms()]
+    rows = [
+        {
+            "ref": t.ref,
+            "id": t.id,
+            "version": t.version,
+            "status": t.status,
+            "input": t.input_schema,
+            "output": t.output_schema,
+        }
+        for t in list_transforms()
+    ]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -40,8 +49,13 @@ def transform_list(as_json: bool) -> None:
 
 
 @transform.command("run")
-@click.option("--meta", "meta", required=True, type=click.Path(exists=True, path_type=Path),
-              help="The transform's meta.yaml (or its directory).")
+@click.option(
+    "--meta",
+    "meta",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="The transform's meta.yaml (or its directory).",
+)
 @click.option("--input", "input_file", type=click.File("rb"), default="-", help="JSONL in (default stdin).")
 @click.option("--output", "output_file", type=click.File("wb"), default="-", help="JSONL out (default stdout).")
 @click.option("--bind", "binds", multiple=True, metavar="NAME=JSON", help="A binding, e.g. mailbox='\"a@b\"'.")
@@ -69,8 +83,11 @@ def transform_run(meta: Path, input_file: IO[bytes], output_file: IO[bytes], bin
             else:
                 rejected += 1
                 assert outcome.error is not None
-                click.echo(f"line {outcome.index + 1}: rejected, field {outcome.error.field!r} "
-                           f"violates rule {outcome.error.rule!r}", err=True)
+                click.echo(
+                    f"line {outcome.index + 1}: rejected, field {outcome.error.field!r} "
+                    f"violates rule {outcome.error.rule!r}",
+                    err=True,
+                )
     except orjson.JSONDecodeError:
         raise click.ClickException("the input is not JSONL (one JSON object per line)") from None
     except CanonizerError as exc:

@@ -18,13 +18,13 @@ from functools import cache, wraps
 from typing import Any
 
 import jsonatapy
-from shared_schemas import compile_validator
 
 from canonizer.exceptions import CanonizerError, TransformError
 from canonizer.form_functions import FORM_EXTENSIONS
 from canonizer.mail_functions import EXTENSIONS as MAIL_EXTENSIONS
 from canonizer.registry import Transform
 from canonizer.sheet_functions import SHEET_EXTENSIONS
+from shared_schemas import compile_validator
 
 EVALUATION_TIMEOUT_MS = 5000
 EXTENSIONS: dict[str, Callable[..., Any]] = {**MAIL_EXTENSIONS, **FORM_EXTENSIONS, **SHEET_EXTENSIONS}
@@ -54,8 +54,9 @@ def _compiled(transform: Transform) -> Any:
     return expression
 
 
-def apply_transform(transform: Transform, record: Any, bindings: Mapping[str, Any] | None = None, *,
-                    checked_against: str | None = None) -> dict[str, Any]:
+def apply_transform(
+    transform: Transform, record: Any, bindings: Mapping[str, Any] | None = None, *, checked_against: str | None = None
+) -> dict[str, Any]:
     """The canonical output for ``record``. ``checked_against`` names a schema the record is
     known to satisfy (the warehouse validated it on the way in): when it is the transform's
     input schema, the input is not validated again."""

@@ -44,7 +44,7 @@ def form_questions(form: Any) -> dict[str, str]:
     """``{question_id: title}`` of every question of a forms.get resource, grid rows included."""
     found: dict[str, str] = {}
     for item in (form or {}).get("items") or []:
-        question = ((item.get("questionItem") or {}).get("question") or {})
+        question = (item.get("questionItem") or {}).get("question") or {}
         if question.get("questionId"):
             found[str(question["questionId"])] = str(item.get("title") or "")
         for row in (item.get("questionGroupItem") or {}).get("questions") or []:
@@ -69,8 +69,9 @@ def bind_form_answers(answers: Any, form: Any, instruments: Any, id_bindings: An
     return bind_questions(form_questions(form), texts, instruments, id_bindings)
 
 
-def bind_questions(questions: Mapping[str, str], texts: Mapping[str, AnswerText], instruments: Any,
-                   id_bindings: Any) -> dict[str, Any]:
+def bind_questions(
+    questions: Mapping[str, str], texts: Mapping[str, AnswerText], instruments: Any, id_bindings: Any
+) -> dict[str, Any]:
     """``{"instruments": {id: {answers, question_ids, missing_items, [invalid_items],
     [unbound_items], difficulty}}, "unmapped": [...]}``: the one way questions of any source
     (a form's, a sheet's columns) become instrument items.

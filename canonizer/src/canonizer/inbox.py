@@ -112,8 +112,14 @@ def member_keys(email: Mapping[str, Any], identity: str | None = None) -> list[s
 def build_inbox_rows(
     emails: Iterable[Mapping[str, Any]], *, known_clients: Iterable[str] = (), practice_addresses: Iterable[str] = ()
 ) -> list[dict[str, Any]]:
-    return sorted(InboxBuild(((str(i), e) for i, e in enumerate(emails)), known_clients=known_clients,
-                             practice_addresses=practice_addresses).rows(), key=lambda r: r["conversation_key"])
+    return sorted(
+        InboxBuild(
+            ((str(i), e) for i, e in enumerate(emails)),
+            known_clients=known_clients,
+            practice_addresses=practice_addresses,
+        ).rows(),
+        key=lambda r: r["conversation_key"],
+    )
 
 
 class InboxBuild:
@@ -124,8 +130,13 @@ class InboxBuild:
     Both come out as generators, so a build of 100k e-mails never holds every row at once.
     """
 
-    def __init__(self, emails: Iterable[tuple[str, Mapping[str, Any]]], *, known_clients: Iterable[str] = (),
-                 practice_addresses: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        emails: Iterable[tuple[str, Mapping[str, Any]]],
+        *,
+        known_clients: Iterable[str] = (),
+        practice_addresses: Iterable[str] = (),
+    ) -> None:
         messages: dict[str, _Message] = {}
         for email_key, email in emails:
             key = message_identity(email)
@@ -133,8 +144,9 @@ class InboxBuild:
             # Copies of one message agree on everything but labels and receive time; keep the
             # earliest-received copy as the representative.
             if current is None or email["received_at"] < current.email["received_at"]:
-                current = _Message(key, email, current.mailboxes if current else set(),
-                                   current.email_keys if current else set())
+                current = _Message(
+                    key, email, current.mailboxes if current else set(), current.email_keys if current else set()
+                )
                 messages[key] = current
             current.mailboxes.add(email["source"]["mailbox"])
             current.email_keys.add(email_key)
@@ -150,8 +162,9 @@ class InboxBuild:
         conversations: dict[str, list[_Message]] = {}
         for key, message in messages.items():
             conversations.setdefault(components.find(f"msg:{key}"), []).append(message)
-        self._groups = [group if len(group) == 1 else sorted(group, key=lambda m: (m.at, m.key))
-                        for group in conversations.values()]
+        self._groups = [
+            group if len(group) == 1 else sorted(group, key=lambda m: (m.at, m.key)) for group in conversations.values()
+        ]
         self._clients = {c.strip().lower() for c in known_clients}
         self._own = {a.strip().lower() for a in practice_addresses}
 

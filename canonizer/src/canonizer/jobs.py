@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lorchestra.jobkit import CanonicalRow, InputRow, JobContext, JobResult, Rejected
-
 from canonizer.engine import apply_transform
 from canonizer.exceptions import TransformError
 from canonizer.registry import Transform, get_transform
+from lorchestra.jobkit import CanonicalRow, InputRow, JobContext, JobResult, Rejected
 
 EMAIL_TRANSFORMS = {"gmail": "email/gmail", "exchange": "email/graph"}
 
@@ -24,7 +23,9 @@ def canonicalize_email(ctx: JobContext) -> JobResult:
         transform = get_transform(transform_id)
         result = ctx.map_inputs(
             consumer=f"canonicalize_email:{transform.ref}",
-            table="raw_objects", object_type="email", source_system=system,
+            table="raw_objects",
+            object_type="email",
+            source_system=system,
             fn=_email_mapper(transform, mailboxes, practice),
             event_type="canonicalize.completed",
         )
@@ -45,10 +46,16 @@ def _email_mapper(
             output = apply_transform(transform, item.payload, bindings, checked_against=item.schema_ref)
         except TransformError as exc:
             return Rejected(rule=exc.rule, field=exc.field)
-        return [CanonicalRow(
-            idem_key=f"{item.idem_key}#email", object_type="email", schema_ref=transform.output_schema,
-            source_idem_key=item.idem_key, source_payload_hash=item.payload_hash,
-            transform_ref=transform.ref, payload=output,
-        )]
+        return [
+            CanonicalRow(
+                idem_key=f"{item.idem_key}#email",
+                object_type="email",
+                schema_ref=transform.output_schema,
+                source_idem_key=item.idem_key,
+                source_payload_hash=item.payload_hash,
+                transform_ref=transform.ref,
+                payload=output,
+            )
+        ]
 
     return mapping

@@ -8,6 +8,9 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from canonizer.engine import apply_transform
+from canonizer.exceptions import TransformError
+from canonizer.registry import Transform, get_transform
 from lorchestra.jobkit import (
     CanonicalRow,
     InputRow,
@@ -17,20 +20,22 @@ from lorchestra.jobkit import (
     connections,
 )
 
-from canonizer.engine import apply_transform
-from canonizer.exceptions import TransformError
-from canonizer.registry import Transform, get_transform
-
 
 def canonicalize_contacts(ctx: JobContext) -> JobResult:
     """Dataverse contacts and sessions -> canonical contact and clinical_session; each session
     is read with the session table of its CRM connection (its ``publisher_prefix`` and ``session_table``)."""
     counts: dict[str, int] = {}
     contacts = get_transform("contact/dataverse")
-    add_counts(counts, ctx.map_inputs(
-        consumer=f"canonicalize_contacts:{contacts.ref}", table="raw_objects", object_type="contact",
-        fn=canonical_mapper(contacts, "contact", lambda item: {}), event_type="canonicalize.completed",
-    ).as_dict())
+    add_counts(
+        counts,
+        ctx.map_inputs(
+            consumer=f"canonicalize_contacts:{contacts.ref}",
+            table="raw_objects",
+            object_type="contact",
+            fn=canonical_mapper(contacts, "contact", lambda item: {}),
+            event_type="canonicalize.completed",
+        ).as_dict(),
+    )
     sessions = get_transform("clinical_session/dataverse")
     tables = {c.name: {"prefix": c.publisher_prefix, "table": c.session_table} for c in connections(ctx.config, "crm")}
 
@@ -40,10 +45,16 @@ def canonicalize_contacts(ctx: JobContext) -> JobResult:
 
     # Sessions are read again when a connection's table settings change.
     digest = hashlib.sha256(json.dumps(sorted(tables.items())).encode()).hexdigest()[:12]
-    add_counts(counts, ctx.map_inputs(
-        consumer=f"canonicalize_contacts:{sessions.ref}:{digest}", table="raw_objects", object_type="session",
-        fn=canonical_mapper(sessions, "clinical_session", table_of), event_type="canonicalize.completed",
-    ).as_dict())
+    add_counts(
+        counts,
+        ctx.map_inputs(
+            consumer=f"canonicalize_contacts:{sessions.ref}:{digest}",
+            table="raw_objects",
+            object_type="session",
+            fn=canonical_mapper(sessions, "clinical_session", table_of),
+            event_type="canonicalize.completed",
+        ).as_dict(),
+    )
     return JobResult(counts=counts)
 
 
@@ -58,11 +69,17 @@ def canonical_mapper(
             output = apply_transform(transform, item.payload, bindings, checked_against=item.schema_ref)
         except TransformError as exc:
             return Rejected(rule=exc.rule, field=exc.field)
-        return [CanonicalRow(
-            idem_key=f"{item.idem_key}#{canonical_type}", object_type=canonical_type,
-            schema_ref=transform.output_schema, source_idem_key=item.idem_key,
-            source_payload_hash=item.payload_hash, transform_ref=transform.ref, payload=output,
-        )]
+        return [
+            CanonicalRow(
+                idem_key=f"{item.idem_key}#{canonical_type}",
+                object_type=canonical_type,
+                schema_ref=transform.output_schema,
+                source_idem_key=item.idem_key,
+                source_payload_hash=item.payload_hash,
+                transform_ref=transform.ref,
+                payload=output,
+            )
+        ]
 
     return mapping
 

@@ -13,6 +13,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from canonizer.inbox import COLUMNS as VIEW_COLUMNS
+from canonizer.inbox import MEMBER_COLUMNS as INDEX_COLUMNS
+from canonizer.inbox import InboxBuild, member_keys
 from lorchestra.jobkit import (
     Column,
     JobContext,
@@ -21,10 +24,6 @@ from lorchestra.jobkit import (
     basis_fingerprint,
     build_projection,
 )
-
-from canonizer.inbox import COLUMNS as VIEW_COLUMNS
-from canonizer.inbox import MEMBER_COLUMNS as INDEX_COLUMNS
-from canonizer.inbox import InboxBuild, member_keys
 
 VIEW, MEMBERS = "inbox_view", "inbox_view_members"
 BUILD_VERSION = 2  # raise when InboxBuild changes what it computes: the next build is a full one
@@ -37,15 +36,23 @@ def build_inbox_view(ctx: JobContext) -> JobResult:
     """Build inbox_view: one row per conversation across all mailboxes (only what new e-mails touch)."""
     practice = sorted(ctx.config.practice_addresses)
     return build_projection(
-        ctx, (VIEW, MEMBERS), views=(VIEW,), basis=basis_fingerprint(ctx.store, ("contact",), practice, BUILD_VERSION),
-        object_type="email", rebuild=lambda: _rebuild(ctx, practice), update=lambda since: _update(ctx, practice, since),
+        ctx,
+        (VIEW, MEMBERS),
+        views=(VIEW,),
+        basis=basis_fingerprint(ctx.store, ("contact",), practice, BUILD_VERSION),
+        object_type="email",
+        rebuild=lambda: _rebuild(ctx, practice),
+        update=lambda since: _update(ctx, practice, since),
         idle_counts={"emails": 0, "conversations": 0, "full_rebuild": 0},
     )
 
 
 def _rebuild(ctx: JobContext, practice: list[str]) -> dict[str, int]:
-    build = InboxBuild(ctx.read_objects("canonical_objects", "email", drop_fields=UNUSED_FIELDS),
-                       known_clients=_known_clients(ctx), practice_addresses=practice)
+    build = InboxBuild(
+        ctx.read_objects("canonical_objects", "email", drop_fields=UNUSED_FIELDS),
+        known_clients=_known_clients(ctx),
+        practice_addresses=practice,
+    )
     statuses: Counter[str] = Counter()
     written = ctx.store.replace_table(VIEW, COLUMNS, _counted(build.rows(), statuses))
     ctx.store.replace_table(MEMBERS, MEMBER_COLUMNS, build.members())
@@ -54,26 +61,35 @@ def _rebuild(ctx: JobContext, practice: list[str]) -> dict[str, int]:
 
 def _update(ctx: JobContext, practice: list[str], since: Any) -> dict[str, int]:
     """Rebuild the conversations that the e-mails written since ``since`` join."""
-    changed = list(ctx.read_objects("canonical_objects", "email", updated_after=since,
-                                          drop_fields=UNUSED_FIELDS))
+    changed = list(ctx.read_objects("canonical_objects", "email", updated_after=since, drop_fields=UNUSED_FIELDS))
     keys = sorted({key for _, email in changed for key in member_keys(email)})
-    affected = sorted({r["conversation_key"] for r in ctx.store.lookup_rows(
-        MEMBERS, "member_key", keys, ["conversation_key"])})
+    affected = sorted(
+        {r["conversation_key"] for r in ctx.store.lookup_rows(MEMBERS, "member_key", keys, ["conversation_key"])}
+    )
     changed_keys = {key for key, _ in changed}
-    earlier = sorted({r["email_key"] for r in ctx.store.lookup_rows(
-        MEMBERS, "conversation_key", affected, ["email_key"])} - changed_keys)
+    earlier = sorted(
+        {r["email_key"] for r in ctx.store.lookup_rows(MEMBERS, "conversation_key", affected, ["email_key"])}
+        - changed_keys
+    )
     emails = list(ctx.read_objects("canonical_objects", "email", keys=earlier, drop_fields=UNUSED_FIELDS))
     build = InboxBuild(emails + changed, known_clients=_known_clients(ctx), practice_addresses=practice)
     statuses: Counter[str] = Counter()
     rows = list(_counted(build.rows(), statuses))
-    ctx.store.replace_rows([RowsChange(VIEW, COLUMNS, "conversation_key", affected, rows),
-                            RowsChange(MEMBERS, MEMBER_COLUMNS, "conversation_key", affected, list(build.members()))])
+    ctx.store.replace_rows(
+        [
+            RowsChange(VIEW, COLUMNS, "conversation_key", affected, rows),
+            RowsChange(MEMBERS, MEMBER_COLUMNS, "conversation_key", affected, list(build.members())),
+        ]
+    )
     return {"emails": build.emails, "conversations": len(rows), "full_rebuild": 0, **_status_counts(statuses)}
 
 
 def _known_clients(ctx: JobContext) -> set[str]:
-    return {str(address).strip().lower() for _, contact in ctx.read_objects("canonical_objects", "contact")
-            for address in _contact_addresses(contact)}
+    return {
+        str(address).strip().lower()
+        for _, contact in ctx.read_objects("canonical_objects", "contact")
+        for address in _contact_addresses(contact)
+    }
 
 
 def _counted(rows: Iterable[dict[str, Any]], statuses: Counter[str]) -> Iterator[dict[str, Any]]:

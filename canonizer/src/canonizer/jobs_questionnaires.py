@@ -18,13 +18,12 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from lorchestra.jobkit import InputRow, JobContext, JobResult, JobState, Noted, Rejected
-from shared_schemas.instruments import all_instruments
-
 from canonizer.form_functions import clean_email
 from canonizer.jobs_clinical import add_counts, canonical_mapper
 from canonizer.mail_headers import graph_time_to_utc
 from canonizer.registry import Transform, get_transform
+from lorchestra.jobkit import InputRow, JobContext, JobResult, JobState, Noted, Rejected
+from shared_schemas.instruments import all_instruments
 
 JOB = "canonicalize_questionnaires"
 LINKS = f"{JOB}:contacts"  # job state: a digest of each contact's address the responses were linked with
@@ -40,8 +39,11 @@ Bindings = Callable[[InputRow], Mapping[str, Any] | Rejected]
 def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
     """Forms responses, then Sheet rows -> questionnaire_response, bound to instrument items,
     linked to contacts; a sheet row that repeats a Forms response is counted, not written."""
-    contacts = {str(c["contact_id"]): c.get("email") or None
-                for _, c in ctx.read_objects("canonical_objects", "contact") if c.get("contact_id")}
+    contacts = {
+        str(c["contact_id"]): c.get("email") or None
+        for _, c in ctx.read_objects("canonical_objects", "contact")
+        if c.get("contact_id")
+    }
     clients = {email: contact_id for contact_id, email in contacts.items() if email}
     forms = {str(form.get("formId")): form for _, form in ctx.read_objects("raw_objects", "form")}
     instruments = _instruments()
@@ -63,18 +65,30 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
         form = forms.get(str(item.payload.get("formId")))
         if form is None:
             return Rejected(rule="unknown_form", field="formId")
-        return {"form": form, "instruments": instruments, "id_bindings": form_bindings,
-                "client_id": clients.get(clean_email(item.payload.get("respondentEmail")) or "")}
+        return {
+            "form": form,
+            "instruments": instruments,
+            "id_bindings": form_bindings,
+            "client_id": clients.get(clean_email(item.payload.get("respondentEmail")) or ""),
+        }
 
-    add_counts(counts, ctx.map_inputs(
-        consumer=forms_consumer,
-        table="raw_objects", object_type="form_response", event_type="canonicalize.completed",
-        fn=_mapper(forms_transform, form_response_bindings, frozenset()),
-    ).as_dict())
+    add_counts(
+        counts,
+        ctx.map_inputs(
+            consumer=forms_consumer,
+            table="raw_objects",
+            object_type="form_response",
+            event_type="canonicalize.completed",
+            fn=_mapper(forms_transform, form_response_bindings, frozenset()),
+        ).as_dict(),
+    )
 
     linked_forms = {str(c["form_id"]) for c in sheets.values() if c.get("form_id")}
-    submitted = _forms_submissions(ctx.read_objects("raw_objects", "form_response", drop_fields=("answers",)),
-                                   linked_forms) if linked_forms else set()
+    submitted = (
+        _forms_submissions(ctx.read_objects("raw_objects", "form_response", drop_fields=("answers",)), linked_forms)
+        if linked_forms
+        else set()
+    )
     columns = _sheet_columns(ctx.read_objects("raw_objects", "sheet_response"))
 
     def sheet_row_bindings(item: InputRow) -> Mapping[str, Any] | Rejected:
@@ -85,19 +99,31 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
         row = item.payload
         email_column = row.get("emailColumn")
         email = clean_email((row.get("values") or {}).get(email_column)) if email_column else None
-        return {"form_id": form_id, "form_title": ((forms.get(str(form_id)) or {}).get("info") or {}).get("title"),
-                "columns": columns.get((str(row.get("spreadsheetId")), str(row.get("sheet"))), []),
-                "instruments": instruments, "client_id": clients.get(email or ""),
-                "id_bindings": {str(k): str(v) for k, v in (connection.get("question_bindings") or {}).items()}}
+        return {
+            "form_id": form_id,
+            "form_title": ((forms.get(str(form_id)) or {}).get("info") or {}).get("title"),
+            "columns": columns.get((str(row.get("spreadsheetId")), str(row.get("sheet"))), []),
+            "instruments": instruments,
+            "client_id": clients.get(email or ""),
+            "id_bindings": {str(k): str(v) for k, v in (connection.get("question_bindings") or {}).items()},
+        }
 
     # Every sheet row is re-read when what it is bound or compared with changes.
-    _start_over_unless(ctx, sheets_consumer, _digest(sorted(sheets.items()), forms, sorted(columns.items()),
-                                                     instruments, sorted(submitted)))
-    add_counts(counts, ctx.map_inputs(
-        consumer=sheets_consumer,
-        table="raw_objects", object_type="sheet_response", event_type="canonicalize.completed",
-        fn=_mapper(sheet_transform, sheet_row_bindings, frozenset(submitted)),
-    ).as_dict())
+    _start_over_unless(
+        ctx,
+        sheets_consumer,
+        _digest(sorted(sheets.items()), forms, sorted(columns.items()), instruments, sorted(submitted)),
+    )
+    add_counts(
+        counts,
+        ctx.map_inputs(
+            consumer=sheets_consumer,
+            table="raw_objects",
+            object_type="sheet_response",
+            event_type="canonicalize.completed",
+            fn=_mapper(sheet_transform, sheet_row_bindings, frozenset(submitted)),
+        ).as_dict(),
+    )
     counts["duplicates_written_before"] = _duplicates_written_before(ctx, submitted) if submitted else 0
     ctx.state.put(LINKS, relinked)  # the responses of these contacts are linked anew by now
     return JobResult(counts=counts)
@@ -111,8 +137,9 @@ def _start_over_unless(ctx: JobContext, consumer: str, basis: str) -> None:
         ctx.state.put(consumer, {BASIS: JobState(basis)})
 
 
-def _relink(ctx: JobContext, contacts: Mapping[str, str | None], consumers: Iterable[str]
-            ) -> dict[str, JobState | None]:
+def _relink(
+    ctx: JobContext, contacts: Mapping[str, str | None], consumers: Iterable[str]
+) -> dict[str, JobState | None]:
     """Make the responses a contact change touches count as new for ``consumers``: those of
     a contact whose address changed or that is gone (they were linked to it), and those sent
     from a contact's new address. The contacts' changed states (to record once the responses
@@ -120,14 +147,22 @@ def _relink(ctx: JobContext, contacts: Mapping[str, str | None], consumers: Iter
     known = ctx.state.get_all(LINKS)
     now = {contact_id: JobState(_digest(email)) for contact_id, email in contacts.items()}
     changed = {c: state for c, state in now.items() if known.get(c) != state}
-    changed.update({c: None for c in known.keys() - now.keys()})
+    changed.update(dict.fromkeys(known.keys() - now.keys()))
     if not changed:
         return {}
     addresses = {email for c, email in contacts.items() if c in changed and email}
-    touched = [key for key, response in ctx.read_objects("canonical_objects", CANONICAL_TYPE, drop_fields=("instruments",))
-               if response.get("client_id") in changed or clean_email(response.get("respondent_email")) in addresses]
-    inputs = sorted({str(r["source_idem_key"]) for r in ctx.store.lookup_rows(
-        "canonical_objects", "idem_key", touched, ["source_idem_key"]) if r["source_idem_key"]})
+    touched = [
+        key
+        for key, response in ctx.read_objects("canonical_objects", CANONICAL_TYPE, drop_fields=("instruments",))
+        if response.get("client_id") in changed or clean_email(response.get("respondent_email")) in addresses
+    ]
+    inputs = sorted(
+        {
+            str(r["source_idem_key"])
+            for r in ctx.store.lookup_rows("canonical_objects", "idem_key", touched, ["source_idem_key"])
+            if r["source_idem_key"]
+        }
+    )
     for consumer in consumers:
         ctx.state.forget_processed(consumer, inputs)
     return changed
@@ -135,8 +170,10 @@ def _relink(ctx: JobContext, contacts: Mapping[str, str | None], consumers: Iter
 
 def _instruments() -> dict[str, dict[str, Any]]:
     """The item texts (and difficulty question) of every instrument defined in shared_schemas."""
-    return {d.id: {"items": list(d.item_texts), "difficulty": d.extra_items[0].text if d.extra_items else None}
-            for d in all_instruments()}
+    return {
+        d.id: {"items": list(d.item_texts), "difficulty": d.extra_items[0].text if d.extra_items else None}
+        for d in all_instruments()
+    }
 
 
 def _submission(output: Mapping[str, Any]) -> Submission | None:
@@ -177,16 +214,23 @@ def _duplicates_written_before(ctx: JobContext, submitted: set[Submission]) -> i
     """Sheet-row responses already in the warehouse that repeat a Forms response: written
     before the Forms connection existed. Nothing removes them, so they are counted and named
     in the log by number, to be seen."""
-    stale = sum(1 for _, response in ctx.read_objects("canonical_objects", CANONICAL_TYPE, drop_fields=("instruments",))
-                if str(response.get("response_id", "")).startswith("sheet:") and _repeats(_submission(response), submitted))
+    stale = sum(
+        1
+        for _, response in ctx.read_objects("canonical_objects", CANONICAL_TYPE, drop_fields=("instruments",))
+        if str(response.get("response_id", "")).startswith("sheet:") and _repeats(_submission(response), submitted)
+    )
     if stale:
-        ctx.logger.warning("%d questionnaire response(s) from a sheet repeat a Forms response and were written "
-                           "before the Forms connection existed; both are scored", stale)
+        ctx.logger.warning(
+            "%d questionnaire response(s) from a sheet repeat a Forms response and were written "
+            "before the Forms connection existed; both are scored",
+            stale,
+        )
     return stale
 
 
-def _mapper(transform: Transform, bindings_for: Bindings,
-            from_forms: frozenset[Submission]) -> Callable[[InputRow], Noted | Rejected]:
+def _mapper(
+    transform: Transform, bindings_for: Bindings, from_forms: frozenset[Submission]
+) -> Callable[[InputRow], Noted | Rejected]:
     """The canonical response of an input, noted as ``unlinked`` and
     ``responses_with_unbound_items`` where it is so; a duplicate of ``from_forms`` is
     noted and not written."""

@@ -70,7 +70,7 @@ def html_to_text(markup: Any) -> str:
         if token.start() < position:
             continue  # inside script/style text
         if not skipping and token.start() > position:
-            chunks.append(_html_data(markup[position:token.start()]))
+            chunks.append(_html_data(markup[position : token.start()]))
         position = token.end()
         tag = token.group("tag")
         if tag is None:

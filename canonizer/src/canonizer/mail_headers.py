@@ -55,7 +55,7 @@ def _decode_encoded_words(value: str) -> str:
     pending: list[tuple[str, bytes]] = []  # adjacent encoded words not yet decoded: (charset, bytes)
     position = 0
     for word in _ENCODED_WORD.finditer(value):
-        between = value[position:word.start()]
+        between = value[position : word.start()]
         data = _encoded_word_bytes(word.group(2), word.group(3))
         position = word.end()
         if between and not (pending and data is not None and between.isspace()):
@@ -146,7 +146,7 @@ def _without_comments(value: str) -> str:
             escaped = True
         elif closing:
             closing = "" if char == closing else closing
-        elif char in "\"[":
+        elif char in '"[':
             closing = '"' if char == '"' else "]"
         elif char == "(":
             depth = 1

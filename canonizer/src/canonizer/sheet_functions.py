@@ -31,16 +31,29 @@ CHECKBOX_SEPARATOR = ", "
 # the locale's short date and 24-hour time (de_DE 21.09.2026 18:27:31, en_US 9/21/2026
 # 18:27:31, nl_NL 21-9-2026 18:27:31); ISO dates (2026-09-21 18:27:31) are read in any locale.
 LOCALE_DATE_ORDER: Mapping[str, str] = {
-    "de_DE": "DMY", "de_AT": "DMY", "de_CH": "DMY",
-    "en_US": "MDY", "en_GB": "DMY", "en_IE": "DMY", "en_AU": "DMY",
-    "fr_FR": "DMY", "fr_BE": "DMY", "fr_CH": "DMY",
-    "es_ES": "DMY", "it_IT": "DMY", "it_CH": "DMY", "nl_NL": "DMY", "nl_BE": "DMY",
+    "de_DE": "DMY",
+    "de_AT": "DMY",
+    "de_CH": "DMY",
+    "en_US": "MDY",
+    "en_GB": "DMY",
+    "en_IE": "DMY",
+    "en_AU": "DMY",
+    "fr_FR": "DMY",
+    "fr_BE": "DMY",
+    "fr_CH": "DMY",
+    "es_ES": "DMY",
+    "it_IT": "DMY",
+    "it_CH": "DMY",
+    "nl_NL": "DMY",
+    "nl_BE": "DMY",
 }
 _ISO_TIMESTAMP = re.compile(
-    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?$")
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?$"
+)
 _LOCAL_TIMESTAMP = re.compile(
     r"^(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4}),? (?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?"
-    r"(?: ?(?P<ampm>[AaPp]\.? ?[Mm]\.?))?$")
+    r"(?: ?(?P<ampm>[AaPp]\.? ?[Mm]\.?))?$"
+)
 
 
 def column_title(header: str) -> str:
@@ -59,8 +72,9 @@ def cell_text(value: Any) -> AnswerText:
     return AnswerText(text=value) if value.strip() else UNANSWERED
 
 
-def bind_sheet_values(values: Any, columns: Any, skip_columns: Any, instruments: Any,
-                      id_bindings: Any) -> dict[str, Any]:
+def bind_sheet_values(
+    values: Any, columns: Any, skip_columns: Any, instruments: Any, id_bindings: Any
+) -> dict[str, Any]:
     """A row's cells bound to instrument items as :func:`bind_questions` binds a form's answers.
 
     ``columns`` are the sheet's header cells (a row leaves out its empty cells, so its own
@@ -68,8 +82,9 @@ def bind_sheet_values(values: Any, columns: Any, skip_columns: Any, instruments:
     question (timestamp, e-mail). ``id_bindings`` are keyed by header cell.
     """
     skipped = {str(c) for c in (skip_columns or []) if c is not None}
-    cells = {str(k): v for k, v in (values or {}).items() if str(k) not in skipped} \
-        if isinstance(values, Mapping) else {}
+    cells = (
+        {str(k): v for k, v in (values or {}).items() if str(k) not in skipped} if isinstance(values, Mapping) else {}
+    )
     headers = [h for h in dict.fromkeys([*(str(c) for c in columns or []), *cells]) if h not in skipped]
     questions = {header: column_title(header) for header in headers}
     texts = {header: cell_text(value) for header, value in cells.items()}

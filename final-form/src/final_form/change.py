@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from final_form.definitions import Instrument, load_instrument, paired_instruments
 from shared_schemas.types import MIXED, PairedClassification, ReliableChange
 from shared_schemas.types import NO_RELIABLE_CHANGE as NO_CHANGE
 from shared_schemas.types import RELIABLE_DETERIORATION as DETERIORATION
 from shared_schemas.types import RELIABLE_IMPROVEMENT as IMPROVEMENT
-
-from final_form.definitions import Instrument, load_instrument, paired_instruments
 
 
 @dataclass(frozen=True)
@@ -78,10 +77,18 @@ def classify_change(instrument: str | Instrument, baseline: int, followup: int) 
     followup_case = last >= definition.caseness
     recovery = baseline_case and not followup_case
     return ChangeResult(
-        instrument=definition.id, baseline=first, followup=last, change=delta, reliable_change=reliable,
-        baseline_caseness=baseline_case, followup_caseness=followup_case, recovery_eligible=baseline_case,
-        recovery=recovery, reliable_recovery=recovery and reliable == IMPROVEMENT,
-        reliable_change_threshold=definition.reliable_change, caseness_threshold=definition.caseness,
+        instrument=definition.id,
+        baseline=first,
+        followup=last,
+        change=delta,
+        reliable_change=reliable,
+        baseline_caseness=baseline_case,
+        followup_caseness=followup_case,
+        recovery_eligible=baseline_case,
+        recovery=recovery,
+        reliable_recovery=recovery and reliable == IMPROVEMENT,
+        reliable_change_threshold=definition.reliable_change,
+        caseness_threshold=definition.caseness,
         threshold_source=definition.threshold_source,
     )
 
@@ -109,7 +116,13 @@ def classify_change_paired(**totals: tuple[int, int]) -> PairedChangeResult:
     else:
         classification = NO_CHANGE
     return PairedChangeResult(
-        measures=measures, baseline_caseness=baseline_case, recovery_eligible=baseline_case,
-        recovery=recovery, reliable_improvement=improvement, any_reliable_deterioration=worse,
-        reliable_recovery=recovery and improvement, mixed=mixed, classification=classification,
+        measures=measures,
+        baseline_caseness=baseline_case,
+        recovery_eligible=baseline_case,
+        recovery=recovery,
+        reliable_improvement=improvement,
+        any_reliable_deterioration=worse,
+        reliable_recovery=recovery and improvement,
+        mixed=mixed,
+        classification=classification,
     )

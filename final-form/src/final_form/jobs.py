@@ -13,13 +13,12 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from lorchestra.jobkit import CanonicalRow, InputRow, JobContext, JobResult
-from shared_schemas.types import Measurement, SafetyFlag, SafetyFlagName
-
 from final_form.answers import InvalidAnswer
 from final_form.definitions import load_instrument
 from final_form.safety import safety_flags
 from final_form.scoring import score
+from lorchestra.jobkit import CanonicalRow, InputRow, JobContext, JobResult
+from shared_schemas.types import Measurement, SafetyFlag, SafetyFlagName
 
 MEASUREMENT_SCHEMA = "iglu:org.canonical/measurement/jsonschema/1-0-0"
 SAFETY_FLAG_SCHEMA = "iglu:org.canonical/safety_flag/jsonschema/1-0-0"
@@ -43,8 +42,11 @@ def _score_instrument(ctx: JobContext, instrument_id: str) -> JobResult:
     definition = load_instrument(instrument_id)
     ref = f"final_form.{instrument_id}@{definition.version}+r{SCORER_REVISION}"
     result = ctx.map_inputs(
-        consumer=f"score_{instrument_id}:{ref}", table="canonical_objects", object_type="questionnaire_response",
-        fn=_scorer(instrument_id, ref), event_type="measurement.scored",
+        consumer=f"score_{instrument_id}:{ref}",
+        table="canonical_objects",
+        object_type="questionnaire_response",
+        fn=_scorer(instrument_id, ref),
+        event_type="measurement.scored",
     )
     return JobResult(counts=result.as_dict())
 
@@ -57,33 +59,57 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
             return []  # this form does not ask this instrument
         result = score(instrument_id, answers_to_score(bound))
         measurement: Measurement = {
-            "instrument": result.instrument, "instrument_version": result.version,
-            "response_id": response["response_id"], "client_id": response.get("client_id"),
-            "measured_at": response["submitted_at"], "total": result.total, "severity": result.severity,
-            "valid": result.valid, "prorated": result.prorated, "n_missing": result.n_missing,
-            "items": list(result.items), "errors": list(result.errors),
+            "instrument": result.instrument,
+            "instrument_version": result.version,
+            "response_id": response["response_id"],
+            "client_id": response.get("client_id"),
+            "measured_at": response["submitted_at"],
+            "total": result.total,
+            "severity": result.severity,
+            "valid": result.valid,
+            "prorated": result.prorated,
+            "n_missing": result.n_missing,
+            "items": list(result.items),
+            "errors": list(result.errors),
             "invalid_items": [i.as_dict() for i in result.invalid_items],
-            "item9_positive": result.item9_positive, "item9_answered": result.item9_answered,
+            "item9_positive": result.item9_positive,
+            "item9_answered": result.item9_answered,
             "difficulty": bound.get("difficulty"),
         }
-        rows = [CanonicalRow(
-            idem_key=f"{item.idem_key}#measurement:{instrument_id}", object_type="measurement",
-            schema_ref=MEASUREMENT_SCHEMA, source_idem_key=item.idem_key, source_payload_hash=item.payload_hash,
-            transform_ref=ref, payload=measurement,
-        )]
+        rows = [
+            CanonicalRow(
+                idem_key=f"{item.idem_key}#measurement:{instrument_id}",
+                object_type="measurement",
+                schema_ref=MEASUREMENT_SCHEMA,
+                source_idem_key=item.idem_key,
+                source_payload_hash=item.payload_hash,
+                transform_ref=ref,
+                payload=measurement,
+            )
+        ]
         for flag in safety_flags(result):
             payload: SafetyFlag = {
                 # a definition may raise only the safety_flag schema's flags (shared_schemas.instruments)
                 "flag": cast(SafetyFlagName, flag),
-                "instrument": result.instrument, "response_id": measurement["response_id"],
-                "client_id": measurement["client_id"], "respondent_email": response.get("respondent_email"),
-                "measured_at": measurement["measured_at"], "total": result.total, "severity": result.severity}
-            rows.append(CanonicalRow(
-                idem_key=f"{item.idem_key}#safety_flag:{flag}", object_type="safety_flag",
-                schema_ref=SAFETY_FLAG_SCHEMA, source_idem_key=item.idem_key,
-                source_payload_hash=item.payload_hash, transform_ref=ref,
-                payload=payload,
-            ))
+                "instrument": result.instrument,
+                "response_id": measurement["response_id"],
+                "client_id": measurement["client_id"],
+                "respondent_email": response.get("respondent_email"),
+                "measured_at": measurement["measured_at"],
+                "total": result.total,
+                "severity": result.severity,
+            }
+            rows.append(
+                CanonicalRow(
+                    idem_key=f"{item.idem_key}#safety_flag:{flag}",
+                    object_type="safety_flag",
+                    schema_ref=SAFETY_FLAG_SCHEMA,
+                    source_idem_key=item.idem_key,
+                    source_payload_hash=item.payload_hash,
+                    transform_ref=ref,
+                    payload=payload,
+                )
+            )
         return rows
 
     return mapping
@@ -109,8 +135,13 @@ def build_measurement_timeseries(ctx: JobContext) -> JobResult:
     from lorchestra.jobkit import basis_fingerprint, build_projection
 
     return build_projection(
-        ctx, (SERIES, PAIRED), views=(SERIES, PAIRED), basis=basis_fingerprint(ctx.store, (), TIMESERIES_BUILD_VERSION),
-        object_type="measurement", rebuild=lambda: _rebuild_series(ctx), update=lambda since: _update_series(ctx, since),
+        ctx,
+        (SERIES, PAIRED),
+        views=(SERIES, PAIRED),
+        basis=basis_fingerprint(ctx.store, (), TIMESERIES_BUILD_VERSION),
+        object_type="measurement",
+        rebuild=lambda: _rebuild_series(ctx),
+        update=lambda since: _update_series(ctx, since),
         idle_counts={"measurements": 0, "rows": 0, "full_rebuild": 0},
     )
 
@@ -121,37 +152,56 @@ def _rebuild_series(ctx: JobContext) -> dict[str, int]:
     measurements = [payload for _, payload in ctx.read_objects("canonical_objects", "measurement")]
     written = ctx.store.replace_table(SERIES, _columns(SERIES), build_timeseries_rows(measurements))
     pairs = ctx.store.replace_table(PAIRED, _columns(PAIRED), build_paired_rows(measurements))
-    return {"measurements": len(measurements), "rows": written, "clients_paired": pairs, "full_rebuild": 1,
-            "unlinked_measurements": sum(1 for m in measurements if not m.get("client_id")),
-            "item9_positive": sum(1 for m in measurements if m.get("item9_positive"))}
+    return {
+        "measurements": len(measurements),
+        "rows": written,
+        "clients_paired": pairs,
+        "full_rebuild": 1,
+        "unlinked_measurements": sum(1 for m in measurements if not m.get("client_id")),
+        "item9_positive": sum(1 for m in measurements if m.get("item9_positive")),
+    }
 
 
 def _update_series(ctx: JobContext, since: datetime | None) -> dict[str, int]:
     """Rebuild the series of the clients whose measurements were written since ``since``
     (a client's course depends only on its own measurements)."""
-    from lorchestra.jobkit import RowsChange
-
     from final_form.timeseries import build_paired_rows, build_timeseries_rows
+    from lorchestra.jobkit import RowsChange
 
     changed = [m for _, m in ctx.read_objects("canonical_objects", "measurement", updated_after=since)]
     clients = {str(m["client_id"]) for m in changed if m.get("client_id")}
     # a relinked response leaves the series it was in before
-    clients |= {str(r["client_id"]) for r in ctx.store.lookup_rows(
-        SERIES, "response_id", sorted({str(m["response_id"]) for m in changed}), ["client_id"])}
+    clients |= {
+        str(r["client_id"])
+        for r in ctx.store.lookup_rows(
+            SERIES, "response_id", sorted({str(m["response_id"]) for m in changed}), ["client_id"]
+        )
+    }
     affected = sorted(clients)
-    measurements = [m for _, m in ctx.read_objects("canonical_objects", "measurement",
-                                                         field_in=("client_id", affected))] if affected else []
+    measurements = (
+        [m for _, m in ctx.read_objects("canonical_objects", "measurement", field_in=("client_id", affected))]
+        if affected
+        else []
+    )
     series, paired = build_timeseries_rows(measurements), build_paired_rows(measurements)
-    ctx.store.replace_rows([RowsChange(SERIES, _columns(SERIES), "client_id", affected, series),
-                            RowsChange(PAIRED, _columns(PAIRED), "client_id", affected, paired)])
-    return {"measurements": len(measurements), "rows": len(series), "clients_paired": len(paired),
-            "full_rebuild": 0, "clients_updated": len(affected),
-            "unlinked_measurements": sum(1 for m in changed if not m.get("client_id"))}
+    ctx.store.replace_rows(
+        [
+            RowsChange(SERIES, _columns(SERIES), "client_id", affected, series),
+            RowsChange(PAIRED, _columns(PAIRED), "client_id", affected, paired),
+        ]
+    )
+    return {
+        "measurements": len(measurements),
+        "rows": len(series),
+        "clients_paired": len(paired),
+        "full_rebuild": 0,
+        "clients_updated": len(affected),
+        "unlinked_measurements": sum(1 for m in changed if not m.get("client_id")),
+    }
 
 
 def _columns(table: str) -> list[Any]:
-    from lorchestra.jobkit import Column
-
     from final_form.timeseries import PAIRED_COLUMNS, TIMESERIES_COLUMNS
+    from lorchestra.jobkit import Column
 
     return [Column(n, t) for n, t in (TIMESERIES_COLUMNS if table == SERIES else PAIRED_COLUMNS)]

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from shared_schemas.types import SafetyFlagName
-
 from final_form.scoring import Score
+from shared_schemas.types import SafetyFlagName
 
 ITEM9_POSITIVE: Final[SafetyFlagName] = "item9_positive"  # any answer other than "Not at all" (R4): assess the risk
 ITEM9_INVALID: Final[SafetyFlagName] = "item9_invalid"  # answered with no valid answer (R9): follow it up

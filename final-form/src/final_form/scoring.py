@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared_schemas.types import InvalidItemEntry
-
 from final_form.answers import parse_answer
 from final_form.definitions import Instrument, load_instrument
 from final_form.rounding import prorate_half_up
+from shared_schemas.types import InvalidItemEntry
 
 
 @dataclass(frozen=True)
 class InvalidItem:
     """An item answered with something unusable: its number and the rule, never the value."""
+
     item: int
     rule: str  # e.g. "R9.out_of_range", "R10.unrecognised_text", "R9.wrong_type"
 
@@ -57,11 +57,19 @@ class Score:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "instrument": self.instrument, "version": self.version, "total": self.total,
-            "severity": self.severity, "valid": self.valid, "prorated": self.prorated,
-            "n_missing": self.n_missing, "items": list(self.items), "errors": list(self.errors),
-            "item9_positive": self.item9_positive, "item9_answered": self.item9_answered,
-            "raw_sum": self.raw_sum, "invalid_items": [i.as_dict() for i in self.invalid_items],
+            "instrument": self.instrument,
+            "version": self.version,
+            "total": self.total,
+            "severity": self.severity,
+            "valid": self.valid,
+            "prorated": self.prorated,
+            "n_missing": self.n_missing,
+            "items": list(self.items),
+            "errors": list(self.errors),
+            "item9_positive": self.item9_positive,
+            "item9_answered": self.item9_answered,
+            "raw_sum": self.raw_sum,
+            "invalid_items": [i.as_dict() for i in self.invalid_items],
         }
 
 
@@ -70,8 +78,16 @@ def score(instrument: str | Instrument, answers: Sequence[Any]) -> Score:
     answers = list(answers) if not isinstance(answers, (str, bytes)) else [answers]
     if len(answers) != definition.n_items:
         # R9: never guess which item is absent, so no item is missing or invalid either.
-        return _result(definition, items=(), invalid=(), errors=(f"R9.wrong_item_count:{len(answers)}",),
-                       total=None, prorated=False, n_missing=0, raw_sum=None)
+        return _result(
+            definition,
+            items=(),
+            invalid=(),
+            errors=(f"R9.wrong_item_count:{len(answers)}",),
+            total=None,
+            prorated=False,
+            n_missing=0,
+            raw_sum=None,
+        )
     parsed = [parse_answer(definition, a) for a in answers]
     items = tuple(p.value for p in parsed)
     invalid = tuple(InvalidItem(n, p.error) for n, p in zip(definition.item_numbers, parsed, strict=True) if p.error)
@@ -89,8 +105,14 @@ def score(instrument: str | Instrument, answers: Sequence[Any]) -> Score:
 
 
 def _result(
-    definition: Instrument, items: tuple[int | None, ...], invalid: tuple[InvalidItem, ...], errors: tuple[str, ...],
-    total: int | None, prorated: bool, n_missing: int, raw_sum: int | None,
+    definition: Instrument,
+    items: tuple[int | None, ...],
+    invalid: tuple[InvalidItem, ...],
+    errors: tuple[str, ...],
+    total: int | None,
+    prorated: bool,
+    n_missing: int,
+    raw_sum: int | None,
 ) -> Score:
     # Each flag rule is evaluated on its item's raw answer, whether or not the total is valid (R4).
     states: dict[str, bool | None] = {}
@@ -106,9 +128,18 @@ def _result(
             answered_invalidly = any(i.item == rule.item for i in invalid)
             raised.append(rule.invalid if answered_invalidly else rule.unanswered)
     return Score(
-        instrument=definition.id, version=definition.version, total=total,
-        severity=definition.band(total) if total is not None else None, valid=total is not None,
-        prorated=prorated if total is not None else False, n_missing=n_missing, items=items, errors=errors,
-        item9_positive=states.get("item9_positive"), item9_answered=states.get("item9_answered"),
-        raw_sum=raw_sum, invalid_items=invalid, flags=tuple(raised),
+        instrument=definition.id,
+        version=definition.version,
+        total=total,
+        severity=definition.band(total) if total is not None else None,
+        valid=total is not None,
+        prorated=prorated if total is not None else False,
+        n_missing=n_missing,
+        items=items,
+        errors=errors,
+        item9_positive=states.get("item9_positive"),
+        item9_answered=states.get("item9_answered"),
+        raw_sum=raw_sum,
+        invalid_items=invalid,
+        flags=tuple(raised),
     )

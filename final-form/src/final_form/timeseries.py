@@ -19,24 +19,61 @@ from final_form.change import classify_change, classify_change_paired
 from final_form.definitions import paired_instruments
 
 TIMESERIES_COLUMNS: list[tuple[str, str]] = [
-    ("client_id", "string"), ("instrument", "string"), ("measured_at", "timestamp"), ("response_id", "string"),
-    ("total", "int"), ("severity", "string"), ("valid", "bool"), ("prorated", "bool"), ("n_missing", "int"),
-    ("invalid_items", "string[]"), ("item9_positive", "bool"), ("item9_answered", "bool"), ("is_baseline", "bool"),
-    ("baseline_at", "timestamp"), ("baseline_total", "int"), ("change", "int"), ("reliable_change", "string"),
-    ("baseline_caseness", "bool"), ("followup_caseness", "bool"), ("recovery_eligible", "bool"),
-    ("recovery", "bool"), ("reliable_recovery", "bool"), ("reliable_change_threshold", "int"),
-    ("caseness_threshold", "int"), ("threshold_source", "string"),
+    ("client_id", "string"),
+    ("instrument", "string"),
+    ("measured_at", "timestamp"),
+    ("response_id", "string"),
+    ("total", "int"),
+    ("severity", "string"),
+    ("valid", "bool"),
+    ("prorated", "bool"),
+    ("n_missing", "int"),
+    ("invalid_items", "string[]"),
+    ("item9_positive", "bool"),
+    ("item9_answered", "bool"),
+    ("is_baseline", "bool"),
+    ("baseline_at", "timestamp"),
+    ("baseline_total", "int"),
+    ("change", "int"),
+    ("reliable_change", "string"),
+    ("baseline_caseness", "bool"),
+    ("followup_caseness", "bool"),
+    ("recovery_eligible", "bool"),
+    ("recovery", "bool"),
+    ("reliable_recovery", "bool"),
+    ("reliable_change_threshold", "int"),
+    ("caseness_threshold", "int"),
+    ("threshold_source", "string"),
 ]
 PAIRED_COLUMNS: list[tuple[str, str]] = [
-    ("client_id", "string"), ("n_pairs", "int"), ("baseline_at", "timestamp"), ("followup_at", "timestamp"),
-    ("phq9_baseline", "int"), ("phq9_followup", "int"), ("gad7_baseline", "int"), ("gad7_followup", "int"),
-    ("classification", "string"), ("baseline_caseness", "bool"), ("recovery", "bool"),
-    ("reliable_improvement", "bool"), ("any_reliable_deterioration", "bool"), ("reliable_recovery", "bool"),
+    ("client_id", "string"),
+    ("n_pairs", "int"),
+    ("baseline_at", "timestamp"),
+    ("followup_at", "timestamp"),
+    ("phq9_baseline", "int"),
+    ("phq9_followup", "int"),
+    ("gad7_baseline", "int"),
+    ("gad7_followup", "int"),
+    ("classification", "string"),
+    ("baseline_caseness", "bool"),
+    ("recovery", "bool"),
+    ("reliable_improvement", "bool"),
+    ("any_reliable_deterioration", "bool"),
+    ("reliable_recovery", "bool"),
     ("mixed", "bool"),
 ]
-_CHANGE_FIELDS = ("change", "reliable_change", "baseline_caseness", "followup_caseness", "recovery_eligible",
-                  "recovery", "reliable_recovery", "reliable_change_threshold", "caseness_threshold",
-                  "threshold_source")
+_CHANGE_FIELDS = (
+    "change",
+    "reliable_change",
+    "baseline_caseness",
+    "followup_caseness",
+    "recovery_eligible",
+    "recovery",
+    "reliable_recovery",
+    "reliable_change_threshold",
+    "caseness_threshold",
+    "threshold_source",
+)
 
 
 def _order(m: Mapping[str, Any]) -> tuple[str, str, str, str]:
@@ -49,9 +86,22 @@ def build_timeseries_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dic
     for _, series in groupby(linked, key=lambda m: (m["client_id"], m["instrument"])):
         baseline: Mapping[str, Any] | None = None
         for m in series:
-            row = {key: m.get(key) for key in ("client_id", "instrument", "measured_at", "response_id", "total",
-                                                "severity", "valid", "prorated", "n_missing", "item9_positive",
-                                                "item9_answered")}
+            row = {
+                key: m.get(key)
+                for key in (
+                    "client_id",
+                    "instrument",
+                    "measured_at",
+                    "response_id",
+                    "total",
+                    "severity",
+                    "valid",
+                    "prorated",
+                    "n_missing",
+                    "item9_positive",
+                    "item9_answered",
+                )
+            }
             row["invalid_items"] = [f"{i['item']}:{i['rule']}" for i in m.get("invalid_items") or []]
             row.update(dict.fromkeys(_CHANGE_FIELDS))
             row.update(is_baseline=False, baseline_at=None, baseline_total=None)
@@ -82,20 +132,33 @@ def build_paired_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dict[st
     for client in sorted(pairs):
         ordered = sorted(pairs[client], key=lambda p: str(p[ids[0]]["measured_at"]))
         first, last = ordered[0], ordered[-1]
-        row: dict[str, Any] = {"client_id": client, "n_pairs": len(ordered),
-                               "baseline_at": first[ids[0]]["measured_at"], "followup_at": None,
-                               "classification": None, "baseline_caseness": None, "recovery": None,
-                               "reliable_improvement": None, "any_reliable_deterioration": None,
-                               "reliable_recovery": None, "mixed": None}
+        row: dict[str, Any] = {
+            "client_id": client,
+            "n_pairs": len(ordered),
+            "baseline_at": first[ids[0]]["measured_at"],
+            "followup_at": None,
+            "classification": None,
+            "baseline_caseness": None,
+            "recovery": None,
+            "reliable_improvement": None,
+            "any_reliable_deterioration": None,
+            "reliable_recovery": None,
+            "mixed": None,
+        }
         for i in ids:
             row.update({f"{i}_baseline": first[i]["total"], f"{i}_followup": None})
         if len(ordered) >= 2:
             result = classify_change_paired(**{i: (first[i]["total"], last[i]["total"]) for i in ids})
             row.update({f"{i}_followup": last[i]["total"] for i in ids})
-            row.update(followup_at=last[ids[0]]["measured_at"], classification=result.classification,
-                       baseline_caseness=result.baseline_caseness, recovery=result.recovery,
-                       reliable_improvement=result.reliable_improvement,
-                       any_reliable_deterioration=result.any_reliable_deterioration,
-                       reliable_recovery=result.reliable_recovery, mixed=result.mixed)
+            row.update(
+                followup_at=last[ids[0]]["measured_at"],
+                classification=result.classification,
+                baseline_caseness=result.baseline_caseness,
+                recovery=result.recovery,
+                reliable_improvement=result.reliable_improvement,
+                any_reliable_deterioration=result.any_reliable_deterioration,
+                reliable_recovery=result.reliable_recovery,
+                mixed=result.mixed,
+            )
         rows.append(row)
     return rows

@@ -10,8 +10,9 @@ from typing import Any
 FIXTURES_DIR = Path(__file__).resolve().parents[1] / "src" / "sample_taps" / "fixtures"
 
 
-def write_or_check(documents: Mapping[str, Any], out: Path, render: Callable[[Any], str], argv: list[str],
-                   script: str) -> int:
+def write_or_check(
+    documents: Mapping[str, Any], out: Path, render: Callable[[Any], str], argv: list[str], script: str
+) -> int:
     """Rewrite every file, or with ``--check`` exit 1 naming the files that differ."""
     stale = []
     out.mkdir(parents=True, exist_ok=True)

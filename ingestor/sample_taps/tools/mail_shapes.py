@@ -42,8 +42,13 @@ def b64url(data: bytes, *, pad: bool = True) -> str:
 
 def gmail_escape(text: str) -> str:
     """Gmail's snippet escaping (as seen in real responses)."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&#39;"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
 
 
 def crlf(text: str) -> str:
@@ -85,25 +90,25 @@ class Attachment:
 @dataclass
 class Mail:
     key: str
-    sent: datetime                     # the real send time
-    from_header: str                   # raw header value (Gmail view)
-    from_name: str                     # decoded (Graph view)
+    sent: datetime  # the real send time
+    from_header: str  # raw header value (Gmail view)
+    from_name: str  # decoded (Graph view)
     from_address: str
     to_header: str | None
-    to: list[tuple[str, str]]          # decoded (name, address) (Graph view)
-    subject_header: str | None         # raw; None = no Subject header
-    subject: str | None                # decoded; Graph `subject` (None/"" allowed)
+    to: list[tuple[str, str]]  # decoded (name, address) (Graph view)
+    subject_header: str | None  # raw; None = no Subject header
+    subject: str | None  # decoded; Graph `subject` (None/"" allowed)
     date_header: str
     message_id: str
-    text: str                          # text/plain body, \r\n line ends
+    text: str  # text/plain body, \r\n line ends
     cc_header: str | None = None
     cc: list[tuple[str, str]] = field(default_factory=list)
     in_reply_to: str | None = None
     references: str | None = None
-    html: str | None = None            # HTML alternative; None = derived from text
-    mime: str = "alternative"          # alternative | plain | html | mixed-alternative | mixed-plain | related
+    html: str | None = None  # HTML alternative; None = derived from text
+    mime: str = "alternative"  # alternative | plain | html | mixed-alternative | mixed-plain | related
     charset: str = "UTF-8"
-    pad: bool = True                   # base64url padding of the body data
+    pad: bool = True  # base64url padding of the body data
     attachments: list[Attachment] = field(default_factory=list)
     extra_headers: list[tuple[str, str]] = field(default_factory=list)
     graph_message_id: str | None = None  # Graph internetMessageId when it differs from the header
@@ -185,10 +190,15 @@ def gmail_payload(mail: Mail) -> dict[str, Any]:
     cte = "8bit" if mail.mime in ("plain", "html") and mail.charset == "UTF-8" else "quoted-printable"
 
     def alternative(part_id: str) -> dict[str, Any]:
-        return _container(part_id, "alternative", mail, [
-            _text_part(_child(part_id, 0), "plain", mail.text, mail.charset, mail.pad, "quoted-printable"),
-            _text_part(_child(part_id, 1), "html", mail.html_body, mail.charset, mail.pad, "quoted-printable"),
-        ])
+        return _container(
+            part_id,
+            "alternative",
+            mail,
+            [
+                _text_part(_child(part_id, 0), "plain", mail.text, mail.charset, mail.pad, "quoted-printable"),
+                _text_part(_child(part_id, 1), "html", mail.html_body, mail.charset, mail.pad, "quoted-printable"),
+            ],
+        )
 
     if mail.mime == "alternative":
         top = alternative("")
@@ -197,15 +207,27 @@ def gmail_payload(mail: Mail) -> dict[str, Any]:
     elif mail.mime == "html":
         top = _text_part("", "html", mail.html_body, mail.charset, mail.pad, cte)
     elif mail.mime == "mixed-alternative":
-        top = _container("", "mixed", mail, [alternative("0")] + [
-            _attachment_part(str(i + 1), mail, a) for i, a in enumerate(mail.attachments)])
+        top = _container(
+            "",
+            "mixed",
+            mail,
+            [alternative("0")] + [_attachment_part(str(i + 1), mail, a) for i, a in enumerate(mail.attachments)],
+        )
     elif mail.mime == "mixed-plain":
-        top = _container("", "mixed", mail, [
-            _text_part("0", "plain", mail.text, mail.charset, mail.pad, "quoted-printable")] + [
-            _attachment_part(str(i + 1), mail, a) for i, a in enumerate(mail.attachments)])
+        top = _container(
+            "",
+            "mixed",
+            mail,
+            [_text_part("0", "plain", mail.text, mail.charset, mail.pad, "quoted-printable")]
+            + [_attachment_part(str(i + 1), mail, a) for i, a in enumerate(mail.attachments)],
+        )
     elif mail.mime == "related":
-        top = _container("", "related", mail, [alternative("0")] + [
-            _attachment_part(str(i + 1), mail, a) for i, a in enumerate(mail.attachments)])
+        top = _container(
+            "",
+            "related",
+            mail,
+            [alternative("0")] + [_attachment_part(str(i + 1), mail, a) for i, a in enumerate(mail.attachments)],
+        )
     else:
         raise ValueError(mail.mime)
     return top
@@ -217,8 +239,11 @@ def gmail_headers(mail: Mail, mailbox: str, received: datetime, *, sent_copy: bo
         smtp_id = digest(mail.key, mailbox, "smtp").hex()[:20]
         headers += [
             ("Delivered-To", mailbox),
-            ("Received", f"by 2002:a05:7000:{digest(mail.key, mailbox).hex()[:4]}:b0:5c2:8f1a:1e3 with SMTP id "
-                         f"{smtp_id};        {received.astimezone(PST).strftime('%a, %d %b %Y %H:%M:%S -0800 (PST)')}"),
+            (
+                "Received",
+                f"by 2002:a05:7000:{digest(mail.key, mailbox).hex()[:4]}:b0:5c2:8f1a:1e3 with SMTP id "
+                f"{smtp_id};        {received.astimezone(PST).strftime('%a, %d %b %Y %H:%M:%S -0800 (PST)')}",
+            ),
             ("Return-Path", f"<{mail.from_address}>"),
         ]
     headers.append(("MIME-Version", "1.0"))
@@ -250,7 +275,7 @@ class GmailCopy:
     mail: Mail
     labels: list[str]
     history_id: str
-    thread: str | None = None   # key of the thread's first mail in this mailbox
+    thread: str | None = None  # key of the thread's first mail in this mailbox
     received: datetime | None = None
 
 
@@ -296,7 +321,9 @@ def graph_id(mailbox: str, item: str) -> str:
 def folder_id(mailbox: str, folder: str) -> str:
     guid = GRAPH_MAILBOX_GUID[mailbox]
     store = b64url(digest("mbx", mailbox, size=30))
-    return f"AAMkAG{guid}LT{store}AuAAAAAAC0mCl5t3DJQ4mnp0xQ9K0pAQ{b64url(digest('folder', mailbox, folder, size=18))}AAA="
+    return (
+        f"AAMkAG{guid}LT{store}AuAAAAAAC0mCl5t3DJQ4mnp0xQ9K0pAQ{b64url(digest('folder', mailbox, folder, size=18))}AAA="
+    )
 
 
 def graph_address(name: str, address: str) -> dict[str, Any]:
@@ -306,15 +333,15 @@ def graph_address(name: str, address: str) -> dict[str, Any]:
 @dataclass
 class GraphCopy:
     mail: Mail
-    folder: str                       # inbox | sentitems | Warteliste
+    folder: str  # inbox | sentitems | Warteliste
     is_read: bool
-    conversation: str                 # key of the conversation's first mail
-    conversation_depth: int = 0       # 0 = first message; each reply adds 5 bytes to conversationIndex
+    conversation: str  # key of the conversation's first mail
+    conversation_depth: int = 0  # 0 = first message; each reply adds 5 bytes to conversationIndex
     categories: list[str] = field(default_factory=list)
     flag: dict[str, Any] | None = None
     modified_after: timedelta = timedelta(minutes=3)
     inference: str = "focused"
-    item: str | None = None           # item key for the id (defaults to the mail key)
+    item: str | None = None  # item key for the id (defaults to the mail key)
     modified: datetime | None = None  # lastModifiedDateTime, if not `modified_after` the creation
 
 
@@ -329,13 +356,20 @@ def graph_record(mailbox: str, copy: GraphCopy) -> dict[str, Any]:
     message_id = graph_id(mailbox, item)
     # The conversation part is the tenant's (same in every mailbox); the prefix is the mailbox's.
     conversation = digest("conv", copy.conversation, size=16)
-    index = base64.b64encode(digest("cidx", copy.conversation, size=22) + b"".join(
-        digest("cidx", copy.conversation, depth, size=5) for depth in range(copy.conversation_depth))).decode()
+    index = base64.b64encode(
+        digest("cidx", copy.conversation, size=22)
+        + b"".join(digest("cidx", copy.conversation, depth, size=5) for depth in range(copy.conversation_depth))
+    ).decode()
     headers = []
     for name, value in (
-        ("Date", mail.date_header), ("From", mail.from_header), ("To", mail.to_header), ("Cc", mail.cc_header),
-        ("Subject", mail.subject_header), (mail.message_id_header, mail.message_id),
-        ("In-Reply-To", mail.in_reply_to), ("References", mail.references),
+        ("Date", mail.date_header),
+        ("From", mail.from_header),
+        ("To", mail.to_header),
+        ("Cc", mail.cc_header),
+        ("Subject", mail.subject_header),
+        (mail.message_id_header, mail.message_id),
+        ("In-Reply-To", mail.in_reply_to),
+        ("References", mail.references),
     ):
         if value or (name == "Subject" and value == ""):
             headers.append({"name": name, "value": value})
@@ -361,8 +395,8 @@ def graph_record(mailbox: str, copy: GraphCopy) -> dict[str, Any]:
         "isRead": copy.is_read,
         "isDraft": False,
         "webLink": "https://outlook.office365.com/owa/?ItemID="
-                   + message_id.replace("/", "%2F").replace("+", "%2B").replace("=", "%3D")
-                   + "&exvsurl=1&viewmodel=ReadMessageItem",
+        + message_id.replace("/", "%2F").replace("+", "%2B").replace("=", "%3D")
+        + "&exvsurl=1&viewmodel=ReadMessageItem",
         "inferenceClassification": copy.inference,
         "body": {"contentType": "html", "content": outlook_html(mail.text)},
         "sender": graph_address(mail.from_name, mail.from_address),

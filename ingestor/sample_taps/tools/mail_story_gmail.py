@@ -35,29 +35,46 @@ Ich bin bei der TK versichert. Passt Ihnen Donnerstag, 12.11., vormittags?
 
 Viele Grüße
 Anna Müller"""
-    add(Mail(
-        key="anna_inquiry", sent=at(9, 10, 14, 52),
-        from_header=f"{q('Anna Müller')} <{ANNA[1]}>", from_name=ANNA[0], from_address=ANNA[1],
-        to_header=f'"Praxis Dr. Weber" <{PRAXIS}>, "Weber, Julia" <{WEBER}>',
-        to=[(PRAXIS_NAME, PRAXIS), (WEBER_NAME, WEBER)],
-        subject_header=q("Anfrage Therapieplatz – Erstgespräch"), subject="Anfrage Therapieplatz – Erstgespräch",
-        date_header="Mon, 9 Nov 2026 10:14:52 +0100", message_id=MID["anna_inquiry"],
-        text=anna_text, pad=False,
-    ))
-    add(Mail(
-        key="praxis_reply_anna", sent=at(9, 12, 3, 17, 482),
-        from_header=f"{PRAXIS_NAME} <{PRAXIS}>", from_name=PRAXIS_NAME, from_address=PRAXIS,
-        to_header=f"{q('Müller, Anna')} <{ANNA[1]}>", to=[("Müller, Anna", ANNA[1])],
-        subject_header=q("Re: Anfrage Therapieplatz – Erstgespräch"),
-        subject="Re: Anfrage Therapieplatz – Erstgespräch",
-        date_header="Mon, 9 Nov 2026 12:03:17 +0100", message_id=MID["praxis_reply_anna"],
-        in_reply_to=MID["anna_inquiry"], references=refs("anna_inquiry"),
-        text="""Liebe Frau Müller,
+    add(
+        Mail(
+            key="anna_inquiry",
+            sent=at(9, 10, 14, 52),
+            from_header=f"{q('Anna Müller')} <{ANNA[1]}>",
+            from_name=ANNA[0],
+            from_address=ANNA[1],
+            to_header=f'"Praxis Dr. Weber" <{PRAXIS}>, "Weber, Julia" <{WEBER}>',
+            to=[(PRAXIS_NAME, PRAXIS), (WEBER_NAME, WEBER)],
+            subject_header=q("Anfrage Therapieplatz – Erstgespräch"),
+            subject="Anfrage Therapieplatz – Erstgespräch",
+            date_header="Mon, 9 Nov 2026 10:14:52 +0100",
+            message_id=MID["anna_inquiry"],
+            text=anna_text,
+            pad=False,
+        )
+    )
+    add(
+        Mail(
+            key="praxis_reply_anna",
+            sent=at(9, 12, 3, 17, 482),
+            from_header=f"{PRAXIS_NAME} <{PRAXIS}>",
+            from_name=PRAXIS_NAME,
+            from_address=PRAXIS,
+            to_header=f"{q('Müller, Anna')} <{ANNA[1]}>",
+            to=[("Müller, Anna", ANNA[1])],
+            subject_header=q("Re: Anfrage Therapieplatz – Erstgespräch"),
+            subject="Re: Anfrage Therapieplatz – Erstgespräch",
+            date_header="Mon, 9 Nov 2026 12:03:17 +0100",
+            message_id=MID["praxis_reply_anna"],
+            in_reply_to=MID["anna_inquiry"],
+            references=refs("anna_inquiry"),
+            text="""Liebe Frau Müller,
 
 vielen Dank für Ihre Nachricht. Für ein Erstgespräch kann ich Ihnen Donnerstag, 12.11.2026, um 09:00 Uhr anbieten.
 Bitte bringen Sie Ihre Versichertenkarte mit und geben Sie mir kurz Bescheid, ob der Termin passt.
 
-""" + PRAXIS_SIGNATURE + """
+"""
+            + PRAXIS_SIGNATURE
+            + """
 
 Am Mo., 9. Nov. 2026 um 10:14 Uhr schrieb Anna Müller <anna.mueller84@gmail.com>:
 > Guten Tag Frau Dr. Weber,
@@ -67,22 +84,31 @@ Am Mo., 9. Nov. 2026 um 10:14 Uhr schrieb Anna Müller <anna.mueller84@gmail.com
 >
 > Viele Grüße
 > Anna Müller""",
-    ))
-    add(Mail(
-        key="anna_confirms", sent=at(9, 14, 40, 3),
-        from_header=f"{q('Anna Müller')} <{ANNA[1]}>", from_name=ANNA[0], from_address=ANNA[1],
-        to_header=f"{PRAXIS_NAME} <{PRAXIS}>", to=[(PRAXIS_NAME, PRAXIS)],
-        subject_header=q("Re: Anfrage Therapieplatz – Erstgespräch"),
-        subject="Re: Anfrage Therapieplatz – Erstgespräch",
-        date_header="Mon, 9 Nov 2026 14:40:03 +0100 (CET)", message_id=MID["anna_confirms"],
-        in_reply_to=MID["praxis_reply_anna"], references=refs("anna_inquiry", "praxis_reply_anna"),
-        text="""Hallo Frau Dr. Weber,
+        )
+    )
+    add(
+        Mail(
+            key="anna_confirms",
+            sent=at(9, 14, 40, 3),
+            from_header=f"{q('Anna Müller')} <{ANNA[1]}>",
+            from_name=ANNA[0],
+            from_address=ANNA[1],
+            to_header=f"{PRAXIS_NAME} <{PRAXIS}>",
+            to=[(PRAXIS_NAME, PRAXIS)],
+            subject_header=q("Re: Anfrage Therapieplatz – Erstgespräch"),
+            subject="Re: Anfrage Therapieplatz – Erstgespräch",
+            date_header="Mon, 9 Nov 2026 14:40:03 +0100 (CET)",
+            message_id=MID["anna_confirms"],
+            in_reply_to=MID["praxis_reply_anna"],
+            references=refs("anna_inquiry", "praxis_reply_anna"),
+            text="""Hallo Frau Dr. Weber,
 
 der Donnerstag um 9 Uhr passt mir sehr gut, vielen Dank!
 
 Viele Grüße
 Anna Müller""",
-    ))
+        )
+    )
     confirm_anna = """Guten Tag Frau Müller,
 
 hiermit bestätigen wir Ihren Termin:
@@ -104,73 +130,112 @@ Ihr Praxisteam"""
         "<div><br></div><div>Mit freundlichen Grüßen<br>Ihr Praxisteam</div>"
         '<div><img src="cid:ii_mh3k9x2a0" alt="Praxis Dr. Weber" width="180" height="48"></div></div>\r\n'
     )
-    add(Mail(
-        key="termine_confirm_anna", sent=at(10, 9, 10, 44, 90),
-        from_header=f"{q('Praxis Dr. Weber – Termine')} <{TERMINE}>", from_name="Praxis Dr. Weber – Termine",
-        from_address=TERMINE, to_header=ANNA[1], to=[("", ANNA[1])],
-        subject_header=q("Terminbestätigung: Erstgespräch am Do., 12.11.2026, 09:00 Uhr"),
-        subject="Terminbestätigung: Erstgespräch am Do., 12.11.2026, 09:00 Uhr",
-        date_header="Tue, 10 Nov 2026 09:10:44 +0100", message_id=MID["termine_confirm_anna"],
-        text=confirm_anna, html=confirm_anna_html, mime="related",
-        attachments=[Attachment("logo.png", "image/png", 6214, inline_cid="ii_mh3k9x2a0")],
-    ))
-    add(Mail(
-        key="joerg_inquiry", sent=at(9, 21, 37, 12),
-        from_header=f"{JOERG[0]} <{JOERG[1]}>", from_name=JOERG[0], from_address=JOERG[1],
-        to_header=PRAXIS, to=[("", PRAXIS)],
-        subject_header="Anfrage für ein Erstgespräch – Verhaltenstherapie",
-        subject="Anfrage für ein Erstgespräch – Verhaltenstherapie",
-        date_header="Mon, 09 Nov 2026 21:37:12 +0100", message_id=MID["joerg_inquiry"],
-        extra_headers=[("Importance", "normal"), ("Sensitivity", "Normal"), ("X-Priority", "3")],
-        mime="plain", pad=False,
-        text="""Sehr geehrte Frau Dr. Weber,
+    add(
+        Mail(
+            key="termine_confirm_anna",
+            sent=at(10, 9, 10, 44, 90),
+            from_header=f"{q('Praxis Dr. Weber – Termine')} <{TERMINE}>",
+            from_name="Praxis Dr. Weber – Termine",
+            from_address=TERMINE,
+            to_header=ANNA[1],
+            to=[("", ANNA[1])],
+            subject_header=q("Terminbestätigung: Erstgespräch am Do., 12.11.2026, 09:00 Uhr"),
+            subject="Terminbestätigung: Erstgespräch am Do., 12.11.2026, 09:00 Uhr",
+            date_header="Tue, 10 Nov 2026 09:10:44 +0100",
+            message_id=MID["termine_confirm_anna"],
+            text=confirm_anna,
+            html=confirm_anna_html,
+            mime="related",
+            attachments=[Attachment("logo.png", "image/png", 6214, inline_cid="ii_mh3k9x2a0")],
+        )
+    )
+    add(
+        Mail(
+            key="joerg_inquiry",
+            sent=at(9, 21, 37, 12),
+            from_header=f"{JOERG[0]} <{JOERG[1]}>",
+            from_name=JOERG[0],
+            from_address=JOERG[1],
+            to_header=PRAXIS,
+            to=[("", PRAXIS)],
+            subject_header="Anfrage für ein Erstgespräch – Verhaltenstherapie",
+            subject="Anfrage für ein Erstgespräch – Verhaltenstherapie",
+            date_header="Mon, 09 Nov 2026 21:37:12 +0100",
+            message_id=MID["joerg_inquiry"],
+            extra_headers=[("Importance", "normal"), ("Sensitivity", "Normal"), ("X-Priority", "3")],
+            mime="plain",
+            pad=False,
+            text="""Sehr geehrte Frau Dr. Weber,
 
 mein Hausarzt hat mir Ihre Praxis empfohlen. Ich würde gern ein Erstgespräch vereinbaren, da ich seit einigen Monaten sehr schlecht schlafe und mich bei der Arbeit kaum noch konzentrieren kann.
 Ich bin privat versichert (Debeka) und zeitlich recht flexibel, am liebsten vormittags.
 
 Mit freundlichen Grüßen
 Jörg Groß""",
-    ))
-    add(Mail(
-        key="praxis_reply_joerg", sent=at(10, 8, 52, 30, 117),
-        from_header=f"{PRAXIS_NAME} <{PRAXIS}>", from_name=PRAXIS_NAME, from_address=PRAXIS,
-        to_header=f"{q('Jörg Groß')} <{JOERG[1]}>", to=[JOERG],
-        subject_header=q("Re: Anfrage für ein Erstgespräch – Verhaltenstherapie"),
-        subject="Re: Anfrage für ein Erstgespräch – Verhaltenstherapie",
-        date_header="Tue, 10 Nov 2026 08:52:30 +0100", message_id=MID["praxis_reply_joerg"],
-        in_reply_to=MID["joerg_inquiry"], references=refs("joerg_inquiry"),
-        text="""Sehr geehrter Herr Groß,
+        )
+    )
+    add(
+        Mail(
+            key="praxis_reply_joerg",
+            sent=at(10, 8, 52, 30, 117),
+            from_header=f"{PRAXIS_NAME} <{PRAXIS}>",
+            from_name=PRAXIS_NAME,
+            from_address=PRAXIS,
+            to_header=f"{q('Jörg Groß')} <{JOERG[1]}>",
+            to=[JOERG],
+            subject_header=q("Re: Anfrage für ein Erstgespräch – Verhaltenstherapie"),
+            subject="Re: Anfrage für ein Erstgespräch – Verhaltenstherapie",
+            date_header="Tue, 10 Nov 2026 08:52:30 +0100",
+            message_id=MID["praxis_reply_joerg"],
+            in_reply_to=MID["joerg_inquiry"],
+            references=refs("joerg_inquiry"),
+            text="""Sehr geehrter Herr Groß,
 
 vielen Dank für Ihre Anfrage. Ich kann Ihnen ein Erstgespräch am Montag, 16.11.2026, um 10:00 Uhr anbieten. Bei Privatversicherten werden die Kosten in der Regel übernommen; bitte klären Sie das vorab kurz mit der Debeka.
 
 Mit freundlichen Grüßen
 Dr. Julia Weber
 Psychologische Psychotherapeutin""",
-    ))
-    add(Mail(
-        key="joerg_confirms", sent=at(10, 19, 5, 40),
-        from_header=f"{JOERG[0]} <{JOERG[1]}>", from_name=JOERG[0], from_address=JOERG[1],
-        to_header=f"{PRAXIS_NAME} <{PRAXIS}>", to=[(PRAXIS_NAME, PRAXIS)],
-        subject_header="Aw: Re: Anfrage für ein Erstgespräch – Verhaltenstherapie",
-        subject="Aw: Re: Anfrage für ein Erstgespräch – Verhaltenstherapie",
-        date_header="Tue, 10 Nov 2026 19:05:40 +0100", message_id=MID["joerg_confirms"],
-        references=refs("joerg_inquiry", "praxis_reply_joerg"),  # no In-Reply-To
-        extra_headers=[("Importance", "normal"), ("Sensitivity", "Normal"), ("X-Priority", "3")],
-        text="""Sehr geehrte Frau Dr. Weber,
+        )
+    )
+    add(
+        Mail(
+            key="joerg_confirms",
+            sent=at(10, 19, 5, 40),
+            from_header=f"{JOERG[0]} <{JOERG[1]}>",
+            from_name=JOERG[0],
+            from_address=JOERG[1],
+            to_header=f"{PRAXIS_NAME} <{PRAXIS}>",
+            to=[(PRAXIS_NAME, PRAXIS)],
+            subject_header="Aw: Re: Anfrage für ein Erstgespräch – Verhaltenstherapie",
+            subject="Aw: Re: Anfrage für ein Erstgespräch – Verhaltenstherapie",
+            date_header="Tue, 10 Nov 2026 19:05:40 +0100",
+            message_id=MID["joerg_confirms"],
+            references=refs("joerg_inquiry", "praxis_reply_joerg"),  # no In-Reply-To
+            extra_headers=[("Importance", "normal"), ("Sensitivity", "Normal"), ("X-Priority", "3")],
+            text="""Sehr geehrte Frau Dr. Weber,
 
 der Termin am Montag um 10 Uhr passt mir. Die Debeka hat die Kostenübernahme für die probatorischen Sitzungen bestätigt.
 
 Mit freundlichen Grüßen
 Jörg Groß""",
-    ))
-    add(Mail(
-        key="termine_confirm_joerg", sent=at(11, 8, 30, 5, 640),
-        from_header=f"{q('Praxis Dr. Weber – Termine')} <{TERMINE}>", from_name="Praxis Dr. Weber – Termine",
-        from_address=TERMINE, to_header=f"{q('Jörg Groß')} <{JOERG[1]}>", to=[JOERG],
-        subject_header=q("Terminbestätigung: Erstgespräch am Mo., 16.11.2026, 10:00 Uhr"),
-        subject="Terminbestätigung: Erstgespräch am Mo., 16.11.2026, 10:00 Uhr",
-        date_header="Wed, 11 Nov 2026 08:30:05 +0100", message_id=MID["termine_confirm_joerg"], mime="plain",
-        text="""Guten Tag Herr Groß,
+        )
+    )
+    add(
+        Mail(
+            key="termine_confirm_joerg",
+            sent=at(11, 8, 30, 5, 640),
+            from_header=f"{q('Praxis Dr. Weber – Termine')} <{TERMINE}>",
+            from_name="Praxis Dr. Weber – Termine",
+            from_address=TERMINE,
+            to_header=f"{q('Jörg Groß')} <{JOERG[1]}>",
+            to=[JOERG],
+            subject_header=q("Terminbestätigung: Erstgespräch am Mo., 16.11.2026, 10:00 Uhr"),
+            subject="Terminbestätigung: Erstgespräch am Mo., 16.11.2026, 10:00 Uhr",
+            date_header="Wed, 11 Nov 2026 08:30:05 +0100",
+            message_id=MID["termine_confirm_joerg"],
+            mime="plain",
+            text="""Guten Tag Herr Groß,
 
 hiermit bestätigen wir Ihren Termin:
 
@@ -182,6 +247,7 @@ Falls Sie den Termin nicht wahrnehmen können, sagen Sie bitte spätestens 24 St
 
 Mit freundlichen Grüßen
 Ihr Praxisteam""",
-    ))
+        )
+    )
     mails.extend(more_gmail_side_mails())
     return mails

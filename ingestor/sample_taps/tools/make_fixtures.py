@@ -114,12 +114,19 @@ def graph_mailboxes(m: dict[str, Mail]) -> dict[str, list[GraphCopy]]:
             GraphCopy(m["klein_vacation"], "sentitems", True, "klein_vacation"),
         ],
         TEAM: [
-            GraphCopy(m["schaefer_inquiry"], "inbox", True, "schaefer_inquiry", categories=["Neue Anfrage"],
-                      modified_after=timedelta(hours=17)),
+            GraphCopy(
+                m["schaefer_inquiry"],
+                "inbox",
+                True,
+                "schaefer_inquiry",
+                categories=["Neue Anfrage"],
+                modified_after=timedelta(hours=17),
+            ),
             GraphCopy(m["team_forward_schaefer"], "sentitems", True, "schaefer_inquiry", 1),
             GraphCopy(m["jana_groups"], "inbox", False, "jana_groups", categories=["Neue Anfrage"]),
-            GraphCopy(m["seidel_empty_subject"], "inbox", True, "seidel_empty_subject",
-                      modified_after=timedelta(hours=2)),
+            GraphCopy(
+                m["seidel_empty_subject"], "inbox", True, "seidel_empty_subject", modified_after=timedelta(hours=2)
+            ),
             GraphCopy(m["team_reply_seidel"], "sentitems", True, "seidel_empty_subject", 1),
             GraphCopy(m["weber_to_team"], "inbox", True, "weber_to_team", modified_after=timedelta(minutes=30)),
             GraphCopy(m["klein_vacation"], "inbox", False, "klein_vacation"),
@@ -132,8 +139,13 @@ def graph_mailboxes(m: dict[str, Mail]) -> dict[str, list[GraphCopy]]:
 # `parentFolderId`, a later `lastModifiedDateTime` and a new `changeKey`; the
 # `internetMessageId` and everything else stay.
 GRAPH_REVISION_2 = {
-    WEBER: {"lena_followup": {"item": "lena_followup/moved-to-Warteliste", "folder": "Warteliste",
-                                  "modified": at(13, 9, 41, 7)}},
+    WEBER: {
+        "lena_followup": {
+            "item": "lena_followup/moved-to-Warteliste",
+            "folder": "Warteliste",
+            "modified": at(13, 9, 41, 7),
+        }
+    },
 }
 
 
@@ -153,8 +165,12 @@ def build() -> dict[str, dict[str, Any]]:
         for key, (labels, history) in GMAIL_REVISION_2.get(mailbox, {}).items():
             old = next(r for r in records if r["id"] == ids[key])
             changes.append({"replaces": old["id"], "record": {**old, "labelIds": labels, "historyId": history}})
-        documents[GMAIL_FILES[mailbox]] = {"source": "gmail", "mailbox": mailbox, "messages": records,
-                                           "revision_2": changes}
+        documents[GMAIL_FILES[mailbox]] = {
+            "source": "gmail",
+            "mailbox": mailbox,
+            "messages": records,
+            "revision_2": changes,
+        }
     for mailbox, graph_copies in graph_mailboxes(m).items():
         records = [graph_record(mailbox, copy) for copy in graph_copies]
         records.sort(key=lambda r: r["receivedDateTime"])
@@ -164,8 +180,12 @@ def build() -> dict[str, dict[str, Any]]:
             old = graph_record(mailbox, copy)
             new = graph_record(mailbox, GraphCopy(**{**copy.__dict__, **change}))
             changes.append({"replaces": old["id"], "record": new})
-        documents[GRAPH_FILES[mailbox]] = {"source": "graph", "mailbox": mailbox, "messages": records,
-                                           "revision_2": changes}
+        documents[GRAPH_FILES[mailbox]] = {
+            "source": "graph",
+            "mailbox": mailbox,
+            "messages": records,
+            "revision_2": changes,
+        }
     check(m, documents)
     return documents
 
@@ -179,8 +199,14 @@ def check(m: dict[str, Mail], documents: dict[str, dict[str, Any]]) -> None:
             decoded = str(make_header(decode_header(mail.subject_header)))
             assert decoded == mail.subject, (mail.key, decoded)
         assert at(9, 0, 0) <= mail.sent < at(16, 0, 0), mail.key
-    parts = [p for d in documents.values() if d["source"] == "gmail"
-             for r in d["messages"] for p in _walk(r["payload"]) if "data" in p.get("body", {})]
+    parts = [
+        p
+        for d in documents.values()
+        if d["source"] == "gmail"
+        for r in d["messages"]
+        for p in _walk(r["payload"])
+        if "data" in p.get("body", {})
+    ]
     assert any("-" in p["body"]["data"] and "_" in p["body"]["data"] for p in parts), "base64url - and _"
     assert any(len(p["body"]["data"]) % 4 for p in parts), "unpadded base64url"
     assert any(p["body"]["data"].endswith("=") for p in parts), "padded base64url"

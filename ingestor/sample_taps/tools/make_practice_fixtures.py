@@ -77,10 +77,28 @@ def form_id(key: str) -> str:
 
 
 SHEET_ID = "1" + token("sheet", "followup", length=43).replace("-", "k").replace("_", "Z")
-INTAKE = Form("intake", form_id("intake"), "Aufnahmebogen Praxis Dr. Weber", "Aufnahmebogen (PHQ-9, GAD-7)",
-              "Bitte füllen Sie diesen Bogen vor Ihrem Erstgespräch aus.", "00000027", True, False, None)
-FOLLOWUP = Form("followup", form_id("followup"), "Wöchentlicher Verlaufsbogen", "Verlaufsbogen PHQ-9 / GAD-7",
-                "Bitte einmal pro Woche ausfüllen.", "00000014", False, True, SHEET_ID)
+INTAKE = Form(
+    "intake",
+    form_id("intake"),
+    "Aufnahmebogen Praxis Dr. Weber",
+    "Aufnahmebogen (PHQ-9, GAD-7)",
+    "Bitte füllen Sie diesen Bogen vor Ihrem Erstgespräch aus.",
+    "00000027",
+    True,
+    False,
+    None,
+)
+FOLLOWUP = Form(
+    "followup",
+    form_id("followup"),
+    "Wöchentlicher Verlaufsbogen",
+    "Verlaufsbogen PHQ-9 / GAD-7",
+    "Bitte einmal pro Woche ausfüllen.",
+    "00000014",
+    False,
+    True,
+    SHEET_ID,
+)
 FORMS = [INTAKE, FOLLOWUP]
 TEXT_QUESTIONS = [("name", "Vor- und Nachname", True), ("email", "E-Mail", True), ("phone", "Telefonnummer", False)]
 
@@ -107,14 +125,31 @@ def form_resource(form: Form) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     if form.intake:
         for label, title, required in TEXT_QUESTIONS:
-            items.append({"itemId": form.item_id(label), "title": title, "questionItem": {
-                "question": {"questionId": form.qid(label), "required": required, "textQuestion": {}}}})
+            items.append(
+                {
+                    "itemId": form.item_id(label),
+                    "title": title,
+                    "questionItem": {
+                        "question": {"questionId": form.qid(label), "required": required, "textQuestion": {}}
+                    },
+                }
+            )
         items.append({"itemId": form.item_id("page-2"), "title": "Fragebögen", "pageBreakItem": {}})
     items.append(grid_item(form, "PHQ-9", PHQ_STEM, PHQ_ITEMS, OPTIONS))
     if form.intake:
-        items.append({"itemId": form.item_id("PHQ-9.10"), "title": PHQ_10, "questionItem": {"question": {
-            "questionId": form.qid("PHQ-9.10"), "required": False,
-            "choiceQuestion": {"type": "RADIO", "options": [{"value": o} for o in DIFFICULTY]}}}})
+        items.append(
+            {
+                "itemId": form.item_id("PHQ-9.10"),
+                "title": PHQ_10,
+                "questionItem": {
+                    "question": {
+                        "questionId": form.qid("PHQ-9.10"),
+                        "required": False,
+                        "choiceQuestion": {"type": "RADIO", "options": [{"value": o} for o in DIFFICULTY]},
+                    }
+                },
+            }
+        )
     items.append(grid_item(form, "GAD-7", GAD_STEM, GAD_ITEMS, OPTIONS_OVER_HALF if form.intake else OPTIONS))
     resource: dict[str, Any] = {
         "formId": form.form_id,
@@ -150,8 +185,9 @@ def answer_texts(form: Form, client: Client, answers: Answers, phq_total: int | 
     return texts
 
 
-def response_record(form: Form, client: Client, created: datetime, submitted: datetime,
-                    texts: dict[str, str], index: int) -> dict[str, Any]:
+def response_record(
+    form: Form, client: Client, created: datetime, submitted: datetime, texts: dict[str, str], index: int
+) -> dict[str, Any]:
     return {
         "formId": form.form_id,
         "responseId": "ACYDBN" + token("response", client.key, index, length=50),
@@ -184,22 +220,27 @@ def measurements() -> list[Measurement]:
         for index, (phq_text, gad_text) in enumerate(zip(phq_series, gad_series, strict=True)):
             phq, gad = parse_token(phq_text.split("/")[0]), parse_token(gad_text)
             rng = random.Random(f"time:{client.key}:{index}")
-            jitter = timedelta(minutes=rng.randint(-25, 25) if index else 0, seconds=rng.randint(0, 59),
-                               microseconds=rng.randint(0, 999_999))
+            jitter = timedelta(
+                minutes=rng.randint(-25, 25) if index else 0,
+                seconds=rng.randint(0, 59),
+                microseconds=rng.randint(0, 999_999),
+            )
             submitted = from_berlin(first_day + timedelta(weeks=index, hours=h, minutes=mi) + jitter)
             created = submitted.replace(microsecond=submitted.microsecond // 1000 * 1000)
             form = INTAKE if index == 0 else FOLLOWUP
             answers = answers_for(client, index, phq, gad)
             check_totals(client, index, answers, phq, gad)
-            record = response_record(form, client, created, submitted,
-                                     answer_texts(form, client, answers, phq["total"]), index)
+            record = response_record(
+                form, client, created, submitted, answer_texts(form, client, answers, phq["total"]), index
+            )
             edited = None
             if (client.key, index) == EDITED[:2]:
                 _, _, item, value, after = EDITED
                 answers.phq[item] = value
                 check_totals(client, index, answers, parse_token(phq_text.split("/")[1]), gad)
-                edited = response_record(form, client, created, submitted + after,
-                                         answer_texts(form, client, answers, phq["total"]), index)
+                edited = response_record(
+                    form, client, created, submitted + after, answer_texts(form, client, answers, phq["total"]), index
+                )
             found.append(Measurement(client, index, form, record, edited))
     return found
 
@@ -221,8 +262,7 @@ SHEET_TAB = "Formularantworten 1"
 
 
 def sheet_header() -> list[str]:
-    return (["Zeitstempel", "E-Mail-Adresse"] + [f"PHQ-9 [{t}]" for t in PHQ_ITEMS]
-            + [f"GAD-7 [{t}]" for t in GAD_ITEMS])
+    return ["Zeitstempel", "E-Mail-Adresse"] + [f"PHQ-9 [{t}]" for t in PHQ_ITEMS] + [f"GAD-7 [{t}]" for t in GAD_ITEMS]
 
 
 def sheet_key(heading: str) -> str:
@@ -251,14 +291,30 @@ def build() -> dict[str, dict[str, Any]]:
             responses.append(m.record)
             if m.edited:
                 revision_2.append({"replaces": m.record["responseId"], "record": m.edited})
-    forms = {"source": "google-forms", "forms": [form_resource(f) for f in FORMS], "responses": responses,
-             "revision_2": revision_2}
+    forms = {
+        "source": "google-forms",
+        "forms": [form_resource(f) for f in FORMS],
+        "responses": responses,
+        "revision_2": revision_2,
+    }
     followups = [r for r in responses if r["formId"] == FOLLOWUP.form_id]
-    sheet_changes = [{"row": followups.index(next(r for r in followups if r["responseId"] == c["replaces"])) + 2,
-                      "record": sheet_row(c["record"])} for c in revision_2]
-    sheets = {"source": "google-sheets", "spreadsheetId": SHEET_ID, "spreadsheetTitle": SHEET_TITLE,
-              "tab": SHEET_TAB, "stream": sheet_key(SHEET_TAB), "header": sheet_header(),
-              "records": [sheet_row(r) for r in followups], "revision_2": sheet_changes}
+    sheet_changes = [
+        {
+            "row": followups.index(next(r for r in followups if r["responseId"] == c["replaces"])) + 2,
+            "record": sheet_row(c["record"]),
+        }
+        for c in revision_2
+    ]
+    sheets = {
+        "source": "google-sheets",
+        "spreadsheetId": SHEET_ID,
+        "spreadsheetTitle": SHEET_TITLE,
+        "tab": SHEET_TAB,
+        "stream": sheet_key(SHEET_TAB),
+        "header": sheet_header(),
+        "records": [sheet_row(r) for r in followups],
+        "revision_2": sheet_changes,
+    }
     first_response = {m.client.key: parse_z(m.record["lastSubmittedTime"]) for m in found if m.index == 0}
     documents = {"forms.json": forms, "sheets.json": sheets, "dataverse.json": dataverse(first_response)}
     check(documents)
@@ -279,8 +335,7 @@ def check(documents: dict[str, dict[str, Any]]) -> None:
     ids = [r["responseId"] for r in forms["responses"]]
     assert len(set(ids)) == len(ids)
     question_ids = [hex8(f.key, "question", x) for f in FORMS for x in ("name", "email", "phone", "PHQ-9.10")]
-    question_ids += [f.qid(f"{i}.{n}") for f in FORMS for i, k in (("PHQ-9", 9), ("GAD-7", 7))
-                     for n in range(1, k + 1)]
+    question_ids += [f.qid(f"{i}.{n}") for f in FORMS for i, k in (("PHQ-9", 9), ("GAD-7", 7)) for n in range(1, k + 1)]
     assert len(set(question_ids)) == len(question_ids)
     texts = [a["textAnswers"]["answers"][0]["value"] for r in forms["responses"] for a in r["answers"].values()]
     for wanted in ("Over half the days", "Manchmal", "  several  DAYS "):

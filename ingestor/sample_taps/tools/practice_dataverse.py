@@ -51,10 +51,14 @@ def contact_record(client: Client, created: datetime, modified: datetime, versio
     }
 
 
-def session_record(client: Client, contact_id: str, kind: str, when: datetime, minutes: int,
-                   created: datetime, version: int) -> dict[str, Any]:
-    session_id = ("b1f0e7d2-3c4a-ef11-a81c-6045bd8c1f07" if client.key == "gross"
-                  else guid("session", client.key, z_seconds(when)))
+def session_record(
+    client: Client, contact_id: str, kind: str, when: datetime, minutes: int, created: datetime, version: int
+) -> dict[str, Any]:
+    session_id = (
+        "b1f0e7d2-3c4a-ef11-a81c-6045bd8c1f07"
+        if client.key == "gross"
+        else guid("session", client.key, z_seconds(when))
+    )
     return {
         "cr7a2_sessionid": session_id,
         "cr7a2_name": f"{kind} {client.last} {berlin(when):%Y-%m-%d}",
@@ -81,17 +85,20 @@ def dataverse(first_response: dict[str, datetime]) -> dict[str, Any]:
         if client.contact_email is None:
             continue
         rng = random.Random(f"contact:{client.key}")
-        if client.key == "mueller":   # after the practice's reply of Mon 9 Nov (e-mail fixtures)
+        if client.key == "mueller":  # after the practice's reply of Mon 9 Nov (e-mail fixtures)
             created = local(2026, 11, 9, 11, 58, 41)
-        elif client.key == "gross":   # after the reply of Tue 10 Nov
+        elif client.key == "gross":  # after the reply of Tue 10 Nov
             created = local(2026, 11, 10, 8, 49, 11)
-        else:                          # the morning of the intake day
+        else:  # the morning of the intake day
             day = berlin(first_response[client.key])
             created = local(day.year, day.month, day.day, 8, rng.randint(0, 40), rng.randint(0, 59))
         sessions = [(k, local(*w), m) for k, w, m in client.sessions]
         past = [w for _, w, _ in sessions if w < WINDOW[1] - timedelta(days=1)]
-        modified = (past[0] + timedelta(hours=2, minutes=rng.randint(0, 50), seconds=rng.randint(0, 59))
-                    if past else created + timedelta(hours=23, minutes=rng.randint(0, 50)))
+        modified = (
+            past[0] + timedelta(hours=2, minutes=rng.randint(0, 50), seconds=rng.randint(0, 59))
+            if past
+            else created + timedelta(hours=23, minutes=rng.randint(0, 50))
+        )
         rows.append((modified, "contact", client, {"created": created, "modified": modified}))
         for n, (kind, when, minutes) in enumerate(sessions):
             made = max(created + timedelta(minutes=3 + n), when - timedelta(days=6, hours=rng.randint(0, 5)))
@@ -107,14 +114,24 @@ def dataverse(first_response: dict[str, datetime]) -> dict[str, Any]:
     for rank, (_, stream, client, args) in enumerate(rows):
         version = 4_571_000 + rank * 113 + digest("version", rank)[0] % 97
         if stream == "session":
-            sessions_out.append(session_record(client, ids[client.key], args["kind"], args["when"],
-                                               args["minutes"], args["created"], version))
+            sessions_out.append(
+                session_record(
+                    client, ids[client.key], args["kind"], args["when"], args["minutes"], args["created"], version
+                )
+            )
     contacts.sort(key=lambda r: r["contactid"])
     sessions_out.sort(key=lambda r: r["cr7a2_sessionid"])
     key, phone, when = CONTACT_REVISION_2
     old = next(r for r in contacts if r["contactid"] == ids[key])
-    new = {**old, "telephone1": phone, "modifiedon": z_seconds(when),
-           "modifiedon@OData.Community.Display.V1.FormattedValue": formatted(when),
-           "versionnumber": 4_571_000 + len(rows) * 113 + 41}
-    return {"source": "dataverse", "streams": {"contact": contacts, "cr7a2_session": sessions_out},
-            "revision_2": {"contact": [{"replaces": old["contactid"], "record": new}], "cr7a2_session": []}}
+    new = {
+        **old,
+        "telephone1": phone,
+        "modifiedon": z_seconds(when),
+        "modifiedon@OData.Community.Display.V1.FormattedValue": formatted(when),
+        "versionnumber": 4_571_000 + len(rows) * 113 + 41,
+    }
+    return {
+        "source": "dataverse",
+        "streams": {"contact": contacts, "cr7a2_session": sessions_out},
+        "revision_2": {"contact": [{"replaces": old["contactid"], "record": new}], "cr7a2_session": []},
+    }

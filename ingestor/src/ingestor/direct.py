@@ -39,7 +39,9 @@ def tap_to_jsonl(tap_name: str, config: Mapping[str, Any], out_dir: Path, *, tim
     handles: dict[str, Any] = {}
     process = subprocess.Popen(
         [str(tap_executable(tap_name)), "--config", str(config_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
         assert process.stdout is not None

@@ -20,9 +20,17 @@ class ExtractionError(IngestorError):
     stays in that log file (0600, inside the PHI home).
     """
 
-    def __init__(self, tap_name: str, exit_code: int | None, log_path: Path, *, timeout: float | None = None,
-                 disk_full_under: Path | None = None, authorization_refused: bool = False,
-                 setting_problem: str | None = None):
+    def __init__(
+        self,
+        tap_name: str,
+        exit_code: int | None,
+        log_path: Path,
+        *,
+        timeout: float | None = None,
+        disk_full_under: Path | None = None,
+        authorization_refused: bool = False,
+        setting_problem: str | None = None,
+    ):
         self.tap_name = tap_name
         self.exit_code = exit_code
         self.log_path = log_path

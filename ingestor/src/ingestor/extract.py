@@ -44,16 +44,18 @@ from ingestor.meltano import (
 LOADER = "target-jsonl"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 # Set by extract_to_jsonl itself; a caller's env may not override them.
-_OWN_KEYS = frozenset({
-    "MELTANO_PROJECT_ROOT",
-    "MELTANO_SYS_DIR_ROOT",
-    "MELTANO_DATABASE_URI",
-    "MELTANO_SEND_ANONYMOUS_USAGE_STATS",
-    "MELTANO_PROJECT_READONLY",
-    "TARGET_JSONL_DESTINATION_PATH",
-    "TARGET_JSONL_DO_TIMESTAMP_FILE",
-    "XDG_STATE_HOME",
-})
+_OWN_KEYS = frozenset(
+    {
+        "MELTANO_PROJECT_ROOT",
+        "MELTANO_SYS_DIR_ROOT",
+        "MELTANO_DATABASE_URI",
+        "MELTANO_SEND_ANONYMOUS_USAGE_STATS",
+        "MELTANO_PROJECT_READONLY",
+        "TARGET_JSONL_DESTINATION_PATH",
+        "TARGET_JSONL_DO_TIMESTAMP_FILE",
+        "XDG_STATE_HOME",
+    }
+)
 _STOP_GRACE_SECONDS = 10.0
 # What Python, SQLite (Meltano's system database) and the plugins print when a write
 # finds the disk full or over quota; Meltano itself reports only an exit code.
@@ -130,16 +132,18 @@ def extract_to_jsonl(
         if not key.startswith(("MELTANO_", "TAP_", "TARGET_")) and key not in withheld
     }
     child_env.update(extra_env)
-    child_env.update({
-        "MELTANO_PROJECT_ROOT": str(meltano_project_dir()),
-        "MELTANO_SYS_DIR_ROOT": str(meltano_home),
-        "MELTANO_DATABASE_URI": f"sqlite:///{meltano_home / 'meltano.db'}",
-        "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "MELTANO_PROJECT_READONLY": "true",
-        "TARGET_JSONL_DESTINATION_PATH": str(out_dir),
-        "TARGET_JSONL_DO_TIMESTAMP_FILE": "false",
-        "XDG_STATE_HOME": str(run_state_home),
-    })
+    child_env.update(
+        {
+            "MELTANO_PROJECT_ROOT": str(meltano_project_dir()),
+            "MELTANO_SYS_DIR_ROOT": str(meltano_home),
+            "MELTANO_DATABASE_URI": f"sqlite:///{meltano_home / 'meltano.db'}",
+            "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "MELTANO_PROJECT_READONLY": "true",
+            "TARGET_JSONL_DESTINATION_PATH": str(out_dir),
+            "TARGET_JSONL_DO_TIMESTAMP_FILE": "false",
+            "XDG_STATE_HOME": str(run_state_home),
+        }
+    )
     args = [str(meltano), "run", "--no-install"]
     if state_id_suffix is not None:
         args += ["--state-id-suffix", state_id_suffix]
@@ -191,10 +195,14 @@ def extract_to_jsonl(
         raise ExtractionError(tap_name, exit_code, log_path, timeout=timeout)
     if exit_code != 0:
         tail = _log_tail(log_path)
-        raise ExtractionError(tap_name, exit_code, log_path,
-                              disk_full_under=work_dir if any(m in tail for m in _DISK_FULL_MARKERS) else None,
-                              authorization_refused=AUTH_REFUSED_MARKER in tail,
-                              setting_problem=setting_problem(tail))
+        raise ExtractionError(
+            tap_name,
+            exit_code,
+            log_path,
+            disk_full_under=work_dir if any(m in tail for m in _DISK_FULL_MARKERS) else None,
+            authorization_refused=AUTH_REFUSED_MARKER in tail,
+            setting_problem=setting_problem(tail),
+        )
     return {path.stem: path for path in sorted(out_dir.glob("*.jsonl"))}
 
 
@@ -203,7 +211,7 @@ def setting_problem(log_tail: bytes) -> str | None:
     start = log_tail.rfind(SETTING_MARKER)
     if start < 0:
         return None
-    line = log_tail[start + len(SETTING_MARKER):].split(b"\n", 1)[0]
+    line = log_tail[start + len(SETTING_MARKER) :].split(b"\n", 1)[0]
     return line.decode("utf-8", "replace").strip()[:_SETTING_PROBLEM_MAX] or None
 
 

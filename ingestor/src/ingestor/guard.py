@@ -46,8 +46,9 @@ def main(argv: list[str]) -> int:
     set_parent_death_signal(signal.SIGTERM)
     if os.getppid() != parent:  # lorc died before the signal was armed
         return EXIT_PARENT_GONE
-    child = subprocess.Popen(argv, start_new_session=True, close_fds=True,
-                             preexec_fn=lambda: set_parent_death_signal(signal.SIGKILL))  # noqa: PLW1509 - prctl only
+    child = subprocess.Popen(
+        argv, start_new_session=True, close_fds=True, preexec_fn=lambda: set_parent_death_signal(signal.SIGKILL)
+    )  # noqa: PLW1509 - prctl only
 
     def kill_group(signum: int, frame: FrameType | None) -> None:
         with contextlib.suppress(ProcessLookupError):

@@ -25,7 +25,14 @@ SYS_DIR_ENV = "LORC_MELTANO_SYS_DIR"
 SYS_DIR_NAME = "meltano-sys"
 # The plugin-type directories Meltano creates in a system directory (one per kind).
 PLUGIN_TYPE_DIRS = (
-    "extractors", "loaders", "mappers", "utilities", "transformers", "transforms", "orchestrators", "files",
+    "extractors",
+    "loaders",
+    "mappers",
+    "utilities",
+    "transformers",
+    "transforms",
+    "orchestrators",
+    "files",
 )
 
 
@@ -53,7 +60,11 @@ def meltano_version(timeout: float = 60.0) -> str:
     executable = find_meltano()
     env = {**os.environ, "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false"}
     done = subprocess.run(
-        [str(executable), "--version"], capture_output=True, text=True, timeout=timeout, env=env,
+        [str(executable), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
         check=False,
     )
     if done.returncode != 0:

@@ -20,6 +20,7 @@ def tap_env() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if not key.startswith("TAP_LORC_GMAIL_")}
 
 
-def run_tap(directory: Path, settings: dict[str, Any], state: dict[str, Any] | None = None,
-            *, timeout: float = 300) -> TapRun:
+def run_tap(
+    directory: Path, settings: dict[str, Any], state: dict[str, Any] | None = None, *, timeout: float = 300
+) -> TapRun:
     return run_tap_process(tap_command(directory, settings, state), env=tap_env(), timeout=timeout)

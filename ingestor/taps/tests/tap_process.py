@@ -37,8 +37,9 @@ class TapRun:
         return [record.get("id") for record in self.records]
 
 
-def tap_command(executable: str, directory: Path, config: Mapping[str, Any],
-                state: Mapping[str, Any] | None = None) -> list[str]:
+def tap_command(
+    executable: str, directory: Path, config: Mapping[str, Any], state: Mapping[str, Any] | None = None
+) -> list[str]:
     """``<tap> --config ... [--state ...]`` with the files written (0600) into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     config_path = directory / "config.json"
@@ -56,5 +57,10 @@ def run_tap_process(command: list[str], *, env: Mapping[str, str] | None = None,
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
     messages = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     records = [m for m in messages if m["type"] == "RECORD"]
-    return TapRun(done.returncode, [m["record"] for m in records],
-                  [m["value"] for m in messages if m["type"] == "STATE"], done.stderr, [m["stream"] for m in records])
+    return TapRun(
+        done.returncode,
+        [m["record"] for m in records],
+        [m["value"] for m in messages if m["type"] == "STATE"],
+        done.stderr,
+        [m["stream"] for m in records],
+    )

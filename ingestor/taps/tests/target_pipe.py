@@ -33,8 +33,14 @@ class PipedRun:
         return self.tap_returncode or self.target_returncode
 
 
-def pipe_into_target_jsonl(tap_command: list[str], directory: Path, *, env: dict[str, str] | None = None,
-                           timeout: float = 300, stream: str = "messages") -> PipedRun:
+def pipe_into_target_jsonl(
+    tap_command: list[str],
+    directory: Path,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+    stream: str = "messages",
+) -> PipedRun:
     output = directory / "jsonl"
     output.mkdir(parents=True, exist_ok=True)
     config = directory / "target.json"
@@ -42,12 +48,23 @@ def pipe_into_target_jsonl(tap_command: list[str], directory: Path, *, env: dict
     tap_log, target_log = directory / "tap.stderr", directory / "target.stderr"
     with tap_log.open("wb") as tap_err, target_log.open("wb") as target_err:
         tap = subprocess.Popen(tap_command, stdout=subprocess.PIPE, stderr=tap_err, env=env)
-        target = subprocess.run([str(target_jsonl()), "--config", str(config)], stdin=tap.stdout,
-                                stdout=subprocess.DEVNULL, stderr=target_err, timeout=timeout, check=False)
+        target = subprocess.run(
+            [str(target_jsonl()), "--config", str(config)],
+            stdin=tap.stdout,
+            stdout=subprocess.DEVNULL,
+            stderr=target_err,
+            timeout=timeout,
+            check=False,
+        )
         tap.stdout.close()
         tap_returncode = tap.wait(timeout=timeout)
-    return PipedRun(tap_returncode, target.returncode, _read_jsonl(output / f"{stream}.jsonl"),
-                    tap_log.read_text(encoding="utf-8") + target_log.read_text(encoding="utf-8"), output)
+    return PipedRun(
+        tap_returncode,
+        target.returncode,
+        _read_jsonl(output / f"{stream}.jsonl"),
+        tap_log.read_text(encoding="utf-8") + target_log.read_text(encoding="utf-8"),
+        output,
+    )
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

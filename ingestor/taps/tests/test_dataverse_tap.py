@@ -8,6 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tap_process import TapRun, run_tap_process
+from tap_process import tap_command as process_command
+from target_pipe import pipe_into_target_jsonl
+
 from ingestor.fake_apis import Fault, running
 from ingestor.fake_apis.dataverse import FakeDataverse, fake_dataverse
 from lorc_taps.dataverse.client import probe
@@ -18,9 +22,6 @@ from lorc_taps.http import (
     SettingError,
 )
 from sample_taps.practice import dataverse_records
-from tap_process import TapRun, run_tap_process
-from tap_process import tap_command as process_command
-from target_pipe import pipe_into_target_jsonl
 
 CONTACTS = r"/api/data/v9\.2/contacts$"
 SESSIONS = r"/api/data/v9\.2/cr7a2_sessions$"
@@ -62,20 +63,23 @@ def fake() -> Iterator[FakeDataverse]:
 
 
 def test_first_run_through_target_jsonl_delivers_every_contact_and_session_as_sent(
-        fake: FakeDataverse, tmp_path: Path) -> None:
+    fake: FakeDataverse, tmp_path: Path
+) -> None:
     run = pipe_into_target_jsonl(tap_command(fake, tmp_path), tmp_path)
     assert (run.tap_returncode, run.target_returncode) == (0, 0), run.stderr
     contacts, sessions = run.stream_records("contact"), run.stream_records("session")
     assert (len(contacts), len(sessions)) == (13, 26)
     assert contacts == sorted(map(as_sent, dataverse_records("contact")), key=lambda r: r["modifiedon"])
     assert by_key(sessions, "cr7a2_sessionid") == by_key(
-        [as_sent(r) for r in dataverse_records("cr7a2_session")], "cr7a2_sessionid")
+        [as_sent(r) for r in dataverse_records("cr7a2_session")], "cr7a2_sessionid"
+    )
     assert [call.query.get("$filter") for call in fake.requests_to(CONTACTS)] == [None]
     assert fake.client_secret not in run.stderr
 
 
 def test_a_second_run_filters_on_the_bookmark_and_emits_only_the_boundary_rows(
-        fake: FakeDataverse, tmp_path: Path) -> None:
+    fake: FakeDataverse, tmp_path: Path
+) -> None:
     first = run_tap(fake, tmp_path)
     assert first.returncode == 0, first.stderr
     assert bookmarks(first) == {"contact": "2026-11-12T10:50:10Z", "session": "2026-11-10T09:00:00Z"}
@@ -83,9 +87,11 @@ def test_a_second_run_filters_on_the_bookmark_and_emits_only_the_boundary_rows(
         second = run_tap(later, tmp_path, state=first.state)
         assert second.returncode == 0, second.stderr
         assert [call.query["$filter"] for call in later.requests_to(CONTACTS)] == [
-            ["modifiedon ge 2026-11-12T10:50:10Z"]]
+            ["modifiedon ge 2026-11-12T10:50:10Z"]
+        ]
         assert [call.query["$filter"] for call in later.requests_to(SESSIONS)] == [
-            ["modifiedon ge 2026-11-10T09:00:00Z"]]
+            ["modifiedon ge 2026-11-10T09:00:00Z"]
+        ]
     # `ge`: the row of the bookmark's second comes again (lorc's ingest leaves it unchanged).
     assert [r["modifiedon"] for r in second.records] == ["2026-11-12T10:50:10Z", "2026-11-10T09:00:00Z"]
     assert bookmarks(second) == bookmarks(first)
@@ -99,8 +105,9 @@ def test_at_revision_2_the_changed_contact_arrives(fake: FakeDataverse, tmp_path
     assert second.returncode == 0, second.stderr
     contacts = by_key(stream(second, "contact"), "contactid")
     changed = as_sent(by_key(dataverse_records("contact", 2), "contactid")[RICHTER])
-    assert contacts[RICHTER] == changed and changed != as_sent(by_key(dataverse_records("contact", 1),
-                                                                        "contactid")[RICHTER])
+    assert contacts[RICHTER] == changed and changed != as_sent(
+        by_key(dataverse_records("contact", 1), "contactid")[RICHTER]
+    )
     assert len(contacts) == 2  # Thomas Richter and the boundary row
     assert bookmarks(second)["contact"] == changed["modifiedon"]
 
@@ -134,8 +141,9 @@ def test_an_expired_token_is_replaced_once_and_the_read_goes_on(tmp_path: Path) 
         assert len(by_key(stream(run, "session"), "cr7a2_sessionid")) == 26
         statuses = [call.status for call in fake.requests_to(r"/api/data/")]
         assert 401 in statuses
-        assert all(a != 401 or b != 401 for a, b in itertools.pairwise(statuses)), \
+        assert all(a != 401 or b != 401 for a, b in itertools.pairwise(statuses)), (
             "a refused token is replaced once, then the request goes through"
+        )
         assert len(fake.requests_to(r"/oauth2/v2\.0/token$")) == statuses.count(401) + 1
 
 
@@ -150,9 +158,12 @@ def test_a_wrong_client_secret_fails_with_the_marker_and_no_secret(fake: FakeDat
 def test_another_publisher_prefix_works_by_settings_alone(tmp_path: Path) -> None:
     with running(fake_dataverse(publisher_prefix="new_")) as (fake,):
         assert (fake.tap_settings()["session_table"], fake.tap_settings()["session_entity_set"]) == (
-            "new_session", "new_sessions")
+            "new_session",
+            "new_sessions",
+        )
         run = pipe_into_target_jsonl(
-            tap_command(fake, tmp_path, session_table="new_session", session_entity_set="new_sessions"), tmp_path)
+            tap_command(fake, tmp_path, session_table="new_session", session_entity_set="new_sessions"), tmp_path
+        )
     assert (run.tap_returncode, run.target_returncode) == (0, 0), run.stderr
     sessions = run.stream_records("session")
     assert len(sessions) == 26
@@ -163,10 +174,13 @@ def test_another_publisher_prefix_works_by_settings_alone(tmp_path: Path) -> Non
 def test_the_fixture_prefix_against_another_prefix_fails_naming_the_entity_set(tmp_path: Path) -> None:
     with running(fake_dataverse(publisher_prefix="new_")) as (fake,):
         run = pipe_into_target_jsonl(
-            tap_command(fake, tmp_path, session_table="cr7a2_session", session_entity_set="cr7a2_sessions"), tmp_path)
+            tap_command(fake, tmp_path, session_table="cr7a2_session", session_entity_set="cr7a2_sessions"), tmp_path
+        )
     assert run.tap_returncode != 0, "never 0 sessions and success"
-    assert (f"{SETTING_MARKER}: session_entity_set: no entity set 'cr7a2_sessions' in the environment "
-            "(HTTP 404, 0x80060888)") in run.stderr
+    assert (
+        f"{SETTING_MARKER}: session_entity_set: no entity set 'cr7a2_sessions' in the environment "
+        "(HTTP 404, 0x80060888)"
+    ) in run.stderr
     assert run.stream_records("session") == []
 
 
@@ -174,18 +188,22 @@ def test_a_wrong_logical_name_with_the_right_entity_set_fails_naming_the_table(t
     with running(fake_dataverse(publisher_prefix="new_")) as (fake,):
         run = run_tap(fake, tmp_path, session_table="cr7a2_session", session_entity_set="new_sessions")
     assert run.returncode != 0
-    assert f"{SETTING_MARKER}: session_table: the entity set 'new_sessions' has no column 'cr7a2_sessionid'" \
-        in run.stderr
+    assert (
+        f"{SETTING_MARKER}: session_table: the entity set 'new_sessions' has no column 'cr7a2_sessionid'" in run.stderr
+    )
     assert stream(run, "session") == []
 
 
 def test_a_session_table_the_application_user_may_not_read_fails_naming_the_entity_set(
-        fake: FakeDataverse, tmp_path: Path) -> None:
+    fake: FakeDataverse, tmp_path: Path
+) -> None:
     fake.denied_entity_sets.add("cr7a2_sessions")
     run = run_tap(fake, tmp_path)
     assert run.returncode != 0
-    assert (f"{SETTING_MARKER}: session_entity_set: the application user may not read 'cr7a2_sessions': give its "
-            "security role read access to the table (HTTP 403, 0x80040220)") in run.stderr
+    assert (
+        f"{SETTING_MARKER}: session_entity_set: the application user may not read 'cr7a2_sessions': give its "
+        "security role read access to the table (HTTP 403, 0x80040220)"
+    ) in run.stderr
     assert len(stream(run, "contact")) == 13 and stream(run, "session") == []
 
 
@@ -202,11 +220,16 @@ def test_probe_signs_in_and_names_the_session_tables_entity_set(fake: FakeDatave
     result = probe(fake.tap_settings())
     assert (result.session_table, result.session_entity_set) == ("cr7a2_session", "cr7a2_sessions")
     assert result.user_id and [call.status for call in fake.requests_to(r"/WhoAmI$")] == [200]
-    with pytest.raises(SettingError, match=r"^lorc-taps: setting wrong: session_table: no table with the logical "
-                                           r"name 'new_session' in the environment \(HTTP 404, 0x80041102\)$"):
+    with pytest.raises(
+        SettingError,
+        match=r"^lorc-taps: setting wrong: session_table: no table with the logical "
+        r"name 'new_session' in the environment \(HTTP 404, 0x80041102\)$",
+    ):
         probe({**fake.tap_settings(), "session_table": "new_session"})
-    with pytest.raises(SettingError, match="session_entity_set: the table 'cr7a2_session' has the entity set "
-                                           "'cr7a2_sessions', not 'cr7a2_session'"):
+    with pytest.raises(
+        SettingError,
+        match="session_entity_set: the table 'cr7a2_session' has the entity set 'cr7a2_sessions', not 'cr7a2_session'",
+    ):
         probe({**fake.tap_settings(), "session_entity_set": "cr7a2_session"})
     with pytest.raises(AuthorizationError, match="client secret was refused"):
         probe({**fake.tap_settings(), "client_secret": "a-wrong-secret"})

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from ingestor.fake_apis.google import (
     PRACTICE_ACCOUNT,
     FakeGoogle,
@@ -40,8 +41,13 @@ def fake() -> Iterator[FakeGoogle]:
 
 
 def everything(fake: FakeGoogle, scopes: tuple[str, ...]) -> dict[str, str]:
-    return {**fake.client_settings(PRACTICE_ACCOUNT, scopes), "mailbox": PRACTICE_ACCOUNT, "form_id": FOLLOWUP,
-            "spreadsheet_id": SHEET["spreadsheetId"], "sheet": SHEET["tab"]}
+    return {
+        **fake.client_settings(PRACTICE_ACCOUNT, scopes),
+        "mailbox": PRACTICE_ACCOUNT,
+        "form_id": FOLLOWUP,
+        "spreadsheet_id": SHEET["spreadsheetId"],
+        "sheet": SHEET["tab"],
+    }
 
 
 def test_scopes_name_the_apis_they_cover() -> None:
@@ -54,8 +60,12 @@ def test_probe_makes_one_cheap_call_per_api_the_scopes_cover(fake: FakeGoogle) -
     scopes = (GMAIL_SCOPE, *FORMS_SCOPES, SHEETS_SCOPE)
     probe(everything(fake, scopes), scopes)
     calls = [(call.path, call.status) for call in fake.requests if call.path != "/token"]
-    assert calls == [(f"/gmail/v1/users/{PRACTICE_ACCOUNT}/profile", 200), (f"/v1/forms/{FOLLOWUP}", 200),
-                     (f"/v1/forms/{FOLLOWUP}/responses", 200), (f"/v4/spreadsheets/{SHEET['spreadsheetId']}", 200)]
+    assert calls == [
+        (f"/gmail/v1/users/{PRACTICE_ACCOUNT}/profile", 200),
+        (f"/v1/forms/{FOLLOWUP}", 200),
+        (f"/v1/forms/{FOLLOWUP}/responses", 200),
+        (f"/v4/spreadsheets/{SHEET['spreadsheetId']}", 200),
+    ]
     assert len(fake.requests_to(r"^/token$")) == 1, "one sign-in covers all three"
 
 
@@ -80,11 +90,14 @@ def test_probe_finds_a_consent_that_granted_the_forms_questions_but_not_the_resp
         probe(everything(fake, body_only), FORMS_SCOPES)
 
 
-@pytest.mark.parametrize(("setting", "value", "scopes"), [
-    ("form_id", "1NoSuchForm", FORMS_SCOPES),
-    ("spreadsheet_id", "1NoSuchSpreadsheet", (SHEETS_SCOPE,)),
-    ("sheet", "Form Responses 1", (SHEETS_SCOPE,)),
-])
+@pytest.mark.parametrize(
+    ("setting", "value", "scopes"),
+    [
+        ("form_id", "1NoSuchForm", FORMS_SCOPES),
+        ("spreadsheet_id", "1NoSuchSpreadsheet", (SHEETS_SCOPE,)),
+        ("sheet", "Form Responses 1", (SHEETS_SCOPE,)),
+    ],
+)
 def test_probe_names_a_wrong_setting(fake: FakeGoogle, setting: str, value: str, scopes: tuple[str, ...]) -> None:
     with pytest.raises(SettingError) as wrong:
         probe({**everything(fake, scopes), setting: value}, scopes)
@@ -93,7 +106,10 @@ def test_probe_names_a_wrong_setting(fake: FakeGoogle, setting: str, value: str,
 
 
 def test_probe_refuses_a_revoked_sign_in(fake: FakeGoogle) -> None:
-    settings = {**everything(fake, (SHEETS_SCOPE,)), "refresh_token": refresh_token_for(PRACTICE_ACCOUNT, [SHEETS_SCOPE])}
+    settings = {
+        **everything(fake, (SHEETS_SCOPE,)),
+        "refresh_token": refresh_token_for(PRACTICE_ACCOUNT, [SHEETS_SCOPE]),
+    }
     fake.revoked.add(PRACTICE_ACCOUNT)
     with pytest.raises(AuthorizationError, match="invalid_grant"):
         probe(settings, (SHEETS_SCOPE,))

@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tap_process import TapRun, run_tap_process
+from tap_process import tap_command as process_command
+from target_pipe import pipe_into_target_jsonl
+
 from ingestor.fake_apis import Fault, running
 from ingestor.fake_apis.microsoft import FakeMicrosoft, fake_microsoft
 from lorc_taps.graph.auth import probe
 from lorc_taps.http import AUTH_REFUSED_MARKER, ApiError, AuthorizationError
 from sample_taps.mailboxes import load_messages
-from tap_process import TapRun, run_tap_process
-from tap_process import tap_command as process_command
-from target_pipe import pipe_into_target_jsonl
 
 WEBER = "j.weber@praxis-weber.example"
 TEAM = "team@praxis-weber.example"
@@ -24,14 +25,17 @@ DELTA = r"/messages/delta$"
 MOVED_TO = "AAMkAGE1M2IyNGNmLTZwL3NFbsDWb56sqLDvYq8S8k_pNg7I0RCJ7nL7iSAuAAAAAAC0mCl5t3DJQ4mnp0xQ9K0pAQzV00w22rV2Z2tGxT77VtnnoxAAA="
 
 
-def tap_command(fake: FakeMicrosoft, mailbox: str, work: Path, state: dict[str, Any] | None = None,
-                **settings: Any) -> list[str]:
-    return process_command("tap-lorc-graph", work, {**fake.tap_settings(mailbox), "mailbox": mailbox, **settings},
-                           state)
+def tap_command(
+    fake: FakeMicrosoft, mailbox: str, work: Path, state: dict[str, Any] | None = None, **settings: Any
+) -> list[str]:
+    return process_command(
+        "tap-lorc-graph", work, {**fake.tap_settings(mailbox), "mailbox": mailbox, **settings}, state
+    )
 
 
-def run_tap(fake: FakeMicrosoft, mailbox: str, work: Path, state: dict[str, Any] | None = None,
-            **settings: Any) -> TapRun:
+def run_tap(
+    fake: FakeMicrosoft, mailbox: str, work: Path, state: dict[str, Any] | None = None, **settings: Any
+) -> TapRun:
     return run_tap_process(tap_command(fake, mailbox, work, state, **settings), timeout=120)
 
 
@@ -48,7 +52,8 @@ def fake() -> Iterator[FakeMicrosoft]:
 
 @pytest.mark.parametrize("mailbox", [WEBER, TEAM])
 def test_first_sync_equals_the_fixture_records_of_inbox_and_sent_items(
-        fake: FakeMicrosoft, tmp_path: Path, mailbox: str) -> None:
+    fake: FakeMicrosoft, tmp_path: Path, mailbox: str
+) -> None:
     run = run_tap(fake, mailbox, tmp_path, page_size=2)
     assert run.returncode == 0, run.stderr
     assert len(run.records) == len(by_id(run.records))
@@ -115,8 +120,11 @@ def test_a_chunked_sync_resumes_without_refetching(fake: FakeMicrosoft, tmp_path
     assert runs >= 3
     assert sorted(r["id"] for r in records) == sorted(r["id"] for r in load_messages("graph", TEAM, 1))
     # Each page of a round is fetched once; only a finished folder's delta link is asked again.
-    pages = [call.path + json.dumps(call.query, sort_keys=True) for call in fake.requests_to(DELTA)
-             if "$deltatoken" not in call.query]
+    pages = [
+        call.path + json.dumps(call.query, sort_keys=True)
+        for call in fake.requests_to(DELTA)
+        if "$deltatoken" not in call.query
+    ]
     assert len(pages) == len(set(pages)) == 4  # Inbox 4 and Sent Items 3 messages, 2 a page
 
 
@@ -151,12 +159,16 @@ def test_an_expired_access_token_is_replaced(tmp_path: Path) -> None:
         assert len(fake.requests_to(r"/oauth2/v2\.0/token$")) >= 2
 
 
-@pytest.mark.parametrize(("knob", "reason"), [
-    ("secret", "client secret was refused"),
-    ("consent", "admin consent for the Mail.Read application permission is missing"),
-])
+@pytest.mark.parametrize(
+    ("knob", "reason"),
+    [
+        ("secret", "client secret was refused"),
+        ("consent", "admin consent for the Mail.Read application permission is missing"),
+    ],
+)
 def test_refused_credentials_fail_with_the_marker_and_no_secret(
-        fake: FakeMicrosoft, tmp_path: Path, knob: str, reason: str) -> None:
+    fake: FakeMicrosoft, tmp_path: Path, knob: str, reason: str
+) -> None:
     settings = fake.tap_settings(WEBER)
     if knob == "secret":
         fake.client_secret = "the-rotated-secret"
@@ -173,9 +185,15 @@ def test_a_malformed_message_does_not_stop_the_run(fake: FakeMicrosoft, tmp_path
     """Through the real target-jsonl: a message with wrong-typed properties lands in the JSONL
     as Graph sent it (lorc rejects it, with its id), the rest too, and the run exits 0."""
     inbox = fake.mail.folder_ids(WEBER)["inbox"]
-    malformed = {"id": "AAMkMalformed=", "receivedDateTime": "yesterday", "body": None,
-                 "from": "Frau Therapieplatz", "toRecipients": {"emailAddress": "Therapieplatz"},
-                 "isRead": "Therapieplatz", "internetMessageHeaders": None}
+    malformed = {
+        "id": "AAMkMalformed=",
+        "receivedDateTime": "yesterday",
+        "body": None,
+        "from": "Frau Therapieplatz",
+        "toRecipients": {"emailAddress": "Therapieplatz"},
+        "isRead": "Therapieplatz",
+        "internetMessageHeaders": None,
+    }
     fake.extra_items[(WEBER, inbox)] = [malformed, "not an object", {"subject": "Therapieplatz"}]
     run = pipe_into_target_jsonl(tap_command(fake, WEBER, tmp_path), tmp_path)
     assert (run.tap_returncode, run.target_returncode) == (0, 0), run.stderr
@@ -193,8 +211,9 @@ def test_start_date_limits_the_first_sync(fake: FakeMicrosoft, tmp_path: Path) -
     wanted = [r for r in load_messages("graph", WEBER, 1) if r["receivedDateTime"] >= "2026-11-11T00:00:00Z"]
     assert 0 < len(wanted) < 6
     assert by_id(run.records) == by_id(wanted)
-    assert all(call.query["$filter"] == ["receivedDateTime ge 2026-11-11T00:00:00Z"]
-               for call in fake.requests_to(DELTA))
+    assert all(
+        call.query["$filter"] == ["receivedDateTime ge 2026-11-11T00:00:00Z"] for call in fake.requests_to(DELTA)
+    )
 
 
 def test_probe_signs_in_and_opens_the_mailbox_or_says_why_not(fake: FakeMicrosoft) -> None:

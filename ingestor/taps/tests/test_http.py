@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from ingestor.fake_apis import Fault
 from ingestor.fake_apis.google import api_error, fake_google
 from lorc_taps.google_auth import RefreshTokenSource
@@ -13,8 +14,9 @@ PROFILE = "/gmail/v1/users/praxis@praxis-weber.example/profile"
 
 def rate_limited(reason: str) -> Fault:
     """Google's 403 for a per-user or per-project rate limit (it may send 403 instead of 429)."""
-    return Fault(PROFILE, status=403, times=10,
-                 body=api_error(403, "PERMISSION_DENIED", "Rate Limit Exceeded", reason).body)
+    return Fault(
+        PROFILE, status=403, times=10, body=api_error(403, "PERMISSION_DENIED", "Rate Limit Exceeded", reason).body
+    )
 
 
 @pytest.mark.parametrize("reason", ["userRateLimitExceeded", "rateLimitExceeded"])
@@ -32,8 +34,9 @@ def test_a_403_rate_limit_is_retried_and_named_by_its_reason(reason: str) -> Non
 
 def test_a_403_that_is_no_rate_limit_is_not_retried() -> None:
     with fake_google() as server:
-        server.inject(Fault(PROFILE, status=403,
-                            body=api_error(403, "PERMISSION_DENIED", "Delegation denied.", "forbidden").body))
+        server.inject(
+            Fault(PROFILE, status=403, body=api_error(403, "PERMISSION_DENIED", "Delegation denied.", "forbidden").body)
+        )
         client = ApiClient(lambda _force: "a-token", max_attempts=3, sleep=lambda _seconds: None)
         with pytest.raises(ApiError) as failed:
             client.request("GET", server.url + PROFILE)

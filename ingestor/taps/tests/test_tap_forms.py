@@ -10,6 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tap_process import TapRun, run_tap_process
+from tap_process import tap_command as process_command
+from target_pipe import pipe_into_target_jsonl
+
 from ingestor.fake_apis import Fault
 from ingestor.fake_apis.google import (
     CLIENT_SECRET,
@@ -21,22 +25,19 @@ from ingestor.fake_apis.google import (
 from ingestor.fake_apis.google_oauth import SHEETS_SCOPE
 from lorc_taps.http import AUTH_REFUSED_MARKER, SETTING_MARKER
 from sample_taps import practice
-from tap_process import TapRun, run_tap_process
-from tap_process import tap_command as process_command
-from target_pipe import pipe_into_target_jsonl
 
 INTAKE, FOLLOWUP = practice.form_ids()
 RESPONSES = r"^/v1/forms/[^/]+/responses$"
 MARIE_EDITED = "ACYDBNZWSJADETUPPKTaB-wUktjVK2eNUkgr0w6dE0VKN8Ff-llM7xIO"
 
 
-def tap_command(fake: FakeGoogle, form_id: str, work: Path, state: dict[str, Any] | None = None,
-                **settings: Any) -> list[str]:
+def tap_command(
+    fake: FakeGoogle, form_id: str, work: Path, state: dict[str, Any] | None = None, **settings: Any
+) -> list[str]:
     return process_command("tap-lorc-forms", work, {**fake.forms_settings(), "form_id": form_id, **settings}, state)
 
 
-def run_tap(fake: FakeGoogle, form_id: str, work: Path, state: dict[str, Any] | None = None,
-            **settings: Any) -> TapRun:
+def run_tap(fake: FakeGoogle, form_id: str, work: Path, state: dict[str, Any] | None = None, **settings: Any) -> TapRun:
     return run_tap_process(tap_command(fake, form_id, work, state, **settings), timeout=120)
 
 
@@ -192,10 +193,20 @@ def test_a_sign_in_without_the_forms_scopes_is_a_clear_error(fake: FakeGoogle, t
 
 
 def test_an_api_not_enabled_in_the_cloud_project_is_not_a_wrong_form_id(fake: FakeGoogle, tmp_path: Path) -> None:
-    disabled = {"error": {"code": 403, "message": "Google Forms API has not been used in project 1 before or it is "
-                          "disabled.", "status": "PERMISSION_DENIED", "details": [
-                              {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED",
-                               "domain": "googleapis.com"}]}}
+    disabled = {
+        "error": {
+            "code": 403,
+            "message": "Google Forms API has not been used in project 1 before or it is disabled.",
+            "status": "PERMISSION_DENIED",
+            "details": [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "SERVICE_DISABLED",
+                    "domain": "googleapis.com",
+                }
+            ],
+        }
+    }
     fake.inject(Fault(path=r"^/v1/forms/", status=403, times=5, body=disabled))
     run = run_tap(fake, FOLLOWUP, tmp_path)
     assert run.returncode != 0

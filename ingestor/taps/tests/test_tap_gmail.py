@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from gmail_harness import run_tap, tap_command, tap_env
+from target_pipe import pipe_into_target_jsonl
+
 from ingestor.fake_apis import Fault
 from ingestor.fake_apis.google import FakeGoogle, api_error, fake_google
 from lorc_taps.http import AUTH_REFUSED_MARKER
 from sample_taps.mailboxes import known_mailboxes, load_messages
-from target_pipe import pipe_into_target_jsonl
 
 PRAXIS = "praxis@praxis-weber.example"
 SYNTHETIC = "synthetic@praxis-weber.example"
@@ -29,8 +30,9 @@ def api_calls(server: FakeGoogle) -> list[str]:
 
 
 def got_ids(server: FakeGoogle) -> list[str]:
-    return [request.path.rsplit("/", 1)[1] for request in server.requests_to(r"/messages/[^/]+$")
-            if request.status == 200]
+    return [
+        request.path.rsplit("/", 1)[1] for request in server.requests_to(r"/messages/[^/]+$") if request.status == 200
+    ]
 
 
 @pytest.mark.parametrize("mailbox", known_mailboxes("gmail"))
@@ -43,8 +45,11 @@ def test_backfill_emits_the_mailbox_exactly_as_the_api_returns_it(tmp_path: Path
     assert sorted(run.records, key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"])
     dates = [int(record["internalDate"]) for record in run.records]
     assert dates == sorted(dates, reverse=True), "records come in Gmail's listing order"
-    assert run.bookmark == {"mailbox": mailbox, "history_id": str(profile_history_id),
-                            "newest_internal_date": str(max(dates))}
+    assert run.bookmark == {
+        "mailbox": mailbox,
+        "history_id": str(profile_history_id),
+        "newest_internal_date": str(max(dates)),
+    }
     assert api_calls(server)[:2] == ["profile", "messages"], "the history id is taken before listing"
 
 
@@ -76,8 +81,10 @@ def test_revision_2_emits_exactly_the_changed_messages(tmp_path: Path) -> None:
         for mailbox in known_mailboxes("gmail"):
             states[mailbox] = run_tap(tmp_path / mailbox / "1", server.tap_settings(mailbox)).state
     with fake_google(revision=2) as server:
-        runs = {mailbox: run_tap(tmp_path / mailbox / "2", server.tap_settings(mailbox), states[mailbox])
-                for mailbox in known_mailboxes("gmail")}
+        runs = {
+            mailbox: run_tap(tmp_path / mailbox / "2", server.tap_settings(mailbox), states[mailbox])
+            for mailbox in known_mailboxes("gmail")
+        }
     revision_2 = {record["id"]: record for record in load_messages("gmail", PRAXIS, 2)}
     assert runs[PRAXIS].records == [revision_2[message_id] for message_id in sorted(CHANGED_AT_REVISION_2)]
     for mailbox, run in runs.items():
@@ -89,14 +96,16 @@ def test_revision_2_emits_exactly_the_changed_messages(tmp_path: Path) -> None:
     assert runs[PRAXIS].bookmark["history_id"] == str(server.mailbox(PRAXIS).history_id)
 
 
-def run_in_chunks(tmp_path: Path, server: FakeGoogle, mailbox: str, limit: int,
-                  **settings: object) -> list[list[str]]:
+def run_in_chunks(tmp_path: Path, server: FakeGoogle, mailbox: str, limit: int, **settings: object) -> list[list[str]]:
     """Run the tap with ``max_messages_per_run`` until a run emits fewer (lorc's loop)."""
     state = None
     chunks: list[list[str]] = []
     while len(chunks) < 50:
-        run = run_tap(tmp_path / str(len(chunks)), {**server.tap_settings(mailbox),
-                                                    "max_messages_per_run": limit, **settings}, state)
+        run = run_tap(
+            tmp_path / str(len(chunks)),
+            {**server.tap_settings(mailbox), "max_messages_per_run": limit, **settings},
+            state,
+        )
         assert run.returncode == 0, run.stderr
         chunks.append(run.ids)
         if state is not None:
@@ -137,8 +146,11 @@ def test_a_chunked_backfill_over_an_unsorted_listing_gets_every_message_once(tmp
     assert sorted(emitted) == sorted(every_id), "each message once"
     assert sorted(got_ids(server)) == sorted(every_id), "no message is fetched twice"
     listings = server.requests_to(r"/messages$")
-    assert [("pageToken" in call.query, call.query.get("q")) for call in listings] == \
-        [(False, None), (True, None), (True, None)], "three pages of one listing, resumed by page token"
+    assert [("pageToken" in call.query, call.query.get("q")) for call in listings] == [
+        (False, None),
+        (True, None),
+        (True, None),
+    ], "three pages of one listing, resumed by page token"
 
 
 def test_an_expired_page_token_falls_back_to_a_date_query_with_a_days_overlap(tmp_path: Path) -> None:
@@ -205,7 +217,10 @@ def test_429_with_retry_after_and_500_are_retried(tmp_path: Path) -> None:
 
 def test_403_rate_limits_are_retried_like_429(tmp_path: Path) -> None:
     with fake_google() as server:
-        for path, reason, times in ((r"/messages/", "userRateLimitExceeded", 3), (r"/messages$", "rateLimitExceeded", 1)):
+        for path, reason, times in (
+            (r"/messages/", "userRateLimitExceeded", 3),
+            (r"/messages$", "rateLimitExceeded", 1),
+        ):
             body = api_error(403, "PERMISSION_DENIED", "Rate Limit Exceeded", reason).body
             server.inject(Fault(path, status=403, retry_after="1", times=times, body=body))
         run = run_tap(tmp_path, server.tap_settings(PRAXIS))
@@ -259,17 +274,26 @@ def test_malformed_and_deleted_messages_do_not_stop_the_run(tmp_path: Path) -> N
     without_id, wrong_types, not_an_object, deleted = (records[i]["id"] for i in (2, 3, 4, 6))
     with fake_google() as server:
         server.malformed[without_id] = {"threadId": records[2]["threadId"], "snippet": "Therapieplatz"}
-        server.malformed[wrong_types] = {**records[3], "labelIds": "INBOX", "sizeEstimate": "Therapieplatz",
-                                         "payload": ["Therapieplatz"], "snippet": {"text": "Therapieplatz"},
-                                         "historyId": 7}
+        server.malformed[wrong_types] = {
+            **records[3],
+            "labelIds": "INBOX",
+            "sizeEstimate": "Therapieplatz",
+            "payload": ["Therapieplatz"],
+            "snippet": {"text": "Therapieplatz"},
+            "historyId": 7,
+        }
         server.malformed[not_an_object] = ["Therapieplatz"]
         server.deleted.add(deleted)
         run = pipe_into_target_jsonl(tap_command(tmp_path, server.tap_settings(PRAXIS)), tmp_path, env=tap_env())
     assert (run.tap_returncode, run.target_returncode) == (0, 0), run.stderr
-    expected = [server.malformed.get(record["id"], record) for record in records
-                if record["id"] not in (without_id, not_an_object, deleted)]
-    assert sorted((r for r in run.records if "id" in r), key=lambda r: r["id"]) == \
-        sorted(expected, key=lambda r: r["id"])
+    expected = [
+        server.malformed.get(record["id"], record)
+        for record in records
+        if record["id"] not in (without_id, not_an_object, deleted)
+    ]
+    assert sorted((r for r in run.records if "id" in r), key=lambda r: r["id"]) == sorted(
+        expected, key=lambda r: r["id"]
+    )
     assert [r for r in run.records if "id" not in r] == [server.malformed[without_id]]
     assert not_an_object in run.stderr, "the skipped id is named"
     assert "Therapieplatz" not in run.stderr, "content never reaches the log"

@@ -11,6 +11,10 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from tap_process import TapRun, run_tap_process
+from tap_process import tap_command as process_command
+from target_pipe import pipe_into_target_jsonl
+
 from ingestor.fake_apis.google import (
     PRACTICE_ACCOUNT,
     FakeGoogle,
@@ -20,9 +24,6 @@ from ingestor.fake_apis.google import (
 from ingestor.fake_apis.google_oauth import FORMS_BODY_SCOPE, FORMS_RESPONSES_SCOPE
 from lorc_taps.http import AUTH_REFUSED_MARKER, SETTING_MARKER
 from sample_taps import practice
-from tap_process import TapRun, run_tap_process
-from tap_process import tap_command as process_command
-from target_pipe import pipe_into_target_jsonl
 
 SHEET = practice.sheet_properties()
 SPREADSHEET_ID, TAB, HEADER = SHEET["spreadsheetId"], SHEET["tab"], SHEET["header"]
@@ -47,12 +48,20 @@ def by_row_id(run: TapRun) -> dict[str, str]:
 
 def expected_values(revision: int = 1) -> list[dict[str, str]]:
     """The fixture rows keyed by the header cells exactly (the fixture keys mangle whitespace)."""
-    return [{title: row[re.sub(r"\s+", "_", title.strip())] for title in HEADER
-             if row[re.sub(r"\s+", "_", title.strip())] != ""} for row in practice.sheet_rows(revision)]
+    return [
+        {
+            title: row[re.sub(r"\s+", "_", title.strip())]
+            for title in HEADER
+            if row[re.sub(r"\s+", "_", title.strip())] != ""
+        }
+        for row in practice.sheet_rows(revision)
+    ]
 
 
 def row_id(timestamp: str, email: str) -> str:
-    return hashlib.sha256(f"{SPREADSHEET_ID}\x1f{TAB}\x1f{timestamp}\x1f{email.strip().lower()}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{SPREADSHEET_ID}\x1f{TAB}\x1f{timestamp}\x1f{email.strip().lower()}".encode()).hexdigest()[
+        :32
+    ]
 
 
 @pytest.fixture
@@ -71,8 +80,13 @@ def test_74_rows_keyed_by_the_header_cells_exactly(fake: FakeGoogle, tmp_path: P
     first = records[0]
     assert {key: value for key, value in first.items() if key != "values"} == {
         "rowId": row_id(first["values"]["Zeitstempel"], first["values"]["E-Mail-Adresse"]),
-        "spreadsheetId": SPREADSHEET_ID, "sheet": TAB, "timeZone": "Europe/Berlin", "locale": "de_DE",
-        "timestampColumn": "Zeitstempel", "emailColumn": "E-Mail-Adresse"}
+        "spreadsheetId": SPREADSHEET_ID,
+        "sheet": TAB,
+        "timeZone": "Europe/Berlin",
+        "locale": "de_DE",
+        "timestampColumn": "Zeitstempel",
+        "emailColumn": "E-Mail-Adresse",
+    }
 
 
 def test_through_target_jsonl_the_records_land_unchanged(fake: FakeGoogle, tmp_path: Path) -> None:

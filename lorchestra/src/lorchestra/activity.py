@@ -37,17 +37,37 @@ class ActivityRecord:
 
     def job_started(self, run_id: str, job: str, at: datetime) -> None:
         jobs = self.jobs()
-        jobs.append({"run_id": run_id, "job": job, "started": at.isoformat(), "ended": None,
-                     "status": "running", "duration_ms": None, "counts": {}, "error": None})
+        jobs.append(
+            {
+                "run_id": run_id,
+                "job": job,
+                "started": at.isoformat(),
+                "ended": None,
+                "status": "running",
+                "duration_ms": None,
+                "counts": {},
+                "error": None,
+            }
+        )
         self._write(jobs[-KEEP_JOBS:])
 
-    def job_ended(self, run_id: str, job: str, *, at: datetime, status: str, duration_ms: int,
-                  counts: Mapping[str, int], error: str | None) -> None:
+    def job_ended(
+        self,
+        run_id: str,
+        job: str,
+        *,
+        at: datetime,
+        status: str,
+        duration_ms: int,
+        counts: Mapping[str, int],
+        error: str | None,
+    ) -> None:
         jobs = self.jobs()
         for entry in reversed(jobs):
             if entry["run_id"] == run_id and entry["job"] == job and entry["ended"] is None:
-                entry.update(ended=at.isoformat(), status=status, duration_ms=duration_ms,
-                             counts=dict(counts), error=error)
+                entry.update(
+                    ended=at.isoformat(), status=status, duration_ms=duration_ms, counts=dict(counts), error=error
+                )
                 break
         self._write(jobs)
 
@@ -65,5 +85,8 @@ class ActivityRecord:
             write_atomically(self.path, json.dumps({"jobs": jobs}, default=str).encode("utf-8"))
         except OSError as exc:
             full = disk_full(exc, where=self.path.parent)  # a failed write names no file
-            log.warning("cannot update %s (%s); lorc status shows less until it can", self.path.name,
-                        full if full is not None else safe_error(exc))
+            log.warning(
+                "cannot update %s (%s); lorc status shows less until it can",
+                self.path.name,
+                full if full is not None else safe_error(exc),
+            )

@@ -23,10 +23,18 @@ _WAIT_HELP = "Seconds to wait while another lorc run, or another program, holds 
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(path_type=Path), envvar="LORC_HOME",
-              help="PHI home (default ~/.lorchestra; env LORC_HOME).")
-@click.option("--log-level", envvar="LORC_LOGLEVEL", default=None,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.option(
+    "--home",
+    type=click.Path(path_type=Path),
+    envvar="LORC_HOME",
+    help="PHI home (default ~/.lorchestra; env LORC_HOME).",
+)
+@click.option(
+    "--log-level",
+    envvar="LORC_LOGLEVEL",
+    default=None,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+)
 @click.pass_context
 def main(ctx: click.Context, home: Path | None, log_level: str | None) -> None:
     """lorchestra: the data pipelines of a small psychology practice."""
@@ -110,25 +118,47 @@ def jobs_list(as_json: bool) -> None:
 @main.command()
 @click.argument("job_names", nargs=-1, metavar="[JOB...]")
 @click.option("--pipeline", metavar="NAME", help="Run a pipeline from config (daily, weekly ...) instead of JOBs.")
-@click.option("--wait", "wait_seconds", type=click.FloatRange(0, 86400), default=0, show_default=True,
-              help=_WAIT_HELP)
+@click.option("--wait", "wait_seconds", type=click.FloatRange(0, 86400), default=0, show_default=True, help=_WAIT_HELP)
 @click.option("--dry-run", is_flag=True, help="Resolve the jobs and check the set-up; run nothing.")
 @click.option("--keep-going", is_flag=True, help="Run the remaining jobs after one fails.")
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="A parameter handed to every job (repeatable), e.g. --param week=2026-W46.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter handed to every job (repeatable), e.g. --param week=2026-W46.",
+)
 @click.option("--week", metavar="YYYY-Www", help="Shorthand for --param week=YYYY-Www (report jobs).")
 @click.option("--resend", is_flag=True, help="Shorthand for --param resend=true (report jobs).")
-@click.option("--preview", is_flag=True,
-              help="Shorthand for --param preview=true: render a week that has not ended, marked, never delivered.")
-@click.option("--full-refresh", is_flag=True,
-              help="Extract jobs: ignore the bookmarks and re-read from each connection's start_date.")
+@click.option(
+    "--preview",
+    is_flag=True,
+    help="Shorthand for --param preview=true: render a week that has not ended, marked, never delivered.",
+)
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Extract jobs: ignore the bookmarks and re-read from each connection's start_date.",
+)
 @click.option("--connection", metavar="NAME", help="Extract jobs: only this connection.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @fail_cleanly
-def run(home: PhiHome, job_names: tuple[str, ...], pipeline: str | None, wait_seconds: float, dry_run: bool,
-        keep_going: bool, params: tuple[str, ...], week: str | None, resend: bool, preview: bool,
-        full_refresh: bool, connection: str | None, as_json: bool) -> None:
+def run(
+    home: PhiHome,
+    job_names: tuple[str, ...],
+    pipeline: str | None,
+    wait_seconds: float,
+    dry_run: bool,
+    keep_going: bool,
+    params: tuple[str, ...],
+    week: str | None,
+    resend: bool,
+    preview: bool,
+    full_refresh: bool,
+    connection: str | None,
+    as_json: bool,
+) -> None:
     """Run jobs (or a pipeline) in order under one run id. Exit 0 only if every job succeeded."""
     from lorchestra.runner import run_jobs, run_pipeline
 
@@ -156,11 +186,19 @@ def run(home: PhiHome, job_names: tuple[str, ...], pipeline: str | None, wait_se
     # A live line only for a person at a terminal; never in cron, pipes or --json.
     progress = TerminalProgress(sys.stderr) if sys.stdout.isatty() and not as_json else NoProgress()
     if pipeline:
-        report = run_pipeline(pipeline, home=home, dry_run=dry_run, params=parsed, wait_seconds=wait_seconds,
-                              progress=progress)
+        report = run_pipeline(
+            pipeline, home=home, dry_run=dry_run, params=parsed, wait_seconds=wait_seconds, progress=progress
+        )
     else:
-        report = run_jobs(job_names, home=home, dry_run=dry_run, keep_going=keep_going, params=parsed,
-                          wait_seconds=wait_seconds, progress=progress)
+        report = run_jobs(
+            job_names,
+            home=home,
+            dry_run=dry_run,
+            keep_going=keep_going,
+            params=parsed,
+            wait_seconds=wait_seconds,
+            progress=progress,
+        )
     if as_json:
         emit_json(report.as_dict())
     else:
@@ -177,8 +215,7 @@ def run(home: PhiHome, job_names: tuple[str, ...], pipeline: str | None, wait_se
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH...")
-@click.option("--wait", "wait_seconds", type=click.FloatRange(0, 86400), default=0, show_default=True,
-              help=_WAIT_HELP)
+@click.option("--wait", "wait_seconds", type=click.FloatRange(0, 86400), default=0, show_default=True, help=_WAIT_HELP)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @fail_cleanly
@@ -219,8 +256,10 @@ def status(home: PhiHome, limit: int, as_json: bool) -> None:
     if report.warehouse_user:
         click.echo(f"(the warehouse is in use by {report.warehouse_user}: runs from {report.source})")
     if report.unlinked_responses:
-        click.echo(f"{len(report.unlinked_responses)} questionnaire response(s) match no contact "
-                   "(ids: lorc status --json, unlinked_responses)")
+        click.echo(
+            f"{len(report.unlinked_responses)} questionnaire response(s) match no contact "
+            "(ids: lorc status --json, unlinked_responses)"
+        )
     if not report.runs:
         click.echo("no runs yet")
     for r in report.runs:

@@ -25,46 +25,83 @@ def bench_ingest_cmd(home: PhiHome, records: int, memory_limit: str, as_json: bo
     """Write N Gmail-shaped records twice through the batch emit on DuckDB; print records/s."""
     from lorchestra.bench import bench_ingest
 
-    result = bench_ingest(records, work_dir=home.tmp_dir if home.exists() else None,
-                          memory_limit=memory_limit)
+    result = bench_ingest(records, work_dir=home.tmp_dir if home.exists() else None, memory_limit=memory_limit)
     if as_json:
         emit_json(result.as_dict())
         return
     click.echo(f"records            {result.records} ({result.file_mb} MB of JSONL)")
-    click.echo(f"first pass         {result.first_pass_records_per_s:>8} records/s "
-               f"({result.first_pass_seconds} s) {result.first_pass_counts}")
-    click.echo(f"second pass        {result.second_pass_records_per_s:>8} records/s "
-               f"({result.second_pass_seconds} s) {result.second_pass_counts}")
+    click.echo(
+        f"first pass         {result.first_pass_records_per_s:>8} records/s "
+        f"({result.first_pass_seconds} s) {result.first_pass_counts}"
+    )
+    click.echo(
+        f"second pass        {result.second_pass_records_per_s:>8} records/s "
+        f"({result.second_pass_seconds} s) {result.second_pass_counts}"
+    )
     click.echo(f"peak RSS           {result.peak_rss_mb} MB")
 
 
 @bench.command("pipeline")
-@click.option("--emails", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000),
-              help="Synthetic e-mails, split evenly over the configured mailboxes.")
-@click.option("--responses", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000),
-              help="Synthetic Forms responses.")
-@click.option("--clients", type=click.IntRange(1, 1_000_000), default=None,
-              help="Respondents (one Dataverse contact each); default: one per 10 responses.")
-@click.option("--new-fraction", default=0.01, show_default=True, type=click.FloatRange(0.0001, 1.0),
-              help="Share of new data in the third pass.")
+@click.option(
+    "--emails",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(1, 10_000_000),
+    help="Synthetic e-mails, split evenly over the configured mailboxes.",
+)
+@click.option(
+    "--responses",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1, 10_000_000),
+    help="Synthetic Forms responses.",
+)
+@click.option(
+    "--clients",
+    type=click.IntRange(1, 1_000_000),
+    default=None,
+    help="Respondents (one Dataverse contact each); default: one per 10 responses.",
+)
+@click.option(
+    "--new-fraction",
+    default=0.01,
+    show_default=True,
+    type=click.FloatRange(0.0001, 1.0),
+    help="Share of new data in the third pass.",
+)
 @click.option("--skip-meltano", is_flag=True, help="Run the taps directly and time only the ingest of their JSONL.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @fail_cleanly
-def bench_pipeline_cmd(home: PhiHome, emails: int, responses: int, clients: int | None, new_fraction: float,
-                       skip_meltano: bool, as_json: bool) -> None:
+def bench_pipeline_cmd(
+    home: PhiHome,
+    emails: int,
+    responses: int,
+    clients: int | None,
+    new_fraction: float,
+    skip_meltano: bool,
+    as_json: bool,
+) -> None:
     """Every stage of the weekly pipeline on DuckDB: first run, no new data, 1% new data."""
     from lorchestra.bench import bench_pipeline
 
     def show(figure: Any) -> None:
         if not as_json:
             rate = f"{figure.records_per_s:>9,}/s" if figure.records_per_s else " " * 11
-            click.echo(f"{figure.pass_name:<12} {figure.stage:<30} {figure.records:>8} records "
-                       f"{figure.seconds:>8.3f} s {rate} {figure.peak_rss_mb:>6.0f} MB")
+            click.echo(
+                f"{figure.pass_name:<12} {figure.stage:<30} {figure.records:>8} records "
+                f"{figure.seconds:>8.3f} s {rate} {figure.peak_rss_mb:>6.0f} MB"
+            )
 
-    result = bench_pipeline(emails, responses, clients=clients or max(1, responses // 10),
-                            skip_meltano=skip_meltano, new_fraction=new_fraction,
-                            work_dir=home.tmp_dir if home.exists() else None, on_stage=show)
+    result = bench_pipeline(
+        emails,
+        responses,
+        clients=clients or max(1, responses // 10),
+        skip_meltano=skip_meltano,
+        new_fraction=new_fraction,
+        work_dir=home.tmp_dir if home.exists() else None,
+        on_stage=show,
+    )
     if as_json:
         emit_json(result.as_dict())
         return
@@ -76,31 +113,54 @@ def bench_pipeline_cmd(home: PhiHome, emails: int, responses: int, clients: int 
 @bench.command("backfill")
 @click.option("--system", type=click.Choice(["gmail", "exchange"]), default="gmail", show_default=True)
 @click.option("--messages", default=20_000, show_default=True, type=click.IntRange(1, 1_000_000))
-@click.option("--latency-ms", default=50.0, show_default=True, type=click.FloatRange(0, 10_000),
-              help="Added to every request of the fake API.")
-@click.option("--chunk", default=2000, show_default=True, type=click.IntRange(1, 1_000_000),
-              help="max_messages_per_run of the connection.")
+@click.option(
+    "--latency-ms",
+    default=50.0,
+    show_default=True,
+    type=click.FloatRange(0, 10_000),
+    help="Added to every request of the fake API.",
+)
+@click.option(
+    "--chunk",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="max_messages_per_run of the connection.",
+)
 @click.option("--no-kill", is_flag=True, help="Skip the run that is killed halfway and resumed.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @fail_cleanly
-def bench_backfill_cmd(home: PhiHome, system: str, messages: int, latency_ms: float, chunk: int, no_kill: bool,
-                       as_json: bool) -> None:
+def bench_backfill_cmd(
+    home: PhiHome, system: str, messages: int, latency_ms: float, chunk: int, no_kill: bool, as_json: bool
+) -> None:
     """A first backfill of one large mailbox through lorc, meltano and the production tap
     against a fake API on loopback; then one killed halfway and resumed."""
     from lorchestra.bench.backfill import bench_backfill
 
-    result = bench_backfill(system, messages, latency=latency_ms / 1000, chunk=chunk, kill=not no_kill,
-                            work_dir=home.tmp_dir if home.exists() else None)
+    result = bench_backfill(
+        system,
+        messages,
+        latency=latency_ms / 1000,
+        chunk=chunk,
+        kill=not no_kill,
+        work_dir=home.tmp_dir if home.exists() else None,
+    )
     if as_json:
         emit_json(result.as_dict())
         return
-    click.echo(f"backfill           {result.messages} {system} messages, {result.latency_ms:g} ms per request, "
-               f"chunks of {result.chunk}")
-    click.echo(f"uninterrupted      {result.seconds} s ({result.messages_per_s}/s), {result.requests} requests, "
-               f"{result.stored} stored")
+    click.echo(
+        f"backfill           {result.messages} {system} messages, {result.latency_ms:g} ms per request, "
+        f"chunks of {result.chunk}"
+    )
+    click.echo(
+        f"uninterrupted      {result.seconds} s ({result.messages_per_s}/s), {result.requests} requests, "
+        f"{result.stored} stored"
+    )
     if result.killed:
         k = result.killed
-        click.echo(f"killed after {k.killed_after_s} s  {k.committed_before_kill} committed; the rerun took "
-                   f"{k.rerun_seconds} s, fetched {k.refetched_committed} of the committed again, "
-                   f"{k.total_after_rerun} stored in all")
+        click.echo(
+            f"killed after {k.killed_after_s} s  {k.committed_before_kill} committed; the rerun took "
+            f"{k.rerun_seconds} s, fetched {k.refetched_committed} of the committed again, "
+            f"{k.total_after_rerun} stored in all"
+        )

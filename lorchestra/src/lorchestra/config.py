@@ -17,11 +17,11 @@ from typing import Any
 
 import jsonschema
 import yaml
-from shared_schemas import load_schema
 
 from lorchestra.dotenv import parse_dotenv
 from lorchestra.exceptions import ConfigError, LorcError, PipelineNotFoundError
 from lorchestra.home import PhiHome
+from shared_schemas import load_schema
 
 CONFIG_SCHEMA = "iglu:org.lorchestra/config/jsonschema/1-0-0"
 ENV_PREFIX = "LORC_"
@@ -139,8 +139,9 @@ class Config:
         """Raise ConfigError unless some connection (of any kind) is called ``name``."""
         names = [str(c.get("name")) for kind in self.section("connections") for c in self.connections(kind)]
         if name not in names:
-            raise ConfigError(f"no connection named {name!r} in {self.home.config_path} "
-                              f"(configured: {', '.join(names) or 'none'})")
+            raise ConfigError(
+                f"no connection named {name!r} in {self.home.config_path} (configured: {', '.join(names) or 'none'})"
+            )
 
     def pipeline(self, name: str) -> tuple[list[str], bool]:
         """A pipeline's jobs (included pipelines first) and whether it stops on failure."""
@@ -151,7 +152,9 @@ class Config:
 
             close = difflib.get_close_matches(name, list(pipelines), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise PipelineNotFoundError(f"no pipeline {name!r} in config{hint} (defined: {', '.join(pipelines) or 'none'})")
+            raise PipelineNotFoundError(
+                f"no pipeline {name!r} in config{hint} (defined: {', '.join(pipelines) or 'none'})"
+            )
         jobs: list[str] = []
         seen: set[str] = set()
 
@@ -229,8 +232,10 @@ def _refuse_duplicate_keys(node: yaml.Node | None, where: tuple[str, ...], path:
                 continue
             line = key.start_mark.line + 1
             if key.value in seen:
-                raise ConfigError(f"{path} line {line}: key {'.'.join((*where, key.value))} appears twice "
-                                  f"(first at line {seen[key.value]}); keep one of them")
+                raise ConfigError(
+                    f"{path} line {line}: key {'.'.join((*where, key.value))} appears twice "
+                    f"(first at line {seen[key.value]}); keep one of them"
+                )
             seen[key.value] = line
             _refuse_duplicate_keys(value, (*where, key.value), path)
     elif isinstance(node, yaml.SequenceNode):
@@ -270,8 +275,13 @@ def apply_env_overrides(data: Mapping[str, Any], environ: Mapping[str, str]) -> 
     return merged
 
 
-def validate_config(data: Mapping[str, Any], *, source: str = "config", file_data: Mapping[str, Any] | None = None,
-                    overrides: Mapping[tuple[str, ...], str] | None = None) -> None:
+def validate_config(
+    data: Mapping[str, Any],
+    *,
+    source: str = "config",
+    file_data: Mapping[str, Any] | None = None,
+    overrides: Mapping[tuple[str, ...], str] | None = None,
+) -> None:
     """Raise ConfigError for the first error, naming the variable of ``overrides`` (key path ->
     variable) that put the bad value there, else ``source``."""
     schema = {k: v for k, v in load_schema(CONFIG_SCHEMA).items() if k not in ("self", "$schema")}
@@ -286,8 +296,9 @@ def validate_config(data: Mapping[str, Any], *, source: str = "config", file_dat
     raise ConfigError(f"{where}: {key_path}: {_explain(error)}")
 
 
-def _variable_to_blame(error: jsonschema.ValidationError, file_data: Mapping[str, Any],
-                       overrides: Mapping[tuple[str, ...], str]) -> str | None:
+def _variable_to_blame(
+    error: jsonschema.ValidationError, file_data: Mapping[str, Any], overrides: Mapping[tuple[str, ...], str]
+) -> str | None:
     at = tuple(str(p) for p in error.absolute_path)
     for path, name in sorted(overrides.items(), key=lambda item: -len(item[0])):
         if at[: len(path)] == path:
@@ -299,8 +310,7 @@ def _variable_to_blame(error: jsonschema.ValidationError, file_data: Mapping[str
         return next(iter(below.values()))  # the file has no mapping here: the variables built it
     if error.validator == "additionalProperties":
         unexpected = set(error.instance if isinstance(error.instance, Mapping) else ()) - _allowed_keys(error)
-        return next((name for path, name in below.items() if len(path) == len(at) + 1 and path[-1] in unexpected),
-                    None)
+        return next((name for path, name in below.items() if len(path) == len(at) + 1 and path[-1] in unexpected), None)
     return None
 
 

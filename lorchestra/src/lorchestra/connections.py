@@ -43,14 +43,17 @@ class System:
 _GOOGLE_SECRETS = ("CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")
 _MICROSOFT_SECRETS = ("TENANT_ID", "CLIENT_ID", "CLIENT_SECRET")
 SYSTEMS: Mapping[str, System] = {
-    "gmail": System("tap-lorc-gmail", "email", ("mailbox",), _GOOGLE_SECRETS, "GOOGLE", "gmail",
-                    frozenset({"REFRESH_TOKEN"})),
+    "gmail": System(
+        "tap-lorc-gmail", "email", ("mailbox",), _GOOGLE_SECRETS, "GOOGLE", "gmail", frozenset({"REFRESH_TOKEN"})
+    ),
     "exchange": System("tap-lorc-graph", "email", ("mailbox",), _MICROSOFT_SECRETS, "MICROSOFT", "exchange"),
     "google_forms": System("tap-lorc-forms", "forms", ("form_id",), _GOOGLE_SECRETS, "GOOGLE", "google"),
-    "google_sheets": System("tap-lorc-sheets", "forms", ("spreadsheet_id", "sheet"), _GOOGLE_SECRETS, "GOOGLE",
-                            "google"),
-    "dataverse": System("tap-lorc-dataverse", "crm", ("environment_url",), _MICROSOFT_SECRETS, "MICROSOFT",
-                        "dataverse"),
+    "google_sheets": System(
+        "tap-lorc-sheets", "forms", ("spreadsheet_id", "sheet"), _GOOGLE_SECRETS, "GOOGLE", "google"
+    ),
+    "dataverse": System(
+        "tap-lorc-dataverse", "crm", ("environment_url",), _MICROSOFT_SECRETS, "MICROSOFT", "dataverse"
+    ),
 }
 
 
@@ -129,8 +132,7 @@ class Connection:
 
     def tap_settings(self) -> dict[str, Any]:
         """The settings that are not secrets: the source, the first day, the chunk, endpoints."""
-        settings: dict[str, Any] = {**self.source,
-                                    **{k: v for k, v in self.endpoints.items() if k not in SIGN_IN_ONLY}}
+        settings: dict[str, Any] = {**self.source, **{k: v for k, v in self.endpoints.items() if k not in SIGN_IN_ONLY}}
         if self.start_date:
             settings["start_date"] = self.start_date
         if self.max_messages_per_run:
@@ -155,15 +157,18 @@ def connections(config: Config, *kinds: str) -> list[Connection]:
     for kind in kinds or KINDS:
         for entry in config.connections(kind):
             spec = SYSTEMS[str(entry["system"])]
-            found.append(Connection(
-                name=str(entry["name"]), system=str(entry["system"]),
-                source={key: str(entry[key]) for key in spec.source_keys if entry.get(key)},
-                start_date=entry.get("start_date"),
-                timeout_seconds=float(entry.get("timeout_seconds", timeout)),
-                max_messages_per_run=int(entry.get("max_messages_per_run", chunk)) if kind == "email" else 0,
-                endpoints=dict(entry.get("settings") or {}),
-                entry=dict(entry),
-            ))
+            found.append(
+                Connection(
+                    name=str(entry["name"]),
+                    system=str(entry["system"]),
+                    source={key: str(entry[key]) for key in spec.source_keys if entry.get(key)},
+                    start_date=entry.get("start_date"),
+                    timeout_seconds=float(entry.get("timeout_seconds", timeout)),
+                    max_messages_per_run=int(entry.get("max_messages_per_run", chunk)) if kind == "email" else 0,
+                    endpoints=dict(entry.get("settings") or {}),
+                    entry=dict(entry),
+                )
+            )
     return found
 
 
@@ -179,8 +184,10 @@ def find_connection(config: Config, name: str, *kinds: str) -> Connection:
             return connection
     known = ", ".join(c.name for c in candidates) or "none"
     sections = " or ".join(f"connections.{kind}" for kind in kinds or KINDS)
-    raise ValueError(f"no connection named {name!r} in {config.home.config_path} "
-                     f"(configured: {known}); add it under {sections} first")
+    raise ValueError(
+        f"no connection named {name!r} in {config.home.config_path} "
+        f"(configured: {known}); add it under {sections} first"
+    )
 
 
 def withheld_variables(config: Config, environ: Mapping[str, str]) -> tuple[str, ...]:

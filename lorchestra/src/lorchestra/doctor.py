@@ -38,8 +38,11 @@ def diagnose(home: PhiHome, environ: Mapping[str, str] | None = None) -> list[Ch
     if problems:
         shown = "; ".join(p.describe() for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        checks.append(Check("permissions", False, f"{len(problems)} path(s) not private: {shown}{more}",
-                            home.fix_all(problems[:5])))
+        checks.append(
+            Check(
+                "permissions", False, f"{len(problems)} path(s) not private: {shown}{more}", home.fix_all(problems[:5])
+            )
+        )
     else:
         checks.append(Check("permissions", True, "directories 0700, files 0600, no link out of the home"))
     try:
@@ -52,9 +55,12 @@ def diagnose(home: PhiHome, environ: Mapping[str, str] | None = None) -> list[Ch
     checks.append(_check_meltano())
     registry = JobRegistry.discover()
     checks.append(
-        Check("job plugins", not registry.warnings,
-              "; ".join(registry.warnings) or f"{len(registry.jobs)} jobs: {', '.join(registry.jobs)}",
-              "reinstall or remove the broken plugin package" if registry.warnings else None)
+        Check(
+            "job plugins",
+            not registry.warnings,
+            "; ".join(registry.warnings) or f"{len(registry.jobs)} jobs: {', '.join(registry.jobs)}",
+            "reinstall or remove the broken plugin package" if registry.warnings else None,
+        )
     )
     checks.extend(connection_checks(config))
     checks.extend(plugin_checks(config))
@@ -80,8 +86,12 @@ def _check_connection(config: Config, connection: Connection) -> Check:
         return Check(name, False, f"tap {connection.tap} is not installed", "run `./dev setup`")
     secrets, missing = connection.secrets(config.secrets)
     if missing:
-        return Check(name, False, f"secrets missing: {', '.join(missing)}",
-                     f"run `{connection.connect_command}` (or set them in {config.home.dotenv_path})")
+        return Check(
+            name,
+            False,
+            f"secrets missing: {', '.join(missing)}",
+            f"run `{connection.connect_command}` (or set them in {config.home.dotenv_path})",
+        )
     try:
         found = verify_connection(connection, secrets)
     except ConnectError as exc:
@@ -102,8 +112,6 @@ def plugin_checks(config: Config) -> list[Check]:
         except Exception as exc:  # noqa: BLE001 - a broken plugin is a failed check, never a crashed doctor
             found.append(Check(name, False, safe_error(exc), f"edit {config.home.config_path}"))
     return found
-
-
 
 
 def check_storage(config: Config) -> Check:
@@ -142,20 +150,29 @@ def check_storage(config: Config) -> Check:
 
 def _in_use_by_run(config: Config, live: LockHolder) -> Check:
     since = f" since {live.since:%Y-%m-%d %H:%M:%S} UTC" if live.since else ""
-    return Check("storage", True, f"{config.duckdb_path} is in use by {live.describe()}{since}; "
-                                  "its tables are checked when the run has finished")
+    return Check(
+        "storage",
+        True,
+        f"{config.duckdb_path} is in use by {live.describe()}{since}; its tables are checked when the run has finished",
+    )
 
 
 def _in_use_by_other(config: Config, holders: str) -> Check:
-    return Check("storage", False, f"{config.duckdb_path} is in use by {holders}; no run can start meanwhile",
-                 f"close that program's connection to the warehouse; to read beside lorc, use the views "
-                 f"in {views_dir(config.home)} (README, `Reading the views`)")
+    return Check(
+        "storage",
+        False,
+        f"{config.duckdb_path} is in use by {holders}; no run can start meanwhile",
+        f"close that program's connection to the warehouse; to read beside lorc, use the views "
+        f"in {views_dir(config.home)} (README, `Reading the views`)",
+    )
 
 
 def _storage_fix(config: Config) -> str:
     if config.backend == "bigquery":
-        return ("check storage.bigquery (project, dataset, api_endpoint) in config and the "
-                "credentials in GOOGLE_APPLICATION_CREDENTIALS")
+        return (
+            "check storage.bigquery (project, dataset, api_endpoint) in config and the "
+            "credentials in GOOGLE_APPLICATION_CREDENTIALS"
+        )
     return "check the warehouse file's owner and permissions"
 
 

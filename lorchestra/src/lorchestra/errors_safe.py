@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from shared_schemas.errors import PhiSafeError
-
 from lorchestra.exceptions import DiskFullError
+from shared_schemas.errors import PhiSafeError
 
 _DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 # DuckDB's IO errors quote the file they failed on: 'Could not write file "/x/y.wal": No space left on device'.
@@ -40,8 +39,7 @@ def safe_traceback(exc: BaseException) -> str:
     """Frames (file, line, function) and the exception type; no message, no source lines
     (a line like ``raise X(f"... {record}")`` would reveal nothing, but keep it uniform)."""
     frames = "".join(
-        f'  File "{f.filename}", line {f.lineno}, in {f.name}\n'
-        for f in traceback.extract_tb(exc.__traceback__)
+        f'  File "{f.filename}", line {f.lineno}, in {f.name}\n' for f in traceback.extract_tb(exc.__traceback__)
     )
     return f"Traceback (most recent call last):\n{frames}{safe_error(exc)}"
 

@@ -46,8 +46,10 @@ class BackendNotInstalledError(StorageError):
     """The configured backend's client library is an extra that is not installed."""
 
     def __init__(self, backend: str, missing: str | None) -> None:
-        super().__init__(f"storage.backend is {backend}, but its client library is not installed (no module "
-                         f"{missing}): pip install 'lorchestra[{backend}]' (./dev setup installs it)")
+        super().__init__(
+            f"storage.backend is {backend}, but its client library is not installed (no module "
+            f"{missing}): pip install 'lorchestra[{backend}]' (./dev setup installs it)"
+        )
 
 
 class WarehouseLockedError(StorageError):
@@ -66,5 +68,6 @@ class DiskFullError(StorageError):
         self.directory = directory
         what = "no space left on device" + (" (disk quota exceeded)" if quota else "")
         where = f"under {directory}" if directory else "on a file system the PHI home uses"
-        super().__init__(f"{what} {where}: free space there and run again "
-                         "(the next run finishes what this one could not write)")
+        super().__init__(
+            f"{what} {where}: free space there and run again (the next run finishes what this one could not write)"
+        )

@@ -27,14 +27,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared_schemas.errors import PhiSafeError
-
 from lorchestra.connections import DEFAULT_TIMEOUT_SECONDS, max_reject_rate
 from lorchestra.errors_safe import safe_error
 from lorchestra.faults import checkpoint
 from lorchestra.home import private_dir
 from lorchestra.jobkit import JobContext, JobResult
 from lorchestra.stack_clients import ObjectSpec, Source, WriteCounts
+from shared_schemas.errors import PhiSafeError
 
 
 @dataclass(frozen=True)
@@ -97,16 +96,21 @@ def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult
                 totals.add(exc.counts)
             failed += 1
             error = _explain(exc, extraction)
-            ctx.events.audit("ingest.failed", status="failed", error_message=error, source=source,
-                             payload={"tap": extraction.tap})
+            ctx.events.audit(
+                "ingest.failed", status="failed", error_message=error, source=source, payload={"tap": extraction.tap}
+            )
             ctx.logger.error("connection %s failed: %s", extraction.connection, error)
     note = f"{failed} of {len(extractions)} connections failed" if failed else None
-    return JobResult(counts={**totals.as_dict(), "connections": len(extractions), "connections_failed": failed},
-                     ok=not failed, note=note)
+    return JobResult(
+        counts={**totals.as_dict(), "connections": len(extractions), "connections_failed": failed},
+        ok=not failed,
+        note=note,
+    )
 
 
-def extract_connection(ctx: JobContext, extraction: Extraction, *, full_refresh: bool = False,
-                       max_reject_rate: float = 1.0) -> WriteCounts:
+def extract_connection(
+    ctx: JobContext, extraction: Extraction, *, full_refresh: bool = False, max_reject_rate: float = 1.0
+) -> WriteCounts:
     """What earlier runs left, then chunk after chunk until the tap has nothing more; then
     the connection fails if its share of rejects is over ``max_reject_rate``."""
     from ingestor import extract_to_jsonl
@@ -116,8 +120,11 @@ def extract_connection(ctx: JobContext, extraction: Extraction, *, full_refresh:
     counts = WriteCounts()
     kept: list[Path] = []
     for leftover in leftover_extractions(ctx, extraction):
-        ctx.logger.info("connection %s: ingesting what run %s extracted but did not ingest",
-                        extraction.connection, leftover.parent.name)
+        ctx.logger.info(
+            "connection %s: ingesting what run %s extracted but did not ingest",
+            extraction.connection,
+            leftover.parent.name,
+        )
         for path in leftover.glob("*.jsonl"):
             _drop_unfinished_line(path)
         counts.add(_ingest_directory(ctx, extraction, leftover, kept))
@@ -125,20 +132,26 @@ def extract_connection(ctx: JobContext, extraction: Extraction, *, full_refresh:
     while True:
         run_name = ctx.run_id if chunk == 0 else f"{ctx.run_id}.{chunk}"
         extract_to_jsonl(
-            extraction.tap, run_name, work_dir=ctx.home.root, env=extraction.env,
-            state_id_suffix=extraction.connection, full_refresh=full_refresh and chunk == 0,
-            timeout=extraction.timeout_seconds, hold_fds=ctx.held_fds, exclusive=bool(ctx.held_fds),
+            extraction.tap,
+            run_name,
+            work_dir=ctx.home.root,
+            env=extraction.env,
+            state_id_suffix=extraction.connection,
+            full_refresh=full_refresh and chunk == 0,
+            timeout=extraction.timeout_seconds,
+            hold_fds=ctx.held_fds,
+            exclusive=bool(ctx.held_fds),
             withhold=extraction.withhold,
         )
         checkpoint("extract.before_ingest", extraction.connection)
-        chunk_counts = _ingest_directory(ctx, extraction, ctx.home.root / "extract" / run_name / extraction.label,
-                                         kept)
+        chunk_counts = _ingest_directory(ctx, extraction, ctx.home.root / "extract" / run_name / extraction.label, kept)
         counts.add(chunk_counts)
         if not extraction.chunk_records or chunk_counts.inputs < extraction.chunk_records:
             break
         chunk += 1
-        ctx.logger.info("connection %s: chunk %d done (%d records), continuing", extraction.connection,
-                        chunk, chunk_counts.inputs)
+        ctx.logger.info(
+            "connection %s: chunk %d done (%d records), continuing", extraction.connection, chunk, chunk_counts.inputs
+        )
     if counts.inputs and counts.rejected / counts.inputs > max_reject_rate:
         rules = ", ".join(f"{rule} ({n})" for rule, n in _reject_rules(ctx, extraction.connection))
         raise RejectRateError(
@@ -156,7 +169,8 @@ def leftover_extractions(ctx: JobContext, extraction: Extraction) -> list[Path]:
     found = [
         directory
         for run_dir in (ctx.home.root / "extract").glob("*")
-        if run_dir.name != ctx.run_id and not run_dir.name.startswith(f"{ctx.run_id}.")
+        if run_dir.name != ctx.run_id
+        and not run_dir.name.startswith(f"{ctx.run_id}.")
         and (directory := run_dir / extraction.label).is_dir()
     ]
     return sorted(found, key=lambda d: d.stat().st_mtime)
@@ -172,15 +186,15 @@ def ingest_streams(ctx: JobContext, extraction: Extraction, paths: Mapping[str, 
             counts = ctx.events.emit_jsonl("ingest.completed", paths[stream.stream], spec=spec)
         else:
             counts = WriteCounts()
-            ctx.events.audit("ingest.completed", payload=counts.as_dict(), source=source,
-                             object_type=stream.object_type)
+            ctx.events.audit(
+                "ingest.completed", payload=counts.as_dict(), source=source, object_type=stream.object_type
+            )
         totals.add(counts)
         ctx.logger.info("connection %s stream %s: %s", extraction.connection, stream.stream, counts.as_dict())
     return totals
 
 
-def _ingest_directory(ctx: JobContext, extraction: Extraction, directory: Path, kept: list[Path]
-                      ) -> WriteCounts:
+def _ingest_directory(ctx: JobContext, extraction: Extraction, directory: Path, kept: list[Path]) -> WriteCounts:
     """Ingest one extraction's directory, then remove it, unless it held rejected records:
     Meltano's bookmark is already past them, so the directory moves to ``quarantine/``
     (appended to ``kept``) and a rejected record's payload is never lost."""
@@ -188,8 +202,9 @@ def _ingest_directory(ctx: JobContext, extraction: Extraction, directory: Path, 
     counts = ingest_streams(ctx, extraction, paths)
     if counts.rejected:
         kept.append(_quarantine(ctx, directory))
-        ctx.logger.warning("connection %s: %d rejected; the extraction is kept in %s", extraction.connection,
-                           counts.rejected, kept[-1])
+        ctx.logger.warning(
+            "connection %s: %d rejected; the extraction is kept in %s", extraction.connection, counts.rejected, kept[-1]
+        )
     else:
         _remove(directory)
     return counts
@@ -237,6 +252,7 @@ def _drop_unfinished_line(path: Path) -> None:
 def _reject_rules(ctx: JobContext, connection: str) -> Iterator[tuple[str, int]]:
     yield from ctx.store.reject_rule_counts(run_id=ctx.run_id, connection_name=connection)
 
+
 class RejectRateError(PhiSafeError, RuntimeError):
     """Too many rejects; what was written is in ``counts`` all the same (the message names
     counts, rule names and paths only)."""
@@ -258,8 +274,7 @@ def _explain(exc: Exception, extraction: Extraction) -> str:
         return f"{error}; sign in again with `{extraction.sign_in}`"
     if isinstance(exc, ExtractionError) and exc.setting_problem:
         setting = exc.setting_problem.split(":", 1)[0]
-        return (f"{error}; correct `{setting}` of connection {extraction.connection} in config.yaml, "
-                f"then `lorc doctor`")
+        return f"{error}; correct `{setting}` of connection {extraction.connection} in config.yaml, then `lorc doctor`"
     return error
 
 

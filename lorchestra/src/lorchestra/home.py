@@ -84,8 +84,11 @@ class PhiHome:
         if problems:
             shown = "; ".join(p.describe() for p in problems[:3])
             more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-            modes = (f" Fix all modes at once: chmod -R u=rwX,go= {self.root}"
-                     if any(p.mode is not None for p in problems) else "")
+            modes = (
+                f" Fix all modes at once: chmod -R u=rwX,go= {self.root}"
+                if any(p.mode is not None for p in problems)
+                else ""
+            )
             raise PhiHomeError(f"PHI home {self.root} is not private: {shown}{more}.{modes}")
 
     def fix_all(self, problems: list[PermissionProblem]) -> str:
@@ -111,8 +114,9 @@ class PermissionProblem:
 
 
 def _mode_problem(path: Path, mode: int, expected: int, shown: str | None = None) -> PermissionProblem:
-    return PermissionProblem(path, f"{shown or path} is {mode:04o}, expected {expected:04o}",
-                             f"chmod {expected:o} {path}", expected)
+    return PermissionProblem(
+        path, f"{shown or path} is {mode:04o}, expected {expected:04o}", f"chmod {expected:o} {path}", expected
+    )
 
 
 def _root_problems(root: Path) -> Iterator[PermissionProblem]:
@@ -121,8 +125,10 @@ def _root_problems(root: Path) -> Iterator[PermissionProblem]:
     info = real.stat()
     if info.st_uid != os.geteuid():
         yield PermissionProblem(
-            root, f"{shown} is owned by uid {info.st_uid}, not by you (uid {os.geteuid()})",
-            f"run lorc as uid {info.st_uid}, or point LORC_HOME at a directory of your own")
+            root,
+            f"{shown} is owned by uid {info.st_uid}, not by you (uid {os.geteuid()})",
+            f"run lorc as uid {info.st_uid}, or point LORC_HOME at a directory of your own",
+        )
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o077:
         yield _mode_problem(real, mode, DIR_MODE, shown)
@@ -152,8 +158,11 @@ def _link_problems(link: Path, real_root: Path) -> Iterator[PermissionProblem]:
     target = Path(os.path.realpath(link))
     if target == real_root or real_root in target.parents:
         return
-    yield PermissionProblem(link, f"{link} is a symlink to {target}{_mode_of(target)}, outside the PHI home",
-                            _replace_link_fix(link, target))
+    yield PermissionProblem(
+        link,
+        f"{link} is a symlink to {target}{_mode_of(target)}, outside the PHI home",
+        _replace_link_fix(link, target),
+    )
 
 
 def _mode_of(path: Path) -> str:
@@ -176,8 +185,10 @@ def _refuse_link(path: Path) -> None:
     info = path.lstat()
     if stat.S_ISLNK(info.st_mode):
         target = Path(os.path.realpath(path))
-        raise PhiHomeError(f"{path} is a symlink to {target}; lorc writes only into real directories "
-                           f"of the PHI home (fix: {_replace_link_fix(path, target)})")
+        raise PhiHomeError(
+            f"{path} is a symlink to {target}; lorc writes only into real directories "
+            f"of the PHI home (fix: {_replace_link_fix(path, target)})"
+        )
     if not stat.S_ISDIR(info.st_mode):
         raise PhiHomeError(f"{path} is not a directory; lorc needs a directory there (move the file away)")
 
@@ -222,8 +233,9 @@ def private_file(path: Path, mode: str = "wb") -> int:
         if exc.errno != errno.ELOOP:
             raise
         target = Path(os.path.realpath(path))
-        raise PhiHomeError(f"{path} is a symlink to {target}; lorc writes only real files of the PHI home "
-                           f"(fix: rm {path})") from None
+        raise PhiHomeError(
+            f"{path} is a symlink to {target}; lorc writes only real files of the PHI home (fix: rm {path})"
+        ) from None
     os.fchmod(fd, FILE_MODE)
     return fd
 

@@ -13,7 +13,7 @@ import difflib
 import inspect
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any
@@ -96,9 +96,7 @@ class JobRegistry:
         except KeyError:
             close = difflib.get_close_matches(name, list(self.jobs), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise JobNotFoundError(
-                f"unknown job {name!r}{hint} (`lorc jobs list` shows all jobs)"
-            ) from None
+            raise JobNotFoundError(f"unknown job {name!r}{hint} (`lorc jobs list` shows all jobs)") from None
 
     def describe(self) -> list[dict[str, Any]]:
         return [
@@ -132,7 +130,13 @@ def selected_entry_points(group: str, environ: Mapping[str, str] | None = None) 
         return eps, []
     wanted = {_canonical(name.strip()) for name in setting.split(",") if name.strip()}
     installed = {_canonical(ep.dist.name) for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.dist}
-    warnings = [f"{PLUGINS_VARIABLE} names {name}, which provides no installed job plugin"
-                for name in sorted(wanted - installed - BUILT_IN)] if group == ENTRY_POINT_GROUP else []
+    warnings = (
+        [
+            f"{PLUGINS_VARIABLE} names {name}, which provides no installed job plugin"
+            for name in sorted(wanted - installed - BUILT_IN)
+        ]
+        if group == ENTRY_POINT_GROUP
+        else []
+    )
     allowed = wanted | BUILT_IN
     return [ep for ep in eps if ep.dist is not None and _canonical(ep.dist.name) in allowed], warnings

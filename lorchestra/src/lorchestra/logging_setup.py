@@ -66,8 +66,9 @@ class _LogFileHandler(logging.FileHandler):
         full = disk_full(error, where=Path(self.baseFilename).parent)  # a failed write names no file
         why = str(full) if full is not None else safe_error(error)
         with contextlib.suppress(OSError, ValueError):  # stderr itself is gone: nowhere left to say it
-            sys.stderr.write(f"lorc: cannot write the log {self.baseFilename}: {why}; "
-                             "log lines are lost until this is fixed\n")
+            sys.stderr.write(
+                f"lorc: cannot write the log {self.baseFilename}: {why}; log lines are lost until this is fixed\n"
+            )
 
 
 class _ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -75,8 +76,9 @@ class _ConsoleHandler(logging.StreamHandler):  # type: ignore[type-arg]
         """stderr is closed or full: nowhere to say so, and nothing to gain from a traceback."""
 
 
-def configure_logging(home: PhiHome | None, level: str | None = None, *, configured: str | None = None,
-                      console: bool = True) -> Path | None:
+def configure_logging(
+    home: PhiHome | None, level: str | None = None, *, configured: str | None = None, console: bool = True
+) -> Path | None:
     """``$LORC_HOME/logs/lorc.log`` (0600) at the ``configured`` level (config
     ``logging.level``, default INFO), and warnings (or less, if the config says so) on
     stderr; an explicit ``level`` (``--log-level`` / ``LORC_LOGLEVEL``) wins and applies to both."""

@@ -51,6 +51,7 @@ class TerminalProgress:
 
     def _show(self, now: float) -> None:
         elapsed = max(now - self.started, 1e-6)
-        self.stream.write(f"\r{self.job}: {self.records} records, {self.records / elapsed:,.0f}/s, "
-                          f"{elapsed:.1f} s elapsed\x1b[K")
+        self.stream.write(
+            f"\r{self.job}: {self.records} records, {self.records / elapsed:,.0f}/s, {elapsed:.1f} s elapsed\x1b[K"
+        )
         self.stream.flush()

@@ -62,14 +62,29 @@ class RunReport:
         }
 
 
-def run_pipeline(name: str, *, home: PhiHome, dry_run: bool = False, params: Mapping[str, Any] | None = None,
-                 wait_seconds: float = 0.0, environ: Mapping[str, str] | None = None,
-                 progress: Progress | None = None) -> RunReport:
+def run_pipeline(
+    name: str,
+    *,
+    home: PhiHome,
+    dry_run: bool = False,
+    params: Mapping[str, Any] | None = None,
+    wait_seconds: float = 0.0,
+    environ: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
     """The pipeline's jobs in order under one run id; ``stop_on_failure`` from config."""
     home.require_private()
     jobs, stop_on_failure = load_config(home, environ).pipeline(name)
-    return run_jobs(jobs, home=home, dry_run=dry_run, keep_going=not stop_on_failure, params=params,
-                    wait_seconds=wait_seconds, environ=environ, progress=progress)
+    return run_jobs(
+        jobs,
+        home=home,
+        dry_run=dry_run,
+        keep_going=not stop_on_failure,
+        params=params,
+        wait_seconds=wait_seconds,
+        environ=environ,
+        progress=progress,
+    )
 
 
 def run_jobs(
@@ -106,13 +121,28 @@ def run_jobs(
 
     deadline = time.monotonic() + wait_seconds
     with private_umask(), run_lock(lock_path(home), run_id=run_id, wait_seconds=wait_seconds) as lock_fd:
-        return _run_locked(specs, config=config, run_id=run_id, keep_going=keep_going, params=params or {},
-                           progress=progress or NoProgress(), deadline=deadline, lock_fd=lock_fd)
+        return _run_locked(
+            specs,
+            config=config,
+            run_id=run_id,
+            keep_going=keep_going,
+            params=params or {},
+            progress=progress or NoProgress(),
+            deadline=deadline,
+            lock_fd=lock_fd,
+        )
 
 
 def _run_locked(
-    specs: list[JobSpec], *, config: Config, run_id: str, keep_going: bool, params: Mapping[str, Any],
-    progress: Progress, deadline: float, lock_fd: int,
+    specs: list[JobSpec],
+    *,
+    config: Config,
+    run_id: str,
+    keep_going: bool,
+    params: Mapping[str, Any],
+    progress: Progress,
+    deadline: float,
+    lock_fd: int,
 ) -> RunReport:
     """Under the run lock: the warehouse is waited for until ``deadline`` (another program
     may hold it: a notebook, a second tool), then the jobs run in order."""
@@ -130,10 +160,18 @@ def _run_locked(
                 outcomes.append(JobOutcome(spec.name, spec.package, "skipped"))
                 continue
             activity.job_started(run_id, spec.name, utcnow())
-            outcome = _run_one(spec, store=store, config=config, run_id=run_id, params=params, progress=progress,
-                               held_fds=(lock_fd,))
-            activity.job_ended(run_id, spec.name, at=utcnow(), status=outcome.status,
-                               duration_ms=outcome.duration_ms, counts=outcome.counts, error=outcome.error)
+            outcome = _run_one(
+                spec, store=store, config=config, run_id=run_id, params=params, progress=progress, held_fds=(lock_fd,)
+            )
+            activity.job_ended(
+                run_id,
+                spec.name,
+                at=utcnow(),
+                status=outcome.status,
+                duration_ms=outcome.duration_ms,
+                counts=outcome.counts,
+                error=outcome.error,
+            )
             outcomes.append(outcome)
             failed = failed or outcome.status == "failed"
         return RunReport(run_id, outcomes)
@@ -142,11 +180,20 @@ def _run_locked(
         store.close()
 
 
-def event_client(store: Store, config: Config, *, run_id: str, job_name: str,
-                 progress: Progress | None = None) -> EventClient:
+def event_client(
+    store: Store, config: Config, *, run_id: str, job_name: str, progress: Progress | None = None
+) -> EventClient:
     backup = Backup(config.home.root / "backup", run_id) if config.section("backup").get("enabled") else None
-    return EventClient(store, run_id=run_id, job_name=job_name, tmp_dir=config.home.tmp_dir,
-                       batch_rows=config.batch_rows, trace_id=new_id(), backup=backup, progress=progress)
+    return EventClient(
+        store,
+        run_id=run_id,
+        job_name=job_name,
+        tmp_dir=config.home.tmp_dir,
+        batch_rows=config.batch_rows,
+        trace_id=new_id(),
+        backup=backup,
+        progress=progress,
+    )
 
 
 def replay_files(paths: Sequence[Path], *, home: PhiHome, wait_seconds: float = 0.0) -> RunReport:
@@ -168,18 +215,40 @@ def replay_files(paths: Sequence[Path], *, home: PhiHome, wait_seconds: float = 
     run_id = new_id()
     deadline = time.monotonic() + wait_seconds
     with private_umask(), run_lock(lock_path(home), run_id=run_id, wait_seconds=wait_seconds) as lock_fd:
-        return _run_locked([spec], config=config, run_id=run_id, keep_going=False,
-                           params={"files": len(paths)}, progress=NoProgress(), deadline=deadline, lock_fd=lock_fd)
+        return _run_locked(
+            [spec],
+            config=config,
+            run_id=run_id,
+            keep_going=False,
+            params={"files": len(paths)},
+            progress=NoProgress(),
+            deadline=deadline,
+            lock_fd=lock_fd,
+        )
 
 
 def _run_one(
-    spec: JobSpec, *, store: Store, config: Config, run_id: str, params: Mapping[str, Any],
-    progress: Progress | None = None, held_fds: tuple[int, ...] = (),
+    spec: JobSpec,
+    *,
+    store: Store,
+    config: Config,
+    run_id: str,
+    params: Mapping[str, Any],
+    progress: Progress | None = None,
+    held_fds: tuple[int, ...] = (),
 ) -> JobOutcome:
     events = event_client(store, config, run_id=run_id, job_name=spec.name, progress=progress)
     logger = job_logger(spec.name)
-    ctx = JobContext(store=store, events=events, config=config, run_id=run_id,
-                     job_name=spec.name, logger=logger, params=params, held_fds=held_fds)
+    ctx = JobContext(
+        store=store,
+        events=events,
+        config=config,
+        run_id=run_id,
+        job_name=spec.name,
+        logger=logger,
+        params=params,
+        held_fds=held_fds,
+    )
     events.audit("job.started", payload={"package": spec.package, "params": dict(params)})
     logger.info("started (run %s)", run_id)
     started = time.perf_counter()

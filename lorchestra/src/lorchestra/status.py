@@ -41,11 +41,15 @@ class JobRun:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "run_id": self.run_id, "job": self.job,
+            "run_id": self.run_id,
+            "job": self.job,
             "started": self.started.isoformat() if self.started else None,
             "ended": self.ended.isoformat() if self.ended else None,
-            "status": self.status, "duration_ms": self.duration_ms,
-            "counts": self.counts, "error": self.error, "pid": self.pid,
+            "status": self.status,
+            "duration_ms": self.duration_ms,
+            "counts": self.counts,
+            "error": self.error,
+            "pid": self.pid,
         }
 
 
@@ -96,8 +100,9 @@ def unlinked_responses(store: Store) -> list[str]:
     """The ids of the questionnaire responses linked to no contact, sorted (ids only: never an e-mail)."""
     return sorted(
         str(response.get("response_id"))
-        for _, response in store.read_objects("canonical_objects", "questionnaire_response",
-                                              drop_fields=("instruments", "respondent_email"))
+        for _, response in store.read_objects(
+            "canonical_objects", "questionnaire_response", drop_fields=("instruments", "respondent_email")
+        )
         if not response.get("client_id")
     )
 
@@ -136,12 +141,18 @@ def activity_runs(record: ActivityRecord, limit: int = 20) -> list[JobRun]:
     """The last ``limit`` job runs in the activity record, newest first."""
     runs = []
     for entry in reversed(record.jobs()[-limit:]):
-        runs.append(JobRun(
-            run_id=str(entry.get("run_id")), job=str(entry.get("job")),
-            started=_when(entry.get("started")), ended=_when(entry.get("ended")),
-            status=str(entry.get("status") or "running"), duration_ms=entry.get("duration_ms"),
-            counts=dict(entry.get("counts") or {}), error=entry.get("error"),
-        ))
+        runs.append(
+            JobRun(
+                run_id=str(entry.get("run_id")),
+                job=str(entry.get("job")),
+                started=_when(entry.get("started")),
+                ended=_when(entry.get("ended")),
+                status=str(entry.get("status") or "running"),
+                duration_ms=entry.get("duration_ms"),
+                counts=dict(entry.get("counts") or {}),
+                error=entry.get("error"),
+            )
+        )
     return runs
 
 

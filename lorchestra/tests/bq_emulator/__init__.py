@@ -155,11 +155,7 @@ def start_emulator(
             return handle
         code = process.poll()
         if code is not None or time.monotonic() > deadline:
-            reason = (
-                f"exited with code {code}"
-                if code is not None
-                else f"not ready after {timeout:.0f}s"
-            )
+            reason = f"exited with code {code}" if code is not None else f"not ready after {timeout:.0f}s"
             tail = handle.log_tail()
             handle.stop()
             raise EmulatorStartError(

@@ -75,9 +75,7 @@ def main() -> None:
         grpc_host=args.host,
         grpc_port=0,  # unused by the REST client; 0 avoids clashes between emulators
         default_project_id=args.project,
-        persistence_mode=(
-            PersistenceMode.PERSISTENT if args.data_dir else PersistenceMode.EPHEMERAL
-        ),
+        persistence_mode=(PersistenceMode.PERSISTENT if args.data_dir else PersistenceMode.EPHEMERAL),
         data_dir=args.data_dir,
         # The avro extension is another network download; we never load Avro.
         enable_format_extensions=False,

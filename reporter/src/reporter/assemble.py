@@ -53,9 +53,23 @@ from reporter.sales_pipeline import (
 from reporter.weeks import week_bounds, week_end, week_start
 
 __all__ = [
-    "COMBINED", "AwaitingReply", "ChangeCounts", "ClientRef", "ClientReport", "Conversation", "InstrumentCourse",
-    "InvalidItem", "IrregularResponse", "MeasurementOverview", "PracticeReport", "SalesPipeline", "ScoreRow",
-    "assemble_client_reports", "assemble_practice_report", "measurement_overview", "sales_pipeline",
+    "COMBINED",
+    "AwaitingReply",
+    "ChangeCounts",
+    "ClientRef",
+    "ClientReport",
+    "Conversation",
+    "InstrumentCourse",
+    "InvalidItem",
+    "IrregularResponse",
+    "MeasurementOverview",
+    "PracticeReport",
+    "SalesPipeline",
+    "ScoreRow",
+    "assemble_client_reports",
+    "assemble_practice_report",
+    "measurement_overview",
+    "sales_pipeline",
 ]
 
 
@@ -74,9 +88,16 @@ class PracticeReport:
         return sum(1 for e in self.item9 if e.late)
 
 
-def assemble_practice_report(week: str, inbox_rows: Iterable[Row], timeseries_rows: Iterable[Row],
-                             paired_rows: Iterable[Row], clients: Clients, *,
-                             safety: Iterable[CarriedFlag] | None = None, preview: bool = False) -> PracticeReport:
+def assemble_practice_report(
+    week: str,
+    inbox_rows: Iterable[Row],
+    timeseries_rows: Iterable[Row],
+    paired_rows: Iterable[Row],
+    clients: Clients,
+    *,
+    safety: Iterable[CarriedFlag] | None = None,
+    preview: bool = False,
+) -> PracticeReport:
     """``safety``: the flags the report carries (``safety.carried_flags``); without it, the
     flags of the week's timeseries rows (a report assembled outside the warehouse)."""
     start, end = week_bounds(week)
@@ -85,7 +106,9 @@ def assemble_practice_report(week: str, inbox_rows: Iterable[Row], timeseries_ro
     if safety is None:
         safety = carried_flags(week, flags_from_timeseries(in_week), reported=())
     return PracticeReport(
-        week=week, week_start=week_start(week), week_end=week_end(week),
+        week=week,
+        week_start=week_start(week),
+        week_end=week_end(week),
         item9=safety_list(safety, clients),
         pipeline=sales_pipeline(inbox_rows, start, end),
         measurements=measurement_overview(rows, in_week, list(paired_rows), clients, end),

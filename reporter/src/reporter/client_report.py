@@ -40,6 +40,7 @@ class ScoreRow:
 @dataclass(frozen=True)
 class InstrumentCourse:
     """Change of one instrument: first valid score against the latest valid one (as of the week's end)."""
+
     instrument: str
     n_scores: int
     n_valid: int
@@ -84,28 +85,50 @@ def assemble_client_reports(week: str, timeseries_rows: Iterable[Row], clients: 
     for client in measured:
         own = by_client[client]
         name = client_name(clients, client)
-        points = {inst: [(str(r["measured_at"]), r.get("total") if r["valid"] else None)
-                         for r in own if r["instrument"] == inst] for inst in paired_order()}
-        reports.append(ClientReport(
-            week=week, week_start=week_start(week), week_end=week_end(week), client_id=client, name=name,
-            chart_svg=trend_chart_svg(points, width=640, height=400, title=f"Verlauf: {name}"),
-            item9=safety_list(carried_flags(week, flags_from_timeseries(r for r in own if start <= _at(r)), ()),
-                              clients),
-            scores=tuple(_score_row(r, start) for r in own),
-            courses=tuple(_course(inst, [r for r in own if r["instrument"] == inst])
-                          for inst in instrument_order() if any(r["instrument"] == inst for r in own)),
-        ))
+        points = {
+            inst: [
+                (str(r["measured_at"]), r.get("total") if r["valid"] else None) for r in own if r["instrument"] == inst
+            ]
+            for inst in paired_order()
+        }
+        reports.append(
+            ClientReport(
+                week=week,
+                week_start=week_start(week),
+                week_end=week_end(week),
+                client_id=client,
+                name=name,
+                chart_svg=trend_chart_svg(points, width=640, height=400, title=f"Verlauf: {name}"),
+                item9=safety_list(
+                    carried_flags(week, flags_from_timeseries(r for r in own if start <= _at(r)), ()), clients
+                ),
+                scores=tuple(_score_row(r, start) for r in own),
+                courses=tuple(
+                    _course(inst, [r for r in own if r["instrument"] == inst])
+                    for inst in instrument_order()
+                    if any(r["instrument"] == inst for r in own)
+                ),
+            )
+        )
     return sorted(reports, key=lambda c: (c.name.casefold(), c.client_id))
 
 
 def _score_row(r: Row, start: datetime) -> ScoreRow:
     return ScoreRow(
-        measured_at=str(r["measured_at"]), instrument=str(r["instrument"]), total=r.get("total"),
-        severity=r.get("severity"), valid=bool(r["valid"]), prorated=bool(r.get("prorated")),
-        n_missing=r.get("n_missing"), invalid_items=invalid_items(r), is_baseline=bool(r.get("is_baseline")),
+        measured_at=str(r["measured_at"]),
+        instrument=str(r["instrument"]),
+        total=r.get("total"),
+        severity=r.get("severity"),
+        valid=bool(r["valid"]),
+        prorated=bool(r.get("prorated")),
+        n_missing=r.get("n_missing"),
+        invalid_items=invalid_items(r),
+        is_baseline=bool(r.get("is_baseline")),
         change=r.get("change"),
         reliable_change=None if r.get("is_baseline") else r.get("reliable_change"),
-        item9=item9_answer(r) if raises_safety_flags(str(r["instrument"])) else None, in_week=_at(r) >= start)
+        item9=item9_answer(r) if raises_safety_flags(str(r["instrument"])) else None,
+        in_week=_at(r) >= start,
+    )
 
 
 def _course(instrument: str, rows: list[Row]) -> InstrumentCourse:
@@ -118,13 +141,20 @@ def _course(instrument: str, rows: list[Row]) -> InstrumentCourse:
         return None if latest is None or only_baseline else latest.get(name)
 
     return InstrumentCourse(
-        instrument=instrument, n_scores=len(rows), n_valid=len(valid),
-        baseline_at=base["measured_at"] if base else None, baseline_total=base.get("total") if base else None,
-        latest_at=latest["measured_at"] if latest else None, latest_total=latest.get("total") if latest else None,
-        change=field("change"), reliable_change=field("reliable_change"),
+        instrument=instrument,
+        n_scores=len(rows),
+        n_valid=len(valid),
+        baseline_at=base["measured_at"] if base else None,
+        baseline_total=base.get("total") if base else None,
+        latest_at=latest["measured_at"] if latest else None,
+        latest_total=latest.get("total") if latest else None,
+        change=field("change"),
+        reliable_change=field("reliable_change"),
         baseline_caseness=(latest.get("baseline_caseness") if latest else None),
-        followup_caseness=field("followup_caseness"), recovery_eligible=field("recovery_eligible"),
-        recovery=field("recovery"), reliable_recovery=field("reliable_recovery"),
+        followup_caseness=field("followup_caseness"),
+        recovery_eligible=field("recovery_eligible"),
+        recovery=field("recovery"),
+        reliable_recovery=field("reliable_recovery"),
         reliable_change_threshold=latest.get("reliable_change_threshold") if latest else None,
         caseness_threshold=latest.get("caseness_threshold") if latest else None,
         threshold_source=latest.get("threshold_source") if latest else None,

@@ -56,12 +56,18 @@ class SmtpSettings:
     def from_config(cls, smtp: Mapping[str, Any], secrets: Mapping[str, str | None]) -> SmtpSettings:
         """``reports.smtp`` of the config; credentials from ``LORC_SMTP_USERNAME`` / ``_PASSWORD``."""
         if not smtp.get("host"):
-            raise ReportSettingsError("reports.delivery is smtp but reports.smtp.host is not set; "
-                                      "add reports.smtp: {host: ..., port: 587, security: starttls}")
-        return cls(host=str(smtp["host"]), port=int(smtp.get("port", 587)),
-                   security=str(smtp.get("security", "starttls")),
-                   timeout_seconds=float(smtp.get("timeout_seconds", 30)),
-                   username=secrets.get("LORC_SMTP_USERNAME"), password=secrets.get("LORC_SMTP_PASSWORD"))
+            raise ReportSettingsError(
+                "reports.delivery is smtp but reports.smtp.host is not set; "
+                "add reports.smtp: {host: ..., port: 587, security: starttls}"
+            )
+        return cls(
+            host=str(smtp["host"]),
+            port=int(smtp.get("port", 587)),
+            security=str(smtp.get("security", "starttls")),
+            timeout_seconds=float(smtp.get("timeout_seconds", 30)),
+            username=secrets.get("LORC_SMTP_USERNAME"),
+            password=secrets.get("LORC_SMTP_PASSWORD"),
+        )
 
 
 def recipients_of(addresses: Sequence[str], key: str) -> list[Recipient]:
@@ -82,7 +88,8 @@ def check_recipients(recipients: Sequence[Recipient], allowlist: Sequence[str], 
     if refused:
         raise DeliveryRefusedError(
             f"{len(refused)} recipient(s) not on the allowlist: {', '.join(refused)}; add them to "
-            "reports.allowlist in config.yaml if they may receive reports, or correct the address")
+            "reports.allowlist in config.yaml if they may receive reports, or correct the address"
+        )
 
 
 def check_smtp(settings: SmtpSettings) -> None:
@@ -92,11 +99,19 @@ def check_smtp(settings: SmtpSettings) -> None:
     if settings.security == "none" and not is_loopback(settings.host):
         raise DeliveryRefusedError(
             f"SMTP to {settings.host} needs TLS: set reports.smtp.security to starttls or ssl "
-            "(plain SMTP is allowed to loopback only)")
+            "(plain SMTP is allowed to loopback only)"
+        )
 
 
-def build_message(*, sender: str, recipients: Sequence[str], subject: str, body: str,
-                  attachments: Sequence[Attachment], message_id: str) -> bytes:
+def build_message(
+    *,
+    sender: str,
+    recipients: Sequence[str],
+    subject: str,
+    body: str,
+    attachments: Sequence[Attachment],
+    message_id: str,
+) -> bytes:
     """The message as it goes over the wire (CRLF line ends), with a Message-ID fixed by
     the caller: every copy of one delivery, retries and reruns included, carries the same
     one, so mail clients can tell."""
@@ -113,8 +128,15 @@ def build_message(*, sender: str, recipients: Sequence[str], subject: str, body:
     return message.as_bytes(policy=policy.SMTP)
 
 
-def send_smtp(raw: bytes, *, sender: str, recipients: Sequence[Recipient], settings: SmtpSettings,
-              allowlist: Sequence[str], on_accepted: Callable[[Recipient], None]) -> None:
+def send_smtp(
+    raw: bytes,
+    *,
+    sender: str,
+    recipients: Sequence[Recipient],
+    settings: SmtpSettings,
+    allowlist: Sequence[str],
+    on_accepted: Callable[[Recipient], None],
+) -> None:
     """Send ``raw`` to each recipient in a transaction of its own; ``on_accepted`` is called
     as soon as the server has accepted it for one. Raises DeliveryError when any recipient
     was refused (the others are still tried) or a transient failure outlasted the retries."""
@@ -137,28 +159,38 @@ def send_smtp(raw: bytes, *, sender: str, recipients: Sequence[Recipient], setti
                     pending.remove(recipient)  # first: a failing callback must not send it again
                     on_accepted(recipient)
 
-    retrying = Retrying(retry=retry_if_exception(is_transient), stop=stop_after_attempt(settings.attempts),
-                        wait=wait_exponential(multiplier=0.5, max=settings.max_backoff_seconds), reraise=True)
+    retrying = Retrying(
+        retry=retry_if_exception(is_transient),
+        stop=stop_after_attempt(settings.attempts),
+        wait=wait_exponential(multiplier=0.5, max=settings.max_backoff_seconds),
+        reraise=True,
+    )
     where = f"SMTP server {settings.host}:{settings.port}"
     try:
         retrying(attempt)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = sorted({code for code, _ in exc.recipients.values()})
-        raise DeliveryError(f"{where}: temporary failure persisted for {_labels(pending)} (replies {codes}); "
-                            "run again later") from None
+        raise DeliveryError(
+            f"{where}: temporary failure persisted for {_labels(pending)} (replies {codes}); run again later"
+        ) from None
     except smtplib.SMTPResponseException as exc:
         raise DeliveryError(f"{where}: temporary failure persisted (reply {exc.smtp_code}); run again later") from None
     except (OSError, smtplib.SMTPException) as exc:
         if _timed_out(exc):
             raise DeliveryError(
                 f"{where} did not answer within {settings.timeout_seconds:g} s "
-                f"({settings.attempts} attempts); check the server or raise reports.smtp.timeout_seconds") from None
-        raise DeliveryError(f"could not deliver through {settings.host}:{settings.port} ({type(exc).__name__}); "
-                            "check reports.smtp and the network") from None
+                f"({settings.attempts} attempts); check the server or raise reports.smtp.timeout_seconds"
+            ) from None
+        raise DeliveryError(
+            f"could not deliver through {settings.host}:{settings.port} ({type(exc).__name__}); "
+            "check reports.smtp and the network"
+        ) from None
     if refused:
         shown = ", ".join(f"{r.label} (reply {code})" for r, code in refused)
-        raise DeliveryError(f"{where} refused {shown}; the others have the report. Correct or remove the "
-                            "refused address in config.yaml and run again: only it is sent to")
+        raise DeliveryError(
+            f"{where} refused {shown}; the others have the report. Correct or remove the "
+            "refused address in config.yaml and run again: only it is sent to"
+        )
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -189,8 +221,9 @@ class _Connection:
         settings = self.settings
         context = ssl.create_default_context()
         if settings.security == "ssl":
-            self.client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout_seconds,
-                                           context=context)
+            self.client = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=settings.timeout_seconds, context=context
+            )
         else:
             self.client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
         try:

@@ -11,6 +11,7 @@ from typing import Any
 @dataclass(frozen=True)
 class InvalidItem:
     """An item answered with something that is not a valid answer: its number and the rule."""
+
     item: int
     rule: str  # e.g. "R9.out_of_range", "R10.unrecognised_text", "R9.wrong_type"
 

@@ -8,16 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared_schemas.types import MIXED
-from shared_schemas.types import NO_RELIABLE_CHANGE as NO_CHANGE
-from shared_schemas.types import RELIABLE_DETERIORATION as DETERIORATION
-from shared_schemas.types import RELIABLE_IMPROVEMENT as IMPROVEMENT
-
 from reporter.clients import Clients, client_name
 from reporter.instruments import instrument_order
 from reporter.invalid_items import InvalidItem, invalid_items
 from reporter.rows import Row
 from reporter.rows import measured_at as _at
+from shared_schemas.types import MIXED
+from shared_schemas.types import NO_RELIABLE_CHANGE as NO_CHANGE
+from shared_schemas.types import RELIABLE_DETERIORATION as DETERIORATION
+from shared_schemas.types import RELIABLE_IMPROVEMENT as IMPROVEMENT
 
 COMBINED = "combined"
 
@@ -25,6 +24,7 @@ COMBINED = "combined"
 @dataclass(frozen=True)
 class ChangeCounts:
     """Clients measured in the week, by their latest change category (as of the week's end)."""
+
     instrument: str  # "phq9" | "gad7" | COMBINED (measurement_paired, R13)
     clients: int
     improvement: int
@@ -47,6 +47,7 @@ class ClientRef:
 @dataclass(frozen=True)
 class IrregularResponse:
     """An invalid or prorated score of the week."""
+
     client_id: str
     client_name: str
     instrument: str
@@ -75,21 +76,35 @@ class MeasurementOverview:
         return sum(1 for r in self.irregular if r.prorated)
 
 
-def measurement_overview(rows: list[Row], in_week: list[Row], paired_rows: list[Row], clients: Clients,
-                         end: datetime) -> MeasurementOverview:
+def measurement_overview(
+    rows: list[Row], in_week: list[Row], paired_rows: list[Row], clients: Clients, end: datetime
+) -> MeasurementOverview:
     measured = sorted({str(r["client_id"]) for r in in_week})
     upto_end = [r for r in rows if _at(r) < end]
     change = [_instrument_counts(inst, measured, upto_end) for inst in instrument_order()]
     change.append(_combined_counts(measured, paired_rows))
-    irregular = [IrregularResponse(
-        client_id=str(r["client_id"]), client_name=client_name(clients, r["client_id"]),
-        instrument=str(r["instrument"]), measured_at=str(r["measured_at"]), response_id=str(r["response_id"]),
-        valid=bool(r["valid"]), prorated=bool(r.get("prorated")), n_missing=r.get("n_missing"),
-        invalid_items=invalid_items(r))
-        for r in in_week if not r["valid"] or r.get("prorated")]
+    irregular = [
+        IrregularResponse(
+            client_id=str(r["client_id"]),
+            client_name=client_name(clients, r["client_id"]),
+            instrument=str(r["instrument"]),
+            measured_at=str(r["measured_at"]),
+            response_id=str(r["response_id"]),
+            valid=bool(r["valid"]),
+            prorated=bool(r.get("prorated")),
+            n_missing=r.get("n_missing"),
+            invalid_items=invalid_items(r),
+        )
+        for r in in_week
+        if not r["valid"] or r.get("prorated")
+    ]
     return MeasurementOverview(
-        clients_measured=tuple(sorted((ClientRef(c, client_name(clients, c)) for c in measured),
-                                      key=lambda c: (c.name.casefold(), c.client_id))),
+        clients_measured=tuple(
+            sorted(
+                (ClientRef(c, client_name(clients, c)) for c in measured),
+                key=lambda c: (c.name.casefold(), c.client_id),
+            )
+        ),
         responses=len({(str(r["client_id"]), str(r["response_id"])) for r in in_week}),
         scores=len(in_week),
         change=tuple(change),
@@ -142,13 +157,20 @@ def _combined_counts(measured: list[str], paired_rows: list[Row]) -> ChangeCount
 def _category(value: Any, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValueError(f"change category is not one of {list(allowed)}")
-    return {IMPROVEMENT: "improvement", NO_CHANGE: "no_change", DETERIORATION: "deterioration",
-            MIXED: "mixed"}[value]
+    return {IMPROVEMENT: "improvement", NO_CHANGE: "no_change", DETERIORATION: "deterioration", MIXED: "mixed"}[value]
 
 
 def _counts(instrument: str, tally: Counter[str]) -> ChangeCounts:
-    return ChangeCounts(instrument=instrument, clients=tally["clients"], improvement=tally["improvement"],
-                        no_change=tally["no_change"], deterioration=tally["deterioration"], mixed=tally["mixed"],
-                        baseline_only=tally["baseline_only"], no_valid_score=tally["no_valid_score"],
-                        recovery_eligible=tally["recovery_eligible"], recovery=tally["recovery"],
-                        reliable_recovery=tally["reliable_recovery"])
+    return ChangeCounts(
+        instrument=instrument,
+        clients=tally["clients"],
+        improvement=tally["improvement"],
+        no_change=tally["no_change"],
+        deterioration=tally["deterioration"],
+        mixed=tally["mixed"],
+        baseline_only=tally["baseline_only"],
+        no_valid_score=tally["no_valid_score"],
+        recovery_eligible=tally["recovery_eligible"],
+        recovery=tally["recovery"],
+        reliable_recovery=tally["reliable_recovery"],
+    )

@@ -10,7 +10,6 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
-from shared_schemas.types import InboxStatus
 
 from reporter.assemble import ClientReport, PracticeReport
 from reporter.formatting import de_date, de_datetime, human_duration
@@ -24,6 +23,7 @@ from reporter.safety import (
 )
 from reporter.safety_list import SafetyAlert
 from reporter.weeks import parse_week
+from shared_schemas.types import InboxStatus
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 # Rows shown per sales list (new inquiries, awaiting reply); the rest is counted. The
@@ -37,8 +37,12 @@ STATUS_DE: dict[InboxStatus, str] = {
     "client": "Klient:in",
     "internal": "intern",
 }
-ITEM9_DE = {ITEM9_POSITIVE: "positiv", ITEM9_NOT_ANSWERED: "nicht beantwortet",
-            ITEM9_ANSWERED_INVALID: "ungültig beantwortet", ITEM9_NEGATIVE: "nein"}
+ITEM9_DE = {
+    ITEM9_POSITIVE: "positiv",
+    ITEM9_NOT_ANSWERED: "nicht beantwortet",
+    ITEM9_ANSWERED_INVALID: "ungültig beantwortet",
+    ITEM9_NEGATIVE: "nein",
+}
 ITEM9_ACTION_DE = {  # the safety lists
     ITEM9_POSITIVE: "positiv – Risiko abklären",
     ITEM9_NOT_ANSWERED: "nicht beantwortet – nachfragen",
@@ -77,10 +81,18 @@ def render_pdf(html: str) -> bytes:
 
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters.update(
-        date=de_date, datetime=de_datetime, duration=human_duration, instrument=instrument_name,
+        date=de_date,
+        datetime=de_datetime,
+        duration=human_duration,
+        instrument=instrument_name,
         severity=severity_label,
         change=lambda v: "–" if v is None else CHANGE_DE.get(v, v),
         status=lambda v: STATUS_DE.get(v, v),

@@ -15,8 +15,16 @@ Row = Mapping[str, Any]
 def sorted_rows(rows: Iterable[Row]) -> list[Row]:
     """Timeseries rows by time, client, then instrument in report order."""
     order = {inst: i for i, inst in enumerate(instrument_order())}
-    return sorted(rows, key=lambda r: (measured_at(r), str(r["client_id"]), order.get(str(r["instrument"]), 99),
-                                       str(r["instrument"]), str(r["response_id"])))
+    return sorted(
+        rows,
+        key=lambda r: (
+            measured_at(r),
+            str(r["client_id"]),
+            order.get(str(r["instrument"]), 99),
+            str(r["instrument"]),
+            str(r["response_id"]),
+        ),
+    )
 
 
 def measured_at(row: Row) -> datetime:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from shared_schemas.types import Item9State
-
 from reporter.clients import UNLINKED, Clients, client_name
 from reporter.safety import CarriedFlag, SafetyFlag
+from shared_schemas.types import Item9State
 
 
 @dataclass(frozen=True)
 class Item9Entry:
     """A PHQ-9 response whose item 9 needs a clinician: positive, unanswered or answered invalidly."""
+
     client_id: str | None  # None: the respondent is linked to no client (see respondent_email)
     client_name: str
     measured_at: str
@@ -28,21 +28,30 @@ class Item9Entry:
 
 def safety_list(carried: Iterable[CarriedFlag], clients: Clients) -> tuple[Item9Entry, ...]:
     """The practice report's safety list, in the order the flags come (positive first)."""
-    return tuple(Item9Entry(
-        client_id=c.flag.client_id,
-        client_name=client_name(clients, c.flag.client_id) if c.flag.client_id else UNLINKED,
-        measured_at=c.flag.measured_at, response_id=c.flag.response_id, answer=c.flag.answer,
-        total=c.flag.total, severity=c.flag.severity, late=c.late, flag_week=c.flag_week,
-        respondent_email=None if c.flag.client_id else c.flag.respondent_email) for c in carried)
+    return tuple(
+        Item9Entry(
+            client_id=c.flag.client_id,
+            client_name=client_name(clients, c.flag.client_id) if c.flag.client_id else UNLINKED,
+            measured_at=c.flag.measured_at,
+            response_id=c.flag.response_id,
+            answer=c.flag.answer,
+            total=c.flag.total,
+            severity=c.flag.severity,
+            late=c.late,
+            flag_week=c.flag_week,
+            respondent_email=None if c.flag.client_id else c.flag.respondent_email,
+        )
+        for c in carried
+    )
 
 
 @dataclass(frozen=True)
 class SafetyAlert:
     """An immediate notice of new positive item-9 answers (opt-in: reports.safety_alerts)."""
+
     created_at: str
     entries: tuple[Item9Entry, ...]
 
 
 def assemble_safety_alert(flags: Iterable[SafetyFlag], clients: Clients, created_at: str) -> SafetyAlert:
-    return SafetyAlert(created_at=created_at,
-                       entries=safety_list((CarriedFlag(f, late=False) for f in flags), clients))
+    return SafetyAlert(created_at=created_at, entries=safety_list((CarriedFlag(f, late=False) for f in flags), clients))

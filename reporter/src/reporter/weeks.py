@@ -27,8 +27,9 @@ def parse_week(week: str) -> tuple[int, int]:
     if year < 1:
         raise WeekError(f"week {week} does not exist: the year must be 0001-9999 (format {WEEK_FORMAT})")
     if not 1 <= number <= _weeks_in(year):
-        raise WeekError(f"week {week} does not exist: ISO year {year} has weeks W01-W{_weeks_in(year)} "
-                         f"(format {WEEK_FORMAT})")
+        raise WeekError(
+            f"week {week} does not exist: ISO year {year} has weeks W01-W{_weeks_in(year)} (format {WEEK_FORMAT})"
+        )
     return year, number
 
 

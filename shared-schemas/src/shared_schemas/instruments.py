@@ -55,6 +55,7 @@ class Item:
 @dataclass(frozen=True)
 class ExtraItem:
     """Asked but never scored (the PHQ-9 difficulty item, R3)."""
+
     number: int
     loinc: str
     text: str
@@ -77,6 +78,7 @@ class SeverityBand:
 class SafetyFlagRule:
     """An answer to ``item`` of at least ``min_value`` raises ``positive``; the item answered
     invalidly raises ``invalid``, left unanswered ``unanswered`` (R4, A5)."""
+
     item: int
     min_value: int
     positive: str
@@ -221,7 +223,9 @@ def _load(instrument_id: str, version: str | None, path_setting: str) -> Instrum
         candidates = [p for p in candidates if p.stem.rsplit("-", 1)[1] == version]
     if not candidates:
         known = ", ".join(sorted(_files_by_id(path_setting)))
-        raise UnknownInstrumentError(f"no instrument {instrument_id!r}{' ' + version if version else ''} (known: {known})")
+        raise UnknownInstrumentError(
+            f"no instrument {instrument_id!r}{' ' + version if version else ''} (known: {known})"
+        )
     return parse_instrument_file(candidates[-1])
 
 
@@ -262,21 +266,37 @@ def _locales(mapping: dict[str, str] | None) -> tuple[tuple[str, str], ...]:
 def _definition(data: dict[str, Any]) -> InstrumentDefinition:
     pairing = data.get("pairing")
     return InstrumentDefinition(
-        id=data["id"], version=data["version"], name=data["name"],
-        abbreviation=data.get("abbreviation") or data["id"], construct=_locales(data.get("construct")),
-        panel_loinc=data["loinc"]["panel"], total_loinc=data["loinc"]["total"],
+        id=data["id"],
+        version=data["version"],
+        name=data["name"],
+        abbreviation=data.get("abbreviation") or data["id"],
+        construct=_locales(data.get("construct")),
+        panel_loinc=data["loinc"]["panel"],
+        total_loinc=data["loinc"]["total"],
         items=tuple(Item(int(i["number"]), str(i["loinc"]), str(i["text"])) for i in data["items"]),
-        extra_items=tuple(ExtraItem(int(e["number"]), str(e["loinc"]), str(e["text"]),
-                                    tuple(_option(o) for o in e["options"])) for e in data.get("extra_items") or ()),
+        extra_items=tuple(
+            ExtraItem(int(e["number"]), str(e["loinc"]), str(e["text"]), tuple(_option(o) for o in e["options"]))
+            for e in data.get("extra_items") or ()
+        ),
         options=tuple(_option(o) for o in data["options"]),
-        bands=tuple(SeverityBand(int(b["min"]), int(b["max"]), str(b["label"]), _locales(b.get("labels")))
-                    for b in data["bands"]),
-        max_prorated=int(data["missing"]["max_prorated"]), missing_rule=str(data["missing"]["rule"]),
-        flags=tuple(SafetyFlagRule(item=int(f["item"]), min_value=int(f["min_value"]), positive=str(f["id"]),
-                                   invalid=str(f.get("invalid") or f"item{f['item']}_invalid"),
-                                   unanswered=str(f.get("unanswered") or f"item{f['item']}_unanswered"))
-                    for f in data.get("flags") or ()),
-        reliable_change=int(data["change"]["reliable_change"]), caseness=int(data["change"]["caseness"]),
+        bands=tuple(
+            SeverityBand(int(b["min"]), int(b["max"]), str(b["label"]), _locales(b.get("labels")))
+            for b in data["bands"]
+        ),
+        max_prorated=int(data["missing"]["max_prorated"]),
+        missing_rule=str(data["missing"]["rule"]),
+        flags=tuple(
+            SafetyFlagRule(
+                item=int(f["item"]),
+                min_value=int(f["min_value"]),
+                positive=str(f["id"]),
+                invalid=str(f.get("invalid") or f"item{f['item']}_invalid"),
+                unanswered=str(f.get("unanswered") or f"item{f['item']}_unanswered"),
+            )
+            for f in data.get("flags") or ()
+        ),
+        reliable_change=int(data["change"]["reliable_change"]),
+        caseness=int(data["change"]["caseness"]),
         threshold_source=str(data["change"]["source"]),
         pairing=Pairing(str(pairing["rule"]), str(pairing["role"])) if pairing else None,
     )

@@ -36,9 +36,7 @@ class IgluUri:
 def parse_iglu(uri: str) -> IgluUri:
     match = _IGLU.match(uri)
     if not match:
-        raise SchemaNotFoundError(
-            f"{uri!r} is not an Iglu URI; expected iglu:<vendor>/<name>/jsonschema/<M-R-A>"
-        )
+        raise SchemaNotFoundError(f"{uri!r} is not an Iglu URI; expected iglu:<vendor>/<name>/jsonschema/<M-R-A>")
     return IgluUri(**match.groupdict())
 
 

@@ -39,13 +39,29 @@ class EmailAddress(TypedDict):
 
 
 # "from" is a keyword: the functional form.
-Email = TypedDict("Email", {
-    "message_id": str | None, "message_key": str | None, "source": dict[str, Any], "thread_key": str | None,
-    "from": EmailAddress | None, "to": list[EmailAddress], "cc": list[EmailAddress], "subject": str,
-    "sent_at": str, "sent_at_source": SentAtSource, "received_at": str, "direction": EmailDirection,
-    "preview": str, "body_text": str, "labels": list[str], "has_attachments": bool, "in_reply_to": str | None,
-    "references": list[str],
-})
+Email = TypedDict(
+    "Email",
+    {
+        "message_id": str | None,
+        "message_key": str | None,
+        "source": dict[str, Any],
+        "thread_key": str | None,
+        "from": EmailAddress | None,
+        "to": list[EmailAddress],
+        "cc": list[EmailAddress],
+        "subject": str,
+        "sent_at": str,
+        "sent_at_source": SentAtSource,
+        "received_at": str,
+        "direction": EmailDirection,
+        "preview": str,
+        "body_text": str,
+        "labels": list[str],
+        "has_attachments": bool,
+        "in_reply_to": str | None,
+        "references": list[str],
+    },
+)
 
 
 class Contact(TypedDict):
@@ -121,6 +137,7 @@ class SafetyFlag(TypedDict):
 # --- projection rows -------------------------------------------------------------------------
 class TimeseriesRow(TypedDict):
     """A row of ``measurement_timeseries``: one score with its change against the client's first valid one."""
+
     client_id: str | None
     instrument: str | None
     measured_at: str | None
@@ -150,6 +167,7 @@ class TimeseriesRow(TypedDict):
 
 class PairedRow(TypedDict):
     """A row of ``measurement_paired``: R13 per client (``<instrument>_baseline``/``_followup`` per paired instrument)."""
+
     client_id: str | None
     n_pairs: int | None
     baseline_at: str | None
@@ -169,6 +187,7 @@ class PairedRow(TypedDict):
 
 class InboxRow(TypedDict):
     """A row of ``inbox_view``: one conversation and where it stands."""
+
     conversation_key: str | None
     counterpart_email: str | None
     counterpart_name: str | None

@@ -31,11 +31,19 @@ class DataverseStream(Stream):
 class TapSampleDataverse(Tap):
     name = "tap-sample-dataverse"
     config_jsonschema = th.PropertiesList(
-        th.Property("revision", th.IntegerType, default=1,
-                    description="Fixture revision: 2 re-delivers one changed contact (see CLIENTS.md)."),
-        th.Property("count", th.IntegerType, default=0,
-                    description="When > 0, emit this many synthetic contacts (the synthetic Forms respondents) "
-                                "and no sessions, instead of the fixtures."),
+        th.Property(
+            "revision",
+            th.IntegerType,
+            default=1,
+            description="Fixture revision: 2 re-delivers one changed contact (see CLIENTS.md).",
+        ),
+        th.Property(
+            "count",
+            th.IntegerType,
+            default=0,
+            description="When > 0, emit this many synthetic contacts (the synthetic Forms respondents) "
+            "and no sessions, instead of the fixtures.",
+        ),
     ).to_dict()
 
     def discover_streams(self) -> list[Stream]:

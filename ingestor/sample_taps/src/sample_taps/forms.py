@@ -52,7 +52,9 @@ class FormResponsesStream(Stream):
         form_id, revision, count = _settings(self.config)
         if count > 0 or int(self.config.get("first") or 0) > 0:
             yield from forms_synthetic.responses(
-                practice.forms(form_id), count, first=int(self.config.get("first") or 0),
+                practice.forms(form_id),
+                count,
+                first=int(self.config.get("first") or 0),
                 clients=int(self.config.get("clients") or forms_synthetic.DEFAULT_CLIENTS),
             )
         else:
@@ -63,14 +65,30 @@ class TapSampleForms(Tap):
     name = "tap-sample-forms"
     config_jsonschema = th.PropertiesList(
         th.Property("form_id", th.StringType, description="Emit only this form and its responses (default: all)."),
-        th.Property("revision", th.IntegerType, default=1,
-                    description="Fixture revision: 2 re-delivers the edited response (see CLIENTS.md)."),
-        th.Property("count", th.IntegerType, default=0,
-                    description="When > 0, emit this many deterministic synthetic responses instead of the fixtures."),
-        th.Property("first", th.IntegerType, default=0,
-                    description="Index of the first synthetic response (N: continue a run of N with new ones)."),
-        th.Property("clients", th.IntegerType, default=forms_synthetic.DEFAULT_CLIENTS,
-                    description="How many respondents the synthetic responses come from."),
+        th.Property(
+            "revision",
+            th.IntegerType,
+            default=1,
+            description="Fixture revision: 2 re-delivers the edited response (see CLIENTS.md).",
+        ),
+        th.Property(
+            "count",
+            th.IntegerType,
+            default=0,
+            description="When > 0, emit this many deterministic synthetic responses instead of the fixtures.",
+        ),
+        th.Property(
+            "first",
+            th.IntegerType,
+            default=0,
+            description="Index of the first synthetic response (N: continue a run of N with new ones).",
+        ),
+        th.Property(
+            "clients",
+            th.IntegerType,
+            default=forms_synthetic.DEFAULT_CLIENTS,
+            description="How many respondents the synthetic responses come from.",
+        ),
     ).to_dict()
 
     def discover_streams(self) -> list[Stream]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from lorc_taps.gmail.schema import GMAIL_MESSAGE_SCHEMA
-
 from sample_taps.base import SampleMessagesStream, SampleTap
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from lorc_taps.graph.schema import MESSAGE_SCHEMA as GRAPH_MESSAGE_SCHEMA
-
 from sample_taps.base import SampleMessagesStream, SampleTap
 
 

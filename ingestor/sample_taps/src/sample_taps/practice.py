@@ -80,8 +80,12 @@ def sheet_properties() -> dict[str, Any]:
     """The linked spreadsheet as the Sheets API shows it: ``spreadsheetId``, ``title``, ``tab``
     and the raw ``header`` row (question titles as Google Forms writes them)."""
     document = _document("sheets")
-    return {"spreadsheetId": document["spreadsheetId"], "title": document["spreadsheetTitle"],
-            "tab": document["tab"], "header": list(document["header"])}
+    return {
+        "spreadsheetId": document["spreadsheetId"],
+        "title": document["spreadsheetTitle"],
+        "tab": document["tab"],
+        "header": list(document["header"]),
+    }
 
 
 def sheet_rows(revision: int = 1) -> list[dict[str, str]]:

@@ -18,8 +18,11 @@ OPEN: dict[str, Any] = {"type": ["object", "null"], "properties": {}, "additiona
 
 
 def _object(properties: dict[str, Any], *, nullable: bool = True) -> dict[str, Any]:
-    return {"type": ["object", "null"] if nullable else "object", "properties": properties,
-            "additionalProperties": True}
+    return {
+        "type": ["object", "null"] if nullable else "object",
+        "properties": properties,
+        "additionalProperties": True,
+    }
 
 
 def _array(items: dict[str, Any]) -> dict[str, Any]:
@@ -30,25 +33,34 @@ OPTIONS = _array(_object({"value": STRING, "isOther": BOOLEAN}, nullable=False))
 
 # forms.get: a Form resource (the kinds of question and item the fixtures use are
 # declared; the others, e.g. scaleQuestion or imageItem, pass through as open objects).
-QUESTION = _object({
-    "questionId": STRING,
-    "required": BOOLEAN,
-    "choiceQuestion": _object({"type": STRING, "options": OPTIONS, "shuffle": BOOLEAN}),
-    "textQuestion": _object({"paragraph": BOOLEAN}),
-    "rowQuestion": _object({"title": STRING}),
-})
-FORM_ITEM = _object({
-    "itemId": STRING,
-    "title": STRING,
-    "description": STRING,
-    "questionItem": _object({"question": QUESTION}),
-    "questionGroupItem": _object({
-        "questions": _array({**QUESTION, "type": "object"}),
-        "grid": _object({"columns": _object({"type": STRING, "options": OPTIONS}), "shuffleQuestions": BOOLEAN}),
-    }),
-    "pageBreakItem": OPEN,
-    "textItem": OPEN,
-}, nullable=False)
+QUESTION = _object(
+    {
+        "questionId": STRING,
+        "required": BOOLEAN,
+        "choiceQuestion": _object({"type": STRING, "options": OPTIONS, "shuffle": BOOLEAN}),
+        "textQuestion": _object({"paragraph": BOOLEAN}),
+        "rowQuestion": _object({"title": STRING}),
+    }
+)
+FORM_ITEM = _object(
+    {
+        "itemId": STRING,
+        "title": STRING,
+        "description": STRING,
+        "questionItem": _object({"question": QUESTION}),
+        "questionGroupItem": _object(
+            {
+                "questions": _array({**QUESTION, "type": "object"}),
+                "grid": _object(
+                    {"columns": _object({"type": STRING, "options": OPTIONS}), "shuffleQuestions": BOOLEAN}
+                ),
+            }
+        ),
+        "pageBreakItem": OPEN,
+        "textItem": OPEN,
+    },
+    nullable=False,
+)
 FORM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {

@@ -78,7 +78,7 @@ def _gmail(mailbox: str, index: int, rng: random.Random) -> dict[str, Any]:
     received = _times(index)
     sent = received - timedelta(seconds=rng.randint(1, 30))
     text = _text(rng, "Guten Tag,", name, 900)
-    body_html = "<div dir=\"ltr\">" + "<br>".join(html.escape(line) for line in text.split("\r\n")) + "</div>\r\n"
+    body_html = '<div dir="ltr">' + "<br>".join(html.escape(line) for line in text.split("\r\n")) + "</div>\r\n"
     message_id = f"<syn.{hashlib.sha256(f'{mailbox}:{index}'.encode()).hexdigest()[:24]}@mail.example.net>"
     gmail_id = format(0x19A6F00000000000 + index * 0x1000 + rng.randrange(0x1000), "x")
     text_bytes, html_bytes = text.encode(), body_html.encode()
@@ -102,16 +102,24 @@ def _gmail(mailbox: str, index: int, rng: random.Random) -> dict[str, Any]:
                 {"name": "Message-ID", "value": message_id},
                 {"name": "Subject", "value": f"{rng.choice(SUBJECTS)} ({index})"},
                 {"name": "To", "value": mailbox},
-                {"name": "Content-Type", "value": "multipart/alternative; boundary=\"syn\""},
+                {"name": "Content-Type", "value": 'multipart/alternative; boundary="syn"'},
             ],
             "body": {"size": 0},
             "parts": [
-                {"partId": "0", "mimeType": "text/plain", "filename": "",
-                 "headers": [{"name": "Content-Type", "value": "text/plain; charset=\"UTF-8\""}],
-                 "body": {"size": len(text_bytes), "data": _b64url(text_bytes)}},
-                {"partId": "1", "mimeType": "text/html", "filename": "",
-                 "headers": [{"name": "Content-Type", "value": "text/html; charset=\"UTF-8\""}],
-                 "body": {"size": len(html_bytes), "data": _b64url(html_bytes)}},
+                {
+                    "partId": "0",
+                    "mimeType": "text/plain",
+                    "filename": "",
+                    "headers": [{"name": "Content-Type", "value": 'text/plain; charset="UTF-8"'}],
+                    "body": {"size": len(text_bytes), "data": _b64url(text_bytes)},
+                },
+                {
+                    "partId": "1",
+                    "mimeType": "text/html",
+                    "filename": "",
+                    "headers": [{"name": "Content-Type", "value": 'text/html; charset="UTF-8"'}],
+                    "body": {"size": len(html_bytes), "data": _b64url(html_bytes)},
+                },
             ],
         },
         "sizeEstimate": len(text_bytes) + len(html_bytes) + 1200,
@@ -127,7 +135,7 @@ def _graph(mailbox: str, index: int, rng: random.Random) -> dict[str, Any]:
     graph_id = "AAMkAGSyn" + base64.b64encode(digest + index.to_bytes(4, "big")).decode("ascii")
     stamp = received.strftime("%Y-%m-%dT%H:%M:%SZ")
     body = (
-        "<html><head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head><body>"
+        '<html><head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>'
         + "".join(f"<div>{html.escape(line) or '<br>'}</div>" for line in text.split("\r\n"))
         + "</body></html>"
     )

@@ -31,8 +31,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-from sample_taps import practice
-
 from ingestor.fake_apis.microsoft_identity import (
     CLIENT_ID,
     TENANT_ID,
@@ -41,6 +39,7 @@ from ingestor.fake_apis.microsoft_identity import (
     prefer_header,
 )
 from ingestor.fake_apis.server import FakeRequest, FakeResponse
+from sample_taps import practice
 
 FIXTURE_PREFIX = "cr7a2_"
 DEFAULT_PAGE_SIZE = 5000
@@ -73,8 +72,10 @@ def _rename(value: Any, prefix: str) -> Any:
 
 def _prefixed(row: dict[str, Any], prefix: str) -> dict[str, Any]:
     """A session row with the publisher's prefix on its columns and navigation properties."""
-    return {_rename(name, prefix): _rename(value, prefix) if name.endswith("associatednavigationproperty") else value
-            for name, value in row.items()}
+    return {
+        _rename(name, prefix): _rename(value, prefix) if name.endswith("associatednavigationproperty") else value
+        for name, value in row.items()
+    }
 
 
 class FakeDataverse(MicrosoftIdentity):
@@ -85,8 +86,15 @@ class FakeDataverse(MicrosoftIdentity):
     plus the base server's faults and latency.
     """
 
-    def __init__(self, *, revision: int = 1, publisher_prefix: str = FIXTURE_PREFIX, latency: float = 0.0,
-                 log_path: Path | None = None, token_ttl: float = 3600.0) -> None:
+    def __init__(
+        self,
+        *,
+        revision: int = 1,
+        publisher_prefix: str = FIXTURE_PREFIX,
+        latency: float = 0.0,
+        log_path: Path | None = None,
+        token_ttl: float = 3600.0,
+    ) -> None:
         super().__init__(latency=latency, log_path=log_path, token_ttl=token_ttl)
         self.revision = practice.check_revision(revision)
         self.publisher_prefix = publisher_prefix
@@ -109,34 +117,57 @@ class FakeDataverse(MicrosoftIdentity):
 
     def tap_settings(self) -> dict[str, str]:
         """The ``tap-lorc-dataverse`` settings that point it at this server."""
-        return {"environment_url": self.url, "authority_url": self.url, "tenant_id": TENANT_ID,
-                "client_id": CLIENT_ID, "client_secret": self.client_secret, "ca_bundle": str(self.ca_path),
-                "session_table": self.session_table, "session_entity_set": self.session_entity_set}
+        return {
+            "environment_url": self.url,
+            "authority_url": self.url,
+            "tenant_id": TENANT_ID,
+            "client_id": CLIENT_ID,
+            "client_secret": self.client_secret,
+            "ca_bundle": str(self.ca_path),
+            "session_table": self.session_table,
+            "session_entity_set": self.session_entity_set,
+        }
 
     def tables(self) -> dict[str, Table]:
         """The served tables by entity set name."""
         sessions = practice.dataverse_records(f"{FIXTURE_PREFIX}session", self.revision)
         return {
-            "contacts": Table("contact", "contacts", "contactid",
-                              tuple(practice.dataverse_records("contact", self.revision))),
-            self.session_entity_set: Table(self.session_table, self.session_entity_set, f"{self.session_table}id",
-                                           tuple(_prefixed(row, self.publisher_prefix) for row in sessions)),
+            "contacts": Table(
+                "contact", "contacts", "contactid", tuple(practice.dataverse_records("contact", self.revision))
+            ),
+            self.session_entity_set: Table(
+                self.session_table,
+                self.session_entity_set,
+                f"{self.session_table}id",
+                tuple(_prefixed(row, self.publisher_prefix) for row in sessions),
+            ),
         }
 
     # --- Web API ------------------------------------------------------------------------
     def _refused(self, request: FakeRequest) -> FakeResponse | None:
         if self.signed_in(request):
             return None
-        return FakeResponse(401, b"", {"WWW-Authenticate": f'Bearer authorization_uri={self.url}/{TENANT_ID}/'
-                                                          'oauth2/authorize, resource_id=' + self.url})
+        return FakeResponse(
+            401,
+            b"",
+            {
+                "WWW-Authenticate": f"Bearer authorization_uri={self.url}/{TENANT_ID}/"
+                "oauth2/authorize, resource_id=" + self.url
+            },
+        )
 
     def _who_am_i(self, request: FakeRequest) -> FakeResponse:
         if (refused := self._refused(request)) is not None:
             return refused
-        return FakeResponse(200, {"@odata.context": f"{self.url}/api/data/v9.2/$metadata"
-                                                    "#Microsoft.Dynamics.CRM.WhoAmIResponse",
-                                  "BusinessUnitId": BUSINESS_UNIT_ID, "UserId": APPLICATION_USER_ID,
-                                  "OrganizationId": ORGANIZATION_ID})
+        return FakeResponse(
+            200,
+            {
+                "@odata.context": f"{self.url}/api/data/v9.2/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse",
+                "BusinessUnitId": BUSINESS_UNIT_ID,
+                "UserId": APPLICATION_USER_ID,
+                "OrganizationId": ORGANIZATION_ID,
+            },
+        )
 
     def _entity_definition(self, request: FakeRequest) -> FakeResponse:
         if (refused := self._refused(request)) is not None:
@@ -146,12 +177,21 @@ class FakeDataverse(MicrosoftIdentity):
         name = unquote(match["name"])
         table = next((t for t in self.tables().values() if t.logical_name == name), None)
         if table is None:
-            return api_error(404, "0x80041102", f"The entity with a name = '{name}' with namemapping = "
-                                   "'Logical' was not found in the MetadataCache.")
-        return FakeResponse(200, {"@odata.context": f"{self.url}/api/data/v9.2/$metadata"
-                                                    "#EntityDefinitions(LogicalName,EntitySetName)/$entity",
-                                  "LogicalName": table.logical_name, "EntitySetName": table.entity_set,
-                                  "MetadataId": f"00000000-0000-0000-0000-{len(table.logical_name):012d}"})
+            return api_error(
+                404,
+                "0x80041102",
+                f"The entity with a name = '{name}' with namemapping = 'Logical' was not found in the MetadataCache.",
+            )
+        return FakeResponse(
+            200,
+            {
+                "@odata.context": f"{self.url}/api/data/v9.2/$metadata"
+                "#EntityDefinitions(LogicalName,EntitySetName)/$entity",
+                "LogicalName": table.logical_name,
+                "EntitySetName": table.entity_set,
+                "MetadataId": f"00000000-0000-0000-0000-{len(table.logical_name):012d}",
+            },
+        )
 
     def _collection(self, request: FakeRequest) -> FakeResponse:
         if (refused := self._refused(request)) is not None:
@@ -162,8 +202,11 @@ class FakeDataverse(MicrosoftIdentity):
         if table is None:
             return api_error(404, "0x80060888", f"Resource not found for the segment '{match['entity_set']}'.")
         if table.entity_set in self.denied_entity_sets:
-            return api_error(403, "0x80040220", f"Principal user (Id={APPLICATION_USER_ID}, type=8) is missing "
-                                   f"prvRead{table.logical_name} privilege.")
+            return api_error(
+                403,
+                "0x80040220",
+                f"Principal user (Id={APPLICATION_USER_ID}, type=8) is missing prvRead{table.logical_name} privilege.",
+            )
         rows = list(table.rows)
         filter_expression = request.param("$filter")
         if filter_expression is not None:
@@ -180,8 +223,12 @@ class FakeDataverse(MicrosoftIdentity):
                 return api_error(400, "0x80060888", "The query specified in the URI is not valid.")
             for o in ordering:
                 if o["column"] not in table.columns():
-                    return api_error(400, "0x0", f"Could not find a property named '{o['column']}' on type "
-                                           f"'Microsoft.Dynamics.CRM.{table.logical_name}'.")
+                    return api_error(
+                        400,
+                        "0x0",
+                        f"Could not find a property named '{o['column']}' on type "
+                        f"'Microsoft.Dynamics.CRM.{table.logical_name}'.",
+                    )
             for o in reversed(ordering):  # stable sorts, the last key first
                 rows.sort(key=partial(_sort_text, column=o["column"]), reverse=o["direction"] == "desc")
         skip = request.param("$skiptoken")
@@ -192,10 +239,12 @@ class FakeDataverse(MicrosoftIdentity):
         preferences = prefer_header(request)
         size = int(preferences.get("odata.maxpagesize") or DEFAULT_PAGE_SIZE)
         annotated = preferences.get("odata.include-annotations") == "*"
-        page = rows[offset:offset + size]
+        page = rows[offset : offset + size]
         base = f"{self.url}/api/data/v9.2/{table.entity_set}"
-        body: dict[str, Any] = {"@odata.context": f"{self.url}/api/data/v9.2/$metadata#{table.entity_set}",
-                                "value": [_shaped(row, annotated) for row in page]}
+        body: dict[str, Any] = {
+            "@odata.context": f"{self.url}/api/data/v9.2/$metadata#{table.entity_set}",
+            "value": [_shaped(row, annotated) for row in page],
+        }
         if offset + size < len(rows):
             query = {k: v for k, v in (("$filter", filter_expression), ("$orderby", order)) if v is not None}
             query["$skiptoken"] = f'<cookie offset="{offset + size}" />'
@@ -216,8 +265,9 @@ def _shaped(row: dict[str, Any], annotated: bool) -> dict[str, Any]:
     return shaped
 
 
-def fake_dataverse(revision: int = 1, publisher_prefix: str = FIXTURE_PREFIX, log_path: Path | None = None,
-                   latency: float = 0.0) -> FakeDataverse:
+def fake_dataverse(
+    revision: int = 1, publisher_prefix: str = FIXTURE_PREFIX, log_path: Path | None = None, latency: float = 0.0
+) -> FakeDataverse:
     """A ``FakeDataverse`` (not started) serving the practice story at ``revision``."""
     return FakeDataverse(revision=revision, publisher_prefix=publisher_prefix, log_path=log_path, latency=latency)
 

@@ -58,8 +58,9 @@ class Mailbox:
         self.oldest_history_id = min(events, default=1) - 1
         self.entries.sort(key=lambda entry: (entry.internal_ms, entry.id), reverse=True)
 
-    def _add(self, record: dict[str, Any], added: int, earlier: dict[str, Any] | None,
-             events: dict[int, dict[str, Any]]) -> None:
+    def _add(
+        self, record: dict[str, Any], added: int, earlier: dict[str, Any] | None, events: dict[int, dict[str, Any]]
+    ) -> None:
         labels = tuple(record.get("labelIds") or ())
         self.entries.append(Entry(record["id"], record["threadId"], int(record["internalDate"]), labels))
         ref = {"id": record["id"], "threadId": record["threadId"]}
@@ -84,8 +85,9 @@ class Mailbox:
 
 
 def _event(events: dict[int, dict[str, Any]], history_id: int, ref: dict[str, str]) -> dict[str, Any]:
-    event = events.setdefault(history_id, {"id": str(history_id), "messages": [], "messagesAdded": [],
-                                           "labelsAdded": [], "labelsRemoved": []})
+    event = events.setdefault(
+        history_id, {"id": str(history_id), "messages": [], "messagesAdded": [], "labelsAdded": [], "labelsRemoved": []}
+    )
     if ref not in event["messages"]:
         event["messages"].append(ref)
     return event

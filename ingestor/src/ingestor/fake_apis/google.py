@@ -34,13 +34,29 @@ SCOPE = GMAIL_SCOPE
 # What ``forms_settings``/``sheets_settings`` grant: one sign-in for the practice's forms and sheet.
 FORMS_AND_SHEETS_SCOPES = (FORMS_BODY_SCOPE, FORMS_RESPONSES_SCOPE, SHEETS_SCOPE)
 
-__all__ = ["CLIENT_ID", "CLIENT_SECRET", "FORMS_AND_SHEETS_SCOPES", "PRACTICE_ACCOUNT", "SCOPE", "FakeGoogle",
-           "api_error", "fake_google", "refresh_token_for"]
+__all__ = [
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "FORMS_AND_SHEETS_SCOPES",
+    "PRACTICE_ACCOUNT",
+    "SCOPE",
+    "FakeGoogle",
+    "api_error",
+    "fake_google",
+    "refresh_token_for",
+]
 
 
 class FakeGoogle(GmailApi, SheetsApi):
-    def __init__(self, *, revision: int = 1, synthetic: tuple[int, int] | None = None, latency: float = 0.0,
-                 log_path: Path | None = None, tls: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        revision: int = 1,
+        synthetic: tuple[int, int] | None = None,
+        latency: float = 0.0,
+        log_path: Path | None = None,
+        tls: bool = False,
+    ) -> None:
         FakeApiServer.__init__(self, tls=tls, latency=latency, log_path=log_path)
         self.revision = revision
         self.synthetic = synthetic
@@ -61,8 +77,14 @@ class FakeGoogle(GmailApi, SheetsApi):
         return self.client_settings(PRACTICE_ACCOUNT, FORMS_AND_SHEETS_SCOPES)
 
 
-def fake_google(*, revision: int = 1, synthetic: tuple[int, int] | None = None, latency: float = 0.0,
-                log_path: Path | None = None, tls: bool = False) -> FakeGoogle:
+def fake_google(
+    *,
+    revision: int = 1,
+    synthetic: tuple[int, int] | None = None,
+    latency: float = 0.0,
+    log_path: Path | None = None,
+    tls: bool = False,
+) -> FakeGoogle:
     """A fake Google (not started) serving the practice story at ``revision``, or synthetic
     mailboxes of ``first + count`` messages when ``synthetic`` is ``(count, first)``."""
     return FakeGoogle(revision=revision, synthetic=synthetic, latency=latency, log_path=log_path, tls=tls)

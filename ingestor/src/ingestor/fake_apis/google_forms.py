@@ -22,8 +22,6 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sample_taps import practice
-
 from ingestor.fake_apis.google_oauth import (
     FORMS_BODY_SCOPE,
     FORMS_RESPONSES_SCOPE,
@@ -34,6 +32,7 @@ from ingestor.fake_apis.google_oauth import (
     opaque_token,
 )
 from ingestor.fake_apis.server import FakeRequest, FakeResponse
+from sample_taps import practice
 
 PAGE_MAX = 5000
 SERVICE = "forms.googleapis.com"
@@ -112,8 +111,10 @@ class FormsApi(GoogleOAuth):
             return form_id
         text = request.param("filter") or ""
         times = _filter_times(self.revision)
-        times = {**times, **{r["responseId"]: instant(r["lastSubmittedTime"])
-                             for r in self.extra_responses.get(form_id, [])}}
+        times = {
+            **times,
+            **{r["responseId"]: instant(r["lastSubmittedTime"]) for r in self.extra_responses.get(form_id, [])},
+        }
         records = practice.form_responses(self.revision, form_id) + copy.deepcopy(self.extra_responses.get(form_id, []))
         if text:
             match = _FILTER.fullmatch(text)
@@ -124,8 +125,9 @@ class FormsApi(GoogleOAuth):
             if match is None or bound is None or bound.tzinfo is None:
                 return api_error(400, "INVALID_ARGUMENT", "Invalid filter.", "badRequest")
             strict = match.group(1) == ">"
-            records = [r for r in records
-                       if times[r["responseId"]] > bound or (not strict and times[r["responseId"]] == bound)]
+            records = [
+                r for r in records if times[r["responseId"]] > bound or (not strict and times[r["responseId"]] == bound)
+            ]
         # Google documents no order: answer in one that is not by time.
         records.sort(key=lambda r: hashlib.sha256(r["responseId"].encode()).digest())
         size = int(request.param("pageSize") or 0)
@@ -137,8 +139,8 @@ class FormsApi(GoogleOAuth):
                 return api_error(400, "INVALID_ARGUMENT", "Invalid page token.", "badRequest")
             start = int(key["offset"])
         body: dict[str, Any] = {}
-        if records[start:start + size]:
-            body["responses"] = records[start:start + size]
+        if records[start : start + size]:
+            body["responses"] = records[start : start + size]
         if start + size < len(records):
             body["nextPageToken"] = opaque_token({"form": form_id, "filter": text, "offset": start + size})
         return FakeResponse(200, body)

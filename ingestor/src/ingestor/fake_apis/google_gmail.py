@@ -15,8 +15,6 @@ from collections import deque
 from functools import cache
 from typing import Any
 
-from sample_taps import mailboxes
-
 from ingestor.fake_apis.gmail_mailbox import Entry, Mailbox, QueryError, matcher
 from ingestor.fake_apis.google_oauth import (
     GMAIL_SCOPE,
@@ -26,6 +24,7 @@ from ingestor.fake_apis.google_oauth import (
     opaque_token,
 )
 from ingestor.fake_apis.server import FakeRequest, FakeResponse
+from sample_taps import mailboxes
 
 # Google's per-method quota units (Gmail API "Usage limits").
 COSTS = {"profile": 1, "list": 5, "get": 5, "history": 2}
@@ -113,9 +112,15 @@ class GmailApi(GoogleOAuth):
         box = self._authorize(request, "profile")
         if isinstance(box, FakeResponse):
             return box
-        return FakeResponse(200, {"emailAddress": box.address, "messagesTotal": len(box.entries),
-                                  "threadsTotal": len({entry.thread_id for entry in box.entries}),
-                                  "historyId": str(box.history_id)})
+        return FakeResponse(
+            200,
+            {
+                "emailAddress": box.address,
+                "messagesTotal": len(box.entries),
+                "threadsTotal": len({entry.thread_id for entry in box.entries}),
+                "historyId": str(box.history_id),
+            },
+        )
 
     def _list(self, request: FakeRequest) -> FakeResponse:
         box = self._authorize(request, "list")
@@ -127,9 +132,13 @@ class GmailApi(GoogleOAuth):
             return api_error(400, "INVALID_ARGUMENT", "Invalid query.", "invalidArgument")
         hide = request.param("includeSpamTrash", "false") != "true"
         size = min(PAGE_MAX, int(request.param("maxResults") or PAGE_DEFAULT))
-        matching = [entry for entry in box.entries
-                    if (after is None or entry.internal_ms >= after) and (before is None or entry.internal_ms < before)
-                    and not (hide and HIDDEN_LABELS.intersection(entry.labels))]
+        matching = [
+            entry
+            for entry in box.entries
+            if (after is None or entry.internal_ms >= after)
+            and (before is None or entry.internal_ms < before)
+            and not (hide and HIDDEN_LABELS.intersection(entry.labels))
+        ]
         if self.unsorted_listing:
             matching = _shuffled_in_blocks(matching)
         start = 0
@@ -137,7 +146,7 @@ class GmailApi(GoogleOAuth):
             if self.expire_page_tokens:
                 return api_error(400, "INVALID_ARGUMENT", "Invalid pageToken.", "invalidArgument")
             start = _listing_position(matching, key)
-        page = matching[start:start + size]
+        page = matching[start : start + size]
         body: dict[str, Any] = {"resultSizeEstimate": len(matching)}
         if page:
             body["messages"] = [{"id": entry.id, "threadId": entry.thread_id} for entry in page]
@@ -192,7 +201,7 @@ def _shuffled_in_blocks(entries: list[Entry]) -> list[Entry]:
     """Newest first by block, each block in a fixed order of its own (by a hash of the id)."""
     shuffled: list[Entry] = []
     for start in range(0, len(entries), UNSORTED_BLOCK):
-        block = entries[start:start + UNSORTED_BLOCK]
+        block = entries[start : start + UNSORTED_BLOCK]
         shuffled += sorted(block, key=lambda entry: hashlib.sha256(entry.id.encode()).digest())
     return shuffled
 

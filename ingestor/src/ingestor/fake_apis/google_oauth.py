@@ -37,8 +37,17 @@ Grant = tuple[str, frozenset[str]]
 
 def api_error(code: int, status: str, message: str, reason: str) -> FakeResponse:
     """Google's JSON error body for its REST APIs."""
-    return FakeResponse(code, {"error": {"code": code, "message": message, "status": status,
-                                         "errors": [{"message": message, "domain": "global", "reason": reason}]}})
+    return FakeResponse(
+        code,
+        {
+            "error": {
+                "code": code,
+                "message": message,
+                "status": status,
+                "errors": [{"message": message, "domain": "global", "reason": reason}],
+            }
+        },
+    )
 
 
 def oauth_error(code: int, error: str, description: str) -> FakeResponse:
@@ -49,9 +58,24 @@ def oauth_error(code: int, error: str, description: str) -> FakeResponse:
 def scope_insufficient(service: str) -> FakeResponse:
     """Google's 403 for a token without the method's scope (an ErrorInfo in ``details``)."""
     message = "Request had insufficient authentication scopes."
-    return FakeResponse(403, {"error": {"code": 403, "message": message, "status": "PERMISSION_DENIED", "details": [
-        {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
-         "domain": "googleapis.com", "metadata": {"service": service}}]}})
+    return FakeResponse(
+        403,
+        {
+            "error": {
+                "code": 403,
+                "message": message,
+                "status": "PERMISSION_DENIED",
+                "details": [
+                    {
+                        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                        "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                        "domain": "googleapis.com",
+                        "metadata": {"service": service},
+                    }
+                ],
+            }
+        },
+    )
 
 
 def refresh_token_for(account: str, scopes: Iterable[str] = (GMAIL_SCOPE,)) -> str:
@@ -115,8 +139,13 @@ class GoogleOAuth(FakeApiServer):
 
     def client_settings(self, account: str, scopes: Iterable[str]) -> dict[str, str]:
         """What a tap needs to sign in as ``account`` with ``scopes`` (and trust the server)."""
-        settings = {"api_url": self.url, "token_url": self.token_url, "client_id": CLIENT_ID,
-                    "client_secret": CLIENT_SECRET, "refresh_token": refresh_token_for(account, scopes)}
+        settings = {
+            "api_url": self.url,
+            "token_url": self.token_url,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "refresh_token": refresh_token_for(account, scopes),
+        }
         if self.ca_path is not None:
             settings["ca_bundle"] = str(self.ca_path)
         return settings
@@ -162,24 +191,39 @@ class GoogleOAuth(FakeApiServer):
 
     def _access_token(self, account: str, scopes: Iterable[str]) -> dict[str, Any]:
         granted = sorted(set(scopes))
-        return {"access_token": self.issue_token(json.dumps([account, granted]), self.access_token_ttl),
-                "expires_in": self.advertised_expires_in, "scope": " ".join(granted), "token_type": "Bearer"}
+        return {
+            "access_token": self.issue_token(json.dumps([account, granted]), self.access_token_ttl),
+            "expires_in": self.advertised_expires_in,
+            "scope": " ".join(granted),
+            "token_type": "Bearer",
+        }
 
     def _consent(self, request: FakeRequest) -> FakeResponse:
         """The consent screen, already agreed to for every scope asked: redirect at once with a code."""
         redirect_uri = request.param("redirect_uri") or ""
         if request.param("client_id") != CLIENT_ID:
             return FakeResponse(401, b"Error 401: invalid_client", {"Content-Type": "text/html"})
-        if urlsplit(redirect_uri).hostname not in ("localhost", "127.0.0.1") or request.param("response_type") != "code":
+        if (
+            urlsplit(redirect_uri).hostname not in ("localhost", "127.0.0.1")
+            or request.param("response_type") != "code"
+        ):
             return FakeResponse(400, b"Error 400: invalid_request", {"Content-Type": "text/html"})
         scopes = (request.param("scope") or "").split()
         if not scopes or not KNOWN_SCOPES.issuperset(scopes):
             return FakeResponse(400, b"Error 400: invalid_scope", {"Content-Type": "text/html"})
         account = request.param("login_hint") or self.consent_mailbox or PRACTICE_ACCOUNT
-        code = self.issue_token(json.dumps({
-            "account": account, "scopes": sorted(set(scopes)), "redirect_uri": redirect_uri,
-            "challenge": request.param("code_challenge"), "offline": request.param("access_type") == "offline"}),
-            ttl=600)
+        code = self.issue_token(
+            json.dumps(
+                {
+                    "account": account,
+                    "scopes": sorted(set(scopes)),
+                    "redirect_uri": redirect_uri,
+                    "challenge": request.param("code_challenge"),
+                    "offline": request.param("access_type") == "offline",
+                }
+            ),
+            ttl=600,
+        )
         query = urlencode({"state": request.param("state") or "", "code": code, "scope": " ".join(scopes)})
         return FakeResponse(302, None, {"Location": f"{redirect_uri}{'&' if '?' in redirect_uri else '?'}{query}"})
 

@@ -18,11 +18,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
-from sample_taps import practice
-
 from ingestor.fake_apis.google_forms import FormsApi
 from ingestor.fake_apis.google_oauth import PRACTICE_ACCOUNT, SHEETS_SCOPE, api_error
 from ingestor.fake_apis.server import FakeRequest, FakeResponse
+from sample_taps import practice
 
 SERVICE = "sheets.googleapis.com"
 TAB_SHEET_ID = 1743251817
@@ -74,9 +73,11 @@ class SheetsApi(FormsApi):
     def grid(self) -> list[list[str]]:
         """The tab's rows as the API shows them (header first), after the knobs."""
         original = practice.sheet_properties()["header"]
-        rows = [[record.get(_mangled(title), "") for title in original]
-                for number, record in enumerate(practice.sheet_rows(self.revision), start=2)
-                if number not in self.deleted_rows]
+        rows = [
+            [record.get(_mangled(title), "") for title in original]
+            for number, record in enumerate(practice.sheet_rows(self.revision), start=2)
+            if number not in self.deleted_rows
+        ]
         if self.sheet_order == "reversed":
             rows.reverse()
         elif callable(self.sheet_order):
@@ -101,21 +102,35 @@ class SheetsApi(FormsApi):
         if refused := self._known_spreadsheet(request):
             return refused
         sheet = practice.sheet_properties()
-        return FakeResponse(200, {
-            "spreadsheetId": sheet["spreadsheetId"],
-            "properties": {"title": sheet["title"], "locale": LOCALE, "timeZone": TIME_ZONE},
-            "sheets": [{"properties": {
-                "sheetId": TAB_SHEET_ID, "title": sheet["tab"], "index": 0, "sheetType": "GRID",
-                "gridProperties": {"rowCount": self._grid_rows(), "columnCount": len(sheet["header"])}}}],
-        })
+        return FakeResponse(
+            200,
+            {
+                "spreadsheetId": sheet["spreadsheetId"],
+                "properties": {"title": sheet["title"], "locale": LOCALE, "timeZone": TIME_ZONE},
+                "sheets": [
+                    {
+                        "properties": {
+                            "sheetId": TAB_SHEET_ID,
+                            "title": sheet["tab"],
+                            "index": 0,
+                            "sheetType": "GRID",
+                            "gridProperties": {"rowCount": self._grid_rows(), "columnCount": len(sheet["header"])},
+                        }
+                    }
+                ],
+            },
+        )
 
     def _values(self, request: FakeRequest) -> FakeResponse:
         if refused := self._known_spreadsheet(request):
             return refused
         text = unquote(request.path.split("/")[5])
         match = _RANGE.fullmatch(text)
-        tab = (match.group("quoted").replace("''", "'") if match.group("quoted") else match.group("plain")) \
-            if match else None
+        tab = (
+            (match.group("quoted").replace("''", "'") if match.group("quoted") else match.group("plain"))
+            if match
+            else None
+        )
         if match is None or tab != practice.sheet_properties()["tab"]:
             return api_error(400, "INVALID_ARGUMENT", f"Unable to parse range: {text}", "badRequest")
         grid_rows = self._grid_rows()
@@ -123,7 +138,7 @@ class SheetsApi(FormsApi):
         if first < 1 or last < first:
             return api_error(400, "INVALID_ARGUMENT", f"Unable to parse range: {text}", "badRequest")
         last = min(last, grid_rows)
-        rows = self.grid()[first - 1:last]
+        rows = self.grid()[first - 1 : last]
         while rows and not rows[-1]:
             rows.pop()
         quoted = "'" + tab.replace("'", "''") + "'"

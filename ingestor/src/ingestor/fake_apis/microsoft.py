@@ -30,9 +30,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from sample_taps import synthetic
-from sample_taps.mailboxes import REVISIONS, known_mailboxes, load_messages
-
 from ingestor.fake_apis.microsoft_identity import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -42,6 +39,8 @@ from ingestor.fake_apis.microsoft_identity import (
     prefer_header,
 )
 from ingestor.fake_apis.server import FakeRequest, FakeResponse
+from sample_taps import synthetic
+from sample_taps.mailboxes import REVISIONS, known_mailboxes, load_messages
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 DEFAULT_PAGE_SIZE = 10
@@ -109,8 +108,10 @@ class _FixtureMail:
         records = load_messages("graph", mailbox, 1)
         sent = {r["parentFolderId"] for r in records if _sender(r) == mailbox.lower()}
         inbox = {r["parentFolderId"] for r in records} - sent
-        return {"inbox": inbox.pop() if inbox else f"{mailbox}-inbox",
-                "sentitems": sent.pop() if sent else f"{mailbox}-sentitems"}
+        return {
+            "inbox": inbox.pop() if inbox else f"{mailbox}-inbox",
+            "sentitems": sent.pop() if sent else f"{mailbox}-sentitems",
+        }
 
     def folder_view(self, mailbox: str, folder_id: str, generation: int, immutable: bool) -> dict[str, dict[str, Any]]:
         generation = min(max(generation, 1), self.generation)
@@ -191,11 +192,19 @@ class FakeMicrosoft(MicrosoftIdentity):
     (raw items appended to a folder's initial round, e.g. malformed ones).
     """
 
-    def __init__(self, *, revision: int = 1, synthetic: tuple[int, int] | None = None, latency: float = 0.0,
-                 log_path: Path | None = None, token_ttl: float = 3600.0) -> None:
+    def __init__(
+        self,
+        *,
+        revision: int = 1,
+        synthetic: tuple[int, int] | None = None,
+        latency: float = 0.0,
+        log_path: Path | None = None,
+        token_ttl: float = 3600.0,
+    ) -> None:
         super().__init__(latency=latency, log_path=log_path, token_ttl=token_ttl)
         self.mail: _FixtureMail | _SyntheticMail = (
-            _SyntheticMail(*synthetic) if synthetic is not None else _FixtureMail(revision))
+            _SyntheticMail(*synthetic) if synthetic is not None else _FixtureMail(revision)
+        )
         self.denied_mailboxes: set[str] = set()
         self.expire_delta_tokens = False
         self.partial_updates = False
@@ -206,25 +215,37 @@ class FakeMicrosoft(MicrosoftIdentity):
 
     def tap_settings(self, mailbox: str) -> dict[str, str]:
         """The ``tap-lorc-graph`` settings that point it at this server (``mailbox`` aside)."""
-        return {"api_url": f"{self.url}/v1.0", "authority_url": self.url, "tenant_id": TENANT_ID,
-                "client_id": CLIENT_ID, "client_secret": self.client_secret, "ca_bundle": str(self.ca_path)}
+        return {
+            "api_url": f"{self.url}/v1.0",
+            "authority_url": self.url,
+            "tenant_id": TENANT_ID,
+            "client_id": CLIENT_ID,
+            "client_secret": self.client_secret,
+            "ca_bundle": str(self.ca_path),
+        }
 
     @property
     def token_scope(self) -> str:
         return GRAPH_SCOPE
 
-
     # --- Graph ----------------------------------------------------------------------------
     def _authorize(self, request: FakeRequest, mailbox: str) -> FakeResponse | None:
         if not self.signed_in(request):
-            return api_error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.",
-                               {"WWW-Authenticate": 'Bearer realm="", error="invalid_token"'})
+            return api_error(
+                401,
+                "InvalidAuthenticationToken",
+                "Access token has expired or is not yet valid.",
+                {"WWW-Authenticate": 'Bearer realm="", error="invalid_token"'},
+            )
         known = self.mail.mailboxes()
         if known is not None and mailbox not in known:
             return api_error(404, "ErrorInvalidUser", "The requested user is invalid.")
         if mailbox in self.denied_mailboxes:
-            return api_error(403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant "
-                               "configured AppOnly AccessPolicy settings.")
+            return api_error(
+                403,
+                "ErrorAccessDenied",
+                "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.",
+            )
         return None
 
     def _folder_id(self, mailbox: str, folder: str) -> str | None:
@@ -237,8 +258,7 @@ class FakeMicrosoft(MicrosoftIdentity):
             return folder if folder in every else None
         return folder if folder in ids.values() else None
 
-    def _folder_request(self, request: FakeRequest, pattern: re.Pattern[str]
-                        ) -> tuple[str, str, str] | FakeResponse:
+    def _folder_request(self, request: FakeRequest, pattern: re.Pattern[str]) -> tuple[str, str, str] | FakeResponse:
         """``(mailbox, folder as asked for, folder id)`` of a request on a folder, or the
         error Graph answers."""
         match = pattern.fullmatch(request.path)
@@ -256,8 +276,13 @@ class FakeMicrosoft(MicrosoftIdentity):
         if isinstance(found, FakeResponse):
             return found
         mailbox, _, folder_id = found
-        return FakeResponse(200, {"@odata.context": f"{self.url}/v1.0/$metadata#users('{quote(mailbox)}')"
-                                                    "/mailFolders(id)/$entity", "id": folder_id})
+        return FakeResponse(
+            200,
+            {
+                "@odata.context": f"{self.url}/v1.0/$metadata#users('{quote(mailbox)}')/mailFolders(id)/$entity",
+                "id": folder_id,
+            },
+        )
 
     def _message(self, request: FakeRequest) -> FakeResponse:
         match = _MESSAGE.fullmatch(request.path)
@@ -283,8 +308,12 @@ class FakeMicrosoft(MicrosoftIdentity):
         if delta is not None:
             claims = _decode_token(delta)
             if self.expire_delta_tokens or claims is None or claims.get("f") != folder_id:
-                return api_error(410, "syncStateNotFound", "The sync state generation is not found. The delta "
-                                   "token is expired and data must be synchronized again.")
+                return api_error(
+                    410,
+                    "syncStateNotFound",
+                    "The sync state generation is not found. The delta "
+                    "token is expired and data must be synchronized again.",
+                )
             query, since, offset = _Query(_tuple(claims["s"]), _pair(claims["r"])), int(claims["g"]), 0
         elif skip is not None:
             claims = _decode_token(skip)
@@ -301,28 +330,32 @@ class FakeMicrosoft(MicrosoftIdentity):
                 received = (parsed["op"], parsed["value"])
             query, since, offset = _Query(_select(request.param("$select")), received), None, 0
         if since is None:
-            keys: Sequence[Any] = [*self.mail.initial(mailbox, folder_id, immutable),
-                                   *map(_Raw, self.extra_items.get((mailbox, folder_id), []))]
+            keys: Sequence[Any] = [
+                *self.mail.initial(mailbox, folder_id, immutable),
+                *map(_Raw, self.extra_items.get((mailbox, folder_id), [])),
+            ]
         else:
             keys = self.mail.changes(mailbox, folder_id, since, immutable)
         if query.received is not None:
             op, value = query.received
             keys = [k for k in keys if isinstance(k, _Raw) or _after(self.mail.received(k), op, value)]
-        page = keys[offset:offset + size]
+        page = keys[offset : offset + size]
         partial = self.partial_updates and since is not None
         items = [self._item(mailbox, key, immutable, query.select, partial) for key in page]
         base = f"{self.url}/v1.0/users/{quote(mailbox)}/mailFolders/{quote(folder, safe='')}/messages/delta"
         body: dict[str, Any] = {"@odata.context": f"{self.url}/v1.0/$metadata#Collection(message)", "value": items}
-        common = {"f": folder_id, "s": list(query.select) if query.select else None,
-                  "r": list(query.received) if query.received else None}
+        common = {
+            "f": folder_id,
+            "s": list(query.select) if query.select else None,
+            "r": list(query.received) if query.received else None,
+        }
         if offset + size < len(keys):
             body["@odata.nextLink"] = f"{base}?$skiptoken={_encode_token({**common, 'o': offset + size, 'c': since})}"
         else:
             body["@odata.deltaLink"] = f"{base}?$deltatoken={_encode_token({**common, 'g': self.mail.generation})}"
         return FakeResponse(200, body)
 
-    def _item(self, mailbox: str, key: Any, immutable: bool, select: tuple[str, ...] | None,
-              partial: bool) -> Any:
+    def _item(self, mailbox: str, key: Any, immutable: bool, select: tuple[str, ...] | None, partial: bool) -> Any:
         if isinstance(key, _Raw):  # an injected item, served as it is
             return key.item
         record = self.mail.render(mailbox, key, immutable)
@@ -334,8 +367,10 @@ class FakeMicrosoft(MicrosoftIdentity):
 
     @staticmethod
     def _shape(record: dict[str, Any], select: tuple[str, ...] | None) -> dict[str, Any]:
-        shaped: dict[str, Any] = {"@odata.type": "#microsoft.graph.message",
-                                  "@odata.etag": f'W/"{record.get("changeKey", "")}"'}
+        shaped: dict[str, Any] = {
+            "@odata.type": "#microsoft.graph.message",
+            "@odata.etag": f'W/"{record.get("changeKey", "")}"',
+        }
         if select is None:
             shaped.update({k: v for k, v in record.items() if k not in SELECT_ONLY})
         else:
@@ -360,8 +395,9 @@ def _pair(value: list[str] | None) -> tuple[str, str] | None:
     return (value[0], value[1]) if value else None
 
 
-def fake_microsoft(*, revision: int = 1, synthetic: tuple[int, int] | None = None, latency: float = 0.0,
-                   log_path: Path | None = None) -> FakeMicrosoft:
+def fake_microsoft(
+    *, revision: int = 1, synthetic: tuple[int, int] | None = None, latency: float = 0.0, log_path: Path | None = None
+) -> FakeMicrosoft:
     """A ``FakeMicrosoft`` (not started) serving the practice story or a synthetic mailbox."""
     return FakeMicrosoft(revision=revision, synthetic=synthetic, latency=latency, log_path=log_path)
 

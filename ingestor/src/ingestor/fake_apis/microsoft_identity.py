@@ -25,8 +25,9 @@ CLIENT_SECRET = "fake-microsoft-client-secret"  # only these fakes accept it
 
 
 def identity_error(status: int, error: str, code: int, description: str) -> FakeResponse:
-    return FakeResponse(status, {"error": error, "error_description": f"AADSTS{code}: {description}",
-                                 "error_codes": [code]})
+    return FakeResponse(
+        status, {"error": error, "error_description": f"AADSTS{code}: {description}", "error_codes": [code]}
+    )
 
 
 def prefer_header(request: FakeRequest) -> dict[str, str]:
@@ -38,6 +39,7 @@ def prefer_header(request: FakeRequest) -> dict[str, str]:
         if name:
             preferences[name.strip().lower()] = value.strip().strip('"')
     return preferences
+
 
 class MicrosoftIdentity(FakeApiServer):
     """A TLS fake server that is also its tenant's identity platform (``msal`` accepts only
@@ -70,15 +72,22 @@ class MicrosoftIdentity(FakeApiServer):
         if tenant != TENANT_ID:
             return identity_error(400, "invalid_tenant", 90002, "Tenant not found.")
         base = f"{self.url}/{tenant}"
-        return FakeResponse(200, {
-            "issuer": f"{self.url}/{tenant}/v2.0",
-            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
-            "token_endpoint": f"{base}/oauth2/v2.0/token",
-            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
-            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-            "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
-            "tenant_region_scope": "EU",
-        })
+        return FakeResponse(
+            200,
+            {
+                "issuer": f"{self.url}/{tenant}/v2.0",
+                "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                "token_endpoint": f"{base}/oauth2/v2.0/token",
+                "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+                "token_endpoint_auth_methods_supported": [
+                    "client_secret_post",
+                    "private_key_jwt",
+                    "client_secret_basic",
+                ],
+                "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+                "tenant_region_scope": "EU",
+            },
+        )
 
     def _token(self, request: FakeRequest) -> FakeResponse:
         form = request.form()
@@ -87,14 +96,21 @@ class MicrosoftIdentity(FakeApiServer):
         if form.get("grant_type") != "client_credentials":
             return identity_error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.")
         if form.get("client_id") != CLIENT_ID:
-            return identity_error(400, "unauthorized_client", 700016,
-                                  "Application was not found in the directory.")
+            return identity_error(400, "unauthorized_client", 700016, "Application was not found in the directory.")
         if form.get("client_secret") != self.client_secret:
             return identity_error(401, "invalid_client", 7000215, "Invalid client secret provided.")
         if form.get("scope") != self.token_scope:
             return identity_error(400, "invalid_scope", 1002012, "The provided value for scope is not valid.")
         if not self.consent_granted:
-            return identity_error(400, "invalid_grant", 65001,
-                                  "The user or administrator has not consented to use the application.")
-        return FakeResponse(200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
-                                  "access_token": self.issue_token(CLIENT_ID, self.token_ttl)})
+            return identity_error(
+                400, "invalid_grant", 65001, "The user or administrator has not consented to use the application."
+            )
+        return FakeResponse(
+            200,
+            {
+                "token_type": "Bearer",
+                "expires_in": 3599,
+                "ext_expires_in": 3599,
+                "access_token": self.issue_token(CLIENT_ID, self.token_ttl),
+            },
+        )

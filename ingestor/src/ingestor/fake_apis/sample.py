@@ -28,6 +28,7 @@ def sample_apis(*, revision: int = 1, log_path: Path | None = None) -> Iterator[
     microsoft = fake_microsoft(revision=revision, log_path=log_path)
     dataverse = fake_dataverse(revision=revision, log_path=log_path)
     with running(google, microsoft, dataverse):
+
         def settings(system: str, source: Mapping[str, str]) -> dict[str, str]:
             if system == "gmail":
                 return google.tap_settings(source["mailbox"])

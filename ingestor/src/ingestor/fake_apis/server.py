@@ -182,15 +182,22 @@ class FakeApiServer:
     def requests_to(self, pattern: str, method: str | None = None) -> list[LoggedRequest]:
         compiled = re.compile(pattern)
         with self._lock:
-            return [r for r in self.requests
-                    if compiled.search(r.path) and (method is None or r.method == method)]
+            return [r for r in self.requests if compiled.search(r.path) and (method is None or r.method == method)]
 
     def _log(self, entry: LoggedRequest) -> None:
         with self._lock:
             self.requests.append(entry)
             if self._log_path is not None:
-                line = json.dumps({"server": type(self).__name__, "method": entry.method, "path": entry.path,
-                                   "query": entry.query, "status": entry.status, "at": entry.at})
+                line = json.dumps(
+                    {
+                        "server": type(self).__name__,
+                        "method": entry.method,
+                        "path": entry.path,
+                        "query": entry.query,
+                        "status": entry.status,
+                        "at": entry.at,
+                    }
+                )
                 fd = os.open(self._log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
                 with os.fdopen(fd, "a", encoding="utf-8") as log:
                     log.write(line + "\n")
@@ -235,16 +242,18 @@ def _handler_class(server: FakeApiServer) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             request = FakeRequest(
-                method=self.command, path=parts.path, query=parse_qs(parts.query, keep_blank_values=True),
-                headers=dict(self.headers.items()), body=self.rfile.read(length) if length else b"",
+                method=self.command,
+                path=parts.path,
+                query=parse_qs(parts.query, keep_blank_values=True),
+                headers=dict(self.headers.items()),
+                body=self.rfile.read(length) if length else b"",
             )
             try:
                 response = server.handle(request)
             except Exception:  # noqa: BLE001 - a fake's bug must answer 500, as a real server would
                 response = FakeResponse(500, {"error": {"code": 500, "status": "INTERNAL"}})
             body, content_type = response.encoded()
-            server._log(LoggedRequest(request.method, request.path, dict(request.query), response.status,
-                                      time.time()))
+            server._log(LoggedRequest(request.method, request.path, dict(request.query), response.status, time.time()))
             self.send_response(response.status)
             for name, value in {"Content-Type": content_type, **response.headers}.items():
                 self.send_header(name, value)
@@ -275,18 +284,24 @@ def _self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     now = datetime.now(UTC)
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName(
-            [x509.DNSName("localhost"), x509.IPAddress(IPv4Address("127.0.0.1"))]), critical=False)
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(IPv4Address("127.0.0.1"))]),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert_path, key_path
 
 

@@ -28,8 +28,10 @@ from lorc_taps.http import (
 
 DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"
 GMAIL_SCOPE = "https://www.googleapis.com/auth/gmail.readonly"
-FORMS_SCOPES = ("https://www.googleapis.com/auth/forms.body.readonly",
-                "https://www.googleapis.com/auth/forms.responses.readonly")
+FORMS_SCOPES = (
+    "https://www.googleapis.com/auth/forms.body.readonly",
+    "https://www.googleapis.com/auth/forms.responses.readonly",
+)
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
 # What each API needs; ``probe`` makes one cheap call for each API whose scopes were granted.
 API_SCOPES: dict[str, tuple[str, ...]] = {"gmail": (GMAIL_SCOPE,), "forms": FORMS_SCOPES, "sheets": (SHEETS_SCOPE,)}
@@ -51,8 +53,13 @@ def sign_in_settings(api_url: str, refresh_token_from: str) -> list[th.Property[
     """The settings every Google tap signs in with, for its ``config_jsonschema``;
     ``refresh_token_from`` says which ``lorc connect`` gives the token, with its scopes."""
     return [
-        th.Property("client_id", th.StringType, required=True, secret=True,
-                    description="The OAuth client (Desktop app) of the practice's Cloud project."),
+        th.Property(
+            "client_id",
+            th.StringType,
+            required=True,
+            secret=True,
+            description="The OAuth client (Desktop app) of the practice's Cloud project.",
+        ),
         th.Property("client_secret", th.StringType, required=True, secret=True),
         th.Property("refresh_token", th.StringType, required=True, secret=True, description=refresh_token_from),
         th.Property("api_url", th.StringType, default=api_url),
@@ -67,8 +74,10 @@ class ScopeMissingError(AuthorizationError):
     def __init__(self, api: str, scopes: Iterable[str]) -> None:
         self.api = api
         self.scopes = tuple(scopes)
-        super().__init__(f"the Google sign-in does not grant the {api} scope(s) {' '.join(self.scopes)} "
-                         f"(HTTP 403, {SCOPE_INSUFFICIENT}): sign in again granting them")
+        super().__init__(
+            f"the Google sign-in does not grant the {api} scope(s) {' '.join(self.scopes)} "
+            f"(HTTP 403, {SCOPE_INSUFFICIENT}): sign in again granting them"
+        )
 
 
 class RefreshTokenSource:
@@ -79,8 +88,13 @@ class RefreshTokenSource:
     ``granted_scopes`` holds the scopes the token endpoint said the last token carries.
     """
 
-    def __init__(self, settings: Mapping[str, Any], *, session: requests.Session | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        settings: Mapping[str, Any],
+        *,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         missing = [key for key in ("client_id", "client_secret", "refresh_token") if not settings.get(key)]
         if missing:
             raise AuthorizationError(f"missing setting(s) {', '.join(missing)}")
@@ -143,8 +157,7 @@ def _json_object(response: requests.Response) -> dict[str, Any]:
 
 def api_client(settings: Mapping[str, Any], *, pool_size: int = 10) -> ApiClient:
     """An ``ApiClient`` authorised by the settings' refresh token."""
-    return ApiClient(RefreshTokenSource(settings), ca_bundle=settings.get("ca_bundle") or None,
-                     pool_size=pool_size)
+    return ApiClient(RefreshTokenSource(settings), ca_bundle=settings.get("ca_bundle") or None, pool_size=pool_size)
 
 
 def raise_for_scope(error: ApiError, api: str) -> None:

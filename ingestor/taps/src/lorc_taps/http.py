@@ -92,21 +92,33 @@ class ApiClient:
         self._max_wait = max_wait
         self._sleep = sleep
 
-    def get_json(self, url: str, *, params: Mapping[str, Any] | None = None,
-                 headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def get_json(
+        self, url: str, *, params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
         body: dict[str, Any] = self.request("GET", url, params=params, headers=headers).json()
         return body
 
-    def request(self, method: str, url: str, *, params: Mapping[str, Any] | None = None,
-                headers: Mapping[str, str] | None = None, **kwargs: Any) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
         """Send with retries; return the successful response or raise ``ApiError``."""
         refreshed = False
         for attempt in range(1, self._max_attempts + 1):
             token = self._token_provider(False)
             try:
                 response = self._session.request(
-                    method, url, params=params, timeout=self._timeout,
-                    headers={**(headers or {}), "Authorization": f"Bearer {token}"}, **kwargs,
+                    method,
+                    url,
+                    params=params,
+                    timeout=self._timeout,
+                    headers={**(headers or {}), "Authorization": f"Bearer {token}"},
+                    **kwargs,
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt == self._max_attempts:
@@ -129,8 +141,9 @@ class ApiClient:
         wait_before_retry(attempt, retry_after, path, why, max_wait=self._max_wait, sleep=self._sleep)
 
 
-def wait_before_retry(attempt: int, retry_after: str | None, path: str, why: str, *, max_wait: float,
-                      sleep: Callable[[float], None]) -> None:
+def wait_before_retry(
+    attempt: int, retry_after: str | None, path: str, why: str, *, max_wait: float, sleep: Callable[[float], None]
+) -> None:
     """Sleep before retry ``attempt``: the server's ``Retry-After`` if it sent one, else a
     jittered exponential backoff; never longer than ``max_wait``."""
     seconds = retry_after_seconds(retry_after)

@@ -35,14 +35,31 @@ def app_settings() -> list[th.Property[Any]]:
     """The settings every Microsoft tap signs in with (app-only), for its ``config_jsonschema``."""
     return [
         th.Property("tenant_id", th.StringType, required=True, description="The Microsoft Entra tenant id."),
-        th.Property("client_id", th.StringType, required=True, secret=True,
-                    description="The application (client) id of the app registration."),
-        th.Property("client_secret", th.StringType, required=True, secret=True,
-                    description="A client secret of the app registration."),
-        th.Property("authority_url", th.StringType, default=DEFAULT_AUTHORITY_URL,
-                    description="The sign-in authority host; msal's authority is <authority_url>/<tenant_id>."),
-        th.Property("ca_bundle", th.StringType,
-                    description="A PEM file of CA certificates to verify TLS with (a test server's)."),
+        th.Property(
+            "client_id",
+            th.StringType,
+            required=True,
+            secret=True,
+            description="The application (client) id of the app registration.",
+        ),
+        th.Property(
+            "client_secret",
+            th.StringType,
+            required=True,
+            secret=True,
+            description="A client secret of the app registration.",
+        ),
+        th.Property(
+            "authority_url",
+            th.StringType,
+            default=DEFAULT_AUTHORITY_URL,
+            description="The sign-in authority host; msal's authority is <authority_url>/<tenant_id>.",
+        ),
+        th.Property(
+            "ca_bundle",
+            th.StringType,
+            description="A PEM file of CA certificates to verify TLS with (a test server's).",
+        ),
     ]
 
 
@@ -79,7 +96,8 @@ class ClientCredentials:
             )
         except ValueError:  # msal's tenant discovery failed: an unknown tenant
             raise MicrosoftAuthorizationError(
-                "invalid_tenant", f"{REFUSALS['invalid_tenant']} (check tenant_id)") from None
+                "invalid_tenant", f"{REFUSALS['invalid_tenant']} (check tenant_id)"
+            ) from None
         except requests.RequestException as exc:
             raise ApiError(0, TOKEN_PATH, type(exc).__name__) from None
 
@@ -105,7 +123,8 @@ def refusal(result: Mapping[str, Any], consent: str) -> Exception:
     code = codes[0] if codes else None
     if CONSENT_MISSING in codes:
         return MicrosoftAuthorizationError(
-            "consent_missing", f"admin consent for {consent} is missing (invalid_grant AADSTS{CONSENT_MISSING})")
+            "consent_missing", f"admin consent for {consent} is missing (invalid_grant AADSTS{CONSENT_MISSING})"
+        )
     if error in REFUSALS:
         return MicrosoftAuthorizationError(error, f"{REFUSALS[error]} ({error}{f' AADSTS{code}' if code else ''})")
     return ApiError(400, TOKEN_PATH, error)

@@ -13,9 +13,14 @@ class TokenBucket:
     Thread-safe: every worker of a pool calls :meth:`take` before its request.
     """
 
-    def __init__(self, rate: float, capacity: float | None = None, *,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        rate: float,
+        capacity: float | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         if rate <= 0:
             raise ValueError(f"rate must be > 0, got {rate}")
         self._rate = rate

@@ -23,5 +23,8 @@ ANY_JSON_VALUE: dict[str, Any] = {"type": ["null", "boolean", "number", "string"
 
 def permissive_schema(properties: Iterable[str]) -> dict[str, Any]:
     """A stream schema that declares ``properties`` and lets any value of them through."""
-    return {"type": "object", "properties": {name: dict(ANY_JSON_VALUE) for name in properties},
-            "additionalProperties": True}
+    return {
+        "type": "object",
+        "properties": {name: dict(ANY_JSON_VALUE) for name in properties},
+        "additionalProperties": True,
+    }

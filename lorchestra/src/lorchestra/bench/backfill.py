@@ -64,8 +64,15 @@ class BackfillBench:
         return asdict(self)
 
 
-def bench_backfill(system: str = "gmail", messages: int = 20_000, *, latency: float = 0.05, chunk: int = 2000,
-                   kill: bool = True, work_dir: Path | None = None) -> BackfillBench:
+def bench_backfill(
+    system: str = "gmail",
+    messages: int = 20_000,
+    *,
+    latency: float = 0.05,
+    chunk: int = 2000,
+    kill: bool = True,
+    work_dir: Path | None = None,
+) -> BackfillBench:
     base = private_dir(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="lorc-bench-"))
     root = Path(tempfile.mkdtemp(prefix="backfill-", dir=base))
     try:
@@ -81,8 +88,17 @@ def bench_backfill(system: str = "gmail", messages: int = 20_000, *, latency: fl
             killed = _killed_backfill(root / "killed", system, server, chunk, seconds / 2) if kill else None
         finally:
             server.stop()
-        return BackfillBench(system, messages, latency * 1000, chunk, round(seconds, 1),
-                             round(messages / seconds, 1), requests, stored, killed)
+        return BackfillBench(
+            system,
+            messages,
+            latency * 1000,
+            chunk,
+            round(seconds, 1),
+            round(messages / seconds, 1),
+            requests,
+            stored,
+            killed,
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
         if work_dir is None:
@@ -91,8 +107,12 @@ def bench_backfill(system: str = "gmail", messages: int = 20_000, *, latency: fl
 
 def _killed_backfill(root: Path, system: str, server: Any, chunk: int, after: float) -> KilledFigure:
     home = _production_home(root, system, server, chunk)
-    process = subprocess.Popen(_lorc_args("run", "extract_email", "--json"), env=_env(home),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        _lorc_args("run", "extract_email", "--json"),
+        env=_env(home),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(after)
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -120,8 +140,11 @@ def _production_home(root: Path, system: str, server: Any, chunk: int) -> PhiHom
     """A fresh PHI home on the production profile with one connection at the fake API."""
     home = PhiHome(root)
     init_home(home)
-    point_at_fakes(home, [{"name": CONNECTION, "system": system, "mailbox": MAILBOX,
-                           "max_messages_per_run": chunk}], lambda _system, source: server.tap_settings(source["mailbox"]))
+    point_at_fakes(
+        home,
+        [{"name": CONNECTION, "system": system, "mailbox": MAILBOX, "max_messages_per_run": chunk}],
+        lambda _system, source: server.tap_settings(source["mailbox"]),
+    )
     return home
 
 

@@ -20,8 +20,13 @@ SECRET_SETTINGS = ("tenant_id", "client_id", "client_secret", "refresh_token")
 SettingsOf = Callable[[str, Mapping[str, str]], Mapping[str, str]]
 
 
-def point_at_fakes(home: PhiHome, connections: Sequence[Mapping[str, Any]], settings_of: SettingsOf, *,
-                   extraction: Mapping[str, Any] | None = None) -> None:
+def point_at_fakes(
+    home: PhiHome,
+    connections: Sequence[Mapping[str, Any]],
+    settings_of: SettingsOf,
+    *,
+    extraction: Mapping[str, Any] | None = None,
+) -> None:
     """Make ``home`` (initialised) read ``connections`` (config entries: ``{name, system,
     mailbox | form_id | ..., ...}``) on the production profile, in place of the configured
     connections of their kinds; ``settings_of(system, source)`` gives the fake's tap
@@ -31,13 +36,18 @@ def point_at_fakes(home: PhiHome, connections: Sequence[Mapping[str, Any]], sett
     entries: dict[str, list[dict[str, Any]]] = {}
     for connection in connections:
         spec = SYSTEMS[str(connection["system"])]
-        settings = settings_of(str(connection["system"]),
-                               {k: str(connection[k]) for k in spec.source_keys if k in connection})
-        entry = {**connection, **{k: v for k, v in settings.items() if k in spec.source_keys},
-                 "settings": {k: v for k, v in settings.items() if k in ENDPOINT_SETTINGS}}
+        settings = settings_of(
+            str(connection["system"]), {k: str(connection[k]) for k in spec.source_keys if k in connection}
+        )
+        entry = {
+            **connection,
+            **{k: v for k, v in settings.items() if k in spec.source_keys},
+            "settings": {k: v for k, v in settings.items() if k in ENDPOINT_SETTINGS},
+        }
         entries.setdefault(spec.kind, []).append(entry)
-        store_connection_secrets(home, str(connection["name"]),
-                                 {k.upper(): v for k, v in settings.items() if k in SECRET_SETTINGS})
+        store_connection_secrets(
+            home, str(connection["name"]), {k.upper(): v for k, v in settings.items() if k in SECRET_SETTINGS}
+        )
     config["connections"].update(entries)
     if extraction:
         config["extraction"] = dict(extraction)

@@ -59,7 +59,9 @@ def write_gmail_records(path: Path, records: int, seed: int = 7) -> None:
                 "historyId": str(5_000_000 + i),
                 "internalDate": str(1_715_678_093_000 + i * 1000),
                 "payload": {
-                    "partId": "", "mimeType": "text/plain", "filename": "",
+                    "partId": "",
+                    "mimeType": "text/plain",
+                    "filename": "",
                     "headers": [
                         {"name": "From", "value": f"sender{key}@example.test"},
                         {"name": "To", "value": "praxis@praxis-weber.example"},

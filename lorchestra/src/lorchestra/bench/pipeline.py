@@ -33,8 +33,6 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from shared_schemas.errors import PhiSafeError
-
 from lorchestra.bench.memory import peak_mb, reset_peak
 from lorchestra.bench.targets import StageFigure, TargetCheck, check_targets
 from lorchestra.builtin_jobs.extract_clinical import (
@@ -49,6 +47,7 @@ from lorchestra.jobkit import JobContext, JobResult
 from lorchestra.jobs import JobRegistry, JobSpec
 from lorchestra.runner import run_jobs
 from lorchestra.stack_clients import WriteCounts
+from shared_schemas.errors import PhiSafeError
 
 PASSES = ("first_run", "no_new_data", "new_data")
 REPORT_WEEK = "2026-W46"  # the synthetic mail's week; the responses end in it too
@@ -56,15 +55,23 @@ REPORT_WEEK = "2026-W46"  # the synthetic mail's week; the responses end in it t
 LANES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("contacts", "extract_contacts", ("canonicalize_contacts",)),
     ("email", "extract_email", ("canonicalize_email", "build_inbox_view")),
-    ("forms", "extract_forms", ("canonicalize_questionnaires", "score_phq9", "score_gad7",
-                                "build_measurement_timeseries")),
+    (
+        "forms",
+        "extract_forms",
+        ("canonicalize_questionnaires", "score_phq9", "score_gad7", "build_measurement_timeseries"),
+    ),
 )
 REPORT_STAGE = "generate_weekly_report"
 # the count that says how many records a stage handled
-RECORD_COUNTS = {"build_inbox_view": "emails", "build_measurement_timeseries": "measurements",
-                 REPORT_STAGE: "client_reports"}
+RECORD_COUNTS = {
+    "build_inbox_view": "emails",
+    "build_measurement_timeseries": "measurements",
+    REPORT_STAGE: "client_reports",
+}
 LANE_EXTRACTIONS: dict[str, Callable[[JobContext], list[Extraction]]] = {
-    "contacts": contacts_extractions, "email": email_extractions, "forms": forms_extractions,
+    "contacts": contacts_extractions,
+    "email": email_extractions,
+    "forms": forms_extractions,
 }
 
 
@@ -106,8 +113,14 @@ class DataPlan:
 
 
 def bench_pipeline(
-    emails: int, responses: int, *, clients: int = 100, skip_meltano: bool = False, new_fraction: float = 0.01,
-    work_dir: Path | None = None, on_stage: Callable[[StageFigure], None] | None = None,
+    emails: int,
+    responses: int,
+    *,
+    clients: int = 100,
+    skip_meltano: bool = False,
+    new_fraction: float = 0.01,
+    work_dir: Path | None = None,
+    on_stage: Callable[[StageFigure], None] | None = None,
 ) -> PipelineBench:
     base = private_dir(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="lorc-bench-"))
     root = Path(tempfile.mkdtemp(prefix="pipeline-", dir=base))
@@ -125,15 +138,20 @@ def bench_pipeline(
                 for job in consumers:
                     figures.append(runner.run(job, pass_name, {}))
                 if on_stage:
-                    for figure in figures[-1 - len(consumers):]:
+                    for figure in figures[-1 - len(consumers) :]:
                         on_stage(figure)
             figures.append(runner.run(REPORT_STAGE, pass_name, {"week": REPORT_WEEK}))
             if on_stage:
                 on_stage(figures[-1])
         return PipelineBench(
-            emails=plan.emails_per_mailbox * mailboxes, responses=responses, clients=clients,
-            skip_meltano=skip_meltano, new_fraction=new_fraction, machine=_machine(),
-            rss_stage_scoped=runner.rss_stage_scoped, stages=figures,
+            emails=plan.emails_per_mailbox * mailboxes,
+            responses=responses,
+            clients=clients,
+            skip_meltano=skip_meltano,
+            new_fraction=new_fraction,
+            machine=_machine(),
+            rss_stage_scoped=runner.rss_stage_scoped,
+            stages=figures,
             largest_child_rss_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
             targets=check_targets(figures, new_fraction=new_fraction),
         )
@@ -169,9 +187,14 @@ class _StageRunner:
         seconds = outcome.duration_ms / 1000
         records = int(outcome.counts.get(RECORD_COUNTS.get(job, "inputs"), 0))
         return StageFigure(
-            pass_name=pass_name, stage=job, status=outcome.status, records=records, seconds=seconds,
+            pass_name=pass_name,
+            stage=job,
+            status=outcome.status,
+            records=records,
+            seconds=seconds,
             records_per_s=round(records / seconds) if seconds > 0 and records else None,
-            peak_rss_mb=round(peak_mb()), counts=dict(outcome.counts),
+            peak_rss_mb=round(peak_mb()),
+            counts=dict(outcome.counts),
         )
 
     def _run_checked(self, job: str, params: Mapping[str, Any]) -> Any:
@@ -224,5 +247,10 @@ def _machine() -> dict[str, Any]:
                 memory_kb = int(line.split()[1])
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "memory_gb": round(memory_kb / 2**20, 1), "python": platform.python_version(),
-            "platform": platform.platform(), "duckdb": version("duckdb")}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(memory_kb / 2**20, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "duckdb": version("duckdb"),
+    }

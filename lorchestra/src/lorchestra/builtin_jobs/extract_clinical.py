@@ -28,10 +28,12 @@ from lorchestra.extraction import (
 from lorchestra.jobkit import JobContext, JobResult
 
 FORM = StreamSpec("forms", "form", "formId", "iglu:com.google/forms_form/jsonschema/1-0-0")
-FORM_RESPONSES = StreamSpec("form_responses", "form_response", "responseId",
-                            "iglu:com.google/forms_response/jsonschema/1-0-0")
-SHEET_RESPONSES = StreamSpec("sheet_responses", "sheet_response", "rowId",
-                             "iglu:com.google/sheets_response/jsonschema/1-0-0")
+FORM_RESPONSES = StreamSpec(
+    "form_responses", "form_response", "responseId", "iglu:com.google/forms_response/jsonschema/1-0-0"
+)
+SHEET_RESPONSES = StreamSpec(
+    "sheet_responses", "sheet_response", "rowId", "iglu:com.google/sheets_response/jsonschema/1-0-0"
+)
 CONTACT = StreamSpec("contact", "contact", "contactid", "iglu:com.microsoft/dataverse_contact/jsonschema/1-0-0")
 SESSION_SCHEMA = "iglu:com.microsoft/dataverse_session/jsonschema/1-0-1"
 
@@ -75,8 +77,10 @@ def crm_streams(connection: Connection) -> tuple[StreamSpec, ...]:
     return CONTACT, StreamSpec("session", "session", f"{connection.session_table}id", SESSION_SCHEMA)
 
 
-def _synthetic(ctx: JobContext, chosen: list[Connection], tap: str, defaults: dict[str, object],
-               streams: tuple[StreamSpec, ...]) -> list[Extraction]:
+def _synthetic(
+    ctx: JobContext, chosen: list[Connection], tap: str, defaults: dict[str, object], streams: tuple[StreamSpec, ...]
+) -> list[Extraction]:
     settings = sample_settings(ctx, defaults)
-    return with_secrets_withheld(ctx, [Extraction(c.name, c.system, tap, settings, streams,
-                                                  timeout_seconds=c.timeout_seconds) for c in chosen])
+    return with_secrets_withheld(
+        ctx, [Extraction(c.name, c.system, tap, settings, streams, timeout_seconds=c.timeout_seconds) for c in chosen]
+    )

@@ -48,8 +48,14 @@ def email_extractions(ctx: JobContext, fake_settings: FakeSettings | None = None
 
 def _synthetic(connection: Connection, ctx: JobContext) -> Extraction:
     settings = sample_settings(ctx, {"mailbox": connection.mailbox})
-    return Extraction(connection.name, connection.system, SYNTHETIC_TAPS[connection.system], settings,
-                      _messages(connection), timeout_seconds=connection.timeout_seconds)
+    return Extraction(
+        connection.name,
+        connection.system,
+        SYNTHETIC_TAPS[connection.system],
+        settings,
+        _messages(connection),
+        timeout_seconds=connection.timeout_seconds,
+    )
 
 
 def _messages(connection: Connection) -> tuple[StreamSpec, ...]:

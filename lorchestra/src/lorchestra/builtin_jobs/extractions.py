@@ -24,8 +24,9 @@ FakeSettings = Callable[[str, Mapping[str, str]], dict[str, str]]
 StreamsOf = Callable[[Connection], tuple[StreamSpec, ...]]
 
 
-def connection_extractions(ctx: JobContext, kind: str, streams_of: StreamsOf,
-                           fake_settings: FakeSettings | None = None) -> list[Extraction]:
+def connection_extractions(
+    ctx: JobContext, kind: str, streams_of: StreamsOf, fake_settings: FakeSettings | None = None
+) -> list[Extraction]:
     """The production taps for every connection of ``kind``: with its secrets, or (sample
     profile) with the settings of the fake API that stands in for its source."""
     found = []
@@ -46,11 +47,24 @@ def with_secrets_withheld(ctx: JobContext, extractions: list[Extraction]) -> lis
     return [dataclasses.replace(e, withhold=withhold) for e in extractions]
 
 
-def extraction_of(connection: Connection, settings: Mapping[str, object], streams: tuple[StreamSpec, ...], *,
-                  problem: str | None = None) -> Extraction:
-    return Extraction(connection.name, connection.system, connection.tap, settings, streams,
-                      timeout_seconds=connection.timeout_seconds, chunk_records=connection.max_messages_per_run,
-                      sign_in=connection.connect_command, unusable=problem)
+def extraction_of(
+    connection: Connection,
+    settings: Mapping[str, object],
+    streams: tuple[StreamSpec, ...],
+    *,
+    problem: str | None = None,
+) -> Extraction:
+    return Extraction(
+        connection.name,
+        connection.system,
+        connection.tap,
+        settings,
+        streams,
+        timeout_seconds=connection.timeout_seconds,
+        chunk_records=connection.max_messages_per_run,
+        sign_in=connection.connect_command,
+        unusable=problem,
+    )
 
 
 def synthetic_data(ctx: JobContext) -> bool:
@@ -68,8 +82,9 @@ def fake_apis_of(ctx: JobContext) -> Iterator[FakeSettings | None]:
         return
     from ingestor.fake_apis.sample import sample_apis
 
-    with sample_apis(revision=int(ctx.params.get("revision", 1)),
-                     log_path=ctx.home.logs_dir / f"fake-apis-{ctx.run_id}.jsonl") as fake_settings:
+    with sample_apis(
+        revision=int(ctx.params.get("revision", 1)), log_path=ctx.home.logs_dir / f"fake-apis-{ctx.run_id}.jsonl"
+    ) as fake_settings:
         yield fake_settings
 
 
@@ -77,6 +92,8 @@ def _production(ctx: JobContext, connection: Connection, streams: tuple[StreamSp
     secrets, missing = connection.secrets(ctx.config.secrets)
     problem = None
     if missing:
-        problem = (f"secrets missing: {', '.join(missing)}; run `{connection.connect_command}` "
-                   f"(or set them in the environment or {ctx.home.dotenv_path})")
+        problem = (
+            f"secrets missing: {', '.join(missing)}; run `{connection.connect_command}` "
+            f"(or set them in the environment or {ctx.home.dotenv_path})"
+        )
     return extraction_of(connection, {**connection.tap_settings(), **secrets}, streams, problem=problem)

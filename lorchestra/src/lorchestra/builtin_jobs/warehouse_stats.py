@@ -10,7 +10,7 @@ def warehouse_stats(ctx: JobContext) -> JobResult:
     found = ctx.store.object_counts()
     figures = {
         "raw": {f"{system}:{connection}:{kind}": n for system, connection, kind, n in found.raw},
-        "canonical": {kind: n for kind, n in found.canonical},
+        "canonical": dict(found.canonical),
         "rejects": {f"{job}:{rule}": n for job, rule, n in found.rejects},
     }
     ctx.events.audit("warehouse.stats", payload=figures)

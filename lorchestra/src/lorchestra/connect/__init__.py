@@ -26,9 +26,14 @@ def verify_connection(connection: Connection, secrets: Mapping[str, str]) -> str
     if connection.system == "exchange":
         from lorchestra.connect.exchange import connect_exchange
 
-        connect_exchange(connection.name, connection.mailbox, tenant_id=secrets["tenant_id"],
-                         client_id=secrets["client_id"], client_secret=secrets["client_secret"],
-                         endpoints=dict(connection.endpoints))
+        connect_exchange(
+            connection.name,
+            connection.mailbox,
+            tenant_id=secrets["tenant_id"],
+            client_id=secrets["client_id"],
+            client_secret=secrets["client_secret"],
+            endpoints=dict(connection.endpoints),
+        )
     else:
         from lorchestra.connect.google import verify_google
 
@@ -43,34 +48,48 @@ def store_connection_secrets(home: PhiHome, connection_name: str, values: Mappin
     return sorted(named)
 
 
-def connect_exchange_mailbox(home: PhiHome, name: str, *, tenant_id: str, client_id: str, client_secret: str
-                             ) -> list[str]:
+def connect_exchange_mailbox(
+    home: PhiHome, name: str, *, tenant_id: str, client_id: str, client_secret: str
+) -> list[str]:
     """``lorc connect exchange NAME``: verify the app registration's credentials against the
     connection's mailbox and store them; the names stored."""
     from lorchestra.connect.exchange import connect_exchange
 
     connection = _configured(home, name, "exchange")
-    values = connect_exchange(connection.name, connection.mailbox, tenant_id=tenant_id, client_id=client_id,
-                              client_secret=client_secret, endpoints=dict(connection.endpoints))
+    values = connect_exchange(
+        connection.name,
+        connection.mailbox,
+        tenant_id=tenant_id,
+        client_id=client_id,
+        client_secret=client_secret,
+        endpoints=dict(connection.endpoints),
+    )
     return store_connection_secrets(home, connection.name, values)
 
 
-def connect_dataverse_environment(home: PhiHome, name: str, *, tenant_id: str, client_id: str,
-                                  client_secret: str) -> tuple[list[str], str]:
+def connect_dataverse_environment(
+    home: PhiHome, name: str, *, tenant_id: str, client_id: str, client_secret: str
+) -> tuple[list[str], str]:
     """``lorc connect dataverse NAME``: verify the app's credentials against the connection's
     environment and session table, and store them; the names stored and what was found."""
     from lorchestra.connect.dataverse import connect_dataverse, described
 
     connection = _configured(home, name, "dataverse")
-    values, found = connect_dataverse(connection, tenant_id=tenant_id, client_id=client_id,
-                                      client_secret=client_secret)
+    values, found = connect_dataverse(connection, tenant_id=tenant_id, client_id=client_id, client_secret=client_secret)
     return store_connection_secrets(home, connection.name, values), described(found)
 
 
-def connect_google_accounts(home: PhiHome, names: Sequence[str], *, ask: Callable[[str, bool], str],
-                            scopes: Sequence[str] = (), client_id: str | None = None,
-                            client_secret: str | None = None, open_browser: bool = True,
-                            mailboxes_only: bool = False) -> list[str]:
+def connect_google_accounts(
+    home: PhiHome,
+    names: Sequence[str],
+    *,
+    ask: Callable[[str, bool], str],
+    scopes: Sequence[str] = (),
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    open_browser: bool = True,
+    mailboxes_only: bool = False,
+) -> list[str]:
     """``lorc connect google NAME...``: one Google sign-in whose scopes cover every named
     connection (a mailbox, forms, a sheet) plus the APIs picked in ``scopes`` (``gmail``,
     ``forms``, ``sheets``); then each connection's source is probed once and its client id,
@@ -82,7 +101,6 @@ def connect_google_accounts(home: PhiHome, names: Sequence[str], *, ask: Callabl
     """
     from lorc_taps.google_auth import API_SCOPES, DEFAULT_TOKEN_URL
     from lorc_taps.http import AuthorizationError
-
     from lorchestra.connect.google import (
         DEFAULT_AUTH_URL,
         SYSTEM_SCOPES,
@@ -94,8 +112,10 @@ def connect_google_accounts(home: PhiHome, names: Sequence[str], *, ask: Callabl
     connections = [_configured(home, name, *(("gmail",) if mailboxes_only else SYSTEM_SCOPES)) for name in names]
     mailboxes = sorted({c.mailbox for c in connections if c.system == "gmail"})
     if len(mailboxes) > 1:
-        raise ConnectError(f"one Google sign-in is one account, but {', '.join(mailboxes)} are different mailboxes",
-                           fix="sign each mailbox in on its own: `lorc connect gmail NAME`")
+        raise ConnectError(
+            f"one Google sign-in is one account, but {', '.join(mailboxes)} are different mailboxes",
+            fix="sign each mailbox in on its own: `lorc connect gmail NAME`",
+        )
     wanted = {scope for c in connections for scope in SYSTEM_SCOPES[c.system]}
     wanted |= {scope for api in scopes for scope in API_SCOPES[api]}
     known, _ = connections[0].secrets(load_config(home).secrets)
@@ -104,13 +124,21 @@ def connect_google_accounts(home: PhiHome, names: Sequence[str], *, ask: Callabl
     endpoints = dict(connections[0].endpoints)
     try:
         refresh_token = google_sign_in(
-            client_id=client_id, client_secret=client_secret, scopes=wanted, account=next(iter(mailboxes), None),
-            auth_url=endpoints.get("auth_url", DEFAULT_AUTH_URL), open_browser=open_browser,
-            token_url=endpoints.get("token_url", DEFAULT_TOKEN_URL), ca_bundle=endpoints.get("ca_bundle"))
+            client_id=client_id,
+            client_secret=client_secret,
+            scopes=wanted,
+            account=next(iter(mailboxes), None),
+            auth_url=endpoints.get("auth_url", DEFAULT_AUTH_URL),
+            open_browser=open_browser,
+            token_url=endpoints.get("token_url", DEFAULT_TOKEN_URL),
+            ca_bundle=endpoints.get("ca_bundle"),
+        )
     except AuthorizationError:
-        raise ConnectError("Google refused the OAuth client or the grant",
-                           fix="check the client id and secret of the Cloud project's Desktop app client "
-                               "(README, Going to production), then run `lorc connect` again") from None
+        raise ConnectError(
+            "Google refused the OAuth client or the grant",
+            fix="check the client id and secret of the Cloud project's Desktop app client "
+            "(README, Going to production), then run `lorc connect` again",
+        ) from None
     values = {"CLIENT_ID": client_id, "CLIENT_SECRET": client_secret, "REFRESH_TOKEN": refresh_token}
     for connection in connections:  # every source answers before anything is stored
         verify_google(connection, {key.lower(): value for key, value in values.items()})
@@ -124,7 +152,8 @@ def _configured(home: PhiHome, name: str, *systems: str) -> Connection:
     except ValueError as exc:
         raise ConnectError(str(exc)) from None
     if connection.system not in systems:
-        raise ConnectError(f"connection {name} is a {connection.system} connection in {home.config_path}: "
-                           f"run `{connection.connect_command}`")
+        raise ConnectError(
+            f"connection {name} is a {connection.system} connection in {home.config_path}: "
+            f"run `{connection.connect_command}`"
+        )
     return connection
-

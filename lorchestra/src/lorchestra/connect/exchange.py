@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from lorc_taps.graph.auth import probe
 from lorc_taps.http import ApiError, AuthorizationError
 from lorc_taps.microsoft_auth import MicrosoftAuthorizationError
-
 from lorchestra.connect.errors import ConnectError
 
 PORTAL = "Microsoft Entra admin center → App registrations → your app"
@@ -22,8 +21,15 @@ class ExchangeConnectError(ConnectError):
     """The credentials or the tenant's set-up do not let the app read the mailbox."""
 
 
-def connect_exchange(name: str, mailbox: str, *, tenant_id: str, client_id: str, client_secret: str,
-                     endpoints: Mapping[str, str] | None = None) -> dict[str, str]:
+def connect_exchange(
+    name: str,
+    mailbox: str,
+    *,
+    tenant_id: str,
+    client_id: str,
+    client_secret: str,
+    endpoints: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """Verify the credentials against the mailbox; return ``{TENANT_ID, CLIENT_ID, CLIENT_SECRET}``.
 
     ``endpoints`` may override ``api_url``, ``authority_url`` and ``ca_bundle`` (a test
@@ -33,8 +39,13 @@ def connect_exchange(name: str, mailbox: str, *, tenant_id: str, client_id: str,
     if not all(secrets.values()):
         missing = ", ".join(key.lower() for key, value in secrets.items() if not value)
         raise ExchangeConnectError(f"connection {name}: {missing} is empty; copy it from {PORTAL}")
-    settings = {**(endpoints or {}), "mailbox": mailbox, "tenant_id": secrets["TENANT_ID"],
-                "client_id": secrets["CLIENT_ID"], "client_secret": secrets["CLIENT_SECRET"]}
+    settings = {
+        **(endpoints or {}),
+        "mailbox": mailbox,
+        "tenant_id": secrets["TENANT_ID"],
+        "client_id": secrets["CLIENT_ID"],
+        "client_secret": secrets["CLIENT_SECRET"],
+    }
     try:
         probe(settings)
     except AuthorizationError as exc:
@@ -45,9 +56,13 @@ def connect_exchange(name: str, mailbox: str, *, tenant_id: str, client_id: str,
 
 
 def _authorization_fix(name: str, error: AuthorizationError) -> str:
-    return authorization_fix(error, command=f"lorc connect exchange {name}", connection=name,
-                             consent=f"under {PORTAL} → API permissions, add Microsoft Graph → Application "
-                                     "permissions → Mail.Read and press 'Grant admin consent'")
+    return authorization_fix(
+        error,
+        command=f"lorc connect exchange {name}",
+        connection=name,
+        consent=f"under {PORTAL} → API permissions, add Microsoft Graph → Application "
+        "permissions → Mail.Read and press 'Grant admin consent'",
+    )
 
 
 def authorization_fix(error: AuthorizationError, *, command: str, connection: str, consent: str) -> str:
@@ -56,11 +71,11 @@ def authorization_fix(error: AuthorizationError, *, command: str, connection: st
     again = f"then run `{command}` again"
     fixes = {
         "invalid_client": f"Microsoft refused the client secret: create a new one under {PORTAL} → "
-                          f"Certificates & secrets (copy its Value, not its ID), {again}",
+        f"Certificates & secrets (copy its Value, not its ID), {again}",
         "unauthorized_client": f"the client id is not an application of this tenant: copy the Application (client) ID "
-                               f"from {PORTAL} → Overview, {again}",
+        f"from {PORTAL} → Overview, {again}",
         "invalid_tenant": f"the tenant id is not known: copy the Directory (tenant) ID from {PORTAL} → Overview, "
-                          f"{again}",
+        f"{again}",
         "consent_missing": f"admin consent is missing: {consent}, {again}",
     }
     return f"connection {connection}: " + fixes.get(refusal, f"Microsoft refused the sign-in ({error}); {again}")
@@ -68,13 +83,19 @@ def authorization_fix(error: AuthorizationError, *, command: str, connection: st
 
 def _mailbox_fix(name: str, mailbox: str, error: ApiError) -> str:
     if error.status == 403:
-        return (f"connection {name}: Graph refused to open {mailbox} (ErrorAccessDenied). Either the Mail.Read "
-                f"application permission has no admin consent (grant it under {PORTAL} → API permissions), or an "
-                "application access policy does not include this mailbox: add the mailbox to the mail-enabled "
-                "security group the policy names (check with Test-ApplicationAccessPolicy in Exchange Online "
-                "PowerShell)")
+        return (
+            f"connection {name}: Graph refused to open {mailbox} (ErrorAccessDenied). Either the Mail.Read "
+            f"application permission has no admin consent (grant it under {PORTAL} → API permissions), or an "
+            "application access policy does not include this mailbox: add the mailbox to the mail-enabled "
+            "security group the policy names (check with Test-ApplicationAccessPolicy in Exchange Online "
+            "PowerShell)"
+        )
     if error.status == 404:
-        return (f"connection {name}: the tenant has no mailbox {mailbox} ({error.code or 'not found'}); "
-                "check the connection's mailbox in config.yaml")
-    return (f"connection {name}: Graph answered {error} while opening {mailbox}; check the network and try "
-            f"`lorc connect exchange {name}` again")
+        return (
+            f"connection {name}: the tenant has no mailbox {mailbox} ({error.code or 'not found'}); "
+            "check the connection's mailbox in config.yaml"
+        )
+    return (
+        f"connection {name}: Graph answered {error} while opening {mailbox}; check the network and try "
+        f"`lorc connect exchange {name}` again"
+    )

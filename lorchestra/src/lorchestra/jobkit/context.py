@@ -80,7 +80,10 @@ class JobContext:
         with MapPool(reading_first(fn), min_items=IN_PROCESS_MAX, pack=pack, unpack=unpack) as pool:
             pending: tuple[list[InputRow], PageResult[MapResult]] | None = None
             for page in self.state.changed_inputs(
-                consumer, table=table, object_type=object_type, source_system=source_system,
+                consumer,
+                table=table,
+                object_type=object_type,
+                source_system=source_system,
                 page_size=page_size,
             ):
                 started = pool.submit(page)  # workers map this page while the last one is written
@@ -89,13 +92,19 @@ class JobContext:
                 pending = (page, started)
             if pending:
                 self._write_page(consumer, pending[0], pending[1].result(), counts)
-        self.events.audit(event_type, payload={"consumer": consumer, **counts.as_dict()},
-                          object_type=object_type)
+        self.events.audit(event_type, payload={"consumer": consumer, **counts.as_dict()}, object_type=object_type)
         return counts
 
-    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
-                     updated_after: datetime | None = None, keys: Sequence[str] | None = None,
-                     field_in: tuple[str, Sequence[str]] | None = None) -> Iterator[tuple[str, Any]]:
+    def read_objects(
+        self,
+        table: str,
+        object_type: str,
+        *,
+        drop_fields: Sequence[str] = (),
+        updated_after: datetime | None = None,
+        keys: Sequence[str] | None = None,
+        field_in: tuple[str, Sequence[str]] | None = None,
+    ) -> Iterator[tuple[str, Any]]:
         """:meth:`Store.read_objects` for this job: a stored payload that cannot be parsed
         is a reject of this job (rule and field), and the job reads on without it."""
         unreadable: list[RejectRow] = []
@@ -103,12 +112,20 @@ class JobContext:
         def reject(key: str, fault: JsonFault) -> None:
             unreadable.append(reject_row(self.job_name, Rejected(fault.rule, fault.field), key, object_type))
 
-        yield from self.store.read_objects(table, object_type, drop_fields=drop_fields, updated_after=updated_after,
-                                           keys=keys, field_in=field_in, on_unreadable=reject)
+        yield from self.store.read_objects(
+            table,
+            object_type,
+            drop_fields=drop_fields,
+            updated_after=updated_after,
+            keys=keys,
+            field_in=field_in,
+            on_unreadable=reject,
+        )
         if unreadable:
             self.store.upsert_rejects(unreadable, run_id=self.run_id, now=utcnow())
-            self.logger.warning("passed over %d unreadable %s payload(s) in %s (see rejects)",
-                                len(unreadable), object_type, table)
+            self.logger.warning(
+                "passed over %d unreadable %s payload(s) in %s (see rejects)", len(unreadable), object_type, table
+            )
 
     def _write_page(self, consumer: str, page: list[InputRow], results: list[MapResult], counts: MapCounts) -> None:
         """A page's outputs and rejects, then its inputs marked processed."""

@@ -84,6 +84,7 @@ def unpack(result: Any) -> MapResult:
 def reading_first(fn: Callable[[InputRow], MapResult]) -> Callable[[InputRow], MapResult]:
     """``fn``, but an input whose stored payload cannot be parsed (older versions stored
     some) is rejected, naming the rule and field, before ``fn`` sees it."""
+
     def mapping(item: InputRow) -> MapResult:
         try:
             _ = item.payload  # parsed here (cached for fn), so a failure is this input's alone
@@ -95,8 +96,9 @@ def reading_first(fn: Callable[[InputRow], MapResult]) -> Callable[[InputRow], M
     return mapping
 
 
-def reject_row(job_name: str, rejected: Rejected, key: str, object_type: str,
-               item: InputRow | None = None) -> RejectRow:
+def reject_row(
+    job_name: str, rejected: Rejected, key: str, object_type: str, item: InputRow | None = None
+) -> RejectRow:
     return RejectRow(
         job_name=job_name,
         input_key=key,

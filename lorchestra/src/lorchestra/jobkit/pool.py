@@ -56,8 +56,13 @@ def _same(value: Any) -> Any:
 class PageResult(Generic[R]):
     """The results of one page, in input order, once they are there."""
 
-    def __init__(self, *, done: list[R] | None = None, futures: list[Future[list[Any]]] | None = None,
-                 unpack: Callable[[Any], R] = _same) -> None:
+    def __init__(
+        self,
+        *,
+        done: list[R] | None = None,
+        futures: list[Future[list[Any]]] | None = None,
+        unpack: Callable[[Any], R] = _same,
+    ) -> None:
         self._done, self._futures, self._unpack = done, futures or [], unpack
 
     def result(self) -> list[R]:
@@ -73,8 +78,15 @@ class MapPool(Generic[T, R]):
     the process boundary in a cheaper form than pickled objects, e.g. as JSON bytes.
     """
 
-    def __init__(self, fn: Callable[[T], R], *, workers: int | None = None, min_items: int = 1000,
-                 pack: Callable[[R], Any] = _same, unpack: Callable[[Any], R] = _same) -> None:
+    def __init__(
+        self,
+        fn: Callable[[T], R],
+        *,
+        workers: int | None = None,
+        min_items: int = 1000,
+        pack: Callable[[R], Any] = _same,
+        unpack: Callable[[Any], R] = _same,
+    ) -> None:
         self.fn = fn
         self.pack, self.unpack = pack, unpack
         self.workers = configured_workers() if workers is None else max(1, workers)
@@ -93,12 +105,15 @@ class MapPool(Generic[T, R]):
         if self._executor is None:
             gc.freeze()  # the workers' collector then skips everything inherited (and its pages stay shared)
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("fork"),
-                initializer=_install, initargs=(self.fn, self.pack),
+                self.workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_install,
+                initargs=(self.fn, self.pack),
             )
         size = max(1, -(-len(page) // (self.workers * 4)))  # a few chunks per worker even out their load
-        futures = [self._executor.submit(_apply_chunk, page[start:start + size])
-                   for start in range(0, len(page), size)]
+        futures = [
+            self._executor.submit(_apply_chunk, page[start : start + size]) for start in range(0, len(page), size)
+        ]
         gc.unfreeze()  # the workers are forked by now (all at the first submit)
         return PageResult(futures=futures, unpack=self.unpack)
 
@@ -110,6 +125,7 @@ class MapPool(Generic[T, R]):
     def __enter__(self) -> MapPool[T, R]:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()

@@ -60,8 +60,9 @@ def load_state(states: JobStates, projections: Sequence[str]) -> JobState | None
     return states.get(_consumer(projections), BUILD)
 
 
-def save_state(states: JobStates, projections: Sequence[str], basis: str, watermark: datetime | None, *,
-               first: bool) -> None:
+def save_state(
+    states: JobStates, projections: Sequence[str], basis: str, watermark: datetime | None, *, first: bool
+) -> None:
     """Record a build; the ``first`` under this version drops a state an earlier one left."""
     consumer = _consumer(projections)
     states.put(consumer, {BUILD: JobState(basis, watermark, "ok" if watermark is not None else "empty")})
@@ -81,8 +82,14 @@ def can_update(state: JobState | None, basis: str) -> bool:
 
 
 def build_projection(
-    ctx: JobContext, projections: Sequence[str], *, views: Sequence[str], basis: str, object_type: str,
-    rebuild: Callable[[], dict[str, int]], update: Callable[[datetime | None], dict[str, int]],
+    ctx: JobContext,
+    projections: Sequence[str],
+    *,
+    views: Sequence[str],
+    basis: str,
+    object_type: str,
+    rebuild: Callable[[], dict[str, int]],
+    update: Callable[[datetime | None], dict[str, int]],
     idle_counts: dict[str, int],
 ) -> JobResult:
     """The one way a projection job runs: nothing when no ``object_type`` input changed,

@@ -66,19 +66,32 @@ class JobStates:
             return
         self._ensure()
         now = utcnow()
-        rows = [{"state_id": _state_id(consumer, key), "consumer": consumer, "state_key": key,
-                 "basis": state.basis, "watermark": state.watermark, "outcome": state.outcome,
-                 "run_id": self.run_id, "recorded_at": now}
-                for key, state in states.items() if state is not None]
-        self.store.replace_rows([RowsChange(JOB_STATE, JOB_STATE_COLUMNS, "state_id",
-                                            [_state_id(consumer, key) for key in states], rows)])
+        rows = [
+            {
+                "state_id": _state_id(consumer, key),
+                "consumer": consumer,
+                "state_key": key,
+                "basis": state.basis,
+                "watermark": state.watermark,
+                "outcome": state.outcome,
+                "run_id": self.run_id,
+                "recorded_at": now,
+            }
+            for key, state in states.items()
+            if state is not None
+        ]
+        self.store.replace_rows(
+            [RowsChange(JOB_STATE, JOB_STATE_COLUMNS, "state_id", [_state_id(consumer, key) for key in states], rows)]
+        )
 
     # -- the map ledger -------------------------------------------------------------
-    def changed_inputs(self, consumer: str, *, table: str, object_type: str, source_system: str | None = None,
-                       page_size: int = 1000) -> Iterator[list[InputRow]]:
+    def changed_inputs(
+        self, consumer: str, *, table: str, object_type: str, source_system: str | None = None, page_size: int = 1000
+    ) -> Iterator[list[InputRow]]:
         """Pages of inputs ``consumer`` never handled or that changed since (by payload hash)."""
-        return self.store.changed_inputs(consumer, table=table, object_type=object_type,
-                                         source_system=source_system, page_size=page_size)
+        return self.store.changed_inputs(
+            consumer, table=table, object_type=object_type, source_system=source_system, page_size=page_size
+        )
 
     def mark_processed(self, consumer: str, items: Sequence[tuple[str, str, str]], *, now: datetime) -> None:
         """``(input key, payload hash, outcome)`` handled by ``consumer``."""

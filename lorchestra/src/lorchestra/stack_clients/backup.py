@@ -39,10 +39,16 @@ class Backup:
                 handle.write(line + b"\n")
 
     def raw_file(self, path: Path, spec: ObjectSpec, now: datetime) -> None:
-        head = _raw_head([spec.source.system, spec.source.connection, spec.object_type, spec.id_field,
-                          spec.schema_ref])
-        self._append("raw", now, (orjson.dumps({**head, "payload": orjson.Fragment(item.text)})
-                                  for item in scan_jsonl(path) if isinstance(item, GoodLine)))
+        head = _raw_head([spec.source.system, spec.source.connection, spec.object_type, spec.id_field, spec.schema_ref])
+        self._append(
+            "raw",
+            now,
+            (
+                orjson.dumps({**head, "payload": orjson.Fragment(item.text)})
+                for item in scan_jsonl(path)
+                if isinstance(item, GoodLine)
+            ),
+        )
 
     def canonical_rows(self, rows: Iterable[CanonicalRow], now: datetime) -> None:
         self._append("canonical", now, (orjson.dumps({"kind": "canonical", **row.__dict__}) for row in rows))
@@ -54,7 +60,7 @@ def raw_payload_text(line: bytes, envelope: dict[str, Any]) -> bytes:
     some other way)."""
     prefix = orjson.dumps(_raw_head([envelope.get(k) for k in RAW_HEAD]))[:-1] + b',"payload":'
     if line.startswith(prefix) and line.endswith(b"}"):
-        text = line[len(prefix):-1]
+        text = line[len(prefix) : -1]
         try:
             if orjson.loads(text) == envelope["payload"]:
                 return text

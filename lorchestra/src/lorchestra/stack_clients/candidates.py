@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared_schemas import compile_validator
-
 from lorchestra.stack_clients.json_rules import JsonFault, parse_record
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (
@@ -25,6 +23,7 @@ from lorchestra.stack_clients.model import (
     payload_hash,
     reject_for,
 )
+from shared_schemas import compile_validator
 
 
 class UnreadableLine(Exception):
@@ -80,8 +79,12 @@ def check_file(path: Path, spec: ObjectSpec, *, job_name: str) -> dict[int, Reje
         violation = check(item.record) if check else None
         if violation is not None:
             found[item.ordinal] = reject_for(
-                spec, job_name=job_name, rule=f"{RULE_SCHEMA}.{violation.rule}", field=violation.field,
-                digest=payload_hash(item.text), external_id=extract_id(item.record, spec.id_field),
+                spec,
+                job_name=job_name,
+                rule=f"{RULE_SCHEMA}.{violation.rule}",
+                field=violation.field,
+                digest=payload_hash(item.text),
+                external_id=extract_id(item.record, spec.id_field),
                 line=item.ordinal,
             )
     return found

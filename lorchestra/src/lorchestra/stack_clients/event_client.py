@@ -67,9 +67,7 @@ class EventClient:
         spec = ObjectSpec(source, object_type, id_field=id_field, schema_ref=schema_ref)
         return self.emit_batch(event_type, [payload], spec=spec)
 
-    def emit_batch(
-        self, event_type: str, records: Iterable[Mapping[str, Any]], *, spec: ObjectSpec
-    ) -> WriteCounts:
+    def emit_batch(self, event_type: str, records: Iterable[Mapping[str, Any]], *, spec: ObjectSpec) -> WriteCounts:
         """Write many raw objects, streaming: records go to private spill files of
         ``batch_rows`` records, each applied as one batch, so memory stays bounded."""
         started = time.perf_counter()
@@ -160,7 +158,11 @@ class EventClient:
         return event
 
     def _record_write(
-        self, event_type: str, spec: ObjectSpec, counts: WriteCounts, started: float,
+        self,
+        event_type: str,
+        spec: ObjectSpec,
+        counts: WriteCounts,
+        started: float,
         extra: Mapping[str, Any],
     ) -> None:
         self.audit(

@@ -86,8 +86,9 @@ def json_fault(text: bytes | str, *, max_depth: int = MAX_DEPTH) -> JsonFault:
     return _limit_fault(text, max_depth) or JsonFault(RULE_MALFORMED_JSON, "$")
 
 
-def read_stored(rows: Iterable[tuple[str, str]], drop_fields: Sequence[str],
-                on_unreadable: UnreadableHandler | None) -> Iterator[tuple[str, Any]]:
+def read_stored(
+    rows: Iterable[tuple[str, str]], drop_fields: Sequence[str], on_unreadable: UnreadableHandler | None
+) -> Iterator[tuple[str, Any]]:
     """``(idem_key, payload)`` of stored ``(idem_key, payload text)`` rows. A payload no
     reader can parse (older versions stored some) is passed over and handed to
     ``on_unreadable``, or logged by key and rule: one such row never stops a reader."""
@@ -97,8 +98,9 @@ def read_stored(rows: Iterable[tuple[str, str]], drop_fields: Sequence[str],
         except orjson.JSONDecodeError:
             fault = json_fault(text)
             if on_unreadable is None:
-                log.warning("passed over the unreadable stored payload of %s (rule %s, field %s)",
-                            key, fault.rule, fault.field)
+                log.warning(
+                    "passed over the unreadable stored payload of %s (rule %s, field %s)", key, fault.rule, fault.field
+                )
             else:
                 on_unreadable(key, fault)
             continue

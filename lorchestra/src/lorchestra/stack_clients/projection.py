@@ -31,4 +31,3 @@ class RowsChange:
         check_table_name(self.table)
         if self.key_column not in {c.name for c in self.columns}:
             raise ValueError(f"{self.key_column!r} is not a column of {self.table}")
-

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any
 
-from shared_schemas import SchemaNotFoundError, compile_validator
-
 from lorchestra.exceptions import LorcError
 from lorchestra.stack_clients.backup import RAW_HEAD, raw_payload_text
 from lorchestra.stack_clients.event_client import EventClient
@@ -34,6 +32,7 @@ from lorchestra.stack_clients.model import (
     payload_hash,
 )
 from lorchestra.stack_clients.spill import spill_file
+from shared_schemas import SchemaNotFoundError, compile_validator
 
 EVENT_TYPE = "replay.completed"
 RULE_ENVELOPE = "envelope"
@@ -47,9 +46,11 @@ class ReplayCounts:
     unreadable_lines: int = 0  # lines that held no readable envelope: rejects of their own
 
     def as_dict(self) -> dict[str, int]:
-        return {**{f"raw_{k}": v for k, v in self.raw.as_dict().items()},
-                **{f"canonical_{k}": v for k, v in self.canonical.as_dict().items()},
-                "unreadable_lines": self.unreadable_lines}
+        return {
+            **{f"raw_{k}": v for k, v in self.raw.as_dict().items()},
+            **{f"canonical_{k}": v for k, v in self.canonical.as_dict().items()},
+            "unreadable_lines": self.unreadable_lines,
+        }
 
 
 @dataclass
@@ -92,8 +93,10 @@ def _read(path: Path, events: EventClient, spills: ExitStack) -> _BackupFile:
         elif item.record.get("kind") == "canonical":
             _add_canonical(backup, path, item, events)
         else:
-            raise LorcError(f"{path}: record {item.ordinal} is not a backup envelope; "
-                            "lorc replay takes files from $LORC_HOME/backup/")
+            raise LorcError(
+                f"{path}: record {item.ordinal} is not a backup envelope; "
+                "lorc replay takes files from $LORC_HOME/backup/"
+            )
     for _, handle in backup.raw.values():
         handle.close()
     return backup
@@ -106,8 +109,12 @@ def _add_raw(backup: _BackupFile, path: Path, item: GoodLine, events: EventClien
         backup.rejects.append(_reject(events, path, item.ordinal, payload_hash(item.text), *fault))
         backup.counts.raw.rejected += 1
         return
-    spec = ObjectSpec(Source(envelope["source_system"], envelope["connection_name"]), envelope["object_type"],
-                      id_field=envelope["id_field"], schema_ref=envelope["schema_ref"])
+    spec = ObjectSpec(
+        Source(envelope["source_system"], envelope["connection_name"]),
+        envelope["object_type"],
+        id_field=envelope["id_field"],
+        schema_ref=envelope["schema_ref"],
+    )
     if spec not in backup.raw:
         backup.raw[spec] = spills.enter_context(spill_file(events.tmp_dir))
     backup.raw[spec][1].write(raw_payload_text(item.text, envelope) + b"\n")
@@ -121,15 +128,17 @@ def _add_canonical(backup: _BackupFile, path: Path, item: GoodLine, events: Even
     if fault is not None:
         key = envelope.get("idem_key") if isinstance(envelope.get("idem_key"), str) else None
         digest = payload_hash(dumps(envelope["payload"])) if "payload" in envelope else payload_hash(item.text)
-        backup.rejects.append(_reject(events, path, item.ordinal, digest, *fault, key=key,
-                                      object_type=envelope.get("object_type")))
+        backup.rejects.append(
+            _reject(events, path, item.ordinal, digest, *fault, key=key, object_type=envelope.get("object_type"))
+        )
         backup.counts.canonical.rejected += 1
         return
     backup.canonical.append(CanonicalRow(**{k: envelope[k] for k in _CANONICAL_FIELDS}))
 
 
-def _envelope_fault(envelope: dict[str, Any], texts: Sequence[str], nullable: Sequence[str] = ()
-                    ) -> tuple[str, str] | None:
+def _envelope_fault(
+    envelope: dict[str, Any], texts: Sequence[str], nullable: Sequence[str] = ()
+) -> tuple[str, str] | None:
     """The first field an envelope lacks or holds with the wrong type, as (rule, field):
     ``texts`` must be non-empty text, ``nullable`` text or null; every envelope has a payload."""
     for name in (*texts, *nullable, "payload"):
@@ -151,8 +160,17 @@ def _schema_fault(schema_ref: str, payload: Any) -> tuple[str, str] | None:
     return None if violation is None else (f"{RULE_SCHEMA}.{violation.rule}", violation.field)
 
 
-def _reject(events: EventClient, path: Path, line: int, digest: str, rule: str, field_name: str, *,
-            key: str | None = None, object_type: str | None = None) -> RejectRow:
+def _reject(
+    events: EventClient,
+    path: Path,
+    line: int,
+    digest: str,
+    rule: str,
+    field_name: str,
+    *,
+    key: str | None = None,
+    object_type: str | None = None,
+) -> RejectRow:
     """A reject of a backup line: named by the object's key when it has one, else by its content."""
     return RejectRow(
         job_name=events.job_name,

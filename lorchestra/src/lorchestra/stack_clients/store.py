@@ -44,16 +44,19 @@ class Store(Protocol):
         self, path: Path, spec: ObjectSpec, *, job_name: str, run_id: str, now: datetime
     ) -> WriteCounts: ...
 
-    def upsert_canonical(
-        self, rows: Iterable[CanonicalRow], *, run_id: str, now: datetime
-    ) -> WriteCounts: ...
+    def upsert_canonical(self, rows: Iterable[CanonicalRow], *, run_id: str, now: datetime) -> WriteCounts: ...
 
     def upsert_rejects(self, rejects: Sequence[RejectRow], *, run_id: str, now: datetime) -> None: ...
 
     def append_events(self, events: Sequence[EventRow]) -> None: ...
 
     def changed_inputs(
-        self, consumer: str, *, table: str, object_type: str, source_system: str | None = None,
+        self,
+        consumer: str,
+        *,
+        table: str,
+        object_type: str,
+        source_system: str | None = None,
         page_size: int = 1000,
     ) -> Iterator[list[InputRow]]: ...
 
@@ -76,10 +79,17 @@ class Store(Protocol):
         they are then read with :meth:`lookup_rows` and written with :meth:`replace_rows`."""
         ...
 
-    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
-                     updated_after: datetime | None = None, keys: Sequence[str] | None = None,
-                     field_in: tuple[str, Sequence[str]] | None = None,
-                     on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
+    def read_objects(
+        self,
+        table: str,
+        object_type: str,
+        *,
+        drop_fields: Sequence[str] = (),
+        updated_after: datetime | None = None,
+        keys: Sequence[str] | None = None,
+        field_in: tuple[str, Sequence[str]] | None = None,
+        on_unreadable: UnreadableHandler | None = None,
+    ) -> Iterator[tuple[str, Any]]:
         """``(idem_key, payload)`` of the objects of a type in raw_objects or canonical_objects,
         streamed, in key order. ``drop_fields`` (top-level keys) are left out of each payload,
         so a reader that needs no e-mail bodies does not hold 100k of them. Filters: updated
@@ -89,8 +99,9 @@ class Store(Protocol):
         :class:`JsonFault`, or logged by key and rule when there is none."""
         ...
 
-    def lookup_rows(self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
-                    ) -> list[dict[str, Any]]:
+    def lookup_rows(
+        self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
+    ) -> list[dict[str, Any]]:
         """``columns`` of the rows of projection ``name`` whose ``key_column`` is in ``keys``."""
         ...
 
@@ -110,8 +121,9 @@ class Store(Protocol):
 
     # -- typed reads: values come back as Python values on both backends (JSON as dicts and
     # lists, arrays as lists, timestamps as aware UTC datetimes) --------------------------
-    def read_events(self, event_types: Sequence[str], *, status: str | None = None,
-                    limit: int | None = None) -> list[EventRow]:
+    def read_events(
+        self, event_types: Sequence[str], *, status: str | None = None, limit: int | None = None
+    ) -> list[EventRow]:
         """``event_log`` rows of ``event_types`` (and ``status``), newest first, at most ``limit``."""
         ...
 

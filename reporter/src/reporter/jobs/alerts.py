@@ -10,7 +10,6 @@ the alert adds speed, it does not replace the record.
 from __future__ import annotations
 
 from lorchestra.jobkit import JobContext, JobResult, utcnow
-
 from reporter.delivery import Attachment
 from reporter.jobs.dispatch import Channel, complete, finish_unfinished, prepare
 from reporter.jobs.ledger import ALERT, WEEKLY
@@ -30,9 +29,11 @@ def send_safety_alerts(ctx: JobContext) -> JobResult:
         return JobResult(counts={"alerts": 0, "safety_flags": 0}, note="safety alerts are off (reports.safety_alerts)")
     listed = settings.get("recipients")
     channel = Channel.from_config(
-        reports, ctx.config.secrets,
+        reports,
+        ctx.config.secrets,
         recipients_key="reports.safety_alerts.recipients" if listed else "reports.recipients",
-        recipients=[str(r) for r in listed] if listed else None)
+        recipients=[str(r) for r in listed] if listed else None,
+    )
     ledger, flags = open_ledger(ctx)
     resumed = finish_unfinished(ctx, ledger, channel, ALERT)
     positive = [f for f in flags if f.answer == ITEM9_POSITIVE]
@@ -52,11 +53,22 @@ def send_safety_alerts(ctx: JobContext) -> JobResult:
     ctx.home.write_file(folder / f"{stem}.html", html.encode("utf-8"))
     ctx.home.write_file(folder / f"{stem}.pdf", pdf)
     delivery = prepare(
-        ctx, ledger, channel, delivery_id=f"alert:{stamp}:{ctx.run_id}", kind=ALERT, week=None, folder=folder,
-        stem=stem, subject="Sicherheitsmeldung: Item 9 (PHQ-9) positiv",
-        body=(f"{len(new)} neue positive Antwort(en) auf Item 9 des PHQ-9 (Gedanken, lieber tot zu sein oder "
-              "sich Leid zuzufügen). Bitte das Risiko abklären.\nDetails im Anhang; er enthält Gesundheitsdaten, "
-              "bitte nicht weiterleiten.\n"),
-        attachments=[Attachment(f"{stem}.pdf", pdf)], flags=[CarriedFlag(f, late=False) for f in new])
+        ctx,
+        ledger,
+        channel,
+        delivery_id=f"alert:{stamp}:{ctx.run_id}",
+        kind=ALERT,
+        week=None,
+        folder=folder,
+        stem=stem,
+        subject="Sicherheitsmeldung: Item 9 (PHQ-9) positiv",
+        body=(
+            f"{len(new)} neue positive Antwort(en) auf Item 9 des PHQ-9 (Gedanken, lieber tot zu sein oder "
+            "sich Leid zuzufügen). Bitte das Risiko abklären.\nDetails im Anhang; er enthält Gesundheitsdaten, "
+            "bitte nicht weiterleiten.\n"
+        ),
+        attachments=[Attachment(f"{stem}.pdf", pdf)],
+        flags=[CarriedFlag(f, late=False) for f in new],
+    )
     complete(ctx, ledger, channel, delivery)
     return JobResult(counts={"alerts": len(resumed) + 1, "safety_flags": len(new)})

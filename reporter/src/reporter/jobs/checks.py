@@ -13,18 +13,28 @@ def check_report_delivery(config: Any) -> str:
     """Raises what the report jobs would raise before any work; else says where reports go."""
     reports = config.section("reports")
     channel = Channel.from_config(reports, config.secrets)
-    where = "the outbox" if channel.method == "outbox" else (
-        f"{len(channel.targets)} recipient(s) through {channel.smtp.host}:{channel.smtp.port} "  # type: ignore[union-attr]
-        f"({channel.smtp.security})")  # type: ignore[union-attr]
+    where = (
+        "the outbox"
+        if channel.method == "outbox"
+        else (
+            f"{len(channel.targets)} recipient(s) through {channel.smtp.host}:{channel.smtp.port} "  # type: ignore[union-attr]
+            f"({channel.smtp.security})"
+        )
+    )  # type: ignore[union-attr]
     alerts = config.section("reports", "safety_alerts")
     if alerts.get("enabled"):
         listed = alerts.get("recipients")
-        Channel.from_config(reports, config.secrets, recipients_key="reports.safety_alerts.recipients",
-                            recipients=[str(r) for r in listed] if listed else None)
+        Channel.from_config(
+            reports,
+            config.secrets,
+            recipients_key="reports.safety_alerts.recipients",
+            recipients=[str(r) for r in listed] if listed else None,
+        )
         names = list(config.section("pipelines")) or ["daily"]  # a config without pipelines gets the defaults
         if not any("send_safety_alerts" in config.pipeline(name)[0] for name in names):
             raise ReportSettingsError(
                 "reports.safety_alerts.enabled is true, but no pipeline runs send_safety_alerts: add it to "
-                "pipelines.daily.jobs in config.yaml, after score_phq9")
+                "pipelines.daily.jobs in config.yaml, after score_phq9"
+            )
         where += "; safety alerts on"
     return f"reports go to {where}"

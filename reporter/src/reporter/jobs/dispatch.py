@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from lorchestra.jobkit import JobContext, checkpoint, utcnow
-
 from reporter.delivery import (
     Recipient,
     SmtpSettings,
@@ -45,17 +44,25 @@ class Channel:
     smtp: SmtpSettings | None
 
     @classmethod
-    def from_config(cls, reports: Mapping[str, Any], secrets: Any, *, recipients_key: str = "reports.recipients",
-                    recipients: Sequence[str] | None = None) -> Channel:
+    def from_config(
+        cls,
+        reports: Mapping[str, Any],
+        secrets: Any,
+        *,
+        recipients_key: str = "reports.recipients",
+        recipients: Sequence[str] | None = None,
+    ) -> Channel:
         method = str(reports.get("delivery") or OUTBOX)
         if method not in (OUTBOX, "smtp"):
             raise ReportSettingsError(f"reports.delivery must be outbox or smtp, not {method!r}")
         listed = recipients if recipients is not None else [str(r) for r in reports.get("recipients") or []]
         channel = cls(
-            method=method, sender=str(reports.get("from") or "reports@localhost"),
+            method=method,
+            sender=str(reports.get("from") or "reports@localhost"),
             recipients=tuple(recipients_of(listed, recipients_key)),
             allowlist=tuple(str(a) for a in reports.get("allowlist") or []),
-            smtp=SmtpSettings.from_config(reports.get("smtp") or {}, secrets) if method == "smtp" else None)
+            smtp=SmtpSettings.from_config(reports.get("smtp") or {}, secrets) if method == "smtp" else None,
+        )
         check_recipients(channel.recipients, channel.allowlist, key=recipients_key)
         if channel.smtp is not None:
             check_smtp(channel.smtp)
@@ -68,18 +75,47 @@ class Channel:
         return [r.address.lower() for r in self.recipients]
 
 
-def prepare(ctx: JobContext, ledger: Ledger, channel: Channel, *, delivery_id: str, kind: str, week: str | None,
-            folder: Path, stem: str, subject: str, body: str, attachments: Sequence[Any],
-            flags: Sequence[CarriedFlag]) -> Delivery:
+def prepare(
+    ctx: JobContext,
+    ledger: Ledger,
+    channel: Channel,
+    *,
+    delivery_id: str,
+    kind: str,
+    week: str | None,
+    folder: Path,
+    stem: str,
+    subject: str,
+    body: str,
+    attachments: Sequence[Any],
+    flags: Sequence[CarriedFlag],
+) -> Delivery:
     """Build and store the message (0600, whole or not at all), then record the delivery
     with its targets pending and its flags claimed, in one step."""
     message_id = make_msgid(idstring=stem, domain=channel.sender.rpartition("@")[2] or None)
     path = folder / f"{stem}.eml"
-    ctx.home.write_file(path, build_message(sender=channel.sender, recipients=[r.address for r in channel.recipients],
-                                         subject=subject, body=body, attachments=attachments, message_id=message_id))
-    delivery = Delivery(delivery_id=delivery_id, kind=kind, week=week, method=channel.method,
-                        message_id=message_id, message_path=str(path.relative_to(ctx.home.root)),
-                        prepared_at=utcnow(), run_id=ctx.run_id, targets=dict.fromkeys(channel.targets, PENDING))
+    ctx.home.write_file(
+        path,
+        build_message(
+            sender=channel.sender,
+            recipients=[r.address for r in channel.recipients],
+            subject=subject,
+            body=body,
+            attachments=attachments,
+            message_id=message_id,
+        ),
+    )
+    delivery = Delivery(
+        delivery_id=delivery_id,
+        kind=kind,
+        week=week,
+        method=channel.method,
+        message_id=message_id,
+        message_path=str(path.relative_to(ctx.home.root)),
+        prepared_at=utcnow(),
+        run_id=ctx.run_id,
+        targets=dict.fromkeys(channel.targets, PENDING),
+    )
     ledger.prepare(delivery, flags)
     return delivery
 
@@ -92,17 +128,26 @@ def complete(ctx: JobContext, ledger: Ledger, channel: Channel, delivery: Delive
     are added; each acceptance is recorded the moment the server (or the outbox) has it.
     """
     done = _send(ctx, ledger, channel, delivery)
-    ctx.events.audit(DELIVERED_EVENT[done.kind], payload={
-        "week": done.week, "delivery_id": done.delivery_id, "method": done.method,
-        "recipients": sum(1 for status in done.targets.values() if status == ACCEPTED),
-        "resumed": done.run_id != ctx.run_id})
+    ctx.events.audit(
+        DELIVERED_EVENT[done.kind],
+        payload={
+            "week": done.week,
+            "delivery_id": done.delivery_id,
+            "method": done.method,
+            "recipients": sum(1 for status in done.targets.values() if status == ACCEPTED),
+            "resumed": done.run_id != ctx.run_id,
+        },
+    )
     return done
 
 
 def _send(ctx: JobContext, ledger: Ledger, channel: Channel, delivery: Delivery) -> Delivery:
     wanted = channel.targets
-    delivery = ledger.settle(delivery, withdrawn=[t for t in delivery.targets if t not in wanted],
-                             added=[t for t in wanted if t not in delivery.targets])
+    delivery = ledger.settle(
+        delivery,
+        withdrawn=[t for t in delivery.targets if t not in wanted],
+        added=[t for t in wanted if t not in delivery.targets],
+    )
     path = ctx.home.root / delivery.message_path
     raw = path.read_bytes()
     if channel.method == OUTBOX:  # the sample profile's default: .eml files, each whole or not at all
@@ -119,9 +164,14 @@ def _send(ctx: JobContext, ledger: Ledger, channel: Channel, delivery: Delivery)
         checkpoint("delivery.accepted")  # one recipient has it, the next not yet
 
     assert channel.smtp is not None
-    send_smtp(raw, sender=channel.sender, settings=channel.smtp, allowlist=channel.allowlist,
-              recipients=[r for r in channel.recipients if r.address.lower() in open_targets],
-              on_accepted=accepted)
+    send_smtp(
+        raw,
+        sender=channel.sender,
+        settings=channel.smtp,
+        allowlist=channel.allowlist,
+        recipients=[r for r in channel.recipients if r.address.lower() in open_targets],
+        on_accepted=accepted,
+    )
     return settled[0]
 
 

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from lorchestra.jobkit import Store
-
 from reporter.jobs.ledger import ACCEPTED, WEEKLY, Delivery, Ledger
 from reporter.safety import CarriedFlag, SafetyFlag
 from reporter.weeks import parse_timestamp, week_of
@@ -26,12 +25,27 @@ def import_legacy_deliveries(store: Store, ledger: Ledger, flags: Sequence[Safet
         return 0
     first_scored = _first_scored(store, [f.flag_key for f in flags])
     for week, at in sorted(delivered.items()):
-        shown = [CarriedFlag(f, late=False) for f in flags
-                 if week_of(parse_timestamp(f.measured_at).date()) == week
-                 and f.flag_key in first_scored and first_scored[f.flag_key] < at]
-        ledger.prepare(Delivery(delivery_id=f"weekly:{week}", kind=WEEKLY, week=week, method=LEGACY,
-                                message_id="", message_path="", prepared_at=at, run_id=LEGACY,
-                                targets={LEGACY: ACCEPTED}), shown)
+        shown = [
+            CarriedFlag(f, late=False)
+            for f in flags
+            if week_of(parse_timestamp(f.measured_at).date()) == week
+            and f.flag_key in first_scored
+            and first_scored[f.flag_key] < at
+        ]
+        ledger.prepare(
+            Delivery(
+                delivery_id=f"weekly:{week}",
+                kind=WEEKLY,
+                week=week,
+                method=LEGACY,
+                message_id="",
+                message_path="",
+                prepared_at=at,
+                run_id=LEGACY,
+                targets={LEGACY: ACCEPTED},
+            ),
+            shown,
+        )
     return len(delivered)
 
 
@@ -50,11 +64,17 @@ def _legacy_weeks(store: Store) -> dict[str, datetime]:
 def _first_scored(store: Store, flag_keys: Sequence[str]) -> dict[str, datetime]:
     """When each flag's response was first scored: its oldest measurement's ``created_at``
     (a flag object itself may be younger: it came with the scorer that writes them)."""
-    sources = {r["idem_key"]: r["source_idem_key"] for r in store.lookup_rows(
-        "canonical_objects", "idem_key", list(flag_keys), ["idem_key", "source_idem_key"])}
+    sources = {
+        r["idem_key"]: r["source_idem_key"]
+        for r in store.lookup_rows("canonical_objects", "idem_key", list(flag_keys), ["idem_key", "source_idem_key"])
+    }
     scored: dict[str, datetime] = {}
-    for row in store.lookup_rows("canonical_objects", "source_idem_key", sorted(set(sources.values())),
-                                 ["source_idem_key", "object_type", "created_at"]):
+    for row in store.lookup_rows(
+        "canonical_objects",
+        "source_idem_key",
+        sorted(set(sources.values())),
+        ["source_idem_key", "object_type", "created_at"],
+    ):
         if row["object_type"] == "measurement":
             at: Any = parse_timestamp(row["created_at"], "created_at")
             key = row["source_idem_key"]

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from lorchestra.jobkit import JobContext, JobState
-
 from reporter.jobs.ledger import DELIVERIES, Ledger
 from reporter.jobs.legacy import LEGACY, import_legacy_deliveries
 from reporter.safety import SafetyFlag, flag_from_object
@@ -27,14 +26,15 @@ def projection_rows(ctx: JobContext, table: str) -> list[dict[str, Any]]:
 
 def clients_of(ctx: JobContext) -> dict[str, dict[str, str]]:
     """``{contact_id: {"name", "email"}}`` of the canonical contacts."""
-    return {c["contact_id"]: {"name": c.get("full_name") or "", "email": c.get("email") or ""}
-            for _, c in ctx.read_objects("canonical_objects", "contact")}
+    return {
+        c["contact_id"]: {"name": c.get("full_name") or "", "email": c.get("email") or ""}
+        for _, c in ctx.read_objects("canonical_objects", "contact")
+    }
 
 
 def safety_flags(ctx: JobContext) -> list[SafetyFlag]:
     """Every safety flag the scorers have recorded (``safety_flag`` objects)."""
-    return [flag_from_object(key, payload) for key, payload in ctx.read_objects("canonical_objects",
-                                                                                       "safety_flag")]
+    return [flag_from_object(key, payload) for key, payload in ctx.read_objects("canonical_objects", "safety_flag")]
 
 
 def open_ledger(ctx: JobContext) -> tuple[Ledger, list[SafetyFlag]]:

@@ -18,7 +18,6 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from lorchestra.jobkit import JobContext, JobResult, MapPool, checkpoint, utcnow
-
 from reporter.assemble import (
     PracticeReport,
     assemble_client_reports,
@@ -48,21 +47,33 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
     if preview:
         return _preview(ctx, week)
     if not has_ended(week, now):
-        raise WeekError(f"week {week} has not ended yet (it ends {week_bounds(week)[1]:%Y-%m-%d %H:%M} UTC): its "
-                        "report would miss what is still to come, safety flags included. Pass --preview to "
-                        "see it now (not delivered), or wait for the week to end")
+        raise WeekError(
+            f"week {week} has not ended yet (it ends {week_bounds(week)[1]:%Y-%m-%d %H:%M} UTC): its "
+            "report would miss what is still to come, safety flags included. Pass --preview to "
+            "see it now (not delivered), or wait for the week to end"
+        )
     ledger, flags = open_ledger(ctx)
     resumed = finish_unfinished(ctx, ledger, channel, WEEKLY)
-    counts = {"client_reports": 0, "attachments": 0, "safety_flags": 0, "late_safety_flags": 0,
-              "delivered": sum(1 for d in resumed if d.week == week), "resumed": len(resumed)}
+    counts = {
+        "client_reports": 0,
+        "attachments": 0,
+        "safety_flags": 0,
+        "late_safety_flags": 0,
+        "delivered": sum(1 for d in resumed if d.week == week),
+        "resumed": len(resumed),
+    }
     original = ledger.delivery(_delivery_id(week))
     if resend:
         if original is None:
-            raise WeekError(f"week {week} was never delivered, so there is nothing to send again; "
-                            "run without --resend to deliver it")
+            raise WeekError(
+                f"week {week} was never delivered, so there is nothing to send again; "
+                "run without --resend to deliver it"
+            )
         if original.method == LEGACY:
-            raise WeekError(f"week {week} was delivered by an earlier version of lorc, which kept no copy of "
-                            "the message to send again; its PDFs are in the reports folder of the PHI home")
+            raise WeekError(
+                f"week {week} was delivered by an earlier version of lorc, which kept no copy of "
+                "the message to send again; its PDFs are in the reports folder of the PHI home"
+            )
         if not counts["delivered"]:  # this run has not just completed a delivery of the week (a rerun)
             _resend(ctx, ledger, channel, original, week)
         counts["delivered"] = 1
@@ -75,23 +86,39 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
 
     carried = carried_flags(week, flags, ledger.carried_keys((f.flag_key for f in flags), WEEKLY))
     practice, attachments, client_reports = _render_week(ctx, week, carried)
-    counts.update(client_reports=client_reports, attachments=len(attachments), safety_flags=len(practice.item9),
-                  late_safety_flags=practice.late_item9_count)
+    counts.update(
+        client_reports=client_reports,
+        attachments=len(attachments),
+        safety_flags=len(practice.item9),
+        late_safety_flags=practice.late_item9_count,
+    )
     delivery = prepare(
-        ctx, ledger, channel, delivery_id=_delivery_id(week), kind=WEEKLY, week=week,
-        folder=ctx.home.subdir("reports", week), stem=f"wochenbericht-{week}", subject=f"Wochenbericht {week}",
-        body=(f"Im Anhang: der Praxisbericht {week} und {client_reports} Verlaufsbericht(e).\n"
-              f"{_safety_line(carried)}"
-              "Die Berichte enthalten Gesundheitsdaten; bitte nicht weiterleiten.\n"),
-        attachments=attachments, flags=carried)
+        ctx,
+        ledger,
+        channel,
+        delivery_id=_delivery_id(week),
+        kind=WEEKLY,
+        week=week,
+        folder=ctx.home.subdir("reports", week),
+        stem=f"wochenbericht-{week}",
+        subject=f"Wochenbericht {week}",
+        body=(
+            f"Im Anhang: der Praxisbericht {week} und {client_reports} Verlaufsbericht(e).\n"
+            f"{_safety_line(carried)}"
+            "Die Berichte enthalten Gesundheitsdaten; bitte nicht weiterleiten.\n"
+        ),
+        attachments=attachments,
+        flags=carried,
+    )
     checkpoint("report.before_delivery")
     complete(ctx, ledger, channel, delivery)
     counts["delivered"] = 1
     return JobResult(counts=counts)
 
 
-def _render_week(ctx: JobContext, week: str, carried: Sequence[CarriedFlag]
-                 ) -> tuple[PracticeReport, list[Attachment], int]:
+def _render_week(
+    ctx: JobContext, week: str, carried: Sequence[CarriedFlag]
+) -> tuple[PracticeReport, list[Attachment], int]:
     inbox, series, paired = (projection_rows(ctx, name) for name in PROJECTIONS)
     clients = clients_of(ctx)
     practice = assemble_practice_report(week, inbox, series, paired, clients, safety=carried)
@@ -102,9 +129,16 @@ def _render_week(ctx: JobContext, week: str, carried: Sequence[CarriedFlag]
     with MapPool(render_pdf, min_items=RENDER_IN_PROCESS_MAX) as pool:  # WeasyPrint is CPU-bound
         pdfs = pool.map([html for _, html in pages])
     attachments = [_write(ctx, folder, stem, html, pdf) for (stem, html), pdf in zip(pages, pdfs, strict=True)]
-    ctx.events.audit("report.generated", payload={
-        "week": week, "client_reports": len(client_reports), "files": 2 * len(attachments),
-        "safety_flags": len(practice.item9), "late_safety_flags": practice.late_item9_count})
+    ctx.events.audit(
+        "report.generated",
+        payload={
+            "week": week,
+            "client_reports": len(client_reports),
+            "files": 2 * len(attachments),
+            "safety_flags": len(practice.item9),
+            "late_safety_flags": practice.late_item9_count,
+        },
+    )
     return practice, attachments, len(client_reports)
 
 
@@ -117,8 +151,10 @@ def _preview(ctx: JobContext, week: str) -> JobResult:
     html = render_html(practice)
     _write(ctx, ctx.home.subdir("reports", week), f"vorschau-praxisbericht-{week}", html, render_pdf(html))
     ctx.events.audit("report.previewed", payload={"week": week, "safety_flags": len(practice.item9)})
-    return JobResult(counts={"previews": 1, "delivered": 0, "safety_flags": len(practice.item9)},
-                     note=f"preview of {week}: not delivered")
+    return JobResult(
+        counts={"previews": 1, "delivered": 0, "safety_flags": len(practice.item9)},
+        note=f"preview of {week}: not delivered",
+    )
 
 
 def _resend(ctx: JobContext, ledger: Ledger, channel: Channel, original: Delivery, week: str) -> None:
@@ -126,16 +162,29 @@ def _resend(ctx: JobContext, ledger: Ledger, channel: Channel, original: Deliver
     (a copy with the old one may be dropped by a mail client that has seen it)."""
     path = ctx.home.root / original.message_path
     if not path.is_file():
-        raise WeekError(f"the report of {week} as it was delivered is no longer at {path}, so it cannot be sent "
-                        "again; its PDFs may still be in that folder")
+        raise WeekError(
+            f"the report of {week} as it was delivered is no longer at {path}, so it cannot be sent "
+            "again; its PDFs may still be in that folder"
+        )
     stored = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
     attachments = [Attachment(str(part.get_filename()), part.get_content()) for part in stored.iter_attachments()]
     body_part = stored.get_body(preferencelist=("plain",))
     body = body_part.get_content() if body_part is not None else ""
     stem = f"wochenbericht-{week}-erneut-{ctx.run_id}"
-    delivery = prepare(ctx, ledger, channel, delivery_id=f"{_delivery_id(week)}:resend:{ctx.run_id}", kind=WEEKLY,
-                       week=week, folder=path.parent, stem=stem,
-                       subject=f"Wochenbericht {week} (erneut)", body=body, attachments=attachments, flags=())
+    delivery = prepare(
+        ctx,
+        ledger,
+        channel,
+        delivery_id=f"{_delivery_id(week)}:resend:{ctx.run_id}",
+        kind=WEEKLY,
+        week=week,
+        folder=path.parent,
+        stem=stem,
+        subject=f"Wochenbericht {week} (erneut)",
+        body=body,
+        attachments=attachments,
+        flags=(),
+    )
     complete(ctx, ledger, channel, delivery)
 
 
@@ -145,8 +194,10 @@ def _safety_line(carried: Sequence[CarriedFlag]) -> str:
         return "Sicherheitsliste (Item 9): keine Einträge.\n"
     positive = sum(1 for c in carried if c.flag.answer == ITEM9_POSITIVE)
     late = sum(1 for c in carried if c.late)
-    return (f"Sicherheitsliste (Item 9): {len(carried)} Einträge, davon {positive} positiv"
-            f"{f' und {late} nachgemeldet' if late else ''}; bitte zuerst lesen.\n")
+    return (
+        f"Sicherheitsliste (Item 9): {len(carried)} Einträge, davon {positive} positiv"
+        f"{f' und {late} nachgemeldet' if late else ''}; bitte zuerst lesen.\n"
+    )
 
 
 def _write(ctx: JobContext, folder: Path, stem: str, html: str, pdf: bytes) -> Attachment:

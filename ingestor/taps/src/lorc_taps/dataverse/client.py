@@ -36,8 +36,9 @@ def api_url(settings: Mapping[str, Any]) -> str:
 def dataverse_client(settings: Mapping[str, Any], *, max_attempts: int = 6) -> ApiClient:
     """An API client signed in to the environment (``tenant_id``, ``client_id``,
     ``client_secret``, ``authority_url``, ``ca_bundle`` from ``settings``)."""
-    credentials = ClientCredentials(settings, f"{environment_url(settings)}/.default",
-                                    consent="the application in this tenant")
+    credentials = ClientCredentials(
+        settings, f"{environment_url(settings)}/.default", consent="the application in this tenant"
+    )
     return ApiClient(credentials.token, ca_bundle=settings.get("ca_bundle") or None, max_attempts=max_attempts)
 
 
@@ -65,16 +66,20 @@ def probe(settings: Mapping[str, Any]) -> ProbeResult:
     who = client.get_json(f"{base}/WhoAmI")
     table = str(settings["session_table"])
     try:
-        definition = client.get_json(f"{base}/EntityDefinitions(LogicalName='{quote(table, safe='')}')",
-                                     params={"$select": "LogicalName,EntitySetName"})
+        definition = client.get_json(
+            f"{base}/EntityDefinitions(LogicalName='{quote(table, safe='')}')",
+            params={"$select": "LogicalName,EntitySetName"},
+        )
     except ApiError as exc:
         if exc.status != 404:
             raise
-        raise SettingError("session_table", f"no table with the logical name '{table}' in the environment "
-                                            f"(HTTP 404, {exc.code})") from None
+        raise SettingError(
+            "session_table", f"no table with the logical name '{table}' in the environment (HTTP 404, {exc.code})"
+        ) from None
     entity_set = str(definition.get("EntitySetName") or "")
     configured = str(settings.get("session_entity_set") or "")
     if configured and configured != entity_set:
-        raise SettingError("session_entity_set", f"the table '{table}' has the entity set '{entity_set}', "
-                                                 f"not '{configured}'")
+        raise SettingError(
+            "session_entity_set", f"the table '{table}' has the entity set '{entity_set}', not '{configured}'"
+        )
     return ProbeResult(str(who.get("UserId") or ""), str(who.get("OrganizationId") or ""), table, entity_set)

@@ -81,15 +81,22 @@ class SessionStream(TableStream):
 
     def _setting_error(self, error: ApiError) -> SettingError | None:
         if error.status == 404 and error.code == RESOURCE_NOT_FOUND:
-            return SettingError("session_entity_set", f"no entity set '{self.entity_set}' in the environment "
-                                                      f"(HTTP 404, {error.code})")
+            return SettingError(
+                "session_entity_set", f"no entity set '{self.entity_set}' in the environment (HTTP 404, {error.code})"
+            )
         if error.status == 403:
-            return SettingError("session_entity_set", f"the application user may not read '{self.entity_set}': "
-                                                      f"give its security role read access to the table "
-                                                      f"(HTTP 403, {error.code})")
+            return SettingError(
+                "session_entity_set",
+                f"the application user may not read '{self.entity_set}': "
+                f"give its security role read access to the table "
+                f"(HTTP 403, {error.code})",
+            )
         if error.status == 400 and error.code in (RESOURCE_NOT_FOUND, PROPERTY_NOT_FOUND):
-            return SettingError("session_table", f"the entity set '{self.entity_set}' has no column "
-                                                 f"'{self.key}' or 'modifiedon' (HTTP 400, {error.code})")
+            return SettingError(
+                "session_table",
+                f"the entity set '{self.entity_set}' has no column "
+                f"'{self.key}' or 'modifiedon' (HTTP 400, {error.code})",
+            )
         return None
 
 

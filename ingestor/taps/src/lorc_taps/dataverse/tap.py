@@ -17,19 +17,35 @@ from lorc_taps.microsoft_auth import app_settings
 class TapLorcDataverse(Tap):
     name = "tap-lorc-dataverse"
     config_jsonschema = th.PropertiesList(
-        th.Property("environment_url", th.StringType, required=True,
-                    description="The environment's URL, e.g. https://<org>.crm4.dynamics.com."),
+        th.Property(
+            "environment_url",
+            th.StringType,
+            required=True,
+            description="The environment's URL, e.g. https://<org>.crm4.dynamics.com.",
+        ),
         *app_settings(),
         th.Property("api_version", th.StringType, default=DEFAULT_API_VERSION, description="The Web API version."),
-        th.Property("session_table", th.StringType, required=True,
-                    description="The session table's logical name, e.g. cr7a2_session (the publisher prefix "
-                                "is the practice's own)."),
-        th.Property("session_entity_set", th.StringType, required=True,
-                    description="The session table's entity set name, e.g. cr7a2_sessions."),
-        th.Property("start_date", th.StringType,
-                    description="A first sync reads rows modified on or after this date; absent: all."),
-        th.Property("page_size", th.IntegerType, default=5000,
-                    description="Rows per page, sent as Prefer: odata.maxpagesize."),
+        th.Property(
+            "session_table",
+            th.StringType,
+            required=True,
+            description="The session table's logical name, e.g. cr7a2_session (the publisher prefix "
+            "is the practice's own).",
+        ),
+        th.Property(
+            "session_entity_set",
+            th.StringType,
+            required=True,
+            description="The session table's entity set name, e.g. cr7a2_sessions.",
+        ),
+        th.Property(
+            "start_date",
+            th.StringType,
+            description="A first sync reads rows modified on or after this date; absent: all.",
+        ),
+        th.Property(
+            "page_size", th.IntegerType, default=5000, description="Rows per page, sent as Prefer: odata.maxpagesize."
+        ),
     ).to_dict()
 
     @cached_property

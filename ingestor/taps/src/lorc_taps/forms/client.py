@@ -30,8 +30,11 @@ class FormsClient:
         except ApiError as exc:
             raise_for_scope(exc, "forms")
             if names_a_wrong_id(exc):
-                raise SettingError("form_id", f"no form '{self._form_id}' that this Google account may read "
-                                   f"(HTTP {exc.status}{f', {exc.code}' if exc.code else ''})") from None
+                raise SettingError(
+                    "form_id",
+                    f"no form '{self._form_id}' that this Google account may read "
+                    f"(HTTP {exc.status}{f', {exc.code}' if exc.code else ''})",
+                ) from None
             raise
         if not isinstance(body, dict):
             raise ApiError(200, f"/v1/forms/{self._form_id}{path}", "answer is not a JSON object")

@@ -31,10 +31,16 @@ from lorc_taps.schema import permissive_schema
 from lorc_taps.start_date import start_moment
 from lorc_taps.state import write_state_now
 
-FORM_FIELDS = ("formId", "info", "settings", "revisionId", "responderUri", "items", "linkedSheetId",
-               "publishSettings")
-RESPONSE_FIELDS = ("formId", "responseId", "createTime", "lastSubmittedTime", "respondentEmail", "answers",
-                   "totalScore")
+FORM_FIELDS = ("formId", "info", "settings", "revisionId", "responderUri", "items", "linkedSheetId", "publishSettings")
+RESPONSE_FIELDS = (
+    "formId",
+    "responseId",
+    "createTime",
+    "lastSubmittedTime",
+    "respondentEmail",
+    "answers",
+    "totalScore",
+)
 BOOKMARK = "lastSubmittedTime"
 
 
@@ -102,8 +108,14 @@ class FormResponsesStream(Stream):
                 emitted += 1
                 yield response
         # Reached only when every page was read: the bookmark never skips an unread page.
-        self.logger.info("form %s: %d responses emitted, %d without a readable lastSubmittedTime, "
-                         "%d answers that are not objects skipped", form_id, emitted, undated, skipped)
+        self.logger.info(
+            "form %s: %d responses emitted, %d without a readable lastSubmittedTime, "
+            "%d answers that are not objects skipped",
+            form_id,
+            emitted,
+            undated,
+            skipped,
+        )
         if newest_text != bookmark or state.get("form_id") != form_id:
             state.update({"form_id": form_id, BOOKMARK: newest_text} if newest_text else {"form_id": form_id})
             write_state_now(self)
@@ -112,14 +124,26 @@ class FormResponsesStream(Stream):
 class TapLorcForms(Tap):
     name = "tap-lorc-forms"
     config_jsonschema = th.PropertiesList(
-        th.Property("form_id", th.StringType, required=True,
-                    description="The form's id (from its edit URL: /forms/d/<form_id>/edit)."),
-        *sign_in_settings(DEFAULT_API_URL, "From `lorc connect google NAME` (scopes forms.body.readonly, "
-                                           "forms.responses.readonly)."),
-        th.Property("start_date", th.StringType,
-                    description="ISO date: the first run reads responses submitted from then on; absent = all."),
-        th.Property("page_size", th.IntegerType, default=PAGE_SIZE,
-                    description="Responses per forms.responses.list page (at most 5000)."),
+        th.Property(
+            "form_id",
+            th.StringType,
+            required=True,
+            description="The form's id (from its edit URL: /forms/d/<form_id>/edit).",
+        ),
+        *sign_in_settings(
+            DEFAULT_API_URL, "From `lorc connect google NAME` (scopes forms.body.readonly, forms.responses.readonly)."
+        ),
+        th.Property(
+            "start_date",
+            th.StringType,
+            description="ISO date: the first run reads responses submitted from then on; absent = all.",
+        ),
+        th.Property(
+            "page_size",
+            th.IntegerType,
+            default=PAGE_SIZE,
+            description="Responses per forms.responses.list page (at most 5000).",
+        ),
     ).to_dict()
 
     @cached_property

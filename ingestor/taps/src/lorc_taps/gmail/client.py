@@ -76,8 +76,11 @@ class GmailClient:
 
     def history_page(self, start_history_id: str, page_token: str | None) -> dict[str, Any]:
         """One page of ``users.history.list``; raises ``HistoryExpiredError`` on 404."""
-        params: dict[str, Any] = {"startHistoryId": start_history_id, "maxResults": PAGE_SIZE,
-                                  "historyTypes": list(HISTORY_TYPES)}
+        params: dict[str, Any] = {
+            "startHistoryId": start_history_id,
+            "maxResults": PAGE_SIZE,
+            "historyTypes": list(HISTORY_TYPES),
+        }
         if page_token:
             params["pageToken"] = page_token
         try:

@@ -11,7 +11,16 @@ from typing import Any
 from lorc_taps.schema import permissive_schema
 
 # users.messages.get, format=full (`raw` only comes with format=raw).
-GMAIL_MESSAGE_FIELDS = ("id", "threadId", "labelIds", "snippet", "historyId", "internalDate", "payload",
-                        "sizeEstimate", "raw")
+GMAIL_MESSAGE_FIELDS = (
+    "id",
+    "threadId",
+    "labelIds",
+    "snippet",
+    "historyId",
+    "internalDate",
+    "payload",
+    "sizeEstimate",
+    "raw",
+)
 
 GMAIL_MESSAGE_SCHEMA: dict[str, Any] = permissive_schema(GMAIL_MESSAGE_FIELDS)

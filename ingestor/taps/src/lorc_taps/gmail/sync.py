@@ -69,8 +69,17 @@ class MailboxSync:
     ``limit`` > 0 stops after at least that many records, at a checkpoint.
     """
 
-    def __init__(self, client: GmailClient, state: MutableMapping[str, Any], *, mailbox: str,
-                 start_epoch: int | None, limit: int, concurrency: int, checkpoint: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        client: GmailClient,
+        state: MutableMapping[str, Any],
+        *,
+        mailbox: str,
+        start_epoch: int | None,
+        limit: int,
+        concurrency: int,
+        checkpoint: Callable[[], None],
+    ) -> None:
         self._client = client
         self._state = state
         self._mailbox = mailbox
@@ -136,11 +145,11 @@ class MailboxSync:
         while True:
             while cursor.get("pending"):
                 pending = cursor["pending"]
-                batch = pending[:self._batch_size]
+                batch = pending[: self._batch_size]
                 if self._limit > 0:
-                    batch = batch[:self._limit - self.emitted]
+                    batch = batch[: self._limit - self.emitted]
                 emitted = yield from self._fetch(batch)
-                cursor["pending"] = pending[len(batch):]
+                cursor["pending"] = pending[len(batch) :]
                 dates = [date // 1000 for record in emitted if (date := _internal_date(record)) is not None]
                 if dates:
                     cursor["resume_before"] = max(dates) + 1
@@ -238,5 +247,4 @@ def _changed_messages(history: list[Any]) -> list[tuple[str, str]]:
                 if isinstance(message, dict) and message.get("id"):
                     last_change.pop(str(message["id"]), None)
                     last_change[str(message["id"])] = str(record["id"])
-    return sorted(((change, message_id) for message_id, change in last_change.items()),
-                  key=lambda item: int(item[0]))
+    return sorted(((change, message_id) for message_id, change in last_change.items()), key=lambda item: int(item[0]))

@@ -16,15 +16,27 @@ from lorc_taps.ratelimit import TokenBucket
 from lorc_taps.state import write_state_now
 
 CONFIG_SCHEMA = th.PropertiesList(
-    th.Property("mailbox", th.StringType, required=True,
-                description="The Gmail userId: the mailbox's address (or `me`)."),
+    th.Property(
+        "mailbox", th.StringType, required=True, description="The Gmail userId: the mailbox's address (or `me`)."
+    ),
     *sign_in_settings(DEFAULT_API_URL, "From `lorc connect gmail NAME` (scope gmail.readonly)."),
-    th.Property("start_date", th.StringType,
-                description="ISO date: the first run lists mail received from then on; absent = all mail."),
-    th.Property("max_messages_per_run", th.IntegerType, default=0,
-                description="Stop after about this many messages with a resumable state; 0 = no limit."),
-    th.Property("quota_units_per_second", th.IntegerType, default=250,
-                description="Gmail's per-user quota (a get costs 5 units, a list 5, history 2)."),
+    th.Property(
+        "start_date",
+        th.StringType,
+        description="ISO date: the first run lists mail received from then on; absent = all mail.",
+    ),
+    th.Property(
+        "max_messages_per_run",
+        th.IntegerType,
+        default=0,
+        description="Stop after about this many messages with a resumable state; 0 = no limit.",
+    ),
+    th.Property(
+        "quota_units_per_second",
+        th.IntegerType,
+        default=250,
+        description="Gmail's per-user quota (a get costs 5 units, a list 5, history 2).",
+    ),
     th.Property("concurrency", th.IntegerType, default=10, description="Message bodies fetched at once."),
 ).to_dict()
 
@@ -47,14 +59,16 @@ class MessagesStream(Stream):
         bucket = TokenBucket(0.9 * quota, capacity=0.1 * quota)
         client = GmailClient(config, api_client(config, pool_size=concurrency), bucket)
         sync = MailboxSync(
-            client, self.get_context_state(context), mailbox=str(config["mailbox"]),
+            client,
+            self.get_context_state(context),
+            mailbox=str(config["mailbox"]),
             start_epoch=epoch_seconds(config.get("start_date")),
             limit=max(0, int(config.get("max_messages_per_run") or 0)),
-            concurrency=concurrency, checkpoint=lambda: write_state_now(self),
+            concurrency=concurrency,
+            checkpoint=lambda: write_state_now(self),
         )
         yield from sync.records()
-        self.logger.info("emitted %d messages; skipped %s", sync.emitted,
-                         dict(sync.skipped) or "none")
+        self.logger.info("emitted %d messages; skipped %s", sync.emitted, dict(sync.skipped) or "none")
 
 
 class TapLorcGmail(Tap):

@@ -12,8 +12,14 @@ from urllib.parse import quote
 from lorc_taps.http import ApiClient
 from lorc_taps.microsoft_auth import DEFAULT_AUTHORITY_URL, ClientCredentials
 
-__all__ = ["DEFAULT_API_URL", "DEFAULT_AUTHORITY_URL", "PREFER_IMMUTABLE_ID", "graph_credentials", "mailbox_path",
-           "probe"]
+__all__ = [
+    "DEFAULT_API_URL",
+    "DEFAULT_AUTHORITY_URL",
+    "PREFER_IMMUTABLE_ID",
+    "graph_credentials",
+    "mailbox_path",
+    "probe",
+]
 
 DEFAULT_API_URL = "https://graph.microsoft.com/v1.0"
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
@@ -39,5 +45,8 @@ def probe(settings: Mapping[str, Any]) -> None:
     credentials = graph_credentials(settings)
     client = ApiClient(credentials.token, ca_bundle=settings.get("ca_bundle") or None, max_attempts=3)
     api_url = str(settings.get("api_url") or DEFAULT_API_URL).rstrip("/")
-    client.get_json(f"{api_url}{mailbox_path(str(settings['mailbox']))}/mailFolders/inbox",
-                    params={"$select": "id"}, headers={"Prefer": PREFER_IMMUTABLE_ID})
+    client.get_json(
+        f"{api_url}{mailbox_path(str(settings['mailbox']))}/mailFolders/inbox",
+        params={"$select": "id"},
+        headers={"Prefer": PREFER_IMMUTABLE_ID},
+    )

@@ -83,11 +83,17 @@ class MessagesStream(Stream):
             self.logger.info(
                 "graph messages: %d emitted (%d without id), %d removed entries skipped, %d re-read by id, "
                 "%d items that are not objects skipped, folders resynced after an expired delta token: %s",
-                counts.emitted, counts.without_id, counts.removed, counts.refetched, counts.skipped,
-                ", ".join(counts.resynced) or "none")
+                counts.emitted,
+                counts.without_id,
+                counts.removed,
+                counts.refetched,
+                counts.skipped,
+                ", ".join(counts.resynced) or "none",
+            )
 
-    def _sync_folder(self, client: ApiClient, folder: str, cursors: dict[str, dict[str, str]],
-                     counts: RunCounts, limit: int) -> Iterator[dict[str, Any]]:
+    def _sync_folder(
+        self, client: ApiClient, folder: str, cursors: dict[str, dict[str, str]], counts: RunCounts, limit: int
+    ) -> Iterator[dict[str, Any]]:
         link: str | None = self._resume_link(folder, cursors.get(folder))
         resynced = False
         while link is not None:
@@ -97,8 +103,9 @@ class MessagesStream(Stream):
                 expired = exc.status == 410 or exc.code in EXPIRED_SYNC_STATE
                 if not expired or resynced or link == self._first_link(folder):
                     raise
-                self.logger.warning("delta token of folder %s expired (%s); reading the folder again", folder,
-                                    exc.code or exc.status)
+                self.logger.warning(
+                    "delta token of folder %s expired (%s); reading the folder again", folder, exc.code or exc.status
+                )
                 counts.resynced.append(folder)
                 resynced, link = True, self._first_link(folder)
                 continue
@@ -111,8 +118,7 @@ class MessagesStream(Stream):
                 link = self._relative(page["@odata.nextLink"])
                 cursors[folder] = {"mailbox": self.config["mailbox"], "next": link}
             elif page.get("@odata.deltaLink"):
-                cursors[folder] = {"mailbox": self.config["mailbox"],
-                                   "delta": self._relative(page["@odata.deltaLink"])}
+                cursors[folder] = {"mailbox": self.config["mailbox"], "delta": self._relative(page["@odata.deltaLink"])}
                 link = None
             else:
                 raise ApiError(200, urlsplit(f"{self._api_url}{link}").path, "noDeltaOrNextLink")
@@ -133,8 +139,11 @@ class MessagesStream(Stream):
         if all(name in item for name in CONTENT_PROPERTIES):
             return _without_metadata(item)
         try:
-            full = client.get_json(f"{self._api_url}{self._mailbox_path}/messages/{quote(item['id'], safe='')}",
-                                   params={"$select": SELECT}, headers=self._prefer())
+            full = client.get_json(
+                f"{self._api_url}{self._mailbox_path}/messages/{quote(item['id'], safe='')}",
+                params={"$select": SELECT},
+                headers=self._prefer(),
+            )
         except ApiError as exc:
             if exc.status != 404:
                 raise
@@ -158,8 +167,7 @@ class MessagesStream(Stream):
         if link and cursor and cursor.get("mailbox") == self.config["mailbox"]:
             return link
         if link:
-            self.logger.warning("the saved state of folder %s is for another mailbox; reading the folder again",
-                                folder)
+            self.logger.warning("the saved state of folder %s is for another mailbox; reading the folder again", folder)
         return self._first_link(folder)
 
     def _relative(self, link: str) -> str:
@@ -168,7 +176,7 @@ class MessagesStream(Stream):
         parts = urlsplit(link)
         if not parts.path.startswith(f"{api_path}/"):
             raise ApiError(200, parts.path, "linkOutsideApiUrl")
-        return parts.path[len(api_path):] + (f"?{parts.query}" if parts.query else "")
+        return parts.path[len(api_path) :] + (f"?{parts.query}" if parts.query else "")
 
 
 def _without_metadata(item: dict[str, Any]) -> dict[str, Any]:

@@ -42,11 +42,14 @@ class SheetsClient:
             raise_for_scope(exc, "sheets")
             detail = f"HTTP {exc.status}{f', {exc.code}' if exc.code else ''}"
             if names_a_wrong_id(exc):
-                raise SettingError("spreadsheet_id", f"no spreadsheet '{self._spreadsheet_id}' that this Google "
-                                   f"account may read ({detail})") from None
+                raise SettingError(
+                    "spreadsheet_id",
+                    f"no spreadsheet '{self._spreadsheet_id}' that this Google account may read ({detail})",
+                ) from None
             if exc.status == 400 and path.startswith("/values/"):
-                raise SettingError("sheet", f"spreadsheet '{self._spreadsheet_id}' has no tab named "
-                                   f"'{self._sheet}' ({detail})") from None
+                raise SettingError(
+                    "sheet", f"spreadsheet '{self._spreadsheet_id}' has no tab named '{self._sheet}' ({detail})"
+                ) from None
             raise
         if not isinstance(body, dict):
             raise ApiError(200, f"/v4/spreadsheets/{self._spreadsheet_id}", "answer is not a JSON object")
@@ -59,17 +62,26 @@ class SheetsClient:
         tabs = [sheet.get("properties") or {} for sheet in body.get("sheets") or [] if isinstance(sheet, dict)]
         found = next((tab for tab in tabs if tab.get("title") == self._sheet), None)
         if found is None:
-            raise SettingError("sheet", f"spreadsheet '{self._spreadsheet_id}' has no tab named '{self._sheet}' "
-                               f"(it has {len(tabs)} tab(s); titles are case-sensitive)")
+            raise SettingError(
+                "sheet",
+                f"spreadsheet '{self._spreadsheet_id}' has no tab named '{self._sheet}' "
+                f"(it has {len(tabs)} tab(s); titles are case-sensitive)",
+            )
         rows = (found.get("gridProperties") or {}).get("rowCount")
-        return Tab(self._sheet, properties.get("locale"), properties.get("timeZone"),
-                   int(rows) if isinstance(rows, int) else None)
+        return Tab(
+            self._sheet,
+            properties.get("locale"),
+            properties.get("timeZone"),
+            int(rows) if isinstance(rows, int) else None,
+        )
 
     def rows(self, first: int, last: int) -> list[list[Any]]:
         """Sheet rows ``first``..``last`` (1-based, header = 1) as formatted values; Google
         leaves out trailing empty cells and trailing empty rows."""
         quoted = "'" + self._sheet.replace("'", "''") + "'"
-        body = self._get(f"/values/{quote(f'{quoted}!{first}:{last}', safe='')}",
-                         {"majorDimension": "ROWS", "valueRenderOption": "FORMATTED_VALUE"})
+        body = self._get(
+            f"/values/{quote(f'{quoted}!{first}:{last}', safe='')}",
+            {"majorDimension": "ROWS", "valueRenderOption": "FORMATTED_VALUE"},
+        )
         values = body.get("values") or []
         return [row if isinstance(row, list) else [] for row in values] if isinstance(values, list) else []

@@ -20,8 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # The e-mail column Google Forms writes, in the sheet's language.
-EMAIL_HEADERS = ("Email Address", "E-Mail-Adresse", "Adresse e-mail", "Dirección de correo electrónico",
-                 "Indirizzo email", "E-mailadres")
+EMAIL_HEADERS = (
+    "Email Address",
+    "E-Mail-Adresse",
+    "Adresse e-mail",
+    "Dirección de correo electrónico",
+    "Indirizzo email",
+    "E-mailadres",
+)
 SEPARATOR = "\x1f"
 
 
@@ -71,8 +77,9 @@ def _content(values: dict[str, str]) -> str:
     return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def row_key(spreadsheet_id: str, sheet: str, values: dict[str, str], timestamp_column: str,
-            email_column: str | None) -> str | None:
+def row_key(
+    spreadsheet_id: str, sheet: str, values: dict[str, str], timestamp_column: str, email_column: str | None
+) -> str | None:
     """The rowId from timestamp and e-mail; None for a row without a timestamp cell."""
     timestamp = values.get(timestamp_column, "").strip()
     if not timestamp:
@@ -81,8 +88,15 @@ def row_key(spreadsheet_id: str, sheet: str, values: dict[str, str], timestamp_c
     return _digest(spreadsheet_id, sheet, timestamp, email)
 
 
-def identified(rows: Iterable[dict[str, str]], *, spreadsheet_id: str, sheet: str, timestamp_column: str,
-               email_column: str | None, counts: RowCounts) -> Iterator[tuple[str, dict[str, str]]]:
+def identified(
+    rows: Iterable[dict[str, str]],
+    *,
+    spreadsheet_id: str,
+    sheet: str,
+    timestamp_column: str,
+    email_column: str | None,
+    counts: RowCounts,
+) -> Iterator[tuple[str, dict[str, str]]]:
     """``(rowId, values)`` for each distinct row, in the sheet's order."""
     keyed: dict[str | None, list[dict[str, str]]] = {}
     for values in rows:

@@ -30,8 +30,7 @@ from lorc_taps.sheets.rows import (
     row_values,
 )
 
-RECORD_FIELDS = ("rowId", "spreadsheetId", "sheet", "timeZone", "locale", "timestampColumn", "emailColumn",
-                 "values")
+RECORD_FIELDS = ("rowId", "spreadsheetId", "sheet", "timeZone", "locale", "timestampColumn", "emailColumn", "values")
 BLOCK_ROWS = 5000
 
 
@@ -52,8 +51,11 @@ class SheetResponsesStream(Stream):
         email_column = config.get("email_column") or default_email_column(titles)
         for setting, column in (("timestamp_column", timestamp_column), ("email_column", email_column)):
             if column and column not in named:
-                raise SettingError(setting, f"tab '{tab.title}' has no column with that title "
-                                   f"({len(named)} titled columns; titles are case-sensitive)")
+                raise SettingError(
+                    setting,
+                    f"tab '{tab.title}' has no column with that title "
+                    f"({len(named)} titled columns; titles are case-sensitive)",
+                )
         counts = RowCounts()
         values = []
         for row in rows:
@@ -65,16 +67,35 @@ class SheetResponsesStream(Stream):
                 counts.empty += 1
         spreadsheet_id = str(config["spreadsheet_id"])
         emitted = 0
-        for row_id, cells in identified(values, spreadsheet_id=spreadsheet_id, sheet=tab.title,
-                                        timestamp_column=timestamp_column, email_column=email_column,
-                                        counts=counts):
+        for row_id, cells in identified(
+            values,
+            spreadsheet_id=spreadsheet_id,
+            sheet=tab.title,
+            timestamp_column=timestamp_column,
+            email_column=email_column,
+            counts=counts,
+        ):
             emitted += 1
-            yield {"rowId": row_id, "spreadsheetId": spreadsheet_id, "sheet": tab.title, "timeZone": tab.time_zone,
-                   "locale": tab.locale, "timestampColumn": timestamp_column, "emailColumn": email_column,
-                   "values": cells}
-        self.logger.info("sheet %s: %d data rows read, %d records emitted, %d empty rows, %d duplicate rows "
-                         "emitted once, %d rows identified by their content", spreadsheet_id, counts.rows, emitted,
-                         counts.empty, counts.duplicates, counts.by_content)
+            yield {
+                "rowId": row_id,
+                "spreadsheetId": spreadsheet_id,
+                "sheet": tab.title,
+                "timeZone": tab.time_zone,
+                "locale": tab.locale,
+                "timestampColumn": timestamp_column,
+                "emailColumn": email_column,
+                "values": cells,
+            }
+        self.logger.info(
+            "sheet %s: %d data rows read, %d records emitted, %d empty rows, %d duplicate rows "
+            "emitted once, %d rows identified by their content",
+            spreadsheet_id,
+            counts.rows,
+            emitted,
+            counts.empty,
+            counts.duplicates,
+            counts.by_content,
+        )
 
     @staticmethod
     def _rows(client: SheetsClient, tab: Tab, block_rows: int) -> Iterator[list[Any]]:
@@ -92,16 +113,30 @@ class SheetResponsesStream(Stream):
 class TapLorcSheets(Tap):
     name = "tap-lorc-sheets"
     config_jsonschema = th.PropertiesList(
-        th.Property("spreadsheet_id", th.StringType, required=True,
-                    description="The spreadsheet's id (from its URL: /spreadsheets/d/<spreadsheet_id>/edit)."),
-        th.Property("sheet", th.StringType, required=True,
-                    description="The tab's title, e.g. `Form Responses 1` / `Formularantworten 1`."),
+        th.Property(
+            "spreadsheet_id",
+            th.StringType,
+            required=True,
+            description="The spreadsheet's id (from its URL: /spreadsheets/d/<spreadsheet_id>/edit).",
+        ),
+        th.Property(
+            "sheet",
+            th.StringType,
+            required=True,
+            description="The tab's title, e.g. `Form Responses 1` / `Formularantworten 1`.",
+        ),
         *sign_in_settings(DEFAULT_API_URL, "From `lorc connect google NAME` (scope spreadsheets.readonly)."),
-        th.Property("timestamp_column", th.StringType,
-                    description="The column of the submission timestamp; default: the first column."),
-        th.Property("email_column", th.StringType,
-                    description="The respondent's e-mail column; default: Google Forms' e-mail header in the "
-                                "sheet's language, if any."),
+        th.Property(
+            "timestamp_column",
+            th.StringType,
+            description="The column of the submission timestamp; default: the first column.",
+        ),
+        th.Property(
+            "email_column",
+            th.StringType,
+            description="The respondent's e-mail column; default: Google Forms' e-mail header in the "
+            "sheet's language, if any.",
+        ),
         th.Property("block_rows", th.IntegerType, default=BLOCK_ROWS, description="Rows read per request."),
     ).to_dict()
 

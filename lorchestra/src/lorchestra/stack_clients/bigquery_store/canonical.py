@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.bigquery_store import ddl
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
-from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     WriteCounts,
@@ -24,12 +24,22 @@ def upsert_canonical(store: Plumbing, rows: Iterable[CanonicalRow], *, now: date
     for row in rows:
         total += 1
         text = dumps(row.payload)
-        latest[row.idem_key] = (total, dumps({
-            "ord": total, "idem_key": row.idem_key, "object_type": row.object_type,
-            "schema_ref": row.schema_ref, "source_idem_key": row.source_idem_key,
-            "source_payload_hash": row.source_payload_hash, "transform_ref": row.transform_ref,
-            "payload_hash": payload_hash(text), "payload": text.decode("utf-8"),
-        }))
+        latest[row.idem_key] = (
+            total,
+            dumps(
+                {
+                    "ord": total,
+                    "idem_key": row.idem_key,
+                    "object_type": row.object_type,
+                    "schema_ref": row.schema_ref,
+                    "source_idem_key": row.source_idem_key,
+                    "source_payload_hash": row.source_payload_hash,
+                    "transform_ref": row.transform_ref,
+                    "payload_hash": payload_hash(text),
+                    "payload": text.decode("utf-8"),
+                }
+            ),
+        )
     if not latest:
         return WriteCounts()
     with spill_file(store.tmp_dir) as (path, handle):
@@ -39,14 +49,20 @@ def upsert_canonical(store: Plumbing, rows: Iterable[CanonicalRow], *, now: date
         stage = store.load_file(path, ddl.CANONICAL_STAGE)
     try:
         target = store.table("canonical_objects")
-        differs = ("T.payload_hash != S.payload_hash OR T.source_payload_hash != S.source_payload_hash "
-                   "OR T.transform_ref != S.transform_ref OR T.schema_ref != S.schema_ref")
-        row = next(iter(store.run_query(
-            f"""SELECT COUNTIF(T.idem_key IS NULL) AS inserted,
+        differs = (
+            "T.payload_hash != S.payload_hash OR T.source_payload_hash != S.source_payload_hash "
+            "OR T.transform_ref != S.transform_ref OR T.schema_ref != S.schema_ref"
+        )
+        row = next(
+            iter(
+                store.run_query(
+                    f"""SELECT COUNTIF(T.idem_key IS NULL) AS inserted,
                        COUNTIF(T.idem_key IS NOT NULL AND ({differs})) AS updated,
                        COUNTIF(T.idem_key IS NOT NULL AND NOT ({differs})) AS unchanged
                 FROM {store.table(stage)} S LEFT JOIN {target} T ON T.idem_key = S.idem_key"""
-        ).result()))
+                ).result()
+            )
+        )
         checkpoint("canonical.before_merge")
         store.run_query(
             f"""MERGE {target} T USING {store.table(stage)} S ON T.idem_key = S.idem_key
@@ -65,5 +81,6 @@ def upsert_canonical(store: Plumbing, rows: Iterable[CanonicalRow], *, now: date
         )
     finally:
         store.drop_table(stage)
-    return WriteCounts(inserted=row["inserted"], updated=row["updated"], unchanged=row["unchanged"],
-                       superseded=total - len(latest))
+    return WriteCounts(
+        inserted=row["inserted"], updated=row["updated"], unchanged=row["unchanged"], superseded=total - len(latest)
+    )

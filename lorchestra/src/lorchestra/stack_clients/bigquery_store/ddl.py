@@ -9,15 +9,19 @@ from google.cloud import bigquery
 
 from lorchestra.stack_clients.tables import CORE_TABLES, Column, Table
 
-BQ_TYPES = {"string": "STRING", "int": "INT64", "float": "FLOAT64", "bool": "BOOL",
-            "timestamp": "TIMESTAMP", "string[]": "STRING", "json": "JSON"}
+BQ_TYPES = {
+    "string": "STRING",
+    "int": "INT64",
+    "float": "FLOAT64",
+    "bool": "BOOL",
+    "timestamp": "TIMESTAMP",
+    "string[]": "STRING",
+    "json": "JSON",
+}
 
 
 def field(column: Column) -> bigquery.SchemaField:
-    if column.type == "string[]":
-        mode = "REPEATED"
-    else:
-        mode = "REQUIRED" if column.required else "NULLABLE"
+    mode = "REPEATED" if column.type == "string[]" else "REQUIRED" if column.required else "NULLABLE"
     return bigquery.SchemaField(column.name, BQ_TYPES[column.type], mode, description=column.description or None)
 
 
@@ -33,7 +37,8 @@ def table_options(table: Table) -> dict[str, Any]:
         options["clustering_fields"] = list(table.cluster_by)
     if table.partition_by:
         options["time_partitioning"] = bigquery.TimePartitioning(
-            type_=bigquery.TimePartitioningType.DAY, field=table.partition_by)
+            type_=bigquery.TimePartitioningType.DAY, field=table.partition_by
+        )
     if table.description:
         options["description"] = table.description
     return options
@@ -56,9 +61,20 @@ _CANONICAL = CORE_TABLES["canonical_objects"]
 _REJECTS = CORE_TABLES["rejects"]
 _PROCESSED = CORE_TABLES["processed_inputs"]
 RAW_STAGE = stage_schema(_RAW, ("idem_key", "external_id", "payload_hash", "payload"), ordinal=True)
-CANONICAL_STAGE = stage_schema(_CANONICAL, (
-    "idem_key", "object_type", "schema_ref", "source_idem_key", "source_payload_hash", "transform_ref",
-    "payload_hash", "payload"), ordinal=True)
+CANONICAL_STAGE = stage_schema(
+    _CANONICAL,
+    (
+        "idem_key",
+        "object_type",
+        "schema_ref",
+        "source_idem_key",
+        "source_payload_hash",
+        "transform_ref",
+        "payload_hash",
+        "payload",
+    ),
+    ordinal=True,
+)
 REJECT_STAGE = stage_schema(_REJECTS, [n for n in _REJECTS.column_names if n not in ("first_seen", "last_seen")])
 PROCESSED_STAGE = stage_schema(_PROCESSED, ("input_idem_key", "input_payload_hash", "outcome"))
 EVENT_STAGE = stage_schema(CORE_TABLES["event_log"], CORE_TABLES["event_log"].column_names)

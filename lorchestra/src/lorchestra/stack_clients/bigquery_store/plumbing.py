@@ -7,6 +7,7 @@ take it, so they depend on it and never on the store.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,8 +28,15 @@ NO_RETRY = None
 
 
 class Plumbing:
-    def __init__(self, client: bigquery.Client, dataset: str, *, tmp_dir: Path,
-                 location: str | None = None, where: str = "BigQuery") -> None:
+    def __init__(
+        self,
+        client: bigquery.Client,
+        dataset: str,
+        *,
+        tmp_dir: Path,
+        location: str | None = None,
+        where: str = "BigQuery",
+    ) -> None:
         self.client = client
         self.dataset = dataset
         self.location = location
@@ -64,8 +72,7 @@ class Plumbing:
         config = bigquery.QueryJobConfig(query_parameters=[query_param(k, v) for k, v in (params or {}).items()])
 
         def run() -> bigquery.QueryJob:
-            job = self.client.query(sql, job_config=config, location=self.location,
-                                    retry=NO_RETRY, job_retry=None)
+            job = self.client.query(sql, job_config=config, location=self.location, retry=NO_RETRY, job_retry=None)
             job.result(retry=NO_RETRY)
             return job
 
@@ -76,14 +83,19 @@ class Plumbing:
         an atomic swap). Without ``table``, into a fresh staging table that the caller drops."""
         name = table or f"_stage_{uuid.uuid4().hex}"
         config = bigquery.LoadJobConfig(
-            schema=schema, source_format=bigquery.SourceFormat.NEWLINE_DELIMITED_JSON,
+            schema=schema,
+            source_format=bigquery.SourceFormat.NEWLINE_DELIMITED_JSON,
             write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE,
         )
 
         def load() -> None:
             with path.open("rb") as handle:
                 self.client.load_table_from_file(
-                    handle, self.table_id(name), job_config=config, location=self.location, num_retries=0,
+                    handle,
+                    self.table_id(name),
+                    job_config=config,
+                    location=self.location,
+                    num_retries=0,
                 ).result(retry=NO_RETRY)
 
         self.call(f"load into {name}", load)
@@ -96,10 +108,9 @@ class Plumbing:
         self.call(f"create table {name}", lambda: self.client.create_table(table, exists_ok=True, retry=NO_RETRY))
 
     def drop_table(self, name: str) -> None:
-        try:
+        # staging tables are disposable; an orphan holds no more than its batch
+        with contextlib.suppress(Exception):
             self.client.delete_table(self.table_id(name), not_found_ok=True)
-        except Exception:  # noqa: BLE001, S110 - staging tables are disposable; an orphan holds no more than its batch
-            pass
 
     def load_rows(self, schema: list[bigquery.SchemaField], rows: Iterable[dict[str, Any]]) -> str:
         with spill_file(self.tmp_dir) as (path, handle):

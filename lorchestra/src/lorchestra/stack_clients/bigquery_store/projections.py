@@ -15,9 +15,9 @@ import orjson
 from google.api_core import exceptions as gexc
 from google.cloud import bigquery
 
+from lorchestra.faults import sql_fault
 from lorchestra.stack_clients.bigquery_store.ddl import column_schema
 from lorchestra.stack_clients.bigquery_store.plumbing import NO_RETRY, Plumbing
-from lorchestra.faults import sql_fault
 from lorchestra.stack_clients.projection import Column, RowsChange, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 
@@ -57,15 +57,16 @@ def ensure_table(store: Plumbing, name: str, columns: Sequence[Column]) -> None:
     store.create_table(check_table_name(name), column_schema(columns))
 
 
-def lookup_rows(store: Plumbing, name: str, key_column: str, keys: Sequence[str],
-                columns: Sequence[str]) -> list[dict[str, Any]]:
+def lookup_rows(
+    store: Plumbing, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
+) -> list[dict[str, Any]]:
     if not keys:
         return []
     for column in (key_column, *columns):
         check_table_name(column)
     rows = store.run_query(
-        f"SELECT {', '.join(columns)} FROM {store.table(check_table_name(name))} "
-        f"WHERE {key_column} IN UNNEST(@keys)", {"keys": list(keys)},
+        f"SELECT {', '.join(columns)} FROM {store.table(check_table_name(name))} WHERE {key_column} IN UNNEST(@keys)",
+        {"keys": list(keys)},
     ).result()
     return [{c: row[c] for c in columns} for row in rows]
 
@@ -78,15 +79,20 @@ def replace_rows(store: Plumbing, changes: Sequence[RowsChange]) -> list[int]:
             keys = store.load_rows(_KEYS, ({"key": k} for k in change.keys)) if change.keys else None
             stages += [keys] if keys else []
             if keys:
-                statements.append(f"DELETE FROM {store.table(change.table)} WHERE {change.key_column} IN "
-                                  f"(SELECT key FROM {store.table(keys)});")
+                statements.append(
+                    f"DELETE FROM {store.table(change.table)} WHERE {change.key_column} IN "
+                    f"(SELECT key FROM {store.table(keys)});"
+                )
             if change.rows:
-                rows = store.load_rows(column_schema(change.columns), (
-                    {c.name: row.get(c.name) for c in change.columns} for row in change.rows))
+                rows = store.load_rows(
+                    column_schema(change.columns),
+                    ({c.name: row.get(c.name) for c in change.columns} for row in change.rows),
+                )
                 stages.append(rows)
                 names = ", ".join(c.name for c in change.columns)
-                statements.append(f"INSERT INTO {store.table(change.table)} ({names}) "
-                                  f"SELECT {names} FROM {store.table(rows)};")
+                statements.append(
+                    f"INSERT INTO {store.table(change.table)} ({names}) SELECT {names} FROM {store.table(rows)};"
+                )
         statements.append(sql_fault("projection.before_commit"))
         store.run_query("BEGIN TRANSACTION;\n" + "\n".join(s for s in statements if s) + "\nCOMMIT TRANSACTION;")
     finally:

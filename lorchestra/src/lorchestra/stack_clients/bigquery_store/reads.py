@@ -25,8 +25,9 @@ def rows(store: Plumbing, sql: str, params: dict[str, Any] | None = None) -> lis
     return [{name: python_value(row[name], kind) for name, kind in fields} for row in result]
 
 
-def read_events(store: Plumbing, event_types: Sequence[str], *, status: str | None,
-                limit: int | None) -> list[EventRow]:
+def read_events(
+    store: Plumbing, event_types: Sequence[str], *, status: str | None, limit: int | None
+) -> list[EventRow]:
     found = rows(
         store,
         f"SELECT {', '.join(CORE_TABLES['event_log'].column_names)} FROM {store.table('event_log')} "
@@ -46,55 +47,84 @@ def object_counts(store: Plumbing) -> ObjectCounts:
         return [tuple(row.values()) for row in store.run_query(sql).result()]
 
     return ObjectCounts(
-        raw=counted(f"SELECT source_system, connection_name, object_type, COUNT(*) AS n "
-                    f"FROM {store.table('raw_objects')} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"),
-        canonical=counted(f"SELECT object_type, COUNT(*) AS n FROM {store.table('canonical_objects')} "
-                          "GROUP BY 1 ORDER BY 1"),
-        rejects=counted(f"SELECT job_name, rule, COUNT(*) AS n FROM {store.table('rejects')} "
-                        "GROUP BY 1, 2 ORDER BY 1, 2"),
+        raw=counted(
+            f"SELECT source_system, connection_name, object_type, COUNT(*) AS n "
+            f"FROM {store.table('raw_objects')} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        ),
+        canonical=counted(
+            f"SELECT object_type, COUNT(*) AS n FROM {store.table('canonical_objects')} GROUP BY 1 ORDER BY 1"
+        ),
+        rejects=counted(
+            f"SELECT job_name, rule, COUNT(*) AS n FROM {store.table('rejects')} GROUP BY 1, 2 ORDER BY 1, 2"
+        ),
     )
 
 
 def reject_rule_counts(store: Plumbing, *, run_id: str, connection_name: str) -> list[tuple[str, int]]:
-    return [(str(r["rule"]), int(r["n"])) for r in store.run_query(
-        f"SELECT rule, COUNT(*) AS n FROM {store.table('rejects')} WHERE run_id = @run "
-        "AND connection_name = @connection GROUP BY rule ORDER BY n DESC, rule",
-        {"run": run_id, "connection": connection_name}).result()]
+    return [
+        (str(r["rule"]), int(r["n"]))
+        for r in store.run_query(
+            f"SELECT rule, COUNT(*) AS n FROM {store.table('rejects')} WHERE run_id = @run "
+            "AND connection_name = @connection GROUP BY rule ORDER BY n DESC, rule",
+            {"run": run_id, "connection": connection_name},
+        ).result()
+    ]
 
 
 def last_seen(store: Plumbing) -> dict[str, datetime]:
-    return {r["idem_key"]: utc(r["last_seen"]) for r in store.run_query(
-        f"SELECT idem_key, last_seen FROM {store.table('raw_objects')}").result()}
+    return {
+        r["idem_key"]: utc(r["last_seen"])
+        for r in store.run_query(f"SELECT idem_key, last_seen FROM {store.table('raw_objects')}").result()
+    }
 
 
 def latest_update(store: Plumbing, object_type: str) -> datetime | None:
-    found = [r["latest"] for r in store.run_query(
-        f"SELECT MAX(updated_at) AS latest FROM {store.table('canonical_objects')} WHERE object_type = @t",
-        {"t": object_type}).result()]
+    found = [
+        r["latest"]
+        for r in store.run_query(
+            f"SELECT MAX(updated_at) AS latest FROM {store.table('canonical_objects')} WHERE object_type = @t",
+            {"t": object_type},
+        ).result()
+    ]
     return utc(found[0]) if found and found[0] is not None else None
 
 
 def payload_hashes(store: Plumbing, object_type: str) -> list[tuple[str, str]]:
-    return [(r["idem_key"], r["payload_hash"]) for r in store.run_query(
-        f"SELECT idem_key, payload_hash FROM {store.table('canonical_objects')} WHERE object_type = @t "
-        "ORDER BY idem_key", {"t": object_type}).result()]
+    return [
+        (r["idem_key"], r["payload_hash"])
+        for r in store.run_query(
+            f"SELECT idem_key, payload_hash FROM {store.table('canonical_objects')} WHERE object_type = @t "
+            "ORDER BY idem_key",
+            {"t": object_type},
+        ).result()
+    ]
 
 
 def processed_entry(store: Plumbing, consumer: str, input_idem_key: str) -> ProcessedEntry | None:
-    found = list(store.run_query(
-        f"SELECT input_payload_hash, outcome, processed_at FROM {store.table('processed_inputs')} "
-        "WHERE consumer = @consumer AND input_idem_key = @key", {"consumer": consumer, "key": input_idem_key},
-    ).result())
+    found = list(
+        store.run_query(
+            f"SELECT input_payload_hash, outcome, processed_at FROM {store.table('processed_inputs')} "
+            "WHERE consumer = @consumer AND input_idem_key = @key",
+            {"consumer": consumer, "key": input_idem_key},
+        ).result()
+    )
     if not found:
         return None
     row = found[0]
     return ProcessedEntry(str(row["input_payload_hash"]), str(row["outcome"]), utc(row["processed_at"]))
 
 
-def read_objects(store: Plumbing, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
-                 updated_after: datetime | None = None, keys: Sequence[str] | None = None,
-                 field_in: tuple[str, Sequence[str]] | None = None,
-                 on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
+def read_objects(
+    store: Plumbing,
+    table: str,
+    object_type: str,
+    *,
+    drop_fields: Sequence[str] = (),
+    updated_after: datetime | None = None,
+    keys: Sequence[str] | None = None,
+    field_in: tuple[str, Sequence[str]] | None = None,
+    on_unreadable: UnreadableHandler | None = None,
+) -> Iterator[tuple[str, Any]]:
     if table not in ("raw_objects", "canonical_objects"):
         raise ValueError(f"objects live in raw_objects or canonical_objects, not {table!r}")
     where, params = ["object_type = @t"], {"t": object_type}
@@ -109,6 +139,7 @@ def read_objects(store: Plumbing, table: str, object_type: str, *, drop_fields: 
         params["values"] = list(field_in[1])
     rows = store.run_query(
         f"SELECT idem_key, TO_JSON_STRING(payload) AS payload FROM {store.table(table)} "
-        f"WHERE {' AND '.join(where)} ORDER BY idem_key", params,
+        f"WHERE {' AND '.join(where)} ORDER BY idem_key",
+        params,
     ).result()
     yield from read_stored(((row["idem_key"], row["payload"]) for row in rows), drop_fields, on_unreadable)

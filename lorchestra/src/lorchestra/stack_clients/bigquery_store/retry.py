@@ -32,8 +32,7 @@ def is_transient(exc: BaseException) -> bool:
         return True
     # A job can fail with a retriable reason inside an otherwise 4xx-looking answer.
     errors = getattr(exc, "errors", None) or []
-    return any(isinstance(e, dict) and e.get("reason") in ("backendError", "rateLimitExceeded")
-               for e in errors)
+    return any(isinstance(e, dict) and e.get("reason") in ("backendError", "rateLimitExceeded") for e in errors)
 
 
 def call_with_retry(func: Callable[[], T], *, attempts: int = 5, max_wait: float = 8.0) -> T:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from google.cloud import bigquery
 
@@ -76,18 +76,21 @@ class BigQueryStore(Plumbing):
                 f"cannot create a BigQuery client for project {section['project']}: {type(exc).__name__}; "
                 "set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file"
             ) from None
-        return cls(client, str(section["dataset"]), tmp_dir=config.home.tmp_dir,
-                   location=section.get("location"), where=endpoint or "BigQuery")
+        return cls(
+            client,
+            str(section["dataset"]),
+            tmp_dir=config.home.tmp_dir,
+            location=section.get("location"),
+            where=endpoint or "BigQuery",
+        )
 
     def ensure_schema(self) -> None:
         dataset = bigquery.Dataset(f"{self.client.project}.{self.dataset}")
         if self.location:
             dataset.location = self.location
-        self.call("create dataset",
-                   lambda: self.client.create_dataset(dataset, exists_ok=True, retry=NO_RETRY))
+        self.call("create dataset", lambda: self.client.create_dataset(dataset, exists_ok=True, retry=NO_RETRY))
         for table in CORE_TABLES.values():
             self.create_table(table.name, ddl.column_schema(table.columns), **ddl.table_options(table))
-
 
     # -- writes ----------------------------------------------------------------------------
     def ingest_raw_file(
@@ -105,11 +108,17 @@ class BigQueryStore(Plumbing):
         ledger.append_events(self, events)
 
     def changed_inputs(
-        self, consumer: str, *, table: str, object_type: str, source_system: str | None = None,
+        self,
+        consumer: str,
+        *,
+        table: str,
+        object_type: str,
+        source_system: str | None = None,
         page_size: int = 1000,
     ) -> Iterator[list[InputRow]]:
-        return ledger.changed_inputs(self, consumer, table=table, object_type=object_type,
-                                     source_system=source_system, page_size=page_size)
+        return ledger.changed_inputs(
+            self, consumer, table=table, object_type=object_type, source_system=source_system, page_size=page_size
+        )
 
     def mark_processed(
         self, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
@@ -129,8 +138,9 @@ class BigQueryStore(Plumbing):
     def ensure_table(self, name: str, columns: Sequence[Column]) -> None:
         projections.ensure_table(self, name, columns)
 
-    def lookup_rows(self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
-                    ) -> list[dict[str, Any]]:
+    def lookup_rows(
+        self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
+    ) -> list[dict[str, Any]]:
         return projections.lookup_rows(self, name, key_column, keys, columns)
 
     def replace_rows(self, changes: Sequence[RowsChange]) -> list[int]:
@@ -141,16 +151,31 @@ class BigQueryStore(Plumbing):
         return [self.table_id(check_table_name(name)) for name in names]
 
     # -- reads -------------------------------------------------------------------------------
-    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
-                     updated_after: datetime | None = None, keys: Sequence[str] | None = None,
-                     field_in: tuple[str, Sequence[str]] | None = None,
-                     on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
-        return reads.read_objects(self, table, object_type, drop_fields=drop_fields,
-                                  updated_after=updated_after, keys=keys, field_in=field_in,
-                                  on_unreadable=on_unreadable)
+    def read_objects(
+        self,
+        table: str,
+        object_type: str,
+        *,
+        drop_fields: Sequence[str] = (),
+        updated_after: datetime | None = None,
+        keys: Sequence[str] | None = None,
+        field_in: tuple[str, Sequence[str]] | None = None,
+        on_unreadable: UnreadableHandler | None = None,
+    ) -> Iterator[tuple[str, Any]]:
+        return reads.read_objects(
+            self,
+            table,
+            object_type,
+            drop_fields=drop_fields,
+            updated_after=updated_after,
+            keys=keys,
+            field_in=field_in,
+            on_unreadable=on_unreadable,
+        )
 
-    def read_events(self, event_types: Sequence[str], *, status: str | None = None,
-                    limit: int | None = None) -> list[EventRow]:
+    def read_events(
+        self, event_types: Sequence[str], *, status: str | None = None, limit: int | None = None
+    ) -> list[EventRow]:
         return reads.read_events(self, event_types, status=status, limit=limit)
 
     def read_table(self, name: str) -> list[dict[str, Any]]:
@@ -179,4 +204,3 @@ class BigQueryStore(Plumbing):
 
     def close(self) -> None:
         self.client.close()
-

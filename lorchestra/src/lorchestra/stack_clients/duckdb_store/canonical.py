@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from lorchestra.stack_clients.duckdb_store.plumbing import transaction
 from lorchestra.faults import checkpoint
+from lorchestra.stack_clients.duckdb_store.plumbing import transaction
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     WriteCounts,
@@ -21,8 +21,9 @@ from lorchestra.stack_clients.model import (
 from lorchestra.stack_clients.spill import spill_file
 
 
-def upsert_canonical(con: duckdb.DuckDBPyConnection, tmp_dir: Path, rows: Iterable[CanonicalRow], *,
-                     now: datetime) -> WriteCounts:
+def upsert_canonical(
+    con: duckdb.DuckDBPyConnection, tmp_dir: Path, rows: Iterable[CanonicalRow], *, now: datetime
+) -> WriteCounts:
     """Stage canonical rows through a private JSONL file, then classify and write in one transaction."""
     with spill_file(tmp_dir) as (path, handle):
         latest: dict[str, int] = {}
@@ -30,13 +31,19 @@ def upsert_canonical(con: duckdb.DuckDBPyConnection, tmp_dir: Path, rows: Iterab
         for row in rows:
             text = dumps(row.payload)
             handle.write(
-                dumps({
-                    "idem_key": row.idem_key, "object_type": row.object_type,
-                    "schema_ref": row.schema_ref, "source_idem_key": row.source_idem_key,
-                    "source_payload_hash": row.source_payload_hash,
-                    "transform_ref": row.transform_ref, "payload_hash": payload_hash(text),
-                    "payload": orjson.Fragment(text),
-                }) + b"\n"
+                dumps(
+                    {
+                        "idem_key": row.idem_key,
+                        "object_type": row.object_type,
+                        "schema_ref": row.schema_ref,
+                        "source_idem_key": row.source_idem_key,
+                        "source_payload_hash": row.source_payload_hash,
+                        "transform_ref": row.transform_ref,
+                        "payload_hash": payload_hash(text),
+                        "payload": orjson.Fragment(text),
+                    }
+                )
+                + b"\n"
             )
             total += 1
             latest[row.idem_key] = total
@@ -99,6 +106,8 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, superseded: int, now: dat
     finally:
         con.execute("DROP TABLE IF EXISTS _cstage; DROP TABLE IF EXISTS _ccls")
     return WriteCounts(
-        inserted=kinds.get("new", 0), updated=kinds.get("changed", 0),
-        unchanged=kinds.get("unchanged", 0), superseded=superseded,
+        inserted=kinds.get("new", 0),
+        updated=kinds.get("changed", 0),
+        unchanged=kinds.get("unchanged", 0),
+        superseded=superseded,
     )

@@ -6,8 +6,15 @@ from collections.abc import Sequence
 
 from lorchestra.stack_clients.tables import CORE_TABLES, Column, Table
 
-DUCK_TYPES = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN",
-              "timestamp": "TIMESTAMPTZ", "string[]": "VARCHAR[]", "json": "JSON"}
+DUCK_TYPES = {
+    "string": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+    "timestamp": "TIMESTAMPTZ",
+    "string[]": "VARCHAR[]",
+    "json": "JSON",
+}
 
 
 def column_ddl(column: Column) -> str:

@@ -13,20 +13,37 @@ from lorchestra.stack_clients.duckdb_store.plumbing import bulk_upsert
 from lorchestra.stack_clients.model import EventRow, InputRow, RejectRow, dumps
 
 
-def upsert_rejects(con: duckdb.DuckDBPyConnection, tmp_dir: Path, rejects: Sequence[RejectRow], *,
-                   run_id: str, now: datetime) -> None:
+def upsert_rejects(
+    con: duckdb.DuckDBPyConnection, tmp_dir: Path, rejects: Sequence[RejectRow], *, run_id: str, now: datetime
+) -> None:
     """Record ``rejects`` (in the caller's transaction, if there is one); a reject seen again
     keeps its ``first_seen``."""
     unique = {r.reject_key: r for r in rejects}
     bulk_upsert(
-        con, tmp_dir, "rejects",
-        [{"reject_key": key, "job_name": r.job_name, "input_key": r.input_key,
-          "input_idem_key": r.input_idem_key, "source_system": r.source_system,
-          "connection_name": r.connection_name, "object_type": r.object_type, "rule": r.rule,
-          "field": r.field, "message": r.message, "payload_hash": r.payload_hash,
-          "first_seen": now, "last_seen": now, "run_id": run_id}
-         for key, r in unique.items()],
-        conflict=("reject_key",), update=("last_seen", "message", "payload_hash", "run_id"),
+        con,
+        tmp_dir,
+        "rejects",
+        [
+            {
+                "reject_key": key,
+                "job_name": r.job_name,
+                "input_key": r.input_key,
+                "input_idem_key": r.input_idem_key,
+                "source_system": r.source_system,
+                "connection_name": r.connection_name,
+                "object_type": r.object_type,
+                "rule": r.rule,
+                "field": r.field,
+                "message": r.message,
+                "payload_hash": r.payload_hash,
+                "first_seen": now,
+                "last_seen": now,
+                "run_id": run_id,
+            }
+            for key, r in unique.items()
+        ],
+        conflict=("reject_key",),
+        update=("last_seen", "message", "payload_hash", "run_id"),
     )
 
 
@@ -36,16 +53,32 @@ def append_events(con: duckdb.DuckDBPyConnection, events: Sequence[EventRow]) ->
     con.executemany(
         "INSERT INTO event_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (e.event_id, e.event_type, e.source_system, e.connection_name, e.target_object_type,
-             e.event_schema_ref, e.correlation_id, e.trace_id, e.created_at, e.status,
-             e.error_message, dumps(e.payload).decode())
+            (
+                e.event_id,
+                e.event_type,
+                e.source_system,
+                e.connection_name,
+                e.target_object_type,
+                e.event_schema_ref,
+                e.correlation_id,
+                e.trace_id,
+                e.created_at,
+                e.status,
+                e.error_message,
+                dumps(e.payload).decode(),
+            )
             for e in events
         ],
     )
 
 
 def changed_inputs(
-    con: duckdb.DuckDBPyConnection, consumer: str, *, table: str, object_type: str, source_system: str | None,
+    con: duckdb.DuckDBPyConnection,
+    consumer: str,
+    *,
+    table: str,
+    object_type: str,
+    source_system: str | None,
     page_size: int,
 ) -> Iterator[list[InputRow]]:
     """Pages of inputs never processed by ``consumer`` or changed since (by payload hash)."""
@@ -68,21 +101,45 @@ def changed_inputs(
             {"keys": page},
         ).fetchall()
         yield [
-            InputRow(idem_key=k, object_type=t, payload_hash=h, payload_text=p,
-                     source_system=s, connection_name=c, schema_ref=ref)
+            InputRow(
+                idem_key=k,
+                object_type=t,
+                payload_hash=h,
+                payload_text=p,
+                source_system=s,
+                connection_name=c,
+                schema_ref=ref,
+            )
             for k, t, h, p, s, c, ref in rows
         ]
 
 
 def mark_processed(
-    con: duckdb.DuckDBPyConnection, tmp_dir: Path, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    tmp_dir: Path,
+    consumer: str,
+    items: Sequence[tuple[str, str, str]],
+    *,
+    run_id: str,
+    now: datetime,
 ) -> None:
     """Record ``(input_idem_key, input_payload_hash, outcome)`` as handled by ``consumer``."""
     latest = {key: (digest, outcome) for key, digest, outcome in items}
     bulk_upsert(
-        con, tmp_dir, "processed_inputs",
-        [{"consumer": consumer, "input_idem_key": key, "input_payload_hash": digest, "outcome": outcome,
-          "processed_at": now, "run_id": run_id} for key, (digest, outcome) in latest.items()],
+        con,
+        tmp_dir,
+        "processed_inputs",
+        [
+            {
+                "consumer": consumer,
+                "input_idem_key": key,
+                "input_payload_hash": digest,
+                "outcome": outcome,
+                "processed_at": now,
+                "run_id": run_id,
+            }
+            for key, (digest, outcome) in latest.items()
+        ],
         conflict=("consumer", "input_idem_key"),
         update=("input_payload_hash", "outcome", "processed_at", "run_id"),
     )
@@ -107,5 +164,7 @@ def forget_processed(con: duckdb.DuckDBPyConnection, consumer: str, keys: Sequen
     if keys is None:
         con.execute("DELETE FROM processed_inputs WHERE consumer = $consumer", {"consumer": consumer})
     elif keys:
-        con.execute("DELETE FROM processed_inputs WHERE consumer = $consumer "
-                    "AND input_idem_key IN (SELECT unnest($keys))", {"consumer": consumer, "keys": list(keys)})
+        con.execute(
+            "DELETE FROM processed_inputs WHERE consumer = $consumer AND input_idem_key IN (SELECT unnest($keys))",
+            {"consumer": consumer, "keys": list(keys)},
+        )

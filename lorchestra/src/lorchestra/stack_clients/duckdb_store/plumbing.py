@@ -22,12 +22,15 @@ from lorchestra.stack_clients.spill import duckdb_temp_dir, spill_file
 ROW_GROUP_SIZE = 16_384
 
 
-def connect(path: Path, *, tmp_dir: Path, memory_limit: str, threads: int | None,
-            read_only: bool) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path, *, tmp_dir: Path, memory_limit: str, threads: int | None, read_only: bool
+) -> duckdb.DuckDBPyConnection:
     """The warehouse file attached as ``warehouse`` to an in-memory database, in UTC."""
     # DuckDB's own default for temporary files is `.tmp` in the working directory.
-    config: dict[str, Any] = {"memory_limit": memory_limit,
-                              "temp_directory": str(duckdb_temp_dir(tmp_dir, read_only=read_only))}
+    config: dict[str, Any] = {
+        "memory_limit": memory_limit,
+        "temp_directory": str(duckdb_temp_dir(tmp_dir, read_only=read_only)),
+    }
     if threads:
         config["threads"] = threads
     try:
@@ -45,7 +48,8 @@ def connect(path: Path, *, tmp_dir: Path, memory_limit: str, threads: int | None
             raise WarehouseLockedError(
                 f"the warehouse {path} is in use by {holder}; wait for it or close its connection "
                 "(to read beside lorc, use the published views: README, `Reading the views`), "
-                "or pass --wait SECONDS", holder=holder,
+                "or pass --wait SECONDS",
+                holder=holder,
             ) from None
         raise StorageError(f"cannot open the warehouse {path}: {type(exc).__name__}") from None
     return con
@@ -63,8 +67,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-def bulk_upsert(con: duckdb.DuckDBPyConnection, tmp_dir: Path, table: str, rows: list[dict[str, Any]], *,
-                conflict: tuple[str, ...], update: tuple[str, ...]) -> None:
+def bulk_upsert(
+    con: duckdb.DuckDBPyConnection,
+    tmp_dir: Path,
+    table: str,
+    rows: list[dict[str, Any]],
+    *,
+    conflict: tuple[str, ...],
+    update: tuple[str, ...],
+) -> None:
     """Insert-or-update many rows with one statement (through a private JSONL file):
     DuckDB's executemany costs ~3 ms a row with ON CONFLICT."""
     if not rows:
@@ -77,10 +88,10 @@ def bulk_upsert(con: duckdb.DuckDBPyConnection, tmp_dir: Path, table: str, rows:
         handle.close()
         spec = ", ".join(f"{c}: '{types[c]}'" for c in columns)
         con.execute(
-            f"""INSERT INTO {table} ({', '.join(columns)})
-                SELECT {', '.join(columns)} FROM read_json($file, format = 'newline_delimited',
+            f"""INSERT INTO {table} ({", ".join(columns)})
+                SELECT {", ".join(columns)} FROM read_json($file, format = 'newline_delimited',
                                                           columns = {{{spec}}})
-                ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET
-                {', '.join(f'{c} = excluded.{c}' for c in update)}""",
+                ON CONFLICT ({", ".join(conflict)}) DO UPDATE SET
+                {", ".join(f"{c} = excluded.{c}" for c in update)}""",
             {"file": str(path)},
         )

@@ -10,15 +10,20 @@ from typing import Any
 import duckdb
 import orjson
 
+from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.duckdb_store.ddl import DUCK_TYPES, columns_sql
 from lorchestra.stack_clients.duckdb_store.plumbing import transaction
-from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.projection import Column, RowsChange, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 
 
-def replace_table(con: duckdb.DuckDBPyConnection, tmp_dir: Path, name: str, columns: Sequence[Column],
-                  rows: Iterable[Mapping[str, Any]]) -> int:
+def replace_table(
+    con: duckdb.DuckDBPyConnection,
+    tmp_dir: Path,
+    name: str,
+    columns: Sequence[Column],
+    rows: Iterable[Mapping[str, Any]],
+) -> int:
     """Swap the table for ``rows`` in one transaction; the row count."""
     table = check_table_name(name)
     types = {c.name: DUCK_TYPES[c.type] for c in columns}
@@ -32,9 +37,11 @@ def replace_table(con: duckdb.DuckDBPyConnection, tmp_dir: Path, name: str, colu
         handle.close()
         spec = ", ".join(f"{n}: '{t}'" for n, t in types.items())
         select = ", ".join(types)
-        source = (f"SELECT {select} FROM read_json($file, format = 'newline_delimited', columns = {{{spec}}})"
-                  if count else
-                  "SELECT " + ", ".join(f"NULL::{t} AS {n}" for n, t in types.items()) + " WHERE false")
+        source = (
+            f"SELECT {select} FROM read_json($file, format = 'newline_delimited', columns = {{{spec}}})"
+            if count
+            else "SELECT " + ", ".join(f"NULL::{t} AS {n}" for n, t in types.items()) + " WHERE false"
+        )
         with transaction(con):
             con.execute(f"CREATE OR REPLACE TABLE {table} AS {source}", {"file": str(path)} if count else {})
             checkpoint("projection.before_commit", table)
@@ -54,8 +61,9 @@ def ensure_table(con: duckdb.DuckDBPyConnection, name: str, columns: Sequence[Co
     con.execute(f"CREATE TABLE IF NOT EXISTS {check_table_name(name)} ({spec})")
 
 
-def lookup_rows(con: duckdb.DuckDBPyConnection, name: str, key_column: str, keys: Sequence[str],
-                columns: Sequence[str]) -> list[dict[str, Any]]:
+def lookup_rows(
+    con: duckdb.DuckDBPyConnection, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
+) -> list[dict[str, Any]]:
     if not keys:
         return []
     for column in (key_column, *columns):
@@ -73,13 +81,17 @@ def replace_rows(con: duckdb.DuckDBPyConnection, tmp_dir: Path, changes: Sequenc
         files = [_spill(stack, tmp_dir, change) for change in changes]
         with transaction(con):
             for change, path in zip(changes, files, strict=True):
-                con.execute(f"DELETE FROM {change.table} WHERE {change.key_column} IN (SELECT unnest($keys))",
-                            {"keys": list(change.keys)})
+                con.execute(
+                    f"DELETE FROM {change.table} WHERE {change.key_column} IN (SELECT unnest($keys))",
+                    {"keys": list(change.keys)},
+                )
                 if path is not None:
                     names = ", ".join(c.name for c in change.columns)
-                    con.execute(f"INSERT INTO {change.table} ({names}) SELECT {names} FROM "
-                                f"read_json($file, format = 'newline_delimited', columns = {columns_sql(change.columns)})",
-                                {"file": str(path)})
+                    con.execute(
+                        f"INSERT INTO {change.table} ({names}) SELECT {names} FROM "
+                        f"read_json($file, format = 'newline_delimited', columns = {columns_sql(change.columns)})",
+                        {"file": str(path)},
+                    )
                 checkpoint("projection.before_commit", change.table)
     return [len(change.rows) for change in changes]
 

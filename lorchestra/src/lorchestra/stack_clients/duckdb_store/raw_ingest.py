@@ -31,7 +31,6 @@ from lorchestra.stack_clients.candidates import (
 )
 from lorchestra.stack_clients.duckdb_store import ledger
 from lorchestra.stack_clients.duckdb_store.plumbing import transaction
-from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.json_rules import JsonFault, parse_record
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (
@@ -70,8 +69,16 @@ def ingest_raw_file(
             if not with_payload:
                 _stage(con, path, spec, with_payload, job_name)
             return _classify_and_write(
-                con, path, spec, with_payload, job_name=job_name, run_id=run_id, now=now,
-                record_number=lambda o: o, line_faults=[], write_rejects=write_rejects,
+                con,
+                path,
+                spec,
+                with_payload,
+                job_name=job_name,
+                run_id=run_id,
+                now=now,
+                record_number=lambda o: o,
+                line_faults=[],
+                write_rejects=write_rejects,
                 prechecked=prechecked,
             )
         except (duckdb.InvalidInputException, UnreadableLine):
@@ -81,18 +88,32 @@ def ingest_raw_file(
             line_faults: list[RejectRow] = []
             for item in scan_jsonl(path):
                 if isinstance(item, BadLine):
-                    line_faults.append(reject_for(
-                        spec, job_name=job_name, rule=item.rule, field=item.field, digest=item.digest,
-                        external_id=None, line=item.ordinal,
-                    ))
+                    line_faults.append(
+                        reject_for(
+                            spec,
+                            job_name=job_name,
+                            rule=item.rule,
+                            field=item.field,
+                            digest=item.digest,
+                            external_id=None,
+                            line=item.ordinal,
+                        )
+                    )
                     continue
                 handle.write(item.text + b"\n")
                 ordinals.append(item.ordinal)
             handle.close()
             _stage(con, clean_path, spec, with_payload, job_name)
             return _classify_and_write(
-                con, clean_path, spec, with_payload, job_name=job_name, run_id=run_id, now=now,
-                record_number=lambda o: ordinals[o - 1], line_faults=line_faults,
+                con,
+                clean_path,
+                spec,
+                with_payload,
+                job_name=job_name,
+                run_id=run_id,
+                now=now,
+                record_number=lambda o: ordinals[o - 1],
+                line_faults=line_faults,
                 write_rejects=write_rejects,
             )
     finally:
@@ -100,11 +121,13 @@ def ingest_raw_file(
 
 
 def _has_history(con: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> bool:
-    return bool(con.execute(
-        """SELECT EXISTS (SELECT 1 FROM raw_objects WHERE source_system = $1
+    return bool(
+        con.execute(
+            """SELECT EXISTS (SELECT 1 FROM raw_objects WHERE source_system = $1
            AND connection_name = $2 AND object_type = $3)""",
-        [spec.source.system, spec.source.connection, spec.object_type],
-    ).fetchone()[0])  # type: ignore[index]
+            [spec.source.system, spec.source.connection, spec.object_type],
+        ).fetchone()[0]
+    )  # type: ignore[index]
 
 
 def _stage_checking(
@@ -121,12 +144,13 @@ def _stage_checking(
     return result
 
 
-def _stage(con: duckdb.DuckDBPyConnection, path: Path, spec: ObjectSpec, with_payload: bool,
-           job_name: str | None = None) -> None:
+def _stage(
+    con: duckdb.DuckDBPyConnection, path: Path, spec: ObjectSpec, with_payload: bool, job_name: str | None = None
+) -> None:
     payload = ", json AS payload" if with_payload else ""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _stage AS
-            SELECT {_EXTERNAL_ID} AS external_id, payload_hash{payload.replace('json', 'j')}
+            SELECT {_EXTERNAL_ID} AS external_id, payload_hash{payload.replace("json", "j")}
             FROM (SELECT trim(json ->> $id_path) AS e, md5(json) AS payload_hash, json AS j
                   FROM read_ndjson_objects($file))""",
         {"file": str(path), "id_path": spec.id_json_path},
@@ -177,14 +201,15 @@ def _classify_and_write(
         check = check_candidates(_candidates(con), spec, job_name=job_name, record_number=record_number)
     else:  # only the latest record of each key counts; earlier duplicates were superseded
         latest = {o for (o,) in con.execute("SELECT ord FROM _cand").fetchall()} if prechecked else set()
-        check = CandidateCheck({o for o in prechecked if o in latest},
-                               [r for o, r in prechecked.items() if o in latest])
+        check = CandidateCheck(
+            {o for o in prechecked if o in latest}, [r for o, r in prechecked.items() if o in latest]
+        )
     rejects += check.rejects
     if check.rejected_ords:
         con.executemany("INSERT INTO _bad VALUES (?)", [(o,) for o in sorted(check.rejected_ords)])
-    bad_kinds = dict(con.execute(
-        "SELECT kind, count(*) FROM _cls WHERE ord IN (SELECT ord FROM _bad) GROUP BY kind"
-    ).fetchall())
+    bad_kinds = dict(
+        con.execute("SELECT kind, count(*) FROM _cls WHERE ord IN (SELECT ord FROM _bad) GROUP BY kind").fetchall()
+    )
     counts = WriteCounts(
         inserted=kinds.get("new", 0) - bad_kinds.get("new", 0),
         updated=kinds.get("changed", 0) - bad_kinds.get("changed", 0),
@@ -215,8 +240,13 @@ def _classify_and_write(
                    SELECT idem_key, $system, $connection, $object_type, $schema_ref,
                           external_id, payload, payload_hash, $now, $now
                    FROM _cand WHERE kind = 'new'""",
-                {"now": now, "schema_ref": spec.schema_ref, "system": spec.source.system,
-                 "connection": spec.source.connection, "object_type": spec.object_type},
+                {
+                    "now": now,
+                    "schema_ref": spec.schema_ref,
+                    "system": spec.source.system,
+                    "connection": spec.source.connection,
+                    "object_type": spec.object_type,
+                },
             )
         checkpoint("raw.merged", job_name)
         if _count(con, "SELECT count(*) FROM rejects WHERE job_name = $job", {"job": job_name}):
@@ -230,9 +260,7 @@ def _classify_and_write(
     return counts
 
 
-def _gather_candidates(
-    con: duckdb.DuckDBPyConnection, path: Path, spec: ObjectSpec, with_payload: bool
-) -> None:
+def _gather_candidates(con: duckdb.DuckDBPyConnection, path: Path, spec: ObjectSpec, with_payload: bool) -> None:
     """View ``_cand``: new and changed records with their payloads, minus those in ``_bad``."""
     columns = "c.ord, c.idem_key, c.external_id, c.payload_hash, c.kind"
     if with_payload:
@@ -280,8 +308,9 @@ def _structural_rejects(
     ).fetchall()
     if not missing:
         return []
-    con.execute("CREATE OR REPLACE TEMP TABLE _missing AS SELECT unnest($ords) AS ord",
-                {"ords": [o for o, _ in missing]})
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _missing AS SELECT unnest($ords) AS ord", {"ords": [o for o, _ in missing]}
+    )
     cursor = con.execute(
         """SELECT m.ord, r.json FROM _missing m
            JOIN (SELECT ordinality AS ord, json FROM read_ndjson_objects($file) WITH ORDINALITY) r
@@ -294,9 +323,18 @@ def _structural_rejects(
         for ord_, text in rows:
             record = parse_record(text.encode("utf-8"))
             faults[ord_] = record if isinstance(record, JsonFault) else no_id
-    return [reject_for(spec, job_name=job_name, rule=faults[o].rule, field=faults[o].field, digest=digest,
-                       external_id=None, line=record_number(o))
-            for o, digest in missing]
+    return [
+        reject_for(
+            spec,
+            job_name=job_name,
+            rule=faults[o].rule,
+            field=faults[o].field,
+            digest=digest,
+            external_id=None,
+            line=record_number(o),
+        )
+        for o, digest in missing
+    ]
 
 
 def _candidates(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[int, str, str]]:

@@ -27,12 +27,15 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None
     """The rows of ``sql`` as dicts of Python values."""
     cursor = con.execute(sql, params or {})
     columns = [(d[0], str(d[1])) for d in cursor.description or []]
-    return [{name: python_value(value, kind) for (name, kind), value in zip(columns, row, strict=True)}
-            for row in cursor.fetchall()]
+    return [
+        {name: python_value(value, kind) for (name, kind), value in zip(columns, row, strict=True)}
+        for row in cursor.fetchall()
+    ]
 
 
-def read_events(con: duckdb.DuckDBPyConnection, event_types: Sequence[str], *, status: str | None,
-                limit: int | None) -> list[EventRow]:
+def read_events(
+    con: duckdb.DuckDBPyConnection, event_types: Sequence[str], *, status: str | None, limit: int | None
+) -> list[EventRow]:
     found = rows(
         con,
         f"SELECT {', '.join(CORE_TABLES['event_log'].column_names)} FROM event_log "
@@ -49,21 +52,37 @@ def read_table(con: duckdb.DuckDBPyConnection, name: str) -> list[dict[str, Any]
 
 def object_counts(con: duckdb.DuckDBPyConnection) -> ObjectCounts:
     return ObjectCounts(
-        raw=[tuple(r) for r in con.execute(  # type: ignore[misc]
-            "SELECT source_system, connection_name, object_type, count(*) FROM raw_objects "
-            "GROUP BY ALL ORDER BY ALL").fetchall()],
-        canonical=[tuple(r) for r in con.execute(  # type: ignore[misc]
-            "SELECT object_type, count(*) FROM canonical_objects GROUP BY ALL ORDER BY ALL").fetchall()],
-        rejects=[tuple(r) for r in con.execute(  # type: ignore[misc]
-            "SELECT job_name, rule, count(*) FROM rejects GROUP BY ALL ORDER BY ALL").fetchall()],
+        raw=[
+            tuple(r)
+            for r in con.execute(  # type: ignore[misc]
+                "SELECT source_system, connection_name, object_type, count(*) FROM raw_objects "
+                "GROUP BY ALL ORDER BY ALL"
+            ).fetchall()
+        ],
+        canonical=[
+            tuple(r)
+            for r in con.execute(  # type: ignore[misc]
+                "SELECT object_type, count(*) FROM canonical_objects GROUP BY ALL ORDER BY ALL"
+            ).fetchall()
+        ],
+        rejects=[
+            tuple(r)
+            for r in con.execute(  # type: ignore[misc]
+                "SELECT job_name, rule, count(*) FROM rejects GROUP BY ALL ORDER BY ALL"
+            ).fetchall()
+        ],
     )
 
 
-def reject_rule_counts(con: duckdb.DuckDBPyConnection, *, run_id: str, connection_name: str
-                       ) -> list[tuple[str, int]]:
-    return [(str(rule), int(n)) for rule, n in con.execute(
-        "SELECT rule, count(*) AS n FROM rejects WHERE run_id = $run AND connection_name = $connection "
-        "GROUP BY rule ORDER BY n DESC, rule", {"run": run_id, "connection": connection_name}).fetchall()]
+def reject_rule_counts(con: duckdb.DuckDBPyConnection, *, run_id: str, connection_name: str) -> list[tuple[str, int]]:
+    return [
+        (str(rule), int(n))
+        for rule, n in con.execute(
+            "SELECT rule, count(*) AS n FROM rejects WHERE run_id = $run AND connection_name = $connection "
+            "GROUP BY rule ORDER BY n DESC, rule",
+            {"run": run_id, "connection": connection_name},
+        ).fetchall()
+    ]
 
 
 def last_seen(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
@@ -71,29 +90,42 @@ def last_seen(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
 
 
 def latest_update(con: duckdb.DuckDBPyConnection, object_type: str) -> datetime | None:
-    row = con.execute("SELECT max(updated_at) FROM canonical_objects WHERE object_type = $t",
-                      {"t": object_type}).fetchone()
+    row = con.execute(
+        "SELECT max(updated_at) FROM canonical_objects WHERE object_type = $t", {"t": object_type}
+    ).fetchone()
     return utc(row[0]) if row and row[0] is not None else None
 
 
 def payload_hashes(con: duckdb.DuckDBPyConnection, object_type: str) -> list[tuple[str, str]]:
-    return [(k, h) for k, h in con.execute(
-        "SELECT idem_key, payload_hash FROM canonical_objects WHERE object_type = $t ORDER BY idem_key",
-        {"t": object_type}).fetchall()]
+    return [
+        (k, h)
+        for k, h in con.execute(
+            "SELECT idem_key, payload_hash FROM canonical_objects WHERE object_type = $t ORDER BY idem_key",
+            {"t": object_type},
+        ).fetchall()
+    ]
 
 
 def processed_entry(con: duckdb.DuckDBPyConnection, consumer: str, input_idem_key: str) -> ProcessedEntry | None:
     row = con.execute(
         "SELECT input_payload_hash, outcome, processed_at FROM processed_inputs "
-        "WHERE consumer = $consumer AND input_idem_key = $key", {"consumer": consumer, "key": input_idem_key},
+        "WHERE consumer = $consumer AND input_idem_key = $key",
+        {"consumer": consumer, "key": input_idem_key},
     ).fetchone()
     return ProcessedEntry(str(row[0]), str(row[1]), utc(row[2])) if row else None
 
 
-def read_objects(con: duckdb.DuckDBPyConnection, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
-                 updated_after: datetime | None = None, keys: Sequence[str] | None = None,
-                 field_in: tuple[str, Sequence[str]] | None = None,
-                 on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
+def read_objects(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    object_type: str,
+    *,
+    drop_fields: Sequence[str] = (),
+    updated_after: datetime | None = None,
+    keys: Sequence[str] | None = None,
+    field_in: tuple[str, Sequence[str]] | None = None,
+    on_unreadable: UnreadableHandler | None = None,
+) -> Iterator[tuple[str, Any]]:
     where, params = ["object_type = $t"], {"t": object_type}
     if updated_after is not None:
         where.append("updated_at > $since")
@@ -113,10 +145,10 @@ def read_objects(con: duckdb.DuckDBPyConnection, table: str, object_type: str, *
         cursor.execute("USE warehouse")
         cursor.execute(
             f"SELECT idem_key, {payload}::VARCHAR FROM {input_table(table)} WHERE {' AND '.join(where)} "
-            "ORDER BY idem_key", params,
+            "ORDER BY idem_key",
+            params,
         )
         while rows := cursor.fetchmany(READ_BATCH_ROWS):  # never every payload's text at once
             yield from read_stored(rows, drop_fields, on_unreadable)
     finally:
         cursor.close()
-

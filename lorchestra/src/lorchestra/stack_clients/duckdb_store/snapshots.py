@@ -15,8 +15,7 @@ from lorchestra.stack_clients.projection import check_table_name
 from lorchestra.stack_clients.views import SUFFIX, views_dir
 
 
-def publish_snapshot(con: duckdb.DuckDBPyConnection, table: str, directory: Path, *,
-                     if_missing: bool = False) -> Path:
+def publish_snapshot(con: duckdb.DuckDBPyConnection, table: str, directory: Path, *, if_missing: bool = False) -> Path:
     """Write ``table`` beside its snapshot, make it private and durable, then swap it in
     with one rename: a reader opens the old file or the new one, never a partial one."""
     final = directory / f"{check_table_name(table)}{SUFFIX}"
@@ -25,8 +24,7 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, table: str, directory: Path
     private_dir(directory)
     partial = directory / f".{table}{SUFFIX}.partial"  # one name per table: a crash leaves at most one
     try:
-        con.execute(f"COPY (SELECT * FROM {table}) TO {sql_string(str(partial))} "
-                    "(FORMAT parquet, COMPRESSION zstd)")
+        con.execute(f"COPY (SELECT * FROM {table}) TO {sql_string(str(partial))} (FORMAT parquet, COMPRESSION zstd)")
         fd = os.open(partial, os.O_RDONLY)
         try:
             os.fchmod(fd, FILE_MODE)
@@ -46,12 +44,16 @@ def connect_views(home: PhiHome | None = None) -> duckdb.DuckDBPyConnection:
     directory = views_dir(home)
     files = sorted(directory.glob(f"*{SUFFIX}"))
     if not files:
-        raise PhiHomeError(f"no published views in {directory} yet; run the build jobs "
-                           "(`lorc run --pipeline daily`) to publish them (on BigQuery nothing is "
-                           "published: query the tables in the dataset)")
+        raise PhiHomeError(
+            f"no published views in {directory} yet; run the build jobs "
+            "(`lorc run --pipeline daily`) to publish them (on BigQuery nothing is "
+            "published: query the tables in the dataset)"
+        )
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
     for path in files:
-        con.execute(f"CREATE VIEW {check_table_name(path.name.removesuffix(SUFFIX))} AS "
-                    f"SELECT * FROM read_parquet({sql_string(str(path))})")
+        con.execute(
+            f"CREATE VIEW {check_table_name(path.name.removesuffix(SUFFIX))} AS "
+            f"SELECT * FROM read_parquet({sql_string(str(path))})"
+        )
     return con

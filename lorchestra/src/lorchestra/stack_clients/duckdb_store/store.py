@@ -61,8 +61,9 @@ class DuckDBStore:
         hold_private_umask()
         self._release_umask = weakref.finalize(self, release_private_umask)  # also if never closed
         try:
-            self.connection = connect(path, tmp_dir=tmp_dir, memory_limit=memory_limit, threads=threads,
-                                      read_only=read_only)
+            self.connection = connect(
+                path, tmp_dir=tmp_dir, memory_limit=memory_limit, threads=threads, read_only=read_only
+            )
         except BaseException:
             self._release_umask()
             raise
@@ -80,8 +81,9 @@ class DuckDBStore:
     def ingest_raw_file(
         self, path: Path, spec: ObjectSpec, *, job_name: str, run_id: str, now: datetime
     ) -> WriteCounts:
-        return raw_ingest.ingest_raw_file(self.connection, path, spec, job_name=job_name, run_id=run_id, now=now,
-                                          tmp_dir=self.tmp_dir)
+        return raw_ingest.ingest_raw_file(
+            self.connection, path, spec, job_name=job_name, run_id=run_id, now=now, tmp_dir=self.tmp_dir
+        )
 
     def upsert_canonical(self, rows: Iterable[CanonicalRow], *, run_id: str, now: datetime) -> WriteCounts:
         return canonical.upsert_canonical(self.connection, self.tmp_dir, rows, now=now)
@@ -95,11 +97,22 @@ class DuckDBStore:
         ledger.append_events(self.connection, events)
 
     def changed_inputs(
-        self, consumer: str, *, table: str, object_type: str, source_system: str | None = None,
+        self,
+        consumer: str,
+        *,
+        table: str,
+        object_type: str,
+        source_system: str | None = None,
         page_size: int = 1000,
     ) -> Iterator[list[InputRow]]:
-        return ledger.changed_inputs(self.connection, consumer, table=table, object_type=object_type,
-                                     source_system=source_system, page_size=page_size)
+        return ledger.changed_inputs(
+            self.connection,
+            consumer,
+            table=table,
+            object_type=object_type,
+            source_system=source_system,
+            page_size=page_size,
+        )
 
     def mark_processed(
         self, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
@@ -119,8 +132,9 @@ class DuckDBStore:
     def ensure_table(self, name: str, columns: Sequence[Column]) -> None:
         projections.ensure_table(self.connection, name, columns)
 
-    def lookup_rows(self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
-                    ) -> list[dict[str, Any]]:
+    def lookup_rows(
+        self, name: str, key_column: str, keys: Sequence[str], columns: Sequence[str]
+    ) -> list[dict[str, Any]]:
         return projections.lookup_rows(self.connection, name, key_column, keys, columns)
 
     def replace_rows(self, changes: Sequence[RowsChange]) -> list[int]:
@@ -130,20 +144,34 @@ class DuckDBStore:
         """A Parquet snapshot per table in the views directory (see ``stack_clients.views``)."""
         if self.views_dir is None:
             raise StorageError(f"the store of {self.path} has no views directory to publish to")
-        return [str(publish_snapshot(self.connection, name, self.views_dir, if_missing=if_missing))
-                for name in names]
+        return [str(publish_snapshot(self.connection, name, self.views_dir, if_missing=if_missing)) for name in names]
 
     # -- reads -------------------------------------------------------------------------------
-    def read_objects(self, table: str, object_type: str, *, drop_fields: Sequence[str] = (),
-                     updated_after: datetime | None = None, keys: Sequence[str] | None = None,
-                     field_in: tuple[str, Sequence[str]] | None = None,
-                     on_unreadable: UnreadableHandler | None = None) -> Iterator[tuple[str, Any]]:
-        return reads.read_objects(self.connection, table, object_type, drop_fields=drop_fields,
-                                  updated_after=updated_after, keys=keys, field_in=field_in,
-                                  on_unreadable=on_unreadable)
+    def read_objects(
+        self,
+        table: str,
+        object_type: str,
+        *,
+        drop_fields: Sequence[str] = (),
+        updated_after: datetime | None = None,
+        keys: Sequence[str] | None = None,
+        field_in: tuple[str, Sequence[str]] | None = None,
+        on_unreadable: UnreadableHandler | None = None,
+    ) -> Iterator[tuple[str, Any]]:
+        return reads.read_objects(
+            self.connection,
+            table,
+            object_type,
+            drop_fields=drop_fields,
+            updated_after=updated_after,
+            keys=keys,
+            field_in=field_in,
+            on_unreadable=on_unreadable,
+        )
 
-    def read_events(self, event_types: Sequence[str], *, status: str | None = None,
-                    limit: int | None = None) -> list[EventRow]:
+    def read_events(
+        self, event_types: Sequence[str], *, status: str | None = None, limit: int | None = None
+    ) -> list[EventRow]:
         return reads.read_events(self.connection, event_types, status=status, limit=limit)
 
     def read_table(self, name: str) -> list[dict[str, Any]]:
@@ -177,4 +205,3 @@ class DuckDBStore:
                 self.path.chmod(0o600)
         finally:
             self._release_umask()
-
