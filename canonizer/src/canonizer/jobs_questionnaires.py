@@ -146,7 +146,7 @@ def _relink(
     are mapped; None: gone) are returned. Only an address digest is kept, never the address."""
     known = ctx.state.get_all(LINKS)
     now = {contact_id: JobState(_digest(email)) for contact_id, email in contacts.items()}
-    changed = {c: state for c, state in now.items() if known.get(c) != state}
+    changed: dict[str, JobState | None] = {c: state for c, state in now.items() if known.get(c) != state}
     changed.update(dict.fromkeys(known.keys() - now.keys()))
     if not changed:
         return {}

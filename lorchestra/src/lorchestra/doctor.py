@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from ingestor import MeltanoNotFoundError, find_meltano_sys_dir
 from lorchestra.config import Config, load_config
-from lorchestra.connect import ConnectError, verify_connection
+from lorchestra.connect import verify_connection
+from lorchestra.connect.errors import ConnectError
 from lorchestra.connections import Connection, connections
 from lorchestra.errors_safe import safe_error
 from lorchestra.exceptions import LorcError, WarehouseLockedError

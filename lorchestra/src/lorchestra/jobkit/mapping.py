@@ -77,8 +77,12 @@ def unpack(result: Any) -> MapResult:
     if isinstance(result, Rejected):
         return result
     if isinstance(result, Noted):
-        return Noted(unpack(result.rows), result.notes)
-    return [replace(row, payload=orjson.Fragment(row.payload.data)) for row in result]
+        return Noted(_rows_from_worker(result.rows), result.notes)
+    return _rows_from_worker(result)
+
+
+def _rows_from_worker(rows: Sequence[CanonicalRow]) -> list[CanonicalRow]:
+    return [replace(row, payload=orjson.Fragment(row.payload.data)) for row in rows]
 
 
 def reading_first(fn: Callable[[InputRow], MapResult]) -> Callable[[InputRow], MapResult]:

@@ -18,9 +18,9 @@ def check_report_delivery(config: Any) -> str:
         if channel.method == "outbox"
         else (
             f"{len(channel.targets)} recipient(s) through {channel.smtp.host}:{channel.smtp.port} "  # type: ignore[union-attr]
-            f"({channel.smtp.security})"
+            f"({channel.smtp.security})"  # type: ignore[union-attr]
         )
-    )  # type: ignore[union-attr]
+    )
     alerts = config.section("reports", "safety_alerts")
     if alerts.get("enabled"):
         listed = alerts.get("recipients")

@@ -194,10 +194,10 @@ def _deliveries(rows: Iterable[dict[str, object]]) -> dict[str, Delivery]:
                 method=str(row["method"]),
                 message_id=str(row["message_id"]),
                 message_path=str(row["message_path"]),
-                prepared_at=row["prepared_at"],
+                prepared_at=row["prepared_at"],  # type: ignore[arg-type]
                 run_id=str(row["run_id"]),
             ),
-        )  # type: ignore[arg-type]
+        )
         delivery.targets[str(row["target"])] = str(row["status"])
         if row["accepted_at"] is not None:
             delivery.accepted_at[str(row["target"])] = row["accepted_at"]  # type: ignore[assignment]

@@ -22,7 +22,9 @@ BQ_TYPES = {
 
 def field(column: Column) -> bigquery.SchemaField:
     mode = "REPEATED" if column.type == "string[]" else "REQUIRED" if column.required else "NULLABLE"
-    return bigquery.SchemaField(column.name, BQ_TYPES[column.type], mode, description=column.description or None)
+    if column.description:
+        return bigquery.SchemaField(column.name, BQ_TYPES[column.type], mode, description=column.description)
+    return bigquery.SchemaField(column.name, BQ_TYPES[column.type], mode)
 
 
 def column_schema(columns: Sequence[Column]) -> list[bigquery.SchemaField]:

@@ -11,7 +11,7 @@ import contextlib
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from google.api_core import exceptions as gexc
@@ -24,7 +24,7 @@ from lorchestra.stack_clients.spill import spill_file
 
 # The client's own retry would wait up to 600 s on a dead endpoint; retries are ours
 # (tenacity, bounded, in retry.py), so every call is made with the client's turned off.
-NO_RETRY = None
+NO_RETRY: Any = None  # the client's annotations leave out None, which turns its retries off
 
 
 class Plumbing:
@@ -76,7 +76,7 @@ class Plumbing:
             job.result(retry=NO_RETRY)
             return job
 
-        return self.call("query", run)
+        return cast(bigquery.QueryJob, self.call("query", run))
 
     def load_file(self, path: Path, schema: list[bigquery.SchemaField], table: str | None = None) -> str:
         """Load an NDJSON file with one load job, replacing the table's contents (WRITE_TRUNCATE,

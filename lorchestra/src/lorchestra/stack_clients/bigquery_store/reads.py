@@ -127,7 +127,8 @@ def read_objects(
 ) -> Iterator[tuple[str, Any]]:
     if table not in ("raw_objects", "canonical_objects"):
         raise ValueError(f"objects live in raw_objects or canonical_objects, not {table!r}")
-    where, params = ["object_type = @t"], {"t": object_type}
+    where: list[str] = ["object_type = @t"]
+    params: dict[str, Any] = {"t": object_type}
     if updated_after is not None:
         where.append("updated_at > @since")
         params["since"] = updated_after

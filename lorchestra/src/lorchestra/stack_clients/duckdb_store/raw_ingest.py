@@ -126,8 +126,8 @@ def _has_history(con: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> bool:
             """SELECT EXISTS (SELECT 1 FROM raw_objects WHERE source_system = $1
            AND connection_name = $2 AND object_type = $3)""",
             [spec.source.system, spec.source.connection, spec.object_type],
-        ).fetchone()[0]
-    )  # type: ignore[index]
+        ).fetchone()[0]  # type: ignore[index]
+    )
 
 
 def _stage_checking(

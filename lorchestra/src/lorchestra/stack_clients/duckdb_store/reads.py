@@ -54,22 +54,20 @@ def object_counts(con: duckdb.DuckDBPyConnection) -> ObjectCounts:
     return ObjectCounts(
         raw=[
             tuple(r)
-            for r in con.execute(  # type: ignore[misc]
+            for r in con.execute(
                 "SELECT source_system, connection_name, object_type, count(*) FROM raw_objects "
                 "GROUP BY ALL ORDER BY ALL"
             ).fetchall()
         ],
         canonical=[
             tuple(r)
-            for r in con.execute(  # type: ignore[misc]
+            for r in con.execute(
                 "SELECT object_type, count(*) FROM canonical_objects GROUP BY ALL ORDER BY ALL"
             ).fetchall()
         ],
         rejects=[
             tuple(r)
-            for r in con.execute(  # type: ignore[misc]
-                "SELECT job_name, rule, count(*) FROM rejects GROUP BY ALL ORDER BY ALL"
-            ).fetchall()
+            for r in con.execute("SELECT job_name, rule, count(*) FROM rejects GROUP BY ALL ORDER BY ALL").fetchall()
         ],
     )
 
@@ -126,7 +124,8 @@ def read_objects(
     field_in: tuple[str, Sequence[str]] | None = None,
     on_unreadable: UnreadableHandler | None = None,
 ) -> Iterator[tuple[str, Any]]:
-    where, params = ["object_type = $t"], {"t": object_type}
+    where: list[str] = ["object_type = $t"]
+    params: dict[str, Any] = {"t": object_type}
     if updated_after is not None:
         where.append("updated_at > $since")
         params["since"] = updated_after
