@@ -34,8 +34,10 @@ PACKAGES = [
 ]
 
 # Declared distributions that no module imports (a driver loaded by name ...), per package,
-# each with the reason it is declared. None today.
-RUNTIME_ONLY: dict[str, set[str]] = {}
+# each with the reason it is declared.
+RUNTIME_ONLY: dict[str, set[str]] = {
+    "lorchestra": {"pytz"},  # DuckDB imports it by name to return TIMESTAMPTZ values as aware datetimes
+}
 
 
 def canonical(name: str) -> str:
