@@ -1,5 +1,6 @@
 """Shared fixtures: a real SMTP server on loopback (aiosmtpd) that records what it gets,
-and an environment without the developer's home, LORC_* settings or credentials."""
+an environment without the developer's home, LORC_* settings or credentials, and the
+practice report of the hand-made 2026-W46 data set."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from assemble_week46 import CLIENTS, INBOX, PAIRED, TIMESERIES, WEEK
+from reporter import assemble_practice_report
 from smtp_sink import Sink
 
 
@@ -51,3 +54,8 @@ def silent_smtp() -> Iterator[int]:
         server.bind(("127.0.0.1", 0))
         server.listen(8)
         yield server.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    return assemble_practice_report(WEEK, INBOX, TIMESERIES, PAIRED, CLIENTS)
