@@ -1,6 +1,6 @@
 """The store contract for tables other than the objects (both backends): projections
 swapped whole or by keys, a package's ledger tables, and the views published for
-readers. The objects' contract is in test_store_contract.py."""
+readers. The objects' contract is in the other test_store_contract_*.py modules."""
 
 from __future__ import annotations
 
