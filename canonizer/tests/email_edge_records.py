@@ -10,11 +10,7 @@ from typing import Any
 from canonizer import canonicalize
 
 PRACTICE = ["praxis@praxis-weber.example", "j.weber@praxis-weber.example"]
-
-
 GMAIL_BOX = {"mailbox": "praxis@praxis-weber.example", "practice_addresses": PRACTICE}
-
-
 GRAPH_BOX = {"mailbox": "j.weber@praxis-weber.example", "practice_addresses": PRACTICE}
 
 

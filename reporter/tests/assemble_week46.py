@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 WEEK = "2026-W46"
-
-
 CLIENTS = {
     "a": {"name": "Ada", "email": "ada@example.org"},
     "b": {"name": "Ben", "email": "ben@example.org"},
