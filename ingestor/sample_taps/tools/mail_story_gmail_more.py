@@ -11,14 +11,13 @@ from mail_cast import (
     LENA,
     MARIE,
     MEHMET,
-    MID,
     NEUMANN,
     PRAXIS_NAME,
     SABINE,
     TOBIAS,
     WEBER_NAME,
     outlook_extra,
-    refs,
+    story_mail,
 )
 from mail_shapes import (
     ANMELDUNG,
@@ -45,28 +44,24 @@ Wie lange ist die Wartezeit bei Ihnen ungefähr?
 Freundliche Grüße
 Lena Schmidt"""
     add(
-        Mail(
-            key="lena_inquiry",
+        story_mail(
+            "lena_inquiry",
+            LENA,
             sent=at(9, 7, 45, 21),
-            from_header=f"{LENA[0]} <{LENA[1]}>",
-            from_name=LENA[0],
-            from_address=LENA[1],
             to_header=ANMELDUNG,
             to=[("", ANMELDUNG)],
             subject_header=q("Anfrage Psychotherapie – Warteliste"),
             subject="Anfrage Psychotherapie – Warteliste",
             date_header="Mon, 9 Nov 2026 07:45:21 +0100",
-            message_id=MID["lena_inquiry"],
             text=lena_text,
         )
     )
     add(
-        Mail(
-            key="weber_reply_lena",
+        story_mail(
+            "weber_reply_lena",
+            (WEBER_NAME, WEBER),
             sent=at(10, 13, 12, 8),
             from_header=f'"{WEBER_NAME}" <{WEBER}>',
-            from_name=WEBER_NAME,
-            from_address=WEBER,
             to_header=f"{LENA[0]} <{LENA[1]}>",
             to=[LENA],
             cc_header=ANMELDUNG,
@@ -74,9 +69,7 @@ Lena Schmidt"""
             subject_header=b("AW: Anfrage Psychotherapie – Warteliste", "utf-8"),
             subject="AW: Anfrage Psychotherapie – Warteliste",
             date_header="Tue, 10 Nov 2026 12:12:08 +0000",
-            message_id=MID["weber_reply_lena"],
-            in_reply_to=MID["lena_inquiry"],
-            references=refs("lena_inquiry"),
+            reply_to=("lena_inquiry",),
             extra_headers=outlook_extra("Anfrage Psychotherapie - Warteliste"),
             text="""Liebe Frau Schmidt,
 
@@ -100,12 +93,10 @@ ich würde mich gern auf die Warteliste für einen Therapieplatz setzen lassen."
         )
     )
     add(
-        Mail(
-            key="lena_followup",
+        story_mail(
+            "lena_followup",
+            LENA,
             sent=at(11, 8, 5, 50),
-            from_header=f"{LENA[0]} <{LENA[1]}>",
-            from_name=LENA[0],
-            from_address=LENA[1],
             to_header=f'"{WEBER_NAME}" <{WEBER}>',
             to=[(WEBER_NAME, WEBER)],
             cc_header=ANMELDUNG,
@@ -113,9 +104,7 @@ ich würde mich gern auf die Warteliste für einen Therapieplatz setzen lassen."
             subject_header=q("Re: AW: Anfrage Psychotherapie – Warteliste"),
             subject="Re: AW: Anfrage Psychotherapie – Warteliste",
             date_header="Wed, 11 Nov 2026 08:05:50 +0100",
-            message_id=MID["lena_followup"],
-            in_reply_to=MID["weber_reply_lena"],
-            references=refs("lena_inquiry", "weber_reply_lena"),
+            reply_to=("lena_inquiry", "weber_reply_lena"),
             text="""Liebe Frau Dr. Weber,
 
 vielen Dank für die schnelle Rückmeldung! Ich habe dienstags und donnerstags ab 15 Uhr Zeit, montags auch vormittags.
@@ -126,12 +115,10 @@ Lena Schmidt""",
         )
     )
     add(
-        Mail(
-            key="sabine_question",
+        story_mail(
+            "sabine_question",
+            SABINE,
             sent=at(11, 9, 14, 52),
-            from_header=f"{SABINE[0]} <{SABINE[1]}>",
-            from_name=SABINE[0],
-            from_address=SABINE[1],
             to_header=PRAXIS,
             to=[("", PRAXIS)],
             cc_header=ANMELDUNG,
@@ -139,7 +126,6 @@ Lena Schmidt""",
             subject_header=b("Frage zur Kostenübernahme (Privatversicherung)"),
             subject="Frage zur Kostenübernahme (Privatversicherung)",
             date_header="11 Nov 2026 08:14:52 GMT",
-            message_id=MID["sabine_question"],
             mime="mixed-alternative",
             attachments=[Attachment("Kostenzusage_Allianz.pdf", "application/pdf", 48213)],
             text="""Sehr geehrte Damen und Herren,
@@ -151,18 +137,16 @@ Sabine Hoffmann""",
         )
     )
     add(
-        Mail(
-            key="mehmet_inquiry",
+        story_mail(
+            "mehmet_inquiry",
+            MEHMET,
             sent=at(9, 18, 22, 40),
             from_header=f"{q('Mehmet Yılmaz')} <{MEHMET[1]}>",
-            from_name=MEHMET[0],
-            from_address=MEHMET[1],
             to_header=ANMELDUNG,
             to=[("", ANMELDUNG)],
             subject_header=f"{q('Wartezeit für einen ')} {q('Therapieplatz in Freiburg')}",
             subject="Wartezeit für einen Therapieplatz in Freiburg",
             date_header="Mon, 09 Nov 2026 17:22:40 -0000",
-            message_id=MID["mehmet_inquiry"],
             text="""Hallo,
 
 ich bin vor kurzem nach Freiburg gezogen und suche einen Therapieplatz. Meine bisherige Therapie in Köln musste ich wegen des Umzugs abbrechen.
@@ -173,20 +157,17 @@ Mehmet Yılmaz""",
         )
     )
     add(
-        Mail(
-            key="anmeldung_reply_mehmet",
+        story_mail(
+            "anmeldung_reply_mehmet",
+            ("Praxis Dr. Weber – Anmeldung", ANMELDUNG),
             sent=at(12, 15, 10, 27, 905),
             from_header=f"{q('Praxis Dr. Weber – Anmeldung')} <{ANMELDUNG}>",
-            from_name="Praxis Dr. Weber – Anmeldung",
-            from_address=ANMELDUNG,
             to_header=f"{q('Mehmet Yılmaz')} <{MEHMET[1]}>",
             to=[MEHMET],
             subject_header=q("Re: Wartezeit für einen Therapieplatz in Freiburg"),
             subject="Re: Wartezeit für einen Therapieplatz in Freiburg",
             date_header="Thu, 12 Nov 2026 15:10:27 +0100",
-            message_id=MID["anmeldung_reply_mehmet"],
-            in_reply_to=MID["mehmet_inquiry"],
-            references=refs("mehmet_inquiry"),
+            reply_to=("mehmet_inquiry",),
             text="""Hallo Herr Yılmaz,
 
 entschuldigen Sie bitte die späte Antwort. Die Wartezeit für einen Therapieplatz beträgt bei uns derzeit etwa drei bis vier Monate. Da Sie eine laufende Therapie wegen eines Umzugs unterbrechen mussten, können wir Sie bevorzugt berücksichtigen. Bitte schicken Sie uns dazu einen kurzen Bericht Ihrer bisherigen Therapeutin.
@@ -196,18 +177,15 @@ Ihr Praxisteam Dr. Weber""",
         )
     )
     add(
-        Mail(
-            key="hausarzt_referral",
+        story_mail(
+            "hausarzt_referral",
+            NEUMANN,
             sent=at(12, 11, 5, 19),
-            from_header=f"{NEUMANN[0]} <{NEUMANN[1]}>",
-            from_name=NEUMANN[0],
-            from_address=NEUMANN[1],
             to_header=f"Weber, Julia <{WEBER}>, {ANMELDUNG}",
             to=[(WEBER_NAME, WEBER), ("", ANMELDUNG)],
             subject_header=q("Bitte um Rückruf – Überweisung zur Psychotherapie"),
             subject="Bitte um Rückruf – Überweisung zur Psychotherapie",
             date_header="Donnerstag, 12.11.2026 11:05",
-            message_id=MID["hausarzt_referral"],
             mime="mixed-plain",
             extra_headers=[("X-Mailer", "PraxisNet Mail 3.2")],
             attachments=[Attachment("Ueberweisung_Psychotherapie.pdf", "application/pdf", 112640)],
@@ -221,18 +199,15 @@ Facharzt für Allgemeinmedizin""",
         )
     )
     add(
-        Mail(
-            key="beratung_groups",
+        story_mail(
+            "beratung_groups",
+            BERATUNG,
             sent=at(10, 15, 30, 0),
-            from_header=f"{BERATUNG[0]} <{BERATUNG[1]}>",
-            from_name=BERATUNG[0],
-            from_address=BERATUNG[1],
             to_header="undisclosed-recipients:;",
             to=[],
             subject_header=q("Freie Plätze: Gruppe Stressbewältigung ab 01.12.2026"),
             subject="Freie Plätze: Gruppe Stressbewältigung ab 01.12.2026",
             date_header="Tue, 10 Nov 2026 15:30:00 +0100",
-            message_id=MID["beratung_groups"],
             text="""Liebe Kolleginnen und Kollegen,
 
 in unserer Gruppe „Stressbewältigung im Alltag“ (8 Termine, donnerstags 18–19:30 Uhr) sind ab dem 01.12.2026 wieder Plätze frei. Anmeldungen nehmen wir telefonisch oder per E-Mail entgegen.
@@ -243,18 +218,15 @@ Ihr Team der Psychosozialen Beratungsstelle""",
         )
     )
     add(
-        Mail(
-            key="tobias_no_subject",
+        story_mail(
+            "tobias_no_subject",
+            TOBIAS,
             sent=at(12, 16, 20, 11),
-            from_header=f"{TOBIAS[0]} <{TOBIAS[1]}>",
-            from_name=TOBIAS[0],
-            from_address=TOBIAS[1],
             to_header=PRAXIS,
             to=[("", PRAXIS)],
             subject_header=None,
             subject=None,
             date_header="Thu, 12 Nov 2026 07:20:11 -0800 (PST)",
-            message_id=MID["tobias_no_subject"],
             mime="plain",
             text="""Hallo,
 
@@ -265,18 +237,15 @@ Tobias Becker""",
         )
     )
     add(
-        Mail(
-            key="katrin_cancel",
+        story_mail(
+            "katrin_cancel",
+            KATRIN,
             sent=at(13, 10, 2, 33),
-            from_header=f"{KATRIN[0]} <{KATRIN[1]}>",
-            from_name=KATRIN[0],
-            from_address=KATRIN[1],
             to_header=f'{PRAXIS}, Dr. "Jule" Weber <{WEBER}>',
             to=[("", PRAXIS), ("Dr. Jule Weber", WEBER)],
             subject_header=f"Terminabsage und {q('Grüße', 'ISO-8859-1')}",
             subject="Terminabsage und Grüße",
             date_header="Fri, 13 Nov 2026 10:02:33 MESZ",
-            message_id=MID["katrin_cancel"],
             charset="ISO-8859-1",
             extra_headers=[("User-Agent", "Mozilla Thunderbird")],
             text="""Liebe Frau Dr. Weber,
@@ -288,20 +257,16 @@ Katrin Vogel""",
         )
     )
     add(
-        Mail(
-            key="praxis_reply_katrin",
+        story_mail(
+            "praxis_reply_katrin",
+            (PRAXIS_NAME, PRAXIS),
             sent=at(13, 11, 30, 9, 263),
-            from_header=f"{PRAXIS_NAME} <{PRAXIS}>",
-            from_name=PRAXIS_NAME,
-            from_address=PRAXIS,
             to_header=KATRIN[1],
             to=[("", KATRIN[1])],
             subject_header=q("Re: Terminabsage und Grüße"),
             subject="Re: Terminabsage und Grüße",
             date_header="Fri, 13 Nov 2026 11:30:09 +0100",
-            message_id=MID["praxis_reply_katrin"],
-            in_reply_to=MID["katrin_cancel"],
-            references=refs("katrin_cancel"),
+            reply_to=("katrin_cancel",),
             text="""Liebe Frau Vogel,
 
 danke für Ihre Nachricht. Der Donnerstag, 19.11., um 16:00 Uhr ist frei; ich habe Sie eingetragen.
@@ -320,18 +285,15 @@ Julia Weber""",
         "<p>Gesendet über das Kontaktformular auf praxis-weber.example</p>\n</body></html>\n"
     )
     add(
-        Mail(
-            key="form_request",
+        story_mail(
+            "form_request",
+            FORM,
             sent=at(15, 22, 47, 31),
-            from_header=f"{FORM[0]} <{FORM[1]}>",
-            from_name=FORM[0],
-            from_address=FORM[1],
             to_header=TERMINE,
             to=[("", TERMINE)],
             subject_header=q("Neue Terminanfrage über praxis-weber.example"),
             subject="Neue Terminanfrage über praxis-weber.example",
             date_header="Sun, 15 Nov 2026 22:47:31 +0100",
-            message_id=MID["form_request"],
             mime="html",
             extra_headers=[("Reply-To", "Lukas Brandt <lukas.brandt@gmx.de>")],
             html=form_html,
@@ -345,18 +307,15 @@ Gesendet über das Kontaktformular auf praxis-weber.example""",
         )
     )
     add(
-        Mail(
-            key="marie_reschedule",
+        story_mail(
+            "marie_reschedule",
+            MARIE,
             sent=at(10, 17, 55, 2),
-            from_header=f"{MARIE[0]} <{MARIE[1]}>",
-            from_name=MARIE[0],
-            from_address=MARIE[1],
             to_header=TERMINE,
             to=[("", TERMINE)],
             subject_header="Terminverschiebung 17.11.",
             subject="Terminverschiebung 17.11.",
             date_header="Tue, 10 Nov 26 17:55:02 +0100",
-            message_id=MID["marie_reschedule"],
             mime="plain",
             text="""Hallo liebes Praxisteam,
 
@@ -367,20 +326,17 @@ Marie Engel""",
         )
     )
     add(
-        Mail(
-            key="termine_reply_marie",
+        story_mail(
+            "termine_reply_marie",
+            ("Praxis Dr. Weber – Termine", TERMINE),
             sent=at(10, 18, 40, 15, 12),
             from_header=f"{q('Praxis Dr. Weber – Termine')} <{TERMINE}>",
-            from_name="Praxis Dr. Weber – Termine",
-            from_address=TERMINE,
             to_header=f"{MARIE[0]} <{MARIE[1]}>",
             to=[MARIE],
             subject_header="Re: Terminverschiebung 17.11.",
             subject="Re: Terminverschiebung 17.11.",
             date_header="Tue, 10 Nov 2026 18:40:15 +0100",
-            message_id=MID["termine_reply_marie"],
-            in_reply_to=MID["marie_reschedule"],
-            references=refs("marie_reschedule"),
+            reply_to=("marie_reschedule",),
             text="""Hallo Frau Engel,
 
 kein Problem: Wir können den Termin auf Mittwoch, 18.11., 14:00 Uhr verschieben. Bitte bestätigen Sie kurz.
@@ -390,21 +346,17 @@ Ihr Praxisteam""",
         )
     )
     add(
-        Mail(
-            key="marie_ok",
+        story_mail(
+            "marie_ok",
+            MARIE,
             sent=at(11, 7, 12, 48),
-            from_header=f"{MARIE[0]} <{MARIE[1]}>",
-            from_name=MARIE[0],
-            from_address=MARIE[1],
             to_header=f"{q('Praxis Dr. Weber – Termine')} <{TERMINE}>",
             to=[("Praxis Dr. Weber – Termine", TERMINE)],
             subject_header="Aw: Re: Terminverschiebung 17.11.",
             subject="Aw: Re: Terminverschiebung 17.11.",
             date_header="Wed, 11 Nov 2026 07:12:48 +0100",
-            message_id=MID["marie_ok"],
             mime="plain",
-            in_reply_to=MID["termine_reply_marie"],
-            references=refs("marie_reschedule", "termine_reply_marie"),
+            reply_to=("marie_reschedule", "termine_reply_marie"),
             text="""Passt perfekt, vielen Dank! 😊
 
 Marie Engel""",
