@@ -1,18 +1,15 @@
-"""The mails of the story that reach the practice's Gmail mailboxes first, after Anna's and
-Jörg's threads (``mail_story_gmail``): Lena, Sabine, Mehmet, the referral, the groups, Tobias,
-Katrin, the form request and Marie."""
+"""The mails of the story that reach the practice's Gmail mailboxes first and ask or tell
+the practice something: Lena's waiting-list request, Sabine's insurance question, Mehmet's
+inquiry, the GP's referral, the counselling centre's groups and Tobias's mail without a
+subject. The appointments are in ``mail_story_gmail_appointments``."""
 
 from __future__ import annotations
 
 from mail_cast import (
     BERATUNG,
-    FORM,
-    KATRIN,
     LENA,
-    MARIE,
     MEHMET,
     NEUMANN,
-    PRAXIS_NAME,
     SABINE,
     TOBIAS,
     WEBER_NAME,
@@ -22,7 +19,6 @@ from mail_cast import (
 from mail_shapes import (
     ANMELDUNG,
     PRAXIS,
-    TERMINE,
     WEBER,
     Attachment,
     Mail,
@@ -32,7 +28,7 @@ from mail_shapes import (
 )
 
 
-def more_gmail_side_mails() -> list[Mail]:
+def gmail_inquiry_mails() -> list[Mail]:
     mails: list[Mail] = []
     add = mails.append
 
@@ -234,132 +230,6 @@ ich hab's schon zweimal telefonisch versucht, aber nur den Anrufbeantworter erre
 
 Gruß
 Tobias Becker""",
-        )
-    )
-    add(
-        story_mail(
-            "katrin_cancel",
-            KATRIN,
-            sent=at(13, 10, 2, 33),
-            to_header=f'{PRAXIS}, Dr. "Jule" Weber <{WEBER}>',
-            to=[("", PRAXIS), ("Dr. Jule Weber", WEBER)],
-            subject_header=f"Terminabsage und {q('Grüße', 'ISO-8859-1')}",
-            subject="Terminabsage und Grüße",
-            date_header="Fri, 13 Nov 2026 10:02:33 MESZ",
-            charset="ISO-8859-1",
-            extra_headers=[("User-Agent", "Mozilla Thunderbird")],
-            text="""Liebe Frau Dr. Weber,
-
-ich muss unseren Termin am kommenden Dienstag leider absagen, weil ich auf Dienstreise in München bin. Können wir stattdessen den Donnerstag darauf nehmen?
-
-Viele Grüße und ein schönes Wochenende
-Katrin Vogel""",
-        )
-    )
-    add(
-        story_mail(
-            "praxis_reply_katrin",
-            (PRAXIS_NAME, PRAXIS),
-            sent=at(13, 11, 30, 9, 263),
-            to_header=KATRIN[1],
-            to=[("", KATRIN[1])],
-            subject_header=q("Re: Terminabsage und Grüße"),
-            subject="Re: Terminabsage und Grüße",
-            date_header="Fri, 13 Nov 2026 11:30:09 +0100",
-            reply_to=("katrin_cancel",),
-            text="""Liebe Frau Vogel,
-
-danke für Ihre Nachricht. Der Donnerstag, 19.11., um 16:00 Uhr ist frei; ich habe Sie eingetragen.
-
-Herzliche Grüße und gute Reise
-Julia Weber""",
-        )
-    )
-    form_html = (
-        "<html><body>\n<h2>Neue Terminanfrage</h2>\n<table>\n"
-        "<tr><td>Name:</td><td>Lukas Brandt</td></tr>\n"
-        "<tr><td>E-Mail:</td><td>lukas.brandt@gmx.de</td></tr>\n"
-        "<tr><td>Telefon:</td><td>0761 555 0199</td></tr>\n"
-        "<tr><td>Anliegen:</td><td>Erstgespräch &ndash; Prüfungsangst, möglichst abends</td></tr>\n"
-        "<tr><td>Versicherung:</td><td>gesetzlich (TK)</td></tr>\n</table>\n"
-        "<p>Gesendet über das Kontaktformular auf praxis-weber.example</p>\n</body></html>\n"
-    )
-    add(
-        story_mail(
-            "form_request",
-            FORM,
-            sent=at(15, 22, 47, 31),
-            to_header=TERMINE,
-            to=[("", TERMINE)],
-            subject_header=q("Neue Terminanfrage über praxis-weber.example"),
-            subject="Neue Terminanfrage über praxis-weber.example",
-            date_header="Sun, 15 Nov 2026 22:47:31 +0100",
-            mime="html",
-            extra_headers=[("Reply-To", "Lukas Brandt <lukas.brandt@gmx.de>")],
-            html=form_html,
-            text="""Neue Terminanfrage
-Name: Lukas Brandt
-E-Mail: lukas.brandt@gmx.de
-Telefon: 0761 555 0199
-Anliegen: Erstgespräch – Prüfungsangst, möglichst abends
-Versicherung: gesetzlich (TK)
-Gesendet über das Kontaktformular auf praxis-weber.example""",
-        )
-    )
-    add(
-        story_mail(
-            "marie_reschedule",
-            MARIE,
-            sent=at(10, 17, 55, 2),
-            to_header=TERMINE,
-            to=[("", TERMINE)],
-            subject_header="Terminverschiebung 17.11.",
-            subject="Terminverschiebung 17.11.",
-            date_header="Tue, 10 Nov 26 17:55:02 +0100",
-            mime="plain",
-            text="""Hallo liebes Praxisteam,
-
-könnte ich meinen Termin am Dienstag, 17.11., um 14 Uhr auf eine andere Uhrzeit am selben Tag oder auf Mittwoch verschieben? Ich habe leider eine Prüfung bekommen.
-
-Liebe Grüße
-Marie Engel""",
-        )
-    )
-    add(
-        story_mail(
-            "termine_reply_marie",
-            ("Praxis Dr. Weber – Termine", TERMINE),
-            sent=at(10, 18, 40, 15, 12),
-            from_header=f"{q('Praxis Dr. Weber – Termine')} <{TERMINE}>",
-            to_header=f"{MARIE[0]} <{MARIE[1]}>",
-            to=[MARIE],
-            subject_header="Re: Terminverschiebung 17.11.",
-            subject="Re: Terminverschiebung 17.11.",
-            date_header="Tue, 10 Nov 2026 18:40:15 +0100",
-            reply_to=("marie_reschedule",),
-            text="""Hallo Frau Engel,
-
-kein Problem: Wir können den Termin auf Mittwoch, 18.11., 14:00 Uhr verschieben. Bitte bestätigen Sie kurz.
-
-Viele Grüße
-Ihr Praxisteam""",
-        )
-    )
-    add(
-        story_mail(
-            "marie_ok",
-            MARIE,
-            sent=at(11, 7, 12, 48),
-            to_header=f"{q('Praxis Dr. Weber – Termine')} <{TERMINE}>",
-            to=[("Praxis Dr. Weber – Termine", TERMINE)],
-            subject_header="Aw: Re: Terminverschiebung 17.11.",
-            subject="Aw: Re: Terminverschiebung 17.11.",
-            date_header="Wed, 11 Nov 2026 07:12:48 +0100",
-            mime="plain",
-            reply_to=("marie_reschedule", "termine_reply_marie"),
-            text="""Passt perfekt, vielen Dank! 😊
-
-Marie Engel""",
         )
     )
     return mails
