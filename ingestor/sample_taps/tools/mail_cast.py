@@ -1,13 +1,12 @@
-"""The fixture story's cast: the people, the practice's names and signature, and every
-Message-ID (see ``mail_story``)."""
+"""The fixture story's cast: the people, the practice's names and signature, every
+Message-ID (see ``mail_story``), and ``story_mail``, which writes one of their mails."""
 
 from __future__ import annotations
 
 import base64
+from typing import Any
 
-from mail_shapes import (
-    digest,
-)
+from mail_shapes import Mail, digest
 
 # --- the people and the mails ---------------------------------------------------------
 
@@ -87,3 +86,23 @@ def outlook_extra(topic_key: str) -> list[tuple[str, str]]:
         ("X-MS-Has-Attach", ""),
         ("X-MS-TNEF-Correlator", ""),
     ]
+
+
+def story_mail(
+    key: str, sender: tuple[str, str], *, from_header: str | None = None, reply_to: tuple[str, ...] = (), **fields: Any
+) -> Mail:
+    """The story's mail ``key`` with its Message-ID from ``MID``. ``sender`` is the decoded
+    (name, address); the raw From header is ``name <address>`` unless the sender's mailer
+    wrote it otherwise (``from_header``). ``reply_to`` is the thread the mail answers, oldest
+    first: In-Reply-To names the last, References all of them."""
+    name, address = sender
+    if reply_to:
+        fields.update(in_reply_to=MID[reply_to[-1]], references=refs(*reply_to))
+    return Mail(
+        key=key,
+        from_header=from_header or f"{name} <{address}>",
+        from_name=name,
+        from_address=address,
+        message_id=MID[key],
+        **fields,
+    )

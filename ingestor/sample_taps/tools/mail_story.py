@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from mail_shapes import Mail, crlf
 from mail_story_exchange import exchange_side_mails
-from mail_story_gmail import gmail_side_mails
+from mail_story_gmail_appointments import gmail_appointment_mails
+from mail_story_gmail_inquiries import gmail_inquiry_mails
 
 
 def mails() -> dict[str, Mail]:
-    """Every mail by key, Gmail-side first (the order the fixtures are written in)."""
+    """Every mail by key: the Gmail side's (appointments, inquiries), then the Exchange side's."""
     found: dict[str, Mail] = {}
-    for mail in [*gmail_side_mails(), *exchange_side_mails()]:
+    for mail in [*gmail_appointment_mails(), *gmail_inquiry_mails(), *exchange_side_mails()]:
         mail.text = crlf(mail.text)
         found[mail.key] = mail
     return found

@@ -8,12 +8,11 @@ from mail_cast import (
     JONAS,
     KLEIN_NAME,
     LUKAS_S,
-    MID,
     SANDRA,
     TEAM_NAME,
     WEBER_NAME,
     outlook_extra,
-    refs,
+    story_mail,
 )
 from mail_shapes import (
     ANMELDUNG,
@@ -31,18 +30,15 @@ def exchange_side_mails() -> list[Mail]:
     add = mails.append
 
     add(
-        Mail(
-            key="felix_inquiry",
+        story_mail(
+            "felix_inquiry",
+            FELIX,
             sent=at(9, 11, 30, 27),
-            from_header=f"{FELIX[0]} <{FELIX[1]}>",
-            from_name=FELIX[0],
-            from_address=FELIX[1],
             to_header=KLEIN,
             to=[("", KLEIN)],
             subject_header="Anfrage Erstgespräch (Empfehlung von Dr. Weber)",
             subject="Anfrage Erstgespräch (Empfehlung von Dr. Weber)",
             date_header="Mon, 9 Nov 2026 11:30:27 +0100",
-            message_id=MID["felix_inquiry"],
             text="""Sehr geehrte Frau Klein,
 
 Frau Dr. Weber hat mir empfohlen, mich bei Ihnen zu melden, da bei ihr derzeit kein Platz frei ist. Ich würde gern ein Erstgespräch vereinbaren. Ich bin bei der Techniker Krankenkasse versichert.
@@ -52,20 +48,17 @@ Felix Albrecht""",
         )
     )
     add(
-        Mail(
-            key="klein_reply_felix",
+        story_mail(
+            "klein_reply_felix",
+            (KLEIN_NAME, KLEIN),
             sent=at(9, 16, 5, 44),
             from_header=f'"{KLEIN_NAME}" <{KLEIN}>',
-            from_name=KLEIN_NAME,
-            from_address=KLEIN,
             to_header=f"{FELIX[0]} <{FELIX[1]}>",
             to=[FELIX],
             subject_header=q("AW: Anfrage Erstgespräch (Empfehlung von Dr. Weber)", "utf-8"),
             subject="AW: Anfrage Erstgespräch (Empfehlung von Dr. Weber)",
             date_header="Mon, 9 Nov 2026 15:05:44 +0000",
-            message_id=MID["klein_reply_felix"],
-            in_reply_to=MID["felix_inquiry"],
-            references=refs("felix_inquiry"),
+            reply_to=("felix_inquiry",),
             text="""Sehr geehrter Herr Albrecht,
 
 gern biete ich Ihnen ein Erstgespräch am Mittwoch, 18.11.2026, um 11:00 Uhr an.
@@ -85,20 +78,16 @@ Frau Dr. Weber hat mir empfohlen, mich bei Ihnen zu melden, da bei ihr derzeit k
         )
     )
     add(
-        Mail(
-            key="felix_ok",
+        story_mail(
+            "felix_ok",
+            FELIX,
             sent=at(10, 9, 20, 13),
-            from_header=f"{FELIX[0]} <{FELIX[1]}>",
-            from_name=FELIX[0],
-            from_address=FELIX[1],
             to_header=f'"{KLEIN_NAME}" <{KLEIN}>',
             to=[(KLEIN_NAME, KLEIN)],
             subject_header=q("Re: AW: Anfrage Erstgespräch (Empfehlung von Dr. Weber)"),
             subject="Re: AW: Anfrage Erstgespräch (Empfehlung von Dr. Weber)",
             date_header="Tue, 10 Nov 2026 09:20:13 +0100",
-            message_id=MID["felix_ok"],
-            in_reply_to=MID["klein_reply_felix"],
-            references=refs("felix_inquiry", "klein_reply_felix"),
+            reply_to=("felix_inquiry", "klein_reply_felix"),
             text="""Sehr geehrte Frau Klein,
 
 vielen Dank, der 18.11. um 11 Uhr passt mir gut 😊
@@ -108,18 +97,16 @@ Felix Albrecht""",
         )
     )
     add(
-        Mail(
-            key="schaefer_inquiry",
+        story_mail(
+            "schaefer_inquiry",
+            SANDRA,
             sent=at(10, 16, 45, 12),
             from_header=f"{q('Schäfer, Sandra')} <{SANDRA[1]}>",
-            from_name=SANDRA[0],
-            from_address=SANDRA[1],
             to_header=TEAM,
             to=[("", TEAM)],
             subject_header="Anfrage Paartherapie",
             subject="Anfrage Paartherapie",
             date_header="Tue, 10 Nov 2026 16:45:12 +0100",
-            message_id=MID["schaefer_inquiry"],
             text="""Guten Tag,
 
 mein Mann und ich suchen einen Termin für eine Paartherapie. Seit der Geburt unseres zweiten Kindes haben wir viele Konflikte und würden gern professionelle Unterstützung in Anspruch nehmen. Abends nach 18 Uhr wäre ideal.
@@ -129,18 +116,16 @@ Sandra Schäfer""",
         )
     )
     add(
-        Mail(
-            key="team_forward_schaefer",
+        story_mail(
+            "team_forward_schaefer",
+            (TEAM_NAME, TEAM),
             sent=at(11, 10, 2, 37),
             from_header=f'"{TEAM_NAME}" <{TEAM}>',
-            from_name=TEAM_NAME,
-            from_address=TEAM,
             to_header=f'"{KLEIN_NAME}" <{KLEIN}>',
             to=[(KLEIN_NAME, KLEIN)],
             subject_header="WG: Anfrage Paartherapie",
             subject="WG: Anfrage Paartherapie",
             date_header="Wed, 11 Nov 2026 09:02:37 +0000",
-            message_id=MID["team_forward_schaefer"],
             extra_headers=outlook_extra("Anfrage Paartherapie"),
             text="""Hallo Miriam,
 
@@ -160,18 +145,15 @@ mein Mann und ich suchen einen Termin für eine Paartherapie.""",
         )
     )
     add(
-        Mail(
-            key="jonas_no_subject",
+        story_mail(
+            "jonas_no_subject",
+            JONAS,
             sent=at(14, 20, 14, 9),
-            from_header=f"{JONAS[0]} <{JONAS[1]}>",
-            from_name=JONAS[0],
-            from_address=JONAS[1],
             to_header=KLEIN,
             to=[("", KLEIN)],
             subject_header=None,
             subject=None,
             date_header="Sat, 14 Nov 2026 20:14:09 +0100",
-            message_id=MID["jonas_no_subject"],
             text="""Hallo Frau Klein,
 
 ich schaffe es am Montag leider nicht zu unserer Sitzung, ich liege mit Grippe im Bett. Können wir den Termin verschieben?
@@ -181,18 +163,16 @@ Jonas Fuchs""",
         )
     )
     add(
-        Mail(
-            key="klein_vacation",
+        story_mail(
+            "klein_vacation",
+            (KLEIN_NAME, KLEIN),
             sent=at(13, 12, 0, 31),
             from_header=f'"{KLEIN_NAME}" <{KLEIN}>',
-            from_name=KLEIN_NAME,
-            from_address=KLEIN,
             to_header=TEAM,
             to=[("", TEAM)],
             subject_header=q("Urlaubsvertretung 23.–27.11.", "utf-8"),
             subject="Urlaubsvertretung 23.–27.11.",
             date_header="Fri, 13 Nov 2026 11:00:31 +0000",
-            message_id=MID["klein_vacation"],
             text="""Hallo zusammen,
 
 vom 23. bis 27.11. bin ich im Urlaub. Dringende Anfragen meiner Klientinnen und Klienten übernimmt bitte Julia; alles andere hat Zeit bis zum 30.11.
@@ -202,12 +182,10 @@ Miriam""",
         )
     )
     add(
-        Mail(
-            key="jana_groups",
+        story_mail(
+            "jana_groups",
+            JANA,
             sent=at(11, 19, 30, 44),
-            from_header=f"{JANA[0]} <{JANA[1]}>",
-            from_name=JANA[0],
-            from_address=JANA[1],
             to_header=TEAM,
             to=[("", TEAM)],
             cc_header=ANMELDUNG,
@@ -215,7 +193,6 @@ Miriam""",
             subject_header="Anfrage Gruppentherapie",
             subject="Anfrage Gruppentherapie",
             date_header="Wed, 11 Nov 2026 19:30:44 +0100",
-            message_id=MID["jana_groups"],
             message_id_header="Message-Id",
             graph_message_id="5f2c9a1e-77b4-4d0e-9c3a-0b8e61f0a2d4@posteo.de",
             text="""Hallo,
@@ -227,18 +204,15 @@ Jana Lorenz""",
         )
     )
     add(
-        Mail(
-            key="seidel_empty_subject",
+        story_mail(
+            "seidel_empty_subject",
+            LUKAS_S,
             sent=at(12, 8, 3, 55),
-            from_header=f"{LUKAS_S[0]} <{LUKAS_S[1]}>",
-            from_name=LUKAS_S[0],
-            from_address=LUKAS_S[1],
             to_header=TEAM,
             to=[("", TEAM)],
             subject_header="",
             subject="",
             date_header="Thu, 12 Nov 2026 08:03:55 +0100",
-            message_id=MID["seidel_empty_subject"],
             mime="plain",
             text="""Guten Morgen,
 
@@ -249,20 +223,17 @@ Lukas Seidel""",
         )
     )
     add(
-        Mail(
-            key="team_reply_seidel",
+        story_mail(
+            "team_reply_seidel",
+            (TEAM_NAME, TEAM),
             sent=at(12, 10, 20, 2),
             from_header=f'"{TEAM_NAME}" <{TEAM}>',
-            from_name=TEAM_NAME,
-            from_address=TEAM,
             to_header=f"{LUKAS_S[0]} <{LUKAS_S[1]}>",
             to=[LUKAS_S],
             subject_header="AW: ",
             subject="AW: ",
             date_header="Thu, 12 Nov 2026 09:20:02 +0000",
-            message_id=MID["team_reply_seidel"],
-            in_reply_to=MID["seidel_empty_subject"],
-            references=refs("seidel_empty_subject"),
+            reply_to=("seidel_empty_subject",),
             text="""Guten Tag Herr Seidel,
 
 wir haben versucht, Sie anzurufen, und Ihnen auf die Mailbox gesprochen. Ihr Termin am Dienstag, 17.11., um 15:00 Uhr bleibt bestehen.
@@ -273,18 +244,16 @@ Praxismanagement""",
         )
     )
     add(
-        Mail(
-            key="weber_to_team",
+        story_mail(
+            "weber_to_team",
+            (WEBER_NAME, WEBER),
             sent=at(11, 12, 30, 10),
             from_header=f'"{WEBER_NAME}" <{WEBER}>',
-            from_name=WEBER_NAME,
-            from_address=WEBER,
             to_header=TEAM,
             to=[("", TEAM)],
             subject_header=q("Bitte eintragen: Erstgespräch Groß, Mo 16.11., 10:00", "utf-8"),
             subject="Bitte eintragen: Erstgespräch Groß, Mo 16.11., 10:00",
             date_header="Wed, 11 Nov 2026 11:30:10 +0000",
-            message_id=MID["weber_to_team"],
             text="""Hallo Petra,
 
 bitte trag Herrn Groß für Montag, 16.11., 10:00 Uhr als Erstgespräch ein (privat versichert, Debeka). Die Terminbestätigung hat er schon.

@@ -29,15 +29,11 @@ from mail_shapes import (
     TEAM,
     TERMINE,
     WEBER,
-    GmailCopy,
-    GraphCopy,
     Mail,
-    _walk,
     at,
-    gmail_id,
-    gmail_record,
-    graph_record,
 )
+from mail_shapes_gmail import GmailCopy, gmail_id, gmail_record, walk_parts
+from mail_shapes_graph import GraphCopy, graph_record
 from mail_story import mails
 
 # --- the mailboxes --------------------------------------------------------------------
@@ -204,7 +200,7 @@ def check(m: dict[str, Mail], documents: dict[str, dict[str, Any]]) -> None:
         for d in documents.values()
         if d["source"] == "gmail"
         for r in d["messages"]
-        for p in _walk(r["payload"])
+        for p in walk_parts(r["payload"])
         if "data" in p.get("body", {})
     ]
     assert any("-" in p["body"]["data"] and "_" in p["body"]["data"] for p in parts), "base64url - and _"

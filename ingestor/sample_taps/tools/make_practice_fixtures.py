@@ -22,11 +22,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fixture_files import FIXTURES_DIR, write_or_check
+from practice_answers import Answers, answers_for, parse_token
 from practice_dataverse import dataverse
-from practice_story import (
-    CLIENTS,
+from practice_ids_clock import berlin, from_berlin, hex8, token, z_micros, z_millis
+from practice_instruments import (
     DIFFICULTY,
-    EDITED,
     GAD_ITEMS,
     GAD_STEM,
     OPTIONS,
@@ -34,19 +34,9 @@ from practice_story import (
     PHQ_10,
     PHQ_ITEMS,
     PHQ_STEM,
-    WINDOW,
-    Answers,
-    Client,
-    answers_for,
-    berlin,
-    from_berlin,
-    hex8,
-    parse_token,
     score,
-    token,
-    z_micros,
-    z_millis,
 )
+from practice_story import CLIENTS, EDITED, WINDOW, Client
 
 OUT = FIXTURES_DIR / "practice"
 

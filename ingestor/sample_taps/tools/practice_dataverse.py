@@ -7,18 +7,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from practice_story import (
-    CLIENTS,
-    SESSION_TYPES,
-    WINDOW,
-    Client,
-    berlin,
-    digest,
-    formatted,
-    guid,
-    local,
-    z_seconds,
-)
+from practice_ids_clock import berlin, digest, formatted, guid, local, z_seconds
+from practice_story import CLIENTS, SESSION_TYPES, WINDOW, Client
 
 CONTACT_REVISION_2 = ("richter", "+49 761 7712034", datetime(2026, 11, 13, 9, 14, 3, tzinfo=UTC))
 

@@ -1,6 +1,7 @@
-"""The practice fixtures' story (CLIENTS.md) as data: the instruments' texts, the
-clients with their intended PHQ-9/GAD-7 series and sessions, the item values of each
-response, and the time helpers for the Europe/Berlin window.
+"""The practice fixtures' story (CLIENTS.md) as data: the fixture window, the therapists,
+the clients with their intended PHQ-9/GAD-7 series and sessions, and the responses that
+need more than a total. The instruments' texts are in ``practice_instruments``, the ids and
+clock in ``practice_ids_clock``, the item values of a response in ``practice_answers``.
 
 ``make_practice_fixtures.py`` renders it as Forms, Sheet and Dataverse records.
 Everything is invented.
@@ -8,111 +9,11 @@ Everything is invented.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import random
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 WINDOW = (datetime(2026, 9, 14, tzinfo=UTC), datetime(2026, 11, 16, tzinfo=UTC))
-DST_END = datetime(2026, 10, 25, 1, 0, tzinfo=UTC)  # 03:00 CEST -> 02:00 CET
-
-# --- instruments (texts of shared/reference/clinical-rules.md §1, §2) --------------------
-
-PHQ_STEM = "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
-GAD_STEM = "Over the last 2 weeks, how often have you been bothered by the following problems?"
-PHQ_ITEMS = [
-    "Little interest or pleasure in doing things",
-    "Feeling down, depressed, or hopeless",
-    "Trouble falling or staying asleep, or sleeping too much",
-    "Feeling tired or having little energy",
-    "Poor appetite or overeating",
-    "Feeling bad about yourself — or that you are a failure or have let yourself or your family down",
-    "Trouble concentrating on things, such as reading the newspaper or watching television",
-    "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety or "
-    "restless that you have been moving around a lot more than usual",
-    "Thoughts that you would be better off dead or of hurting yourself in some way",
-]
-PHQ_10 = (
-    "If you checked off any problems, how difficult have these problems made it for you to do your work, "
-    "take care of things at home, or get along with other people?"
-)
-GAD_ITEMS = [
-    "Feeling nervous, anxious, or on edge",
-    "Not being able to stop or control worrying",
-    "Worrying too much about different things",
-    "Trouble relaxing",
-    "Being so restless that it is hard to sit still",
-    "Becoming easily annoyed or irritable",
-    "Feeling afraid, as if something awful might happen",
-]
-OPTIONS = ["Not at all", "Several days", "More than half the days", "Nearly every day"]
-OPTIONS_OVER_HALF = ["Not at all", "Several days", "Over half the days", "Nearly every day"]  # intake GAD-7 grid
-DIFFICULTY = ["Not difficult at all", "Somewhat difficult", "Very difficult", "Extremely difficult"]
-
-
-# --- small helpers -----------------------------------------------------------------------
-
-
-def digest(*parts: object) -> bytes:
-    return hashlib.sha256("|".join(map(str, parts)).encode()).digest()
-
-
-def hex8(*parts: object) -> str:
-    return digest(*parts).hex()[:8]
-
-
-def token(*parts: object, length: int) -> str:
-    text = base64.urlsafe_b64encode(digest(*parts) + digest("more", *parts)).decode("ascii")
-    return text.replace("=", "")[:length]
-
-
-def guid(kind: str, *parts: object) -> str:
-    h = digest(kind, *parts).hex()
-    tail = "9f89-000d3a4b" if kind == "contact" else "a81c-6045bd8c"
-    return f"{h[:8]}-{h[8:12]}-ef11-{tail}{h[12:16]}"
-
-
-def berlin_offset(utc: datetime) -> timedelta:
-    return timedelta(hours=2 if utc < DST_END else 1)
-
-
-def local(y: int, mo: int, d: int, h: int, mi: int, s: int = 0, us: int = 0) -> datetime:
-    """A Europe/Berlin wall-clock time (daytime only, so never ambiguous) as UTC."""
-    return from_berlin(datetime(y, mo, d, h, mi, s, us))
-
-
-def from_berlin(wall: datetime) -> datetime:
-    assert wall.year == 2026 and 7 <= wall.hour <= 21, "2026, daytime only"
-    offset = timedelta(hours=2) if (wall.month, wall.day) < (10, 25) else timedelta(hours=1)
-    return wall.replace(tzinfo=UTC) - offset
-
-
-def berlin(utc: datetime) -> datetime:
-    return (utc + berlin_offset(utc)).replace(tzinfo=None)
-
-
-def z_seconds(t: datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def z_millis(t: datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
-
-
-def z_micros(t: datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def formatted(utc: datetime) -> str:
-    """Dataverse FormattedValue of a date-time, German UI: local time, no seconds."""
-    return berlin(utc).strftime("%d.%m.%Y %H:%M")
-
-
-# --- the story (CLIENTS.md) ----------------------------------------------------------------
-
 WEBER = ("0ae8c9a0-923b-ed11-bba3-0022481563ba", "Julia Weber")  # the owner of source-payloads §4
 KLEIN = ("3f6b1d27-923b-ed11-bba3-0022481563ba", "Miriam Klein")
 SESSION_TYPES = {"Erstgespräch": 100000000, "Probatorische Sitzung": 100000001, "Einzeltherapie": 100000002}
@@ -376,67 +277,3 @@ SPECIAL: dict[tuple[str, int], dict[str, Any]] = {
 }
 EDITED = ("engel", 3, 2, 2, timedelta(days=1, hours=-1, minutes=12, seconds=9, microseconds=402_117))
 #          client, index, PHQ item (0-based), new value, edited after
-
-
-# --- scoring (to check the story; the tests have their own) --------------------------------
-
-
-def parse_token(text: str) -> dict[str, Any]:
-    m = re.fullmatch(r"(\d+|x)(p?)([!?]?)", text)
-    assert m, text
-    return {"total": None if m[1] == "x" else int(m[1]), "prorated": m[2] == "p", "item9": m[3]}
-
-
-def score(values: list[int | None], n_items: int, max_missing: int) -> tuple[int | None, bool]:
-    answered = [v for v in values if v is not None]
-    if len(values) != n_items or len(answered) < n_items - max_missing or any(v == -1 for v in answered):
-        return None, False
-    total = sum(answered)
-    if len(answered) == n_items:
-        return total, False
-    return (2 * total * n_items + len(answered)) // (2 * len(answered)), True  # half up
-
-
-# --- item values for one response ------------------------------------------------------------
-
-
-@dataclass
-class Answers:
-    phq: list[int | None]  # 9 items; None = unanswered; -1 = unknown text (see phq_raw)
-    gad: list[int | None]
-    phq_raw: dict[int, str]
-    gad_raw: dict[int, str]
-
-
-def spread(total: int, n: int, fixed: dict[int, int], missing: list[int], rng: random.Random) -> list[int | None]:
-    values: list[int | None] = [None if i in missing else 0 for i in range(n)]
-    for i, v in fixed.items():
-        values[i] = v
-    free = [i for i in range(n) if i not in fixed and i not in missing]
-    remaining = total - sum(fixed.values())
-    assert 0 <= remaining <= 3 * len(free), (total, fixed, missing)
-    while remaining:
-        i = rng.choice([j for j in free if values[j] < 3])
-        values[i] += 1
-        remaining -= 1
-    return values
-
-
-def answers_for(client: Client, index: int, phq: dict[str, Any], gad: dict[str, Any]) -> Answers:
-    rng = random.Random(f"{client.key}:{index}")
-    special = SPECIAL.get((client.key, index), {})
-    phq_missing = special.get("phq_missing", [])
-    phq_fixed = dict(special.get("phq_fixed", {}))
-    if 8 not in phq_missing:
-        phq_fixed[8] = special.get("item9", 1) if phq["item9"] == "!" else 0
-    phq_raw = special.get("phq_raw", {})
-    for i in phq_raw:
-        phq_fixed[i] = 0  # placeholder; the text replaces it
-    phq_sum = special.get("phq_sum", phq["total"])
-    phq_values = spread(phq_sum, 9, phq_fixed, phq_missing, rng)
-    for i in phq_raw:
-        phq_values[i] = -1
-    gad_missing = special.get("gad_missing", [])
-    gad_fixed = dict(special.get("gad_fixed", {}))
-    gad_values = spread(special.get("gad_sum", gad["total"]), 7, gad_fixed, gad_missing, rng)
-    return Answers(phq_values, gad_values, phq_raw, special.get("gad_raw", {}))
