@@ -87,12 +87,14 @@ def bind_questions(
     missing): they are unanswered too, so scoring treats them like any missing item.
     ``unmapped`` lists the answered questions bound to no item.
     """
-    by_title: dict[str, tuple[str, str]] = {}
+    # A title may be an item of several instruments (GAD-2's items are GAD-7's first two):
+    # an answered question then answers each of them.
+    by_title: dict[str, list[tuple[str, str]]] = {}
     for instrument_id, spec in (instruments or {}).items():
         for number, text in enumerate(spec.get("items") or [], start=1):
-            by_title[title_key(text)] = (instrument_id, str(number))
+            by_title.setdefault(title_key(text), []).append((instrument_id, str(number)))
         if spec.get("difficulty"):
-            by_title[title_key(spec["difficulty"])] = (instrument_id, "difficulty")
+            by_title.setdefault(title_key(spec["difficulty"]), []).append((instrument_id, "difficulty"))
     explicit: dict[str, tuple[str, str]] = {}
     for key, value in (id_bindings or {}).items():
         instrument_id, _, item = str(value).partition(".")
@@ -100,27 +102,35 @@ def bind_questions(
             explicit[str(key)] = (instrument_id, item)
     claimed = set(explicit.values())
 
-    def target(question_id: str) -> tuple[str, str] | None:
+    def targets(question_id: str) -> list[tuple[str, str]]:
         if question_id in explicit:
-            return explicit[question_id]
-        place = by_title.get(title_key(questions.get(question_id, "")))
-        return None if place in claimed else place  # an item bound by id is not also bound by title
+            return [explicit[question_id]]
+        places = by_title.get(title_key(questions.get(question_id, "")), [])
+        return [p for p in places if p not in claimed]  # an item bound by id is not also bound by title
 
     bound: dict[str, dict[str, Any]] = {}
     question_of: dict[tuple[str, str], str] = {}
+    asked: set[str] = set()  # instruments one of whose own items (shared with no other) a question binds
     for question_id in questions:
-        place = target(question_id)
-        if place:
+        places = targets(question_id)
+        for place in places:
             question_of[place] = question_id
-    present = {instrument_id for (instrument_id, _) in question_of}
+        if question_id in explicit or len({i for i, _ in places}) == 1:
+            asked.update(i for i, _ in places)
+    present = asked | {
+        instrument_id
+        for instrument_id, spec in (instruments or {}).items()
+        if all((instrument_id, str(n)) in question_of for n in range(1, len(spec.get("items") or []) + 1))
+        and spec.get("items")
+    }
     unmapped: list[str] = []
     values: dict[tuple[str, str], AnswerText] = {}
     for question_id, answer in texts.items():
-        place = target(question_id)
-        if place is None:
+        places = targets(question_id)
+        if not places:
             unmapped.append(question_id)
-            continue
-        values[place] = answer
+        for place in places:
+            values[place] = answer
     for instrument_id in sorted(present):
         numbers = range(1, len(instruments[instrument_id].get("items") or []) + 1)
         read = [values.get((instrument_id, str(n)), UNANSWERED) for n in numbers]
