@@ -124,6 +124,7 @@ FINGERPRINTED_TABLES = (
     "canonical_objects",
     "rejects",
     "processed_inputs",
+    "job_state",
     "inbox_view",
     "measurement_timeseries",
     "measurement_paired",

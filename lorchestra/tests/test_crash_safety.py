@@ -34,6 +34,7 @@ TABLES = [
     "canonical_objects",
     "rejects",
     "processed_inputs",
+    "job_state",
     "measurement_timeseries",
     "measurement_paired",
     "report_deliveries",
@@ -50,6 +51,7 @@ VOLATILE = {
     "prepared_at",
     "accepted_at",
     "recorded_at",
+    "watermark",
     "message_id",
 }
 CRASH_POINTS = [

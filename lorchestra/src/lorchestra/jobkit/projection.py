@@ -63,11 +63,12 @@ def load_state(states: JobStates, projections: Sequence[str]) -> JobState | None
 def save_state(
     states: JobStates, projections: Sequence[str], basis: str, watermark: datetime | None, *, first: bool
 ) -> None:
-    """Record a build; the ``first`` under this version drops a state an earlier one left."""
+    """Record a build. The ``first`` (no state found) first drops a state an earlier version
+    kept in the map ledger, so a run killed in between drops it again the next time."""
     consumer = _consumer(projections)
-    states.put(consumer, {BUILD: JobState(basis, watermark, "ok" if watermark is not None else "empty")})
-    if first and states.store.lookup_rows("processed_inputs", "consumer", [consumer], ["input_idem_key"]):
+    if first:
         states.forget_processed(consumer, [EARLIER_LEDGER_KEY])
+    states.put(consumer, {BUILD: JobState(basis, watermark, "ok" if watermark is not None else "empty")})
 
 
 def _consumer(projections: Sequence[str]) -> str:

@@ -5,7 +5,7 @@ Two kinds of record, each with columns named for what they mean:
 - the **map ledger** (``processed_inputs``, one row per input a map job handled, with the
   input's payload hash): kept in the backends, because selecting the inputs new or
   changed since is one join on the hot path; reached here through :class:`JobStates`;
-- **named states** (``job_state``, declared below): a few rows per consumer, each under a
+- **named states** (``job_state``, declared with the core tables in ``stack_clients.tables``): a few rows per consumer, each under a
   ``state_key``, holding a ``basis`` (the fingerprint of everything whose change means
   starting over), a ``watermark`` (the latest input time handled) and an ``outcome``.
   A projection keeps its build state here, a map job the basis of its bindings.
@@ -19,21 +19,11 @@ from datetime import datetime
 
 from lorchestra.stack_clients.clock import utcnow
 from lorchestra.stack_clients.model import InputRow
-from lorchestra.stack_clients.projection import Column, RowsChange
+from lorchestra.stack_clients.projection import RowsChange
 from lorchestra.stack_clients.store import Store
+from lorchestra.stack_clients.tables import JOB_STATE
 
-JOB_STATE = "job_state"
-JOB_STATE_COLUMNS = (
-    Column("state_id", "string", "consumer and state_key: the row's key"),
-    Column("consumer", "string", "the job, projection or report the state belongs to"),
-    Column("state_key", "string", "which of the consumer's states"),
-    Column("basis", "string", "fingerprint of what the consumer's results rest on: a change means start over"),
-    Column("watermark", "timestamp", "the latest input time the consumer has handled"),
-    Column("outcome", "string", "ok, empty (nothing to handle) or a consumer's own word"),
-    Column("run_id", "string"),
-    Column("recorded_at", "timestamp"),
-)
-_NAMES = [c.name for c in JOB_STATE_COLUMNS]
+_NAMES = JOB_STATE.column_names
 
 
 @dataclass(frozen=True)
@@ -48,7 +38,6 @@ class JobStates:
 
     def __init__(self, store: Store, run_id: str) -> None:
         self.store, self.run_id = store, run_id
-        self._ready = False
 
     # -- named states ---------------------------------------------------------------
     def get(self, consumer: str, state_key: str) -> JobState | None:
@@ -56,15 +45,13 @@ class JobStates:
 
     def get_all(self, consumer: str) -> dict[str, JobState]:
         """Every state of ``consumer``, by state key."""
-        self._ensure()
-        rows = self.store.lookup_rows(JOB_STATE, "consumer", [consumer], _NAMES)
+        rows = self.store.lookup_rows(JOB_STATE.name, "consumer", [consumer], _NAMES)
         return {str(r["state_key"]): JobState(r["basis"], r["watermark"], str(r["outcome"])) for r in rows}
 
     def put(self, consumer: str, states: Mapping[str, JobState | None]) -> None:
         """Record (or, for None, drop) states of ``consumer``, all in one step."""
         if not states:
             return
-        self._ensure()
         now = utcnow()
         rows = [
             {
@@ -81,7 +68,11 @@ class JobStates:
             if state is not None
         ]
         self.store.replace_rows(
-            [RowsChange(JOB_STATE, JOB_STATE_COLUMNS, "state_id", [_state_id(consumer, key) for key in states], rows)]
+            [
+                RowsChange(
+                    JOB_STATE.name, JOB_STATE.columns, "state_id", [_state_id(consumer, key) for key in states], rows
+                )
+            ]
         )
 
     # -- the map ledger -------------------------------------------------------------
@@ -100,11 +91,6 @@ class JobStates:
     def forget_processed(self, consumer: str, keys: Sequence[str] | None = None) -> None:
         """Make inputs (all of them: ``None``) of ``consumer`` count as never handled."""
         self.store.forget_processed(consumer, keys)
-
-    def _ensure(self) -> None:
-        if not self._ready:
-            self.store.ensure_table(JOB_STATE, JOB_STATE_COLUMNS)
-            self._ready = True
 
 
 def _state_id(consumer: str, state_key: str) -> str:

@@ -185,7 +185,24 @@ PROCESSED_INPUTS = Table(
     description="Which input (at which payload hash) each consumer has handled.",
 )
 
+JOB_STATE = Table(
+    "job_state",
+    (
+        _text("state_id"),
+        _text("consumer"),
+        _text("state_key"),
+        Column("basis", "string", "fingerprint of what the consumer's results rest on: a change means start over"),
+        Column("watermark", "timestamp", "the latest input time the consumer has handled"),
+        _text("outcome"),
+        _text("run_id", required=False),
+        _time("recorded_at"),
+    ),
+    key=("state_id",),
+    cluster_by=("consumer",),
+    description="Named states of a job, projection or report (state_id: consumer and state_key).",
+)
+
 CORE_TABLES: dict[str, Table] = {
-    t.name: t for t in (EVENT_LOG, RAW_OBJECTS, CANONICAL_OBJECTS, REJECTS, PROCESSED_INPUTS)
+    t.name: t for t in (EVENT_LOG, RAW_OBJECTS, CANONICAL_OBJECTS, REJECTS, PROCESSED_INPUTS, JOB_STATE)
 }
 TABLE_NAMES = tuple(CORE_TABLES)
