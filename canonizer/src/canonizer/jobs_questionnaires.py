@@ -26,7 +26,7 @@ from lorchestra.jobkit import InputRow, JobContext, JobResult, JobState, Noted, 
 from shared_schemas.instruments import all_instruments
 
 JOB = "canonicalize_questionnaires"
-LINKS = f"{JOB}:contacts"  # job state: a digest of each contact's address the responses were linked with
+LINKS = "contacts"  # job state of JOB: a fingerprint of the contacts the responses were last linked with
 BASIS = "bindings"
 CANONICAL_TYPE = "questionnaire_response"
 SHEETS_SYSTEM = "google_sheets"
@@ -39,12 +39,11 @@ Bindings = Callable[[InputRow], Mapping[str, Any] | Rejected]
 def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
     """Forms responses, then Sheet rows -> questionnaire_response, bound to instrument items,
     linked to contacts; a sheet row that repeats a Forms response is counted, not written."""
-    contacts = {
-        str(c["contact_id"]): c.get("email") or None
+    clients = {  # e-mail -> contact id
+        str(c["email"]): str(c["contact_id"])
         for _, c in ctx.read_objects("canonical_objects", "contact")
-        if c.get("contact_id")
+        if c.get("contact_id") and c.get("email")
     }
-    clients = {email: contact_id for contact_id, email in contacts.items() if email}
     forms = {str(form.get("formId")): form for _, form in ctx.read_objects("raw_objects", "form")}
     instruments = _instruments()
     connections = ctx.config.connections("forms")
@@ -59,7 +58,7 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
     sheet_transform = get_transform("questionnaire_response/google_sheets")
     forms_consumer, sheets_consumer = (f"{JOB}:{t.ref}" for t in (forms_transform, sheet_transform))
     _start_over_unless(ctx, forms_consumer, _digest(forms, sorted(form_bindings.items()), instruments))
-    relinked = _relink(ctx, contacts, (forms_consumer, sheets_consumer))
+    relinked = _relink(ctx, clients, (forms_consumer, sheets_consumer))
 
     def form_response_bindings(item: InputRow) -> Mapping[str, Any] | Rejected:
         form = forms.get(str(item.payload.get("formId")))
@@ -125,7 +124,8 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
         ).as_dict(),
     )
     counts["duplicates_written_before"] = _duplicates_written_before(ctx, submitted) if submitted else 0
-    ctx.state.put(LINKS, relinked)  # the responses of these contacts are linked anew by now
+    if relinked is not None:  # the responses are linked with these contacts by now
+        ctx.state.put(JOB, {LINKS: relinked})
     return JobResult(counts=counts)
 
 
@@ -137,35 +137,30 @@ def _start_over_unless(ctx: JobContext, consumer: str, basis: str) -> None:
         ctx.state.put(consumer, {BASIS: JobState(basis)})
 
 
-def _relink(
-    ctx: JobContext, contacts: Mapping[str, str | None], consumers: Iterable[str]
-) -> dict[str, JobState | None]:
-    """Make the responses a contact change touches count as new for ``consumers``: those of
-    a contact whose address changed or that is gone (they were linked to it), and those sent
-    from a contact's new address. The contacts' changed states (to record once the responses
-    are mapped; None: gone) are returned. Only an address digest is kept, never the address."""
-    known = ctx.state.get_all(LINKS)
-    now = {contact_id: JobState(_digest(email)) for contact_id, email in contacts.items()}
-    changed: dict[str, JobState | None] = {c: state for c, state in now.items() if known.get(c) != state}
-    changed.update(dict.fromkeys(known.keys() - now.keys()))
-    if not changed:
-        return {}
-    addresses = {email for c, email in contacts.items() if c in changed and email}
-    touched = [
+def _relink(ctx: JobContext, clients: Mapping[str, str], consumers: Iterable[str]) -> JobState | None:
+    """When the contacts changed since the responses were last linked, make every stored
+    response whose link differs from what the contacts say now (an address changed, a
+    contact came or went) count as new for ``consumers``. Returns the state to record once
+    the responses are mapped; None when the contacts did not change. The link is derived
+    from the data, so nothing per contact is kept."""
+    basis = _digest(sorted(clients.items()))
+    if (ctx.state.get(JOB, LINKS) or JobState()).basis == basis:
+        return None
+    stale = [
         key
         for key, response in ctx.read_objects("canonical_objects", CANONICAL_TYPE, drop_fields=("instruments",))
-        if response.get("client_id") in changed or clean_email(response.get("respondent_email")) in addresses
+        if response.get("client_id") != clients.get(clean_email(response.get("respondent_email")) or "")
     ]
     inputs = sorted(
         {
             str(r["source_idem_key"])
-            for r in ctx.store.lookup_rows("canonical_objects", "idem_key", touched, ["source_idem_key"])
+            for r in ctx.store.lookup_rows("canonical_objects", "idem_key", stale, ["source_idem_key"])
             if r["source_idem_key"]
         }
     )
     for consumer in consumers:
         ctx.state.forget_processed(consumer, inputs)
-    return changed
+    return JobState(basis)
 
 
 def _instruments() -> dict[str, dict[str, Any]]:
