@@ -80,3 +80,25 @@ def test_a_flag_the_safety_flag_schema_does_not_know_is_refused(tmp_path: Path) 
     unknown.write_text(source.replace("unanswered: item9_unanswered", "unanswered: item9_skipped"))
     with pytest.raises(InvalidDefinitionError, match=r"flags \['item9_skipped'\] are not in the safety_flag"):
         parse_instrument_file(unknown)
+
+
+def test_one_id_and_version_in_two_places_is_refused_not_silently_overridden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = INSTRUMENTS_DIR / "gad7-1.0.0.yaml"
+    (tmp_path / shipped.name).write_text(shipped.read_text().replace("reliable_change: 4", "reliable_change: 3"))
+    monkeypatch.setenv(PATH_ENV, str(tmp_path))
+    with pytest.raises(InvalidDefinitionError, match="gad7-1.0.0.yaml is defined twice") as refused:
+        load_instrument("gad7")
+    assert "new version" in str(refused.value)
+
+
+def test_a_definitions_digest_follows_its_content(tmp_path: Path) -> None:
+    shipped = INSTRUMENTS_DIR / "gad7-1.0.0.yaml"
+    same, edited = tmp_path / "same" / shipped.name, tmp_path / "edited" / shipped.name
+    same.parent.mkdir()
+    edited.parent.mkdir()
+    same.write_bytes(shipped.read_bytes())
+    edited.write_text(shipped.read_text().replace("reliable_change: 4", "reliable_change: 3"))
+    digests = [parse_instrument_file(p).digest for p in (shipped, same, edited)]
+    assert digests[0] == digests[1] != digests[2]

@@ -57,7 +57,7 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
     forms_transform = get_transform("questionnaire_response/google_forms")
     sheet_transform = get_transform("questionnaire_response/google_sheets")
     forms_consumer, sheets_consumer = (f"{JOB}:{t.ref}" for t in (forms_transform, sheet_transform))
-    _start_over_unless(ctx, forms_consumer, _digest(forms, sorted(form_bindings.items()), instruments))
+    ctx.state.start_over_unless(forms_consumer, _digest(forms, sorted(form_bindings.items()), instruments), BASIS)
     relinked = _relink(ctx, clients, (forms_consumer, sheets_consumer))
 
     def form_response_bindings(item: InputRow) -> Mapping[str, Any] | Rejected:
@@ -108,10 +108,10 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
         }
 
     # Every sheet row is re-read when what it is bound or compared with changes.
-    _start_over_unless(
-        ctx,
+    ctx.state.start_over_unless(
         sheets_consumer,
         _digest(sorted(sheets.items()), forms, sorted(columns.items()), instruments, sorted(submitted)),
+        BASIS,
     )
     add_counts(
         counts,
@@ -127,14 +127,6 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
     if relinked is not None:  # the responses are linked with these contacts by now
         ctx.state.put(JOB, {LINKS: relinked})
     return JobResult(counts=counts)
-
-
-def _start_over_unless(ctx: JobContext, consumer: str, basis: str) -> None:
-    """Every input of ``consumer`` counts as new when its bindings (forms, questions,
-    instruments: the ``basis``) changed since it last ran."""
-    if (ctx.state.get(consumer, BASIS) or JobState()).basis != basis:
-        ctx.state.forget_processed(consumer)
-        ctx.state.put(consumer, {BASIS: JobState(basis)})
 
 
 def _relink(ctx: JobContext, clients: Mapping[str, str], consumers: Iterable[str]) -> JobState | None:

@@ -8,6 +8,7 @@ from shared_schemas.instruments import InstrumentDefinition as Instrument
 from shared_schemas.instruments import (
     InvalidDefinitionError,
     UnknownInstrumentError,
+    all_instruments,
     list_instruments,
     load_instrument,
     paired_instruments,
@@ -18,6 +19,7 @@ __all__ = [
     "Instrument",
     "InvalidDefinitionError",
     "UnknownInstrumentError",
+    "all_instruments",
     "list_instruments",
     "load_instrument",
     "paired_instruments",

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from final_form.answers import InvalidAnswer
-from final_form.definitions import load_instrument
+from final_form.definitions import all_instruments, load_instrument
 from final_form.safety import safety_flags
 from final_form.scoring import score
 from lorchestra.jobkit import CanonicalRow, InputRow, JobContext, JobResult
@@ -41,8 +41,11 @@ def score_gad7(ctx: JobContext) -> JobResult:
 def _score_instrument(ctx: JobContext, instrument_id: str) -> JobResult:
     definition = load_instrument(instrument_id)
     ref = f"final_form.{instrument_id}@{definition.version}+r{SCORER_REVISION}"
+    consumer = f"score_{instrument_id}:{ref}"
+    # A definition edited in place (same version) must still re-score what it scored.
+    ctx.state.start_over_unless(consumer, definition.digest, "definition")
     result = ctx.map_inputs(
-        consumer=f"score_{instrument_id}:{ref}",
+        consumer=consumer,
         table="canonical_objects",
         object_type="questionnaire_response",
         fn=_scorer(instrument_id, ref),
@@ -138,7 +141,9 @@ def build_measurement_timeseries(ctx: JobContext) -> JobResult:
         ctx,
         (SERIES, PAIRED),
         views=(SERIES, PAIRED),
-        basis=basis_fingerprint(ctx.store, (), TIMESERIES_BUILD_VERSION),
+        basis=basis_fingerprint(
+            ctx.store, (), TIMESERIES_BUILD_VERSION, [(d.id, d.version, d.digest) for d in all_instruments()]
+        ),
         object_type="measurement",
         rebuild=lambda: _rebuild_series(ctx),
         update=lambda since: _update_series(ctx, since),

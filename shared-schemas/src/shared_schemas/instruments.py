@@ -11,6 +11,7 @@ definitions kept elsewhere, e.g. a test's or a practice's own.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -112,6 +113,7 @@ class InstrumentDefinition:
     caseness: int
     threshold_source: str
     pairing: Pairing | None
+    digest: str  # of the definition file: what a scorer's or projection's basis names
 
     @property
     def n_items(self) -> int:
@@ -209,9 +211,19 @@ def _dirs(path_setting: str) -> tuple[Path, ...]:
 
 @cache
 def _files_by_id(path_setting: str) -> dict[str, list[Path]]:
+    """Definition files by instrument id. One id and version in two directories is refused:
+    which one scores would depend on the order of ``LORC_INSTRUMENT_PATH``, and scores
+    would change with no version saying so; a changed definition is a new version."""
     found: dict[str, list[Path]] = {}
+    seen: dict[str, Path] = {}
     for directory in _dirs(path_setting):
-        for path in directory.glob("*-*.yaml"):
+        for path in sorted(directory.glob("*-*.yaml")):
+            if path.name in seen:
+                raise InvalidDefinitionError(
+                    f"{path.name} is defined twice, in {seen[path.name].parent} and in {directory}; "
+                    f"remove one or give the changed one a new version"
+                )
+            seen[path.name] = path
             found.setdefault(path.stem.rsplit("-", 1)[0], []).append(path)
     return found
 
@@ -246,11 +258,12 @@ def _paired(rule: str, path_setting: str) -> tuple[InstrumentDefinition, ...]:
 
 @cache
 def _parse_cached(path: Path, _mtime_ns: int) -> InstrumentDefinition:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    text = path.read_bytes()
+    data = yaml.safe_load(text.decode("utf-8"))
     violation = compile_validator(INSTRUMENT_SCHEMA)(data)
     if violation is not None:
         raise InvalidDefinitionError(f"{path.name}: {violation.message()}")
-    definition = _definition(data)
+    definition = _definition(data, hashlib.sha256(text).hexdigest()[:16])
     _check(definition, path.name)
     return definition
 
@@ -263,7 +276,7 @@ def _locales(mapping: dict[str, str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((mapping or {}).items()))
 
 
-def _definition(data: dict[str, Any]) -> InstrumentDefinition:
+def _definition(data: dict[str, Any], digest: str) -> InstrumentDefinition:
     pairing = data.get("pairing")
     return InstrumentDefinition(
         id=data["id"],
@@ -299,6 +312,7 @@ def _definition(data: dict[str, Any]) -> InstrumentDefinition:
         caseness=int(data["change"]["caseness"]),
         threshold_source=str(data["change"]["source"]),
         pairing=Pairing(str(pairing["rule"]), str(pairing["role"])) if pairing else None,
+        digest=digest,
     )
 
 

@@ -75,6 +75,16 @@ class JobStates:
             ]
         )
 
+    def start_over_unless(self, consumer: str, basis: str, state_key: str = "basis") -> bool:
+        """Make every input of ``consumer`` count as new when ``basis`` (the fingerprint of
+        what its outputs depend on beyond the inputs: bindings, a definition) differs from
+        the one it last ran with. True when it started over."""
+        if (self.get(consumer, state_key) or JobState()).basis == basis:
+            return False
+        self.forget_processed(consumer)
+        self.put(consumer, {state_key: JobState(basis)})
+        return True
+
     # -- the map ledger -------------------------------------------------------------
     def changed_inputs(
         self, consumer: str, *, table: str, object_type: str, source_system: str | None = None, page_size: int = 1000
