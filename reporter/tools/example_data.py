@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from final_form import load_instrument, score
+from final_form import load_instrument, measurement_payload, score
 from final_form.rounding import prorate_half_up
 from final_form.timeseries import build_paired_rows, build_timeseries_rows
 
@@ -85,23 +85,14 @@ def example_measurements() -> list[dict[str, Any]]:
             if result.total != total:
                 raise SystemExit(f"response {number} {instrument}: scored {result.total}, meant {total}")
             out.append(
-                {
-                    "instrument": result.instrument,
-                    "instrument_version": result.version,
-                    "response_id": f"resp-{number:03d}",
-                    "client_id": client,
-                    "measured_at": f"{day}T{time}:00Z",
-                    "total": result.total,
-                    "severity": result.severity,
-                    "valid": result.valid,
-                    "prorated": result.prorated,
-                    "n_missing": result.n_missing,
-                    "items": list(result.items),
-                    "errors": list(result.errors),
-                    "invalid_items": [i.as_dict() for i in result.invalid_items],
-                    "item9_positive": result.item9_positive,
-                    "item9_answered": result.item9_answered,
-                }
+                dict(
+                    measurement_payload(
+                        result,
+                        response_id=f"resp-{number:03d}",
+                        client_id=client,
+                        measured_at=f"{day}T{time}:00Z",
+                    )
+                )
             )
     return out
 

@@ -6,6 +6,7 @@ A pure core; other tools call exactly these::
     classify_change("gad7", baseline, followup)  # -> ChangeResult
     classify_change_paired(phq9=(b, f), gad7=(b, f))   # the instruments whose definitions pair for R13
     safety_flags(score)                          # -> ("item9_positive",) ...
+    measurement_payload(score, response_id=..., client_id=..., measured_at=...)  # -> the measurement object
 
 The rules are those of clinical-rules.md §0 (R1-R13); the instruments are data, defined
 in ``shared_schemas.instruments`` (items, bands, thresholds, flags, pairing).
@@ -25,6 +26,7 @@ from final_form.definitions import (
     list_instruments,
     load_instrument,
 )
+from final_form.measurement import measurement_payload
 from final_form.safety import (
     ITEM9_INVALID,
     ITEM9_POSITIVE,
@@ -49,6 +51,7 @@ __all__ = [
     "classify_change_paired",
     "list_instruments",
     "load_instrument",
+    "measurement_payload",
     "safety_flags",
     "score",
 ]

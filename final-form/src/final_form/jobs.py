@@ -15,10 +15,11 @@ from typing import Any, cast
 
 from final_form.answers import InvalidAnswer
 from final_form.definitions import all_instruments, load_instrument
+from final_form.measurement import measurement_payload
 from final_form.safety import safety_flags
 from final_form.scoring import score
 from lorchestra.jobkit import CanonicalRow, InputRow, JobContext, JobResult
-from shared_schemas.types import Measurement, SafetyFlag, SafetyFlagName
+from shared_schemas.types import SafetyFlag, SafetyFlagName
 
 MEASUREMENT_SCHEMA = "iglu:org.canonical/measurement/jsonschema/1-0-0"
 SAFETY_FLAG_SCHEMA = "iglu:org.canonical/safety_flag/jsonschema/1-0-0"
@@ -61,24 +62,13 @@ def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[Canonical
         if bound is None:
             return []  # this form does not ask this instrument
         result = score(instrument_id, answers_to_score(bound))
-        measurement: Measurement = {
-            "instrument": result.instrument,
-            "instrument_version": result.version,
-            "response_id": response["response_id"],
-            "client_id": response.get("client_id"),
-            "measured_at": response["submitted_at"],
-            "total": result.total,
-            "severity": result.severity,
-            "valid": result.valid,
-            "prorated": result.prorated,
-            "n_missing": result.n_missing,
-            "items": list(result.items),
-            "errors": list(result.errors),
-            "invalid_items": [i.as_dict() for i in result.invalid_items],
-            "item9_positive": result.item9_positive,
-            "item9_answered": result.item9_answered,
-            "difficulty": bound.get("difficulty"),
-        }
+        measurement = measurement_payload(
+            result,
+            response_id=response["response_id"],
+            client_id=response.get("client_id"),
+            measured_at=response["submitted_at"],
+            difficulty=bound.get("difficulty"),
+        )
         rows = [
             CanonicalRow(
                 idem_key=f"{item.idem_key}#measurement:{instrument_id}",
