@@ -31,8 +31,17 @@ def test_tables_are_partitioned_and_clustered_as_designed(bq_emulator: Any, home
     assert event_log.time_partitioning.type_ == "DAY"
     assert event_log.clustering_fields == ["source_system", "event_type"]
     raw = client.get_table(f"{bq_emulator.project}.{dataset}.raw_objects")
-    assert raw.clustering_fields == ["source_system", "connection_name", "object_type"]
+    # partitioned on when a row was first written, by month: a batch's statements name the
+    # few partitions its stored records lie in (docs/performance.md)
+    assert (raw.time_partitioning.field, raw.time_partitioning.type_) == ("first_seen", "MONTH")
+    assert raw.clustering_fields == ["source_system", "connection_name", "object_type", "idem_key"]
     assert {f.name: f.field_type for f in raw.schema}["payload"] == "JSON"
+    canonical = client.get_table(f"{bq_emulator.project}.{dataset}.canonical_objects")
+    assert (canonical.time_partitioning.field, canonical.time_partitioning.type_) == ("created_at", "MONTH")
+    assert canonical.clustering_fields == ["object_type", "idem_key"]
+    ledger = client.get_table(f"{bq_emulator.project}.{dataset}.processed_inputs")
+    assert (ledger.time_partitioning.field, ledger.time_partitioning.type_) == ("processed_at", "MONTH")
+    assert ledger.clustering_fields == ["consumer", "input_idem_key"]
 
 
 @pytest.mark.example_plugin
