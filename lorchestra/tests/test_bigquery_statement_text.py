@@ -89,14 +89,40 @@ def recorded(bq_emulator: Any, home: PhiHome) -> Iterator[tuple[Store, FaultProx
             store.close()
 
 
-def _queries(proxy: FaultProxy, since: int = 0) -> list[str]:
+def _query_configs(proxy: FaultProxy, since: int = 0) -> list[dict[str, Any]]:
     found = []
     for method, path, body in proxy.requests[since:]:
         if method == "POST" and "/jobs" in path:
             with_query = json.loads(body or b"{}").get("configuration", {}).get("query")
             if with_query:
-                found.append(with_query["query"])
+                found.append(with_query)
     return found
+
+
+def _queries(proxy: FaultProxy, since: int = 0) -> list[str]:
+    return [config["query"] for config in _query_configs(proxy, since)]
+
+
+def test_every_array_the_store_sends_for_a_key_list_is_typed_string_even_when_empty(
+    recorded: tuple[Store, FaultProxy],
+) -> None:
+    store, proxy = recorded
+    store.upsert_canonical(
+        [CanonicalRow("a#email", "email", "s", "a", "h", "t", {"from": "x"})], run_id="r", now=utcnow()
+    )
+    since = len(proxy.requests)
+    assert list(store.read_objects("canonical_objects", "email", keys=[])) == []
+    assert list(store.read_objects("canonical_objects", "email", keys=[], updated_after=utcnow())) == []
+    assert [k for k, _ in store.read_objects("canonical_objects", "email", keys=["a#email", "b#email"])] == ["a#email"]
+    assert [k for k, _ in store.read_objects("canonical_objects", "email", field_in=("from", []))] == []
+    store.forget_processed("c", [])
+    arrays = {
+        (p["name"], p["parameterType"]["arrayType"]["type"])
+        for config in _query_configs(proxy, since)
+        for p in config.get("queryParameters", [])
+        if p["parameterType"]["type"] == "ARRAY"
+    }
+    assert arrays and all(kind == "STRING" for _, kind in arrays), arrays
 
 
 def test_canonical_and_event_payloads_with_numbers_beyond_a_double_are_parsed_in_round_mode(
