@@ -69,9 +69,10 @@ def check_layout(store: Plumbing) -> None:
         )
         if layout(live) != layout(table):
             cluster, column, unit = layout(table)
+            wanted = f"partitioned by {unit} on {column}" if column else "not partitioned"
             raise StorageError(
                 f"table {table.name} in dataset {store.dataset} is not laid out as this version needs "
-                f"(partitioned by {unit} on {column}, clustered by {', '.join(cluster)}): rebuild it with "
+                f"({wanted}, clustered by {', '.join(cluster)}): rebuild it with "
                 f"CREATE TABLE ... PARTITION BY ... CLUSTER BY ... AS SELECT, as {MIGRATION_DOC} shows"
             )
 
