@@ -1,12 +1,15 @@
 """Which BigQuery failures are worth retrying, and the bounded backoff for them.
 
 HTTP 429 and 5xx answers and dropped connections are transient; any other 4xx is a
-mistake in the request and fails at once.
+mistake in the request and fails at once. A transaction aborted by a concurrent update of
+its tables (400 ``invalidQuery``, recognised by its message alone) wrote nothing and is
+worth submitting again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 import requests
@@ -25,6 +28,16 @@ _TRANSIENT = (
     requests.exceptions.Timeout,
     ConnectionError,
 )
+
+
+# "Could not serialize access to table ... due to concurrent update", "Transaction is aborted
+# due to concurrent update against table ...": matched here, never repeated (they quote names).
+_CONFLICT = re.compile(r"could not serialize access|aborted due to concurrent update", re.IGNORECASE)
+
+
+def is_conflict(reason: str, messages: Iterable[str]) -> bool:
+    """A serialization conflict: ``invalidQuery`` with one of BigQuery's concurrent-update messages."""
+    return reason == "invalidQuery" and any(_CONFLICT.search(m) for m in messages)
 
 
 def is_transient(exc: BaseException) -> bool:
