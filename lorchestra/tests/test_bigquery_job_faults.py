@@ -4,6 +4,7 @@ A retry must never run one logical job twice, and a conflict is retried as a who
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from pathlib import Path
@@ -132,3 +133,43 @@ def test_a_persistent_conflict_is_one_clear_line_and_writes_nothing(bq_emulator:
         store.close()
     assert raws == [{"n": 0}]
     assert not [s for s in stages if s.startswith("_stage_")]
+
+
+def _failed_job(reason: str, message: str) -> bytes:
+    """A job resource as BigQuery answers for a job that finished with ``reason``."""
+    error = {"reason": reason, "message": message}
+    return json.dumps(
+        {
+            "kind": "bigquery#job",
+            "jobReference": {"projectId": "lorc-test-project", "jobId": "lorc_query_failed", "location": "US"},
+            "configuration": {"query": {"query": "BEGIN TRANSACTION; COMMIT TRANSACTION;"}},
+            "status": {"state": "DONE", "errorResult": error, "errors": [error]},
+        }
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("backendError", "injected"),
+        ("invalidQuery", "Could not serialize access to table p:d.raw_objects due to concurrent update"),
+    ],
+)
+def test_a_job_that_finished_failed_for_a_retriable_reason_is_sent_again_under_a_new_id(
+    bq_emulator: Any, home: PhiHome, tmp_path: Path, reason: str, message: str
+) -> None:
+    failed = _failed_job(reason, message)
+    rules = [
+        Rule("/jobs", body_part=TRANSACTION, status=200, body=failed),
+        Rule("/jobs/lorc_query_failed", method="GET", status=200, body=failed, times=5),
+    ]
+    proxy, store, direct = _through_proxy(bq_emulator, home, rules)
+    try:
+        counts = _ingest_two(store, home, tmp_path)
+        raws = sql_rows(direct, f"SELECT count(*) AS n FROM {direct.table('raw_objects')}")
+    finally:
+        store.close(), direct.close(), proxy.__exit__()
+    assert [s for _, p, s in proxy.injected if p.split("?")[0].endswith("/jobs")] == [200], "the fault did not fire"
+    assert counts.inserted == 2 and raws == [{"n": 2}]
+    transactions = [body for _, path, body in proxy.requests if "/jobs" in path and TRANSACTION in body]
+    assert len(transactions) == 2

@@ -72,7 +72,7 @@ def run_job(
         job_id = new_job_id(what)
         try:
             job = _insert(client, begin, job_id, location)
-            return _wait(client, job)
+            return _wait(job)
         except JobFailed as failed:
             if not failed.retriable or attempt >= RESUBMITS:
                 failed.attempts = attempt + 1
@@ -110,24 +110,24 @@ def _found_or_raise(client: bigquery.Client, job_id: str, location: str | None, 
 
 
 def _get(client: bigquery.Client, job_id: str, location: str | None) -> Any:
-    return call_with_retry(lambda: client.get_job(job_id, location=location, retry=NO_RETRY))
+    """The job a 409 says exists; right after the 409 the service may still answer 404."""
+    return call_with_retry(
+        lambda: client.get_job(job_id, location=location, retry=NO_RETRY),
+        retry_on=lambda exc: is_transient(exc) or isinstance(exc, gexc.NotFound),
+    )
 
 
-def _wait(client: bigquery.Client, job: JobT) -> JobT:
-    current = [job]
+def _wait(job: JobT) -> JobT:
+    """Wait for the job; each attempt reloads it by its id (``jobs.get``), never inserts it."""
 
     def wait() -> JobT:
         try:
-            current[0].result(retry=NO_RETRY)
-        except Exception as exc:
-            done = current[0]
-            if done.state == "DONE" and done.error_result is not None:
-                raise _failed(done.error_result, done.errors) from None
-            if not is_transient(exc):
-                raise
-            current[0] = _get(client, done.job_id, done.location)
-            raise
-        return current[0]
+            job.result(retry=NO_RETRY)
+        except Exception:
+            if job.state == "DONE" and job.error_result is not None:
+                raise _failed(job.error_result, job.errors) from None
+            raise  # retried while transient: the job may still be running
+        return job
 
     return call_with_retry(wait)
 

@@ -48,9 +48,15 @@ def is_transient(exc: BaseException) -> bool:
     return any(isinstance(e, dict) and e.get("reason") in ("backendError", "rateLimitExceeded") for e in errors)
 
 
-def call_with_retry(func: Callable[[], T], *, attempts: int = 5, max_wait: float = 8.0) -> T:
+def call_with_retry(
+    func: Callable[[], T],
+    *,
+    attempts: int = 5,
+    max_wait: float = 8.0,
+    retry_on: Callable[[BaseException], bool] = is_transient,
+) -> T:
     retrying = Retrying(
-        retry=retry_if_exception(is_transient),
+        retry=retry_if_exception(retry_on),
         stop=stop_after_attempt(attempts),
         wait=wait_exponential(multiplier=0.25, max=max_wait),
         reraise=True,
