@@ -1,15 +1,50 @@
 """An HTTP proxy on loopback that answers some requests with injected errors (429, 5xx,
-4xx) and forwards the rest to the BigQuery emulator: transient faults for real."""
+4xx) and forwards the rest to the BigQuery emulator: transient faults for real.
+
+A plan answers by status code alone; a ``Rule`` also sees the request body and can answer
+with a JSON body of its own, or let the emulator act on the request first and then answer
+otherwise or drop the connection: what a client sees when the service accepted a request
+whose answer was lost."""
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 Plan = Callable[[str, str], int | None]  # (method, path) -> status to inject, or None to forward
+
+
+@dataclass
+class Rule:
+    """For the first ``times`` requests of ``method`` whose path holds ``path_part`` and whose
+    body holds ``body_part``: forward first when ``forward``, then answer ``status`` with
+    ``body`` (a generic error without one), or drop the connection unanswered when ``drop``."""
+
+    path_part: str
+    body_part: bytes = b""
+    method: str = "POST"
+    status: int = 0
+    body: bytes = b""
+    forward: bool = False
+    drop: bool = False
+    times: int = 1
+
+    def matches(self, method: str, path: str, body: bytes) -> bool:
+        return self.times > 0 and method == self.method and self.path_part in path and self.body_part in body
+
+
+def error_body(status: int, reason: str, message: str) -> bytes:
+    """A BigQuery error answer: ``{"error": {"code", "message", "errors": [{"reason", "message"}]}}``."""
+    return json.dumps(
+        {"error": {"code": status, "message": message, "errors": [{"reason": reason, "message": message}]}}
+    ).encode()
 
 
 def forward_all(method: str, path: str) -> int | None:
@@ -18,10 +53,11 @@ def forward_all(method: str, path: str) -> int | None:
 
 
 class FaultProxy:
-    def __init__(self, upstream: str, plan: Plan) -> None:
+    def __init__(self, upstream: str, plan: Plan = forward_all, rules: Sequence[Rule] = ()) -> None:
         self.upstream = upstream.rstrip("/")
         self.plan = plan
-        self.injected: list[tuple[str, str, int]] = []
+        self.rules = list(rules)
+        self.injected: list[tuple[str, str, int]] = []  # status 0: the connection was dropped
         self.requests: list[tuple[str, str, bytes]] = []  # every request: method, path, body
         self.forwarded = 0
         proxy = self
@@ -34,35 +70,53 @@ class FaultProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 proxy.requests.append((self.command, self.path, body or b""))
+                rule = next((r for r in proxy.rules if r.matches(self.command, self.path, body or b"")), None)
+                if rule is not None:
+                    rule.times -= 1
+                    if rule.forward:
+                        self._forward(body)
+                    proxy.injected.append((self.command, self.path, 0 if rule.drop else rule.status))
+                    if rule.drop:
+                        self.close_connection = True
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                        return
+                    self._answer(rule.status, rule.body or error_body(rule.status, "injected", "injected"))
+                    return
                 status = proxy.plan(self.command, self.path)
                 if status is not None:
                     proxy.injected.append((self.command, self.path, status))
-                    payload = (
-                        b'{"error": {"code": %d, "message": "injected", "errors": [{"reason": "injected"}]}}' % status
-                    )
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
+                    self._answer(status, error_body(status, "injected", "injected"))
                     return
+                status_code, answer_headers, content = self._forward(body)
+                self.send_response(status_code)
+                for key, value in answer_headers.items():
+                    if key.lower() == "location":  # a resumable upload's session: through the proxy too
+                        value = value.replace(proxy.upstream, proxy.endpoint, 1)
+                    if key.lower() not in ("transfer-encoding", "content-length", "connection"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            def _forward(self, body: bytes | None) -> tuple[int, Message, bytes]:
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
                 request = urllib.request.Request(
                     proxy.upstream + self.path, data=body, headers=headers, method=self.command
                 )
                 try:
                     with urllib.request.urlopen(request, timeout=60) as answer:
-                        status_code, answer_headers, content = answer.status, answer.headers, answer.read()
+                        result = answer.status, answer.headers, answer.read()
                 except urllib.error.HTTPError as error:
-                    status_code, answer_headers, content = error.code, error.headers, error.read()
+                    result = error.code, error.headers, error.read()
                 proxy.forwarded += 1
-                self.send_response(status_code)
-                for key, value in answer_headers.items():
-                    if key.lower() not in ("transfer-encoding", "content-length", "connection"):
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(content)))
+                return result
+
+            def _answer(self, status: int, payload: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(content)
+                self.wfile.write(payload)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 

@@ -74,10 +74,20 @@ def init(home: PhiHome) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+@click.option(
+    "--bigquery-dry-run",
+    "dry_run",
+    is_flag=True,
+    help="Instead of the checks, send every statement of a run to BigQuery as a dry run (free, "
+    "writes nothing) and print the bytes each kind would scan.",
+)
 @click.pass_obj
 @fail_cleanly
-def doctor(home: PhiHome, as_json: bool) -> None:
+def doctor(home: PhiHome, as_json: bool, dry_run: bool) -> None:
     """Check the PHI home, config, storage, Meltano and job plugins; say what to fix."""
+    if dry_run:
+        _print_dry_run(home, as_json)
+        return
     from lorchestra.doctor import diagnose
 
     checks = diagnose(home)
@@ -90,6 +100,20 @@ def doctor(home: PhiHome, as_json: bool) -> None:
                 click.echo(f"     fix: {check.fix}")
     if not all(c.ok for c in checks):
         sys.exit(1)
+
+
+def _print_dry_run(home: PhiHome, as_json: bool) -> None:
+    from lorchestra.config import load_config
+    from lorchestra.stack_clients.bigquery_store.dry_run import estimate_run
+
+    estimate = estimate_run(load_config(home))
+    if as_json:
+        emit_json({"bytes_by_kind": estimate.by_kind, "total_bytes": estimate.total})
+        return
+    width = max((len(kind) for kind in estimate.by_kind), default=0)
+    for kind, scanned in estimate.by_kind.items():
+        click.echo(f"{kind:<{width}}  {scanned:>15,} bytes")
+    click.echo(f"{'total':<{width}}  {estimate.total:>15,} bytes (a dry run: nothing was written or billed)")
 
 
 @main.group()

@@ -2,7 +2,8 @@
 
 Run with the emulator's own virtualenv python (see .ci/setup-bqemulator.sh);
 never imported by lorchestra code. Applies two small patches so the emulator
-works offline and with the official google-cloud-bigquery client, then serves
+works offline and with the official google-cloud-bigquery client (and two that keep
+what the service keeps: a load upload's job id, a table's expiration), then serves
 until SIGTERM/SIGINT.
 
     .venvs/bqemulator/bin/python launch.py --host 127.0.0.1 --port 9050 \
@@ -43,6 +44,68 @@ def _patch_multipart_media_type() -> None:
     upload._is_permitted_media_type = _is_permitted_media_type
 
 
+def _patch_upload_job_ids() -> None:
+    # The service keeps the job id a client chooses for a load upload (a client that lost
+    # the answer finds the job by it, and a second insert under it is refused with 409);
+    # the emulator mints its own. The chosen id follows the upload's configuration (kept
+    # by a resumable session until its last chunk) to the load, which mints no other.
+    from bqemulator.api.routes import upload
+
+    chosen: dict[int, str] = {}  # id(configuration) -> the client's job id
+    minting: list[str | None] = [None]
+    read_configuration, mint, run_load = upload._load_configuration_from_envelope, upload._new_job_id, upload._run_load
+
+    def _load_configuration_from_envelope(envelope: dict) -> dict:  # type: ignore[type-arg]
+        configuration = read_configuration(envelope)
+        job_id = (envelope.get("jobReference") or {}).get("jobId")
+        if job_id:
+            chosen[id(configuration)] = job_id
+        return configuration
+
+    async def _run_load(*, configuration: dict, **kwargs: object) -> object:  # type: ignore[type-arg]
+        minting[0] = chosen.pop(id(configuration), None)  # read by _new_job_id before any await
+        return await run_load(configuration=configuration, **kwargs)
+
+    def _new_job_id() -> str:
+        job_id, minting[0] = minting[0], None
+        return job_id or mint()
+
+    upload._load_configuration_from_envelope = _load_configuration_from_envelope
+    upload._run_load = _run_load
+    upload._new_job_id = _new_job_id
+
+
+def _patch_table_expiration() -> None:
+    # The service keeps a table's expirationTime and reports it on tables.get and
+    # tables.list; the emulator drops it (it never deletes expired tables either).
+    from datetime import UTC, datetime
+
+    from bqemulator.api.routes import tables
+
+    to_meta, to_rest, to_item = tables._rest_to_table_meta, tables._table_to_rest, tables._table_to_list_item
+
+    def _rest_to_table_meta(project_id, dataset_id, body, clock, existing=None):  # type: ignore[no-untyped-def]
+        meta = to_meta(project_id, dataset_id, body, clock, existing)
+        if body.get("expirationTime"):
+            expires = datetime.fromtimestamp(int(body["expirationTime"]) / 1000, UTC)
+        else:
+            expires = existing.expiration_time if existing is not None else None
+        return meta.model_copy(update={"expiration_time": expires})
+
+    def with_expiration(render):  # type: ignore[no-untyped-def]
+        def rendered(t):  # type: ignore[no-untyped-def]
+            body = render(t)
+            if t.expiration_time is not None:
+                body["expirationTime"] = str(int(t.expiration_time.timestamp() * 1000))
+            return body
+
+        return rendered
+
+    tables._rest_to_table_meta = _rest_to_table_meta
+    tables._table_to_rest = with_expiration(to_rest)
+    tables._table_to_list_item = with_expiration(to_item)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -65,6 +128,8 @@ def main() -> None:
 
     _patch_spatial()
     _patch_multipart_media_type()
+    _patch_upload_job_ids()
+    _patch_table_expiration()
 
     from bqemulator.config import LogFormat, LogLevel, PersistenceMode, Settings
     from bqemulator.server import run_forever

@@ -1,5 +1,6 @@
 """The BigQuery client wrapped for the step modules: queries and load jobs with the suite's
-retries and PHI-safe errors, and table names qualified with the dataset.
+retries (one job id per logical job) and PHI-safe errors, staging tables, and table names
+qualified with the dataset.
 
 The store extends it; the step modules (raw ingest, canonical, ledger, projections, reads)
 take it, so they depend on it and never on the store.
@@ -8,23 +9,25 @@ take it, so they depend on it and never on the store.
 from __future__ import annotations
 
 import contextlib
-import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import orjson
 from google.api_core import exceptions as gexc
 from google.cloud import bigquery
 
 from lorchestra.exceptions import StorageError
+from lorchestra.stack_clients.bigquery_store.jobs import NO_RETRY, JobFailed, run_job
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry, is_transient
 from lorchestra.stack_clients.bigquery_store.sql import query_param
+from lorchestra.stack_clients.bigquery_store.stages import DROP_TIMEOUT, is_leftover, stage_expiry, stage_name
 from lorchestra.stack_clients.spill import spill_file
 
 # The client's own retry would wait up to 600 s on a dead endpoint; retries are ours
-# (tenacity, bounded, in retry.py), so every call is made with the client's turned off.
-NO_RETRY: Any = None  # the client's annotations leave out None, which turns its retries off
+# (tenacity, bounded, in retry.py; a job's in jobs.py), so every call turns the client's off.
+__all__ = ["NO_RETRY", "Plumbing"]
 
 
 class Plumbing:
@@ -50,12 +53,26 @@ class Plumbing:
         return f"{self.client.project}.{self.dataset}.{name}"
 
     def call(self, what: str, func: Any) -> Any:
-        try:
+        """``func()`` with the suite's retries: only for calls that are safe to repeat."""
+        with self.errors(what):
             return call_with_retry(func)
+
+    @contextlib.contextmanager
+    def errors(self, what: str) -> Iterator[None]:
+        """The client's errors as one PHI-safe line: the message itself is withheld, as
+        BigQuery quotes offending values in it; reasons and status codes are kept."""
+        try:
+            yield
+        except JobFailed as exc:
+            if exc.conflict:
+                raise StorageError(
+                    f"BigQuery {what} was aborted by a concurrent update of its tables {exc.attempts} times; "
+                    "another run or program is writing this dataset: run again once it has finished"
+                ) from None
+            raise StorageError(f"BigQuery {what} failed (job failed: reason {exc.reason})") from None
         except gexc.GoogleAPICallError as exc:
             kind = "transient error persisted" if is_transient(exc) else "request refused"
             reasons = ",".join(sorted({str(e.get("reason")) for e in exc.errors or [] if isinstance(e, dict)}))
-            # The message itself is withheld: BigQuery quotes offending values in it.
             raise StorageError(
                 f"BigQuery {what} failed ({kind}: HTTP {exc.code} {type(exc).__name__}"
                 f"{', reason ' + reasons if reasons else ''})"
@@ -69,36 +86,48 @@ class Plumbing:
             raise
 
     def run_query(self, sql: str, params: dict[str, Any] | None = None) -> bigquery.QueryJob:
+        """One query job under an id of its own, waited on through that id (``jobs.run_job``)."""
         config = bigquery.QueryJobConfig(query_parameters=[query_param(k, v) for k, v in (params or {}).items()])
 
-        def run() -> bigquery.QueryJob:
-            job = self.client.query(sql, job_config=config, location=self.location, retry=NO_RETRY, job_retry=None)
-            job.result(retry=NO_RETRY)
-            return job
+        def begin(job_id: str) -> bigquery.QueryJob:
+            return self.client.query(
+                sql, job_config=config, job_id=job_id, location=self.location, retry=NO_RETRY, job_retry=None
+            )
 
-        return cast(bigquery.QueryJob, self.call("query", run))
+        with self.errors("query"):
+            return run_job(self.client, begin, what="query", location=self.location)
 
     def load_file(self, path: Path, schema: list[bigquery.SchemaField], table: str | None = None) -> str:
-        """Load an NDJSON file with one load job, replacing the table's contents (WRITE_TRUNCATE,
-        an atomic swap). Without ``table``, into a fresh staging table that the caller drops."""
-        name = table or f"_stage_{uuid.uuid4().hex}"
+        """Load an NDJSON file with one load job. Into ``table``, replacing its contents
+        (WRITE_TRUNCATE, an atomic swap); without it, into a fresh staging table that expires
+        within a day (``stages``), which the caller drops."""
+        name = table or self.create_stage(schema)
         config = bigquery.LoadJobConfig(
             schema=schema,
             source_format=bigquery.SourceFormat.NEWLINE_DELIMITED_JSON,
-            write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE,
+            write_disposition=(
+                bigquery.WriteDisposition.WRITE_TRUNCATE if table else bigquery.WriteDisposition.WRITE_EMPTY
+            ),
         )
 
-        def load() -> None:
-            with path.open("rb") as handle:
-                self.client.load_table_from_file(
+        def begin(job_id: str) -> bigquery.LoadJob:
+            with path.open("rb") as handle:  # each insert uploads the file from its start
+                return self.client.load_table_from_file(
                     handle,
                     self.table_id(name),
                     job_config=config,
+                    job_id=job_id,
                     location=self.location,
                     num_retries=0,
-                ).result(retry=NO_RETRY)
+                )
 
-        self.call(f"load into {name}", load)
+        with self.errors(f"load into {name}"):
+            run_job(self.client, begin, what="load", location=self.location)
+        return name
+
+    def create_stage(self, schema: list[bigquery.SchemaField]) -> str:
+        name = stage_name()
+        self.create_table(name, schema, expires=stage_expiry())
         return name
 
     def create_table(self, name: str, schema: list[bigquery.SchemaField], **options: Any) -> None:
@@ -108,9 +137,22 @@ class Plumbing:
         self.call(f"create table {name}", lambda: self.client.create_table(table, exists_ok=True, retry=NO_RETRY))
 
     def drop_table(self, name: str) -> None:
-        # staging tables are disposable; an orphan holds no more than its batch
+        """Best effort, within seconds: a stage left behind expires and is swept (``stages``)."""
         with contextlib.suppress(Exception):
-            self.client.delete_table(self.table_id(name), not_found_ok=True)
+            self.client.delete_table(self.table_id(name), not_found_ok=True, retry=NO_RETRY, timeout=DROP_TIMEOUT)
+
+    def sweep_stages(self) -> int:
+        """Drop the staging tables earlier runs left behind; the number dropped."""
+        now = datetime.now(UTC)
+
+        def leftovers() -> list[str]:
+            listed = self.client.list_tables(f"{self.client.project}.{self.dataset}", retry=NO_RETRY)
+            return [t.table_id for t in listed if is_leftover(t.table_id, t.expires, now)]
+
+        names = self.call("list staging tables", leftovers)
+        for name in names:
+            self.drop_table(name)
+        return len(names)
 
     def load_rows(self, schema: list[bigquery.SchemaField], rows: Iterable[dict[str, Any]]) -> str:
         with spill_file(self.tmp_dir) as (path, handle):

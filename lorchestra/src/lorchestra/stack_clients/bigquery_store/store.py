@@ -92,6 +92,7 @@ class BigQueryStore(Plumbing):
         for table in CORE_TABLES.values():
             self.create_table(table.name, ddl.column_schema(table.columns), **ddl.table_options(table))
         ddl.check_layout(self)
+        self.sweep_stages()
 
     # -- writes ----------------------------------------------------------------------------
     def ingest_raw_file(
