@@ -31,8 +31,44 @@ def test_tables_are_partitioned_and_clustered_as_designed(bq_emulator: Any, home
     assert event_log.time_partitioning.type_ == "DAY"
     assert event_log.clustering_fields == ["source_system", "event_type"]
     raw = client.get_table(f"{bq_emulator.project}.{dataset}.raw_objects")
-    assert raw.clustering_fields == ["source_system", "connection_name", "object_type"]
+    # partitioned on when a row was first written, by month: a batch's statements name the
+    # few partitions its stored records lie in (docs/performance.md)
+    assert (raw.time_partitioning.field, raw.time_partitioning.type_) == ("first_seen", "MONTH")
+    assert raw.clustering_fields == ["source_system", "connection_name", "object_type", "idem_key"]
     assert {f.name: f.field_type for f in raw.schema}["payload"] == "JSON"
+    canonical = client.get_table(f"{bq_emulator.project}.{dataset}.canonical_objects")
+    assert (canonical.time_partitioning.field, canonical.time_partitioning.type_) == ("created_at", "MONTH")
+    assert canonical.clustering_fields == ["object_type", "idem_key"]
+    ledger = client.get_table(f"{bq_emulator.project}.{dataset}.processed_inputs")
+    assert (ledger.time_partitioning.field, ledger.time_partitioning.type_) == ("processed_at", "MONTH")
+    assert ledger.clustering_fields == ["consumer", "input_idem_key"]
+
+
+def test_a_dataset_laid_out_by_an_earlier_version_is_refused_naming_the_table_and_the_migration(
+    bq_emulator: Any, home: PhiHome
+) -> None:
+    from google.cloud import bigquery
+
+    from bq_emulator import make_client  # type: ignore[import-not-found]
+    from lorchestra.exceptions import StorageError
+    from lorchestra.stack_clients.bigquery_store.ddl import column_schema
+    from lorchestra.stack_clients.tables import RAW_OBJECTS
+
+    dataset = f"t_{uuid.uuid4().hex[:12]}"
+    client = make_client(bq_emulator)
+    client.create_dataset(f"{bq_emulator.project}.{dataset}")
+    earlier = bigquery.Table(f"{bq_emulator.project}.{dataset}.raw_objects", schema=column_schema(RAW_OBJECTS.columns))
+    earlier.clustering_fields = ["source_system", "connection_name", "object_type"]  # as versions before 15
+    client.create_table(earlier)
+    store = _store_through(bq_emulator.endpoint, home, bq_emulator.project, dataset)
+    try:
+        with pytest.raises(StorageError) as refused:
+            store.ensure_schema()
+    finally:
+        store.close()
+    message = str(refused.value)
+    assert "table raw_objects" in message and dataset in message and "\n" not in message
+    assert "PARTITION BY" in message and "docs/performance.md" in message
 
 
 @pytest.mark.example_plugin
@@ -115,14 +151,14 @@ def test_a_bad_key_file_from_dotenv_is_named_without_its_contents(home: PhiHome,
     assert "SECRET-KEY-MATERIAL" not in result.stdout + result.stderr
 
 
-def _store_through(endpoint: str, home: PhiHome, project: str) -> Any:
+def _store_through(endpoint: str, home: PhiHome, project: str, dataset: str | None = None) -> Any:
     from lorchestra.config import load_config
     from lorchestra.stack_clients import open_store
 
     env = {
         "LORC_STORAGE__BACKEND": "bigquery",
         "LORC_STORAGE__BIGQUERY__PROJECT": project,
-        "LORC_STORAGE__BIGQUERY__DATASET": f"f_{uuid.uuid4().hex[:10]}",
+        "LORC_STORAGE__BIGQUERY__DATASET": dataset or f"f_{uuid.uuid4().hex[:10]}",
         "LORC_STORAGE__BIGQUERY__API_ENDPOINT": endpoint,
     }
     return open_store(load_config(home, {**os.environ, **env}))

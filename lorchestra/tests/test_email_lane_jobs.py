@@ -51,6 +51,16 @@ def reply_from_exchange(parent: dict[str, Any]) -> dict[str, Any]:
     return reply
 
 
+def new_conversation(message: dict[str, Any], n: int) -> dict[str, Any]:
+    """``message`` as the first of a conversation of its own (no e-mail of it stored yet)."""
+    fresh = copy.deepcopy(message)
+    fresh.update(id=f"18f-new-{n}", threadId=f"t-new-{n}")
+    for header in fresh["payload"]["headers"]:
+        if header["name"] == "Message-ID":
+            header["value"] = f"<new-{n}@mail.gmail.com>"
+    return fresh
+
+
 def inbox(store: Store) -> list[dict[str, Any]]:
     return sql_rows(
         store,
@@ -114,6 +124,24 @@ def test_the_lane_jobs_are_incremental_idempotent_and_count_a_message_once(
         rules = {r["rule"] for r in sql_rows(reopened, f"SELECT rule FROM {reopened.table('rejects')}")}
         assert rules == {"connection_not_configured", "transform.evaluation_failed"}
         assert inbox(reopened) == rows
+        emit(
+            EventClient(reopened, run_id="r4", job_name="extract_email", tmp_dir=home.tmp_dir),
+            "gmail",
+            "gmail-praxis",
+            [new_conversation(gmail, 1), new_conversation(gmail, 2)],
+        )
+    finally:
+        reopened.close()
+    # an update whose conversations are all new: no earlier e-mail of theirs to read by key
+    fourth = run_jobs(["canonicalize_email", "build_inbox_view"], home=home)
+    assert fourth.ok, fourth.as_dict()
+    build = fourth.outcomes[1].counts
+    assert (build["full_rebuild"], build["emails"], build["conversations"]) == (0, 2, 2)
+    reopened = _open(backend_config)
+    try:
+        assert [r["conversation_key"] for r in inbox(reopened)] == sorted(
+            [rows[0]["conversation_key"], "new-1@mail.gmail.com", "new-2@mail.gmail.com"]
+        )
     finally:
         reopened.close()
 

@@ -45,6 +45,7 @@ def test_read_objects_filters_by_change_time_key_and_field(store: Store) -> None
     assert keys() == ["m-a", "m-b", "m-c"]
     assert keys(updated_after=between) == ["m-c"]
     assert keys(keys=["m-b", "m-x"]) == ["m-b"]
+    assert keys(keys=[]) == [] and keys(keys=[], updated_after=between) == []
     assert keys(field_in=("client_id", ["c1"])) == ["m-a", "m-c"]
     assert keys(field_in=("client_id", ["c1"]), updated_after=between) == ["m-c"]
     assert [p for _, p in store.read_objects("canonical_objects", "measurement", keys=["m-a"], drop_fields=("n",))] == [

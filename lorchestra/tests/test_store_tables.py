@@ -44,6 +44,7 @@ def live(store: Store, name: str) -> tuple[list[tuple[str, str, bool]], dict[str
         return columns, {
             "cluster_by": tuple(table.clustering_fields or ()),
             "partition_by": table.time_partitioning.field if table.time_partitioning else None,
+            "partition_unit": table.time_partitioning.type_ if table.time_partitioning else None,
         }
     rows = sql_rows(
         store,
@@ -67,6 +68,11 @@ def test_every_live_core_table_is_its_declaration(store: Store) -> None:
         columns, layout = live(store, name)
         assert columns == declared(table, store.backend), name
         if store.backend == "bigquery":
-            assert layout == {"cluster_by": table.cluster_by, "partition_by": table.partition_by}, name
+            unit = table.partition_unit if table.partition_by else None
+            assert layout == {
+                "cluster_by": table.cluster_by,
+                "partition_by": table.partition_by,
+                "partition_unit": unit,
+            }, name
         else:
             assert layout == {"key": table.key if table.indexed_key else ()}, name

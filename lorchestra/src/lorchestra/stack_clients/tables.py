@@ -38,13 +38,17 @@ class Table:
     """``key``: the columns that identify a row. ``indexed_key``: the backend enforces it
     with an index (left off where the store's batch writes already keep keys unique and an
     index over millions of keys would cost memory and slow bulk inserts).
-    ``partition_by``: a timestamp column BigQuery partitions by day."""
+    ``partition_by``: a timestamp column BigQuery partitions by, per ``partition_unit``
+    (``DAY`` or ``MONTH``): the tables that keep every record are partitioned on when a row
+    was first (objects) or last (the map ledger) written, so that a batch's statements can
+    name the few partitions they touch."""
 
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     indexed_key: bool = True
     partition_by: str | None = None
+    partition_unit: str = "DAY"
     cluster_by: tuple[str, ...] = ()
     description: str = ""
 
@@ -52,6 +56,8 @@ class Table:
         check_table_name(self.name)
         names = [c.name for c in self.columns]
         unknown = [n for n in (*self.key, *self.cluster_by, *filter(None, [self.partition_by])) if n not in names]
+        if self.partition_unit not in ("DAY", "MONTH"):
+            raise ValueError(f"table {self.name}: partition_unit is DAY or MONTH, not {self.partition_unit!r}")
         if unknown or len(set(names)) != len(names):
             raise ValueError(f"table {self.name}: unknown or repeated columns {unknown or names}")
 
@@ -125,7 +131,9 @@ RAW_OBJECTS = Table(
     ),
     key=("idem_key",),
     indexed_key=False,
-    cluster_by=("source_system", "connection_name", "object_type"),
+    partition_by="first_seen",
+    partition_unit="MONTH",
+    cluster_by=("source_system", "connection_name", "object_type", "idem_key"),
     description="Records as the sources sent them, one row per idem_key.",
 )
 CANONICAL_OBJECTS = Table(
@@ -145,7 +153,9 @@ CANONICAL_OBJECTS = Table(
     ),
     key=("idem_key",),
     indexed_key=False,
-    cluster_by=("object_type",),
+    partition_by="created_at",
+    partition_unit="MONTH",
+    cluster_by=("object_type", "idem_key"),
     description="Canonical objects, each derived from one input object.",
 )
 REJECTS = Table(
@@ -181,7 +191,9 @@ PROCESSED_INPUTS = Table(
         _text("run_id", required=False),
     ),
     key=("consumer", "input_idem_key"),
-    cluster_by=("consumer",),
+    partition_by="processed_at",
+    partition_unit="MONTH",
+    cluster_by=("consumer", "input_idem_key"),
     description="Which input (at which payload hash) each consumer has handled.",
 )
 

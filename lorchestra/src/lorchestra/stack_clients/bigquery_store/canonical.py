@@ -1,4 +1,5 @@
-"""Canonical objects on BigQuery: staged by a load job, counted, applied by one MERGE."""
+"""Canonical objects on BigQuery: staged by a load job, looked up by key (which are stored,
+in which partitions), applied by one INSERT or one MERGE pruned to those partitions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from datetime import datetime
 
 from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.bigquery_store import ddl
+from lorchestra.stack_clients.bigquery_store.existing import find_existing
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
+from lorchestra.stack_clients.bigquery_store.sql import strings
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     WriteCounts,
@@ -15,14 +18,31 @@ from lorchestra.stack_clients.model import (
     payload_hash,
 )
 from lorchestra.stack_clients.spill import spill_file
+from lorchestra.stack_clients.tables import CANONICAL_OBJECTS
+
+DIFFERS = (
+    "T.payload_hash != S.payload_hash OR T.source_payload_hash != S.source_payload_hash "
+    "OR T.transform_ref != S.transform_ref OR T.schema_ref != S.schema_ref"
+)
+PAYLOAD = "PARSE_JSON(S.payload, wide_number_mode => 'round')"  # as raw_ingest: one long number never blocks a page
+COLUMNS = (
+    "idem_key, object_type, schema_ref, source_idem_key, source_payload_hash, transform_ref, payload, "
+    "payload_hash, created_at, updated_at, last_seen"
+)
+VALUES = (
+    "S.idem_key, S.object_type, S.schema_ref, S.source_idem_key, S.source_payload_hash, S.transform_ref, "
+    f"{PAYLOAD}, S.payload_hash, @now, @now, @now"
+)
 
 
 def upsert_canonical(store: Plumbing, rows: Iterable[CanonicalRow], *, now: datetime) -> WriteCounts:
-    """Stage the latest row of each key by one load job; count, then apply them by one MERGE."""
+    """Stage the latest row of each key by one load job; look them up, then apply them by one statement."""
     latest: dict[str, tuple[int, bytes]] = {}
+    object_types: set[str] = set()
     total = 0
     for row in rows:
         total += 1
+        object_types.add(row.object_type)
         text = dumps(row.payload)
         latest[row.idem_key] = (
             total,
@@ -47,40 +67,39 @@ def upsert_canonical(store: Plumbing, rows: Iterable[CanonicalRow], *, now: date
             handle.write(line + b"\n")
         handle.close()
         stage = store.load_file(path, ddl.CANONICAL_STAGE)
+    types = strings(sorted(object_types))
     try:
-        target = store.table("canonical_objects")
-        differs = (
-            "T.payload_hash != S.payload_hash OR T.source_payload_hash != S.source_payload_hash "
-            "OR T.transform_ref != S.transform_ref OR T.schema_ref != S.schema_ref"
-        )
-        row = next(
-            iter(
-                store.run_query(
-                    f"""SELECT COUNTIF(T.idem_key IS NULL) AS inserted,
-                       COUNTIF(T.idem_key IS NOT NULL AND ({differs})) AS updated,
-                       COUNTIF(T.idem_key IS NOT NULL AND NOT ({differs})) AS unchanged
-                FROM {store.table(stage)} S LEFT JOIN {target} T ON T.idem_key = S.idem_key"""
-                ).result()
-            )
+        found = find_existing(
+            store,
+            stage,
+            CANONICAL_OBJECTS,
+            stage_key="idem_key",
+            filters=["T.object_type IN UNNEST(@types)"],
+            params={"types": types},
+            keys=list(latest),
+            differs=DIFFERS,
         )
         checkpoint("canonical.before_merge")
-        store.run_query(
-            f"""MERGE {target} T USING {store.table(stage)} S ON T.idem_key = S.idem_key
-                WHEN MATCHED AND ({differs}) THEN UPDATE SET schema_ref = S.schema_ref,
+        target, source = store.table("canonical_objects"), store.table(stage)
+        if found.matched:  # pruned to the partitions of the stored rows, as in raw_ingest
+            store.run_query(
+                f"""MERGE {target} T USING {source} S ON T.idem_key = S.idem_key
+                    AND T.object_type IN UNNEST(@types) AND {found.target_filter(CANONICAL_OBJECTS)}
+                WHEN MATCHED AND ({DIFFERS}) THEN UPDATE SET schema_ref = S.schema_ref,
                     source_idem_key = S.source_idem_key, source_payload_hash = S.source_payload_hash,
-                    transform_ref = S.transform_ref, payload = PARSE_JSON(S.payload),
+                    transform_ref = S.transform_ref, payload = {PAYLOAD},
                     payload_hash = S.payload_hash, updated_at = @now, last_seen = @now
                 WHEN MATCHED THEN UPDATE SET last_seen = @now
-                WHEN NOT MATCHED THEN INSERT (idem_key, object_type, schema_ref, source_idem_key,
-                    source_payload_hash, transform_ref, payload, payload_hash, created_at, updated_at,
-                    last_seen)
-                  VALUES (S.idem_key, S.object_type, S.schema_ref, S.source_idem_key,
-                    S.source_payload_hash, S.transform_ref, PARSE_JSON(S.payload), S.payload_hash,
-                    @now, @now, @now)""",
-            {"now": now},
-        )
+                WHEN NOT MATCHED THEN INSERT ({COLUMNS}) VALUES ({VALUES})""",
+                {"now": now, "types": types},
+            )
+        else:
+            store.run_query(f"INSERT INTO {target} ({COLUMNS}) SELECT {VALUES} FROM {source} S", {"now": now})
     finally:
         store.drop_table(stage)
     return WriteCounts(
-        inserted=row["inserted"], updated=row["updated"], unchanged=row["unchanged"], superseded=total - len(latest)
+        inserted=len(latest) - found.matched,
+        updated=found.changed,
+        unchanged=found.matched - found.changed,
+        superseded=total - len(latest),
     )

@@ -7,7 +7,11 @@ from typing import Any
 
 from google.cloud import bigquery
 
+from lorchestra.exceptions import StorageError
+from lorchestra.stack_clients.bigquery_store.plumbing import NO_RETRY, Plumbing
 from lorchestra.stack_clients.tables import CORE_TABLES, Column, Table
+
+MIGRATION_DOC = "docs/performance.md#migrating-a-dataset-to-the-partitioned-layout"
 
 BQ_TYPES = {
     "string": "STRING",
@@ -38,12 +42,39 @@ def table_options(table: Table) -> dict[str, Any]:
     if table.cluster_by:
         options["clustering_fields"] = list(table.cluster_by)
     if table.partition_by:
-        options["time_partitioning"] = bigquery.TimePartitioning(
-            type_=bigquery.TimePartitioningType.DAY, field=table.partition_by
-        )
+        options["time_partitioning"] = bigquery.TimePartitioning(type_=table.partition_unit, field=table.partition_by)
     if table.description:
         options["description"] = table.description
     return options
+
+
+def layout(table: bigquery.Table | Table) -> tuple[tuple[str, ...], str | None, str | None]:
+    """``(clustering columns, partition column, partition unit)`` of a live or declared table."""
+    if isinstance(table, Table):
+        unit = table.partition_unit if table.partition_by else None
+        return tuple(table.cluster_by), table.partition_by, unit
+    partitioning = table.time_partitioning
+    if partitioning is None:
+        return tuple(table.clustering_fields or ()), None, None
+    return tuple(table.clustering_fields or ()), partitioning.field, partitioning.type_
+
+
+def check_layout(store: Plumbing) -> None:
+    """Refuse a dataset whose core tables are laid out otherwise than declared (one made by
+    an earlier version): BigQuery cannot partition an existing table, and the statements
+    prune only the partitions and clusters declared here."""
+    for table in CORE_TABLES.values():
+        live = store.call(
+            f"look up {table.name}", lambda t=table: store.client.get_table(store.table_id(t.name), retry=NO_RETRY)
+        )
+        if layout(live) != layout(table):
+            cluster, column, unit = layout(table)
+            wanted = f"partitioned by {unit} on {column}" if column else "not partitioned"
+            raise StorageError(
+                f"table {table.name} in dataset {store.dataset} is not laid out as this version needs "
+                f"({wanted}, clustered by {', '.join(cluster)}): rebuild it with "
+                f"CREATE TABLE ... PARTITION BY ... CLUSTER BY ... AS SELECT, as {MIGRATION_DOC} shows"
+            )
 
 
 def stage_schema(table: Table, columns: Sequence[str], *, ordinal: bool = False) -> list[bigquery.SchemaField]:
@@ -62,7 +93,7 @@ _RAW = CORE_TABLES["raw_objects"]
 _CANONICAL = CORE_TABLES["canonical_objects"]
 _REJECTS = CORE_TABLES["rejects"]
 _PROCESSED = CORE_TABLES["processed_inputs"]
-RAW_STAGE = stage_schema(_RAW, ("idem_key", "external_id", "payload_hash", "payload"), ordinal=True)
+RAW_STAGE = stage_schema(_RAW, ("idem_key", "external_id", "payload_hash", "payload"))
 CANONICAL_STAGE = stage_schema(
     _CANONICAL,
     (

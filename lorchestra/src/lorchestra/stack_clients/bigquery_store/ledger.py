@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from lorchestra.stack_clients.bigquery_store import ddl
+from lorchestra.stack_clients.bigquery_store.existing import find_existing
+from lorchestra.stack_clients.bigquery_store.locate import locate, page_filter, source_columns
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
+from lorchestra.stack_clients.bigquery_store.sql import Span, merged_spans, partition_filter, strings
 from lorchestra.stack_clients.model import EventRow, InputRow, RejectRow, dumps
+from lorchestra.stack_clients.tables import CORE_TABLES, PROCESSED_INPUTS
 
 
 def upsert_rejects(store: Plumbing, rejects: Sequence[RejectRow], *, run_id: str, now: datetime) -> None:
@@ -82,7 +87,7 @@ def append_events(store: Plumbing, events: Sequence[EventRow]) -> None:
     )
     try:
         columns = [f.name for f in ddl.EVENT_STAGE]
-        values = ", ".join("PARSE_JSON(payload)" if c == "payload" else c for c in columns)
+        values = ", ".join("PARSE_JSON(payload, wide_number_mode => 'round')" if c == "payload" else c for c in columns)
         store.run_query(
             f"INSERT INTO {store.table('event_log')} ({', '.join(columns)}) SELECT {values} FROM {store.table(stage)}"
         )
@@ -99,28 +104,37 @@ def changed_inputs(
     source_system: str | None,
     page_size: int,
 ) -> Iterator[list[InputRow]]:
+    """The keys first (key columns of the inputs and of ``consumer``'s ledger rows only), then
+    a page of payloads at a time, each read with constant filters on the keys and their
+    partitions: history is read as keys, only what changed as payloads."""
     if table not in ("raw_objects", "canonical_objects"):
         raise ValueError(f"inputs come from raw_objects or canonical_objects, not {table!r}")
-    system = "i.source_system" if table == "raw_objects" else "CAST(NULL AS STRING)"
-    connection = "i.connection_name" if table == "raw_objects" else "CAST(NULL AS STRING)"
-    keys = [
-        r["idem_key"]
-        for r in store.run_query(
-            f"""SELECT i.idem_key FROM {store.table(table)} i
-            LEFT JOIN {store.table("processed_inputs")} p
-              ON p.consumer = @consumer AND p.input_idem_key = i.idem_key
-            WHERE i.object_type = @object_type AND (@system IS NULL OR {system} = @system)
-              AND (p.input_idem_key IS NULL OR p.input_payload_hash != i.payload_hash)
-            ORDER BY i.idem_key""",
-            {"consumer": consumer, "object_type": object_type, "system": source_system},
-        ).result()
-    ]
-    for start in range(0, len(keys), page_size):
+    inputs = CORE_TABLES[table]
+    where = ["i.object_type = @object_type"]
+    params: dict[str, Any] = {"consumer": consumer, "object_type": object_type}
+    if source_system is not None:
+        where.append(f"{source_columns(inputs)[0]} = @system")
+        params["system"] = source_system
+    located = locate(
+        store,
+        inputs,
+        f"""FROM {store.table(table)} i
+            LEFT JOIN (SELECT input_idem_key, input_payload_hash FROM {store.table("processed_inputs")}
+                       WHERE consumer = @consumer) p ON p.input_idem_key = i.idem_key
+            WHERE {" AND ".join(where)}
+              AND (p.input_idem_key IS NULL OR p.input_payload_hash != i.payload_hash)""",
+        params,
+    )
+    system, connection = source_columns(inputs)
+    for start in range(0, len(located), page_size):
+        page_params: dict[str, Any] = {"object_type": object_type}
+        condition = page_filter(inputs, located[start : start + page_size], page_params)
         rows = store.run_query(
             f"""SELECT i.idem_key, i.object_type, i.payload_hash, TO_JSON_STRING(i.payload) AS payload,
                        {system} AS source_system, {connection} AS connection_name, i.schema_ref
-                FROM {store.table(table)} i WHERE i.idem_key IN UNNEST(@keys) ORDER BY i.idem_key""",
-            {"keys": keys[start : start + page_size]},
+                FROM {store.table(table)} i WHERE i.object_type = @object_type AND {condition}
+                ORDER BY i.idem_key""",
+            page_params,
         ).result()
         yield [
             InputRow(
@@ -139,6 +153,8 @@ def changed_inputs(
 def mark_processed(
     store: Plumbing, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
 ) -> None:
+    """An INSERT when none of the inputs was processed before, else one MERGE pruned to the
+    partitions their ledger rows lie in (an updated row moves to the partition of ``now``)."""
     if not items:
         return
     latest = {key: (digest, outcome) for key, digest, outcome in items}
@@ -147,26 +163,56 @@ def mark_processed(
         ({"input_idem_key": k, "input_payload_hash": d, "outcome": o} for k, (d, o) in latest.items()),
     )
     try:
-        store.run_query(
-            f"""MERGE {store.table("processed_inputs")} T USING {store.table(stage)} S
-                ON T.consumer = @consumer AND T.input_idem_key = S.input_idem_key
-                WHEN MATCHED THEN UPDATE SET input_payload_hash = S.input_payload_hash,
-                    outcome = S.outcome, processed_at = @now, run_id = @run_id
-                WHEN NOT MATCHED THEN INSERT (consumer, input_idem_key, input_payload_hash, outcome,
-                    processed_at, run_id)
-                  VALUES (@consumer, S.input_idem_key, S.input_payload_hash, S.outcome, @now, @run_id)""",
-            {"consumer": consumer, "now": now, "run_id": run_id},
+        found = find_existing(
+            store,
+            stage,
+            PROCESSED_INPUTS,
+            stage_key="input_idem_key",
+            filters=["T.consumer = @consumer"],
+            params={"consumer": consumer},
+            keys=list(latest),
         )
+        target, source = store.table("processed_inputs"), store.table(stage)
+        columns = "consumer, input_idem_key, input_payload_hash, outcome, processed_at, run_id"
+        values = "@consumer, S.input_idem_key, S.input_payload_hash, S.outcome, @now, @run_id"
+        params = {"consumer": consumer, "now": now, "run_id": run_id}
+        if found.matched:
+            store.run_query(
+                f"""MERGE {target} T USING {source} S
+                    ON T.consumer = @consumer AND T.input_idem_key = S.input_idem_key
+                    AND {found.target_filter(PROCESSED_INPUTS)}
+                    WHEN MATCHED THEN UPDATE SET input_payload_hash = S.input_payload_hash,
+                        outcome = S.outcome, processed_at = @now, run_id = @run_id
+                    WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({values})""",
+                params,
+            )
+        else:
+            store.run_query(f"INSERT INTO {target} ({columns}) SELECT {values} FROM {source} S", params)
     finally:
         store.drop_table(stage)
 
 
 def forget_processed(store: Plumbing, consumer: str, keys: Sequence[str] | None) -> None:
-    """Drop ``consumer``'s ledger rows for ``keys`` (all when None), so those inputs are selected again."""
+    """Drop ``consumer``'s ledger rows for ``keys`` (all when None), so those inputs are selected
+    again; for named keys, only in the partitions their rows lie in (found first)."""
     if keys is not None and not keys:
         return
-    store.run_query(
-        f"DELETE FROM {store.table('processed_inputs')} WHERE consumer = @consumer"
-        + ("" if keys is None else " AND input_idem_key IN UNNEST(@keys)"),
-        {"consumer": consumer, **({} if keys is None else {"keys": list(keys)})},
+    ledger = store.table("processed_inputs")
+    if keys is None:
+        store.run_query(f"DELETE FROM {ledger} WHERE consumer = @consumer", {"consumer": consumer})
+        return
+    params: dict[str, Any] = {"consumer": consumer, "keys": strings(keys)}
+    located = locate(
+        store,
+        PROCESSED_INPUTS,
+        f"FROM {ledger} i WHERE i.consumer = @consumer AND i.input_idem_key IN UNNEST(@keys)",
+        params,
+        key="input_idem_key",
     )
+    if located:
+        spans = merged_spans((Span(at, at) for _, at, _, _ in located), PROCESSED_INPUTS.partition_unit)
+        store.run_query(
+            f"DELETE FROM {ledger} WHERE consumer = @consumer AND input_idem_key IN UNNEST(@keys) "
+            f"AND {partition_filter('processed_at', spans)}",
+            params,
+        )

@@ -18,6 +18,7 @@ from google.cloud import bigquery
 from lorchestra.faults import sql_fault
 from lorchestra.stack_clients.bigquery_store.ddl import column_schema
 from lorchestra.stack_clients.bigquery_store.plumbing import NO_RETRY, Plumbing
+from lorchestra.stack_clients.bigquery_store.sql import strings
 from lorchestra.stack_clients.projection import Column, RowsChange, check_table_name
 from lorchestra.stack_clients.spill import spill_file
 
@@ -66,7 +67,7 @@ def lookup_rows(
         check_table_name(column)
     rows = store.run_query(
         f"SELECT {', '.join(columns)} FROM {store.table(check_table_name(name))} WHERE {key_column} IN UNNEST(@keys)",
-        {"keys": list(keys)},
+        {"keys": strings(keys)},
     ).result()
     return [{c: row[c] for c in columns} for row in rows]
 

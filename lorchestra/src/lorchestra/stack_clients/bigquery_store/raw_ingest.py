@@ -1,9 +1,10 @@
 """Write one JSONL file of raw objects into BigQuery as one all-or-nothing batch.
 
-The file is read once to find the latest line of each key and once more to stage those
-lines (ids, hashes and payload text) in a staging table by one load job. New and
-changed records are validated; the counts come from one query; then one server-side
-transaction applies the batch's single MERGE and its rejects.
+The file is read once to find the latest line of each key and once more to check those
+lines against the schema; the accepted ones (ids, hashes and payload text) are staged
+by one load job. One query finds which of them are stored and in which partitions
+(the counts come from it); then one server-side transaction applies the batch (an
+INSERT, or a MERGE pruned to those partitions) and its rejects.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from lorchestra.exceptions import StorageError
 from lorchestra.faults import checkpoint, sql_fault
 from lorchestra.stack_clients.bigquery_store import ddl, ledger
+from lorchestra.stack_clients.bigquery_store.existing import Existing, find_existing
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
 from lorchestra.stack_clients.bigquery_store.sql import inline_params
 from lorchestra.stack_clients.candidates import check_candidates
@@ -29,6 +31,7 @@ from lorchestra.stack_clients.model import (
     reject_for,
 )
 from lorchestra.stack_clients.spill import spill_file
+from lorchestra.stack_clients.tables import RAW_OBJECTS
 
 
 def ingest_raw_file(
@@ -69,37 +72,33 @@ def ingest_raw_file(
         latest[external_id] = item.ordinal
     superseded = inputs - len(rejects) - len(latest)
     keep = set(latest.values())
-    with spill_file(store.tmp_dir) as (stage_path, handle):
-        candidates = []
-        for item in scan_jsonl(path):  # pass 2: stage the latest lines
-            if isinstance(item, BadLine) or item.ordinal not in keep:
-                continue
-            external_id = extract_id(item.record, spec.id_field)
-            candidates.append((item.ordinal, external_id, item.text.decode("utf-8")))
-            handle.write(
-                dumps(
-                    {
-                        "ord": item.ordinal,
-                        "idem_key": spec.idem_key(str(external_id)),
-                        "external_id": external_id,
-                        "payload_hash": payload_hash(item.text),
-                        "payload": item.text.decode("utf-8"),
-                    }
-                )
-                + b"\n"
-            )
-        handle.close()
-        check = check_candidates(candidates, spec, job_name=job_name, record_number=lambda o: o)
-        rejects += check.rejects
-        stage = store.load_file(stage_path, ddl.RAW_STAGE) if keep else None
+    candidates = [
+        (item.ordinal, extract_id(item.record, spec.id_field), item.text.decode("utf-8"))
+        for item in scan_jsonl(path)  # pass 2: the latest line of each key
+        if not isinstance(item, BadLine) and item.ordinal in keep
+    ]
+    check = check_candidates(candidates, spec, job_name=job_name, record_number=lambda o: o)
+    rejects += check.rejects
+    staged = [
+        (str(external_id), text) for ordinal, external_id, text in candidates if ordinal not in check.rejected_ords
+    ]
+    del candidates
+    stage = _stage(store, spec, staged) if staged else None
+    keys = [spec.idem_key(external_id) for external_id, _ in staged]
+    del staged
     reject_stage = ledger.stage_rejects(store, rejects, run_id)
     try:
         checkpoint("raw.staged", job_name)
-        counts = WriteCounts(superseded=superseded, rejected=len(rejects))
-        if stage:
-            counts = _count_raw(store, stage, check.rejected_ords, counts)
+        found = _find_existing(store, stage, spec, keys) if stage else Existing()
+        counts = WriteCounts(
+            inserted=len(keys) - found.matched,
+            updated=found.changed,
+            unchanged=found.matched - found.changed,
+            superseded=superseded,
+            rejected=len(rejects),
+        )
         checkpoint("raw.before_merge", job_name)
-        _apply_raw_batch(store, stage, reject_stage, spec, job_name, check.rejected_ords, now)
+        _apply_raw_batch(store, stage, reject_stage, spec, job_name, found, now)
         return counts
     finally:
         for name in (stage, reject_stage):
@@ -107,25 +106,35 @@ def ingest_raw_file(
                 store.drop_table(name)
 
 
-def _count_raw(store: Plumbing, stage: str, bad: set[int], counts: WriteCounts) -> WriteCounts:
-    row = next(
-        iter(
-            store.run_query(
-                f"""SELECT COUNTIF(t.idem_key IS NULL) AS inserted,
-                   COUNTIF(t.payload_hash != s.payload_hash) AS updated,
-                   COUNTIF(t.payload_hash = s.payload_hash) AS unchanged
-            FROM {store.table(stage)} s LEFT JOIN {store.table("raw_objects")} t ON t.idem_key = s.idem_key
-            WHERE s.ord NOT IN UNNEST(@bad)""",
-                {"bad": sorted(bad)},
-            ).result()
-        )
-    )
-    return WriteCounts(
-        inserted=row["inserted"],
-        updated=row["updated"],
-        unchanged=row["unchanged"],
-        superseded=counts.superseded,
-        rejected=counts.rejected,
+def _stage(store: Plumbing, spec: ObjectSpec, staged: list[tuple[str, str]]) -> str:
+    """The accepted records (a rejected one never reaches the warehouse) in a staging table."""
+    with spill_file(store.tmp_dir) as (stage_path, handle):
+        for external_id, text in staged:
+            handle.write(
+                dumps(
+                    {
+                        "idem_key": spec.idem_key(external_id),
+                        "external_id": external_id,
+                        "payload_hash": payload_hash(text.encode("utf-8")),
+                        "payload": text,
+                    }
+                )
+                + b"\n"
+            )
+        handle.close()
+        return store.load_file(stage_path, ddl.RAW_STAGE)
+
+
+def _find_existing(store: Plumbing, stage: str, spec: ObjectSpec, keys: list[str]) -> Existing:
+    return find_existing(
+        store,
+        stage,
+        RAW_OBJECTS,
+        stage_key="idem_key",
+        filters=["T.source_system = @system", "T.connection_name = @connection", "T.object_type = @object_type"],
+        params={"system": spec.source.system, "connection": spec.source.connection, "object_type": spec.object_type},
+        keys=keys,
+        differs="T.payload_hash != S.payload_hash",
     )
 
 
@@ -135,10 +144,17 @@ def _apply_raw_batch(
     reject_stage: str | None,
     spec: ObjectSpec,
     job_name: str,
-    bad: set[int],
+    found: Existing,
     now: datetime,
 ) -> None:
-    """One server-side transaction: the batch's one raw MERGE, then its rejects.
+    """One server-side transaction: the batch's records, then its rejects.
+
+    A batch of only new records is an INSERT: BigQuery bills it the staged bytes alone. A
+    batch with stored records is one MERGE whose target is pruned to the partitions those
+    records lie in (found by :func:`find_existing`, written as literals): a MERGE with an
+    UPDATE clause bills every column of every partition it may touch, and only a constant
+    filter on the partition column narrows that. Every stored key of the batch lies in
+    those partitions, so a key the MERGE does not match there is new.
 
     ``wide_number_mode => 'round'``: a number with more digits than a double holds
     (``0.1000000000000000000001``) is stored as the double orjson reads it as, where the
@@ -146,27 +162,35 @@ def _apply_raw_batch(
     """
     statements = []
     if stage:
-        source = f"(SELECT * FROM {store.table(stage)} WHERE ord NOT IN UNNEST(@bad))"
-        statements += [
-            f"""MERGE {store.table("raw_objects")} T USING {source} S ON T.idem_key = S.idem_key
+        raw = store.table("raw_objects")
+        payload = "PARSE_JSON(S.payload, wide_number_mode => 'round')"
+        columns = (
+            "idem_key, source_system, connection_name, object_type, schema_ref, external_id, payload, "
+            "payload_hash, first_seen, last_seen"
+        )
+        values = f"S.idem_key, @system, @connection, @object_type, @schema_ref, S.external_id, {payload}, S.payload_hash, @now, @now"
+        if found.matched:
+            statements.append(
+                f"""MERGE {raw} T USING {store.table(stage)} S ON T.idem_key = S.idem_key
+                    AND T.source_system = @system AND T.connection_name = @connection AND T.object_type = @object_type
+                    AND {found.target_filter(RAW_OBJECTS)}
                 WHEN MATCHED AND T.payload_hash != S.payload_hash THEN UPDATE SET
-                    payload = PARSE_JSON(S.payload, wide_number_mode => 'round'), payload_hash = S.payload_hash,
-                    schema_ref = @schema_ref, last_seen = @now
+                    payload = {payload}, payload_hash = S.payload_hash, schema_ref = @schema_ref, last_seen = @now
                 WHEN MATCHED THEN UPDATE SET last_seen = @now
-                WHEN NOT MATCHED THEN INSERT (idem_key, source_system, connection_name, object_type,
-                    schema_ref, external_id, payload, payload_hash, first_seen, last_seen)
-                  VALUES (S.idem_key, @system, @connection, @object_type, @schema_ref, S.external_id,
-                    PARSE_JSON(S.payload, wide_number_mode => 'round'), S.payload_hash, @now, @now);""",
+                WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({values});"""
+            )
+        else:
+            statements.append(f"INSERT INTO {raw} ({columns}) SELECT {values} FROM {store.table(stage)} S;")
+        statements += [
             sql_fault("raw.merged"),
             f"""DELETE FROM {store.table("rejects")} WHERE job_name = @job AND input_idem_key IN
-                (SELECT idem_key FROM {source});""",
+                (SELECT idem_key FROM {store.table(stage)});""",
         ]
     if reject_stage:
         statements.append(ledger.merge_rejects_sql(store, reject_stage) + ";")
     statements.append(sql_fault("raw.before_commit"))
     script = "BEGIN TRANSACTION;\n" + "\n".join(s for s in statements if s) + "\nCOMMIT TRANSACTION;"
     params = {
-        "bad": sorted(bad),
         "now": now,
         "schema_ref": spec.schema_ref,
         "job": job_name,

@@ -7,15 +7,20 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from lorchestra.stack_clients.bigquery_store.locate import Located, locate, page_filter
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
+from lorchestra.stack_clients.bigquery_store.sql import strings
 from lorchestra.stack_clients.bigquery_store.values import python_value, utc
 from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import EventRow, ObjectCounts, ProcessedEntry
 from lorchestra.stack_clients.tables import (
     CORE_TABLES,
+    Table,
     check_field_name,
     check_table_name,
 )
+
+READ_PAGE = 4000  # keys per page of payloads read by key
 
 
 def rows(store: Plumbing, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -33,7 +38,7 @@ def read_events(
         f"SELECT {', '.join(CORE_TABLES['event_log'].column_names)} FROM {store.table('event_log')} "
         "WHERE event_type IN UNNEST(@types) AND (@status IS NULL OR status = @status) "
         "ORDER BY created_at DESC" + (f" LIMIT {int(limit)}" if limit is not None else ""),
-        {"types": list(event_types), "status": status},
+        {"types": strings(event_types), "status": status},
     )
     return [EventRow(**{**row, "payload": row["payload"] or {}}) for row in found]
 
@@ -125,22 +130,41 @@ def read_objects(
     field_in: tuple[str, Sequence[str]] | None = None,
     on_unreadable: UnreadableHandler | None = None,
 ) -> Iterator[tuple[str, Any]]:
+    """Every object of a type in one query; those changed since a time or named by key in
+    two steps (:mod:`.locate`), so that the payloads of the rest of history are not read."""
     if table not in ("raw_objects", "canonical_objects"):
         raise ValueError(f"objects live in raw_objects or canonical_objects, not {table!r}")
-    where: list[str] = ["object_type = @t"]
+    if keys is not None and not keys:
+        return
+    declared = CORE_TABLES[table]
+    where: list[str] = ["i.object_type = @t"]
     params: dict[str, Any] = {"t": object_type}
     if updated_after is not None:
-        where.append("updated_at > @since")
+        where.append("i.updated_at > @since")
         params["since"] = updated_after
     if keys is not None:
-        where.append("idem_key IN UNNEST(@keys)")
-        params["keys"] = list(keys)
+        where.append("i.idem_key IN UNNEST(@keys)")
+        params["keys"] = strings(keys)
+    payload_filter: list[str] = []
     if field_in is not None:
-        where.append(f"JSON_VALUE(payload, '$.{check_field_name(field_in[0])}') IN UNNEST(@values)")
-        params["values"] = list(field_in[1])
-    rows = store.run_query(
-        f"SELECT idem_key, TO_JSON_STRING(payload) AS payload FROM {store.table(table)} "
-        f"WHERE {' AND '.join(where)} ORDER BY idem_key",
-        params,
-    ).result()
-    yield from read_stored(((row["idem_key"], row["payload"]) for row in rows), drop_fields, on_unreadable)
+        payload_filter.append(f"JSON_VALUE(i.payload, '$.{check_field_name(field_in[0])}') IN UNNEST(@values)")
+    select = f"SELECT i.idem_key, TO_JSON_STRING(i.payload) AS payload FROM {store.table(table)} i WHERE "
+    if updated_after is None and keys is None:
+        pages: Iterator[tuple[str, dict[str, Any]]] = iter([(" AND ".join(where + payload_filter), params)])
+    else:
+        located = locate(store, declared, f"FROM {store.table(table)} i WHERE {' AND '.join(where)}", params)
+        pages = _pages(declared, located, object_type, payload_filter)
+    for condition, page_params in pages:
+        if field_in is not None:
+            page_params["values"] = strings(field_in[1])
+        rows = store.run_query(select + condition + " ORDER BY i.idem_key", page_params).result()
+        yield from read_stored(((row["idem_key"], row["payload"]) for row in rows), drop_fields, on_unreadable)
+
+
+def _pages(
+    table: Table, located: list[Located], object_type: str, payload_filter: list[str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    for start in range(0, len(located), READ_PAGE):
+        params: dict[str, Any] = {"t": object_type}
+        condition = page_filter(table, located[start : start + READ_PAGE], params)
+        yield " AND ".join(["i.object_type = @t", condition, *payload_filter]), params

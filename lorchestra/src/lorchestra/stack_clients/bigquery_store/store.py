@@ -91,6 +91,7 @@ class BigQueryStore(Plumbing):
         self.call("create dataset", lambda: self.client.create_dataset(dataset, exists_ok=True, retry=NO_RETRY))
         for table in CORE_TABLES.values():
             self.create_table(table.name, ddl.column_schema(table.columns), **ddl.table_options(table))
+        ddl.check_layout(self)
 
     # -- writes ----------------------------------------------------------------------------
     def ingest_raw_file(
