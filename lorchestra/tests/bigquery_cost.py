@@ -64,6 +64,7 @@ class TableProfile:
     cluster_by: tuple[str, ...] = ()
     partition_unit: str = "DAY"
     unique: frozenset[str] = frozenset()
+    shares: Mapping[str, Mapping[Any, float]] = field(default_factory=dict)  # value -> share of rows
 
     @property
     def rows(self) -> int:
@@ -429,7 +430,8 @@ def _day(value: Any) -> date | None:
 
 def _cluster_fraction(profile: TableProfile, filters: list[Filter], rows: float) -> float:
     """The fraction of ``rows`` that a constant filter on a prefix of the clustering columns
-    reads: per column, its values over its distinct values (a key column: one row each)."""
+    reads: per column, the share of rows its values hold (known values), else its values
+    over its distinct values (a key column: one row each)."""
     fraction = 1.0
     for column in profile.cluster_by:
         values = [len(f.values) for f in filters if f.column == column and f.op == "eq"]
@@ -437,6 +439,10 @@ def _cluster_fraction(profile: TableProfile, filters: list[Filter], rows: float)
             break
         if column in profile.unique:
             return min(fraction, min(values) / max(rows, 1.0))
+        named = [f.values for f in filters if f.column == column and f.op == "eq"]
+        if column in profile.shares and all(v is not None for v in named[0]):
+            fraction *= min(1.0, sum(profile.shares[column].get(v, 0.0) for v in set(named[0])))
+            continue
         if column not in profile.distinct:
             raise KeyError(f"the profile names no distinct count for the clustering column {column}")
         fraction *= min(1.0, min(values) / max(profile.distinct[column], 1))

@@ -40,6 +40,7 @@ SAMPLE_TABLES = (
 HISTORY_DAYS = 365
 MAILBOXES = 6
 REJECT_SHARE = 0.01
+FEW_VALUES = 20
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Sample:
     rows: int
     widths: dict[str, float]
     distinct: dict[str, int]
+    shares: dict[str, dict[Any, float]]  # of the columns with few values: each value's share of rows
 
 
 def measure(home: PhiHome, environ: dict[str, str], tables: Sequence[str]) -> dict[str, Sample]:
@@ -58,8 +60,14 @@ def measure(home: PhiHome, environ: dict[str, str], tables: Sequence[str]) -> di
             rows = sql_rows(store, f"SELECT * FROM {store.table(name)}")  # type: ignore[attr-defined]
             table = CORE_TABLES.get(name)
             json_columns = frozenset(c.name for c in table.columns if c.type == "json") if table else frozenset()
-            distinct = {column: len({_hashable(r[column]) for r in rows}) for column in (rows[0] if rows else {})}
-            found[name] = Sample(len(rows), average_widths(rows, json_columns), distinct)
+            counts = {column: Counter(_hashable(r[column]) for r in rows) for column in (rows[0] if rows else {})}
+            distinct = {column: len(values) for column, values in counts.items()}
+            shares = {
+                column: {value: n / len(rows) for value, n in values.items()}
+                for column, values in counts.items()
+                if len(values) <= FEW_VALUES
+            }
+            found[name] = Sample(len(rows), average_widths(rows, json_columns), distinct, shares)
         return found
     finally:
         store.close()
@@ -76,8 +84,18 @@ def profiles(sample: dict[str, Sample], history: int, new: int) -> dict[str, Tab
     def per_email(name: str, **extra: Any) -> TableProfile:
         ratio = sample[name].rows / emails
         distinct = {**sample[name].distinct, "connection_name": MAILBOXES}
+        shares = {column: values for column, values in sample[name].shares.items() if column != "connection_name"}
         total, fresh = math.ceil((history + new) * ratio), math.ceil(new * ratio)
-        return layout(name, total, fresh, sample[name].widths, history_days=HISTORY_DAYS, distinct=distinct, **extra)
+        return layout(
+            name,
+            total,
+            fresh,
+            sample[name].widths,
+            history_days=HISTORY_DAYS,
+            distinct=distinct,
+            shares=shares,
+            **extra,
+        )
 
     events = sample["event_log"]
     rejects = sample["rejects"]

@@ -109,23 +109,32 @@ def delegates() -> dict[str, str]:
 
 
 def call_graph() -> dict[str, set[str]]:
-    """Each function of the step modules (``module.function``) -> the package functions it
-    calls, and ``run_query`` when it sends a query itself."""
-    functions: dict[str, ast.FunctionDef] = {}
-    for module in STEP_MODULES:
-        tree = ast.parse((STORE_PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
-        functions.update({f"{module}.{n.name}": n for n in tree.body if isinstance(n, ast.FunctionDef)})
+    """Each function of the package's modules (``module.function``) -> the package functions
+    it calls (by their module's name or as imported), and ``run_query`` when it sends a query."""
+    package = "lorchestra.stack_clients.bigquery_store"
+    modules = {path.stem: ast.parse(path.read_text(encoding="utf-8")) for path in STORE_PACKAGE.glob("*.py")}
+    functions = {
+        f"{module}.{node.name}": (module, node)
+        for module, tree in modules.items()
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+    }
     graph: dict[str, set[str]] = {}
-    for qualified, function in functions.items():
-        module = qualified.split(".")[0]
+    for qualified, (module, function) in functions.items():
+        imported = {
+            alias.asname or alias.name: f"{node.module.rsplit('.', 1)[-1]}.{alias.name}"
+            for node in modules[module].body
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(package + ".")
+            for alias in node.names
+        }
         names = set()
         for call in ast.walk(function):
             if not isinstance(call, ast.Call):
                 continue
             if isinstance(call.func, ast.Name):
-                names.add(f"{module}.{call.func.id}")
+                names.add(imported.get(call.func.id, f"{module}.{call.func.id}"))
             elif isinstance(call.func, ast.Attribute):
-                if isinstance(call.func.value, ast.Name) and call.func.value.id in STEP_MODULES:
+                if isinstance(call.func.value, ast.Name) and call.func.value.id in modules:
                     names.add(f"{call.func.value.id}.{call.func.attr}")
                 if call.func.attr == "run_query":
                     names.add("run_query")
@@ -146,5 +155,11 @@ def reached(graph: dict[str, set[str]], roots: set[str]) -> set[str]:
 
 
 def query_issuing_steps(graph: dict[str, set[str]]) -> set[str]:
-    """The public step functions that send a query, themselves or through another."""
-    return {name for name in graph if not name.split(".")[1].startswith("_") and "run_query" in reached(graph, {name})}
+    """The public functions of the step modules that send a query, themselves or through another."""
+    return {
+        name
+        for name in graph
+        if name.split(".")[0] in STEP_MODULES
+        and not name.split(".")[1].startswith("_")
+        and "run_query" in reached(graph, {name})
+    }

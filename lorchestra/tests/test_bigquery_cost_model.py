@@ -140,3 +140,18 @@ def test_a_key_list_on_a_clustering_key_reads_its_rows_within_the_selected_parti
 def test_the_billing_floor_is_ten_megabytes_per_table_referenced() -> None:
     cost = estimate("SELECT e.id FROM `p.d.events` e JOIN `p.d.plain` p ON p.id = e.id", {}, CONTEXT)
     assert cost.floor == 2 * 10 * 2**20 > cost.bytes
+
+
+def test_a_value_the_profile_knows_reads_its_share_and_one_it_lacks_reads_nothing() -> None:
+    typed = TableProfile(
+        900,
+        100,
+        {"object_type": 6.0, "v": 10.0},
+        1,
+        {},
+        cluster_by=("object_type",),
+        shares={"object_type": {"email": 0.9}},
+    )
+    context = Context({"t": typed}, today=TODAY)
+    assert estimate("SELECT v FROM `p.d.t` WHERE object_type = 'email'", {}, context).bytes == pytest.approx(900 * 16)
+    assert estimate("SELECT v FROM `p.d.t` WHERE object_type = @t", {"t": "contact"}, context).bytes == 0

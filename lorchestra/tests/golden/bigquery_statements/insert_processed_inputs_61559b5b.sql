@@ -5,4 +5,4 @@
 -- then read the diff: a new shape is checked by hand like this one.
 -- seen in: lane canonicalize_contacts; lane canonicalize_email; lane canonicalize_questionnaires; lane score_gad7; lane score_phq9; store.mark_processed
 -- parameters: @consumer STRING, @now TIMESTAMP, @run_id STRING
-MERGE `{project}.{dataset}.processed_inputs` T USING `{project}.{dataset}._stage_{uuid}` S ON T.consumer = @consumer AND T.input_idem_key = S.input_idem_key WHEN MATCHED THEN UPDATE SET input_payload_hash = S.input_payload_hash, outcome = S.outcome, processed_at = @now, run_id = @run_id WHEN NOT MATCHED THEN INSERT (consumer, input_idem_key, input_payload_hash, outcome, processed_at, run_id) VALUES (@consumer, S.input_idem_key, S.input_payload_hash, S.outcome, @now, @run_id)
+INSERT INTO `{project}.{dataset}.processed_inputs` (consumer, input_idem_key, input_payload_hash, outcome, processed_at, run_id) SELECT @consumer, S.input_idem_key, S.input_payload_hash, S.outcome, @now, @run_id FROM `{project}.{dataset}._stage_{uuid}` S

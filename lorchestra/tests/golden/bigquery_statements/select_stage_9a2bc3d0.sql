@@ -4,5 +4,5 @@
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
 -- seen in: lane extract_contacts; lane extract_email; lane extract_forms; store.ingest_raw_file
--- parameters: @bad ARRAY<INT64>
-SELECT COUNTIF(t.idem_key IS NULL) AS inserted, COUNTIF(t.payload_hash != s.payload_hash) AS updated, COUNTIF(t.payload_hash = s.payload_hash) AS unchanged FROM `{project}.{dataset}._stage_{uuid}` s LEFT JOIN `{project}.{dataset}.raw_objects` t ON t.idem_key = s.idem_key WHERE s.ord NOT IN UNNEST(@bad)
+-- parameters: @connection STRING, @keys ARRAY<STRING>, @object_type STRING, @system STRING
+SELECT MIN(T.first_seen) AS low, MAX(T.first_seen) AS high, COUNT(*) AS matched, COUNTIF(T.payload_hash != S.payload_hash) AS changed FROM `{project}.{dataset}._stage_{uuid}` S JOIN `{project}.{dataset}.raw_objects` T ON T.idem_key = S.idem_key WHERE T.source_system = @system AND T.connection_name = @connection AND T.object_type = @object_type AND T.idem_key IN UNNEST(@keys) GROUP BY TIMESTAMP_TRUNC(T.first_seen, MONTH)

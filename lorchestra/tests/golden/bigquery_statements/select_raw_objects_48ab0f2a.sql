@@ -4,5 +4,5 @@
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
 -- seen in: store.read_objects
--- parameters: @t STRING, @values ARRAY<STRING>
-SELECT idem_key, TO_JSON_STRING(payload) AS payload FROM `{project}.{dataset}.raw_objects` WHERE object_type = @t AND JSON_VALUE(payload, '$.id') IN UNNEST(@values) ORDER BY idem_key
+-- parameters: @connections ARRAY<STRING>, @keys ARRAY<STRING>, @systems ARRAY<STRING>, @t STRING
+SELECT i.idem_key, TO_JSON_STRING(i.payload) AS payload FROM `{project}.{dataset}.raw_objects` i WHERE i.object_type = @t AND i.source_system IN UNNEST(@systems) AND i.connection_name IN UNNEST(@connections) AND i.idem_key IN UNNEST(@keys) AND i.first_seen BETWEEN TIMESTAMP '?' AND TIMESTAMP '?' ORDER BY i.idem_key

@@ -3,6 +3,6 @@
 -- (2026-12-01, gate15): valid GoogleSQL, tables and parameters as the store means them.
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
--- seen in: lane build_inbox_view; store.read_objects
--- parameters: @since TIMESTAMP, @t STRING
-SELECT idem_key, TO_JSON_STRING(payload) AS payload FROM `{project}.{dataset}.canonical_objects` WHERE object_type = @t AND updated_at > @since ORDER BY idem_key
+-- seen in: lane build_inbox_view; lane build_measurement_timeseries; store.forget_processed
+-- parameters: @consumer STRING, @keys ARRAY<STRING>
+SELECT i.input_idem_key AS key, i.processed_at AS at, CAST(NULL AS STRING) AS system, CAST(NULL AS STRING) AS connection FROM `{project}.{dataset}.processed_inputs` i WHERE i.consumer = @consumer AND i.input_idem_key IN UNNEST(@keys) ORDER BY i.input_idem_key

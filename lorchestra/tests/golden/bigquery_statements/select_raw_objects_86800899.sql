@@ -4,5 +4,5 @@
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
 -- seen in: lane canonicalize_contacts; lane canonicalize_email; lane canonicalize_questionnaires; store.changed_inputs
--- parameters: @consumer STRING, @object_type STRING, @system STRING
-SELECT i.idem_key FROM `{project}.{dataset}.raw_objects` i LEFT JOIN `{project}.{dataset}.processed_inputs` p ON p.consumer = @consumer AND p.input_idem_key = i.idem_key WHERE i.object_type = @object_type AND (@system IS NULL OR i.source_system = @system) AND (p.input_idem_key IS NULL OR p.input_payload_hash != i.payload_hash) ORDER BY i.idem_key
+-- parameters: @connections ARRAY<STRING>, @keys ARRAY<STRING>, @object_type STRING, @systems ARRAY<STRING>
+SELECT i.idem_key, i.object_type, i.payload_hash, TO_JSON_STRING(i.payload) AS payload, i.source_system AS source_system, i.connection_name AS connection_name, i.schema_ref FROM `{project}.{dataset}.raw_objects` i WHERE i.object_type = @object_type AND i.source_system IN UNNEST(@systems) AND i.connection_name IN UNNEST(@connections) AND i.idem_key IN UNNEST(@keys) AND i.first_seen BETWEEN TIMESTAMP '?' AND TIMESTAMP '?' ORDER BY i.idem_key

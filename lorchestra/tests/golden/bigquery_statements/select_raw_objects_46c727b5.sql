@@ -4,6 +4,5 @@
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
 -- seen in: store.read_objects
--- parameters: @keys ARRAY<INT64>, @t STRING
--- parameters: @keys ARRAY<STRING>, @t STRING
-SELECT idem_key, TO_JSON_STRING(payload) AS payload FROM `{project}.{dataset}.raw_objects` WHERE object_type = @t AND idem_key IN UNNEST(@keys) ORDER BY idem_key
+-- parameters: @t STRING, @values ARRAY<STRING>
+SELECT i.idem_key, TO_JSON_STRING(i.payload) AS payload FROM `{project}.{dataset}.raw_objects` i WHERE i.object_type = @t AND JSON_VALUE(i.payload, '$.id') IN UNNEST(@values) ORDER BY i.idem_key

@@ -3,7 +3,6 @@
 -- (2026-12-01, gate15): valid GoogleSQL, tables and parameters as the store means them.
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
--- seen in: lane build_inbox_view; store.read_objects
--- parameters: @keys ARRAY<INT64>, @t STRING
--- parameters: @keys ARRAY<STRING>, @t STRING
-SELECT idem_key, TO_JSON_STRING(payload) AS payload FROM `{project}.{dataset}.canonical_objects` WHERE object_type = @t AND idem_key IN UNNEST(@keys) ORDER BY idem_key
+-- seen in: store.forget_processed
+-- parameters: @consumer STRING, @keys ARRAY<STRING>
+DELETE FROM `{project}.{dataset}.processed_inputs` WHERE consumer = @consumer AND input_idem_key IN UNNEST(@keys) AND processed_at BETWEEN TIMESTAMP '?' AND TIMESTAMP '?'
