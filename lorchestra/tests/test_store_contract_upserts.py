@@ -9,6 +9,7 @@ with plain SQL, so both backends are held to the same observable behaviour.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +183,35 @@ def test_a_failure_between_staging_and_merge_leaves_no_partial_rows(
     faults.reset()
     counts = events.emit_jsonl("ingest.completed", tmp_path / "b.jsonl", spec=SPEC)
     assert (counts.inserted, counts.updated, counts.unchanged, counts.rejected) == (1, 1, 1, 1)
+
+
+def test_stored_records_first_seen_months_apart_are_updated_in_place(store: Store, tmp_path: Path) -> None:
+    """On BigQuery these rows lie in different partitions: the batch's write names each of them."""
+    january, april, now = (datetime(2025, 1, 15, tzinfo=UTC), datetime(2025, 4, 2, tzinfo=UTC), utcnow())
+
+    def ingest(name: str, records: list[dict[str, Any]], when: datetime) -> Any:
+        path = write_jsonl(tmp_path / f"{name}.jsonl", records)
+        return store.ingest_raw_file(path, SPEC, job_name="extract_test", run_id=name, now=when)
+
+    ingest("jan", [message("m1")], january)
+    ingest("apr", [message("m2")], april)
+    counts = ingest("now", [message("m1", history="2"), message("m2"), message("m3")], now)
+    assert (counts.inserted, counts.updated, counts.unchanged) == (1, 1, 1)
+    rows = raw_rows(store)
+    assert len(rows) == 3 and rows["gmail:praxis:email:m1"]["payload"]["historyId"] == "2"
+    seen = {key.rsplit(":", 1)[1]: (row["first_seen"], row["last_seen"]) for key, row in rows.items()}
+    assert seen == {"m1": (january, now), "m2": (april, now), "m3": (now, now)}
+
+    def canonical(key: str, value: str) -> CanonicalRow:
+        return CanonicalRow(f"{key}#note", "note", "s", key, "h", "t", {"v": value})
+
+    store.upsert_canonical([canonical("a", "1")], run_id="jan", now=january)
+    store.upsert_canonical([canonical("b", "1")], run_id="apr", now=april)
+    again = store.upsert_canonical([canonical("a", "2"), canonical("b", "1"), canonical("c", "1")], run_id="n", now=now)
+    assert (again.inserted, again.updated, again.unchanged) == (1, 1, 1)
+    assert dict(store.read_objects("canonical_objects", "note")) == {
+        "a#note": {"v": "2"},
+        "b#note": {"v": "1"},
+        "c#note": {"v": "1"},
+    }
+    assert store.latest_update("note") == now

@@ -1,6 +1,7 @@
 """The bookkeeping tables on BigQuery: rejects, the event log, and which inputs each
 consumer has processed (incremental selection). Every batch is staged by a load job and
-applied by one statement."""
+applied by one statement (a ledger page after one lookup of its stored keys: see
+:mod:`.existing`); inputs are selected by key before their payloads are read (:mod:`.locate`)."""
 
 from __future__ import annotations
 
