@@ -4,8 +4,10 @@ average as in the sample fixture's real records (measured on the emulator after 
 e-mail lane), every table laid out as ``stack_clients/tables.py`` declares it.
 
 Scaling from the sample: a table's rows per raw e-mail (canonical objects, ledger rows,
-conversations, members) are the sample's; the clustering columns' distinct values are the
-sample's, but for the connections (six mailboxes, the default config); the event log holds
+conversations, members) are the sample's; so are the clustering columns' distinct values
+and each value's share of rows, but for the connections (six mailboxes, the default
+config, in equal shares); the current monthly partition holds 30 days of history (a
+month's last day, the worst case); the event log holds
 a year of daily runs of the sample run's events; rejects hold 1% of the history (the sample
 has none: an upper bound).
 """
@@ -22,7 +24,8 @@ from typing import Any
 
 from backend_sql import sql_rows
 from bigquery_capture import Captured, normalise
-from bigquery_cost import Context, Cost, TableProfile, average_widths, estimate, layout
+from bigquery_cost import Cost, average_widths, estimate
+from bigquery_pruning import Context, TableProfile, layout
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients import open_store

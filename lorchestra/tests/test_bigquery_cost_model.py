@@ -1,4 +1,4 @@
-"""The rules of the bytes-scanned model (``bigquery_cost``), each on small hand-made
+"""The rules of the bytes-scanned model (``bigquery_cost``, ``bigquery_pruning``), each on small hand-made
 statements over a hand-made profile whose figures make every term visible."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bigquery_cost import Context, TableProfile, estimate
+from bigquery_cost import estimate
+from bigquery_pruning import Context, TableProfile
 
 TODAY = date(2026, 12, 1)
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
