@@ -1,0 +1,8 @@
+-- One shape of statement the BigQuery backend sends, captured through the recording proxy
+-- by test_bigquery_statements.py and normalised (bigquery_capture.py). Checked by hand once
+-- (2026-12-01, gate15): valid GoogleSQL, tables and parameters as the store means them.
+-- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
+-- then read the diff: a new shape is checked by hand like this one.
+-- seen in: lane canonicalize_contacts; lane canonicalize_email; lane canonicalize_questionnaires; store.changed_inputs
+-- parameters: @connections ARRAY<STRING>, @keys ARRAY<STRING>, @object_type STRING, @systems ARRAY<STRING>
+SELECT i.idem_key, i.object_type, i.payload_hash, TO_JSON_STRING(i.payload) AS payload, i.source_system AS source_system, i.connection_name AS connection_name, i.schema_ref FROM `{project}.{dataset}.raw_objects` i WHERE i.object_type = @object_type AND i.source_system IN UNNEST(@systems) AND i.connection_name IN UNNEST(@connections) AND i.idem_key IN UNNEST(@keys) AND i.first_seen BETWEEN TIMESTAMP '?' AND TIMESTAMP '?' ORDER BY i.idem_key
