@@ -52,6 +52,7 @@ class Sample:
     widths: dict[str, float]
     distinct: dict[str, int]
     shares: dict[str, dict[Any, float]]  # of the columns with few values: each value's share of rows
+    cluster_by: tuple[str, ...]  # as the live table is clustered (a projection's is not declared in tables.py)
 
 
 def measure(home: PhiHome, environ: dict[str, str], tables: Sequence[str]) -> dict[str, Sample]:
@@ -70,7 +71,8 @@ def measure(home: PhiHome, environ: dict[str, str], tables: Sequence[str]) -> di
                 for column, values in counts.items()
                 if len(values) <= FEW_VALUES
             }
-            found[name] = Sample(len(rows), average_widths(rows, json_columns), distinct, shares)
+            clustering = tuple(store.client.get_table(store.table_id(name)).clustering_fields or ())  # type: ignore[attr-defined]
+            found[name] = Sample(len(rows), average_widths(rows, json_columns), distinct, shares, clustering)
         return found
     finally:
         store.close()
@@ -86,9 +88,15 @@ def profiles(sample: dict[str, Sample], history: int, new: int) -> dict[str, Tab
 
     def per_email(name: str, **extra: Any) -> TableProfile:
         ratio = sample[name].rows / emails
-        distinct = {**sample[name].distinct, "connection_name": MAILBOXES}
-        shares = {column: values for column, values in sample[name].shares.items() if column != "connection_name"}
         total, fresh = math.ceil((history + new) * ratio), math.ceil(new * ratio)
+        # A column with many values in the sample (a key, a conversation) has as many more
+        # in a larger table; one with few (a type, a system) keeps them.
+        grown = {
+            column: n if n <= FEW_VALUES else math.ceil(n * total / max(sample[name].rows, 1))
+            for column, n in sample[name].distinct.items()
+        }
+        distinct = {**grown, "connection_name": MAILBOXES}
+        shares = {column: values for column, values in sample[name].shares.items() if column != "connection_name"}
         return layout(
             name,
             total,
@@ -104,7 +112,7 @@ def profiles(sample: dict[str, Sample], history: int, new: int) -> dict[str, Tab
     rejects = sample["rejects"]
     return {
         **{name: per_email(name) for name in ("raw_objects", "canonical_objects", "processed_inputs")},
-        **{name: per_email(name) for name in ("inbox_view", "inbox_view_members")},
+        **{name: per_email(name, cluster_by=sample[name].cluster_by) for name in ("inbox_view", "inbox_view_members")},
         "job_state": layout(
             "job_state", sample["job_state"].rows, 0, sample["job_state"].widths, distinct=sample["job_state"].distinct
         ),

@@ -51,14 +51,15 @@ class TableProfile:
 
 def layout(name: str, rows: int, new_rows: int, widths: Mapping[str, float], **kwargs: Any) -> TableProfile:
     """A profile whose partitioning, clustering and key are the table's declaration in
-    :mod:`lorchestra.stack_clients.tables` (none for a projection)."""
+    :mod:`lorchestra.stack_clients.tables` (a projection: ``cluster_by`` as given, no partitions)."""
     table = CORE_TABLES.get(name)
+    cluster_by = kwargs.pop("cluster_by", table.cluster_by if table else ())
     return TableProfile(
         rows - new_rows,
         new_rows,
         widths,
         partition_by=table.partition_by if table else None,
-        cluster_by=table.cluster_by if table else (),
+        cluster_by=cluster_by,
         partition_unit=getattr(table, "partition_unit", "DAY"),
         unique=frozenset(table.key[-1:]) if table else frozenset(),
         **kwargs,

@@ -37,7 +37,7 @@ def test_tables_are_partitioned_and_clustered_as_designed(bq_emulator: Any, home
     assert raw.clustering_fields == ["source_system", "connection_name", "object_type", "idem_key"]
     assert {f.name: f.field_type for f in raw.schema}["payload"] == "JSON"
     canonical = client.get_table(f"{bq_emulator.project}.{dataset}.canonical_objects")
-    assert (canonical.time_partitioning.field, canonical.time_partitioning.type_) == ("created_at", "MONTH")
+    assert (canonical.time_partitioning.field, canonical.time_partitioning.type_) == ("updated_at", "MONTH")
     assert canonical.clustering_fields == ["object_type", "idem_key"]
     ledger = client.get_table(f"{bq_emulator.project}.{dataset}.processed_inputs")
     assert (ledger.time_partitioning.field, ledger.time_partitioning.type_) == ("processed_at", "MONTH")

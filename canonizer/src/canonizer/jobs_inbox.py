@@ -54,8 +54,8 @@ def _rebuild(ctx: JobContext, practice: list[str]) -> dict[str, int]:
         practice_addresses=practice,
     )
     statuses: Counter[str] = Counter()
-    written = ctx.store.replace_table(VIEW, COLUMNS, _counted(build.rows(), statuses))
-    ctx.store.replace_table(MEMBERS, MEMBER_COLUMNS, build.members())
+    written = ctx.store.replace_table(VIEW, COLUMNS, _counted(build.rows(), statuses), cluster_by=("conversation_key",))
+    ctx.store.replace_table(MEMBERS, MEMBER_COLUMNS, build.members(), cluster_by=("member_key",))
     return {"emails": build.emails, "conversations": written, "full_rebuild": 1, **_status_counts(statuses)}
 
 

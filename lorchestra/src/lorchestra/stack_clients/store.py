@@ -109,8 +109,16 @@ class Store(Protocol):
         """Apply every change in one transaction; the number of rows each inserted."""
         ...
 
-    def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
-        """Swap a projection table for ``rows`` in one step; return the row count."""
+    def replace_table(
+        self,
+        name: str,
+        columns: Sequence[Column],
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        cluster_by: Sequence[str] = (),
+    ) -> int:
+        """Swap a projection table for ``rows`` in one step; return the row count.
+        ``cluster_by``: the columns it is looked up by (BigQuery clusters the table by them)."""
         ...
 
     def publish_views(self, names: Sequence[str], *, if_missing: bool = False) -> list[str]:

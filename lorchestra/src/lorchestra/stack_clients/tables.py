@@ -153,7 +153,9 @@ CANONICAL_OBJECTS = Table(
     ),
     key=("idem_key",),
     indexed_key=False,
-    partition_by="created_at",
+    # updated_at, not created_at: a read of what changed since the last build ("updated
+    # after") is then pruned to the recent partitions; a changed object moves to this month's.
+    partition_by="updated_at",
     partition_unit="MONTH",
     cluster_by=("object_type", "idem_key"),
     description="Canonical objects, each derived from one input object.",

@@ -3,6 +3,6 @@
 -- (2026-12-01, gate15): valid GoogleSQL, tables and parameters as the store means them.
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
--- seen in: lane canonicalize_questionnaires; store.forget_processed
+-- seen in: lane canonicalize_questionnaires; lane score_gad7; lane score_phq9; store.forget_processed
 -- parameters: @consumer STRING
 DELETE FROM `{project}.{dataset}.processed_inputs` WHERE consumer = @consumer

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +87,7 @@ class DryRunStore(BigQueryStore):
             use_query_cache=False,
             query_parameters=[query_param(k, v) for k, v in (params or {}).items()],
         )
+        schema: Sequence[bigquery.SchemaField] = ()
         for statement in statements_of(sql):
             job = self.call(
                 f"dry run of {self.operation}",
@@ -96,27 +98,54 @@ class DryRunStore(BigQueryStore):
             self.estimate.statements.append(
                 (f"{self.operation}: {statement_kind(statement)}", job.total_bytes_processed or 0)
             )
-        return cast(bigquery.QueryJob, _Answered())
+            schema = job.schema or ()
+        return cast(bigquery.QueryJob, _Answered(schema))
 
-    def load_file(self, path: Path, schema: list[bigquery.SchemaField], table: str | None = None) -> str:
+    def load_file(
+        self,
+        path: Path,
+        schema: list[bigquery.SchemaField],
+        table: str | None = None,
+        *,
+        cluster_by: Sequence[str] = (),
+    ) -> str:
         """No load: a stage is created empty (loads are free), a table to replace is left alone."""
         self.estimate.statements.append((f"{self.operation}: load job (free)", 0))
         return table or self.create_stage(schema)
 
 
 class _Answered:
-    """What a dry-run query job answers to ``result()``: one placeholder row."""
+    """What a dry-run query job answers to ``result()``: one placeholder row, so that the
+    next statement of each step is sent too."""
+
+    def __init__(self, schema: Sequence[bigquery.SchemaField]) -> None:
+        self.schema = list(schema)
 
     def result(self) -> _Rows:
-        return _Rows([_Placeholder()])
+        rows = _Rows([_Placeholder({f.name: _PLACEHOLDERS.get(f.field_type, "0") for f in self.schema})])
+        rows.schema = self.schema
+        return rows
 
 
 class _Rows(list[Any]):
     schema: list[bigquery.SchemaField] = []
 
 
-class _Placeholder(dict[str, str]):
-    """Every column reads as ``"0"``: a count, a key and a JSON payload alike."""
+# A value of each type a step reads from an answer (the dry run says the answer's schema).
+# Counts read 1: a batch then finds one stored row and sends its MERGE, the dearer path.
+_PLACEHOLDERS: dict[str, Any] = {
+    "TIMESTAMP": datetime(2000, 1, 1, tzinfo=UTC),
+    "INTEGER": 1,
+    "INT64": 1,
+    "FLOAT": 0.0,
+    "FLOAT64": 0.0,
+    "BOOLEAN": False,
+    "BOOL": False,
+}
+
+
+class _Placeholder(dict[str, Any]):
+    """A column the schema does not name reads as ``"0"``: a count, a key and a JSON payload alike."""
 
     def __missing__(self, key: str) -> str:
         return "0"

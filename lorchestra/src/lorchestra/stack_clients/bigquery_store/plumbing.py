@@ -9,7 +9,7 @@ take it, so they depend on it and never on the store.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -97,13 +97,21 @@ class Plumbing:
         with self.errors("query"):
             return run_job(self.client, begin, what="query", location=self.location)
 
-    def load_file(self, path: Path, schema: list[bigquery.SchemaField], table: str | None = None) -> str:
+    def load_file(
+        self,
+        path: Path,
+        schema: list[bigquery.SchemaField],
+        table: str | None = None,
+        *,
+        cluster_by: Sequence[str] = (),
+    ) -> str:
         """Load an NDJSON file with one load job. Into ``table``, replacing its contents
-        (WRITE_TRUNCATE, an atomic swap); without it, into a fresh staging table that expires
-        within a day (``stages``), which the caller drops."""
+        (WRITE_TRUNCATE, an atomic swap) and clustered by ``cluster_by``; without it, into a
+        fresh staging table that expires within a day (``stages``), which the caller drops."""
         name = table or self.create_stage(schema)
         config = bigquery.LoadJobConfig(
             schema=schema,
+            clustering_fields=list(cluster_by) or None,
             source_format=bigquery.SourceFormat.NEWLINE_DELIMITED_JSON,
             write_disposition=(
                 bigquery.WriteDisposition.WRITE_TRUNCATE if table else bigquery.WriteDisposition.WRITE_EMPTY

@@ -131,8 +131,15 @@ class BigQueryStore(Plumbing):
         ledger.forget_processed(self, consumer, keys)
 
     # -- projections and ledgers -------------------------------------------------------------
-    def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
-        return projections.replace_table(self, name, columns, rows)
+    def replace_table(
+        self,
+        name: str,
+        columns: Sequence[Column],
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        cluster_by: Sequence[str] = (),
+    ) -> int:
+        return projections.replace_table(self, name, columns, rows, cluster_by)
 
     def has_table(self, name: str) -> bool:
         return projections.has_table(self, name)

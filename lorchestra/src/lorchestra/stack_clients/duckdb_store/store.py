@@ -123,7 +123,15 @@ class DuckDBStore:
         ledger.forget_processed(self.connection, consumer, keys)
 
     # -- projections and ledgers -------------------------------------------------------------
-    def replace_table(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
+    def replace_table(
+        self,
+        name: str,
+        columns: Sequence[Column],
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        cluster_by: Sequence[str] = (),
+    ) -> int:
+        del cluster_by  # a hint for columnar warehouses; DuckDB finds keys by scanning fast enough
         return projections.replace_table(self.connection, self.tmp_dir, name, columns, rows)
 
     def has_table(self, name: str) -> bool:

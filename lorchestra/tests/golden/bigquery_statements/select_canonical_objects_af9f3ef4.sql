@@ -4,5 +4,5 @@
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
 -- seen in: lane score_gad7; lane score_phq9; store.changed_inputs
--- parameters: @keys ARRAY<STRING>, @object_type STRING
-SELECT i.idem_key, i.object_type, i.payload_hash, TO_JSON_STRING(i.payload) AS payload, CAST(NULL AS STRING) AS source_system, CAST(NULL AS STRING) AS connection_name, i.schema_ref FROM `{project}.{dataset}.canonical_objects` i WHERE i.object_type = @object_type AND i.idem_key IN UNNEST(@keys) AND i.created_at BETWEEN TIMESTAMP '?' AND TIMESTAMP '?' ORDER BY i.idem_key
+-- parameters: @consumer STRING, @object_type STRING
+SELECT i.idem_key AS key, i.updated_at AS at, CAST(NULL AS STRING) AS system, CAST(NULL AS STRING) AS connection FROM `{project}.{dataset}.canonical_objects` i LEFT JOIN (SELECT input_idem_key, input_payload_hash FROM `{project}.{dataset}.processed_inputs` WHERE consumer = @consumer) p ON p.input_idem_key = i.idem_key WHERE i.object_type = @object_type AND (p.input_idem_key IS NULL OR p.input_payload_hash != i.payload_hash) ORDER BY i.idem_key

@@ -4,5 +4,5 @@
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
 -- seen in: lane build_inbox_view; store.read_objects
--- parameters: @keys ARRAY<STRING>, @t STRING
-SELECT i.idem_key, TO_JSON_STRING(i.payload) AS payload FROM `{project}.{dataset}.canonical_objects` i WHERE i.object_type = @t AND i.idem_key IN UNNEST(@keys) AND i.created_at BETWEEN TIMESTAMP '?' AND TIMESTAMP '?' ORDER BY i.idem_key
+-- parameters: @since TIMESTAMP, @t STRING
+SELECT i.idem_key AS key, i.updated_at AS at, CAST(NULL AS STRING) AS system, CAST(NULL AS STRING) AS connection FROM `{project}.{dataset}.canonical_objects` i WHERE i.object_type = @t AND i.updated_at > @since ORDER BY i.idem_key

@@ -3,6 +3,6 @@
 -- (2026-12-01, gate15): valid GoogleSQL, tables and parameters as the store means them.
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
--- seen in: store.read_objects
+-- seen in: lane build_inbox_view; store.read_objects
 -- parameters: @keys ARRAY<STRING>, @t STRING
-SELECT i.idem_key AS key, i.created_at AS at, CAST(NULL AS STRING) AS system, CAST(NULL AS STRING) AS connection FROM `{project}.{dataset}.canonical_objects` i WHERE i.object_type = @t AND i.idem_key IN UNNEST(@keys) ORDER BY i.idem_key
+SELECT i.idem_key, TO_JSON_STRING(i.payload) AS payload FROM `{project}.{dataset}.canonical_objects` i WHERE i.object_type = @t AND i.idem_key IN UNNEST(@keys) AND i.updated_at BETWEEN TIMESTAMP '?' AND TIMESTAMP '?' ORDER BY i.idem_key
