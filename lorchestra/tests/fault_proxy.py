@@ -3,13 +3,52 @@
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-Plan = Callable[[str, str], int | None]  # (method, path) -> status to inject, or None to forward
+# The google.rpc status names BigQuery puts beside the HTTP code in an error body.
+RPC_STATUS = {
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ALREADY_EXISTS",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An error answer shaped like BigQuery's: HTTP ``status`` and one error of ``reason``
+    (``accessDenied``, ``billingNotEnabled``, ``notFound`` ...) with ``message``."""
+
+    status: int
+    reason: str
+    message: str = "injected"
+
+    def body(self) -> bytes:
+        error = {"message": self.message, "domain": "global", "reason": self.reason}
+        return json.dumps(
+            {
+                "error": {
+                    "code": self.status,
+                    "message": self.message,
+                    "errors": [error],
+                    "status": RPC_STATUS.get(self.status, "UNKNOWN"),
+                }
+            }
+        ).encode()
+
+
+# (method, path) -> status (or a shaped answer) to inject, or None to forward
+Plan = Callable[[str, str], int | Answer | None]
 
 
 def forward_all(method: str, path: str) -> int | None:
@@ -23,6 +62,7 @@ class FaultProxy:
         self.plan = plan
         self.injected: list[tuple[str, str, int]] = []
         self.requests: list[tuple[str, str, bytes]] = []  # every request: method, path, body
+        self.request_headers: list[dict[str, str]] = []  # and its headers (names in lower case), in order
         self.forwarded = 0
         proxy = self
 
@@ -34,12 +74,12 @@ class FaultProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 proxy.requests.append((self.command, self.path, body or b""))
-                status = proxy.plan(self.command, self.path)
-                if status is not None:
+                proxy.request_headers.append({k.lower(): v for k, v in self.headers.items()})
+                answer = proxy.plan(self.command, self.path)
+                if answer is not None:
+                    status = answer.status if isinstance(answer, Answer) else answer
                     proxy.injected.append((self.command, self.path, status))
-                    payload = (
-                        b'{"error": {"code": %d, "message": "injected", "errors": [{"reason": "injected"}]}}' % status
-                    )
+                    payload = answer.body() if isinstance(answer, Answer) else Answer(status, "injected").body()
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(payload)))
@@ -87,6 +127,19 @@ def fail_first(n: int, status: int, *, method: str = "POST", path_part: str = "/
         if request_method == method and path_part in path and remaining[0] > 0:
             remaining[0] -= 1
             return status
+        return None
+
+    return plan
+
+
+def answer_matching(answer: Answer, *, method: str, path: str) -> Plan:
+    """Answer every ``method`` request whose path (without its query) matches the regular
+    expression ``path`` with ``answer``; forward everything else."""
+    pattern = re.compile(path)
+
+    def plan(request_method: str, request_path: str) -> int | Answer | None:
+        if request_method == method and pattern.search(request_path.split("?", 1)[0]):
+            return answer
         return None
 
     return plan

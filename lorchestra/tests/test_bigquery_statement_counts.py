@@ -24,7 +24,7 @@ from collections import Counter
 from typing import Any
 
 from backend_sql import sql_rows
-from cli_support import bigquery_environ
+from cli_support import bigquery_environ, lorc
 from fault_proxy import FaultProxy, forward_all
 from lorchestra.home import PhiHome
 from lorchestra.runner import run_jobs
@@ -53,7 +53,7 @@ def _jobs(requests: list[tuple[str, str, bytes]]) -> tuple[list[str], list[str]]
 
 def test_a_lane_run_uses_one_load_and_one_merge_per_batch_per_table(bq_emulator: Any, home: PhiHome) -> None:
     environ = bigquery_environ(bq_emulator, f"counts_{uuid.uuid4().hex[:8]}")
-    assert run_jobs(["warehouse_stats"], home=home, environ=environ).ok  # creates the dataset's tables
+    assert lorc("init", "--create-dataset", env=environ).returncode == 0  # the dataset and its tables
     events_before = _event_count(home, environ, bq_emulator.endpoint)
     with FaultProxy(bq_emulator.endpoint, forward_all) as proxy:
         environ["LORC_STORAGE__BIGQUERY__API_ENDPOINT"] = proxy.endpoint
