@@ -206,7 +206,8 @@ def _storage_fix(config: Config, exc: LorcError | None = None) -> str:
     if isinstance(exc, StorageRefusedError) and exc.about_billing:
         return (
             f"enable billing for project {project} (Google Cloud console, Billing): without it BigQuery runs "
-            "only within the sandbox's limits, which exclude the DML (MERGE, INSERT) every run uses"
+            "only within the sandbox's limits, which exclude the DML (MERGE, INSERT) every run uses and "
+            "delete tables after 60 days"
         )
     if isinstance(exc, StorageRefusedError) and exc.status == 403:
         return (
