@@ -110,11 +110,17 @@ def table_rows(home: PhiHome, env: dict[str, str], name: str, order: str) -> lis
     return rows
 
 
+BIGQUERY_LOCATION = "EU"
+
+
 def bigquery_environ(emulator: object, dataset: str) -> dict[str, str]:
+    """The environment that selects ``dataset`` on the emulator, in the EU. The dataset is
+    not created: `lorc init --create-dataset` (or ``ensure_schema(create_dataset=True)``) does."""
     return {
         "LORC_STORAGE__BACKEND": "bigquery",
         "LORC_STORAGE__BIGQUERY__PROJECT": emulator.project,  # type: ignore[attr-defined]
         "LORC_STORAGE__BIGQUERY__DATASET": dataset,
+        "LORC_STORAGE__BIGQUERY__LOCATION": BIGQUERY_LOCATION,
         "LORC_STORAGE__BIGQUERY__API_ENDPOINT": emulator.endpoint,  # type: ignore[attr-defined]
     }
 
@@ -146,3 +152,14 @@ def fingerprints(home: PhiHome, tables: Sequence[str] = FINGERPRINTED_TABLES) ->
         return found
     finally:
         store.close()
+
+
+def make_dataset(emulator: Any, environ: dict[str, str], location: str = BIGQUERY_LOCATION) -> None:
+    """The configured dataset as an administrator makes it: directly on the emulator, not by lorc."""
+    from google.cloud import bigquery
+
+    from bq_emulator import make_client  # type: ignore[import-not-found]
+
+    dataset = bigquery.Dataset(f"{emulator.project}.{environ['LORC_STORAGE__BIGQUERY__DATASET']}")
+    dataset.location = location
+    make_client(emulator).create_dataset(dataset)

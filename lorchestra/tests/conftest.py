@@ -90,7 +90,7 @@ def backend_config(request: pytest.FixtureRequest, home: PhiHome, monkeypatch: p
 @pytest.fixture
 def store(backend_config: Config) -> Iterator[Store]:
     opened = open_store(backend_config)
-    opened.ensure_schema()
+    opened.ensure_schema(create_dataset=True)  # a fresh dataset per test on BigQuery
     try:
         yield opened
     finally:
@@ -113,7 +113,7 @@ def lane_env(request: pytest.FixtureRequest, home: PhiHome) -> dict[str, str]:
     from cli_support import lorc
 
     env = bigquery_environ(request.getfixturevalue("bq_emulator"), f"lane_{uuid.uuid4().hex[:10]}")
-    assert lorc("init", env=env).returncode == 0
+    assert lorc("init", "--create-dataset", env=env).returncode == 0
     return env
 
 

@@ -9,6 +9,7 @@ whose answer was lost."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import urllib.error
@@ -18,7 +19,33 @@ from dataclasses import dataclass
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-Plan = Callable[[str, str], int | None]  # (method, path) -> status to inject, or None to forward
+# The google.rpc status names BigQuery puts beside the HTTP code in an error body.
+RPC_STATUS = {
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ALREADY_EXISTS",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An error answer shaped like BigQuery's: HTTP ``status`` and one error of ``reason``
+    (``accessDenied``, ``billingNotEnabled``, ``notFound`` ...) with ``message``."""
+
+    status: int
+    reason: str
+    message: str = "injected"
+
+    def body(self) -> bytes:
+        return error_body(self.status, self.reason, self.message)
+
+
+# (method, path) -> status (or a shaped answer) to inject, or None to forward
+Plan = Callable[[str, str], int | Answer | None]
 
 
 @dataclass
@@ -41,9 +68,18 @@ class Rule:
 
 
 def error_body(status: int, reason: str, message: str) -> bytes:
-    """A BigQuery error answer: ``{"error": {"code", "message", "errors": [{"reason", "message"}]}}``."""
+    """A BigQuery error answer: ``{"error": {"code", "message", "errors": [{"reason", "message",
+    "domain"}], "status"}}``."""
+    error = {"reason": reason, "message": message, "domain": "global"}
     return json.dumps(
-        {"error": {"code": status, "message": message, "errors": [{"reason": reason, "message": message}]}}
+        {
+            "error": {
+                "code": status,
+                "message": message,
+                "errors": [error],
+                "status": RPC_STATUS.get(status, "UNKNOWN"),
+            }
+        }
     ).encode()
 
 
@@ -59,6 +95,7 @@ class FaultProxy:
         self.rules = list(rules)
         self.injected: list[tuple[str, str, int]] = []  # status 0: the connection was dropped
         self.requests: list[tuple[str, str, bytes]] = []  # every request: method, path, body
+        self.request_headers: list[dict[str, str]] = []  # and its headers (names in lower case), in order
         self.forwarded = 0
         proxy = self
 
@@ -70,6 +107,7 @@ class FaultProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 proxy.requests.append((self.command, self.path, body or b""))
+                proxy.request_headers.append({k.lower(): v for k, v in self.headers.items()})
                 rule = next((r for r in proxy.rules if r.matches(self.command, self.path, body or b"")), None)
                 if rule is not None:
                     rule.times -= 1
@@ -82,10 +120,13 @@ class FaultProxy:
                         return
                     self._answer(rule.status, rule.body or error_body(rule.status, "injected", "injected"))
                     return
-                status = proxy.plan(self.command, self.path)
-                if status is not None:
+                answer = proxy.plan(self.command, self.path)
+                if answer is not None:
+                    status = answer.status if isinstance(answer, Answer) else answer
                     proxy.injected.append((self.command, self.path, status))
-                    self._answer(status, error_body(status, "injected", "injected"))
+                    self._answer(
+                        status, answer.body() if isinstance(answer, Answer) else Answer(status, "injected").body()
+                    )
                     return
                 status_code, answer_headers, content = self._forward(body)
                 self.send_response(status_code)
@@ -141,6 +182,19 @@ def fail_first(n: int, status: int, *, method: str = "POST", path_part: str = "/
         if request_method == method and path_part in path and remaining[0] > 0:
             remaining[0] -= 1
             return status
+        return None
+
+    return plan
+
+
+def answer_matching(answer: Answer, *, method: str, path: str) -> Plan:
+    """Answer every ``method`` request whose path (without its query) matches the regular
+    expression ``path`` with ``answer``; forward everything else."""
+    pattern = re.compile(path)
+
+    def plan(request_method: str, request_path: str) -> int | Answer | None:
+        if request_method == method and pattern.search(request_path.split("?", 1)[0]):
+            return answer
         return None
 
     return plan

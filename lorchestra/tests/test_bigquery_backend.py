@@ -24,7 +24,7 @@ def test_tables_are_partitioned_and_clustered_as_designed(bq_emulator: Any, home
 
     dataset = f"t_{uuid.uuid4().hex[:12]}"
     env = bigquery_environ(bq_emulator, dataset)
-    assert lorc("init", env=env).returncode == 0
+    assert lorc("init", "--create-dataset", env=env).returncode == 0
     client = make_client(bq_emulator)
     event_log = client.get_table(f"{bq_emulator.project}.{dataset}.event_log")
     assert event_log.time_partitioning.field == "created_at"
@@ -56,14 +56,16 @@ def test_a_dataset_laid_out_by_an_earlier_version_is_refused_naming_the_table_an
 
     dataset = f"t_{uuid.uuid4().hex[:12]}"
     client = make_client(bq_emulator)
-    client.create_dataset(f"{bq_emulator.project}.{dataset}")
+    made = bigquery.Dataset(f"{bq_emulator.project}.{dataset}")
+    made.location = "EU"
+    client.create_dataset(made)
     earlier = bigquery.Table(f"{bq_emulator.project}.{dataset}.raw_objects", schema=column_schema(RAW_OBJECTS.columns))
     earlier.clustering_fields = ["source_system", "connection_name", "object_type"]  # as versions before 15
     client.create_table(earlier)
     store = _store_through(bq_emulator.endpoint, home, bq_emulator.project, dataset)
     try:
         with pytest.raises(StorageError) as refused:
-            store.ensure_schema()
+            store.ensure_schema(create_dataset=True)
     finally:
         store.close()
     message = str(refused.value)
@@ -74,7 +76,7 @@ def test_a_dataset_laid_out_by_an_earlier_version_is_refused_naming_the_table_an
 @pytest.mark.example_plugin
 def test_the_cli_runs_jobs_and_reads_status_on_bigquery(bq_emulator: Any, home: PhiHome) -> None:
     env = bigquery_environ(bq_emulator, f"t_{uuid.uuid4().hex[:12]}")
-    assert lorc("init", env=env).returncode == 0
+    assert lorc("init", "--create-dataset", env=env).returncode == 0
     doctor = lorc("doctor", "--json", env=env)
     storage = next(c for c in json.loads(doctor.stdout) if c["name"] == "storage")
     assert storage["ok"], storage
@@ -93,6 +95,7 @@ def test_an_unreachable_bigquery_is_one_clear_line_and_fails_fast(home: PhiHome)
         "LORC_STORAGE__BACKEND": "bigquery",
         "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
         "LORC_STORAGE__BIGQUERY__DATASET": "nowhere",
+        "LORC_STORAGE__BIGQUERY__LOCATION": "EU",
         "LORC_STORAGE__BIGQUERY__API_ENDPOINT": f"http://127.0.0.1:{port}",
     }
     started = time.monotonic()
@@ -144,6 +147,7 @@ def test_a_bad_key_file_from_dotenv_is_named_without_its_contents(home: PhiHome,
         "LORC_STORAGE__BACKEND": "bigquery",
         "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
         "LORC_STORAGE__BIGQUERY__DATASET": "practice",
+        "LORC_STORAGE__BIGQUERY__LOCATION": "EU",
     }
     result = lorc("run", "warehouse_stats", env=env)
     assert result.returncode == 1
@@ -159,6 +163,7 @@ def _store_through(endpoint: str, home: PhiHome, project: str, dataset: str | No
         "LORC_STORAGE__BACKEND": "bigquery",
         "LORC_STORAGE__BIGQUERY__PROJECT": project,
         "LORC_STORAGE__BIGQUERY__DATASET": dataset or f"f_{uuid.uuid4().hex[:10]}",
+        "LORC_STORAGE__BIGQUERY__LOCATION": "EU",
         "LORC_STORAGE__BIGQUERY__API_ENDPOINT": endpoint,
     }
     return open_store(load_config(home, {**os.environ, **env}))
@@ -174,7 +179,7 @@ def test_injected_transient_errors_are_retried_and_the_write_succeeds(
     with FaultProxy(bq_emulator.endpoint, fail_first(2, status)) as proxy:
         store = _store_through(proxy.endpoint, home, bq_emulator.project)
         try:
-            store.ensure_schema()
+            store.ensure_schema(create_dataset=True)
             path = tmp_path / "a.jsonl"
             path.write_text('{"id": "n1", "text": "x"}\n{"id": "n2", "text": "y"}\n')
             events = EventClient(store, run_id="r", job_name="extract_test", tmp_dir=home.tmp_dir)
@@ -193,7 +198,7 @@ def test_a_permanent_client_error_fails_fast_with_a_clear_message(bq_emulator: A
     with FaultProxy(bq_emulator.endpoint, fail_first(100, 400)) as proxy:
         store = _store_through(proxy.endpoint, home, bq_emulator.project)
         try:
-            store.ensure_schema()
+            store.ensure_schema(create_dataset=True)
             started = time.monotonic()
             with pytest.raises(StorageError, match="request refused: HTTP 400"):
                 sql_rows(store, "SELECT 1 AS one")

@@ -48,7 +48,7 @@ def test_the_dry_run_sends_each_operations_statements_as_dry_runs_and_writes_not
 ) -> None:
     dataset = f"d_{uuid.uuid4().hex[:10]}"
     env = bigquery_environ(bq_emulator, dataset)
-    assert lorc("init", env=env).returncode == 0
+    assert lorc("init", "--create-dataset", env=env).returncode == 0
     assert lorc("run", "warehouse_stats", env=env).returncode == 0  # some rows to keep
     before = _counts(bq_emulator, home, dataset)
     with FaultProxy(bq_emulator.endpoint) as proxy:
@@ -74,7 +74,7 @@ def test_the_dry_run_sends_each_operations_statements_as_dry_runs_and_writes_not
 
 def test_the_dry_run_prints_bytes_per_kind_and_a_total(bq_emulator: Any, home: PhiHome) -> None:
     env = bigquery_environ(bq_emulator, f"d_{uuid.uuid4().hex[:10]}")
-    assert lorc("init", env=env).returncode == 0
+    assert lorc("init", "--create-dataset", env=env).returncode == 0
     result = lorc("doctor", "--bigquery-dry-run", env=env)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()

@@ -31,6 +31,7 @@ def _open_store(endpoint: str, home: PhiHome, project: str, dataset: str) -> Any
         "LORC_STORAGE__BACKEND": "bigquery",
         "LORC_STORAGE__BIGQUERY__PROJECT": project,
         "LORC_STORAGE__BIGQUERY__DATASET": dataset,
+        "LORC_STORAGE__BIGQUERY__LOCATION": "EU",
         "LORC_STORAGE__BIGQUERY__API_ENDPOINT": endpoint,
     }
     return open_store(load_config(home, {**os.environ, **env}))
@@ -51,7 +52,7 @@ def _through_proxy(bq_emulator: Any, home: PhiHome, rules: list[Rule]) -> tuple[
     dataset = f"j_{uuid.uuid4().hex[:10]}"
     proxy = FaultProxy(bq_emulator.endpoint).__enter__()
     store = _open_store(proxy.endpoint, home, bq_emulator.project, dataset)
-    store.ensure_schema()
+    store.ensure_schema(create_dataset=True)
     proxy.rules = rules
     direct = _open_store(bq_emulator.endpoint, home, bq_emulator.project, dataset)
     return proxy, store, direct
@@ -113,7 +114,7 @@ def test_a_transaction_aborted_by_a_concurrent_update_is_retried_whole(
 @pytest.mark.example_plugin
 def test_a_persistent_conflict_is_one_clear_line_and_writes_nothing(bq_emulator: Any, home: PhiHome) -> None:
     env = bigquery_environ(bq_emulator, f"c_{uuid.uuid4().hex[:10]}")
-    assert lorc("init", env=env).returncode == 0
+    assert lorc("init", "--create-dataset", env=env).returncode == 0
     with FaultProxy(
         bq_emulator.endpoint, rules=[Rule("/jobs", body_part=TRANSACTION, status=400, body=CONFLICT, times=100)]
     ) as proxy:

@@ -36,7 +36,7 @@ def _stages(client: Any, dataset: str) -> dict[str, Any]:
 def test_a_killed_runs_stage_expires_within_a_day(bq_emulator: Any, home: PhiHome) -> None:
     dataset = f"s_{uuid.uuid4().hex[:10]}"
     env = bigquery_environ(bq_emulator, dataset)
-    assert lorc("init", env=env).returncode == 0
+    assert lorc("init", "--create-dataset", env=env).returncode == 0
     before = datetime.now(UTC)
     killed = lorc_process(
         "run", "example_synthetic_ingest", env={**env, "LORC_FAULT_AT": "raw.staged", "LORC_FAULT_MODE": "kill"}
@@ -54,7 +54,7 @@ def test_a_runs_start_sweeps_old_stages_and_keeps_fresh_ones(bq_emulator: Any, h
 
     dataset = f"s_{uuid.uuid4().hex[:10]}"
     env = bigquery_environ(bq_emulator, dataset)
-    assert lorc("init", env=env).returncode == 0
+    assert lorc("init", "--create-dataset", env=env).returncode == 0
     client = _client(bq_emulator)
     now = datetime.now(UTC)
     made = {  # name -> its expiry, which tells when a stage was made (a day before)
@@ -85,6 +85,7 @@ def test_dropping_a_stage_during_an_outage_returns_within_seconds(home: PhiHome,
         "LORC_STORAGE__BACKEND": "bigquery",
         "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
         "LORC_STORAGE__BIGQUERY__DATASET": "nowhere",
+        "LORC_STORAGE__BIGQUERY__LOCATION": "EU",
         "LORC_STORAGE__BIGQUERY__API_ENDPOINT": f"http://127.0.0.1:{port}",
     }
     store = open_store(load_config(home, {**os.environ, **env}))

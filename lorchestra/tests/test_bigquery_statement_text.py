@@ -83,7 +83,7 @@ def recorded(bq_emulator: Any, home: PhiHome) -> Iterator[tuple[Store, FaultProx
     with FaultProxy(bq_emulator.endpoint, forward_all) as proxy:
         store = open_store(load_config(home, {**environ, "LORC_STORAGE__BIGQUERY__API_ENDPOINT": proxy.endpoint}))
         try:
-            store.ensure_schema()
+            store.ensure_schema(create_dataset=True)
             yield store, proxy
         finally:
             store.close()

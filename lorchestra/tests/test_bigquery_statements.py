@@ -26,7 +26,7 @@ from bigquery_capture import GOLDEN_DIR, Captured, query_jobs, read_golden, shap
 from bigquery_cost_profile import SAMPLE_TABLES, Sample, email_lane_costs, measure
 from bigquery_dialect import Statement, check
 from bigquery_tour import call_graph, delegates, query_issuing_steps, reached, tour
-from cli_support import bigquery_environ
+from cli_support import bigquery_environ, make_dataset
 from fault_proxy import FaultProxy, forward_all
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
@@ -68,6 +68,7 @@ def capture(bq_emulator: Any, tmp_path_factory: pytest.TempPathFactory) -> Captu
     statements: list[Captured] = []
     with FaultProxy(bq_emulator.endpoint, forward_all) as proxy:
         environ = {**bigquery_environ(bq_emulator, dataset), "LORC_STORAGE__BIGQUERY__API_ENDPOINT": proxy.endpoint}
+        make_dataset(bq_emulator, environ)  # runs never create it; made directly, so not captured
 
         def lane(jobs: list[str], **params: Any) -> list[Captured]:
             found = []

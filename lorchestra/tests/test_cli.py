@@ -191,10 +191,10 @@ def test_errors_that_derive_from_the_phi_safe_root_keep_their_message() -> None:
 def test_files_left_by_a_killed_run_are_private_even_under_a_loose_umask(home: PhiHome) -> None:
     import stat
 
-    # Killed mid-transaction, DuckDB leaves its WAL behind; DuckDB creates it 0644 unless
-    # lorc's umask says otherwise.
+    # Killed mid-transaction after a job committed its events, DuckDB leaves its WAL behind;
+    # DuckDB creates it 0644 unless lorc's umask says otherwise.
     script = (
-        "import os, sys; os.umask(0o022); sys.argv = ['lorc', 'run', 'example_synthetic_ingest'];"
+        "import os, sys; os.umask(0o022); sys.argv = ['lorc', 'run', 'warehouse_stats', 'example_synthetic_ingest'];"
         "from lorchestra.cli import main; main()"
     )
     env = {**os.environ, "LORC_FAULT_AT": "raw.before_commit", "LORC_FAULT_MODE": "kill"}

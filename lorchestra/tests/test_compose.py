@@ -32,6 +32,8 @@ def test_the_services_the_suite_needs_are_there_and_build_from_files_in_the_repo
     emulator = services["bigquery"]["build"]
     assert (REPO / emulator["dockerfile"]).is_file()
     assert services["lorc-bigquery"]["environment"]["LORC_STORAGE__BACKEND"] == "bigquery"
+    assert services["lorc-bigquery"]["environment"]["LORC_STORAGE__BIGQUERY__LOCATION"]  # required on BigQuery
+    assert "lorc init --create-dataset" in " ".join(services["lorc-bigquery"]["command"])  # runs never create it
     assert any(str(p).endswith(":1080") for p in services["smtp"]["ports"])  # the sink's web UI
     for service in services.values():  # nothing published beyond loopback
         assert all(str(p).startswith("127.0.0.1:") for p in service.get("ports", []))

@@ -58,13 +58,19 @@ def main(ctx: click.Context, home: Path | None, log_level: str | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--create-dataset",
+    is_flag=True,
+    help="BigQuery: create the dataset in storage.bigquery.location if it is missing "
+    "(needs bigquery.datasets.create; runs never create it).",
+)
 @click.pass_obj
 @fail_cleanly
-def init(home: PhiHome) -> None:
+def init(home: PhiHome, create_dataset: bool) -> None:
     """Create the PHI home (0700), its config and the warehouse. Safe to run again."""
     from lorchestra.initialize import init_home
 
-    report = init_home(home)
+    report = init_home(home, create_dataset=create_dataset)
     for path in report.created:
         click.echo(f"created   {path}")
     for path in report.tightened:

@@ -36,10 +36,10 @@ storage:
   duckdb:
     path: warehouse.duckdb # relative to LORC_HOME
     memory_limit: 512MB
-  # bigquery:
+  # bigquery:              # docs/bigquery.md: the dataset, its two roles, credentials
   #   project: my-gcp-project
-  #   dataset: lorchestra
-  #   location: EU
+  #   dataset: lorchestra    # made once by `lorc init --create-dataset` (or in the console); runs never create it
+  #   location: EU           # required: where the patient data lives (EU, europe-west3 ...); BigQuery's default is the US
 practice:
   name: Praxis Dr. Weber
   addresses:               # the practice's own addresses: mail from these is outbound

@@ -11,7 +11,14 @@ from lorchestra.connect import verify_connection
 from lorchestra.connect.errors import ConnectError
 from lorchestra.connections import Connection, connections
 from lorchestra.errors_safe import safe_error
-from lorchestra.exceptions import LorcError, WarehouseLockedError
+from lorchestra.exceptions import (
+    DatasetLocationError,
+    DatasetMissingError,
+    LorcError,
+    StorageRefusedError,
+    StorageUnreachableError,
+    WarehouseLockedError,
+)
 from lorchestra.home import PhiHome
 from lorchestra.jobs import JobRegistry, selected_entry_points
 from lorchestra.processes import describe_process
@@ -132,6 +139,11 @@ def check_storage(config: Config) -> Check:
     try:
         store = open_store(config, read_only=True)
         try:
+            if config.backend == "bigquery":
+                from lorchestra.stack_clients.bigquery_store.store import BigQueryStore
+
+                if isinstance(store, BigQueryStore):
+                    store.check_ready()
             missing = [t for t in TABLE_NAMES if not store.has_table(t)]
         finally:
             store.close()
@@ -140,7 +152,7 @@ def check_storage(config: Config) -> Check:
             return _in_use_by_run(config, live)
         return _in_use_by_other(config, exc.holder)
     except LorcError as exc:
-        return Check("storage", False, str(exc), _storage_fix(config))
+        return Check("storage", False, _storage_problem(exc), _storage_fix(config, exc))
     except Exception as exc:  # noqa: BLE001 - doctor reports any failure as a check
         return Check("storage", False, safe_error(exc), _storage_fix(config))
     if missing:
@@ -168,13 +180,48 @@ def _in_use_by_other(config: Config, holders: str) -> Check:
     )
 
 
-def _storage_fix(config: Config) -> str:
-    if config.backend == "bigquery":
+def _storage_problem(exc: LorcError) -> str:
+    if isinstance(exc, StorageRefusedError) and exc.about_billing:
+        return f"billing is not enabled: {exc}"
+    if isinstance(exc, StorageRefusedError) and exc.status == 403:
+        return f"access denied: {exc}"
+    return str(exc)
+
+
+def _storage_fix(config: Config, exc: LorcError | None = None) -> str:
+    if config.backend != "bigquery":
+        return "check the warehouse file's owner and permissions"
+    section = config.section("storage", "bigquery")
+    project, dataset, location = section.get("project"), section.get("dataset"), section.get("location")
+    if isinstance(exc, DatasetMissingError):
         return (
-            "check storage.bigquery (project, dataset, api_endpoint) in config and the "
-            "credentials in GOOGLE_APPLICATION_CREDENTIALS"
+            f"run `lorc init --create-dataset` (creates {dataset} in {location}; needs bigquery.datasets.create), "
+            f"or create dataset {dataset} in location {location} in the Google Cloud console"
         )
-    return "check the warehouse file's owner and permissions"
+    if isinstance(exc, DatasetLocationError):
+        return (
+            "set storage.bigquery.location to where the dataset is, if the practice's data may live there; "
+            f"else set storage.bigquery.dataset to a dataset in {location}"
+        )
+    if isinstance(exc, StorageRefusedError) and exc.about_billing:
+        return (
+            f"enable billing for project {project} (Google Cloud console, Billing): without it BigQuery runs "
+            "only within the sandbox's limits, which exclude the DML (MERGE, INSERT) every run uses and "
+            "delete tables after 60 days"
+        )
+    if isinstance(exc, StorageRefusedError) and exc.status == 403:
+        return (
+            f"grant the account lorc uses BigQuery Data Editor (roles/bigquery.dataEditor) on dataset "
+            f"{project}.{dataset} and BigQuery Job User (roles/bigquery.jobUser) on project {project}"
+        )
+    if isinstance(exc, StorageRefusedError) and exc.status == 401:
+        return "the credentials were not accepted: check GOOGLE_APPLICATION_CREDENTIALS (docs/bigquery.md)"
+    if isinstance(exc, StorageUnreachableError):
+        return "check the network (and storage.bigquery.api_endpoint if set), then run `lorc doctor` again"
+    return (
+        "check storage.bigquery (project, dataset, location, api_endpoint) in config and the "
+        "credentials (GOOGLE_APPLICATION_CREDENTIALS or application default credentials; docs/bigquery.md)"
+    )
 
 
 def _check_meltano() -> Check:

@@ -42,6 +42,35 @@ class StorageError(LorcError):
     """The warehouse could not be used (unreachable, locked, rejected a write)."""
 
 
+class StorageUnreachableError(StorageError):
+    """No answer from the warehouse's endpoint (network down, wrong ``api_endpoint``)."""
+
+
+class StorageRefusedError(StorageError):
+    """The warehouse answered a request with an error. ``status`` is the HTTP status and
+    ``reasons`` BigQuery's error reasons (``accessDenied``, ``billingNotEnabled``,
+    ``notFound`` ...); ``about_billing`` says the refusal names billing (an ``accessDenied``
+    of a project whose billing account is closed). They let ``lorc doctor`` tell a missing
+    role from disabled billing; the service's own message is never kept (it may quote values)."""
+
+    def __init__(
+        self, message: str, *, status: int | None, reasons: tuple[str, ...] = (), about_billing: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.reasons = reasons
+        self.about_billing = about_billing
+
+
+class DatasetMissingError(StorageError):
+    """The configured BigQuery dataset does not exist; runs never create it (that takes
+    ``bigquery.datasets.create``, which a least-privilege account lacks)."""
+
+
+class DatasetLocationError(StorageError):
+    """The BigQuery dataset exists in another location than ``storage.bigquery.location``."""
+
+
 class BackendNotInstalledError(StorageError):
     """The configured backend's client library is an extra that is not installed."""
 

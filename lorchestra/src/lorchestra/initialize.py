@@ -19,13 +19,15 @@ class InitReport:
     backend: str = ""
 
 
-def init_home(home: PhiHome) -> InitReport:
-    """Create what is missing; never overwrite an existing config; make everything private."""
+def init_home(home: PhiHome, *, create_dataset: bool = False) -> InitReport:
+    """Create what is missing; never overwrite an existing config; make everything private.
+    On BigQuery the dataset is created only with ``create_dataset`` (in the configured
+    location); without it, a missing dataset is an error that says how to create it."""
     with private_umask():
-        return _init(home)
+        return _init(home, create_dataset=create_dataset)
 
 
-def _init(home: PhiHome) -> InitReport:
+def _init(home: PhiHome, *, create_dataset: bool) -> InitReport:
     report = InitReport(home=str(home.root))
     if not home.exists():
         report.created.append(str(home.root))
@@ -48,7 +50,7 @@ def _init(home: PhiHome) -> InitReport:
         report.created.append(str(config.duckdb_path))
     store = open_store(config)
     try:
-        store.ensure_schema()
+        store.ensure_schema(create_dataset=create_dataset)
     finally:
         store.close()
     return report

@@ -249,23 +249,24 @@ def _run_one(
         params=params,
         held_fds=held_fds,
     )
-    events.audit("job.started", payload={"package": spec.package, "params": dict(params)})
-    logger.info("started (run %s)", run_id)
-    started = time.perf_counter()
-    try:
-        result = spec.func(ctx) or JobResult()
-        error = None if result.ok else (result.note or "the job reported failure")
-    except Exception as exc:
-        result = JobResult(ok=False)
-        error = safe_error(exc)
-        logger.exception("failed: %s", error)
-    duration_ms = int((time.perf_counter() - started) * 1000)
-    status = "ok" if error is None else "failed"
-    events.audit(
-        "job.completed" if status == "ok" else "job.failed",
-        status="ok" if status == "ok" else "failed",
-        error_message=error,
-        payload={"duration_ms": duration_ms, "counts": dict(result.counts), "note": result.note},
-    )
+    with events.held_audit():  # the job run's events are written together when it ends
+        events.audit("job.started", payload={"package": spec.package, "params": dict(params)})
+        logger.info("started (run %s)", run_id)
+        started = time.perf_counter()
+        try:
+            result = spec.func(ctx) or JobResult()
+            error = None if result.ok else (result.note or "the job reported failure")
+        except Exception as exc:
+            result = JobResult(ok=False)
+            error = safe_error(exc)
+            logger.exception("failed: %s", error)
+        duration_ms = int((time.perf_counter() - started) * 1000)
+        status = "ok" if error is None else "failed"
+        events.audit(
+            "job.completed" if status == "ok" else "job.failed",
+            status="ok" if status == "ok" else "failed",
+            error_message=error,
+            payload={"duration_ms": duration_ms, "counts": dict(result.counts), "note": result.note},
+        )
     logger.info("%s in %d ms %s", status, duration_ms, dict(result.counts))
     return JobOutcome(spec.name, spec.package, status, duration_ms, dict(result.counts), error)

@@ -1,7 +1,8 @@
 """``lorc status``: the recent job runs and what runs now, also while a run holds the warehouse.
 
-The history comes from ``event_log``; while the DuckDB warehouse is held (by a run, or
-by another program) it comes from the runner's activity record instead. The run lock
+The history comes from ``event_log`` (and, for a job whose events are not written yet,
+the runner's activity record); while the DuckDB warehouse is held (by a run, or by
+another program) it comes from the activity record alone. The run lock
 says whether a run is alive and which: a job with no end whose run is not the live one
 was interrupted (killed, or its machine went down), it is not running.
 
@@ -87,7 +88,11 @@ def run_status(home: PhiHome, limit: int = 20, environ: Mapping[str, str] | None
             user = live.describe() if live else exc.holder
         else:
             try:
-                runs, source, user = recent_runs(store, limit), "event_log", None
+                runs, source, user = (
+                    with_unwritten(recent_runs(store, limit), ActivityRecord(record), limit),
+                    "event_log",
+                    None,
+                )
                 unlinked = unlinked_responses(store)
             finally:
                 store.close()
@@ -135,6 +140,16 @@ def recent_runs(store: Store, limit: int = 20) -> list[JobRun]:
             run.error = event.error_message
     ordered = sorted(runs.values(), key=lambda r: r.started or r.ended or datetime.min, reverse=True)
     return [r for r in ordered if r.started is not None][:limit]
+
+
+def with_unwritten(runs: list[JobRun], record: ActivityRecord, limit: int = 20) -> list[JobRun]:
+    """``runs`` from ``event_log`` and the jobs the activity record has begun but not ended
+    that are not among them: a job writes its events when it ends, so a running job (and
+    one killed mid-run) is in the record alone. Newest first, at most ``limit``."""
+    known = {(r.run_id, r.job) for r in runs}
+    unended = [r for r in activity_runs(record, limit) if r.ended is None and (r.run_id, r.job) not in known]
+    merged = sorted(runs + unended, key=lambda r: r.started or r.ended or datetime.min, reverse=True)
+    return merged[:limit]
 
 
 def activity_runs(record: ActivityRecord, limit: int = 20) -> list[JobRun]:

@@ -8,7 +8,8 @@ never reach ``event_log``: payloads there hold counts, durations and parameters.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ class EventClient:
         self.trace_id = trace_id
         self.backup = backup
         self.progress: Progress = progress or NoProgress()
+        self._held: list[EventRow] | None = None  # audit events not written yet (see held_audit)
 
     # -- raw objects ----------------------------------------------------------------
     def emit(
@@ -154,8 +156,30 @@ class EventClient:
             error_message=error_message,
             payload={"job": self.job_name, **(payload or {})},
         )
-        self.store.append_events([event])
+        if self._held is not None:
+            self._held.append(event)
+        else:
+            self.store.append_events([event])
         return event
+
+    @contextmanager
+    def held_audit(self) -> Iterator[None]:
+        """Hold the audit events of a block (one job run) and write them in one
+        ``append_events`` when it ends, however it ends: on BigQuery each write is a load
+        job and an INSERT, a few seconds each, so a job run pays that once. A process
+        killed inside the block loses the block's events (the objects it wrote stay; the
+        runner's activity record still shows the job, as interrupted); nothing in a run
+        reads its own job's events back."""
+        if self._held is not None:
+            yield  # already held by an enclosing block, which writes them
+            return
+        self._held = []
+        try:
+            yield
+        finally:
+            held, self._held = self._held, None
+            if held:
+                self.store.append_events(held)
 
     def _record_write(
         self,

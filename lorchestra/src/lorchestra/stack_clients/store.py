@@ -34,7 +34,13 @@ class Store(Protocol):
 
     backend: str
 
-    def ensure_schema(self) -> None: ...
+    def ensure_schema(self, *, create_dataset: bool = False) -> None:
+        """Create the core tables that are missing (every run does). BigQuery: the dataset
+        must exist in ``storage.bigquery.location`` (checked); ``create_dataset`` creates a
+        missing one (``lorc init --create-dataset``: it needs ``bigquery.datasets.create``,
+        which a run never has to have). DuckDB: the warehouse file is the dataset, created
+        when the store opens it, so ``create_dataset`` changes nothing."""
+        ...
 
     def table(self, name: str) -> str:
         """The name to use for table ``name`` in SQL (qualified with the dataset on BigQuery)."""

@@ -16,9 +16,11 @@ from typing import Any
 
 import orjson
 from google.api_core import exceptions as gexc
+from google.auth import exceptions as auth_exceptions
 from google.cloud import bigquery
 
-from lorchestra.exceptions import StorageError
+from lorchestra.exceptions import StorageError, StorageRefusedError, StorageUnreachableError
+from lorchestra.stack_clients.bigquery_store.access import names_billing, token_failure
 from lorchestra.stack_clients.bigquery_store.jobs import NO_RETRY, JobFailed, run_job
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry, is_transient
 from lorchestra.stack_clients.bigquery_store.sql import query_param
@@ -72,14 +74,19 @@ class Plumbing:
             raise StorageError(f"BigQuery {what} failed (job failed: reason {exc.reason})") from None
         except gexc.GoogleAPICallError as exc:
             kind = "transient error persisted" if is_transient(exc) else "request refused"
-            reasons = ",".join(sorted({str(e.get("reason")) for e in exc.errors or [] if isinstance(e, dict)}))
-            raise StorageError(
+            reasons = sorted({str(e.get("reason")) for e in exc.errors or [] if isinstance(e, dict)})
+            raise StorageRefusedError(
                 f"BigQuery {what} failed ({kind}: HTTP {exc.code} {type(exc).__name__}"
-                f"{', reason ' + reasons if reasons else ''})"
+                f"{', reason ' + ','.join(reasons) if reasons else ''})",
+                status=exc.code,
+                reasons=tuple(reasons),
+                about_billing=names_billing(exc),
             ) from None
+        except auth_exceptions.GoogleAuthError as exc:
+            raise token_failure(exc) from None
         except Exception as exc:
             if is_transient(exc):
-                raise StorageError(
+                raise StorageUnreachableError(
                     f"BigQuery at {self._where} is unreachable ({type(exc).__name__}); check the network "
                     "and storage.bigquery.api_endpoint, then run again"
                 ) from None

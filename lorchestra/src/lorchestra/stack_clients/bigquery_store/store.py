@@ -15,16 +15,18 @@ from typing import Any
 from google.cloud import bigquery
 
 from lorchestra.config import Config
-from lorchestra.exceptions import StorageError
+from lorchestra.exceptions import ConfigError, StorageError
 from lorchestra.stack_clients.bigquery_store import (
     canonical,
+    dataset,
     ddl,
     ledger,
     projections,
     raw_ingest,
     reads,
 )
-from lorchestra.stack_clients.bigquery_store.plumbing import NO_RETRY, Plumbing
+from lorchestra.stack_clients.bigquery_store.access import bigquery_credentials
+from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
 from lorchestra.stack_clients.json_rules import UnreadableHandler
 from lorchestra.stack_clients.model import (
     CanonicalRow,
@@ -48,51 +50,48 @@ class BigQueryStore(Plumbing):
         section = config.section("storage", "bigquery")
         if not section.get("project") or not section.get("dataset"):
             raise StorageError("storage.bigquery.project and storage.bigquery.dataset must be set in config")
+        if not section.get("location"):
+            raise ConfigError(
+                "storage.bigquery.location must be set when storage.backend is bigquery (e.g. EU or "
+                "europe-west3): it is where the practice's patient data is stored, and BigQuery's default is the US"
+            )
         endpoint = section.get("api_endpoint")
-        kwargs: dict[str, Any] = {"project": section["project"]}
-        key_file = config.secrets.get("GOOGLE_APPLICATION_CREDENTIALS")
-        if key_file:  # may come from $LORC_HOME/.env, which the client library never reads
-            from google.oauth2 import service_account
-
-            try:
-                kwargs["credentials"] = service_account.Credentials.from_service_account_file(key_file)
-            except (OSError, ValueError) as exc:
-                raise StorageError(
-                    f"GOOGLE_APPLICATION_CREDENTIALS names {key_file}, which is not a readable "
-                    f"service-account key ({type(exc).__name__})"
-                ) from None
+        kwargs: dict[str, Any] = {"project": section["project"], "credentials": bigquery_credentials(config)}
         if endpoint:
             from google.api_core.client_options import ClientOptions
 
             kwargs["client_options"] = ClientOptions(api_endpoint=endpoint)
-            if not key_file:
-                from google.auth.credentials import AnonymousCredentials
-
-                kwargs["credentials"] = AnonymousCredentials()  # a local emulator needs none
         try:
             client = bigquery.Client(**kwargs)
         except Exception as exc:  # noqa: BLE001 - the client's errors quote settings; named by type only
             raise StorageError(
                 f"cannot create a BigQuery client for project {section['project']}: {type(exc).__name__}; "
-                "set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file"
+                "check storage.bigquery in config and the credentials (docs/bigquery.md)"
             ) from None
         return cls(
             client,
             str(section["dataset"]),
             tmp_dir=config.home.tmp_dir,
-            location=section.get("location"),
+            location=str(section["location"]),
             where=endpoint or "BigQuery",
         )
 
-    def ensure_schema(self) -> None:
-        dataset = bigquery.Dataset(f"{self.client.project}.{self.dataset}")
-        if self.location:
-            dataset.location = self.location
-        self.call("create dataset", lambda: self.client.create_dataset(dataset, exists_ok=True, retry=NO_RETRY))
+    def ensure_schema(self, *, create_dataset: bool = False) -> None:
+        """Check the dataset (it exists, in the configured location) and create the core
+        tables that are missing. The dataset itself is created only with ``create_dataset``
+        (``lorc init --create-dataset``): see :mod:`.dataset`."""
+        if create_dataset:
+            dataset.create_dataset(self)
+        else:
+            dataset.check_dataset(self)
         for table in CORE_TABLES.values():
             self.create_table(table.name, ddl.column_schema(table.columns), **ddl.table_options(table))
         ddl.check_layout(self)
         self.sweep_stages()
+
+    def check_ready(self) -> None:
+        """Read-only: the dataset in its location and the right to run jobs (``lorc doctor``)."""
+        dataset.check_ready(self)
 
     # -- writes ----------------------------------------------------------------------------
     def ingest_raw_file(

@@ -70,7 +70,7 @@ class DuckDBStore:
         if path.exists():
             path.chmod(0o600)
 
-    def ensure_schema(self) -> None:
+    def ensure_schema(self, *, create_dataset: bool = False) -> None:
         for ddl in CORE_DDL:
             self.connection.execute(ddl)
 
