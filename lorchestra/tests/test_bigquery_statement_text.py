@@ -11,7 +11,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,16 +61,21 @@ def test_partition_spans_become_constant_filters_over_the_fewest_ranges() -> Non
     def at(month: int, day: int) -> datetime:
         return datetime(2026, month, day, tzinfo=UTC)
 
+    def end(month: int, day: int) -> datetime:  # the last microsecond of that day
+        return at(month, day) + timedelta(days=1, microseconds=-1)
+
     spans = merged_spans([Span(at(4, 2), at(4, 2)), Span(at(1, 5), at(1, 9)), Span(at(2, 1), at(2, 3))], "MONTH")
-    assert spans == [Span(at(1, 5), at(2, 3)), Span(at(4, 2), at(4, 2))]  # January and February join
+    # whole months: January and February join; a row that moved within April stays selected
+    assert spans == [Span(at(1, 1), end(2, 28)), Span(at(4, 1), end(4, 30))]
     assert partition_filter("T.first_seen", spans) == (
-        "(T.first_seen BETWEEN TIMESTAMP '2026-01-05T00:00:00+00:00' AND TIMESTAMP '2026-02-03T00:00:00+00:00' "
-        "OR T.first_seen BETWEEN TIMESTAMP '2026-04-02T00:00:00+00:00' AND TIMESTAMP '2026-04-02T00:00:00+00:00')"
+        "(T.first_seen BETWEEN TIMESTAMP '2026-01-01T00:00:00+00:00' AND TIMESTAMP '2026-02-28T23:59:59.999999+00:00' "
+        "OR T.first_seen BETWEEN TIMESTAMP '2026-04-01T00:00:00+00:00' AND TIMESTAMP '2026-04-30T23:59:59.999999+00:00')"
     )
     assert partition_filter("T.first_seen", []) == "FALSE"
+    assert merged_spans([Span(at(12, 31), at(12, 31))], "MONTH") == [Span(at(12, 1), end(12, 31))]
     assert merged_spans([Span(at(1, 1), at(1, 1)), Span(at(1, 3), at(1, 3))], "DAY") == [
-        Span(at(1, 1), at(1, 1)),
-        Span(at(1, 3), at(1, 3)),
+        Span(at(1, 1), end(1, 1)),
+        Span(at(1, 3), end(1, 3)),
     ]
 
 

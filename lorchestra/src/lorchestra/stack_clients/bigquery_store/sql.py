@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from google.cloud import bigquery
@@ -94,15 +94,31 @@ def partition_filter(column: str, spans: Sequence[Span]) -> str:
 
 
 def merged_spans(spans: Iterable[Span], unit: str) -> list[Span]:
-    """``spans`` sorted, those in the same or adjacent partitions (``unit``: DAY or MONTH)
-    joined: fewer literals, the same partitions."""
+    """``spans`` widened to whole partitions (``unit``: DAY or MONTH), sorted, and those in
+    the same or adjacent partitions joined: fewer literals, the same partitions. Whole
+    partitions, because a filter on exact values would miss a row whose partition value
+    changed within its partition between the lookup and the statement that uses it."""
     out: list[Span] = []
-    for span in sorted(spans, key=lambda s: s.low):
+    for span in sorted((_whole(s, unit) for s in spans), key=lambda s: s.low):
         if out and _partition(span.low, unit) - _partition(out[-1].high, unit) <= 1:
             out[-1] = Span(out[-1].low, max(out[-1].high, span.high))
         else:
             out.append(span)
     return out
+
+
+def _whole(span: Span, unit: str) -> Span:
+    """From the first to the last microsecond of the partitions ``span`` reaches."""
+    low = span.low.replace(hour=0, minute=0, second=0, microsecond=0)
+    high = span.high.replace(hour=0, minute=0, second=0, microsecond=0)
+    if unit == "MONTH":
+        low, high = low.replace(day=1), high.replace(day=1)
+        following = (
+            high.replace(year=high.year + 1, month=1) if high.month == 12 else high.replace(month=high.month + 1)
+        )
+    else:
+        following = high + timedelta(days=1)
+    return Span(low, following - timedelta(microseconds=1))
 
 
 def _partition(value: datetime, unit: str) -> int:
