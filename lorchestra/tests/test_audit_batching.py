@@ -58,3 +58,23 @@ def test_status_shows_a_running_job_and_a_killed_one_from_the_activity_record(
         ("example_synthetic_ingest", "interrupted"),
         ("warehouse_stats", "ok"),
     ]
+
+
+def test_a_job_whose_events_cannot_be_written_is_reported_failed_with_that_said(
+    bq_emulator: object, home: PhiHome
+) -> None:
+    import uuid
+
+    from cli_support import bigquery_environ
+    from fault_proxy import FaultProxy, Rule, error_body
+    from lorchestra.runner import run_jobs
+
+    environ = bigquery_environ(bq_emulator, f"a_{uuid.uuid4().hex[:10]}")
+    assert lorc("init", "--create-dataset", env=environ).returncode == 0
+    refused = Rule("/jobs", body_part=b"event_log` (", status=400, body=error_body(400, "invalid", "x"), times=100)
+    with FaultProxy(bq_emulator.endpoint, rules=[refused]) as proxy:  # type: ignore[attr-defined]
+        environ["LORC_STORAGE__BIGQUERY__API_ENDPOINT"] = proxy.endpoint
+        report = run_jobs(["warehouse_stats"], home=home, environ=environ)  # a report, not an exception
+    assert [o.status for o in report.outcomes] == ["failed"]
+    assert "audit events were not written" in (report.outcomes[0].error or "")
+    assert not report.ok

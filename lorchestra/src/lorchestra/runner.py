@@ -249,24 +249,30 @@ def _run_one(
         params=params,
         held_fds=held_fds,
     )
-    with events.held_audit():  # the job run's events are written together when it ends
-        events.audit("job.started", payload={"package": spec.package, "params": dict(params)})
-        logger.info("started (run %s)", run_id)
-        started = time.perf_counter()
-        try:
-            result = spec.func(ctx) or JobResult()
-            error = None if result.ok else (result.note or "the job reported failure")
-        except Exception as exc:
-            result = JobResult(ok=False)
-            error = safe_error(exc)
-            logger.exception("failed: %s", error)
-        duration_ms = int((time.perf_counter() - started) * 1000)
-        status = "ok" if error is None else "failed"
-        events.audit(
-            "job.completed" if status == "ok" else "job.failed",
-            status="ok" if status == "ok" else "failed",
-            error_message=error,
-            payload={"duration_ms": duration_ms, "counts": dict(result.counts), "note": result.note},
-        )
+    result, error, duration_ms = JobResult(ok=False), None, 0
+    try:
+        with events.held_audit():  # the job run's events are written together when it ends
+            events.audit("job.started", payload={"package": spec.package, "params": dict(params)})
+            logger.info("started (run %s)", run_id)
+            started = time.perf_counter()
+            try:
+                result = spec.func(ctx) or JobResult()
+                error = None if result.ok else (result.note or "the job reported failure")
+            except Exception as exc:
+                result = JobResult(ok=False)
+                error = safe_error(exc)
+                logger.exception("failed: %s", error)
+            duration_ms = int((time.perf_counter() - started) * 1000)
+            events.audit(
+                "job.completed" if error is None else "job.failed",
+                status="ok" if error is None else "failed",
+                error_message=error,
+                payload={"duration_ms": duration_ms, "counts": dict(result.counts), "note": result.note},
+            )
+    except Exception as exc:  # the events could not be written: the job's run is not on record
+        unwritten = f"its audit events were not written ({safe_error(exc)}); run it again"
+        error = f"{error}; {unwritten}" if error else unwritten
+        logger.error("failed: %s", error)
+    status = "ok" if error is None else "failed"
     logger.info("%s in %d ms %s", status, duration_ms, dict(result.counts))
     return JobOutcome(spec.name, spec.package, status, duration_ms, dict(result.counts), error)
