@@ -71,6 +71,10 @@ def test_a_dataset_laid_out_by_an_earlier_version_is_refused_naming_the_table_an
     message = str(refused.value)
     assert "table raw_objects" in message and dataset in message and "\n" not in message
     assert "PARTITION BY" in message and "docs/performance.md" in message
+    # the doctor, which writes nothing, says so too (the other tables exist by now)
+    doctor = lorc("doctor", "--json", env=bigquery_environ(bq_emulator, dataset))
+    storage = next(c for c in json.loads(doctor.stdout) if c["name"] == "storage")
+    assert not storage["ok"] and "table raw_objects" in storage["detail"], storage
 
 
 @pytest.mark.example_plugin

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cli_support import bigquery_environ, lorc, make_dataset
-from fault_proxy import Answer, FaultProxy, answer_matching, forward_all
+from fault_proxy import Answer, FaultProxy, Rule, answer_matching, error_body, forward_all
 from lorchestra.home import PhiHome
 
 ANY_DATASET_READ = r"/datasets/[^/]+$"  # GET here is datasets.get
@@ -87,6 +87,22 @@ def test_a_refusal_is_told_apart_with_its_fix(bq_emulator: Any, home: PhiHome, c
     assert "Enable billing at" not in check["detail"] + check["fix"]  # BigQuery's message is not repeated
     if "role" in case:
         assert "billing" not in check["fix"]
+
+
+def test_a_sandbox_project_that_runs_queries_but_no_dml_is_told_billing_is_off(bq_emulator: Any, home: PhiHome) -> None:
+    env = _ready_environ(bq_emulator)
+    sandbox = error_body(
+        403,
+        "billingNotEnabled",
+        "Billing has not been enabled for this project. DML queries are not allowed in the free tier.",
+    )
+    no_dml = Rule("/jobs", body_part=b"DELETE FROM", status=403, body=sandbox, times=10)
+    with FaultProxy(bq_emulator.endpoint, rules=[no_dml]) as proxy:
+        check = _storage_check({**env, "LORC_STORAGE__BIGQUERY__API_ENDPOINT": proxy.endpoint})
+    assert no_dml.times < 10, "the doctor never asked for DML"
+    assert not check["ok"]
+    assert "billing is not enabled" in check["detail"] and "sandbox" in check["fix"], check
+    assert "DML queries" not in check["detail"] + check["fix"]  # BigQuery's message is not repeated
 
 
 def test_a_dataset_in_another_location_names_both_and_the_key(bq_emulator: Any, home: PhiHome) -> None:

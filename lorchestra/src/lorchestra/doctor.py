@@ -139,12 +139,16 @@ def check_storage(config: Config) -> Check:
     try:
         store = open_store(config, read_only=True)
         try:
+            bigquery_store = None
             if config.backend == "bigquery":
                 from lorchestra.stack_clients.bigquery_store.store import BigQueryStore
 
-                if isinstance(store, BigQueryStore):
-                    store.check_ready()
+                bigquery_store = store if isinstance(store, BigQueryStore) else None
+            if bigquery_store is not None:
+                bigquery_store.check_ready()
             missing = [t for t in TABLE_NAMES if not store.has_table(t)]
+            if bigquery_store is not None and not missing:
+                bigquery_store.check_layout()  # a dataset of an earlier version: every run stops at it
         finally:
             store.close()
     except WarehouseLockedError as exc:

@@ -9,6 +9,8 @@ Data Editor) and checks that it lives where the config says the patient data mus
 
 from __future__ import annotations
 
+import contextlib
+
 from google.api_core import exceptions as gexc
 from google.cloud import bigquery
 
@@ -47,6 +49,26 @@ def check_ready(store: Plumbing) -> None:
     location, and the right to run a query job (BigQuery Job User; billing enabled)."""
     check_dataset(store)
     store.run_query("SELECT 1")
+    _probe_dml(store)
+
+
+def _probe_dml(store: Plumbing) -> None:
+    """The BigQuery sandbox (no billing) runs a SELECT but refuses DML, which every run
+    needs: a dry run (free, nothing written) of a DELETE that matches nothing asks."""
+    config = bigquery.QueryJobConfig(dry_run=True, use_query_cache=False)
+
+    def probe() -> None:
+        # no tables yet: `lorc init` makes them, and the doctor says they are missing
+        with contextlib.suppress(gexc.NotFound):
+            store.client.query(
+                f"DELETE FROM {store.table('event_log')} WHERE FALSE",
+                job_config=config,
+                location=store.location,
+                retry=NO_RETRY,
+                job_retry=None,
+            )
+
+    store.call("dry run of a DML statement", probe)
 
 
 def create_dataset(store: Plumbing) -> bool:

@@ -93,6 +93,10 @@ class BigQueryStore(Plumbing):
         """Read-only: the dataset in its location and the right to run jobs (``lorc doctor``)."""
         dataset.check_ready(self)
 
+    def check_layout(self) -> None:
+        """Read-only: the core tables partitioned and clustered as this version declares."""
+        ddl.check_layout(self)
+
     # -- writes ----------------------------------------------------------------------------
     def ingest_raw_file(
         self, path: Path, spec: ObjectSpec, *, job_name: str, run_id: str, now: datetime
