@@ -10,7 +10,7 @@ from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.bigquery_store import ddl
 from lorchestra.stack_clients.bigquery_store.existing import find_existing
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
-from lorchestra.stack_clients.bigquery_store.sql import strings
+from lorchestra.stack_clients.bigquery_store.sql import parse_json, strings
 from lorchestra.stack_clients.model import (
     CanonicalRow,
     WriteCounts,
@@ -24,7 +24,7 @@ DIFFERS = (
     "T.payload_hash != S.payload_hash OR T.source_payload_hash != S.source_payload_hash "
     "OR T.transform_ref != S.transform_ref OR T.schema_ref != S.schema_ref"
 )
-PAYLOAD = "PARSE_JSON(S.payload, wide_number_mode => 'round')"  # as raw_ingest: one long number never blocks a page
+PAYLOAD = parse_json("S.payload")
 COLUMNS = (
     "idem_key, object_type, schema_ref, source_idem_key, source_payload_hash, transform_ref, payload, "
     "payload_hash, created_at, updated_at, last_seen"

@@ -122,7 +122,8 @@ class _Answered:
         self.schema = list(schema)
 
     def result(self) -> _Rows:
-        rows = _Rows([_Placeholder({f.name: _PLACEHOLDERS.get(f.field_type, "0") for f in self.schema})])
+        values = {**_PLACEHOLDERS, "TIMESTAMP": datetime.now(UTC)}
+        rows = _Rows([_Placeholder({f.name: values.get(f.field_type, "0") for f in self.schema})])
         rows.schema = self.schema
         return rows
 
@@ -132,9 +133,11 @@ class _Rows(list[Any]):
 
 
 # A value of each type a step reads from an answer (the dry run says the answer's schema).
-# Counts read 1: a batch then finds one stored row and sends its MERGE, the dearer path.
+# Counts read 1: a batch then finds one stored row and sends its MERGE, the dearer path;
+# times read now: that row lies in this month's partition, where a run's new data lands,
+# so the MERGE and the page reads are priced against it (older partitions a real run
+# may also touch are not).
 _PLACEHOLDERS: dict[str, Any] = {
-    "TIMESTAMP": datetime(2000, 1, 1, tzinfo=UTC),
     "INTEGER": 1,
     "INT64": 1,
     "FLOAT": 0.0,

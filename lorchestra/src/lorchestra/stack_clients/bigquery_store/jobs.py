@@ -24,12 +24,11 @@ from typing import Any, TypeVar, cast
 from google.api_core import exceptions as gexc
 from google.cloud import bigquery
 
-from lorchestra.stack_clients.bigquery_store.retry import call_with_retry, is_conflict, is_transient
+from lorchestra.stack_clients.bigquery_store.retry import RETRIABLE_REASONS, call_with_retry, is_conflict, is_transient
 
 NO_RETRY: Any = None  # the client's annotations leave out None, which turns its retries off
 RESUBMITS = 5  # submissions of one logical job after a retriable failure, beyond the first
 BACKOFF_BASE, BACKOFF_CAP = 0.5, 8.0  # seconds: full jitter, doubling per attempt
-_RETRIABLE_REASONS = frozenset({"backendError", "internalError", "rateLimitExceeded", "jobRateLimitExceeded"})
 
 JobT = TypeVar("JobT", bigquery.QueryJob, bigquery.LoadJob)
 
@@ -47,7 +46,7 @@ class JobFailed(Exception):
 
     @property
     def retriable(self) -> bool:
-        return self.conflict or self.reason in _RETRIABLE_REASONS
+        return self.conflict or self.reason in RETRIABLE_REASONS
 
 
 def new_job_id(what: str) -> str:

@@ -13,7 +13,7 @@ from lorchestra.stack_clients.bigquery_store import ddl
 from lorchestra.stack_clients.bigquery_store.existing import find_existing
 from lorchestra.stack_clients.bigquery_store.locate import locate, page_filter, source_columns
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
-from lorchestra.stack_clients.bigquery_store.sql import Span, merged_spans, partition_filter, strings
+from lorchestra.stack_clients.bigquery_store.sql import Span, merged_spans, parse_json, partition_filter, strings
 from lorchestra.stack_clients.model import EventRow, InputRow, RejectRow, dumps
 from lorchestra.stack_clients.tables import CORE_TABLES, PROCESSED_INPUTS
 
@@ -88,7 +88,7 @@ def append_events(store: Plumbing, events: Sequence[EventRow]) -> None:
     )
     try:
         columns = [f.name for f in ddl.EVENT_STAGE]
-        values = ", ".join("PARSE_JSON(payload, wide_number_mode => 'round')" if c == "payload" else c for c in columns)
+        values = ", ".join(parse_json("payload") if c == "payload" else c for c in columns)
         store.run_query(
             f"INSERT INTO {store.table('event_log')} ({', '.join(columns)}) SELECT {values} FROM {store.table(stage)}"
         )

@@ -17,7 +17,7 @@ from lorchestra.faults import checkpoint, sql_fault
 from lorchestra.stack_clients.bigquery_store import ddl, ledger
 from lorchestra.stack_clients.bigquery_store.existing import Existing, find_existing
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
-from lorchestra.stack_clients.bigquery_store.sql import inline_params
+from lorchestra.stack_clients.bigquery_store.sql import inline_params, parse_json
 from lorchestra.stack_clients.candidates import check_candidates
 from lorchestra.stack_clients.jsonl_scan import BadLine, scan_jsonl
 from lorchestra.stack_clients.model import (
@@ -155,15 +155,11 @@ def _apply_raw_batch(
     UPDATE clause bills every column of every partition it may touch, and only a constant
     filter on the partition column narrows that. Every stored key of the batch lies in
     those partitions, so a key the MERGE does not match there is new.
-
-    ``wide_number_mode => 'round'``: a number with more digits than a double holds
-    (``0.1000000000000000000001``) is stored as the double orjson reads it as, where the
-    default would refuse the whole batch; numbers no double holds were rejected before.
     """
     statements = []
     if stage:
         raw = store.table("raw_objects")
-        payload = "PARSE_JSON(S.payload, wide_number_mode => 'round')"
+        payload = parse_json("S.payload")
         columns = (
             "idem_key, source_system, connection_name, object_type, schema_ref, external_id, payload, "
             "payload_hash, first_seen, last_seen"

@@ -40,12 +40,16 @@ def is_conflict(reason: str, messages: Iterable[str]) -> bool:
     return reason == "invalidQuery" and any(_CONFLICT.search(m) for m in messages)
 
 
+# Reasons of a failed job (or an error answer) that a later attempt may not meet.
+RETRIABLE_REASONS = frozenset({"backendError", "internalError", "rateLimitExceeded", "jobRateLimitExceeded"})
+
+
 def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, _TRANSIENT):
         return True
     # A job can fail with a retriable reason inside an otherwise 4xx-looking answer.
     errors = getattr(exc, "errors", None) or []
-    return any(isinstance(e, dict) and e.get("reason") in ("backendError", "rateLimitExceeded") for e in errors)
+    return any(isinstance(e, dict) and e.get("reason") in RETRIABLE_REASONS for e in errors)
 
 
 def call_with_retry(

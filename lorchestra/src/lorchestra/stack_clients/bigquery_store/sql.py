@@ -83,6 +83,14 @@ class Span:
     high: datetime
 
 
+def parse_json(column: str) -> str:
+    """``column`` (JSON text) as JSON. ``wide_number_mode => 'round'``: a number with more
+    digits than a double holds (``0.1000000000000000000001``) is stored as the double it
+    rounds to, where the default (``exact``) would refuse the whole statement, one record
+    blocking its batch on every run; numbers no double holds are rejected at ingest."""
+    return f"PARSE_JSON({column}, wide_number_mode => 'round')"
+
+
 def partition_filter(column: str, spans: Sequence[Span]) -> str:
     """A constant filter on a partition column that selects the rows of ``spans``
     (``col BETWEEN TIMESTAMP '…' AND TIMESTAMP '…'``, one per span, OR-ed): BigQuery
