@@ -77,6 +77,7 @@ def upsert_canonical(store: Plumbing, rows: Iterable[CanonicalRow], *, now: date
             filters=["T.object_type IN UNNEST(@types)"],
             params={"types": types},
             keys=list(latest),
+            now=now,
             differs=DIFFERS,
         )
         checkpoint("canonical.before_merge")
@@ -94,7 +95,13 @@ def upsert_canonical(store: Plumbing, rows: Iterable[CanonicalRow], *, now: date
                 {"now": now, "types": types},
             )
         else:
-            store.run_query(f"INSERT INTO {target} ({COLUMNS}) SELECT {VALUES} FROM {source} S", {"now": now})
+            absent = found.absent(
+                store, CANONICAL_OBJECTS, stage_key="idem_key", filters=["T.object_type IN UNNEST(@types)"]
+            )
+            store.run_query(
+                f"INSERT INTO {target} ({COLUMNS}) SELECT {VALUES} FROM {source} S WHERE {absent}",
+                {"now": now, "types": types},
+            )
     finally:
         store.drop_table(stage)
     return WriteCounts(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from lorchestra.stack_clients.bigquery_store.plumbing import Plumbing
@@ -27,15 +28,33 @@ KEY_FILTER_MAX = 10_000
 @dataclass
 class Existing:
     """``matched``: staged keys found; ``changed``: of those, how many differ; ``spans``:
-    where the found rows lie in the target's partition column."""
+    where the found rows lie in the target's partition column; ``recent``: the partitions
+    a row written since the lookup lies in (this month's, and last month's on its first
+    day: a writer's clock is its run's start)."""
 
     matched: int = 0
     changed: int = 0
     spans: list[Span] = field(default_factory=list)
+    recent: list[Span] = field(default_factory=list)
 
     def target_filter(self, table: Table, alias: str = "T") -> str:
-        """The constant filter that prunes the target to the partitions of the found rows."""
-        return partition_filter(f"{alias}.{table.partition_by}", self.spans)
+        """The constant filter that prunes the target to the partitions of the found rows
+        and the recent ones: a row another writer added or moved (an update moves a row of
+        a table partitioned by its update time) after the lookup is matched, not doubled."""
+        return partition_filter(
+            f"{alias}.{table.partition_by}", merged_spans([*self.spans, *self.recent], table.partition_unit)
+        )
+
+    def absent(self, store: Plumbing, table: Table, *, stage_key: str, filters: Sequence[str]) -> str:
+        """The condition on ``S`` (the stage) of an INSERT that keeps out a key written to
+        ``table`` since the lookup (it can only lie in the recent partitions): reads key
+        columns of those partitions, never more."""
+        conditions = [
+            f"T.{table.key[-1]} = S.{stage_key}",
+            *filters,
+            partition_filter(f"T.{table.partition_by}", self.recent),
+        ]
+        return f"NOT EXISTS (SELECT 1 FROM {store.table(table.name)} T WHERE {' AND '.join(conditions)})"
 
 
 def find_existing(
@@ -47,6 +66,7 @@ def find_existing(
     filters: Sequence[str],
     params: dict[str, Any],
     keys: Sequence[str],
+    now: datetime,
     differs: str = "FALSE",
 ) -> Existing:
     """``filters``: constant conditions on ``T`` (the target's leading clustering columns);
@@ -71,4 +91,5 @@ def find_existing(
         found.changed += int(row["changed"])
         spans.append(Span(utc(row["low"]), utc(row["high"])))
     found.spans = merged_spans(spans, target.partition_unit)
+    found.recent = merged_spans([Span(now - timedelta(days=1), now)], target.partition_unit)
     return found

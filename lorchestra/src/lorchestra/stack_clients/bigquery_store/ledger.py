@@ -172,6 +172,7 @@ def mark_processed(
             filters=["T.consumer = @consumer"],
             params={"consumer": consumer},
             keys=list(latest),
+            now=now,
         )
         target, source = store.table("processed_inputs"), store.table(stage)
         columns = "consumer, input_idem_key, input_payload_hash, outcome, processed_at, run_id"
@@ -188,7 +189,10 @@ def mark_processed(
                 params,
             )
         else:
-            store.run_query(f"INSERT INTO {target} ({columns}) SELECT {values} FROM {source} S", params)
+            absent = found.absent(
+                store, PROCESSED_INPUTS, stage_key="input_idem_key", filters=["T.consumer = @consumer"]
+            )
+            store.run_query(f"INSERT INTO {target} ({columns}) SELECT {values} FROM {source} S WHERE {absent}", params)
     finally:
         store.drop_table(stage)
 

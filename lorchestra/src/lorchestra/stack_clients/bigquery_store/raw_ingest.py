@@ -89,7 +89,7 @@ def ingest_raw_file(
     reject_stage = ledger.stage_rejects(store, rejects, run_id)
     try:
         checkpoint("raw.staged", job_name)
-        found = _find_existing(store, stage, spec, keys) if stage else Existing()
+        found = _find_existing(store, stage, spec, keys, now) if stage else Existing()
         counts = WriteCounts(
             inserted=len(keys) - found.matched,
             updated=found.changed,
@@ -125,15 +125,20 @@ def _stage(store: Plumbing, spec: ObjectSpec, staged: list[tuple[str, str]]) -> 
         return store.load_file(stage_path, ddl.RAW_STAGE)
 
 
-def _find_existing(store: Plumbing, stage: str, spec: ObjectSpec, keys: list[str]) -> Existing:
+# The leading clustering columns of raw_objects, constant for a batch (one connection, one type).
+RAW_FILTERS = ("T.source_system = @system", "T.connection_name = @connection", "T.object_type = @object_type")
+
+
+def _find_existing(store: Plumbing, stage: str, spec: ObjectSpec, keys: list[str], now: datetime) -> Existing:
     return find_existing(
         store,
         stage,
         RAW_OBJECTS,
         stage_key="idem_key",
-        filters=["T.source_system = @system", "T.connection_name = @connection", "T.object_type = @object_type"],
+        filters=RAW_FILTERS,
         params={"system": spec.source.system, "connection": spec.source.connection, "object_type": spec.object_type},
         keys=keys,
+        now=now,
         differs="T.payload_hash != S.payload_hash",
     )
 
@@ -149,12 +154,14 @@ def _apply_raw_batch(
 ) -> None:
     """One server-side transaction: the batch's records, then its rejects.
 
-    A batch of only new records is an INSERT: BigQuery bills it the staged bytes alone. A
+    A batch of only new records is an INSERT of the keys still absent from the recent
+    partitions: BigQuery bills it the staged bytes and those partitions' key columns. A
     batch with stored records is one MERGE whose target is pruned to the partitions those
-    records lie in (found by :func:`find_existing`, written as literals): a MERGE with an
-    UPDATE clause bills every column of every partition it may touch, and only a constant
-    filter on the partition column narrows that. Every stored key of the batch lies in
-    those partitions, so a key the MERGE does not match there is new.
+    records lie in and the recent ones (found by :func:`find_existing`, written as
+    literals): a MERGE with an UPDATE clause bills every column of every partition it may
+    touch, and only a constant filter on the partition column narrows that. Every stored
+    key of the batch lies in those partitions, and a key written since the lookup in the
+    recent ones, so a key the MERGE does not match there is new.
     """
     statements = []
     if stage:
@@ -176,7 +183,10 @@ def _apply_raw_batch(
                 WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({values});"""
             )
         else:
-            statements.append(f"INSERT INTO {raw} ({columns}) SELECT {values} FROM {store.table(stage)} S;")
+            absent = found.absent(store, RAW_OBJECTS, stage_key="idem_key", filters=RAW_FILTERS)
+            statements.append(
+                f"INSERT INTO {raw} ({columns}) SELECT {values} FROM {store.table(stage)} S WHERE {absent};"
+            )
         statements += [
             sql_fault("raw.merged"),
             f"""DELETE FROM {store.table("rejects")} WHERE job_name = @job AND input_idem_key IN
