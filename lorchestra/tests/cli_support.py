@@ -125,6 +125,22 @@ def bigquery_environ(emulator: object, dataset: str) -> dict[str, str]:
     }
 
 
+def unreachable_bigquery_environ(dataset: str = "nowhere") -> dict[str, str]:
+    """The environment of a BigQuery at a loopback port nothing listens on (an outage)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return {
+        "LORC_STORAGE__BACKEND": "bigquery",
+        "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
+        "LORC_STORAGE__BIGQUERY__DATASET": dataset,
+        "LORC_STORAGE__BIGQUERY__LOCATION": BIGQUERY_LOCATION,
+        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": f"http://127.0.0.1:{port}",
+    }
+
+
 FINGERPRINTED_TABLES = (
     "raw_objects",
     "canonical_objects",

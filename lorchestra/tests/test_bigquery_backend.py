@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 import uuid
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from google.api_core import exceptions as gexc
 
 from backend_sql import sql_rows
-from cli_support import bigquery_environ, lorc
+from cli_support import bigquery_environ, lorc, unreachable_bigquery_environ
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry
 
@@ -92,16 +91,7 @@ def test_the_cli_runs_jobs_and_reads_status_on_bigquery(bq_emulator: Any, home: 
 
 
 def test_an_unreachable_bigquery_is_one_clear_line_and_fails_fast(home: PhiHome) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        "LORC_STORAGE__BACKEND": "bigquery",
-        "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
-        "LORC_STORAGE__BIGQUERY__DATASET": "nowhere",
-        "LORC_STORAGE__BIGQUERY__LOCATION": "EU",
-        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": f"http://127.0.0.1:{port}",
-    }
+    env = unreachable_bigquery_environ("nowhere")
     started = time.monotonic()
     result = lorc("run", "warehouse_stats", env=env)
     assert result.returncode == 1

@@ -6,13 +6,12 @@ loopback proxy in front of the emulator (reasons from BigQuery's error-messages 
 from __future__ import annotations
 
 import json
-import socket
 import uuid
 from typing import Any
 
 import pytest
 
-from cli_support import bigquery_environ, lorc, make_dataset
+from cli_support import bigquery_environ, lorc, make_dataset, unreachable_bigquery_environ
 from fault_proxy import Answer, FaultProxy, Rule, answer_matching, error_body, forward_all
 from lorchestra.home import PhiHome
 
@@ -137,16 +136,7 @@ def test_missing_tables_say_lorc_init(bq_emulator: Any, home: PhiHome) -> None:
 
 
 def test_an_unreachable_service_says_so(home: PhiHome) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        "LORC_STORAGE__BACKEND": "bigquery",
-        "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
-        "LORC_STORAGE__BIGQUERY__DATASET": "practice",
-        "LORC_STORAGE__BIGQUERY__LOCATION": "EU",
-        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": f"http://127.0.0.1:{port}",
-    }
+    env = unreachable_bigquery_environ("practice")
     check = _storage_check(env)
     assert not check["ok"]
     assert "unreachable" in check["detail"] and "network" in check["fix"]

@@ -5,7 +5,6 @@ one never holds a run during an outage."""
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from cli_support import bigquery_environ, lorc, lorc_process
+from cli_support import bigquery_environ, lorc, lorc_process, unreachable_bigquery_environ
 from lorchestra.home import PhiHome
 
 
@@ -78,16 +77,7 @@ def test_dropping_a_stage_during_an_outage_returns_within_seconds(home: PhiHome,
     from lorchestra.config import load_config
     from lorchestra.stack_clients import open_store
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        "LORC_STORAGE__BACKEND": "bigquery",
-        "LORC_STORAGE__BIGQUERY__PROJECT": "lorc-test-project",
-        "LORC_STORAGE__BIGQUERY__DATASET": "nowhere",
-        "LORC_STORAGE__BIGQUERY__LOCATION": "EU",
-        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": f"http://127.0.0.1:{port}",
-    }
+    env = unreachable_bigquery_environ("nowhere")
     store = open_store(load_config(home, {**os.environ, **env}))
     dropping = threading.Thread(target=store.drop_table, args=("_stage_left",), daemon=True)
     dropping.start()
