@@ -25,6 +25,7 @@ from google.api_core import exceptions as gexc
 from google.cloud import bigquery
 
 from lorchestra.stack_clients.bigquery_store.retry import RETRIABLE_REASONS, call_with_retry, is_conflict, is_transient
+from shared_schemas.errors import PhiSafeError
 
 NO_RETRY: Any = None  # the client's annotations leave out None, which turns its retries off
 RESUBMITS = 5  # submissions of one logical job after a retriable failure, beyond the first
@@ -33,10 +34,11 @@ BACKOFF_BASE, BACKOFF_CAP = 0.5, 8.0  # seconds: full jitter, doubling per attem
 JobT = TypeVar("JobT", bigquery.QueryJob, bigquery.LoadJob)
 
 
-class JobFailed(Exception):
+class JobFailed(PhiSafeError):
     """The job finished, or was refused, with ``reason``: known, not a lost answer.
 
-    Carries no message: BigQuery's quote values of the records."""
+    Carries BigQuery's reason only (``invalidQuery``, ``backendError``), never its
+    message: those quote values of the records."""
 
     def __init__(self, reason: str, *, conflict: bool, attempts: int = 1) -> None:
         super().__init__(reason)
