@@ -125,6 +125,25 @@ def bigquery_environ(emulator: object, dataset: str) -> dict[str, str]:
     }
 
 
+def bigquery_store_at(endpoint: str, home: Any, project: str, dataset: str | None = None) -> Any:
+    """A BigQuery store on ``dataset`` (a fresh name by default) of ``project`` at ``endpoint``
+    (the emulator, or a fault proxy in front of it), opened as a run opens it."""
+    import os
+    import uuid
+
+    from lorchestra.config import load_config
+    from lorchestra.stack_clients import open_store
+
+    environ = {
+        "LORC_STORAGE__BACKEND": "bigquery",
+        "LORC_STORAGE__BIGQUERY__PROJECT": project,
+        "LORC_STORAGE__BIGQUERY__DATASET": dataset or f"f_{uuid.uuid4().hex[:10]}",
+        "LORC_STORAGE__BIGQUERY__LOCATION": BIGQUERY_LOCATION,
+        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": endpoint,
+    }
+    return open_store(load_config(home, {**os.environ, **environ}))
+
+
 def unreachable_bigquery_environ(dataset: str = "nowhere") -> dict[str, str]:
     """The environment of a BigQuery at a loopback port nothing listens on (an outage)."""
     import socket

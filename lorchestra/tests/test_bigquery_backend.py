@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from google.api_core import exceptions as gexc
 
 from backend_sql import sql_rows
-from cli_support import bigquery_environ, lorc, unreachable_bigquery_environ
+from cli_support import bigquery_environ, bigquery_store_at, lorc, unreachable_bigquery_environ
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients.bigquery_store.retry import call_with_retry
 
@@ -61,7 +60,7 @@ def test_a_dataset_laid_out_by_an_earlier_version_is_refused_naming_the_table_an
     earlier = bigquery.Table(f"{bq_emulator.project}.{dataset}.raw_objects", schema=column_schema(RAW_OBJECTS.columns))
     earlier.clustering_fields = ["source_system", "connection_name", "object_type"]  # as versions before 15
     client.create_table(earlier)
-    store = _store_through(bq_emulator.endpoint, home, bq_emulator.project, dataset)
+    store = bigquery_store_at(bq_emulator.endpoint, home, bq_emulator.project, dataset)
     try:
         with pytest.raises(StorageError) as refused:
             store.ensure_schema(create_dataset=True)
@@ -149,20 +148,6 @@ def test_a_bad_key_file_from_dotenv_is_named_without_its_contents(home: PhiHome,
     assert "SECRET-KEY-MATERIAL" not in result.stdout + result.stderr
 
 
-def _store_through(endpoint: str, home: PhiHome, project: str, dataset: str | None = None) -> Any:
-    from lorchestra.config import load_config
-    from lorchestra.stack_clients import open_store
-
-    env = {
-        "LORC_STORAGE__BACKEND": "bigquery",
-        "LORC_STORAGE__BIGQUERY__PROJECT": project,
-        "LORC_STORAGE__BIGQUERY__DATASET": dataset or f"f_{uuid.uuid4().hex[:10]}",
-        "LORC_STORAGE__BIGQUERY__LOCATION": "EU",
-        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": endpoint,
-    }
-    return open_store(load_config(home, {**os.environ, **env}))
-
-
 @pytest.mark.parametrize("status", [429, 500, 503])
 def test_injected_transient_errors_are_retried_and_the_write_succeeds(
     bq_emulator: Any, home: PhiHome, tmp_path: Path, status: int
@@ -171,7 +156,7 @@ def test_injected_transient_errors_are_retried_and_the_write_succeeds(
     from lorchestra.stack_clients import EventClient, ObjectSpec, Source
 
     with FaultProxy(bq_emulator.endpoint, fail_first(2, status)) as proxy:
-        store = _store_through(proxy.endpoint, home, bq_emulator.project)
+        store = bigquery_store_at(proxy.endpoint, home, bq_emulator.project)
         try:
             store.ensure_schema(create_dataset=True)
             path = tmp_path / "a.jsonl"
@@ -190,7 +175,7 @@ def test_a_permanent_client_error_fails_fast_with_a_clear_message(bq_emulator: A
     from lorchestra.exceptions import StorageError
 
     with FaultProxy(bq_emulator.endpoint, fail_first(100, 400)) as proxy:
-        store = _store_through(proxy.endpoint, home, bq_emulator.project)
+        store = bigquery_store_at(proxy.endpoint, home, bq_emulator.project)
         try:
             store.ensure_schema(create_dataset=True)
             started = time.monotonic()

@@ -5,7 +5,6 @@ A retry must never run one logical job twice, and a conflict is retried as a who
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from backend_sql import sql_rows
-from cli_support import bigquery_environ, lorc
+from cli_support import bigquery_environ, bigquery_store_at, lorc
 from fault_proxy import FaultProxy, Rule, error_body
 from lorchestra.home import PhiHome
 
@@ -21,20 +20,6 @@ CONFLICT = error_body(
     400, "invalidQuery", "Transaction is aborted due to concurrent update against table p:d.raw_objects"
 )
 TRANSACTION = b"BEGIN TRANSACTION"
-
-
-def _open_store(endpoint: str, home: PhiHome, project: str, dataset: str) -> Any:
-    from lorchestra.config import load_config
-    from lorchestra.stack_clients import open_store
-
-    env = {
-        "LORC_STORAGE__BACKEND": "bigquery",
-        "LORC_STORAGE__BIGQUERY__PROJECT": project,
-        "LORC_STORAGE__BIGQUERY__DATASET": dataset,
-        "LORC_STORAGE__BIGQUERY__LOCATION": "EU",
-        "LORC_STORAGE__BIGQUERY__API_ENDPOINT": endpoint,
-    }
-    return open_store(load_config(home, {**os.environ, **env}))
 
 
 def _ingest_two(store: Any, home: PhiHome, tmp_path: Path) -> Any:
@@ -51,11 +36,22 @@ def _through_proxy(bq_emulator: Any, home: PhiHome, rules: list[Rule]) -> tuple[
     the schema exists (so they hit the writes, not the set-up)."""
     dataset = f"j_{uuid.uuid4().hex[:10]}"
     proxy = FaultProxy(bq_emulator.endpoint).__enter__()
-    store = _open_store(proxy.endpoint, home, bq_emulator.project, dataset)
+    store = bigquery_store_at(proxy.endpoint, home, bq_emulator.project, dataset)
     store.ensure_schema(create_dataset=True)
     proxy.rules = rules
-    direct = _open_store(bq_emulator.endpoint, home, bq_emulator.project, dataset)
+    direct = bigquery_store_at(bq_emulator.endpoint, home, bq_emulator.project, dataset)
     return proxy, store, direct
+
+
+def _ingest_two_through(bq_emulator: Any, home: PhiHome, tmp_path: Path, rule: Rule) -> tuple[FaultProxy, Any, Any]:
+    """Two records ingested through the proxy with ``rule`` armed; the raw rows counted directly."""
+    proxy, store, direct = _through_proxy(bq_emulator, home, [rule])
+    try:
+        counts = _ingest_two(store, home, tmp_path)
+        raws = sql_rows(direct, f"SELECT count(*) AS n FROM {direct.table('raw_objects')}")
+    finally:
+        store.close(), direct.close(), proxy.__exit__()
+    return proxy, counts, raws
 
 
 def test_an_answer_lost_after_the_audit_insert_was_accepted_writes_the_event_once(
@@ -83,12 +79,7 @@ def test_a_409_duplicate_on_a_job_insert_means_accepted_and_the_job_is_followed(
         rule = Rule("/upload/", method="PUT", forward=True, status=409, body=duplicate)
     else:
         rule = Rule("/jobs", body_part=TRANSACTION, forward=True, status=409, body=duplicate)
-    proxy, store, direct = _through_proxy(bq_emulator, home, [rule])
-    try:
-        counts = _ingest_two(store, home, tmp_path)
-        raws = sql_rows(direct, f"SELECT count(*) AS n FROM {direct.table('raw_objects')}")
-    finally:
-        store.close(), direct.close(), proxy.__exit__()
+    proxy, counts, raws = _ingest_two_through(bq_emulator, home, tmp_path, rule)
     assert [s for _, _, s in proxy.injected] == [409], "the fault did not fire"
     assert counts.inserted == 2 and raws == [{"n": 2}]
 
@@ -97,12 +88,7 @@ def test_a_transaction_aborted_by_a_concurrent_update_is_retried_whole(
     bq_emulator: Any, home: PhiHome, tmp_path: Path
 ) -> None:
     rule = Rule("/jobs", body_part=TRANSACTION, status=400, body=CONFLICT)
-    proxy, store, direct = _through_proxy(bq_emulator, home, [rule])
-    try:
-        counts = _ingest_two(store, home, tmp_path)
-        raws = sql_rows(direct, f"SELECT count(*) AS n FROM {direct.table('raw_objects')}")
-    finally:
-        store.close(), direct.close(), proxy.__exit__()
+    proxy, counts, raws = _ingest_two_through(bq_emulator, home, tmp_path, rule)
     assert [s for _, _, s in proxy.injected] == [400], "the fault did not fire"
     assert counts.inserted == 2 and raws == [{"n": 2}]
     transactions = [body for _, path, body in proxy.requests if "/jobs" in path and TRANSACTION in body]
@@ -126,7 +112,7 @@ def test_a_persistent_conflict_is_one_clear_line_and_writes_nothing(bq_emulator:
     assert len(lines) == 1 and "another run or program" in lines[0], result.stderr
     assert "raw_objects" not in result.stderr + result.stdout  # the service's message is withheld
     assert 2 <= len(proxy.injected) <= 10  # retried, and bounded
-    store = _open_store(bq_emulator.endpoint, home, bq_emulator.project, env["LORC_STORAGE__BIGQUERY__DATASET"])
+    store = bigquery_store_at(bq_emulator.endpoint, home, bq_emulator.project, env["LORC_STORAGE__BIGQUERY__DATASET"])
     try:
         raws = sql_rows(store, f"SELECT count(*) AS n FROM {store.table('raw_objects')}")
         stages = [t.table_id for t in store.client.list_tables(f"{store.client.project}.{store.dataset}")]

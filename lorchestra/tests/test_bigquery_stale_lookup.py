@@ -5,7 +5,6 @@ target includes the partitions such rows lie in."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from backend_sql import sql_rows
-from cli_support import bigquery_environ
+from cli_support import bigquery_store_at
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients import ObjectSpec, Source, Store
 from lorchestra.stack_clients.bigquery_store import raw_ingest
@@ -25,13 +24,7 @@ RECORDS = [("n1", '{"id": "n1", "text": "x"}'), ("n2", '{"id": "n2", "text": "y"
 
 @pytest.fixture
 def bigquery_store(bq_emulator: Any, home: PhiHome) -> Iterator[Store]:
-    import os
-
-    from lorchestra.config import load_config
-    from lorchestra.stack_clients import open_store
-
-    environ = bigquery_environ(bq_emulator, f"s_{uuid.uuid4().hex[:10]}")
-    store = open_store(load_config(home, {**os.environ, **environ}))
+    store = bigquery_store_at(bq_emulator.endpoint, home, bq_emulator.project)
     store.ensure_schema(create_dataset=True)  # type: ignore[call-arg]
     try:
         yield store
