@@ -137,3 +137,23 @@ def validate(schema: str, data: IO[bytes]) -> None:
     click.echo(f"{len(documents) - failures} valid, {failures} invalid")
     if failures:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--transform", "transform_id", default="email/gmail", show_default=True, help="A transform id.")
+@click.option("--calls", default=2000, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--json", "as_json", is_flag=True)
+def bench(transform_id: str, calls: int, as_json: bool) -> None:
+    """CPU per notebook call by id against a call with the resolved transform (figures only)."""
+    from canonizer.bench import bench_notebook_call
+
+    try:
+        figures = bench_notebook_call(transform_id, calls)
+    except CanonizerError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(figures.as_dict(), indent=2))
+        return
+    click.echo(f"{figures.transform}, {figures.calls} calls, CPU µs per call (best of 3)")
+    click.echo(f"resolved Transform  {figures.resolved_us:8.1f}")
+    click.echo(f"by id               {figures.by_id_us:8.1f}  ({100 * figures.overhead:+.1f}%, target ≤ +10%)")

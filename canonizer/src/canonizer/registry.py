@@ -2,12 +2,25 @@
 
 Each version directory holds ``spec.jsonata``, ``meta.yaml`` (id, version, input and
 output ``iglu:`` schema refs, the spec's sha256, status, bindings, extension functions)
-and golden tests under ``tests/``. A spec whose sha256 differs from its meta is refused.
+and golden tests under ``tests/``. A spec whose sha256 differs from its meta is refused;
+so is a meta whose id and version are not its directory's path (the resolution below
+relies on it).
+
+Resolving an id (``get_transform``) is cached, so the notebook call
+``canonicalize(record, "email/gmail")`` costs what a call with a resolved transform
+costs. The cache is keyed by the modification time of the id's own directory
+(``transforms/email/gmail``): adding or removing a version directory changes it, so a new
+version is seen on the next call. A scan that met a version directory without its
+``meta.yaml`` yet (one being written), or a directory changed in the last two seconds,
+is not cached. A version directory once loaded is
+not read again in this process (:func:`load_transform` caches it, as it always has).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,9 +28,10 @@ from typing import Any
 
 import yaml
 
-from canonizer.exceptions import TransformChecksumError, TransformNotFoundError
+from canonizer.exceptions import CanonizerError, TransformChecksumError, TransformNotFoundError
 
 TRANSFORMS_ROOT = Path(__file__).parent / "transforms"
+_ROOT = str(TRANSFORMS_ROOT)
 
 
 @dataclass(frozen=True)
@@ -49,13 +63,55 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 def list_transforms() -> list[Transform]:
-    return [load_transform(meta.parent) for meta in sorted(TRANSFORMS_ROOT.glob("*/*/*/meta.yaml"))]
+    return [_listed(meta.parent) for meta in sorted(TRANSFORMS_ROOT.glob("*/*/*/meta.yaml"))]
+
+
+def _listed(directory: Path) -> Transform:
+    transform = load_transform(directory)
+    where = directory.relative_to(TRANSFORMS_ROOT).as_posix()
+    if where != f"{transform.id}/{transform.version}":
+        raise CanonizerError(
+            f"{directory / 'meta.yaml'} says id {transform.id!r}, version {transform.version!r}, but lies in "
+            f"transforms/{where}: a transform lives in transforms/<id>/<version>/ — move it or correct the meta"
+        )
+    return transform
 
 
 def get_transform(ref: str) -> Transform:
     """``email/gmail`` (newest stable version) or ``email/gmail@1.0.0``."""
     wanted_id, _, wanted_version = ref.partition("@")
-    wanted_version = wanted_version.split("+")[0]
+    wanted_version = wanted_version.partition("+")[0]
+    try:
+        stamp = os.stat(f"{_ROOT}/{wanted_id}").st_mtime_ns
+    except (OSError, ValueError):  # no such id (or not a path at all): the scan names the known ones
+        return _resolve(wanted_id, wanted_version, ref)
+    cached = _resolved.get((wanted_id, wanted_version))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    found = _resolve(wanted_id, wanted_version, ref)
+    if _settled(stamp) and _complete(wanted_id):
+        _resolved[(wanted_id, wanted_version)] = (stamp, found)
+    return found
+
+
+# (id, version or "") -> (mtime of the id's directory when resolved, the transform)
+_resolved: dict[tuple[str, str], tuple[int, Transform]] = {}
+_SETTLED_NS = 2_000_000_000
+
+
+def _settled(stamp: int) -> bool:
+    """Whether the directory was last changed well before now: a change within the same
+    tick of the file system's clock as the scan would leave its time as it was."""
+    return stamp < time.time_ns() - _SETTLED_NS
+
+
+def _complete(wanted_id: str) -> bool:
+    """Whether every version directory of the id holds its meta (none is half-written)."""
+    with os.scandir(os.path.join(_ROOT, wanted_id)) as entries:
+        return all(os.path.exists(os.path.join(e.path, "meta.yaml")) for e in entries if e.is_dir())
+
+
+def _resolve(wanted_id: str, wanted_version: str, ref: str) -> Transform:
     candidates = [t for t in list_transforms() if t.id == wanted_id]
     if wanted_version:
         candidates = [t for t in candidates if t.version == wanted_version]
