@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from canonizer.mail_bodies import html_to_text
-from canonizer.mail_headers import _WS, _without_comments, address_list, decode_words
+from canonizer.mail_headers import _WS, _without_comments, address_list, collapse_blanks, decode_words
 
 FIXTURES = Path(__file__).resolve().parents[2] / "ingestor" / "sample_taps" / "src" / "sample_taps" / "fixtures"
 
@@ -96,10 +96,17 @@ def test_html_to_text_agrees_with_the_reference_on_every_fixture_body() -> None:
         assert html_to_text(body) == reference_html_to_text(body)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=" \t\r\f\v\nab\u00a0\u2003", max_size=40))
+def test_collapse_blanks_is_the_whitespace_pattern_on_generated_text(text: str) -> None:
+    assert collapse_blanks(text) == _WS.sub(" ", text)
+
+
 _TAGS = ["p", "div", "br", "li", "tr", "td", "span", "b", "h1", "blockquote", "script", "style", "head", "title"]
 _html_piece = st.one_of(
-    st.text(alphabet="abc äö \r\n\t", max_size=12),
+    st.text(alphabet="abc äö \r\n\t\f\v", max_size=12),
     st.sampled_from(["&amp;", "&lt;", "&nbsp;", "&#228;", "&uuml;", "<!-- note -->", "<!DOCTYPE html>"]),
+    st.sampled_from(["&am", "p;", "&", "#228", "&#22", "&#x9;", "&#12;", "   ", "\n\n\n\n"]),
     st.builds(
         lambda t, a: f"<{t}{a}>",
         st.sampled_from(_TAGS + [t.upper() for t in _TAGS]),

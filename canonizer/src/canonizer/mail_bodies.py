@@ -13,7 +13,7 @@ from typing import Any
 
 from canonizer import charsets
 from canonizer.exceptions import TransformError
-from canonizer.mail_headers import _WS, header_map
+from canonizer.mail_headers import collapse_blanks, header_map
 
 
 def mime_text(payload: Any) -> str:
@@ -67,34 +67,44 @@ def html_to_text(markup: Any) -> str:
     skipping = 0
     position = 0
     for token in _HTML_TOKEN.finditer(markup):
-        if token.start() < position:
+        start, end = token.span()
+        if start < position:
             continue  # inside script/style text
-        if not skipping and token.start() > position:
-            chunks.append(_html_data(markup[position : token.start()]))
-        position = token.end()
-        tag = token.group("tag")
+        if start > position and not skipping:
+            chunks.append(_html_data(markup[position:start]))
+        position = end
+        closing, tag, attrs = token.group("closing", "tag", "attrs")
         if tag is None:
             continue  # comment, declaration, processing instruction
         tag = tag.lower()
-        closing = bool(token.group("closing"))
-        self_closing = not closing and token.group("attrs").rstrip().endswith("/")
-        if not closing:  # a start tag (a self-closing one is a start and an end)
+        if tag not in _MEANINGFUL:
+            continue  # any other element: only its text counts
+        if closing:
             if tag in _SKIP:
-                skipping += 1
-            elif tag in _BLOCK:
+                skipping = max(0, skipping - 1)
+            elif tag in _BLOCK_END:
                 chunks.append("\n")
-            if tag in _RAW_TEXT and not self_closing:  # script/style text is not markup
-                end = markup.lower().find(f"</{tag}", position)
-                position = len(markup) if end < 0 else end
-        if closing or self_closing:
+            continue
+        # a start tag (a self-closing one is a start and an end)
+        self_closing = attrs.rstrip().endswith("/")
+        if tag in _SKIP:
+            skipping += 1
+        elif tag in _BLOCK:
+            chunks.append("\n")
+        if tag in _RAW_TEXT and not self_closing:  # script/style text is not markup
+            found = markup.lower().find(f"</{tag}", position)
+            position = len(markup) if found < 0 else found
+        if self_closing:
             if tag in _SKIP:
                 skipping = max(0, skipping - 1)
             elif tag in _BLOCK_END:
                 chunks.append("\n")
     if not skipping and position < len(markup):
         chunks.append(_html_data(markup[position:]))
-    lines = [line.strip() for line in _WS.sub(" ", "".join(chunks)).split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    text = "\n".join([line.strip() for line in collapse_blanks("".join(chunks)).split("\n")])
+    while "\n\n\n" in text:  # at most one blank line in a row; each pass shortens every longer run
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()
 
 
 _HTML_TOKEN = re.compile(
@@ -107,11 +117,12 @@ _BLOCK = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "block
 _BLOCK_END = frozenset({"p", "div", "tr", "blockquote"})
 _SKIP = frozenset({"script", "style", "head", "title"})
 _RAW_TEXT = frozenset({"script", "style"})
-_BLANK_LINES = re.compile(r"\n{3,}")
+_MEANINGFUL = _BLOCK | _BLOCK_END | _SKIP  # _RAW_TEXT is part of _SKIP
 
 
 def _html_data(text: str) -> str:
-    return html.unescape(text.replace("\r", "").replace("\n", " "))
+    text = text.replace("\r", "").replace("\n", " ")
+    return html.unescape(text) if "&" in text else text
 
 
 def _first_part(part: Any, mime_type: str, path: str) -> tuple[dict[str, Any], str] | None:

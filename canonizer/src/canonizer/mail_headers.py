@@ -18,6 +18,18 @@ _MSGID = re.compile(r"<([^<>\s]+)>")
 _WS = re.compile(r"[\t\r\f\v][ \t\r\f\v]*| [ \t\r\f\v]+")
 
 
+def collapse_blanks(text: str) -> str:
+    """``_WS.sub(" ", text)``: every run of blanks (space, tab, CR, FF, VT) as one space,
+    a lone space left as it is. Done with ``str`` methods, which scan in C; the pattern
+    tries every character (20 to 50 µs for a 2 KB body, against about 2)."""
+    for blank in "\t\r\f\v":
+        if blank in text:
+            text = text.replace(blank, " ")
+    while "  " in text:  # each pass halves every run of spaces
+        text = text.replace("  ", " ")
+    return text
+
+
 def header_map(headers: Any) -> dict[str, str]:
     """Header list ``[{name, value}]`` to ``{lower-case name: first value}``."""
     found: dict[str, str] = {}
@@ -34,7 +46,7 @@ def decode_words(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     decoded = _decode_encoded_words(value) if "=?" in value else value  # no encoded word without "=?"
-    return _WS.sub(" ", decoded.replace("\r\n", " ").replace("\n", " ")).strip()
+    return collapse_blanks(decoded.replace("\r\n", " ").replace("\n", " ")).strip()
 
 
 def normalise_space(value: Any) -> str:
@@ -42,7 +54,7 @@ def normalise_space(value: Any) -> str:
     decoded already (Graph), where an encoded word's text is meant literally."""
     if not isinstance(value, str):
         return ""
-    return _WS.sub(" ", value.replace("\r\n", " ").replace("\n", " ")).strip()
+    return collapse_blanks(value.replace("\r\n", " ").replace("\n", " ")).strip()
 
 
 # charset (RFC 2231 §5 allows "*language" after it), encoding, encoded text
@@ -111,7 +123,7 @@ def _parse_addresses(value: str) -> tuple[tuple[str | None, str], ...]:
     simple = _SIMPLE_MAILBOX.fullmatch(value)
     if simple:
         name, bracketed, bare = simple.groups()
-        return ((_WS.sub(" ", name).strip() or None if name else None, (bracketed or bare).lower()),)
+        return ((collapse_blanks(name).strip() or None if name else None, (bracketed or bare).lower()),)
     found = []
     for name, address in getaddresses([_without_comments(value)] if "(" in value else [value]):
         address = address.strip()
