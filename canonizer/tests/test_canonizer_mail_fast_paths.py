@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import getaddresses
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from canonizer.mail_bodies import html_to_text
-from canonizer.mail_headers import _WS, _without_comments, address_list, collapse_blanks, decode_words
+from canonizer.mail_headers import _WS, _iso, _without_comments, address_list, collapse_blanks, decode_words
 
 FIXTURES = Path(__file__).resolve().parents[2] / "ingestor" / "sample_taps" / "src" / "sample_taps" / "fixtures"
 
@@ -178,3 +179,21 @@ def test_address_list_common_shapes() -> None:
 @given(st.text(max_size=40).filter(lambda v: "=?" not in v))
 def test_decode_words_without_encoded_words_only_normalises_whitespace(value: str) -> None:
     assert decode_words(value) == _WS.sub(" ", value.replace("\r\n", " ").replace("\n", " ")).strip()
+
+
+def _reference_iso(moment: datetime) -> str:
+    moment = moment.astimezone(UTC)
+    if moment.microsecond:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(2, 1, 1),
+        timezones=st.builds(timezone, st.timedeltas(min_value=timedelta(hours=-23), max_value=timedelta(hours=23))),
+    )
+)
+def test_utc_text_is_what_strftime_writes_in_every_century(moment: datetime) -> None:
+    assert _iso(moment) == _reference_iso(moment)

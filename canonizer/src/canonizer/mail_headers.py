@@ -244,7 +244,12 @@ def direction(sender: Any, practice_addresses: Any) -> str:
 
 
 def _iso(moment: datetime) -> str:
-    moment = moment.astimezone(UTC)
-    if moment.microsecond:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC, ``Z``, milliseconds (cut, not rounded) only when there is a fraction. Before year
+    1000 ``strftime`` writes the year unpadded, as it always has here; ``isoformat`` (three
+    times faster) pads it, so it is used only from year 1000 on."""
+    moment = moment.astimezone(UTC).replace(tzinfo=None)
+    if moment.year < 1000:
+        if moment.microsecond:
+            return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds") + "Z"
