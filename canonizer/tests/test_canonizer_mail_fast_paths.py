@@ -16,9 +16,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from canonizer import mail_bodies
 from canonizer.mail_bodies import html_to_text
 from canonizer.mail_headers import _WS, _iso, _without_comments, address_list, collapse_blanks, decode_words
 
@@ -95,6 +97,21 @@ def test_html_to_text_agrees_with_the_reference_on_every_fixture_body() -> None:
     assert len(bodies) >= 20
     for body in bodies:
         assert html_to_text(body) == reference_html_to_text(body)
+
+
+def test_html_to_text_gives_the_same_text_with_its_tag_cache_cold_warm_and_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bodies = fixture_html_bodies() + ["<DIV>a</Div><br/><BR>b<p class='x'>c</P><span>d</span>"]
+    monkeypatch.setattr(mail_bodies, "_TOKEN_MEANINGS", {})
+    cold = [html_to_text(body) for body in bodies]
+    assert mail_bodies._TOKEN_MEANINGS  # the tags without attributes were kept
+    assert all(not attrs for attrs in (key.strip("</>").partition(" ")[2] for key in mail_bodies._TOKEN_MEANINGS))
+    assert [html_to_text(body) for body in bodies] == cold
+    monkeypatch.setattr(mail_bodies, "_TOKEN_MEANINGS_MAX", 0)
+    monkeypatch.setattr(mail_bodies, "_TOKEN_MEANINGS", {})
+    assert [html_to_text(body) for body in bodies] == cold
+    assert not mail_bodies._TOKEN_MEANINGS
 
 
 @settings(max_examples=400, deadline=None)

@@ -73,28 +73,18 @@ def html_to_text(markup: Any) -> str:
         if start > position and not skipping:
             chunks.append(_html_data(markup[position:start]))
         position = end
-        closing, tag, attrs = token.group("closing", "tag", "attrs")
+        tag, closing, self_closing = _TOKEN_MEANINGS.get(markup[start:end]) or _meaning(token)
         if tag is None:
-            continue  # comment, declaration, processing instruction
-        tag = tag.lower()
-        if tag not in _MEANINGFUL:
-            continue  # any other element: only its text counts
-        if closing:
+            continue  # comment, declaration, processing instruction, or a tag that does not count
+        if not closing:  # a start tag (a self-closing one is a start and an end)
             if tag in _SKIP:
-                skipping = max(0, skipping - 1)
-            elif tag in _BLOCK_END:
+                skipping += 1
+            elif tag in _BLOCK:
                 chunks.append("\n")
-            continue
-        # a start tag (a self-closing one is a start and an end)
-        self_closing = attrs.rstrip().endswith("/")
-        if tag in _SKIP:
-            skipping += 1
-        elif tag in _BLOCK:
-            chunks.append("\n")
-        if tag in _RAW_TEXT and not self_closing:  # script/style text is not markup
-            found = markup.lower().find(f"</{tag}", position)
-            position = len(markup) if found < 0 else found
-        if self_closing:
+            if tag in _RAW_TEXT and not self_closing:  # script/style text is not markup
+                found = markup.lower().find(f"</{tag}", position)
+                position = len(markup) if found < 0 else found
+        if closing or self_closing:
             if tag in _SKIP:
                 skipping = max(0, skipping - 1)
             elif tag in _BLOCK_END:
@@ -118,6 +108,26 @@ _BLOCK_END = frozenset({"p", "div", "tr", "blockquote"})
 _SKIP = frozenset({"script", "style", "head", "title"})
 _RAW_TEXT = frozenset({"script", "style"})
 _MEANINGFUL = _BLOCK | _BLOCK_END | _SKIP  # _RAW_TEXT is part of _SKIP
+
+# What a tag without attributes means (lower-case tag if it counts, closing, self-closing):
+# ``<div>``, ``</div>``, ``<br>`` and a few more make up nearly all of a body's tags, and
+# most of the tokenizer's time went into taking them apart again. Only tags without
+# attributes (no text of the message) are kept, and only so many.
+_TOKEN_MEANINGS: dict[str, tuple[str | None, bool, bool]] = {}
+_TOKEN_MEANINGS_MAX = 4096
+
+
+def _meaning(token: re.Match[str]) -> tuple[str | None, bool, bool]:
+    closing, tag, attrs = token.group("closing", "tag", "attrs")
+    tag = tag.lower() if tag is not None else None
+    meaning: tuple[str | None, bool, bool] = (
+        (tag, bool(closing), not closing and attrs.rstrip().endswith("/"))
+        if tag in _MEANINGFUL
+        else (None, False, False)
+    )
+    if tag is not None and not attrs and len(_TOKEN_MEANINGS) < _TOKEN_MEANINGS_MAX:
+        _TOKEN_MEANINGS[token.group()] = meaning
+    return meaning
 
 
 def _html_data(text: str) -> str:
