@@ -11,7 +11,7 @@ import base64
 import json
 import re
 from datetime import UTC, datetime, timedelta, timezone
-from email.utils import getaddresses
+from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,15 @@ from hypothesis import strategies as st
 
 from canonizer import mail_bodies
 from canonizer.mail_bodies import html_to_text
-from canonizer.mail_headers import _WS, _iso, _without_comments, address_list, collapse_blanks, decode_words
+from canonizer.mail_headers import (
+    _WS,
+    _date_header_time,
+    _iso,
+    _without_comments,
+    address_list,
+    collapse_blanks,
+    decode_words,
+)
 
 FIXTURES = Path(__file__).resolve().parents[2] / "ingestor" / "sample_taps" / "src" / "sample_taps" / "fixtures"
 
@@ -214,3 +222,32 @@ def _reference_iso(moment: datetime) -> str:
 )
 def test_utc_text_is_what_strftime_writes_in_every_century(moment: datetime) -> None:
     assert _iso(moment) == _reference_iso(moment)
+
+
+def _outcome(parse: Any, value: str) -> Any:
+    try:
+        return parse(value)
+    except (TypeError, ValueError, IndexError) as exc:
+        return type(exc)
+
+
+_date_text = st.builds(
+    "{}{}{} {} {} {}:{}:{} {}{}".format,
+    st.sampled_from(["Mon", "Sun", "mon", "Fre", ""]),
+    st.sampled_from([",", "", ", "]),
+    st.sampled_from([" ", "  ", ""]),
+    st.sampled_from(["1", "09", "9", "31", "00", "29", "٣"]),
+    st.sampled_from(["Jan", "Feb", "Nov", "nov", "NOV", "Foo"]),
+    st.sampled_from(["2026", "1999", "0999", "1000", "99", "26", "9999", "20266"]),
+    st.sampled_from(["00", "23", "24", "7"]),
+    st.sampled_from(["00", "59", "60"]),
+    st.sampled_from(["00", "56", "60", "5"]),
+    st.sampled_from(["+0100", "-0000", "+0000", "-0130", "+0099", "+2400", "-2359", "EST", "GMT", "+01:00", "+100"]),
+    st.sampled_from(["", " (CET)", "  ", " extra"]),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_date_text)
+def test_date_header_times_are_what_parsedate_to_datetime_reads(value: str) -> None:
+    assert _outcome(_date_header_time, value) == _outcome(parsedate_to_datetime, value)

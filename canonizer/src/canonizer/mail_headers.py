@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import binascii
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
@@ -209,12 +209,39 @@ def sent_time(date_header: Any, received_utc: Any) -> dict[str, Any]:
     or has no real zone (``-0000``, ``MESZ`` parse as naive)."""
     if isinstance(date_header, str) and date_header.strip():
         try:
-            parsed = parsedate_to_datetime(date_header)
+            parsed = _date_header_time(date_header)
         except (TypeError, ValueError, IndexError):
             parsed = None
         if parsed is not None and parsed.tzinfo is not None:
             return {"value": _iso(parsed), "source": "date_header"}
     return {"value": received_utc, "source": "received_fallback"}
+
+
+# The form nearly every mail client writes (RFC 5322 §3.3, one space between the parts):
+# read by a pattern, about a third of the time of ``parsedate_to_datetime``.
+_COMMON_DATE = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"([1-9]\d{3}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)",
+    re.ASCII,
+)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
+
+
+def _date_header_time(value: str) -> datetime:
+    """``parsedate_to_datetime(value)``, the common form read by :data:`_COMMON_DATE`
+    (its errors too: an impossible day or zone raises ``ValueError`` from ``datetime``)."""
+    common = _COMMON_DATE.fullmatch(value)
+    if common is None or common.group(7, 8, 9) == ("-", "00", "00"):  # -0000: no zone (naive)
+        return parsedate_to_datetime(value)
+    day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = common.groups()
+    offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
+    zone = timezone(timedelta(seconds=-offset if sign == "-" else offset))
+    return datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=zone)
 
 
 def message_key(value: Any) -> str | None:
