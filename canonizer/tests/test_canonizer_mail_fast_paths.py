@@ -30,6 +30,8 @@ from canonizer.mail_headers import (
     address_list,
     collapse_blanks,
     decode_words,
+    first_header,
+    header_map,
 )
 
 FIXTURES = Path(__file__).resolve().parents[2] / "ingestor" / "sample_taps" / "src" / "sample_taps" / "fixtures"
@@ -251,3 +253,30 @@ _date_text = st.builds(
 @given(_date_text)
 def test_date_header_times_are_what_parsedate_to_datetime_reads(value: str) -> None:
     assert _outcome(_date_header_time, value) == _outcome(parsedate_to_datetime, value)
+
+
+def _reference_disposition(part: dict[str, Any]) -> str | None:
+    for item in part.get("headers") or ():
+        if isinstance(item, dict) and str(item.get("name", "")).lower() == "content-disposition":
+            return str(item.get("value", "")).split(";", 1)[0].split("(", 1)[0].strip().lower()
+    return None
+
+
+_header_name = st.sampled_from(
+    ["Content-Disposition", "CONTENT-DISPOSITION", " content-disposition", "Content-Dİsposition", "Content-Type"]
+    + ["content-type ", "CONTENT-TYPE", "X", 19, None, True, ["Content-Disposition"]]
+)
+_header_value = st.sampled_from(["attachment; filename=a", "Inline (x)", "text/plain; charset=latin1", 7, None, ""])
+_header_item = st.one_of(
+    st.builds(lambda n, v: {"name": n, "value": v}, _header_name, _header_value),
+    st.builds(lambda n: {"name": n}, _header_name),
+    st.sampled_from(["Content-Disposition", None, 3, []]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_header_item, max_size=6))
+def test_header_lookups_agree_with_the_general_forms(headers: list[Any]) -> None:
+    assert mail_bodies._disposition({"headers": headers}) == _reference_disposition({"headers": headers})
+    for name in ("content-type", "content-disposition"):
+        assert first_header(headers, name) == header_map(headers).get(name)

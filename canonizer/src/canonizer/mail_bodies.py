@@ -13,7 +13,7 @@ from typing import Any
 
 from canonizer import charsets
 from canonizer.exceptions import TransformError
-from canonizer.mail_headers import collapse_blanks, header_map
+from canonizer.mail_headers import collapse_blanks, first_header
 
 
 def mime_text(payload: Any) -> str:
@@ -155,8 +155,12 @@ def _first_part(part: Any, mime_type: str, path: str) -> tuple[dict[str, Any], s
 def _disposition(part: dict[str, Any]) -> str | None:
     """The Content-Disposition type (``inline``, ``attachment``) in lower case, if any."""
     for item in part.get("headers") or ():
-        if isinstance(item, dict) and str(item.get("name", "")).lower() == "content-disposition":
-            return str(item.get("value", "")).split(";", 1)[0].split("(", 1)[0].strip().lower()
+        if isinstance(item, dict):
+            name = item.get("name", "")
+            # Only a string can be this name (no other JSON value's str() is), and only one of
+            # 19 characters: lower() changes a length only where it adds a combining mark.
+            if isinstance(name, str) and len(name) == 19 and name.lower() == "content-disposition":
+                return str(item.get("value", "")).split(";", 1)[0].split("(", 1)[0].strip().lower()
     return None
 
 
@@ -190,7 +194,7 @@ def _base64url_bytes(data: str) -> bytes | None:
 
 
 def _charset(part: dict[str, Any]) -> str | None:
-    content_type = header_map(part.get("headers")).get("content-type")
+    content_type = first_header(part.get("headers"), "content-type")
     return _content_type_charset(content_type) if content_type else None
 
 

@@ -34,9 +34,21 @@ def header_map(headers: Any) -> dict[str, str]:
     """Header list ``[{name, value}]`` to ``{lower-case name: first value}``."""
     found: dict[str, str] = {}
     for item in headers if isinstance(headers, list) else []:
-        if isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("value"), str):
-            found.setdefault(item["name"].strip().lower(), item["value"])
+        if isinstance(item, dict):
+            name, value = item.get("name"), item.get("value")
+            if isinstance(name, str) and isinstance(value, str):
+                found.setdefault(name.strip().lower(), value)
     return found
+
+
+def first_header(headers: Any, name: str) -> str | None:
+    """``header_map(headers).get(name)`` without building the map (``name`` in lower case)."""
+    for item in headers if isinstance(headers, list) else []:
+        if isinstance(item, dict):
+            found, value = item.get("name"), item.get("value")
+            if isinstance(found, str) and isinstance(value, str) and found.strip().lower() == name:
+                return value
+    return None
 
 
 def decode_words(value: Any) -> str:
