@@ -3,6 +3,7 @@ does not scan the transform folders on every call, yet a version added on disk i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -107,3 +108,24 @@ def test_a_meta_whose_id_is_not_its_path_is_refused(root: Path) -> None:
     shutil.copytree(root / "email" / "gmail" / "1.1.0", misplaced)  # says email/gmail
     with pytest.raises(CanonizerError, match=r"transforms/<id>/<version>/"):
         registry.list_transforms()
+
+
+def test_can_bench_reports_both_calls_on_a_golden_input_and_names_a_wrong_id() -> None:
+    from click.testing import CliRunner
+
+    from canonizer.cli import main
+
+    result = CliRunner().invoke(main, ["bench", "--calls", "3", "--json"], catch_exceptions=False)
+    figures = json.loads(result.output)
+    assert figures["transform"] == "email/gmail" and figures["calls"] == 3
+    assert figures["resolved_us_per_call"] > 0 and figures["by_id_us_per_call"] > 0
+    wrong = CliRunner().invoke(main, ["bench", "--transform", "email/outlook", "--calls", "1"])
+    assert wrong.exit_code == 1 and "no transform 'email/outlook'" in wrong.output
+
+
+def test_cpu_per_record_counts_rejects_as_records() -> None:
+    from canonizer.bench import cpu_per_record
+
+    transform = registry.get_transform("email/gmail")
+    bindings = {"mailbox": "praxis@example.org", "practice_addresses": []}
+    assert cpu_per_record(transform, [{"id": "x"}, {}], bindings) > 0  # both rejected, none raised
