@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import lorc
+from ingestor import find_meltano_sys_dir
 from lorchestra.exceptions import PhiHomeError
 from lorchestra.home import PhiHome, private_file
 from lorchestra.initialize import init_home
@@ -152,8 +153,11 @@ def test_a_file_made_at_run_time_never_follows_a_planted_link(home: PhiHome, tmp
 
 
 def test_the_meltano_plugin_links_of_the_home_pass(home: PhiHome) -> None:
-    """``meltano/extractors`` etc. link to the shared plugin installs (code, no PHI)."""
+    """``meltano/connections/<tap>-<connection>/extractors`` etc. link to the shared plugin
+    installs (code, no PHI); so do ``meltano/extractors`` etc. of a home from before
+    connections had their own Meltano system directories."""
     run = lorc("run", "extract_contacts")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert (home.root / "meltano" / "extractors").is_symlink()
+    assert (home.root / "meltano" / "connections" / "tap-lorc-dataverse-dataverse" / "extractors").is_symlink()
+    (home.root / "meltano" / "extractors").symlink_to(find_meltano_sys_dir() / "extractors")
     assert home.permission_problems() == []

@@ -14,7 +14,7 @@ class IngestorError(PhiSafeError):
 
 
 class ExtractionError(IngestorError):
-    """``meltano run <tap> target-jsonl`` failed or timed out.
+    """``meltano run <tap> target-jsonl`` failed, timed out or was cancelled by its caller.
 
     The message names the tap, the exit code and the log file; what the tap printed
     stays in that log file (0600, inside the PHI home).
@@ -30,17 +30,21 @@ class ExtractionError(IngestorError):
         disk_full_under: Path | None = None,
         authorization_refused: bool = False,
         setting_problem: str | None = None,
+        cancelled: bool = False,
     ):
         self.tap_name = tap_name
         self.exit_code = exit_code
         self.log_path = log_path
         self.timed_out = timeout is not None
+        self.cancelled = cancelled
         self.disk_full_under = disk_full_under
         # the API's token endpoint refused the stored credentials: the user must sign in again
         self.authorization_refused = authorization_refused
         # a connection setting names what the API does not have: "<setting>: <why>"
         self.setting_problem = setting_problem
-        if timeout is not None:
+        if cancelled:
+            message = f"extraction with {tap_name} was stopped: its run was interrupted (exit code {exit_code})"
+        elif timeout is not None:
             message = (
                 f"extraction with {tap_name} timed out after {timeout:g} s and was stopped "
                 f"(exit code {exit_code}); see log {log_path}"

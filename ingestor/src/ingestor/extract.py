@@ -6,17 +6,21 @@ Everything a run writes lands inside the caller's ``work_dir`` (the PHI home):
     the records (dirs 0700, files 0600; a fresh directory per run, never reused).
 ``work_dir/logs/extract-<run_id>-<tap>[-<suffix>].log``
     Meltano's and the plugins' stdout/stderr (0600). Nothing reaches the console.
-``work_dir/meltano/``
-    this home's Meltano system directory (0700): the system database ``meltano.db``
-    (state/bookmarks, 0600), Meltano's run files (catalog cache, per-run config) and
-    symlinks to the shared plugin installs (``extractors`` -> ``<sys dir>/extractors``,
-    ...), so runs never write into the shared directory and each home keeps its own
-    bookmarks.
+``work_dir/meltano/meltano.db``
+    this home's Meltano system database (state/bookmarks, 0600), shared by its connections.
+``work_dir/meltano/connections/<tap>[-<suffix>]/``
+    the Meltano system directory of one connection (0700): Meltano's run files (per-run
+    config, the state file handed to the tap) and symlinks to the shared plugin installs
+    (``extractors`` -> ``<sys dir>/extractors``, ...). Runs never write into the shared
+    directory, and connections of one plugin can run at the same time without sharing a
+    file (Meltano keeps a plugin's run files in ``run/<plugin>/`` of its system directory).
 
 Meltano 4 also writes a per-run ``elt.log`` (a copy of the plugin output) to
 ``platformdirs.user_log_path("meltano")``, i.e. ``~/.local/state/meltano/log``; the run
 gets ``XDG_STATE_HOME`` pointed at a per-run directory in ``work_dir/meltano/`` instead,
-which is removed after the run (the log file above has the same lines).
+which is removed after the run (the log file above has the same lines). Meltano's
+check of PyPI for a newer version of itself is switched off: a run sends nothing anywhere
+but to the tap's own API.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -40,6 +46,7 @@ from ingestor.meltano import (
     find_meltano_sys_dir,
     meltano_project_dir,
 )
+from ingestor.system_db import system_db_turn
 
 LOADER = "target-jsonl"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
@@ -50,13 +57,18 @@ _OWN_KEYS = frozenset(
         "MELTANO_SYS_DIR_ROOT",
         "MELTANO_DATABASE_URI",
         "MELTANO_SEND_ANONYMOUS_USAGE_STATS",
+        "MELTANO_CLI_DISABLE_VERSION_CHECK",
         "MELTANO_PROJECT_READONLY",
         "TARGET_JSONL_DESTINATION_PATH",
         "TARGET_JSONL_DO_TIMESTAMP_FILE",
         "XDG_STATE_HOME",
     }
 )
+# Run as a file in isolated mode (it imports the standard library only): as ``-m
+# ingestor.guard`` it would import the whole package first, a tenth of a second per run.
+_GUARD = Path(__file__).with_name("guard.py")
 _STOP_GRACE_SECONDS = 10.0
+_CANCEL_POLL_SECONDS = 0.05  # how soon a run notices ``cancel``; Popen.wait polls this often anyway
 # What Python, SQLite (Meltano's system database) and the plugins print when a write
 # finds the disk full or over quota; Meltano itself reports only an exit code.
 _DISK_FULL_MARKERS = (b"No space left on device", b"database or disk is full", b"Disk quota exceeded")
@@ -82,6 +94,7 @@ def extract_to_jsonl(
     hold_fds: Sequence[int] = (),
     exclusive: bool = False,
     withhold: Iterable[str] = (),
+    cancel: threading.Event | None = None,
 ) -> dict[str, Path]:
     """Run ``meltano run <tap_name> target-jsonl`` and return ``{stream_name: jsonl_path}``.
 
@@ -96,11 +109,12 @@ def extract_to_jsonl(
     ``hold_fds`` (the caller's run lock) stay open until they are gone. ``exclusive``
     says the caller's lock keeps every other run of this home out, so Meltano's own check
     for a pipeline "already running" is skipped (``--force``): after a kill it would
-    otherwise refuse the connection until its five-minute staleness timeout.
+    otherwise refuse the connection until its five-minute staleness timeout. Setting
+    ``cancel`` (from another thread) stops the run like a timeout does.
 
     Streams that emitted no record have no file, so an empty extraction returns ``{}``.
     Raises ``FileExistsError`` if this run's output directory exists already,
-    ``ExtractionError`` if Meltano fails or exceeds ``timeout`` seconds (message: tap,
+    ``ExtractionError`` if Meltano fails, exceeds ``timeout`` seconds or is cancelled (message: tap,
     exit code, log file; never output), ``MeltanoNotFoundError`` if Meltano or the
     plugins are not installed, and ``ValueError`` for a bad name or ``env`` key.
     """
@@ -121,7 +135,8 @@ def extract_to_jsonl(
     label = tap_name if state_id_suffix is None else f"{tap_name}-{state_id_suffix}"
 
     out_dir = _fresh_private_dir(work_dir, "extract", run_id, label)
-    meltano_home = _meltano_home(work_dir, shared_sys_dir)
+    meltano_home = _private_dir(work_dir, "meltano")
+    sys_dir = _connection_sys_dir(work_dir, label, shared_sys_dir)
     run_state_home = _fresh_private_dir(work_dir, "meltano", "run-logs", f"{run_id}-{label}")
     log_path = _private_dir(work_dir, "logs") / f"extract-{run_id}-{label}.log"
 
@@ -135,9 +150,10 @@ def extract_to_jsonl(
     child_env.update(
         {
             "MELTANO_PROJECT_ROOT": str(meltano_project_dir()),
-            "MELTANO_SYS_DIR_ROOT": str(meltano_home),
+            "MELTANO_SYS_DIR_ROOT": str(sys_dir),
             "MELTANO_DATABASE_URI": f"sqlite:///{meltano_home / 'meltano.db'}",
             "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "MELTANO_CLI_DISABLE_VERSION_CHECK": "true",
             "MELTANO_PROJECT_READONLY": "true",
             "TARGET_JSONL_DESTINATION_PATH": str(out_dir),
             "TARGET_JSONL_DO_TIMESTAMP_FILE": "false",
@@ -154,12 +170,12 @@ def extract_to_jsonl(
     args += [tap_name, LOADER]
 
     if exclusive:
-        _remove_plugin_configs(meltano_home)
+        _remove_plugin_configs(sys_dir)
     log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     exit_code: int | None = None
-    timed_out = False
+    timed_out = cancelled = False
     try:
-        with os.fdopen(log_fd, "wb") as log:
+        with os.fdopen(log_fd, "wb") as log, system_db_turn(meltano_home, meltano) as succeeded:
             log.write(
                 f"# ingestor {datetime.now(UTC).isoformat(timespec='seconds')}: "
                 f"meltano run{' --state-id-suffix ' + state_id_suffix if state_id_suffix else ''}"
@@ -167,7 +183,7 @@ def extract_to_jsonl(
             )
             log.flush()
             process = subprocess.Popen(
-                [sys.executable, "-m", "ingestor.guard", "--", *args],
+                [sys.executable, "-I", str(_GUARD), "--", *args],
                 cwd=meltano_project_dir(),
                 env=child_env,
                 stdin=subprocess.DEVNULL,
@@ -178,21 +194,28 @@ def extract_to_jsonl(
                 pass_fds=tuple(hold_fds),
             )
             try:
-                exit_code = process.wait(timeout=timeout)
+                exit_code = _wait(process, timeout, cancel)
             except subprocess.TimeoutExpired:
                 timed_out = True
+                exit_code = _stop(process)
+            except _Cancelled:
+                cancelled = True
                 exit_code = _stop(process)
             except BaseException:
                 _stop(process)
                 raise
+            if exit_code == 0:
+                succeeded()
     finally:
         _lock_down(out_dir, meltano_home)
         shutil.rmtree(run_state_home, ignore_errors=True)
         if exclusive:
-            _remove_plugin_configs(meltano_home)
+            _remove_plugin_configs(sys_dir)
 
-    if timed_out:
-        raise ExtractionError(tap_name, exit_code, log_path, timeout=timeout)
+    if timed_out or cancelled:
+        raise ExtractionError(
+            tap_name, exit_code, log_path, timeout=timeout if timed_out else None, cancelled=cancelled
+        )
     if exit_code != 0:
         tail = _log_tail(log_path)
         raise ExtractionError(
@@ -257,19 +280,23 @@ def _fresh_private_dir(work_dir: Path, *parts: str) -> Path:
 
 def code_links(work_dir: Path) -> list[Path]:
     """The symlinks in ``work_dir`` that lead out of it on purpose, to code (never data):
-    the shared plugin installs, which every run points at the shared installs again, and
-    ``meltano/run/bin``, Meltano's own link to its executable."""
-    return [*_plugin_links(work_dir), Path(work_dir) / "meltano" / "run" / "bin"]
+    in each Meltano system directory the shared plugin installs, which every run points
+    at the shared installs again, and ``run/bin``, Meltano's own link to its executable.
+    ``work_dir/meltano`` itself was the one system directory of every connection before
+    each got its own, so a home may still hold its links."""
+    meltano = Path(work_dir) / "meltano"
+    sys_dirs = [meltano, *sorted((meltano / "connections").glob("*"))]
+    return [link for sys_dir in sys_dirs for link in [*_plugin_links(sys_dir), sys_dir / "run" / "bin"]]
 
 
-def _plugin_links(work_dir: Path) -> list[Path]:
-    return [Path(work_dir) / "meltano" / kind for kind in PLUGIN_TYPE_DIRS]
+def _plugin_links(sys_dir: Path) -> list[Path]:
+    return [sys_dir / kind for kind in PLUGIN_TYPE_DIRS]
 
 
-def _meltano_home(work_dir: Path, shared_sys_dir: Path) -> Path:
-    """This home's Meltano system directory, with the shared plugin installs linked in."""
-    home = _private_dir(work_dir, "meltano")
-    for link in _plugin_links(work_dir):
+def _connection_sys_dir(work_dir: Path, label: str, shared_sys_dir: Path) -> Path:
+    """One connection's Meltano system directory, with the shared plugin installs linked in."""
+    home = _private_dir(work_dir, "meltano", "connections", label)
+    for link in _plugin_links(home):
         kind = link.name
         target = shared_sys_dir / kind
         if not target.is_dir():
@@ -286,10 +313,10 @@ def _meltano_home(work_dir: Path, shared_sys_dir: Path) -> Path:
     return home
 
 
-def _remove_plugin_configs(meltano_home: Path) -> None:
+def _remove_plugin_configs(sys_dir: Path) -> None:
     """The per-run config files Meltano writes for its plugins (``run/<plugin>/*.config.json``:
     the tap's settings, secrets included); Meltano removes them only when it exits cleanly."""
-    for path in (meltano_home / "run").glob("*/*.config.json"):
+    for path in (sys_dir / "run").glob("*/*.config.json"):
         path.unlink(missing_ok=True)
 
 
@@ -301,6 +328,24 @@ def _lock_down(out_dir: Path, meltano_home: Path) -> None:
     for path in meltano_home.glob("meltano.db*"):
         if path.is_file() and not path.is_symlink():
             path.chmod(0o600)
+
+
+class _Cancelled(Exception):
+    """The caller set ``cancel`` while Meltano ran."""
+
+
+def _wait(process: subprocess.Popen[bytes], timeout: float, cancel: threading.Event | None) -> int:
+    """Meltano's exit code; ``TimeoutExpired`` after ``timeout`` s, ``_Cancelled`` once ``cancel`` is set."""
+    if cancel is None:
+        return process.wait(timeout=timeout)
+    deadline = time.monotonic() + timeout
+    while not cancel.is_set():
+        try:
+            return process.wait(timeout=max(0.0, min(_CANCEL_POLL_SECONDS, deadline - time.monotonic())))
+        except subprocess.TimeoutExpired:
+            if time.monotonic() >= deadline:
+                raise
+    raise _Cancelled
 
 
 def _stop(process: subprocess.Popen[bytes]) -> int | None:

@@ -1,5 +1,8 @@
 """``python -m ingestor.guard -- meltano run ...``: run Meltano so it cannot outlive lorc.
 
+``ingestor.extract`` runs this file by its path (``python -I .../guard.py -- ...``), so it
+imports the standard library only.
+
 ``meltano run`` starts the tap and the target as its own children. If lorc were killed
 (SIGKILL, OOM, a closed terminal) they would run on as orphans: finish, save a bookmark,
 and leave records that nothing ingests. The guard sits between lorc and Meltano:

@@ -21,6 +21,9 @@ from lorchestra.config import Config, Secrets
 DEFAULT_TIMEOUT_SECONDS = 900.0
 DEFAULT_MAX_MESSAGES_PER_RUN = 2000
 DEFAULT_MAX_REJECT_RATE = 0.01
+# Connections wait mostly on their APIs and each `meltano run` holds about 150 MB: four at
+# once keep a small practice's two-core machine busy without crowding its memory.
+DEFAULT_MAX_PARALLEL_CONNECTIONS = 4
 DEFAULT_PUBLISHER_PREFIX = "cr7a2_"
 ENDPOINT_SETTINGS = ("api_url", "token_url", "authority_url", "ca_bundle", "auth_url")
 SIGN_IN_ONLY = frozenset({"auth_url"})  # used by `lorc connect`, never by the tap
@@ -201,3 +204,8 @@ def withheld_variables(config: Config, environ: Mapping[str, str]) -> tuple[str,
 
 def max_reject_rate(config: Config) -> float:
     return float(config.section("extraction").get("max_reject_rate", DEFAULT_MAX_REJECT_RATE))
+
+
+def max_parallel_connections(config: Config) -> int:
+    """How many connections of a job extract at the same time."""
+    return int(config.section("extraction").get("max_parallel_connections", DEFAULT_MAX_PARALLEL_CONNECTIONS))

@@ -11,7 +11,14 @@ A bookmark never moves past data the warehouse does not hold:
   next `meltano run` starts, so a kill costs at most one chunk's fetching.
 - Meltano runs under ``ingestor.guard`` with the run lock held: it dies with lorc.
 
-One failing connection does not stop the others. A connection whose share of rejected
+Connections run concurrently, at most ``extraction.max_parallel_connections`` `meltano
+run`s at once (:mod:`lorchestra.bounded_tasks`), each with its own environment (other
+connections' secrets withheld), output directory, Meltano system directory and bookmarks.
+The ingest of what a run wrote happens in the job's own thread, the store's one writer,
+as each run ends. Connections of a later ``phase`` start once every connection of the
+earlier phases is done (a form's response sheet is read before the form).
+
+One failing or hanging connection does not stop the others. A connection whose share of rejected
 records is above ``extraction.max_reject_rate`` fails, naming the rules. Streams a
 connection does not emit in a run still leave an ``ingest.completed`` event with zero
 counts.
@@ -23,11 +30,15 @@ import contextlib
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
+from itertools import groupby
 from pathlib import Path
 
-from lorchestra.connections import DEFAULT_TIMEOUT_SECONDS, max_reject_rate
+from lorchestra.bounded_tasks import Task, run_tasks
+from lorchestra.connections import DEFAULT_TIMEOUT_SECONDS, max_parallel_connections, max_reject_rate
 from lorchestra.errors_safe import safe_error
 from lorchestra.faults import checkpoint
 from lorchestra.home import private_dir
@@ -56,6 +67,7 @@ class Extraction:
     sign_in: str | None = None  # the command that renews refused credentials
     unusable: str | None = None  # why the connection cannot run (secrets missing): it fails with this
     withhold: tuple[str, ...] = ()  # inherited variables the tap must not see (other connections' secrets)
+    phase: int = 0  # starts once every connection of a lower phase is done
 
     @property
     def env(self) -> dict[str, str]:
@@ -86,33 +98,52 @@ def run_extractions(ctx: JobContext, extractions: list[Extraction]) -> JobResult
         extractions = [e for e in extractions if e.connection == only]
     limit = max_reject_rate(ctx.config)
     totals = WriteCounts()
-    failed = 0
-    for extraction in extractions:
-        source = Source(extraction.system, extraction.connection)
-        try:
-            totals.add(extract_connection(ctx, extraction, full_refresh=full_refresh, max_reject_rate=limit))
-        except Exception as exc:  # noqa: BLE001 - one failing connection must not stop the others
-            if isinstance(exc, RejectRateError):
-                totals.add(exc.counts)
-            failed += 1
-            error = _explain(exc, extraction)
-            ctx.events.audit(
-                "ingest.failed", status="failed", error_message=error, source=source, payload={"tap": extraction.tap}
-            )
-            ctx.logger.error("connection %s failed: %s", extraction.connection, error)
-    note = f"{failed} of {len(extractions)} connections failed" if failed else None
+    failed: list[str] = []
+    cancel = threading.Event()
+
+    def outcome(extraction: Extraction, result: WriteCounts | Exception) -> None:
+        if isinstance(result, WriteCounts):
+            totals.add(result)
+            return
+        if isinstance(result, RejectRateError):
+            totals.add(result.counts)
+        failed.append(extraction.connection)
+        error = _explain(result, extraction)
+        ctx.events.audit(
+            "ingest.failed",
+            status="failed",
+            error_message=error,
+            source=Source(extraction.system, extraction.connection),
+            payload={"tap": extraction.tap},
+        )
+        ctx.logger.error("connection %s failed: %s", extraction.connection, error)
+
+    ordered = sorted(extractions, key=lambda e: e.phase)
+    phases = [
+        [(e, partial(connection_task, ctx, e, full_refresh, limit, cancel)) for e in group]
+        for _phase, group in groupby(ordered, key=lambda e: e.phase)
+    ]
+    try:
+        run_tasks(phases, max_parallel_connections(ctx.config), outcome, cancel)
+    finally:
+        for run_dir in (ctx.home.root / "extract").glob(f"{ctx.run_id}*"):
+            if run_dir.name == ctx.run_id or run_dir.name.startswith(f"{ctx.run_id}."):
+                _remove_if_empty(run_dir)
+    note = f"{len(failed)} of {len(extractions)} connections failed" if failed else None
     return JobResult(
-        counts={**totals.as_dict(), "connections": len(extractions), "connections_failed": failed},
+        counts={**totals.as_dict(), "connections": len(extractions), "connections_failed": len(failed)},
         ok=not failed,
         note=note,
     )
 
 
-def extract_connection(
-    ctx: JobContext, extraction: Extraction, *, full_refresh: bool = False, max_reject_rate: float = 1.0
-) -> WriteCounts:
+def connection_task(
+    ctx: JobContext, extraction: Extraction, full_refresh: bool, max_reject_rate: float, cancel: threading.Event
+) -> Task[WriteCounts]:
     """What earlier runs left, then chunk after chunk until the tap has nothing more; then
-    the connection fails if its share of rejects is over ``max_reject_rate``."""
+    the connection fails if its share of rejects is over ``max_reject_rate``. Each
+    `meltano run` is a step of the task (run in a worker thread); all else runs in the
+    job's thread."""
     from ingestor import extract_to_jsonl
 
     if extraction.unusable:
@@ -128,10 +159,12 @@ def extract_connection(
         for path in leftover.glob("*.jsonl"):
             _drop_unfinished_line(path)
         counts.add(_ingest_directory(ctx, extraction, leftover, kept))
+        _remove_if_empty(leftover.parent)  # a run that has ended: nothing writes there any more
     chunk = 0
     while True:
         run_name = ctx.run_id if chunk == 0 else f"{ctx.run_id}.{chunk}"
-        extract_to_jsonl(
+        yield partial(
+            extract_to_jsonl,
             extraction.tap,
             run_name,
             work_dir=ctx.home.root,
@@ -142,6 +175,7 @@ def extract_connection(
             hold_fds=ctx.held_fds,
             exclusive=bool(ctx.held_fds),
             withhold=extraction.withhold,
+            cancel=cancel,
         )
         checkpoint("extract.before_ingest", extraction.connection)
         chunk_counts = _ingest_directory(ctx, extraction, ctx.home.root / "extract" / run_name / extraction.label, kept)
@@ -206,23 +240,19 @@ def _ingest_directory(ctx: JobContext, extraction: Extraction, directory: Path, 
             "connection %s: %d rejected; the extraction is kept in %s", extraction.connection, counts.rejected, kept[-1]
         )
     else:
-        _remove(directory)
+        shutil.rmtree(directory, ignore_errors=True)  # its run's directory goes when the run's connections are done
     return counts
 
 
 def _quarantine(ctx: JobContext, directory: Path) -> Path:
     target = private_dir(ctx.home.root / "quarantine" / directory.parent.name, stop_at=ctx.home.root) / directory.name
     os.replace(directory, target)
-    with contextlib.suppress(OSError):
-        directory.parent.rmdir()
     return target
 
 
-def _remove(directory: Path) -> None:
-    """An ingested extraction's directory, and its run's directory once that is empty."""
-    shutil.rmtree(directory, ignore_errors=True)
-    with contextlib.suppress(OSError):  # not empty: other connections of the run are not done yet
-        directory.parent.rmdir()
+def _remove_if_empty(run_dir: Path) -> None:
+    with contextlib.suppress(OSError):  # not empty: kept for what is still in it
+        run_dir.rmdir()
 
 
 def _drop_unfinished_line(path: Path) -> None:

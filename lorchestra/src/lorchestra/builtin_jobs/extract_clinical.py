@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from lorchestra.builtin_jobs.extractions import (
     FakeSettings,
     connection_extractions,
@@ -56,11 +58,12 @@ def forms_extractions(ctx: JobContext, fake_settings: FakeSettings | None = None
         # extraction, under the first Forms connection, stands for all of them.
         first = next((c for c in connections(ctx.config, "forms") if c.system == "google_forms"), None)
         return _synthetic(ctx, [first] if first else [], "tap-sample-forms", {}, (FORM, FORM_RESPONSES))
-    # Response sheets before forms: a response submitted during the run then reaches the
-    # Forms read even if it missed the sheet's, so its sheet row (read next run) meets the
-    # Forms response it repeats and is not written as a second response.
+    # Response sheets before forms (a later phase: they start once every sheet is read): a
+    # response submitted during the run then reaches the Forms read even if it missed the
+    # sheet's, so its sheet row (read next run) meets the Forms response it repeats and is
+    # not written as a second response.
     extractions = connection_extractions(ctx, "forms", forms_streams, fake_settings)
-    return sorted(extractions, key=lambda extraction: extraction.system != "google_sheets")
+    return [dataclasses.replace(e, phase=int(e.system != "google_sheets")) for e in extractions]
 
 
 def contacts_extractions(ctx: JobContext, fake_settings: FakeSettings | None = None) -> list[Extraction]:
