@@ -2,7 +2,8 @@
 binds every response exactly as binding question by question does: the algorithm as it
 stood before the plan, kept here as the reference, against random sources, instruments
 that share items (GAD-2 in GAD-7), bindings by id (also to unknown items), renamed and
-duplicate titles, and answers to questions the source does not have."""
+duplicate titles, and answers to questions the source does not have. Likewise the
+one-pass reading of a Forms answer against the rules stated one by one."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from canonizer.form_functions import UNANSWERED, AnswerText, bind_questions, binding_plan, title_key
+from canonizer.form_functions import UNANSWERED, AnswerText, answer_text, bind_questions, binding_plan, title_key
 
 ITEMS = ["Little interest", "Feeling down", "Nervous, anxious", "Worrying", "Trouble relaxing", "How difficult?"]
 
@@ -133,3 +134,51 @@ def test_a_changed_form_gets_its_own_plan() -> None:
     assert before.targets["q2"] == (("gad2", "2"),)
     assert after.targets["q2"] == ()
     assert binding_plan({"q1": ITEMS[2], "q2": ITEMS[3]}, instruments, {}) is before
+
+
+def _answer_text_reference(answer: Any) -> AnswerText:
+    """Each rule in turn, over the whole answer."""
+    if not isinstance(answer, Mapping):
+        return AnswerText(rule="wrong_type")
+    if answer.get("fileUploadAnswers") is not None:
+        return AnswerText(rule="wrong_type")
+    entries = answer.get("textAnswers")
+    if entries is not None:
+        if not isinstance(entries, Mapping):
+            return AnswerText(rule="wrong_type")
+        entries = entries.get("answers")
+    if entries is None:
+        return UNANSWERED
+    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+        return AnswerText(rule="wrong_type")
+    found = [e.get("value") for e in entries if e.get("value") is not None]
+    if not all(isinstance(v, str) for v in found):
+        return AnswerText(rule="wrong_type")
+    texts = [v for v in found if v.strip()]
+    if len(texts) > 1:
+        return AnswerText(rule="multiple_values")
+    return AnswerText(text=texts[0]) if texts else UNANSWERED
+
+
+VALUES = st.one_of(st.none(), st.sampled_from(["Several days", " ", "", "x"]), st.integers(0, 3), st.just(["a"]))
+ENTRY = st.one_of(st.fixed_dictionaries({}, optional={"value": VALUES}), VALUES)
+ANSWER = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "questionId": st.just("q1"),
+            "textAnswers": st.one_of(
+                st.fixed_dictionaries({}, optional={"answers": st.one_of(st.lists(ENTRY, max_size=4), VALUES)}),
+                VALUES,
+            ),
+            "fileUploadAnswers": st.one_of(st.none(), st.just({"answers": []})),
+        },
+    ),
+    VALUES,
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(answer=ANSWER)
+def test_an_answer_is_read_in_one_pass_as_rule_by_rule(answer: Any) -> None:
+    assert answer_text(answer) == _answer_text_reference(answer)

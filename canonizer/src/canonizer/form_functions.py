@@ -225,8 +225,9 @@ def answer_text(answer: Any) -> AnswerText:
     are no answer. Anything but exactly one non-blank text is unanswered or a rule."""
     if not _is_object(answer):
         return AnswerText(rule="wrong_type")
-    if any(kind in answer and answer[kind] is not None for kind in _OTHER_ANSWER_KINDS):
-        return AnswerText(rule="wrong_type")
+    for kind in _OTHER_ANSWER_KINDS:
+        if answer.get(kind) is not None:
+            return AnswerText(rule="wrong_type")
     entries = answer.get("textAnswers")
     if entries is not None:
         if not _is_object(entries):
@@ -234,15 +235,27 @@ def answer_text(answer: Any) -> AnswerText:
         entries = entries.get("answers")
     if entries is None:
         return UNANSWERED
-    if not isinstance(entries, list) or not all(_is_object(e) for e in entries):
+    if not isinstance(entries, list):
         return AnswerText(rule="wrong_type")
-    found = [e.get("value") for e in entries if e.get("value") is not None]
-    if not all(isinstance(v, str) for v in found):
-        return AnswerText(rule="wrong_type")
-    texts = [v for v in found if v.strip()]
-    if len(texts) > 1:
+    # One pass: an entry that is no object and a value that is no text are the same rule.
+    text: str | None = None
+    several = False
+    for entry in entries:
+        if not _is_object(entry):
+            return AnswerText(rule="wrong_type")
+        value = entry.get("value")
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return AnswerText(rule="wrong_type")
+        if value.strip():
+            if text is None:
+                text = value
+            else:
+                several = True
+    if several:
         return AnswerText(rule="multiple_values")
-    return AnswerText(text=texts[0]) if texts else UNANSWERED
+    return AnswerText(text=text) if text is not None else UNANSWERED
 
 
 def _is_object(value: Any) -> bool:
