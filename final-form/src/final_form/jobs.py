@@ -151,13 +151,22 @@ def build_measurement_timeseries(ctx: JobContext) -> JobResult:
 
 
 def _rebuild_series(ctx: JobContext) -> dict[str, int]:
-    from final_form.timeseries import build_paired_rows, build_timeseries_rows
+    from final_form.timeseries import build_paired_rows, timeseries_rows
 
-    keyed = list(ctx.read_objects("canonical_objects", "measurement"))
-    measurements = [payload for _, payload in keyed]
-    written = ctx.store.replace_table(SERIES, _columns(SERIES), build_timeseries_rows(measurements))
+    measurements: list[Any] = []
+    index: list[tuple[str, str]] = []  # (idem_key, client_id) of the linked measurements
+    for key, payload in ctx.read_objects("canonical_objects", "measurement"):
+        measurements.append(payload)
+        if payload.get("client_id"):
+            index.append((key, str(payload["client_id"])))
+    written = ctx.store.replace_table(SERIES, _columns(SERIES), timeseries_rows(measurements))
     pairs = ctx.store.replace_table(PAIRED, _columns(PAIRED), build_paired_rows(measurements))
-    ctx.store.replace_table(CLIENT_INDEX, _columns(CLIENT_INDEX), _index_rows(keyed), cluster_by=("client_id",))
+    ctx.store.replace_table(
+        CLIENT_INDEX,
+        _columns(CLIENT_INDEX),
+        ({"idem_key": key, "client_id": client} for key, client in index),
+        cluster_by=("client_id",),
+    )
     return {
         "measurements": len(measurements),
         "rows": written,

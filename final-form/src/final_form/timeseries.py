@@ -11,7 +11,7 @@ schemas ``iglu:org.lorchestra/measurement_timeseries`` and ``.../measurement_pai
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import groupby
 from typing import Any
 
@@ -81,8 +81,13 @@ def _order(m: Mapping[str, Any]) -> tuple[str, str, str, str]:
 
 
 def build_timeseries_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return list(timeseries_rows(measurements))
+
+
+def timeseries_rows(measurements: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    """:func:`build_timeseries_rows` one row at a time, so a full build streams them to the
+    table instead of holding a row per measurement of the whole history."""
     linked = sorted((m for m in measurements if m.get("client_id")), key=_order)
-    rows: list[dict[str, Any]] = []
     for (_, instrument), series in groupby(linked, key=lambda m: (m["client_id"], m["instrument"])):
         baseline: Mapping[str, Any] | None = None
         definition: Instrument | None = None  # resolved at the series' first valid score, once
@@ -114,8 +119,7 @@ def build_timeseries_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dic
                 change = classify_change(definition, baseline["total"], m["total"])
                 row.update({key: getattr(change, key) for key in _CHANGE_FIELDS})
                 row.update(baseline_at=baseline["measured_at"], baseline_total=baseline["total"])
-            rows.append(row)
-    return rows
+            yield row
 
 
 def build_paired_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
