@@ -245,9 +245,9 @@ def _series_tables(home: Any) -> dict[str, list[dict[str, Any]]]:
 def test_an_update_after_relinked_and_new_responses_equals_a_full_rebuild(
     events: EventClient, store: Store, backend_config: Config
 ) -> None:
-    """The update finds the measurements of the clients it touches through the client index:
-    a response that moves from one client to another, one that loses its client, a new one
-    of a client with history, and a client untouched must all end as a full build has them."""
+    """An update rebuilds the series of the clients new measurements touch: a response that
+    moves from one client to another, one that loses its client, new ones of a client with
+    history (over two updates) and a client untouched must all end as a full build has them."""
     ann, ben = (dict(CONTACT, contactid=c, emailaddress1=f"{n}@example.org") for c, n in ((ANN, "ann"), (BEN, "ben")))
     cleo = dict(CONTACT, contactid=CLEO, emailaddress1="cleo@example.org")
 

@@ -92,7 +92,7 @@ def test_updates_after_new_data_equal_a_full_rebuild(home: PhiHome) -> None:
         ]
         assert {r["consumer"] for r in sql_rows(store, "SELECT consumer FROM job_state WHERE state_key = 'build'")} == {
             "projection:inbox_view+inbox_view_members",
-            "projection:measurement_timeseries+measurement_paired+measurement_client_index",
+            "projection:measurement_timeseries+measurement_paired",
         }
     finally:
         store.close()

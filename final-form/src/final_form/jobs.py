@@ -9,7 +9,7 @@ updates it but never removes it, so a flag once seen is reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
@@ -124,11 +124,6 @@ def answers_to_score(bound: Mapping[str, Any]) -> list[Any]:
 
 
 SERIES, PAIRED = "measurement_timeseries", "measurement_paired"
-# Which linked measurement (idem_key) is whose (client_id): built with the series, never
-# published, so an update finds the measurements of the clients it touches by key
-# instead of reading client_id out of every measurement's JSON.
-CLIENT_INDEX = "measurement_client_index"
-CLIENT_INDEX_COLUMNS: list[tuple[str, str]] = [("idem_key", "string"), ("client_id", "string")]
 TIMESERIES_BUILD_VERSION = 3  # raise when the timeseries rules or columns change: the next build is a full one
 
 
@@ -138,7 +133,7 @@ def build_measurement_timeseries(ctx: JobContext) -> JobResult:
 
     return build_projection(
         ctx,
-        (SERIES, PAIRED, CLIENT_INDEX),
+        (SERIES, PAIRED),
         views=(SERIES, PAIRED),
         basis=basis_fingerprint(
             ctx.store, (), TIMESERIES_BUILD_VERSION, [(d.id, d.version, d.digest) for d in all_instruments()]
@@ -153,20 +148,10 @@ def build_measurement_timeseries(ctx: JobContext) -> JobResult:
 def _rebuild_series(ctx: JobContext) -> dict[str, int]:
     from final_form.timeseries import build_paired_rows, timeseries_rows
 
-    measurements: list[Any] = []
-    index: list[tuple[str, str]] = []  # (idem_key, client_id) of the linked measurements
-    for key, payload in ctx.read_objects("canonical_objects", "measurement"):
-        measurements.append(payload)
-        if payload.get("client_id"):
-            index.append((key, str(payload["client_id"])))
+    measurements = [payload for _, payload in ctx.read_objects("canonical_objects", "measurement")]
+    # the series rows are streamed to the table, not held beside the measurements
     written = ctx.store.replace_table(SERIES, _columns(SERIES), timeseries_rows(measurements))
     pairs = ctx.store.replace_table(PAIRED, _columns(PAIRED), build_paired_rows(measurements))
-    ctx.store.replace_table(
-        CLIENT_INDEX,
-        _columns(CLIENT_INDEX),
-        ({"idem_key": key, "client_id": client} for key, client in index),
-        cluster_by=("client_id",),
-    )
     return {
         "measurements": len(measurements),
         "rows": written,
@@ -183,23 +168,26 @@ def _update_series(ctx: JobContext, since: datetime | None) -> dict[str, int]:
     from final_form.timeseries import build_paired_rows, build_timeseries_rows
     from lorchestra.jobkit import RowsChange
 
-    changed = list(ctx.read_objects("canonical_objects", "measurement", updated_after=since))
-    clients = {str(m["client_id"]) for _, m in changed if m.get("client_id")}
+    changed = [m for _, m in ctx.read_objects("canonical_objects", "measurement", updated_after=since)]
+    clients = {str(m["client_id"]) for m in changed if m.get("client_id")}
     # a relinked response leaves the series it was in before
     clients |= {
         str(r["client_id"])
         for r in ctx.store.lookup_rows(
-            SERIES, "response_id", sorted({str(m["response_id"]) for _, m in changed}), ["client_id"]
+            SERIES, "response_id", sorted({str(m["response_id"]) for m in changed}), ["client_id"]
         )
     }
     affected = sorted(clients)
-    measurements = _measurements_of(ctx, affected, [key for key, _ in changed]) if affected else []
+    measurements = (
+        [m for _, m in ctx.read_objects("canonical_objects", "measurement", field_in=("client_id", affected))]
+        if affected
+        else []
+    )
     series, paired = build_timeseries_rows(measurements), build_paired_rows(measurements)
     ctx.store.replace_rows(
         [
             RowsChange(SERIES, _columns(SERIES), "client_id", affected, series),
             RowsChange(PAIRED, _columns(PAIRED), "client_id", affected, paired),
-            RowsChange(CLIENT_INDEX, _columns(CLIENT_INDEX), "idem_key", [k for k, _ in changed], _index_rows(changed)),
         ]
     )
     return {
@@ -208,30 +196,12 @@ def _update_series(ctx: JobContext, since: datetime | None) -> dict[str, int]:
         "clients_paired": len(paired),
         "full_rebuild": 0,
         "clients_updated": len(affected),
-        "unlinked_measurements": sum(1 for _, m in changed if not m.get("client_id")),
+        "unlinked_measurements": sum(1 for m in changed if not m.get("client_id")),
     }
-
-
-def _measurements_of(ctx: JobContext, clients: Sequence[str], changed: Sequence[str]) -> list[Any]:
-    """Every measurement whose client is one of ``clients``: those the index names for them
-    (it is current for every measurement but the ``changed`` ones) and the changed ones,
-    read by key; each kept only if its client, as it reads now, is one of them."""
-    keys = {str(r["idem_key"]) for r in ctx.store.lookup_rows(CLIENT_INDEX, "client_id", clients, ["idem_key"])}
-    wanted = set(clients)
-    return [
-        m
-        for _, m in ctx.read_objects("canonical_objects", "measurement", keys=sorted(keys.union(changed)))
-        if m.get("client_id") is not None and str(m["client_id"]) in wanted
-    ]
-
-
-def _index_rows(measurements: Sequence[tuple[str, Any]]) -> list[dict[str, str]]:
-    return [{"idem_key": key, "client_id": str(m["client_id"])} for key, m in measurements if m.get("client_id")]
 
 
 def _columns(table: str) -> list[Any]:
     from final_form.timeseries import PAIRED_COLUMNS, TIMESERIES_COLUMNS
     from lorchestra.jobkit import Column
 
-    columns = {SERIES: TIMESERIES_COLUMNS, PAIRED: PAIRED_COLUMNS, CLIENT_INDEX: CLIENT_INDEX_COLUMNS}[table]
-    return [Column(n, t) for n, t in columns]
+    return [Column(n, t) for n, t in (TIMESERIES_COLUMNS if table == SERIES else PAIRED_COLUMNS)]
