@@ -223,3 +223,112 @@ def test_an_answer_of_the_wrong_type_is_invalid_not_missing_and_item9_stays_on_t
     ]
     report = assemble_practice_report("2026-W42", [], series, [], {})
     assert [(e.response_id, e.answer) for e in report.item9] == [("R5", ITEM9_ANSWERED_INVALID)]
+
+
+ANN, BEN, CLEO = (f"00000000-0000-0000-0000-00000000000{n}" for n in "abc")
+
+
+def _series_tables(home: Any) -> dict[str, list[dict[str, Any]]]:
+    reopened = open_store(load_config(home))
+    try:
+        return {
+            name: sql_rows(reopened, f"SELECT * FROM {reopened.table(name)} ORDER BY {order}")
+            for name, order in (
+                ("measurement_timeseries", "client_id, instrument, measured_at, response_id"),
+                ("measurement_paired", "client_id"),
+            )
+        }
+    finally:
+        reopened.close()
+
+
+def test_an_update_after_relinked_and_new_responses_equals_a_full_rebuild(
+    events: EventClient, store: Store, backend_config: Config
+) -> None:
+    """An update rebuilds the series of the clients new measurements touch: a response that
+    moves from one client to another, one that loses its client, new ones of a client with
+    history (over two updates) and a client untouched must all end as a full build has them."""
+    ann, ben = (dict(CONTACT, contactid=c, emailaddress1=f"{n}@example.org") for c, n in ((ANN, "ann"), (BEN, "ben")))
+    cleo = dict(CONTACT, contactid=CLEO, emailaddress1="cleo@example.org")
+
+    def by(email: str, response_id: str, submitted: str, phq9: list[str | None]) -> dict[str, Any]:
+        return dict(response(response_id, submitted, phq9, [SEVERAL] * 7), respondentEmail=email)
+
+    emit(events, "dataverse", "contact", "contactid", [ann, ben, cleo])
+    emit(events, "google_forms", "form", "formId", [FORM])
+    emit(
+        events,
+        "google_forms",
+        "form_response",
+        "responseId",
+        [
+            by("ann@example.org", "A1", "2026-09-01T08:00:00.000Z", [NEARLY] * 9),
+            by("ann@example.org", "A2", "2026-09-08T08:00:00.000Z", [SEVERAL] * 9),
+            by("ben@example.org", "B1", "2026-09-02T08:00:00.000Z", [NOT] * 9),
+            by("cleo@example.org", "C1", "2026-09-03T08:00:00.000Z", [SEVERAL] * 9),
+        ],
+    )
+    store.close()
+    home = backend_config.home
+    first = run_jobs(JOBS, home=home)
+    assert first.ok, first.as_dict()
+
+    reopened = open_store(load_config(home))
+    try:
+        later = EventClient(reopened, run_id="r2", job_name="extract_test", tmp_dir=home.tmp_dir)
+        # ann's address now belongs to ben (ann's responses move to him); cleo's contact loses
+        # its address (C1 loses its client); ben answers again, from his new address
+        emit(
+            later,
+            "dataverse",
+            "contact",
+            "contactid",
+            [
+                dict(ann, emailaddress1="ann.new@example.org"),
+                dict(ben, emailaddress1="ann@example.org"),
+                dict(cleo, emailaddress1=None),
+            ],
+        )
+        emit(
+            later,
+            "google_forms",
+            "form_response",
+            "responseId",
+            [by("ann@example.org", "B2", "2026-09-09T08:00:00.000Z", [NEARLY] * 9)],
+        )
+    finally:
+        reopened.close()
+    second = run_jobs(JOBS, home=home)
+    assert second.ok, second.as_dict()
+    build = next(o.counts for o in second.outcomes if o.name == "build_measurement_timeseries")
+    assert (build["full_rebuild"], build["clients_updated"]) == (0, 3)  # ann, ben, cleo
+    assert {r["response_id"]: r["client_id"] for r in _series_tables(home)["measurement_timeseries"]} == {
+        "A1": BEN,
+        "A2": BEN,
+        "B2": BEN,  # B1 was sent from ben's old address: unlinked now
+    }
+    # ben answers once more: his course now holds the responses that moved to him last time
+    reopened = open_store(load_config(home))
+    try:
+        emit(
+            EventClient(reopened, run_id="r3", job_name="extract_test", tmp_dir=home.tmp_dir),
+            "google_forms",
+            "form_response",
+            "responseId",
+            [by("ann@example.org", "B3", "2026-09-16T08:00:00.000Z", [NOT] * 9)],
+        )
+    finally:
+        reopened.close()
+    third = run_jobs(JOBS, home=home)
+    build = next(o.counts for o in third.outcomes if o.name == "build_measurement_timeseries")
+    assert (build["full_rebuild"], build["clients_updated"], build["measurements"]) == (0, 1, 8)
+    updated = _series_tables(home)
+
+    reopened = open_store(load_config(home))
+    try:  # forget the build: the next one is a full one
+        sql_rows(reopened, f"DELETE FROM {reopened.table('job_state')} WHERE consumer LIKE 'projection:measurement%'")
+    finally:
+        reopened.close()
+    rebuilt = run_jobs(["build_measurement_timeseries"], home=home)
+    assert rebuilt.ok and rebuilt.outcomes[0].counts["full_rebuild"] == 1
+    assert _series_tables(home) == updated

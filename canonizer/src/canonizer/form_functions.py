@@ -87,67 +87,127 @@ def bind_questions(
     missing): they are unanswered too, so scoring treats them like any missing item.
     ``unmapped`` lists the answered questions bound to no item.
     """
-    # A title may be an item of several instruments (GAD-2's items are GAD-7's first two):
-    # an answered question then answers each of them.
-    by_title: dict[str, list[tuple[str, str]]] = {}
-    for instrument_id, spec in (instruments or {}).items():
-        for number, text in enumerate(spec.get("items") or [], start=1):
-            by_title.setdefault(title_key(text), []).append((instrument_id, str(number)))
-        if spec.get("difficulty"):
-            by_title.setdefault(title_key(spec["difficulty"]), []).append((instrument_id, "difficulty"))
-    explicit: dict[str, tuple[str, str]] = {}
-    for key, value in (id_bindings or {}).items():
-        instrument_id, _, item = str(value).partition(".")
-        if item:
-            explicit[str(key)] = (instrument_id, item)
-    claimed = set(explicit.values())
-
-    def targets(question_id: str) -> list[tuple[str, str]]:
-        if question_id in explicit:
-            return [explicit[question_id]]
-        places = by_title.get(title_key(questions.get(question_id, "")), [])
-        return [p for p in places if p not in claimed]  # an item bound by id is not also bound by title
-
-    bound: dict[str, dict[str, Any]] = {}
-    question_of: dict[tuple[str, str], str] = {}
-    asked: set[str] = set()  # instruments one of whose own items (shared with no other) a question binds
-    for question_id in questions:
-        places = targets(question_id)
-        for place in places:
-            question_of[place] = question_id
-        if question_id in explicit or len({i for i, _ in places}) == 1:
-            asked.update(i for i, _ in places)
-    present = asked | {
-        instrument_id
-        for instrument_id, spec in (instruments or {}).items()
-        if all((instrument_id, str(n)) in question_of for n in range(1, len(spec.get("items") or []) + 1))
-        and spec.get("items")
-    }
+    plan = binding_plan(questions, instruments, id_bindings)
     unmapped: list[str] = []
     values: dict[tuple[str, str], AnswerText] = {}
     for question_id, answer in texts.items():
-        places = targets(question_id)
+        places = plan.targets.get(question_id)
+        if places is None:
+            places = plan.targets_of(question_id)  # answered, but not one of the source's questions
         if not places:
             unmapped.append(question_id)
         for place in places:
             values[place] = answer
-    for instrument_id in sorted(present):
-        numbers = range(1, len(instruments[instrument_id].get("items") or []) + 1)
-        read = [values.get((instrument_id, str(n)), UNANSWERED) for n in numbers]
-        question_ids = [question_of.get((instrument_id, str(n))) for n in numbers]
+    bound: dict[str, dict[str, Any]] = {}
+    for instrument_id, keys, question_ids, unbound, difficulty in plan.present:
+        read = [values.get(key, UNANSWERED) for key in keys]
         bound[instrument_id] = {
             "answers": [a.text for a in read],
-            "question_ids": question_ids,
-            "missing_items": [n for n, a in zip(numbers, read, strict=True) if a.text is None and a.rule is None],
-            "difficulty": values.get((instrument_id, "difficulty"), UNANSWERED).text,
+            "question_ids": list(question_ids),
+            "missing_items": [n for n, a in enumerate(read, start=1) if a.text is None and a.rule is None],
+            "difficulty": values.get(difficulty, UNANSWERED).text,
         }
-        invalid = [{"item": n, "rule": a.rule} for n, a in zip(numbers, read, strict=True) if a.rule]
+        invalid = [{"item": n, "rule": a.rule} for n, a in enumerate(read, start=1) if a.rule]
         if invalid:
             bound[instrument_id]["invalid_items"] = invalid
-        unbound = [n for n, question_id in zip(numbers, question_ids, strict=True) if question_id is None]
         if unbound:
-            bound[instrument_id]["unbound_items"] = unbound
+            bound[instrument_id]["unbound_items"] = list(unbound)
     return {"instruments": bound, "unmapped": sorted(unmapped)}
+
+
+Place = tuple[str, str]  # (instrument id, item number as text, or "difficulty")
+
+
+@dataclass(frozen=True)
+class BindingPlan:
+    """Which items each question of a source binds to, and which instruments the source
+    asks: everything :func:`bind_questions` knows before it sees an answer. A form's
+    responses all share one plan, so it is worked out once per form, not per response."""
+
+    by_title: Mapping[str, tuple[Place, ...]]
+    explicit: Mapping[str, Place]
+    claimed: frozenset[Place]
+    targets: Mapping[str, tuple[Place, ...]]  # of every question the source has
+    # per instrument asked, in id order: (id, its items' places, the question of each
+    # item or None, the items no question binds, its difficulty place)
+    present: tuple[tuple[str, tuple[Place, ...], tuple[str | None, ...], tuple[int, ...], Place], ...]
+
+    def targets_of(self, question_id: str) -> tuple[Place, ...]:
+        """Where a question binds: by id when a binding names it, else by title, leaving
+        out items bound by id (an item bound by id is not also bound by title)."""
+        if question_id in self.explicit:
+            return (self.explicit[question_id],)
+        return self.titled(title_key(""))
+
+    def titled(self, key: str) -> tuple[Place, ...]:
+        """The items whose text has title key ``key``, but for those bound by id."""
+        return tuple(p for p in self.by_title.get(key, ()) if p not in self.claimed)
+
+
+def binding_plan(questions: Mapping[str, str], instruments: Any, id_bindings: Any) -> BindingPlan:
+    """The :class:`BindingPlan` of a source, cached by what it is made of: the title keys
+    of its questions and of the instruments' items, and the bindings by id (a form's
+    responses arrive one by one, each with its own copy of the form)."""
+    specs = tuple(
+        (
+            str(i),
+            tuple(title_key(t) for t in (spec.get("items") or [])),
+            title_key(spec["difficulty"]) if spec.get("difficulty") else None,
+        )
+        for i, spec in (instruments or {}).items()
+    )
+    ids = tuple((str(k), str(v)) for k, v in (id_bindings or {}).items())
+    return _plan(tuple((str(q), title_key(t)) for q, t in questions.items()), specs, ids)
+
+
+@lru_cache(maxsize=256)
+def _plan(
+    questions: tuple[tuple[str, str], ...],
+    instruments: tuple[tuple[str, tuple[str, ...], str | None], ...],
+    id_bindings: tuple[tuple[str, str], ...],
+) -> BindingPlan:
+    """:func:`binding_plan` from title keys (question id -> title key; per instrument its
+    items' title keys and its difficulty question's, or None)."""
+    # A title may be an item of several instruments (GAD-2's items are GAD-7's first two):
+    # an answered question then answers each of them.
+    by_title: dict[str, list[Place]] = {}
+    for instrument_id, items, difficulty in instruments:
+        for number, key in enumerate(items, start=1):
+            by_title.setdefault(key, []).append((instrument_id, str(number)))
+        if difficulty is not None:
+            by_title.setdefault(difficulty, []).append((instrument_id, "difficulty"))
+    explicit: dict[str, Place] = {}
+    for key, value in id_bindings:
+        instrument_id, _, item = value.partition(".")
+        if item:
+            explicit[key] = (instrument_id, item)
+    claimed = frozenset(explicit.values())
+    partial = BindingPlan({t: tuple(p) for t, p in by_title.items()}, explicit, claimed, {}, ())
+    targets = {
+        question_id: ((explicit[question_id],) if question_id in explicit else partial.titled(title))
+        for question_id, title in questions
+    }
+    question_of: dict[Place, str] = {}
+    asked: set[str] = set()  # instruments one of whose own items (shared with no other) a question binds
+    for question_id, _ in questions:
+        places = targets[question_id]
+        for place in places:
+            question_of[place] = question_id
+        if question_id in explicit or len({i for i, _ in places}) == 1:
+            asked.update(i for i, _ in places)
+    items_of = {instrument_id: items for instrument_id, items, _ in instruments}
+    present = asked | {
+        instrument_id
+        for instrument_id, items, _ in instruments
+        if items and all((instrument_id, str(n)) in question_of for n in range(1, len(items) + 1))
+    }
+    asks = []
+    for instrument_id in sorted(present):
+        keys = tuple((instrument_id, str(n)) for n in range(1, len(items_of[instrument_id]) + 1))
+        question_ids = tuple(question_of.get(key) for key in keys)
+        unbound = tuple(n for n, q in enumerate(question_ids, start=1) if q is None)
+        asks.append((instrument_id, keys, question_ids, unbound, (instrument_id, "difficulty")))
+    return BindingPlan(partial.by_title, explicit, claimed, targets, tuple(asks))
 
 
 @dataclass(frozen=True)
@@ -163,26 +223,45 @@ _OTHER_ANSWER_KINDS = ("fileUploadAnswers",)  # answers a choice or text questio
 def answer_text(answer: Any) -> AnswerText:
     """The text of a Forms ``Answer``: ``textAnswers.answers[].value``, where blank values
     are no answer. Anything but exactly one non-blank text is unanswered or a rule."""
-    if not isinstance(answer, Mapping):
+    if not _is_object(answer):
         return AnswerText(rule="wrong_type")
-    if any(answer.get(kind) is not None for kind in _OTHER_ANSWER_KINDS):
-        return AnswerText(rule="wrong_type")
+    for kind in _OTHER_ANSWER_KINDS:
+        if answer.get(kind) is not None:
+            return AnswerText(rule="wrong_type")
     entries = answer.get("textAnswers")
     if entries is not None:
-        if not isinstance(entries, Mapping):
+        if not _is_object(entries):
             return AnswerText(rule="wrong_type")
         entries = entries.get("answers")
     if entries is None:
         return UNANSWERED
-    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+    if not isinstance(entries, list):
         return AnswerText(rule="wrong_type")
-    found = [e.get("value") for e in entries if e.get("value") is not None]
-    if not all(isinstance(v, str) for v in found):
-        return AnswerText(rule="wrong_type")
-    texts = [v for v in found if v.strip()]
-    if len(texts) > 1:
+    # One pass: an entry that is no object and a value that is no text are the same rule.
+    text: str | None = None
+    several = False
+    for entry in entries:
+        if not _is_object(entry):
+            return AnswerText(rule="wrong_type")
+        value = entry.get("value")
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return AnswerText(rule="wrong_type")
+        if value.strip():
+            if text is None:
+                text = value
+            else:
+                several = True
+    if several:
         return AnswerText(rule="multiple_values")
-    return AnswerText(text=texts[0]) if texts else UNANSWERED
+    return AnswerText(text=text) if text is not None else UNANSWERED
+
+
+def _is_object(value: Any) -> bool:
+    """A JSON object: parsed JSON gives dicts (the common case, checked first: a Mapping check
+    is an abstract-class lookup, about ten times dearer)."""
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def required(value: Any, field: Any) -> Any:

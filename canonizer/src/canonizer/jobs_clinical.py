@@ -71,7 +71,7 @@ def canonical_mapper(
             return Rejected(rule=exc.rule, field=exc.field)
         return [
             CanonicalRow(
-                idem_key=f"{item.idem_key}#{canonical_type}",
+                idem_key=canonical_key(item.idem_key, canonical_type),
                 object_type=canonical_type,
                 schema_ref=transform.output_schema,
                 source_idem_key=item.idem_key,
@@ -82,6 +82,11 @@ def canonical_mapper(
         ]
 
     return mapping
+
+
+def canonical_key(input_key: str, canonical_type: str) -> str:
+    """The key of the ``canonical_type`` object canonicalized from the input ``input_key``."""
+    return f"{input_key}#{canonical_type}"
 
 
 def add_counts(totals: dict[str, int], counts: Mapping[str, int]) -> None:

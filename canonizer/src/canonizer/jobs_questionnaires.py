@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from canonizer.form_functions import clean_email
-from canonizer.jobs_clinical import add_counts, canonical_mapper
+from canonizer.jobs_clinical import add_counts, canonical_key, canonical_mapper
 from canonizer.mail_headers import graph_time_to_utc
 from canonizer.registry import Transform, get_transform
 from lorchestra.jobkit import InputRow, JobContext, JobResult, JobState, Noted, Rejected
@@ -88,7 +88,8 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
         if linked_forms
         else set()
     )
-    columns = _sheet_columns(ctx.read_objects("raw_objects", "sheet_response"))
+    sheet_keys: list[str] = []
+    columns = _sheet_columns(ctx.read_objects("raw_objects", "sheet_response"), sheet_keys)
 
     def sheet_row_bindings(item: InputRow) -> Mapping[str, Any] | Rejected:
         connection = sheets.get(str(item.connection_name))
@@ -123,7 +124,9 @@ def canonicalize_questionnaires(ctx: JobContext) -> JobResult:
             fn=_mapper(sheet_transform, sheet_row_bindings, frozenset(submitted)),
         ).as_dict(),
     )
-    counts["duplicates_written_before"] = _duplicates_written_before(ctx, submitted) if submitted else 0
+    counts["duplicates_written_before"] = (
+        _duplicates_written_before(ctx, submitted, sheet_keys) if submitted and sheet_keys else 0
+    )
     if relinked is not None:  # the responses are linked with these contacts by now
         ctx.state.put(JOB, {LINKS: relinked})
     return JobResult(counts=counts)
@@ -187,23 +190,30 @@ def _forms_submissions(responses: Iterable[tuple[str, Any]], form_ids: set[str])
     return found
 
 
-def _sheet_columns(rows: Iterable[tuple[str, Any]]) -> dict[tuple[str, str], list[str]]:
+def _sheet_columns(rows: Iterable[tuple[str, Any]], keys: list[str]) -> dict[tuple[str, str], list[str]]:
     """Each sheet's header cells, as far as its rows show them: a row leaves its empty cells
-    out, so a column is known once any row has a value in it."""
+    out, so a column is known once any row has a value in it. The rows' keys are added to ``keys``."""
     found: dict[tuple[str, str], dict[str, None]] = {}
-    for _, row in rows:
+    for row_key, row in rows:
+        keys.append(row_key)
         key = (str(row.get("spreadsheetId")), str(row.get("sheet")))
         found.setdefault(key, {}).update(dict.fromkeys(str(c) for c in (row.get("values") or {})))
     return {key: list(headers) for key, headers in found.items()}
 
 
-def _duplicates_written_before(ctx: JobContext, submitted: set[Submission]) -> int:
+def _duplicates_written_before(ctx: JobContext, submitted: set[Submission], sheet_rows: Sequence[str]) -> int:
     """Sheet-row responses already in the warehouse that repeat a Forms response: written
     before the Forms connection existed. Nothing removes them, so they are counted and named
-    in the log by number, to be seen."""
+    in the log by number, to be seen. Only the responses of ``sheet_rows`` (the stored sheet
+    rows' keys) are read, by key: not every response of every form."""
     stale = sum(
         1
-        for _, response in ctx.read_objects("canonical_objects", CANONICAL_TYPE, drop_fields=("instruments",))
+        for _, response in ctx.read_objects(
+            "canonical_objects",
+            CANONICAL_TYPE,
+            drop_fields=("instruments",),
+            keys=[canonical_key(key, CANONICAL_TYPE) for key in sheet_rows],
+        )
         if str(response.get("response_id", "")).startswith("sheet:") and _repeats(_submission(response), submitted)
     )
     if stale:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from final_form.definitions import Instrument
@@ -35,12 +37,40 @@ class Parsed:
     error: str | None = None  # rule code when the answer is unusable
 
 
+@lru_cache(maxsize=4096)  # a form's answers are a few option texts, recurring in every response
 def normalise_text(text: str) -> str:
     """R10: trim, collapse internal whitespace, case-fold."""
     return _SPACES.sub(" ", text.strip()).casefold()
 
 
-def parse_answer(instrument: Instrument, answer: Any) -> Parsed:
+@dataclass(frozen=True)
+class AnswerKey:
+    """An instrument's valid answers, worked out once per definition instead of once per answer."""
+
+    values: frozenset[int]
+    texts: Mapping[str, int]  # normalised option text or synonym -> value; the first option wins
+
+
+_KEYS: dict[tuple[str, str, str], AnswerKey] = {}
+
+
+def answer_key(instrument: Instrument) -> AnswerKey:
+    """The valid answers of ``instrument``, cached by its id, version and file digest (a
+    definition edited in place has a new digest, so it never meets an old key)."""
+    cache_key = (instrument.id, instrument.version, instrument.digest)
+    found = _KEYS.get(cache_key)
+    if found is None:
+        texts: dict[str, int] = {}
+        for option in instrument.options:
+            for text in (option.text, *option.synonyms):
+                texts.setdefault(normalise_text(text), option.value)
+        found = _KEYS[cache_key] = AnswerKey(frozenset(o.value for o in instrument.options), texts)
+    return found
+
+
+def parse_answer(instrument: Instrument | AnswerKey, answer: Any) -> Parsed:
+    """One answer as R9/R10 read it; pass the instrument's :func:`answer_key` when parsing many."""
+    key = instrument if isinstance(instrument, AnswerKey) else answer_key(instrument)
     if answer is None:
         return Parsed(None)
     if isinstance(answer, InvalidAnswer):
@@ -52,14 +82,11 @@ def parse_answer(instrument: Instrument, answer: Any) -> Parsed:
             return Parsed(None, "R9.non_integer")
         answer = int(answer)
     if isinstance(answer, int):
-        allowed = {o.value for o in instrument.options}
-        return Parsed(answer) if answer in allowed else Parsed(None, "R9.out_of_range")
+        return Parsed(answer) if answer in key.values else Parsed(None, "R9.out_of_range")
     if isinstance(answer, str):
-        key = normalise_text(answer)
-        if key == "":
+        text = normalise_text(answer)
+        if text == "":
             return Parsed(None)  # a blank Sheets cell is unanswered
-        for option in instrument.options:
-            if key in {normalise_text(t) for t in (option.text, *option.synonyms)}:
-                return Parsed(option.value)
-        return Parsed(None, "R10.unrecognised_text")
+        value = key.texts.get(text)
+        return Parsed(value) if value is not None else Parsed(None, "R10.unrecognised_text")
     return Parsed(None, "R9.not_a_number")

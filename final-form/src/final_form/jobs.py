@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from final_form.answers import InvalidAnswer
-from final_form.definitions import all_instruments, load_instrument
+from final_form.definitions import Instrument, all_instruments, load_instrument
 from final_form.measurement import measurement_payload
 from final_form.safety import safety_flags
 from final_form.scoring import score
@@ -49,19 +49,23 @@ def _score_instrument(ctx: JobContext, instrument_id: str) -> JobResult:
         consumer=consumer,
         table="canonical_objects",
         object_type="questionnaire_response",
-        fn=_scorer(instrument_id, ref),
+        fn=_scorer(definition, ref),
         event_type="measurement.scored",
     )
     return JobResult(counts=result.as_dict())
 
 
-def _scorer(instrument_id: str, ref: str) -> Callable[[InputRow], list[CanonicalRow]]:
+def _scorer(definition: Instrument, ref: str) -> Callable[[InputRow], list[CanonicalRow]]:
+    """The mapping of one job run: the definition is the one the run's consumer names,
+    resolved once, not looked up again for every response."""
+    instrument_id = definition.id
+
     def mapping(item: InputRow) -> list[CanonicalRow]:
         response = item.payload
         bound = (response.get("instruments") or {}).get(instrument_id)
         if bound is None:
             return []  # this form does not ask this instrument
-        result = score(instrument_id, answers_to_score(bound))
+        result = score(definition, answers_to_score(bound))
         measurement = measurement_payload(
             result,
             response_id=response["response_id"],
@@ -142,10 +146,11 @@ def build_measurement_timeseries(ctx: JobContext) -> JobResult:
 
 
 def _rebuild_series(ctx: JobContext) -> dict[str, int]:
-    from final_form.timeseries import build_paired_rows, build_timeseries_rows
+    from final_form.timeseries import build_paired_rows, timeseries_rows
 
     measurements = [payload for _, payload in ctx.read_objects("canonical_objects", "measurement")]
-    written = ctx.store.replace_table(SERIES, _columns(SERIES), build_timeseries_rows(measurements))
+    # the series rows are streamed to the table, not held beside the measurements
+    written = ctx.store.replace_table(SERIES, _columns(SERIES), timeseries_rows(measurements))
     pairs = ctx.store.replace_table(PAIRED, _columns(PAIRED), build_paired_rows(measurements))
     return {
         "measurements": len(measurements),

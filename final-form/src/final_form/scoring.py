@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from final_form.answers import parse_answer
+from final_form.answers import answer_key, parse_answer
 from final_form.definitions import Instrument, load_instrument
 from final_form.rounding import prorate_half_up
 from shared_schemas.types import InvalidItemEntry
@@ -88,7 +88,8 @@ def score(instrument: str | Instrument, answers: Sequence[Any]) -> Score:
             n_missing=0,
             raw_sum=None,
         )
-    parsed = [parse_answer(definition, a) for a in answers]
+    key = answer_key(definition)
+    parsed = [parse_answer(key, a) for a in answers]
     items = tuple(p.value for p in parsed)
     invalid = tuple(InvalidItem(n, p.error) for n, p in zip(definition.item_numbers, parsed, strict=True) if p.error)
     errors = tuple(f"{i.rule}:item{i.item}" for i in invalid)

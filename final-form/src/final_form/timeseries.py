@@ -11,12 +11,12 @@ schemas ``iglu:org.lorchestra/measurement_timeseries`` and ``.../measurement_pai
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import groupby
 from typing import Any
 
 from final_form.change import classify_change, classify_change_paired
-from final_form.definitions import paired_instruments
+from final_form.definitions import Instrument, load_instrument, paired_instruments
 
 TIMESERIES_COLUMNS: list[tuple[str, str]] = [
     ("client_id", "string"),
@@ -81,10 +81,16 @@ def _order(m: Mapping[str, Any]) -> tuple[str, str, str, str]:
 
 
 def build_timeseries_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return list(timeseries_rows(measurements))
+
+
+def timeseries_rows(measurements: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    """:func:`build_timeseries_rows` one row at a time, so a full build streams them to the
+    table instead of holding a row per measurement of the whole history."""
     linked = sorted((m for m in measurements if m.get("client_id")), key=_order)
-    rows: list[dict[str, Any]] = []
-    for _, series in groupby(linked, key=lambda m: (m["client_id"], m["instrument"])):
+    for (_, instrument), series in groupby(linked, key=lambda m: (m["client_id"], m["instrument"])):
         baseline: Mapping[str, Any] | None = None
+        definition: Instrument | None = None  # resolved at the series' first valid score, once
         for m in series:
             row = {
                 key: m.get(key)
@@ -109,11 +115,11 @@ def build_timeseries_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dic
                 if baseline is None:
                     baseline = m
                     row["is_baseline"] = True
-                change = classify_change(m["instrument"], baseline["total"], m["total"])
+                definition = definition or load_instrument(instrument)
+                change = classify_change(definition, baseline["total"], m["total"])
                 row.update({key: getattr(change, key) for key in _CHANGE_FIELDS})
                 row.update(baseline_at=baseline["measured_at"], baseline_total=baseline["total"])
-            rows.append(row)
-    return rows
+            yield row
 
 
 def build_paired_rows(measurements: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
