@@ -17,6 +17,10 @@ from lorchestra.stack_clients.model import (
     dumps,
 )
 
+# Rows staged per statement: the batch is copied into DuckDB (under its memory limit) a slice
+# at a time, so the job's own memory holds one slice's copy, not the whole batch's.
+STAGE_ROWS = 2048
+
 
 def upsert_canonical(
     con: duckdb.DuckDBPyConnection, tmp_dir: Path, rows: Iterable[CanonicalRow], *, now: datetime
@@ -35,27 +39,13 @@ def upsert_canonical(
 
 
 def _write(con: duckdb.DuckDBPyConnection, rows: list[CanonicalRow], superseded: int, now: datetime) -> WriteCounts:
-    # One column list per field, unnested inside DuckDB: no file, no JSON parsing of the
-    # batch; the payload hash is md5 of the text exactly as stored, computed there too.
     con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _cstage AS
-        SELECT *, md5(payload) AS payload_hash FROM (
-        SELECT unnest($idem_key) AS idem_key, unnest($object_type) AS object_type,
-               unnest($schema_ref) AS schema_ref, unnest($source_idem_key) AS source_idem_key,
-               unnest($source_payload_hash) AS source_payload_hash, unnest($transform_ref) AS transform_ref,
-               unnest($payload) AS payload)
-        """,
-        {
-            "idem_key": [r.idem_key for r in rows],
-            "object_type": [r.object_type for r in rows],
-            "schema_ref": [r.schema_ref for r in rows],
-            "source_idem_key": [r.source_idem_key for r in rows],
-            "source_payload_hash": [r.source_payload_hash for r in rows],
-            "transform_ref": [r.transform_ref for r in rows],
-            "payload": [dumps(r.payload).decode() for r in rows],
-        },
+        """CREATE OR REPLACE TEMP TABLE _cstage (idem_key VARCHAR, object_type VARCHAR, schema_ref VARCHAR,
+               source_idem_key VARCHAR, source_payload_hash VARCHAR, transform_ref VARCHAR, payload VARCHAR,
+               payload_hash VARCHAR)"""
     )
+    for start in range(0, len(rows), STAGE_ROWS):
+        _stage(con, rows[start : start + STAGE_ROWS])
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _ccls AS
@@ -99,4 +89,26 @@ def _write(con: duckdb.DuckDBPyConnection, rows: list[CanonicalRow], superseded:
         updated=kinds.get("changed", 0),
         unchanged=kinds.get("unchanged", 0),
         superseded=superseded,
+    )
+
+
+def _stage(con: duckdb.DuckDBPyConnection, rows: list[CanonicalRow]) -> None:
+    """``rows`` into ``_cstage``: one column list per field, unnested inside DuckDB (no file, no
+    JSON parsing); the payload hash is md5 of the text exactly as stored, computed there too."""
+    con.execute(
+        """
+        INSERT INTO _cstage
+        SELECT *, md5(payload) FROM (
+        SELECT unnest($idem_key), unnest($object_type), unnest($schema_ref), unnest($source_idem_key),
+               unnest($source_payload_hash), unnest($transform_ref), unnest($payload) AS payload)
+        """,
+        {
+            "idem_key": [r.idem_key for r in rows],
+            "object_type": [r.object_type for r in rows],
+            "schema_ref": [r.schema_ref for r in rows],
+            "source_idem_key": [r.source_idem_key for r in rows],
+            "source_payload_hash": [r.source_payload_hash for r in rows],
+            "transform_ref": [r.transform_ref for r in rows],
+            "payload": [dumps(r.payload).decode() for r in rows],
+        },
     )
