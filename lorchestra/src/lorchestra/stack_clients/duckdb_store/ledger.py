@@ -85,14 +85,16 @@ def changed_inputs(
 ) -> Iterator[list[InputRow]]:
     """Pages of inputs never processed by ``consumer`` or changed since (by payload hash).
 
-    The changed keys are numbered into a temporary table inside DuckDB (spillable, under its
-    memory limit), never held in Python: the job's memory does not grow with the history.
-    Each page is then one range of those numbers joined to its payloads.
+    The changed keys are numbered in storage order into a temporary table inside DuckDB
+    (spillable, under its memory limit), never held in Python: the job's memory does not
+    grow with the history. A page is a range of those numbers joined to its payloads, the
+    scan bounded to the page's row ids so it reads the page's row groups, not the table.
     """
     changed = f"_changed_{uuid.uuid4().hex}"
     con.execute(
         f"""CREATE TEMP TABLE {changed} AS
-            SELECT i.idem_key, row_number() OVER (ORDER BY i.idem_key) AS n FROM {input_table(table)} i
+            SELECT i.rowid AS row_id, i.idem_key, row_number() OVER (ORDER BY i.rowid) AS n
+            FROM {input_table(table)} i
             LEFT JOIN processed_inputs p ON p.consumer = $consumer AND p.input_idem_key = i.idem_key
             WHERE i.object_type = $object_type
               AND ($system IS NULL OR {_system_column(table)} = $system)
@@ -102,28 +104,39 @@ def changed_inputs(
     try:
         found = con.execute(f"SELECT count(*) FROM temp.{changed}").fetchone()
         for start in range(0, found[0] if found else 0, page_size):
-            rows = con.execute(
-                f"""SELECT i.idem_key, i.object_type, i.payload_hash, i.payload, {_system_column(table)},
-                           {_connection_column(table)}, i.schema_ref
-                    FROM temp.{changed} c JOIN {input_table(table)} i ON i.idem_key = c.idem_key
-                    WHERE c.n > $first AND c.n <= $last ORDER BY c.n""",
-                {"first": start, "last": start + page_size},
-            ).fetchall()
-            yield [
-                InputRow(
-                    idem_key=k,
-                    object_type=t,
-                    payload_hash=h,
-                    payload_text=p,
-                    source_system=s,
-                    connection_name=c,
-                    schema_ref=ref,
-                )
-                for k, t, h, p, s, c, ref in rows
-            ]
+            yield _page(con, changed, table, start, start + page_size)
     finally:
         with suppress(duckdb.Error):  # a closed store dropped it already
             con.execute(f"DROP TABLE IF EXISTS temp.{changed}")
+
+
+def _page(con: duckdb.DuckDBPyConnection, changed: str, table: str, first: int, last: int) -> list[InputRow]:
+    span = {"first": first, "last": last}
+    bounds = con.execute(
+        f"SELECT min(row_id), max(row_id), count(*) FROM temp.{changed} WHERE n > $first AND n <= $last", span
+    ).fetchone()
+    assert bounds is not None
+    select = f"""SELECT i.idem_key, i.object_type, i.payload_hash, i.payload, {_system_column(table)},
+                        {_connection_column(table)}, i.schema_ref
+                 FROM temp.{changed} c JOIN {input_table(table)} i ON i.idem_key = c.idem_key
+                 WHERE c.n > $first AND c.n <= $last"""
+    rows = con.execute(
+        f"{select} AND i.rowid BETWEEN $low AND $high ORDER BY c.n", {**span, "low": bounds[0], "high": bounds[1]}
+    ).fetchall()
+    if len(rows) < bounds[2]:  # rows moved since they were selected (a compaction): the whole table, then
+        rows = con.execute(f"{select} ORDER BY c.n", span).fetchall()
+    return [
+        InputRow(
+            idem_key=k,
+            object_type=t,
+            payload_hash=h,
+            payload_text=p,
+            source_system=s,
+            connection_name=c,
+            schema_ref=ref,
+        )
+        for k, t, h, p, s, c, ref in rows
+    ]
 
 
 def mark_processed(
