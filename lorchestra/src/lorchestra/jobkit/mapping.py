@@ -97,7 +97,8 @@ def unpack(packed: Packed) -> MapResult:
 
 def reading_first(fn: Callable[[InputRow], MapResult]) -> Callable[[InputRow], MapResult]:
     """``fn``, but an input whose stored payload cannot be parsed (older versions stored
-    some) is rejected, naming the rule and field, before ``fn`` sees it."""
+    some) is rejected, naming the rule and field, before ``fn`` sees it; once mapped, the
+    input lets go of its parsed payload (it waits to be written, with only its keys needed)."""
 
     def mapping(item: InputRow) -> MapResult:
         try:
@@ -105,7 +106,10 @@ def reading_first(fn: Callable[[InputRow], MapResult]) -> Callable[[InputRow], M
         except orjson.JSONDecodeError:
             fault = json_fault(item.payload_text)
             return Rejected(rule=fault.rule, field=fault.field)
-        return fn(item)
+        try:
+            return fn(item)
+        finally:
+            item.release_payload()
 
     return mapping
 
