@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 
@@ -22,12 +21,9 @@ from lorchestra.stack_clients.model import (
 STAGE_ROWS = 2048
 
 
-def upsert_canonical(
-    con: duckdb.DuckDBPyConnection, tmp_dir: Path, rows: Iterable[CanonicalRow], *, now: datetime
-) -> WriteCounts:
+def upsert_canonical(con: duckdb.DuckDBPyConnection, rows: Iterable[CanonicalRow], *, now: datetime) -> WriteCounts:
     """Classify ``rows`` against the table (new, changed, unchanged) and write them in one
     transaction; a key given twice keeps its last row (the others count as superseded)."""
-    del tmp_dir  # the batch travels as statement parameters, not through a file
     latest: dict[str, CanonicalRow] = {}
     total = 0
     for row in rows:

@@ -86,7 +86,7 @@ class DuckDBStore:
         )
 
     def upsert_canonical(self, rows: Iterable[CanonicalRow], *, run_id: str, now: datetime) -> WriteCounts:
-        return canonical.upsert_canonical(self.connection, self.tmp_dir, rows, now=now)
+        return canonical.upsert_canonical(self.connection, rows, now=now)
 
     def upsert_rejects(self, rejects: Sequence[RejectRow], *, run_id: str, now: datetime) -> None:
         if rejects:
