@@ -9,6 +9,7 @@ batches, and records each input as processed, so no job re-implements any of it.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +38,9 @@ from lorchestra.stack_clients.model import CanonicalRow, InputRow, RejectRow
 from lorchestra.stack_clients.store import Store
 
 IN_PROCESS_MAX = 500  # a job with more inputs than this maps them on every core
+PAGES_AHEAD = 2  # pages the workers may map ahead of the one the job is collecting
+# Outputs written in one step: at least DuckDB's row group (stack_clients.duckdb_store.plumbing.ROW_GROUP_SIZE).
+WRITE_BATCH_ROWS = 16_384
 
 
 @dataclass
@@ -77,21 +81,19 @@ class JobContext:
         a new version re-processes everything once.
         """
         counts = MapCounts()
+        batch = _WriteBatch()
         with MapPool(reading_first(fn), min_items=IN_PROCESS_MAX, pack=pack, unpack=unpack) as pool:
-            pending: tuple[list[InputRow], PageResult[MapResult]] | None = None
-            for page in self.state.changed_inputs(
-                consumer,
-                table=table,
-                object_type=object_type,
-                source_system=source_system,
-                page_size=page_size,
-            ):
-                started = pool.submit(page)  # workers map this page while the last one is written
-                if pending:
-                    self._write_page(consumer, pending[0], pending[1].result(), counts)
-                pending = (page, started)
-            if pending:
-                self._write_page(consumer, pending[0], pending[1].result(), counts)
+            mapping: deque[tuple[list[InputRow], PageResult[MapResult]]] = deque()
+            pages = self.state.changed_inputs(
+                consumer, table=table, object_type=object_type, source_system=source_system, page_size=page_size
+            )
+            for page in pages:
+                mapping.append((page, pool.submit(page)))  # workers map ahead while the job writes
+                if len(mapping) > PAGES_AHEAD:
+                    batch = self._collect(consumer, *mapping.popleft(), batch, counts)
+            while mapping:
+                batch = self._collect(consumer, *mapping.popleft(), batch, counts)
+            self._write_batch(consumer, batch, counts)
         self.events.audit(event_type, payload={"consumer": consumer, **counts.as_dict()}, object_type=object_type)
         return counts
 
@@ -127,27 +129,52 @@ class JobContext:
                 "passed over %d unreadable %s payload(s) in %s (see rejects)", len(unreadable), object_type, table
             )
 
-    def _write_page(self, consumer: str, page: list[InputRow], results: list[MapResult], counts: MapCounts) -> None:
-        """A page's outputs and rejects, then its inputs marked processed."""
-        outputs: list[CanonicalRow] = []
-        rejects: list[RejectRow] = []
-        processed: list[tuple[str, str, str]] = []
-        for item, result in zip(page, results, strict=True):
+    def _collect(
+        self,
+        consumer: str,
+        page: list[InputRow],
+        results: PageResult[MapResult],
+        batch: _WriteBatch,
+        counts: MapCounts,
+    ) -> _WriteBatch:
+        """A mapped page's outputs, rejects and ledger entries added to ``batch``; the batch
+        written once it is full (then a fresh one is returned)."""
+        for item, result in zip(page, results.result(), strict=True):
             if isinstance(result, Rejected):
-                rejects.append(reject_row(self.job_name, result, item.idem_key, item.object_type, item))
-                processed.append((item.idem_key, item.payload_hash, "rejected"))
-            else:
-                if isinstance(result, Noted):
-                    for note in result.notes:
-                        counts.noted[note] = counts.noted.get(note, 0) + 1
-                    result = result.rows
-                outputs.extend(result)
-                processed.append((item.idem_key, item.payload_hash, "ok"))
-        counts.inputs += len(page)
-        self.events.progress.advance(self.job_name, len(page))
-        counts.rejected += len(rejects)
+                batch.rejects.append(reject_row(self.job_name, result, item.idem_key, item.object_type, item))
+                batch.processed.append((item.idem_key, item.payload_hash, "rejected"))
+                continue
+            if isinstance(result, Noted):
+                for note in result.notes:
+                    counts.noted[note] = counts.noted.get(note, 0) + 1
+                result = result.rows
+            batch.outputs.extend(result)
+            batch.processed.append((item.idem_key, item.payload_hash, "ok"))
+        if max(len(batch.outputs), len(batch.processed)) < WRITE_BATCH_ROWS:
+            return batch
+        return self._write_batch(consumer, batch, counts)
+
+    def _write_batch(self, consumer: str, batch: _WriteBatch, counts: MapCounts) -> _WriteBatch:
+        """The batch's outputs and rejects, then its inputs marked processed; a fresh batch."""
+        if not batch.processed:
+            return batch
+        counts.inputs += len(batch.processed)
+        counts.rejected += len(batch.rejects)
         now = utcnow()
-        counts.outputs.add(self.events.write_canonical(outputs))
-        self.store.upsert_rejects(rejects, run_id=self.run_id, now=now)
+        counts.outputs.add(self.events.write_canonical(batch.outputs))
+        self.store.upsert_rejects(batch.rejects, run_id=self.run_id, now=now)
         checkpoint("map.before_mark", self.job_name)  # outputs written, inputs not yet marked
-        self.state.mark_processed(consumer, processed, now=now)
+        self.state.mark_processed(consumer, batch.processed, now=now)
+        self.events.progress.advance(self.job_name, len(batch.processed))
+        return _WriteBatch()
+
+
+@dataclass
+class _WriteBatch:
+    """Mapped inputs waiting to be written together: a few pages, so that a write fills
+    whole row groups (DuckDB then writes them straight into its file instead of through
+    its log and again at checkpoint: a third of the cost per output)."""
+
+    outputs: list[CanonicalRow] = field(default_factory=list)
+    rejects: list[RejectRow] = field(default_factory=list)
+    processed: list[tuple[str, str, str]] = field(default_factory=list)  # (input key, payload hash, outcome)

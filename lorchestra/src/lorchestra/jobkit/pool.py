@@ -101,7 +101,8 @@ class MapPool(Generic[T, R]):
         """Start mapping ``page``; the job can write the previous page meanwhile."""
         self._seen += len(page)
         if self._executor is None and (self.workers == 1 or self._seen <= self.min_items):
-            return PageResult(done=[self.fn(item) for item in page])
+            # packed and unpacked here too: the same answers as from a worker, as compact while they wait
+            return PageResult(done=[self.unpack(self.pack(self.fn(item))) for item in page])
         if self._executor is None:
             gc.freeze()  # the workers' collector then skips everything inherited (and its pages stay shared)
             self._executor = ProcessPoolExecutor(

@@ -212,6 +212,11 @@ class InputRow:
     def payload(self) -> Any:
         return orjson.loads(self.payload_text)
 
+    def release_payload(self) -> None:
+        """Drop the parsed payload (read again, it is parsed again): a mapped input waits to
+        be written with only its keys and hash needed."""
+        self.__dict__.pop("payload", None)
+
 
 @dataclass(frozen=True)
 class ProcessedEntry:

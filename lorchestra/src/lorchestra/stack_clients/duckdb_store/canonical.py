@@ -1,14 +1,12 @@
-"""Canonical objects on DuckDB: staged through a private JSONL file, classified against
-the table (new, changed, unchanged), and written in one transaction."""
+"""Canonical objects on DuckDB: staged as column lists unnested inside DuckDB, classified
+against the table (new, changed, unchanged), and written in one transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
-import orjson
 
 from lorchestra.faults import checkpoint
 from lorchestra.stack_clients.duckdb_store.plumbing import transaction
@@ -16,57 +14,34 @@ from lorchestra.stack_clients.model import (
     CanonicalRow,
     WriteCounts,
     dumps,
-    payload_hash,
 )
-from lorchestra.stack_clients.spill import spill_file
+
+# Rows staged per statement: the batch is copied into DuckDB (under its memory limit) a slice
+# at a time, so the job's own memory holds one slice's copy, not the whole batch's.
+STAGE_ROWS = 2048
 
 
-def upsert_canonical(
-    con: duckdb.DuckDBPyConnection, tmp_dir: Path, rows: Iterable[CanonicalRow], *, now: datetime
-) -> WriteCounts:
-    """Stage canonical rows through a private JSONL file, then classify and write in one transaction."""
-    with spill_file(tmp_dir) as (path, handle):
-        latest: dict[str, int] = {}
-        total = 0
-        for row in rows:
-            text = dumps(row.payload)
-            handle.write(
-                dumps(
-                    {
-                        "idem_key": row.idem_key,
-                        "object_type": row.object_type,
-                        "schema_ref": row.schema_ref,
-                        "source_idem_key": row.source_idem_key,
-                        "source_payload_hash": row.source_payload_hash,
-                        "transform_ref": row.transform_ref,
-                        "payload_hash": payload_hash(text),
-                        "payload": orjson.Fragment(text),
-                    }
-                )
-                + b"\n"
-            )
-            total += 1
-            latest[row.idem_key] = total
-        handle.close()
-        if not total:
-            return WriteCounts()
-        return _write(con, path, total - len(latest), now)
+def upsert_canonical(con: duckdb.DuckDBPyConnection, rows: Iterable[CanonicalRow], *, now: datetime) -> WriteCounts:
+    """Classify ``rows`` against the table (new, changed, unchanged) and write them in one
+    transaction; a key given twice keeps its last row (the others count as superseded)."""
+    latest: dict[str, CanonicalRow] = {}
+    total = 0
+    for row in rows:
+        latest[row.idem_key] = row
+        total += 1
+    if not total:
+        return WriteCounts()
+    return _write(con, list(latest.values()), total - len(latest), now)
 
 
-def _write(con: duckdb.DuckDBPyConnection, path: Path, superseded: int, now: datetime) -> WriteCounts:
+def _write(con: duckdb.DuckDBPyConnection, rows: list[CanonicalRow], superseded: int, now: datetime) -> WriteCounts:
     con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _cstage AS
-        SELECT * FROM (
-            SELECT *, ordinality AS ord FROM read_json($file, format = 'newline_delimited',
-                columns = {idem_key: 'VARCHAR', object_type: 'VARCHAR', schema_ref: 'VARCHAR',
-                           source_idem_key: 'VARCHAR', source_payload_hash: 'VARCHAR',
-                           transform_ref: 'VARCHAR', payload_hash: 'VARCHAR', payload: 'JSON'})
-            WITH ORDINALITY)
-        QUALIFY row_number() OVER (PARTITION BY idem_key ORDER BY ord DESC) = 1
-        """,
-        {"file": str(path)},
+        """CREATE OR REPLACE TEMP TABLE _cstage (idem_key VARCHAR, object_type VARCHAR, schema_ref VARCHAR,
+               source_idem_key VARCHAR, source_payload_hash VARCHAR, transform_ref VARCHAR, payload VARCHAR,
+               payload_hash VARCHAR)"""
     )
+    for start in range(0, len(rows), STAGE_ROWS):
+        _stage(con, rows[start : start + STAGE_ROWS])
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _ccls AS
@@ -110,4 +85,26 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, superseded: int, now: dat
         updated=kinds.get("changed", 0),
         unchanged=kinds.get("unchanged", 0),
         superseded=superseded,
+    )
+
+
+def _stage(con: duckdb.DuckDBPyConnection, rows: list[CanonicalRow]) -> None:
+    """``rows`` into ``_cstage``: one column list per field, unnested inside DuckDB (no file, no
+    JSON parsing); the payload hash is md5 of the text exactly as stored, computed there too."""
+    con.execute(
+        """
+        INSERT INTO _cstage
+        SELECT *, md5(payload) FROM (
+        SELECT unnest($idem_key), unnest($object_type), unnest($schema_ref), unnest($source_idem_key),
+               unnest($source_payload_hash), unnest($transform_ref), unnest($payload) AS payload)
+        """,
+        {
+            "idem_key": [r.idem_key for r in rows],
+            "object_type": [r.object_type for r in rows],
+            "schema_ref": [r.schema_ref for r in rows],
+            "source_idem_key": [r.source_idem_key for r in rows],
+            "source_payload_hash": [r.source_payload_hash for r in rows],
+            "transform_ref": [r.transform_ref for r in rows],
+            "payload": [dumps(r.payload).decode() for r in rows],
+        },
     )

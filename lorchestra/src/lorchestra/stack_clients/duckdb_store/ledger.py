@@ -3,7 +3,9 @@ consumer has processed (incremental selection)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -81,67 +83,88 @@ def changed_inputs(
     source_system: str | None,
     page_size: int,
 ) -> Iterator[list[InputRow]]:
-    """Pages of inputs never processed by ``consumer`` or changed since (by payload hash)."""
-    keys = con.execute(
-        f"""SELECT i.idem_key FROM {input_table(table)} i
+    """Pages of inputs never processed by ``consumer`` or changed since (by payload hash).
+
+    The changed keys are numbered in storage order into a temporary table inside DuckDB
+    (spillable, under its memory limit), never held in Python: the job's memory does not
+    grow with the history. A page is a range of those numbers joined to its payloads, the
+    scan bounded to the page's row ids so it reads the page's row groups, not the table.
+    """
+    changed = f"_changed_{uuid.uuid4().hex}"
+    con.execute(
+        f"""CREATE TEMP TABLE {changed} AS
+            SELECT i.rowid AS row_id, i.idem_key, row_number() OVER (ORDER BY i.rowid) AS n
+            FROM {input_table(table)} i
             LEFT JOIN processed_inputs p ON p.consumer = $consumer AND p.input_idem_key = i.idem_key
             WHERE i.object_type = $object_type
               AND ($system IS NULL OR {_system_column(table)} = $system)
-              AND (p.input_idem_key IS NULL OR p.input_payload_hash <> i.payload_hash)
-            ORDER BY i.idem_key""",
+              AND (p.input_idem_key IS NULL OR p.input_payload_hash <> i.payload_hash)""",
         {"consumer": consumer, "object_type": object_type, "system": source_system},
+    )
+    try:
+        found = con.execute(f"SELECT count(*) FROM temp.{changed}").fetchone()
+        for start in range(0, found[0] if found else 0, page_size):
+            yield _page(con, changed, table, start, start + page_size)
+    finally:
+        with suppress(duckdb.Error):  # a closed store dropped it already
+            con.execute(f"DROP TABLE IF EXISTS temp.{changed}")
+
+
+def _page(con: duckdb.DuckDBPyConnection, changed: str, table: str, first: int, last: int) -> list[InputRow]:
+    span = {"first": first, "last": last}
+    bounds = con.execute(
+        f"SELECT min(row_id), max(row_id), count(*) FROM temp.{changed} WHERE n > $first AND n <= $last", span
+    ).fetchone()
+    assert bounds is not None
+    select = f"""SELECT i.idem_key, i.object_type, i.payload_hash, i.payload, {_system_column(table)},
+                        {_connection_column(table)}, i.schema_ref
+                 FROM temp.{changed} c JOIN {input_table(table)} i ON i.idem_key = c.idem_key
+                 WHERE c.n > $first AND c.n <= $last"""
+    rows = con.execute(
+        f"{select} AND i.rowid BETWEEN $low AND $high ORDER BY c.n", {**span, "low": bounds[0], "high": bounds[1]}
     ).fetchall()
-    for start in range(0, len(keys), page_size):
-        page = [k for (k,) in keys[start : start + page_size]]
-        rows = con.execute(
-            f"""SELECT i.idem_key, i.object_type, i.payload_hash, i.payload, {_system_column(table)},
-                       {_connection_column(table)}, i.schema_ref
-                FROM {input_table(table)} i WHERE i.idem_key IN (SELECT unnest($keys))
-                ORDER BY i.idem_key""",
-            {"keys": page},
-        ).fetchall()
-        yield [
-            InputRow(
-                idem_key=k,
-                object_type=t,
-                payload_hash=h,
-                payload_text=p,
-                source_system=s,
-                connection_name=c,
-                schema_ref=ref,
-            )
-            for k, t, h, p, s, c, ref in rows
-        ]
+    if len(rows) < bounds[2]:  # rows moved since they were selected (a compaction): the whole table, then
+        rows = con.execute(f"{select} ORDER BY c.n", span).fetchall()
+    return [
+        InputRow(
+            idem_key=k,
+            object_type=t,
+            payload_hash=h,
+            payload_text=p,
+            source_system=s,
+            connection_name=c,
+            schema_ref=ref,
+        )
+        for k, t, h, p, s, c, ref in rows
+    ]
 
 
 def mark_processed(
     con: duckdb.DuckDBPyConnection,
-    tmp_dir: Path,
     consumer: str,
     items: Sequence[tuple[str, str, str]],
     *,
     run_id: str,
     now: datetime,
 ) -> None:
-    """Record ``(input_idem_key, input_payload_hash, outcome)`` as handled by ``consumer``."""
+    """Record ``(input_idem_key, input_payload_hash, outcome)`` as handled by ``consumer``
+    (one statement: the columns travel as lists and are unnested inside DuckDB)."""
     latest = {key: (digest, outcome) for key, digest, outcome in items}
-    bulk_upsert(
-        con,
-        tmp_dir,
-        "processed_inputs",
-        [
-            {
-                "consumer": consumer,
-                "input_idem_key": key,
-                "input_payload_hash": digest,
-                "outcome": outcome,
-                "processed_at": now,
-                "run_id": run_id,
-            }
-            for key, (digest, outcome) in latest.items()
-        ],
-        conflict=("consumer", "input_idem_key"),
-        update=("input_payload_hash", "outcome", "processed_at", "run_id"),
+    if not latest:
+        return
+    con.execute(
+        """INSERT INTO processed_inputs (consumer, input_idem_key, input_payload_hash, outcome, processed_at, run_id)
+           SELECT $consumer, unnest($keys), unnest($hashes), unnest($outcomes), $now, $run_id
+           ON CONFLICT (consumer, input_idem_key) DO UPDATE SET input_payload_hash = excluded.input_payload_hash,
+               outcome = excluded.outcome, processed_at = excluded.processed_at, run_id = excluded.run_id""",
+        {
+            "consumer": consumer,
+            "keys": list(latest),
+            "hashes": [digest for digest, _ in latest.values()],
+            "outcomes": [outcome for _, outcome in latest.values()],
+            "now": now,
+            "run_id": run_id,
+        },
     )
 
 

@@ -86,7 +86,7 @@ class DuckDBStore:
         )
 
     def upsert_canonical(self, rows: Iterable[CanonicalRow], *, run_id: str, now: datetime) -> WriteCounts:
-        return canonical.upsert_canonical(self.connection, self.tmp_dir, rows, now=now)
+        return canonical.upsert_canonical(self.connection, rows, now=now)
 
     def upsert_rejects(self, rejects: Sequence[RejectRow], *, run_id: str, now: datetime) -> None:
         if rejects:
@@ -117,7 +117,7 @@ class DuckDBStore:
     def mark_processed(
         self, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime
     ) -> None:
-        ledger.mark_processed(self.connection, self.tmp_dir, consumer, items, run_id=run_id, now=now)
+        ledger.mark_processed(self.connection, consumer, items, run_id=run_id, now=now)
 
     def forget_processed(self, consumer: str, keys: Sequence[str] | None) -> None:
         ledger.forget_processed(self.connection, consumer, keys)
