@@ -119,6 +119,7 @@ def bench_pipeline(
     clients: int = 100,
     skip_meltano: bool = False,
     new_fraction: float = 0.01,
+    skip_report: bool = False,
     work_dir: Path | None = None,
     on_stage: Callable[[StageFigure], None] | None = None,
 ) -> PipelineBench:
@@ -140,9 +141,10 @@ def bench_pipeline(
                 if on_stage:
                     for figure in figures[-1 - len(consumers) :]:
                         on_stage(figure)
-            figures.append(runner.run(REPORT_STAGE, pass_name, {"week": REPORT_WEEK}))
-            if on_stage:
-                on_stage(figures[-1])
+            if not skip_report:
+                figures.append(runner.run(REPORT_STAGE, pass_name, {"week": REPORT_WEEK}))
+                if on_stage:
+                    on_stage(figures[-1])
         return PipelineBench(
             emails=plan.emails_per_mailbox * mailboxes,
             responses=responses,
