@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -86,6 +88,13 @@ def bench_ingest_cmd(home: PhiHome, records: int, memory_limit: str, as_json: bo
     help="Leave out generate_weekly_report: its cost follows the clients measured in the report's week, "
     "not the history, so it adds nothing at large sizes but time.",
 )
+@click.option(
+    "--compare-with",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    callback=lambda _ctx, _param, path: _earlier_stages(path) if path else [],
+    help="The --json output of an earlier run (say at a tenth of the size): each first-run stage "
+    "should keep 80% of its records/s.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @fail_cleanly
@@ -97,6 +106,7 @@ def bench_pipeline_cmd(
     new_fraction: float,
     skip_meltano: bool,
     skip_report: bool,
+    compare_with: list[dict[str, Any]],
     as_json: bool,
 ) -> None:
     """Every stage of the weekly pipeline on DuckDB: first run, no new data, 1% new data."""
@@ -117,6 +127,7 @@ def bench_pipeline_cmd(
         skip_meltano=skip_meltano,
         new_fraction=new_fraction,
         skip_report=skip_report,
+        compare_with=compare_with,
         work_dir=home.tmp_dir if home.exists() else None,
         on_stage=show,
     )
@@ -126,6 +137,20 @@ def bench_pipeline_cmd(
     click.echo(f"\nlargest worker or tap process: {result.largest_child_rss_mb:.0f} MB\n")
     for check in result.targets:
         click.echo(f"{'met   ' if check.met else 'MISSED'} {check.target}: {check.measured}")
+
+
+def _earlier_stages(path: Path) -> list[dict[str, Any]]:
+    """The stages of an earlier run's ``--json`` output, or a usage error naming the file."""
+    try:
+        stages = json.loads(path.read_text())["stages"]
+        if not isinstance(stages, list) or not all(isinstance(s, dict) for s in stages):
+            raise TypeError
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise click.BadParameter(
+            f"{path} is not the --json output of lorc bench pipeline ({type(error).__name__})",
+            param_hint="--compare-with",
+        ) from None
+    return stages
 
 
 @bench.command("backfill")
