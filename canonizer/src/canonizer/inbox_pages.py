@@ -82,11 +82,12 @@ class _KeyIndex:
 
 
 def conversation_pages(
-    keys_only: Scan, emails: Scan, read_keys: ReadKeys, *, page_emails: int = PAGE_EMAILS
+    keys_only: Scan, emails: Scan, read_keys: ReadKeys, *, page_emails: int | None = None
 ) -> Iterator[list[Email]]:
-    """Pages of about ``page_emails`` e-mails, each holding whole conversations.
+    """Pages of about ``page_emails`` (default ``PAGE_EMAILS``) e-mails, each holding whole conversations.
     ``keys_only`` and ``emails`` scan every e-mail in the same order (the first may leave
     out all but ``KEY_FIELDS``); ``read_keys`` reads the e-mails under some keys."""
+    page_emails = page_emails or PAGE_EMAILS
     index = _KeyIndex(keys_only())
     later: dict[bytes, list[str]] = {}
     page: list[Email] = []

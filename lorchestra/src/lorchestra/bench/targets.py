@@ -148,7 +148,7 @@ def _end_to_end(first: Mapping[str, StageFigure], emails: int) -> TargetCheck:
     seconds = sum(f.seconds for f in summed)
     limit = END_TO_END_S * emails / END_TO_END_EMAILS
     return TargetCheck(
-        f"first run, every stage but extraction/ingest and reports, in total <= {limit:,.0f} s "
+        f"first run, every stage but extraction/ingest and reports, in total <= {limit:,.1f} s "
         f"({END_TO_END_S:g} s per {END_TO_END_EMAILS:,} e-mails)",
         f"{seconds:.1f} s ({' + '.join(f.stage for f in summed)})",
         seconds <= limit,
