@@ -25,8 +25,8 @@ from lorchestra.jobkit import (
     RowsChange,
     basis_fingerprint,
     build_projection,
+    spilled_rows,
 )
-from lorchestra.jobkit.projection import spilled_rows
 
 VIEW, MEMBERS = "inbox_view", "inbox_view_members"
 BUILD_VERSION = 2  # raise when InboxBuild changes what it computes: the next build is a full one

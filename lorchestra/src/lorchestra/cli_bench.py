@@ -25,7 +25,7 @@ def bench() -> None:
 @fail_cleanly
 def bench_ingest_cmd(home: PhiHome, records: int, memory_limit: str, as_json: bool) -> None:
     """Write N Gmail-shaped records twice through the batch emit on DuckDB, then through the
-    plain DuckDB floor (read_ndjson_objects + one MERGE with in-batch dedupe); print records/s
+    plain DuckDB floor (read_ndjson_objects and a single merge that dedupes the batch); print records/s
     and the ratio to the floor."""
     from lorchestra.bench import bench_ingest
 
