@@ -172,6 +172,8 @@ def test_bench_reports_both_passes_and_the_floor(home: PhiHome) -> None:
     # the floor did the same load: the distinct records, the last of each id winning
     assert figures["floor_rows"] == 270
     assert figures["floor_first_pass_records_per_s"] > 0 and figures["first_pass_times_floor"] > 0
+    assert [t["target"].split(" ")[0] for t in figures["targets"]] == ["ingest"] * 3
+    assert figures["targets"][0]["measured"] == f"{figures['first_pass_times_floor']:g}x"
     assert not any(home.tmp_dir.glob("bench-*"))
 
 

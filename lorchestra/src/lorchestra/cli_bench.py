@@ -63,6 +63,8 @@ def bench_ingest_cmd(home: PhiHome, records: int, memory_limit: str, floor_memor
         f"floor, second pass {result.floor_second_pass_records_per_s:>8} records/s "
         f"({result.floor_second_pass_seconds} s): ingest is {result.second_pass_times_floor}x the floor"
     )
+    for check in result.targets:
+        click.echo(f"{'met   ' if check.met else 'MISSED'} {check.target}: {check.measured}")
 
 
 @bench.command("pipeline")

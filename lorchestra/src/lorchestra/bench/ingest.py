@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from lorchestra.bench.memory import peak_mb, reset_peak
+from lorchestra.bench.targets import TargetCheck, ingest_targets
 from lorchestra.home import private_dir
 from lorchestra.stack_clients import EventClient, ObjectSpec, Source
 from lorchestra.stack_clients.clock import utcnow
@@ -52,6 +53,7 @@ class BenchResult:
     second_pass_times_floor: float
     floor_rows: int  # what the floor stored: the distinct records, as the batch emit inserted them
     floor_memory_limit: str
+    targets: list[TargetCheck]
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -136,6 +138,7 @@ def bench_ingest(
             second_pass_times_floor=round(floor[1] / timings[1], 2),
             floor_rows=floor_rows,
             floor_memory_limit=floor_memory_limit,
+            targets=ingest_targets(round(floor[0] / timings[0], 2), records / timings[1], peak),
         )
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)

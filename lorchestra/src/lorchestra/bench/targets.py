@@ -17,6 +17,8 @@ END_TO_END_EMAILS, END_TO_END_S = 100_000, 20.0
 # a re-run with nothing new, through Meltano: its seconds at most
 EXTRACT_IDLE_S = {"extract_email": 5.0, "extract_forms": 2.0, "extract_contacts": 2.0}
 KEPT_RATE = 0.8  # records/s of a larger run against an earlier one (--compare-with)
+# ingest against the plain DuckDB floor (issue 16, target 7; lorc bench ingest)
+FLOOR_TIMES, UNCHANGED_RATE = 2.0, 50_000
 
 
 @dataclass(frozen=True)
@@ -175,3 +177,20 @@ def _kept_rates(first: Mapping[str, StageFigure], earlier: Sequence[Mapping[str,
             )
         )
     return checks
+
+
+def ingest_targets(times_floor: float, unchanged_per_s: float, peak_rss_mb: float) -> list[TargetCheck]:
+    """``lorc bench ingest``'s figures against issue 16's target 7."""
+    return [
+        TargetCheck(
+            f"ingest first pass >= {FLOOR_TIMES:g}x the plain DuckDB floor",
+            f"{times_floor:g}x",
+            times_floor >= FLOOR_TIMES,
+        ),
+        TargetCheck(
+            f"ingest of unchanged records >= {UNCHANGED_RATE:,} records/s",
+            f"{unchanged_per_s:,.0f} records/s",
+            unchanged_per_s >= UNCHANGED_RATE,
+        ),
+        TargetCheck(f"ingest peak RSS <= {RSS_LIMIT_MB} MB", f"{peak_rss_mb:.0f} MB", peak_rss_mb <= RSS_LIMIT_MB),
+    ]
