@@ -18,6 +18,9 @@ from cli_support import lorc
 from lorchestra.bench.pipeline import LANES, PASSES, REPORT_STAGE
 
 MAILBOXES = 6
+ALL = [stage for _, job, consumers in LANES for stage in (job, job.replace("extract", "ingest"), *consumers)] + [
+    REPORT_STAGE
+]
 
 
 def bench(home: Path, *options: str) -> dict[str, Any]:
@@ -33,12 +36,20 @@ def test_every_stage_of_every_pass_runs_on_the_data_of_its_pass(tmp_path: Path, 
     before = sorted((home / "tmp").rglob("*"))
     emails, responses, clients = 12 * MAILBOXES, 40, 8
     options = ["--emails", str(emails), "--responses", str(responses), "--clients", str(clients)]
-    report = bench(home, *options, *(["--skip-meltano"] if mode == "skip_meltano" else []))
+    earlier = tmp_path / "earlier.json"  # an earlier run at which every stage was 1,000/s
+    earlier.write_text(
+        json.dumps({"stages": [{"pass_name": "first_run", "stage": s, "records_per_s": 1000} for s in ALL]})
+    )
+    if mode == "skip_meltano":  # the report left out, as at large sizes
+        options += ["--skip-meltano", "--skip-report"]
+    else:
+        options += ["--compare-with", str(earlier)]
+    report = bench(home, *options)
 
     extract = "ingest" if mode == "skip_meltano" else "extract"
-    expected = [stage for lane, job, consumers in LANES for stage in (job.replace("extract", extract), *consumers)] + [
-        REPORT_STAGE
-    ]
+    expected = [stage for lane, job, consumers in LANES for stage in (job.replace("extract", extract), *consumers)] + (
+        [] if mode == "skip_meltano" else [REPORT_STAGE]
+    )
     figures = {(f["pass_name"], f["stage"]): f for f in report["stages"]}
     assert [f["stage"] for f in report["stages"]] == expected * len(PASSES)
     assert all(f["status"] == "ok" and f["seconds"] >= 0 and f["peak_rss_mb"] > 0 for f in report["stages"])
@@ -59,10 +70,34 @@ def test_every_stage_of_every_pass_runs_on_the_data_of_its_pass(tmp_path: Path, 
     series = [records(p, "build_measurement_timeseries") for p in PASSES]
     assert series[:2] == [measurements, 0]
     assert 2 * new_responses <= series[2] < measurements  # only the clients with new responses
-    assert 0 < records("first_run", REPORT_STAGE) <= clients
-    assert records("no_new_data", REPORT_STAGE) == records("new_data", REPORT_STAGE) == 0  # delivered before
+    if mode == "meltano":
+        assert 0 < records("first_run", REPORT_STAGE) <= clients
+        assert records("no_new_data", REPORT_STAGE) == records("new_data", REPORT_STAGE) == 0  # delivered before
 
     assert report["emails"] == emails and report["responses"] == responses and report["clients"] == clients
     assert report["machine"]["cpus"] >= 1
-    assert {t["target"].split(" ")[0] for t in report["targets"]} >= {"canonicalize_email", "build_inbox_view"}
+    targets = {t["target"]: t["measured"] for t in report["targets"]}
+    assert {t.split(" ")[0] for t in targets} >= {"canonicalize_email", "build_inbox_view"}
+    # end to end sums the first run's stages but extraction/ingest and reports, and names them
+    [end_to_end] = [m for t, m in targets.items() if t.startswith("first run, every stage")]
+    summed = [s for s in expected if not s.startswith((extract, "generate_"))]
+    total = sum(figures[("first_run", s)]["seconds"] for s in summed)
+    assert end_to_end == f"{total:.1f} s ({' + '.join(summed)})"
+    idle = [t for t in targets if "no new data <=" in t and "through meltano run" in t]
+    kept = sorted(t.split(" ")[0] for t in targets if "of the earlier run's" in t)
+    if mode == "meltano":
+        assert len(idle) == 3  # extract_email, extract_forms, extract_contacts
+        assert kept == sorted(s for s in expected if figures[("first_run", s)]["records_per_s"])
+    else:
+        assert idle == [] and kept == []
     assert sorted((home / "tmp").rglob("*")) == before  # the temporary PHI home is gone
+
+
+def test_an_earlier_run_that_is_not_a_bench_output_is_named(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert lorc("--home", str(home), "init").returncode == 0
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"records": 3}')
+    result = lorc("--home", str(home), "bench", "pipeline", "--emails", "6", "--compare-with", str(wrong))
+    assert result.returncode != 0
+    assert "wrong.json is not the --json output of lorc bench pipeline" in result.stderr + result.stdout

@@ -161,7 +161,7 @@ def test_a_locked_warehouse_is_one_clear_line_and_loses_nothing(home: PhiHome) -
     assert after[0]["job"] == "example_synthetic_ingest" and after[0]["counts"]["inserted"] == 5
 
 
-def test_bench_reports_both_passes(home: PhiHome) -> None:
+def test_bench_reports_both_passes_and_the_floor(home: PhiHome) -> None:
     result = lorc("bench", "ingest", "--records", "300", "--json")
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
@@ -169,6 +169,11 @@ def test_bench_reports_both_passes(home: PhiHome) -> None:
     assert figures["first_pass_counts"]["superseded"] == 30
     assert figures["second_pass_counts"]["unchanged"] == 270
     assert figures["first_pass_records_per_s"] > 0 and figures["peak_rss_mb"] > 0
+    # the floor did the same load: the distinct records, the last of each id winning
+    assert figures["floor_rows"] == 270
+    assert figures["floor_first_pass_records_per_s"] > 0 and figures["first_pass_times_floor"] > 0
+    assert [t["target"].split(" ")[0] for t in figures["targets"]] == ["ingest"] * 3
+    assert figures["targets"][0]["measured"] == f"{figures['first_pass_times_floor']:g}x"
     assert not any(home.tmp_dir.glob("bench-*"))
 
 

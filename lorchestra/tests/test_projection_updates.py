@@ -35,6 +35,8 @@ TABLES = {
     "measurement_paired": "client_id",
 }
 
+INBOX = ("inbox_view", "inbox_view_members")
+
 
 def counts(home: PhiHome, jobs: list[str], **params: str) -> dict[str, dict[str, int]]:
     report = run_jobs(jobs, home=home, params=params)
@@ -42,10 +44,10 @@ def counts(home: PhiHome, jobs: list[str], **params: str) -> dict[str, dict[str,
     return {o.name: dict(o.counts) for o in report.outcomes}
 
 
-def snapshot(home: PhiHome) -> dict[str, list[dict[str, Any]]]:
+def snapshot(home: PhiHome, tables: tuple[str, ...] = tuple(TABLES)) -> dict[str, list[dict[str, Any]]]:
     store = open_store(load_config(home))
     try:
-        return {name: sql_rows(store, f"SELECT * FROM {name} ORDER BY {order}") for name, order in TABLES.items()}
+        return {name: sql_rows(store, f"SELECT * FROM {name} ORDER BY {TABLES[name]}") for name in tables}
     finally:
         store.close()
 
@@ -96,3 +98,41 @@ def test_updates_after_new_data_equal_a_full_rebuild(home: PhiHome) -> None:
         }
     finally:
         store.close()
+
+
+def test_a_full_inbox_build_in_tiny_pages_and_ranges_and_its_update_equal_one_in_large_ones(
+    home: PhiHome, monkeypatch: Any
+) -> None:
+    """The full build reads in key ranges (DuckDB) and builds pages of whole conversations;
+    with one e-mail a page and two objects a range, every conversation of several e-mails is
+    read back by key and every range border is crossed: the tables, and an update after
+    new mail, must be what one large page gives."""
+    import canonizer.inbox_pages as pages
+    from lorchestra.stack_clients.duckdb_store import reads
+
+    mail = ["extract_email", "canonicalize_email", "build_inbox_view"]
+    counts(home, ["extract_contacts", "canonicalize_contacts", *mail])
+    large = snapshot(home, INBOX)
+    monkeypatch.setattr(pages, "PAGE_EMAILS", 1)
+    monkeypatch.setattr(reads, "READ_RANGE_ROWS", 2)
+    store = open_store(load_config(home))
+    try:
+        sql_rows(store, "DELETE FROM job_state WHERE consumer LIKE 'projection:inbox%'")
+    finally:
+        store.close()
+    assert counts(home, ["build_inbox_view"])["build_inbox_view"]["full_rebuild"] == 1
+    tiny = snapshot(home, INBOX)
+    assert tiny == large
+    assert any(row["message_count"] > 1 for row in tiny["inbox_view"])  # conversations read back by key
+
+    assert counts(home, mail, revision="2")["build_inbox_view"]["full_rebuild"] == 0
+    updated = snapshot(home, INBOX)
+    monkeypatch.undo()
+    store = open_store(load_config(home))
+    try:
+        sql_rows(store, "DELETE FROM job_state WHERE consumer LIKE 'projection:inbox%'")
+    finally:
+        store.close()
+    assert counts(home, ["build_inbox_view"])["build_inbox_view"]["full_rebuild"] == 1
+    rebuilt = snapshot(home, INBOX)
+    assert rebuilt == updated

@@ -168,3 +168,30 @@ def test_counts_hashes_and_watermarks_are_read_through_named_methods(
     assert _aware_utc(entry.processed_at)
     store.flush()
     assert store.object_counts() == counts
+
+
+def test_a_read_longer_than_one_range_keeps_key_order_filters_and_every_object(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB reads a large type in key ranges (a sort of whole payloads does not spill):
+    across range borders nothing is lost, doubled or out of order."""
+    from lorchestra.stack_clients.duckdb_store import reads
+
+    monkeypatch.setattr(reads, "READ_RANGE_ROWS", 3)
+    rows = [
+        CanonicalRow(
+            idem_key=f"m-{n:02d}",
+            object_type="measurement",
+            schema_ref="s",
+            source_idem_key=f"{n}",
+            source_payload_hash="h",
+            transform_ref="t",
+            payload={"client_id": f"c{n % 2}", "n": n},
+        )
+        for n in reversed(range(11))
+    ]
+    store.upsert_canonical(rows, run_id="r", now=utcnow())
+    found = list(store.read_objects("canonical_objects", "measurement", drop_fields=("client_id",)))
+    assert found == [(f"m-{n:02d}", {"n": n}) for n in range(11)]
+    odd = [p["n"] for _, p in store.read_objects("canonical_objects", "measurement", field_in=("client_id", ["c1"]))]
+    assert odd == [1, 3, 5, 7, 9]

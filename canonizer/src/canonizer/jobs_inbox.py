@@ -2,7 +2,8 @@
 (the rows: :mod:`canonizer.inbox`).
 
 The first build (and any build after the contacts, the practice addresses or this
-code changed) reads every e-mail. Later builds read only the e-mails written since the
+code changed) reads every e-mail, in pages of whole conversations
+(:mod:`canonizer.inbox_pages`), so it never holds the history. Later builds read only the e-mails written since the
 last one and rebuild only the conversations those join, found through the member
 index ``inbox_view_members``; both tables change in one transaction.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from canonizer.inbox import COLUMNS as VIEW_COLUMNS
 from canonizer.inbox import MEMBER_COLUMNS as INDEX_COLUMNS
 from canonizer.inbox import InboxBuild, member_keys
+from canonizer.inbox_pages import conversation_pages
 from lorchestra.jobkit import (
     Column,
     JobContext,
@@ -23,11 +25,14 @@ from lorchestra.jobkit import (
     RowsChange,
     basis_fingerprint,
     build_projection,
+    spilled_rows,
 )
 
 VIEW, MEMBERS = "inbox_view", "inbox_view_members"
 BUILD_VERSION = 2  # raise when InboxBuild changes what it computes: the next build is a full one
 UNUSED_FIELDS = ("body_text", "preview", "labels", "has_attachments")  # the bulk of each e-mail
+# every field but inbox_pages.KEY_FIELDS: what the scan that groups the e-mails into conversations leaves out
+NOT_KEY_FIELDS = (*UNUSED_FIELDS, "message_id", "from", "to", "cc", "subject", "sent_at", "sent_at_source", "direction")
 COLUMNS = [Column(*column) for column in VIEW_COLUMNS]
 MEMBER_COLUMNS = [Column(*column) for column in INDEX_COLUMNS]
 
@@ -48,15 +53,30 @@ def build_inbox_view(ctx: JobContext) -> JobResult:
 
 
 def _rebuild(ctx: JobContext, practice: list[str]) -> dict[str, int]:
-    build = InboxBuild(
-        ctx.read_objects("canonical_objects", "email", drop_fields=UNUSED_FIELDS),
-        known_clients=_known_clients(ctx),
-        practice_addresses=practice,
-    )
+    clients = _known_clients(ctx)
     statuses: Counter[str] = Counter()
-    written = ctx.store.replace_table(VIEW, COLUMNS, _counted(build.rows(), statuses), cluster_by=("conversation_key",))
-    ctx.store.replace_table(MEMBERS, MEMBER_COLUMNS, build.members(), cluster_by=("member_key",))
-    return {"emails": build.emails, "conversations": written, "full_rebuild": 1, **_status_counts(statuses)}
+    emails = 0
+
+    def read(**filters: Any) -> Iterable[tuple[str, Any]]:
+        return ctx.read_objects("canonical_objects", "email", **filters)
+
+    with spilled_rows(ctx.home.tmp_dir) as members:
+
+        def rows() -> Iterator[dict[str, Any]]:
+            nonlocal emails
+            for page in conversation_pages(
+                lambda: read(drop_fields=NOT_KEY_FIELDS),
+                lambda: read(drop_fields=UNUSED_FIELDS),
+                lambda keys: read(keys=keys, drop_fields=UNUSED_FIELDS),
+            ):
+                build = InboxBuild(page, known_clients=clients, practice_addresses=practice)
+                yield from _counted(build.rows(), statuses)
+                members.write(build.members())
+                emails += build.emails
+
+        written = ctx.store.replace_table(VIEW, COLUMNS, rows(), cluster_by=("conversation_key",))
+        ctx.store.replace_table(MEMBERS, MEMBER_COLUMNS, members.read(), cluster_by=("member_key",))
+    return {"emails": emails, "conversations": written, "full_rebuild": 1, **_status_counts(statuses)}
 
 
 def _update(ctx: JobContext, practice: list[str], since: Any) -> dict[str, int]:

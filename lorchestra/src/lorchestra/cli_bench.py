@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -18,14 +20,27 @@ def bench() -> None:
 @bench.command("ingest")
 @click.option("--records", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000))
 @click.option("--memory-limit", default="512MB", show_default=True, help="DuckDB memory_limit.")
+@click.option(
+    "--floor-memory-limit",
+    default="4GB",
+    show_default=True,
+    help="DuckDB memory_limit of the floor: a merge holds its new rows in memory until it commits.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @fail_cleanly
-def bench_ingest_cmd(home: PhiHome, records: int, memory_limit: str, as_json: bool) -> None:
-    """Write N Gmail-shaped records twice through the batch emit on DuckDB; print records/s."""
+def bench_ingest_cmd(home: PhiHome, records: int, memory_limit: str, floor_memory_limit: str, as_json: bool) -> None:
+    """Write N Gmail-shaped records twice through the batch emit on DuckDB, then through the
+    plain DuckDB floor (read_ndjson_objects and a single merge that dedupes the batch); print records/s
+    and the ratio to the floor."""
     from lorchestra.bench import bench_ingest
 
-    result = bench_ingest(records, work_dir=home.tmp_dir if home.exists() else None, memory_limit=memory_limit)
+    result = bench_ingest(
+        records,
+        work_dir=home.tmp_dir if home.exists() else None,
+        memory_limit=memory_limit,
+        floor_memory_limit=floor_memory_limit,
+    )
     if as_json:
         emit_json(result.as_dict())
         return
@@ -38,7 +53,18 @@ def bench_ingest_cmd(home: PhiHome, records: int, memory_limit: str, as_json: bo
         f"second pass        {result.second_pass_records_per_s:>8} records/s "
         f"({result.second_pass_seconds} s) {result.second_pass_counts}"
     )
-    click.echo(f"peak RSS           {result.peak_rss_mb} MB")
+    click.echo(f"peak RSS           {result.peak_rss_mb} MB (the two passes above)")
+    click.echo(
+        f"floor, first pass  {result.floor_first_pass_records_per_s:>8} records/s "
+        f"({result.floor_first_pass_seconds} s, memory_limit {result.floor_memory_limit}): "
+        f"ingest is {result.first_pass_times_floor}x the floor"
+    )
+    click.echo(
+        f"floor, second pass {result.floor_second_pass_records_per_s:>8} records/s "
+        f"({result.floor_second_pass_seconds} s): ingest is {result.second_pass_times_floor}x the floor"
+    )
+    for check in result.targets:
+        click.echo(f"{'met   ' if check.met else 'MISSED'} {check.target}: {check.measured}")
 
 
 @bench.command("pipeline")
@@ -70,6 +96,19 @@ def bench_ingest_cmd(home: PhiHome, records: int, memory_limit: str, as_json: bo
     help="Share of new data in the third pass.",
 )
 @click.option("--skip-meltano", is_flag=True, help="Run the taps directly and time only the ingest of their JSONL.")
+@click.option(
+    "--skip-report",
+    is_flag=True,
+    help="Leave out generate_weekly_report: its cost follows the clients measured in the report's week, "
+    "not the history, so it adds nothing at large sizes but time.",
+)
+@click.option(
+    "--compare-with",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    callback=lambda _ctx, _param, path: _earlier_stages(path) if path else [],
+    help="The --json output of an earlier run (say at a tenth of the size): each first-run stage "
+    "should keep 80% of its records/s.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 @fail_cleanly
@@ -80,6 +119,8 @@ def bench_pipeline_cmd(
     clients: int | None,
     new_fraction: float,
     skip_meltano: bool,
+    skip_report: bool,
+    compare_with: list[dict[str, Any]],
     as_json: bool,
 ) -> None:
     """Every stage of the weekly pipeline on DuckDB: first run, no new data, 1% new data."""
@@ -99,6 +140,8 @@ def bench_pipeline_cmd(
         clients=clients or max(1, responses // 10),
         skip_meltano=skip_meltano,
         new_fraction=new_fraction,
+        skip_report=skip_report,
+        compare_with=compare_with,
         work_dir=home.tmp_dir if home.exists() else None,
         on_stage=show,
     )
@@ -108,6 +151,20 @@ def bench_pipeline_cmd(
     click.echo(f"\nlargest worker or tap process: {result.largest_child_rss_mb:.0f} MB\n")
     for check in result.targets:
         click.echo(f"{'met   ' if check.met else 'MISSED'} {check.target}: {check.measured}")
+
+
+def _earlier_stages(path: Path) -> list[dict[str, Any]]:
+    """The stages of an earlier run's ``--json`` output, or a usage error naming the file."""
+    try:
+        stages = json.loads(path.read_text())["stages"]
+        if not isinstance(stages, list) or not all(isinstance(s, dict) for s in stages):
+            raise TypeError
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise click.BadParameter(
+            f"{path} is not the --json output of lorc bench pipeline ({type(error).__name__})",
+            param_hint="--compare-with",
+        ) from None
+    return stages
 
 
 @bench.command("backfill")

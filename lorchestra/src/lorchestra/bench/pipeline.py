@@ -27,7 +27,7 @@ import platform
 import resource
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -119,9 +119,13 @@ def bench_pipeline(
     clients: int = 100,
     skip_meltano: bool = False,
     new_fraction: float = 0.01,
+    skip_report: bool = False,
+    compare_with: Sequence[Mapping[str, Any]] = (),
     work_dir: Path | None = None,
     on_stage: Callable[[StageFigure], None] | None = None,
 ) -> PipelineBench:
+    """``compare_with``: the stages of an earlier run (its ``--json`` output's ``stages``),
+    whose first-run records/s this run is checked against."""
     base = private_dir(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="lorc-bench-"))
     root = Path(tempfile.mkdtemp(prefix="pipeline-", dir=base))
     try:
@@ -140,9 +144,10 @@ def bench_pipeline(
                 if on_stage:
                     for figure in figures[-1 - len(consumers) :]:
                         on_stage(figure)
-            figures.append(runner.run(REPORT_STAGE, pass_name, {"week": REPORT_WEEK}))
-            if on_stage:
-                on_stage(figures[-1])
+            if not skip_report:
+                figures.append(runner.run(REPORT_STAGE, pass_name, {"week": REPORT_WEEK}))
+                if on_stage:
+                    on_stage(figures[-1])
         return PipelineBench(
             emails=plan.emails_per_mailbox * mailboxes,
             responses=responses,
@@ -153,7 +158,12 @@ def bench_pipeline(
             rss_stage_scoped=runner.rss_stage_scoped,
             stages=figures,
             largest_child_rss_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
-            targets=check_targets(figures, new_fraction=new_fraction),
+            targets=check_targets(
+                figures,
+                new_fraction=new_fraction,
+                emails=plan.emails_per_mailbox * mailboxes,
+                earlier=compare_with,
+            ),
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""The performance targets (issue 7) checked against a pipeline benchmark's figures.
+"""The performance targets (issues 7 and 16) checked against a pipeline benchmark's figures.
 
 Figures, not assertions: ``met`` is reported, never raised. A re-run stage within
 ``NOISE_FLOOR_S`` counts as met whatever its ratio: at that size the figure is the
@@ -12,6 +12,13 @@ from dataclasses import dataclass, field
 
 NOISE_FLOOR_S = 0.05
 RSS_LIMIT_MB = 1024
+# end to end (issue 16): the stages but extraction/ingest and reports, at this size, in this time
+END_TO_END_EMAILS, END_TO_END_S = 100_000, 20.0
+# a re-run with nothing new, through Meltano: its seconds at most
+EXTRACT_IDLE_S = {"extract_email": 5.0, "extract_forms": 2.0, "extract_contacts": 2.0}
+KEPT_RATE = 0.8  # records/s of a larger run against an earlier one (--compare-with)
+# ingest against the plain DuckDB floor (issue 16, target 7; lorc bench ingest)
+FLOOR_TIMES, UNCHANGED_RATE = 2.0, 50_000
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,15 @@ class TargetCheck:
     met: bool
 
 
-def check_targets(figures: Sequence[StageFigure], *, new_fraction: float) -> list[TargetCheck]:
+def check_targets(
+    figures: Sequence[StageFigure],
+    *,
+    new_fraction: float,
+    emails: int = END_TO_END_EMAILS,
+    earlier: Sequence[Mapping[str, object]] = (),
+) -> list[TargetCheck]:
+    """Every target the figures can speak to; ``earlier``: the stages of an earlier run's
+    ``--json`` output, whose first-run records/s this run should keep."""
     first = {f.stage: f for f in figures if f.pass_name == "first_run"}
     checks: list[TargetCheck] = []
 
@@ -87,6 +102,18 @@ def check_targets(figures: Sequence[StageFigure], *, new_fraction: float) -> lis
                 )
             )
 
+    for figure in (f for f in figures if f.pass_name == "no_new_data" and f.stage in EXTRACT_IDLE_S):
+        limit = EXTRACT_IDLE_S[figure.stage]
+        checks.append(
+            TargetCheck(
+                f"{figure.stage} with no new data <= {limit:g} s (through meltano run)",
+                f"{figure.seconds:.2f} s",
+                figure.seconds <= limit,
+            )
+        )
+
+    checks.append(_end_to_end(first, emails))
+
     worst = max(figures, key=lambda f: f.peak_rss_mb, default=None)
     if worst is not None:
         checks.append(
@@ -96,6 +123,8 @@ def check_targets(figures: Sequence[StageFigure], *, new_fraction: float) -> lis
                 worst.peak_rss_mb <= RSS_LIMIT_MB,
             )
         )
+
+    checks += _kept_rates(first, earlier)
 
     report = first.get("generate_weekly_report")
     if report and report.records:
@@ -112,3 +141,56 @@ def check_targets(figures: Sequence[StageFigure], *, new_fraction: float) -> lis
             TargetCheck("100 client progress reports <= 60 s", f"{per_hundred:.0f} s at that rate", per_hundred <= 60)
         )
     return checks
+
+
+def _end_to_end(first: Mapping[str, StageFigure], emails: int) -> TargetCheck:
+    """The first run's stages but extraction/ingest and reports, summed; the 20 s are set
+    at 100,000 e-mails and scale with the run's e-mails."""
+    summed = [f for stage, f in first.items() if not stage.startswith(("extract_", "ingest_", "generate_"))]
+    seconds = sum(f.seconds for f in summed)
+    limit = END_TO_END_S * emails / END_TO_END_EMAILS
+    return TargetCheck(
+        f"first run, every stage but extraction/ingest and reports, in total <= {limit:,.1f} s "
+        f"({END_TO_END_S:g} s per {END_TO_END_EMAILS:,} e-mails)",
+        f"{seconds:.1f} s ({' + '.join(f.stage for f in summed)})",
+        seconds <= limit,
+    )
+
+
+def _kept_rates(first: Mapping[str, StageFigure], earlier: Sequence[Mapping[str, object]]) -> list[TargetCheck]:
+    """Each first-run stage's records/s against the earlier run's: at least ``KEPT_RATE``."""
+    before = {
+        str(f["stage"]): f["records_per_s"]
+        for f in earlier
+        if f.get("pass_name") == "first_run" and isinstance(f.get("records_per_s"), (int, float))
+    }
+    checks = []
+    for stage, figure in first.items():
+        rate, earlier_rate = figure.records_per_s, before.get(stage)
+        if not rate or not isinstance(earlier_rate, (int, float)) or not earlier_rate:
+            continue
+        checks.append(
+            TargetCheck(
+                f"{stage} records/s >= {KEPT_RATE:.0%} of the earlier run's",
+                f"{rate:,.0f} against {earlier_rate:,.0f} records/s = {rate / earlier_rate:.0%}",
+                rate / earlier_rate >= KEPT_RATE,
+            )
+        )
+    return checks
+
+
+def ingest_targets(times_floor: float, unchanged_per_s: float, peak_rss_mb: float) -> list[TargetCheck]:
+    """``lorc bench ingest``'s figures against issue 16's target 7."""
+    return [
+        TargetCheck(
+            f"ingest first pass >= {FLOOR_TIMES:g}x the plain DuckDB floor",
+            f"{times_floor:g}x",
+            times_floor >= FLOOR_TIMES,
+        ),
+        TargetCheck(
+            f"ingest of unchanged records >= {UNCHANGED_RATE:,} records/s",
+            f"{unchanged_per_s:,.0f} records/s",
+            unchanged_per_s >= UNCHANGED_RATE,
+        ),
+        TargetCheck(f"ingest peak RSS <= {RSS_LIMIT_MB} MB", f"{peak_rss_mb:.0f} MB", peak_rss_mb <= RSS_LIMIT_MB),
+    ]

@@ -27,15 +27,20 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
 
 from lorchestra.jobkit.context import JobContext
 from lorchestra.jobkit.result import JobResult
 from lorchestra.jobkit.state import JobState, JobStates
 from lorchestra.stack_clients.clock import utcnow
 from lorchestra.stack_clients.projection import check_table_name
+from lorchestra.stack_clients.spill import spill_file
 from lorchestra.stack_clients.store import Store
 
 BUILD = "build"
@@ -126,3 +131,28 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class SpilledRows:
+    """Rows of a second table that a build produces in the same pass as the first:
+    written to a private scratch file while the first table is written, read back after."""
+
+    def __init__(self, path: Path, handle: BinaryIO) -> None:
+        self._path, self._handle = path, handle
+
+    def write(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        for row in rows:
+            self._handle.write(orjson.dumps(row) + b"\n")
+
+    def read(self) -> Iterator[dict[str, Any]]:
+        self._handle.flush()
+        with self._path.open("rb") as handle:
+            for line in handle:
+                yield orjson.loads(line)
+
+
+@contextmanager
+def spilled_rows(tmp_dir: Path) -> Iterator[SpilledRows]:
+    """A :class:`SpilledRows` in ``tmp_dir`` (the PHI home's), removed on every way out."""
+    with spill_file(tmp_dir) as (path, handle):
+        yield SpilledRows(path, handle)

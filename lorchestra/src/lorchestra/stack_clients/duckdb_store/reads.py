@@ -21,6 +21,7 @@ from lorchestra.stack_clients.tables import (
 )
 
 READ_BATCH_ROWS = 2048
+READ_RANGE_ROWS = 20_000  # objects per sorted query of read_objects: its sort stays in memory_limit
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -135,19 +136,33 @@ def read_objects(
     if field_in is not None:
         where.append(f"payload->>'$.{check_field_name(field_in[0])}' IN (SELECT unnest($values))")
         params["values"] = list(field_in[1])
-    payload = "payload"
+    payload, payload_params = "payload", {}
     if drop_fields:  # dropped in the warehouse: the text never travels
         payload = "json_merge_patch(payload, $drop)"
-        params["drop"] = orjson.dumps({check_field_name(f): None for f in drop_fields}).decode()
+        payload_params["drop"] = orjson.dumps({check_field_name(f): None for f in drop_fields}).decode()
+    source = f"FROM {input_table(table)} WHERE {' AND '.join(where)}"
     cursor = con.cursor()  # its own connection: the caller may use the store meanwhile
     try:
         cursor.execute("USE warehouse")
-        cursor.execute(
-            f"SELECT idem_key, {payload}::VARCHAR FROM {input_table(table)} WHERE {' AND '.join(where)} "
-            "ORDER BY idem_key",
-            params,
-        )
-        while rows := cursor.fetchmany(READ_BATCH_ROWS):  # never every payload's text at once
-            yield from read_stored(rows, drop_fields, on_unreadable)
+        cursor.execute("BEGIN TRANSACTION")  # one snapshot across the ranges below
+        # A sort of whole payloads does not spill to disk (memory_limit is hit at 1M e-mails):
+        # sort the keys alone, then read in key ranges of READ_RANGE_ROWS, one sorted query each.
+        bounds = [
+            key
+            for (key,) in cursor.execute(
+                f"SELECT idem_key FROM (SELECT idem_key, row_number() OVER (ORDER BY idem_key) AS n {source}) "
+                f"WHERE n % {READ_RANGE_ROWS} = 1 ORDER BY idem_key",
+                params,
+            ).fetchall()
+        ]
+        for i, low in enumerate(bounds):
+            high = bounds[i + 1] if i + 1 < len(bounds) else None
+            cursor.execute(
+                f"SELECT idem_key, {payload}::VARCHAR {source} AND idem_key >= $low "
+                "AND ($high::VARCHAR IS NULL OR idem_key < $high) ORDER BY idem_key",
+                {**params, **payload_params, "low": low, "high": high},
+            )
+            while rows := cursor.fetchmany(READ_BATCH_ROWS):  # never every payload's text at once
+                yield from read_stored(rows, drop_fields, on_unreadable)
     finally:
         cursor.close()
