@@ -26,6 +26,7 @@ from typing import Any
 from canonizer.inbox import member_keys, message_identity
 
 PAGE_EMAILS = 5000
+DIGEST_SIZE = 16
 # what step 1 reads of an e-mail: its identity, its member keys, its receive time
 KEY_FIELDS = ("message_key", "source", "thread_key", "in_reply_to", "references", "received_at")
 
@@ -35,33 +36,42 @@ ReadKeys = Callable[[Sequence[str]], Iterable[Email]]
 
 
 def _digest(key: str) -> bytes:
-    return blake2b(key.encode(), digest_size=16).digest()
+    return blake2b(key.encode(), digest_size=DIGEST_SIZE).digest()
 
 
 class _KeyIndex:
-    """Union-find over member-key digests, and how many e-mails each conversation has."""
+    """Union-find over member-key digests, and the conversations of more than one e-mail
+    with their size (most conversations are a single e-mail: they are not listed)."""
 
     def __init__(self, keys_only: Iterable[Email]) -> None:
-        representatives: dict[bytes, tuple[str, int, tuple[bytes, ...]]] = {}
+        # per message digest its representative copy as one bytes object: the receive
+        # time's length (a schema-checked date-time, far under 256 bytes), the receive
+        # time, its other member keys' digests: a few dozen bytes where a tuple of
+        # objects took a few hundred
+        representatives: dict[bytes, bytes | None] = {}
+        copies: dict[bytes, int] = {}  # messages stored more than once: how many times
         for _, email in keys_only:
             identity = message_identity(email)
             own = _digest(f"msg:{identity}")
-            received = str(email["received_at"])
+            received = str(email["received_at"]).encode()
             current = representatives.get(own)
-            if current is None or received < current[0]:
-                keys = tuple(_digest(k) for k in member_keys(email, identity)[1:])
-                representatives[own] = (received, (current[1] if current else 0) + 1, keys)
-            else:
-                representatives[own] = (current[0], current[1] + 1, current[2])
+            if current is not None:
+                copies[own] = copies.get(own, 1) + 1
+            if current is None or received < current[1 : 1 + current[0]]:
+                others = b"".join(_digest(k) for k in member_keys(email, identity)[1:])
+                representatives[own] = bytes((len(received),)) + received + others
         self.parent: dict[bytes, bytes] = {}
-        for own, (_, _, others) in representatives.items():
+        for own, representative in representatives.items():
+            assert representative is not None
             self._find(own)
-            for other in others:
-                self._union(own, other)
-        self.emails: dict[bytes, int] = {}
-        for own, (_, copies, _) in representatives.items():
+            for start in range(1 + representative[0], len(representative), DIGEST_SIZE):
+                self._union(own, representative[start : start + DIGEST_SIZE])
+            representatives[own] = None  # its memory goes to the union-find as it grows
+        sizes: dict[bytes, int] = {}
+        for own in representatives:
             root = self._find(own)
-            self.emails[root] = self.emails.get(root, 0) + copies
+            sizes[root] = sizes.get(root, 0) + copies.get(own, 1)
+        self.larger = {root: size for root, size in sizes.items() if size > 1}
 
     def conversation(self, email: Mapping[str, Any]) -> bytes:
         return self._find(_digest(f"msg:{message_identity(email)}"))
@@ -93,7 +103,7 @@ def conversation_pages(
     page: list[Email] = []
     for email_key, email in emails():
         root = index.conversation(email)
-        if index.emails[root] == 1:
+        if root not in index.larger:
             page.append((email_key, email))
             if len(page) >= page_emails:
                 yield page
