@@ -280,3 +280,10 @@ def test_header_lookups_agree_with_the_general_forms(headers: list[Any]) -> None
     assert mail_bodies._disposition({"headers": headers}) == _reference_disposition({"headers": headers})
     for name in ("content-type", "content-disposition"):
         assert first_header(headers, name) == header_map(headers).get(name)
+
+
+def test_the_tag_cache_remembers_markup_never_text_in_angle_brackets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mail_bodies, "_TOKEN_MEANINGS", {})
+    text = html_to_text("<div>Write to <jane.doe@example.org> or <Smith></div><span>x</span>")
+    assert "x" in text
+    assert set(mail_bodies._TOKEN_MEANINGS) == {"<div>", "</div>", "<span>", "</span>"}

@@ -109,10 +109,16 @@ _SKIP = frozenset({"script", "style", "head", "title"})
 _RAW_TEXT = frozenset({"script", "style"})
 _MEANINGFUL = _BLOCK | _BLOCK_END | _SKIP  # _RAW_TEXT is part of _SKIP
 
-# What a tag without attributes means (lower-case tag if it counts, closing, self-closing):
-# ``<div>``, ``</div>``, ``<br>`` and a few more make up nearly all of a body's tags, and
-# most of the tokenizer's time went into taking them apart again. Only tags without
-# attributes (no text of the message) are kept, and only so many.
+# Elements common in mail besides the meaningful ones: their bare tags are worth remembering too.
+_COMMON = frozenset(
+    {"a", "b", "body", "center", "em", "font", "hr", "html", "i", "img", "ol", "small", "span", "strong"}
+    | {"table", "tbody", "td", "th", "thead", "u", "ul"}
+)
+# What a bare tag of a known element means (lower-case tag if it counts, closing,
+# self-closing): ``<div>``, ``</div>``, ``<br>`` and a few more make up nearly all of a
+# body's tags, and taking them apart again is most of the tokenizer's time. Only tags
+# without attributes of the elements above are kept, so the table holds markup from a
+# fixed vocabulary, never text of a message (``<jane@example.org>`` is not remembered).
 _TOKEN_MEANINGS: dict[str, tuple[str | None, bool, bool]] = {}
 _TOKEN_MEANINGS_MAX = 4096
 
@@ -125,7 +131,7 @@ def _meaning(token: re.Match[str]) -> tuple[str | None, bool, bool]:
         if tag in _MEANINGFUL
         else (None, False, False)
     )
-    if tag is not None and not attrs and len(_TOKEN_MEANINGS) < _TOKEN_MEANINGS_MAX:
+    if not attrs and (tag in _MEANINGFUL or tag in _COMMON) and len(_TOKEN_MEANINGS) < _TOKEN_MEANINGS_MAX:
         _TOKEN_MEANINGS[token.group()] = meaning
     return meaning
 

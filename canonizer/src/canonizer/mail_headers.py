@@ -284,7 +284,7 @@ def direction(sender: Any, practice_addresses: Any) -> str:
 
 def _iso(moment: datetime) -> str:
     """UTC, ``Z``, milliseconds (cut, not rounded) only when there is a fraction. Before year
-    1000 ``strftime`` writes the year unpadded, as it always has here; ``isoformat`` (three
+    1000 ``strftime`` writes the year unpadded, and stored outputs have it so; ``isoformat`` (three
     times faster) pads it, so it is used only from year 1000 on."""
     moment = moment.astimezone(UTC).replace(tzinfo=None)
     if moment.year < 1000:

@@ -13,7 +13,7 @@ costs. The cache is keyed by the modification time of the id's own directory
 version is seen on the next call. A scan that met a version directory without its
 ``meta.yaml`` yet (one being written), or a directory changed in the last two seconds,
 is not cached. A version directory once loaded is
-not read again in this process (:func:`load_transform` caches it, as it always has).
+not read again in this process (:func:`load_transform` caches it).
 """
 
 from __future__ import annotations

@@ -171,6 +171,7 @@ def extract_to_jsonl(
 
     if exclusive:
         _remove_plugin_configs(sys_dir)
+        _remove_plugin_configs(meltano_home)  # a killed run's, in the layout of one system directory for all
     log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     exit_code: int | None = None
     timed_out = cancelled = False
@@ -182,6 +183,8 @@ def extract_to_jsonl(
                 f"{' --full-refresh' if full_refresh else ''} {tap_name} {LOADER} (run {run_id})\n".encode()
             )
             log.flush()
+            if cancel is not None and cancel.is_set():  # set while this run waited for its turn
+                raise ExtractionError(tap_name, None, log_path, cancelled=True)
             process = subprocess.Popen(
                 [sys.executable, "-I", str(_GUARD), "--", *args],
                 cwd=meltano_project_dir(),
@@ -322,12 +325,11 @@ def _remove_plugin_configs(sys_dir: Path) -> None:
 
 def _lock_down(out_dir: Path, meltano_home: Path) -> None:
     """Output files and the system database 0600, whatever the run left behind."""
-    for path in out_dir.iterdir():
-        if path.is_file() and not path.is_symlink():
-            path.chmod(0o600)
-    for path in meltano_home.glob("meltano.db*"):
-        if path.is_file() and not path.is_symlink():
-            path.chmod(0o600)
+    for path in (*out_dir.iterdir(), *meltano_home.glob("meltano.db*")):
+        # another connection's Meltano may remove its SQLite journal between listing and chmod
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_file() and not path.is_symlink():
+                path.chmod(0o600)
 
 
 class _Cancelled(Exception):

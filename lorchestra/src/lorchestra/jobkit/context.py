@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -87,10 +88,11 @@ class JobContext:
             pages = self.state.changed_inputs(
                 consumer, table=table, object_type=object_type, source_system=source_system, page_size=page_size
             )
-            for page in pages:
-                mapping.append((page, pool.submit(page)))  # workers map ahead while the job writes
-                if len(mapping) > PAGES_AHEAD:
-                    batch = self._collect(consumer, *mapping.popleft(), batch, counts)
+            with closing(pages):  # the store's paging ends here, in this thread, even when mapping fails
+                for page in pages:
+                    mapping.append((page, pool.submit(page)))  # workers map ahead while the job writes
+                    if len(mapping) > PAGES_AHEAD:
+                        batch = self._collect(consumer, *mapping.popleft(), batch, counts)
             while mapping:
                 batch = self._collect(consumer, *mapping.popleft(), batch, counts)
             self._write_batch(consumer, batch, counts)

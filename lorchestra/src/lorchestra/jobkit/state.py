@@ -13,7 +13,7 @@ Two kinds of record, each with columns named for what they mean:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -88,7 +88,7 @@ class JobStates:
     # -- the map ledger -------------------------------------------------------------
     def changed_inputs(
         self, consumer: str, *, table: str, object_type: str, source_system: str | None = None, page_size: int = 1000
-    ) -> Iterator[list[InputRow]]:
+    ) -> Generator[list[InputRow], None, None]:
         """Pages of inputs ``consumer`` never handled or that changed since (by payload hash)."""
         return self.store.changed_inputs(
             consumer, table=table, object_type=object_type, source_system=source_system, page_size=page_size

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -64,7 +64,7 @@ class Store(Protocol):
         object_type: str,
         source_system: str | None = None,
         page_size: int = 1000,
-    ) -> Iterator[list[InputRow]]: ...
+    ) -> Generator[list[InputRow], None, None]: ...
 
     def mark_processed(
         self, consumer: str, items: Sequence[tuple[str, str, str]], *, run_id: str, now: datetime

@@ -5,7 +5,7 @@ applied by one statement (a ledger page after one lookup of its stored keys: see
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -104,7 +104,7 @@ def changed_inputs(
     object_type: str,
     source_system: str | None,
     page_size: int,
-) -> Iterator[list[InputRow]]:
+) -> Generator[list[InputRow], None, None]:
     """The keys first (key columns of the inputs and of ``consumer``'s ledger rows only), then
     a page of payloads at a time, each read with constant filters on the keys and their
     partitions: history is read as keys, only what changed as payloads."""

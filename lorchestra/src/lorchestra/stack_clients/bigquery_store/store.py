@@ -7,7 +7,7 @@ backend's (``raw_ingest``, ``canonical``, ``ledger``, ``projections``, ``reads``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -120,7 +120,7 @@ class BigQueryStore(Plumbing):
         object_type: str,
         source_system: str | None = None,
         page_size: int = 1000,
-    ) -> Iterator[list[InputRow]]:
+    ) -> Generator[list[InputRow], None, None]:
         return ledger.changed_inputs(
             self, consumer, table=table, object_type=object_type, source_system=source_system, page_size=page_size
         )

@@ -4,7 +4,7 @@ consumer has processed (incremental selection)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
@@ -82,7 +82,7 @@ def changed_inputs(
     object_type: str,
     source_system: str | None,
     page_size: int,
-) -> Iterator[list[InputRow]]:
+) -> Generator[list[InputRow], None, None]:
     """Pages of inputs never processed by ``consumer`` or changed since (by payload hash).
 
     The changed keys are numbered in storage order into a temporary table inside DuckDB

@@ -8,7 +8,7 @@ backend's (``raw_ingest``, ``canonical``, ``ledger``, ``projections``, ``reads``
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -104,7 +104,7 @@ class DuckDBStore:
         object_type: str,
         source_system: str | None = None,
         page_size: int = 1000,
-    ) -> Iterator[list[InputRow]]:
+    ) -> Generator[list[InputRow], None, None]:
         return ledger.changed_inputs(
             self.connection,
             consumer,
