@@ -86,7 +86,7 @@ def check_targets(
         for figure in (f for f in figures if f.stage == stage):
             checks.append(
                 TargetCheck(
-                    f"{stage} ({figure.pass_name}) <= {projection_limit:g} s ({PROJECTION_S:g} s per "
+                    f"{stage} ({figure.pass_name}) <= {projection_limit:,.1f} s ({PROJECTION_S:g} s per "
                     f"{END_TO_END_EMAILS:,} e-mails)",
                     f"{figure.seconds:.2f} s",
                     figure.seconds <= projection_limit,
