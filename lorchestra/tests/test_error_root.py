@@ -28,6 +28,7 @@ WITHHELD = {
     "ingestor.fake_apis.gmail_mailbox.QueryError",  # the fake Gmail API's answer to a query it cannot parse
     "lorchestra.stack_clients.candidates.UnreadableLine",  # internal to the candidate check, never raised out
     "lorchestra.faults.InjectedFault",  # a test's injected crash
+    "ingestor.extract._Cancelled",  # internal to the wait for Meltano, raised out as an ExtractionError
 }
 PHI = "Erika Mustermann, erika@example.org"
 

@@ -3,6 +3,6 @@
 -- (2026-12-01, gate15): valid GoogleSQL, tables and parameters as the store means them.
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
--- seen in: store.read_objects
+-- seen in: lane build_inbox_view; lane canonicalize_questionnaires; store.read_objects
 -- parameters: @keys ARRAY<STRING>, @t STRING
 SELECT i.idem_key AS key, i.updated_at AS at, CAST(NULL AS STRING) AS system, CAST(NULL AS STRING) AS connection FROM `{project}.{dataset}.canonical_objects` i WHERE i.object_type = @t AND i.idem_key IN UNNEST(@keys) ORDER BY i.idem_key
