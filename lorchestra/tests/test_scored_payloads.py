@@ -33,7 +33,9 @@ def response(answers: dict[str, list[object]]) -> InputRow:
 
 def test_measurements_and_safety_flags_validate_against_their_schemas() -> None:
     item = response({"phq9": [1, 1, 2, 0, 1, 0, 0, 1, "x"], "gad7": [1, 1, 1, 1, 1, 1, 1]})
-    rows = [r for instrument in ("phq9", "gad7") for r in _scorer(load_instrument(instrument), f"test.{instrument}")(item)]
+    rows = [
+        r for instrument in ("phq9", "gad7") for r in _scorer(load_instrument(instrument), f"test.{instrument}")(item)
+    ]
     assert sorted(r.object_type for r in rows) == ["measurement", "measurement", "safety_flag"]
     for row in rows:
         assert compile_validator(str(row.schema_ref))(row.payload) is None, row.idem_key
