@@ -1,0 +1,174 @@
+"""The Today page: who waits for an answer, what came in since yesterday, which item-9 flags
+are open, and how the last pipeline run ended."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lorchestra.status import JobRun
+from reporter.clients import Clients
+from reporter.rows import Row
+from reporter.rows import timestamp as _ts
+from reporter.safety import ITEM9_POSITIVE, SafetyFlag
+from reporter.weeks import parse_timestamp
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A conversation awaiting the practice's reply; its age counts from the last inbound message."""
+
+    conversation_key: str
+    counterpart_name: str | None
+    counterpart_email: str | None
+    subject: str | None
+    last_inbound_at: datetime | None
+    age_minutes: int | None
+
+
+@dataclass(frozen=True)
+class NewInquiry:
+    conversation_key: str
+    counterpart_name: str | None
+    counterpart_email: str | None
+    subject: str | None
+    first_inbound_at: datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class OpenFlag:
+    """An item-9 flag no clinician has marked followed up."""
+
+    flag_key: str
+    answer: str  # one of reporter.safety.ITEM9_FOLLOW_UP
+    client_id: str | None
+    client_name: str | None  # None: linked to no contact, or the contact has no name
+    measured_at: datetime
+    total: int | None
+    severity: str | None
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """The newest ``lorc run`` in event_log: its jobs, and whether any failed."""
+
+    run_id: str
+    started: datetime | None
+    ended: datetime | None
+    status: str  # failed | running | interrupted | ok (the worst of its jobs)
+    jobs: int
+    failed_jobs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Today:
+    now: datetime
+    since: datetime  # new inquiries: first inbound at or after this instant
+    awaiting: tuple[Waiting, ...]  # oldest first
+    new_inquiries: tuple[NewInquiry, ...]  # newest first
+    flags: tuple[OpenFlag, ...]  # positive first, then oldest first
+    last_run: LastRun | None
+
+
+_RUN_ORDER = ("failed", "interrupted", "running", "ok")
+
+
+def new_inquiries_since(now: datetime) -> datetime:
+    """The start of the previous UTC day: on a Monday morning this shows Sunday's and Monday's inquiries."""
+    day = parse_timestamp(now).date() - timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=parse_timestamp(now).tzinfo)
+
+
+def today(
+    inbox_rows: Iterable[Row],
+    flags: Iterable[SafetyFlag],
+    followed_up: Collection[str],
+    clients: Clients,
+    runs: Sequence[JobRun],
+    now: datetime,
+) -> Today:
+    """The page's content at ``now`` (aware, UTC); ``followed_up``: flag keys in safety_followups."""
+    now = parse_timestamp(now)
+    since = new_inquiries_since(now)
+    rows = list(inbox_rows)
+    return Today(
+        now=now,
+        since=since,
+        awaiting=tuple(sorted((_waiting(r, now) for r in rows if r.get("awaiting_reply")), key=_oldest_first)),
+        new_inquiries=tuple(
+            sorted(
+                (_inquiry(r) for r in rows if r.get("first_inbound_at") and _ts(r, "first_inbound_at") >= since),
+                key=lambda n: (n.first_inbound_at, n.conversation_key),
+                reverse=True,
+            )
+        ),
+        flags=tuple(
+            sorted(
+                (_open(f, clients) for f in flags if f.flag_key not in followed_up),
+                key=lambda f: (f.answer != ITEM9_POSITIVE, f.measured_at, f.flag_key),
+            )
+        ),
+        last_run=last_run(runs),
+    )
+
+
+def last_run(runs: Sequence[JobRun]) -> LastRun | None:
+    """The run of the newest job (``runs`` newest first, as lorchestra.status gives them)."""
+    if not runs:
+        return None
+    run_id = runs[0].run_id
+    jobs = [r for r in runs if r.run_id == run_id]
+    starts = [r.started for r in jobs if r.started]
+    ends = [r.ended for r in jobs if r.ended]
+    status = min((r.status for r in jobs), key=lambda s: _RUN_ORDER.index(s) if s in _RUN_ORDER else 0)
+    return LastRun(
+        run_id=run_id,
+        started=min(starts) if starts else None,
+        ended=max(ends) if ends and status != "running" else None,
+        status=status,
+        jobs=len(jobs),
+        failed_jobs=tuple(r.job for r in reversed(jobs) if r.status == "failed"),
+    )
+
+
+def _waiting(r: Row, now: datetime) -> Waiting:
+    last = _ts(r, "last_inbound_at") if r.get("last_inbound_at") else None
+    return Waiting(
+        conversation_key=str(r["conversation_key"]),
+        counterpart_name=r.get("counterpart_name"),
+        counterpart_email=r.get("counterpart_email"),
+        subject=r.get("subject"),
+        last_inbound_at=last,
+        age_minutes=max(0, int((now - last).total_seconds() // 60)) if last else None,
+    )
+
+
+def _oldest_first(w: Waiting) -> tuple[int, str]:
+    # an unknown age sorts first: nobody can tell how long it has waited
+    return (-(w.age_minutes if w.age_minutes is not None else 10**9), w.conversation_key)
+
+
+def _inquiry(r: Row) -> NewInquiry:
+    return NewInquiry(
+        conversation_key=str(r["conversation_key"]),
+        counterpart_name=r.get("counterpart_name"),
+        counterpart_email=r.get("counterpart_email"),
+        subject=r.get("subject"),
+        first_inbound_at=_ts(r, "first_inbound_at"),
+        status=str(r.get("status")),
+    )
+
+
+def _open(flag: SafetyFlag, clients: Clients) -> OpenFlag:
+    entry = clients.get(flag.client_id) if flag.client_id else None
+    return OpenFlag(
+        flag_key=flag.flag_key,
+        answer=flag.answer,
+        client_id=flag.client_id,
+        client_name=(entry.get("name") or None) if entry else None,
+        measured_at=parse_timestamp(flag.measured_at, "measured_at"),
+        total=flag.total,
+        severity=flag.severity,
+    )
