@@ -30,22 +30,16 @@ def build_sample_home(root: Path) -> None:
         assert done.returncode == 0, f"lorc {' '.join(args)}: {done.stdout}{done.stderr}"
 
 
-def copy_home(source: Path, target: Path, *, settings: str = "") -> Config:
-    """A private copy of ``source``; ``settings`` (YAML lines) go into its config."""
+def copy_home(source: Path, target: Path, *, locale: str = "de", clinicians: tuple[str, ...] = ()) -> Config:
+    """A private copy of ``source`` with ``practice.locale`` and ``console.clinicians`` set."""
     shutil.copytree(source, target, symlinks=True)
-    if settings:
-        config_file = target / "config.yaml"
-        config_file.write_text(_with_settings(config_file.read_text(encoding="utf-8"), settings), encoding="utf-8")
+    config_file = target / "config.yaml"
+    text = config_file.read_text(encoding="utf-8")
+    text, n_locale = re.subn(r"(?m)^  locale: \w+", f"  locale: {locale}", text)
+    text, n_clinicians = re.subn(r"(?m)^  clinicians: \[\]", f"  clinicians: [{', '.join(clinicians)}]", text)
+    assert (n_locale, n_clinicians) == (1, 1), "the sample config names practice.locale and console.clinicians"
+    config_file.write_text(text, encoding="utf-8")
     return load_config(PhiHome(target), environ={})
-
-
-def _with_settings(text: str, settings: str) -> str:
-    """``practice.locale`` goes into the practice section; other top-level sections are appended."""
-    lines = settings.strip().splitlines()
-    if lines and lines[0].startswith("practice.locale:"):
-        text = text.replace("\npractice:\n", f"\npractice:\n  locale: {lines[0].split(':', 1)[1].strip()}\n", 1)
-        lines = lines[1:]
-    return text + ("\n" + "\n".join(lines) + "\n" if lines else "")
 
 
 def attribute_values(html: str, attribute: str, tag_class: str | None = None) -> list[str]:

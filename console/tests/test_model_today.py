@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from lorc_console.models.today import last_run, new_inquiries_since, today
-from lorchestra.status import JobRun
+from lorc_console.models.today import new_inquiries_since, today
 from reporter.safety import ITEM9_NOT_ANSWERED, ITEM9_POSITIVE, SafetyFlag
 
 NOW = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)  # a Wednesday
@@ -35,7 +34,7 @@ def test_awaiting_reply_oldest_first_with_age_at_now() -> None:
         conversation("b", awaiting=False, first_in="2026-11-10T09:00:00Z", last_in="2026-11-10T09:00:00Z"),
         conversation("c", awaiting=True, first_in="2026-11-15T09:00:00Z", last_in="2026-11-16T09:30:00Z"),
     ]
-    page = today(rows, [], (), {}, [], NOW)
+    page = today(rows, [], (), {}, NOW)
     assert [(w.conversation_key, w.age_minutes) for w in page.awaiting] == [("c", 2 * 24 * 60), ("a", 24 * 60 + 30)]
 
 
@@ -47,7 +46,7 @@ def test_new_inquiries_since_the_start_of_yesterday_utc() -> None:
         conversation("today", awaiting=True, first_in="2026-11-18T08:00:00+01:00", last_in=None),
         conversation("none", awaiting=False, first_in=None, last_in=None),
     ]
-    page = today(rows, [], (), {}, [], NOW)
+    page = today(rows, [], (), {}, NOW)
     assert [n.conversation_key for n in page.new_inquiries] == ["today", "yesterday"]
 
 
@@ -59,29 +58,6 @@ def test_open_flags_leave_out_the_followed_up_positive_first_then_oldest() -> No
         flag("k4", ITEM9_POSITIVE, "c-1", "2026-11-11T08:00:00Z"),
     ]
     clients = {"c-1": {"name": "Anna Beispiel"}, "c-2": {"name": ""}}
-    page = today([], flags, {"k4"}, clients, [], NOW)
+    page = today([], flags, {"k4"}, clients, NOW)
     assert [(f.flag_key, f.client_name) for f in page.flags] == [("k3", None), ("k2", None), ("k1", "Anna Beispiel")]
     assert page.flags[0].total == 14 and page.flags[0].measured_at == datetime(2026, 11, 12, 8, tzinfo=UTC)
-
-
-def job(run: str, name: str, status: str, started: int) -> JobRun:
-    at = datetime(2026, 11, 18, 6, started, tzinfo=UTC)
-    return JobRun(run, name, started=at, ended=None if status == "running" else at, status=status)
-
-
-def test_the_last_run_is_the_newest_jobs_run_and_failed_when_any_job_failed() -> None:
-    runs = [  # newest first, as lorchestra.status gives them
-        job("r2", "build_inbox_view", "ok", 5),
-        job("r2", "extract_email", "failed", 3),
-        job("r2", "extract_contacts", "ok", 1),
-        job("r1", "extract_email", "ok", 0),
-    ]
-    shown = last_run(runs)
-    assert shown is not None
-    assert (shown.run_id, shown.status, shown.jobs, shown.failed_jobs) == ("r2", "failed", 3, ("extract_email",))
-    assert shown.started == datetime(2026, 11, 18, 6, 1, tzinfo=UTC)
-    ok = last_run(runs[3:])
-    assert ok is not None and ok.status == "ok" and ok.failed_jobs == ()
-    running = last_run([job("r3", "extract_email", "running", 9), *runs])
-    assert running is not None and running.status == "running" and running.ended is None
-    assert last_run([]) is None

@@ -17,11 +17,12 @@ from lorc_console.app import create_app
 from lorchestra.config import Config
 from lorchestra.stack_clients import open_store
 from lorchestra.stack_clients.views import view_path
+from reporter.instruments import instrument_name, instrument_order
 from reporter.weeks import parse_timestamp
 from sample_warehouse import SAMPLE_WEEK, attribute_values, build_sample_home, copy_home, section
 
 TOKEN = "test-start-token"
-CLINICIANS = "console:\n  clinicians: [Dr. Weber, M. Klein]"
+CLINICIANS = ("Dr. Weber", "M. Klein")
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +40,7 @@ def signed_in(config: Config) -> TestClient:
 
 @pytest.fixture
 def console(sample_home: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Config]]:
-    config = copy_home(sample_home, tmp_path / "home", settings=CLINICIANS)
+    config = copy_home(sample_home, tmp_path / "home", clinicians=CLINICIANS)
     with signed_in(config) as client:
         yield client, config
 
@@ -137,7 +138,7 @@ def test_a_bad_follow_up_post_is_refused_and_writes_nothing(
 
 
 def test_the_pipeline_page_filters_the_inbox_view_and_names_a_bad_filter(sample_home: Path, tmp_path: Path) -> None:
-    config = copy_home(sample_home, tmp_path / "home", settings="practice.locale: en")
+    config = copy_home(sample_home, tmp_path / "home", locale="en")
     with signed_in(config) as client:
         every = client.get("/pipeline")
         assert every.status_code == 200 and "Conversations" in every.text  # English by practice.locale
@@ -195,21 +196,23 @@ def test_clients_show_each_clients_latest_scores_and_the_client_page_their_cours
     client_id = with_pdf.stem.removeprefix(f"verlauf-{SAMPLE_WEEK}-")
     page = client.get(f"/clients/{client_id}")
     assert page.status_code == 200
-    own = [
-        (at, i, t)
-        for c, i, at, t in view(
-            config,
-            "measurement_timeseries",
-            "SELECT client_id, instrument, measured_at, total FROM VIEW ORDER BY measured_at",
-        )
-        if c == client_id
-    ]
+    order = instrument_order()
+    own = sorted(
+        (
+            (at, i, t)
+            for c, i, at, t in view(
+                config, "measurement_timeseries", "SELECT client_id, instrument, measured_at, total FROM VIEW"
+            )
+            if c == client_id
+        ),
+        key=lambda row: (row[0], order.index(row[1])),
+    )
     scores = re.findall(
         r"<tr(?: class=\"in-week\")?><td class=\"nowrap\">([0-9.]+)</td><td>([^<]+)</td><td class=\"num\">([^<]+)</td>",
         page.text,
     )
-    assert [(d, str(t) if t is not None else "–") for d, _, t in scores] == [
-        (parse_timestamp(at).strftime("%d.%m.%Y"), str(t) if t is not None else "–") for at, _, t in own
+    assert scores == [
+        (parse_timestamp(at).strftime("%d.%m.%Y"), instrument_name(i), "–" if t is None else str(t)) for at, i, t in own
     ]
     assert "<svg" in page.text and "style=" not in page.text and "<style" not in page.text
     assert f'href="/reports/{SAMPLE_WEEK}/{with_pdf.name}"' in page.text

@@ -1,13 +1,12 @@
 """The Today page: who waits for an answer, what came in since yesterday, which item-9 flags
-are open, and how the last pipeline run ended."""
+are open (the last pipeline run comes from the Runs page's grouping)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from lorchestra.status import JobRun
 from reporter.clients import Clients
 from reporter.rows import Row
 from reporter.rows import timestamp as _ts
@@ -51,28 +50,12 @@ class OpenFlag:
 
 
 @dataclass(frozen=True)
-class LastRun:
-    """The newest ``lorc run`` in event_log: its jobs, and whether any failed."""
-
-    run_id: str
-    started: datetime | None
-    ended: datetime | None
-    status: str  # failed | running | interrupted | ok (the worst of its jobs)
-    jobs: int
-    failed_jobs: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Today:
     now: datetime
     since: datetime  # new inquiries: first inbound at or after this instant
     awaiting: tuple[Waiting, ...]  # oldest first
     new_inquiries: tuple[NewInquiry, ...]  # newest first
     flags: tuple[OpenFlag, ...]  # positive first, then oldest first
-    last_run: LastRun | None
-
-
-_RUN_ORDER = ("failed", "interrupted", "running", "ok")
 
 
 def new_inquiries_since(now: datetime) -> datetime:
@@ -86,7 +69,6 @@ def today(
     flags: Iterable[SafetyFlag],
     followed_up: Collection[str],
     clients: Clients,
-    runs: Sequence[JobRun],
     now: datetime,
 ) -> Today:
     """The page's content at ``now`` (aware, UTC); ``followed_up``: flag keys in safety_followups."""
@@ -110,26 +92,6 @@ def today(
                 key=lambda f: (f.answer != ITEM9_POSITIVE, f.measured_at, f.flag_key),
             )
         ),
-        last_run=last_run(runs),
-    )
-
-
-def last_run(runs: Sequence[JobRun]) -> LastRun | None:
-    """The run of the newest job (``runs`` newest first, as lorchestra.status gives them)."""
-    if not runs:
-        return None
-    run_id = runs[0].run_id
-    jobs = [r for r in runs if r.run_id == run_id]
-    starts = [r.started for r in jobs if r.started]
-    ends = [r.ended for r in jobs if r.ended]
-    status = min((r.status for r in jobs), key=lambda s: _RUN_ORDER.index(s) if s in _RUN_ORDER else 0)
-    return LastRun(
-        run_id=run_id,
-        started=min(starts) if starts else None,
-        ended=max(ends) if ends and status != "running" else None,
-        status=status,
-        jobs=len(jobs),
-        failed_jobs=tuple(r.job for r in reversed(jobs) if r.status == "failed"),
     )
 
 

@@ -106,4 +106,7 @@ def progress_pdf_name(week: str, client_id: str) -> str:
     return f"verlauf-{week}-{client_id}.pdf"
 
 
-ROUTES = [Route("/clients", clients_page, methods=["GET"]), Route("/clients/{client_id}", client_detail, methods=["GET"])]
+ROUTES = [
+    Route("/clients", clients_page, methods=["GET"]),
+    Route("/clients/{client_id}", client_detail, methods=["GET"]),
+]

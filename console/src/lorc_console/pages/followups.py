@@ -8,16 +8,29 @@ with the outcome as a notice (``recorded``, ``already``, ``pending``).
 
 from __future__ import annotations
 
+from lorchestra.followups import FollowUpError, mark_followed_up
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from lorc_console.pages.warehouse import day_records
-from lorc_console.state import state_of
-from lorchestra.followups import mark_followed_up
+from lorc_console.state import render, state_of
 
-TEXTS: dict[str, dict[str, str]] = {"de": {}, "en": {}}
+TEXTS = {
+    "de": {
+        "refused.title": "Nicht vermerkt",
+        "refused.by": "Nicht vermerkt: wählen Sie eine der in console.clinicians eingetragenen Personen.",
+        "refused.no_flag": "Nicht vermerkt: das Formular nennt keine Meldung.",
+        "refused.unknown_flag": "Nicht vermerkt: diese Meldung gibt es im Warehouse nicht. Laden Sie „Heute“ neu.",
+    },
+    "en": {
+        "refused.title": "Not recorded",
+        "refused.by": "Not recorded: choose one of the people listed in console.clinicians.",
+        "refused.no_flag": "Not recorded: the form names no flag.",
+        "refused.unknown_flag": "Not recorded: the warehouse has no such flag. Reload Today.",
+    },
+}
 
 
 async def mark(request: Request) -> Response:
@@ -25,14 +38,29 @@ async def mark(request: Request) -> Response:
     form = await request.form()
     flag_key, by = form.get("flag_key"), form.get("by")
     if not isinstance(by, str) or by not in state.clinicians:
-        return PlainTextResponse("Refused: 'by' must be one of the clinicians configured in console.clinicians.", 400)
+        return _refused(request, "refused.by", 400)
     if not isinstance(flag_key, str) or not flag_key:
-        return PlainTextResponse("Refused: the form names no flag ('flag_key' is missing).", 400)
+        return _refused(request, "refused.no_flag", 400)
     known = (await run_in_threadpool(state.reader.read, "console.day", day_records)).value
     if flag_key not in {f.flag_key for f in known.flags}:
-        return PlainTextResponse("Refused: 'flag_key' names no recorded item-9 flag; reload the page.", 404)
-    outcome = await run_in_threadpool(mark_followed_up, state.config, flag_key, by)
+        return _refused(request, "refused.unknown_flag", 404)
+    try:
+        outcome = await run_in_threadpool(mark_followed_up, state.config, flag_key, by)
+    except FollowUpError:  # the warehouse disagrees with what was read a moment ago: nothing written
+        return _refused(request, "refused.unknown_flag", 404)
     return RedirectResponse(f"/?notice={outcome}", status_code=303)
+
+
+def _refused(request: Request, key: str, status_code: int) -> Response:
+    texts = TEXTS[state_of(request).locale]
+    return render(
+        request,
+        "message.html.j2",
+        page="followups",
+        title=texts["refused.title"],
+        message=texts[key],
+        status_code=status_code,
+    )
 
 
 ROUTES = [Route("/followups", mark, methods=["POST"])]

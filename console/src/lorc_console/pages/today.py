@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from lorc_console.models.today import today
 from lorc_console.pages.display import Display
+from lorc_console.pages.runs import pipeline_runs
 from lorc_console.pages.warehouse import day_records
 from lorc_console.state import render, state_of
 
@@ -103,7 +104,8 @@ def today_page(request: Request) -> Response:
         request,
         "today.html.j2",
         page="today",
-        day=today(inbox.value, day.flags, day.followed_up, day.clients, day.runs, datetime.now(UTC)),
+        day=today(inbox.value, day.flags, day.followed_up, day.clients, datetime.now(UTC)),
+        last_run=next(iter(pipeline_runs(day.runs)), None),
         clinicians=state.clinicians,
         notice=notice if notice in NOTICES else None,
         show=Display(state.locale),
