@@ -61,3 +61,21 @@ def test_open_flags_leave_out_the_followed_up_positive_first_then_oldest() -> No
     page = today([], flags, {"k4"}, clients, NOW)
     assert [(f.flag_key, f.client_name) for f in page.flags] == [("k3", None), ("k2", None), ("k1", "Anna Beispiel")]
     assert page.flags[0].total == 14 and page.flags[0].measured_at == datetime(2026, 11, 12, 8, tzinfo=UTC)
+
+
+def test_the_inbox_lists_are_cut_at_the_limit_and_counted_the_flags_never() -> None:
+    rows = [
+        conversation(
+            f"w{i:02d}",
+            awaiting=True,
+            first_in="2026-11-18T01:00:00Z",
+            last_in=f"2026-11-{10 + i % 8:02d}T08:{i:02d}:00Z",
+        )
+        for i in range(30)
+    ]
+    flags = [flag(f"k{i}", ITEM9_NOT_ANSWERED, None, "2026-11-10T08:00:00Z") for i in range(30)]
+    page = today(rows, flags, (), {}, NOW, list_limit=5)
+    assert (page.awaiting_total, len(page.awaiting), page.new_total, len(page.new_inquiries)) == (30, 5, 30, 5)
+    oldest = sorted(rows, key=lambda r: (r["last_inbound_at"], r["conversation_key"]))[:5]
+    assert [w.conversation_key for w in page.awaiting] == [r["conversation_key"] for r in oldest]
+    assert len(page.flags) == 30

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, get_args
 
+from lorc_console.models.rows import instant
 from reporter.rows import Row
-from reporter.rows import timestamp as _ts
-from reporter.weeks import last_full_week, parse_timestamp, parse_week, week_bounds, week_of, week_start
+from reporter.weeks import last_full_week, parse_week, week_bounds, week_of, week_start
 from shared_schemas.types import InboxStatus
 
 PER_PAGE = 100
@@ -117,9 +117,9 @@ def inbox_page(rows: Iterable[Row], filters: Filters, per_page: int = PER_PAGE) 
         for r in all_rows
         if (filters.status is None or r.get("status") == filters.status)
         and (filters.mailbox is None or filters.mailbox in (r.get("mailboxes") or ()))
-        and (bounds is None or (r.get("first_inbound_at") and bounds[0] <= _ts(r, "first_inbound_at") < bounds[1]))
+        and (bounds is None or bounds[0] <= (instant(r.get("first_inbound_at")) or _NEVER) < bounds[1])
     ]
-    matching.sort(key=lambda r: (_when(r.get("last_message_at")) or _NEVER, str(r["conversation_key"])), reverse=True)
+    matching.sort(key=lambda r: (instant(r.get("last_message_at")) or _NEVER, str(r["conversation_key"])), reverse=True)
     start = (filters.page - 1) * per_page
     return InboxPage(
         filters=filters,
@@ -163,12 +163,8 @@ def _row(r: Row) -> InboxRow:
         mailboxes=tuple(str(m) for m in (r.get("mailboxes") or ())),
         status=str(r.get("status")),
         message_count=r.get("message_count"),
-        first_inbound_at=_when(r.get("first_inbound_at")),
-        last_message_at=_when(r.get("last_message_at")),
+        first_inbound_at=instant(r.get("first_inbound_at")),
+        last_message_at=instant(r.get("last_message_at")),
         awaiting_reply=bool(r.get("awaiting_reply")),
         first_response_minutes=r.get("first_response_minutes"),
     )
-
-
-def _when(value: Any) -> datetime | None:
-    return parse_timestamp(value) if value else None

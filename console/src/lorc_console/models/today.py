@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from lorc_console.models.rows import instant
 from reporter.clients import Clients
 from reporter.rows import Row
-from reporter.rows import timestamp as _ts
 from reporter.safety import ITEM9_POSITIVE, SafetyFlag
 from reporter.weeks import parse_timestamp
+
+LIST_LIMIT = 50  # rows per inbox list on Today, as the weekly report cuts its lists
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,11 @@ class OpenFlag:
 class Today:
     now: datetime
     since: datetime  # new inquiries: first inbound at or after this instant
-    awaiting: tuple[Waiting, ...]  # oldest first
-    new_inquiries: tuple[NewInquiry, ...]  # newest first
-    flags: tuple[OpenFlag, ...]  # positive first, then oldest first
+    awaiting: tuple[Waiting, ...]  # oldest first, at most LIST_LIMIT
+    awaiting_total: int
+    new_inquiries: tuple[NewInquiry, ...]  # newest first, at most LIST_LIMIT
+    new_total: int
+    flags: tuple[OpenFlag, ...]  # positive first, then oldest first; never cut
 
 
 def new_inquiries_since(now: datetime) -> datetime:
@@ -70,22 +75,38 @@ def today(
     followed_up: Collection[str],
     clients: Clients,
     now: datetime,
+    list_limit: int = LIST_LIMIT,
 ) -> Today:
-    """The page's content at ``now`` (aware, UTC); ``followed_up``: flag keys in safety_followups."""
+    """The page's content at ``now`` (aware, UTC); ``followed_up``: flag keys in safety_followups.
+    The inbox lists are cut at ``list_limit`` (the Sales pipeline page has them all); the flags never."""
     now = parse_timestamp(now)
     since = new_inquiries_since(now)
     rows = list(inbox_rows)
+    # an unknown last inbound sorts first: nobody can tell how long it has waited
+    awaiting = sorted(
+        (
+            (instant(r.get("last_inbound_at")) or _NEVER, str(r["conversation_key"]), r)
+            for r in rows
+            if r.get("awaiting_reply")
+        ),
+        key=lambda e: e[:2],
+    )
+    new = sorted(
+        (
+            (at, str(r["conversation_key"]), r)
+            for r in rows
+            if (at := instant(r.get("first_inbound_at"))) and at >= since
+        ),
+        key=lambda e: e[:2],
+        reverse=True,
+    )
     return Today(
         now=now,
         since=since,
-        awaiting=tuple(sorted((_waiting(r, now) for r in rows if r.get("awaiting_reply")), key=_oldest_first)),
-        new_inquiries=tuple(
-            sorted(
-                (_inquiry(r) for r in rows if r.get("first_inbound_at") and _ts(r, "first_inbound_at") >= since),
-                key=lambda n: (n.first_inbound_at, n.conversation_key),
-                reverse=True,
-            )
-        ),
+        awaiting=tuple(_waiting(r, now) for _, _, r in awaiting[:list_limit]),
+        awaiting_total=len(awaiting),
+        new_inquiries=tuple(_inquiry(r) for _, _, r in new[:list_limit]),
+        new_total=len(new),
         flags=tuple(
             sorted(
                 (_open(f, clients) for f in flags if f.flag_key not in followed_up),
@@ -96,7 +117,7 @@ def today(
 
 
 def _waiting(r: Row, now: datetime) -> Waiting:
-    last = _ts(r, "last_inbound_at") if r.get("last_inbound_at") else None
+    last = instant(r.get("last_inbound_at"))
     return Waiting(
         conversation_key=str(r["conversation_key"]),
         counterpart_name=r.get("counterpart_name"),
@@ -107,18 +128,13 @@ def _waiting(r: Row, now: datetime) -> Waiting:
     )
 
 
-def _oldest_first(w: Waiting) -> tuple[int, str]:
-    # an unknown age sorts first: nobody can tell how long it has waited
-    return (-(w.age_minutes if w.age_minutes is not None else 10**9), w.conversation_key)
-
-
 def _inquiry(r: Row) -> NewInquiry:
     return NewInquiry(
         conversation_key=str(r["conversation_key"]),
         counterpart_name=r.get("counterpart_name"),
         counterpart_email=r.get("counterpart_email"),
         subject=r.get("subject"),
-        first_inbound_at=_ts(r, "first_inbound_at"),
+        first_inbound_at=parse_timestamp(r["first_inbound_at"], "first_inbound_at"),
         status=str(r.get("status")),
     )
 
