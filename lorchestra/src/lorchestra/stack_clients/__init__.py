@@ -32,6 +32,15 @@ def connect_views(home: PhiHome | None = None) -> Any:
     return connect(home)
 
 
+def read_view(home: PhiHome, name: str) -> list[dict[str, Any]] | None:
+    """Every row of the published view ``name`` (None: not published yet); see
+    :func:`lorchestra.stack_clients.duckdb_store.snapshots.read_snapshot`."""
+    from lorchestra.stack_clients.duckdb_store.snapshots import read_snapshot
+    from lorchestra.stack_clients.views import view_path
+
+    return read_snapshot(view_path(home, name))
+
+
 __all__ = [
     "TABLE_NAMES",
     "CanonicalRow",
@@ -49,4 +58,5 @@ __all__ = [
     "connect_views",
     "idem_key",
     "open_store",
+    "read_view",
 ]

@@ -173,10 +173,13 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(config: Config, *, read_only: bool = False, wait_seconds: float = 0.0) -> Store:
+def open_store(
+    config: Config, *, read_only: bool = False, wait_seconds: float = 0.0, grace_seconds: float = LOCK_GRACE_SECONDS
+) -> Store:
     """Open the configured backend; drivers are imported only when chosen. A DuckDB
     warehouse held by another process is waited for up to ``wait_seconds`` (at least
-    :data:`LOCK_GRACE_SECONDS`, the moment a ``lorc status`` holds it to read)."""
+    ``grace_seconds``, the moment a ``lorc status`` holds it to read; a reader that must
+    never wait, such as the console, passes 0)."""
     if config.backend == "bigquery":
         try:
             from lorchestra.stack_clients.bigquery_store.store import BigQueryStore
@@ -189,7 +192,7 @@ def open_store(config: Config, *, read_only: bool = False, wait_seconds: float =
     from lorchestra.stack_clients.duckdb_store.store import DuckDBStore
 
     duck = config.section("storage", "duckdb")
-    deadline = time.monotonic() + max(LOCK_GRACE_SECONDS, wait_seconds)
+    deadline = time.monotonic() + max(grace_seconds, wait_seconds)
     while True:
         try:
             return DuckDBStore(

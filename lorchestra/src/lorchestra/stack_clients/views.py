@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lorchestra.home import PhiHome
+from lorchestra.stack_clients.tables import check_table_name
 
 VIEWS_DIR = "views"
 SUFFIX = ".parquet"
@@ -22,3 +23,8 @@ SUFFIX = ".parquet"
 
 def views_dir(home: PhiHome) -> Path:
     return home.root / VIEWS_DIR
+
+
+def view_path(home: PhiHome, name: str) -> Path:
+    """Where projection ``name`` is published (the file may not exist yet)."""
+    return views_dir(home) / f"{check_table_name(name)}{SUFFIX}"

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from lorchestra.exceptions import PhiHomeError
 from lorchestra.home import FILE_MODE, PhiHome, private_dir
+from lorchestra.stack_clients.duckdb_store.reads import rows
 from lorchestra.stack_clients.duckdb_store.values import sql_string
 from lorchestra.stack_clients.projection import check_table_name
 from lorchestra.stack_clients.views import SUFFIX, views_dir
@@ -57,3 +59,19 @@ def connect_views(home: PhiHome | None = None) -> duckdb.DuckDBPyConnection:
             f"SELECT * FROM read_parquet({sql_string(str(path))})"
         )
     return con
+
+
+def read_snapshot(path: Path) -> list[dict[str, Any]] | None:
+    """Every row of one published snapshot as the store's reads return them (None: not
+    published). An in-memory connection of its own: the warehouse file is not touched."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        try:
+            return rows(con, f"SELECT * FROM read_parquet({sql_string(str(path))})")
+        except duckdb.IOException:
+            if path.exists():
+                raise
+            return None
+    finally:
+        con.close()
