@@ -11,7 +11,7 @@ from types import ModuleType
 
 from starlette.routing import BaseRoute
 
-from lorc_console.pages import reports, runs
+from lorc_console.pages import clients, followups, pipeline, reports, runs, today
 
-PAGE_MODULES: tuple[ModuleType, ...] = (runs, reports)
+PAGE_MODULES: tuple[ModuleType, ...] = (today, followups, pipeline, clients, runs, reports)
 ROUTES: list[BaseRoute] = [route for module in PAGE_MODULES for route in module.ROUTES]
