@@ -20,7 +20,9 @@ PACKAGES = {  # directory -> import name
     "final-form": "final_form",
     "reporter": "reporter",
     "lorchestra": "lorchestra",
+    "console": "lorc_console",
 }
+DISTRIBUTIONS = {"console": "lorc-console"}  # directory -> distribution, where they differ
 STORAGE = {"duckdb", "google.cloud", "lorchestra"}
 DOMAIN = ("canonizer", "final_form", "reporter", "ingestor")
 # Job adapters of domain packages may import the job kit; nothing else may.
@@ -45,7 +47,7 @@ def test_every_package_has_the_same_layout_and_is_installed_from_this_tree(direc
     module = importlib.import_module(name)
     assert Path(module.__file__).resolve().is_relative_to(root / "src")  # type: ignore[arg-type]
     assert isinstance(module.__all__, list)
-    assert metadata.distribution(directory).metadata["Requires-Python"] == ">=3.11"
+    assert metadata.distribution(DISTRIBUTIONS.get(directory, directory)).metadata["Requires-Python"] == ">=3.11"
 
 
 JOB_KIT = "lorchestra.jobkit"
@@ -93,8 +95,28 @@ def test_lorchestra_never_imports_a_domain_package_by_name() -> None:
     offenders = []
     for path in (REPO / "lorchestra" / "src" / "lorchestra").rglob("*.py"):
         for imported in imports_of(path):
-            if imported.split(".")[0] in ("canonizer", "final_form", "reporter"):
+            if imported.split(".")[0] in ("canonizer", "final_form", "reporter", "lorc_console"):
                 offenders.append(f"{path.relative_to(REPO)} imports {imported}")
+    assert offenders == []
+
+
+APPLICATION = "lorc_console"  # the console: over lorchestra and reporter, under nothing
+APPLICATION_MAY_IMPORT = {"lorchestra", "reporter"}
+
+
+def test_the_console_is_an_application_layer_nothing_imports() -> None:
+    suite = set(PACKAGES.values())
+    offenders = []
+    for directory, name in PACKAGES.items():
+        for path in (REPO / directory / "src" / name).rglob("*.py"):
+            for imported in imports_of(path):
+                top = imported.split(".")[0]
+                if name == APPLICATION:
+                    wrong = top in suite - APPLICATION_MAY_IMPORT - {APPLICATION}
+                else:
+                    wrong = top == APPLICATION
+                if wrong:
+                    offenders.append(f"{path.relative_to(REPO)} imports {imported}")
     assert offenders == []
 
 

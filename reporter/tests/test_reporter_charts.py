@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from reporter.charts import trend_chart_svg
+from reporter.charts import trend_chart_svg, week_chart_svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 PHQ9 = [
@@ -161,3 +161,34 @@ def test_no_data_gives_empty_panels_and_bad_input_a_clear_error() -> None:
         trend_chart_svg({"bdi2": [("2026-10-01T08:00:00Z", 3)]})
     with pytest.raises(ValueError, match="^measured_at is not an ISO-8601 timestamp$"):
         trend_chart_svg({"phq9": [("Anna, 1. Oktober", 3)]})
+
+
+def test_charts_carry_no_inline_style_so_a_strict_csp_page_can_show_them() -> None:
+    """The console serves these SVGs inline under ``style-src 'self'``: presentation attributes only."""
+    for svg in (
+        trend_chart_svg({"phq9": PHQ9, "gad7": GAD7}),
+        week_chart_svg([("2026-W45", 3.0), ("2026-W46", None)], "t"),
+    ):
+        assert "style=" not in svg and "<style" not in svg and "<script" not in svg
+
+
+def test_the_week_chart_draws_a_bar_per_valued_week_and_a_dash_for_none() -> None:
+    svg = week_chart_svg(
+        [("2026-W44", 0.0), ("2026-W45", 4.0), ("2026-W46", None), ("2026-W47", 8.0)], "Neue <Anfragen>"
+    )
+    root = ET.fromstring(svg)
+    bars = root.findall(".//s:rect[@class='bar']", NS)
+    assert [(b.get("data-week"), b.get("data-value")) for b in bars] == [
+        ("2026-W44", "0"),
+        ("2026-W45", "4"),
+        ("2026-W47", "8"),
+    ]
+    heights = [float(b.get("height") or "nan") for b in bars]
+    assert heights[0] == 0.0 and heights[2] == pytest.approx(2 * heights[1], abs=0.1)
+    assert [t.get("data-week") for t in root.findall(".//s:text[@class='no-value']", NS)] == ["2026-W46"]
+    assert "Neue &lt;Anfragen&gt;" in svg
+    assert svg == week_chart_svg(
+        [("2026-W44", 0.0), ("2026-W45", 4.0), ("2026-W46", None), ("2026-W47", 8.0)], "Neue <Anfragen>"
+    )
+    with pytest.raises(ValueError):
+        week_chart_svg([], "empty")

@@ -21,6 +21,7 @@ from reporter import (
     trend_chart_svg,
 )
 from reporter.examples import example_inputs
+from reporter.render import render_client_report_body
 
 REPO = Path(__file__).resolve().parents[2]
 needs_poppler = pytest.mark.skipif(
@@ -173,3 +174,12 @@ def test_the_example_tool_writes_page_one_pngs(tmp_path) -> None:
     for name in ("client-report-page1.png", "practice-report-page1.png"):
         with Image.open(tmp_path / name) as image:
             assert image.format == "PNG" and image.size in ((248, 351), (249, 351))  # A4 at 30 dpi
+
+
+def test_the_client_report_body_is_the_pdf_pages_content() -> None:
+    """The console's client page shows the body the PDF page wraps: same tables, same chart."""
+    data = example_inputs()
+    report = assemble_client_reports(data["week"], data["timeseries_rows"], data["clients"])[0]
+    body, page = render_client_report_body(report), render_html(report)
+    assert body.strip() and body.strip() in page
+    assert "<html" not in body and "<style" not in body and report.chart_svg in body

@@ -304,3 +304,28 @@ def _clock(when: Any) -> str:
 
 main.add_command(connect)
 main.add_command(bench)
+
+COMMANDS_GROUP = "lorchestra.commands"
+
+
+def add_plugin_commands(group: click.Group) -> None:
+    """Add the Click commands other packages offer through the ``lorchestra.commands``
+    entry-point group (``lorc serve`` from lorc-console), as jobs are discovered: lorchestra
+    names none of them. One that cannot be loaded is left out with a warning; lorc still works."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=COMMANDS_GROUP):
+        if entry.name in group.commands:
+            continue  # lorc's own commands win
+        try:
+            command = entry.load()
+        except Exception as exc:  # a broken plugin must not take every lorc command down
+            from lorchestra.errors_safe import safe_error
+
+            click.echo(f"warning: command {entry.name} ({entry.value}) cannot be loaded: {safe_error(exc)}", err=True)
+            continue
+        if isinstance(command, click.Command):
+            group.add_command(command, entry.name)
+
+
+add_plugin_commands(main)

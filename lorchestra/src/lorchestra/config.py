@@ -49,6 +49,10 @@ practice:
     - j.weber@praxis-weber.example
     - m.klein@praxis-weber.example
     - team@praxis-weber.example
+  locale: de               # de or en: the language of the console's pages (lorc serve); reports stay German
+console:                   # lorc serve: the practice console on loopback
+  session_hours: 8         # a browser's sign-in lasts this long; then restart lorc serve for a new URL
+  clinicians: []           # who marks item-9 flags followed up, e.g. [J. Weber, M. Klein]; empty: the OS user
 connections:
   email:                   # one connection per mailbox; the name is its connection_name
     - {name: gmail-praxis, system: gmail, mailbox: praxis@praxis-weber.example}

@@ -6,6 +6,7 @@ A pure core: plain warehouse rows in, report data, SVG, HTML and PDF out.
 from reporter.assemble import ClientReport, PracticeReport, assemble_client_reports, assemble_practice_report
 from reporter.charts import trend_chart_svg
 from reporter.render import render_html, render_pdf
+from reporter.volume_chart import volume_chart_svg
 from reporter.weeks import last_full_week
 
 __all__: list[str] = [
@@ -17,4 +18,5 @@ __all__: list[str] = [
     "render_html",
     "render_pdf",
     "trend_chart_svg",
+    "volume_chart_svg",
 ]

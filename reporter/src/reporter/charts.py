@@ -259,3 +259,45 @@ def _text(value: str) -> str:
 
 def _attr(value: str) -> str:
     return escape(value, quote=True)
+
+
+def week_chart_svg(series: Sequence[tuple[str, float | None]], title: str, width: int = 360, height: int = 150) -> str:
+    """A bar chart of one figure over weeks (``[("2026-W46", value|None), ...]``, oldest first):
+    the console's week-over-week view of ``reporting_snapshots``. A week without a value gets
+    no bar and a dash, so "none" never reads as zero. Labels are ``Wnn``; ``title`` is escaped."""
+    if not series:
+        raise ValueError("a week chart needs at least one week")
+    top, bottom, left, right = 24.0, height - 18.0, 8.0, width - 8.0
+    values = [v for _, v in series if v is not None]
+    peak = max([*values, 0.0]) or 1.0
+    slot = (right - left) / len(series)
+    bar = max(slot * 0.7, 1.0)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" font-family="{FONT}" role="img" aria-label="{_attr(title)}">',
+        f'<text class="title" x="{left:.1f}" y="14.0" font-size="11" font-weight="bold">{_text(title)}</text>',
+        f'<line x1="{left:.1f}" y1="{bottom:.1f}" x2="{right:.1f}" y2="{bottom:.1f}" stroke="#000000"/>',
+    ]
+    for i, (week, value) in enumerate(series):
+        x = left + i * slot + (slot - bar) / 2
+        mid = x + bar / 2
+        label = week.rsplit("-", 1)[-1]
+        out.append(
+            f'<text x="{mid:.1f}" y="{bottom + 12:.1f}" font-size="8" text-anchor="middle">{_text(label)}</text>'
+        )
+        if value is None:
+            out.append(
+                f'<text class="no-value" data-week="{_attr(week)}" x="{mid:.1f}" y="{bottom - 3:.1f}" '
+                f'font-size="9" text-anchor="middle">–</text>'
+            )
+            continue
+        h = max(value, 0.0) / peak * (bottom - top - 12)
+        out.append(
+            f'<rect class="bar" data-week="{_attr(week)}" data-value="{value:g}" x="{x:.1f}" y="{bottom - h:.1f}" '
+            f'width="{bar:.1f}" height="{h:.1f}" fill="#8a8a8a"/>'
+        )
+        out.append(
+            f'<text x="{mid:.1f}" y="{bottom - h - 3:.1f}" font-size="8" text-anchor="middle">{value:.0f}</text>'
+        )
+    out.append("</svg>")
+    return "\n".join(out)

@@ -70,6 +70,12 @@ def render_html(report: PracticeReport | ClientReport | SafetyAlert) -> str:
     return _environment().get_template(template).render(report=report)
 
 
+def render_client_report_body(report: ClientReport) -> str:
+    """The progress report's content without its page (no stylesheet, no ``<html>``): the
+    console's client page shows it, so page and PDF show the same tables and chart."""
+    return _environment().get_template("client_report_body.html.j2").render(report=report)
+
+
 def render_pdf(html: str) -> bytes:
     """A4 PDF of ``html`` (relative URLs resolve against the templates directory)."""
     import weasyprint  # imported here: it takes about a second, and assembling needs none of it

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from lorchestra.jobkit import JobContext, JobState
+from reporter.clients import clients_from_contacts
 from reporter.jobs.ledger import DELIVERIES, Ledger
 from reporter.jobs.legacy import LEGACY, import_legacy_deliveries
 from reporter.safety import SafetyFlag, flag_from_object
@@ -26,10 +27,7 @@ def projection_rows(ctx: JobContext, table: str) -> list[dict[str, Any]]:
 
 def clients_of(ctx: JobContext) -> dict[str, dict[str, str]]:
     """``{contact_id: {"name", "email"}}`` of the canonical contacts."""
-    return {
-        c["contact_id"]: {"name": c.get("full_name") or "", "email": c.get("email") or ""}
-        for _, c in ctx.read_objects("canonical_objects", "contact")
-    }
+    return clients_from_contacts(c for _, c in ctx.read_objects("canonical_objects", "contact"))
 
 
 def safety_flags(ctx: JobContext) -> list[SafetyFlag]:

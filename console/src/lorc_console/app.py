@@ -1,0 +1,89 @@
+"""The console's ASGI app: the pages, ``/login`` and the static files behind the guard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from lorc_console.guard import UNAUTHORIZED_PAGE, Guard
+from lorc_console.i18n import translator
+from lorc_console.pages import ROUTES
+from lorc_console.sessions import COOKIE, DEFAULT_SESSION_HOURS, Sessions, new_token
+from lorc_console.state import build_state, render
+from lorchestra.config import Config
+from lorchestra.warehouse_reader import WarehouseBusy, WarehouseReader
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def create_app(
+    config: Config,
+    *,
+    reader: WarehouseReader | None = None,
+    token: str | None = None,
+    tls: bool = False,
+    hosts: Iterable[str] | None = None,
+) -> Starlette:
+    """The console over ``config``'s warehouse. ``token``: the one-time start token (a fresh
+    one nobody knows when None); ``hosts``: the Host headers it answers (``host:port`` of
+    the bound address; default the loopback names on any port, as a TestClient needs
+    ``base_url="http://localhost"``)."""
+    state = build_state(config, reader or WarehouseReader(config))
+    hours = float(config.section("console").get("session_hours") or DEFAULT_SESSION_HOURS)
+    sessions = Sessions(token or new_token(), session_hours=hours)
+    t = translator(state.locale)
+    unauthorized = (state.locale, t("unauthorized.title"), t("unauthorized.body"))
+    answered = list(hosts) if hosts is not None else [n + s for n in LOOPBACK_NAMES for s in ("", ":*")]
+
+    async def login(request: Request) -> Response:
+        session = sessions.exchange(request.query_params.get("token", ""))
+        if session is None:
+            lang, title, body = unauthorized
+            return HTMLResponse(UNAUTHORIZED_PAGE.format(lang=lang, title=title, body=body), 401)
+        # A redirect, so the spent token leaves the address bar and the history.
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(
+            COOKIE,
+            session.session_id,
+            max_age=sessions.lifetime_seconds,
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=tls,
+        )
+        return response
+
+    async def busy(request: Request, exc: Exception) -> Response:
+        return render(request, "message.html.j2", page=_page_of(request), status_code=503, message=t("busy"))
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        code = exc.status_code if isinstance(exc, HTTPException) else 500
+        if code != 404 or getattr(request.state, "session", None) is None:
+            return Response(status_code=code)
+        return render(request, "message.html.j2", page=_page_of(request), status_code=404, message=t("not_found"))
+
+    routes: list[BaseRoute] = [
+        Route("/login", login),
+        Mount("/static", app=StaticFiles(packages=[("lorc_console", "static")]), name="static"),
+        *ROUTES,
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(Guard, sessions=sessions, hosts=answered, unauthorized=unauthorized)],
+        exception_handlers={WarehouseBusy: busy, HTTPException: not_found},
+    )
+    app.state.console = state
+    return app
+
+
+def _page_of(request: Request) -> str:
+    """The nav entry a URL belongs to (for the frame of an error page)."""
+    first = request.url.path.strip("/").split("/")[0]
+    return first if first in ("pipeline", "clients", "runs", "reports") else "today"

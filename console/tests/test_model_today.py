@@ -1,0 +1,81 @@
+"""The Today page's model, over rows this test writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from lorc_console.models.today import new_inquiries_since, today
+from reporter.safety import ITEM9_NOT_ANSWERED, ITEM9_POSITIVE, SafetyFlag
+
+NOW = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)  # a Wednesday
+
+
+def conversation(key: str, *, awaiting: bool, first_in: str | None, last_in: str | None) -> dict[str, Any]:
+    return {
+        "conversation_key": key,
+        "counterpart_name": f"Name {key}",
+        "counterpart_email": f"{key}@example.org",
+        "subject": f"Subject {key}",
+        "status": "awaiting reply" if awaiting else "in conversation",
+        "first_inbound_at": first_in,
+        "last_inbound_at": last_in,
+        "awaiting_reply": awaiting,
+    }
+
+
+def flag(key: str, answer: str, client: str | None, at: str) -> SafetyFlag:
+    return SafetyFlag(key, answer, client, f"resp-{key}", at, total=14, severity="moderate")  # type: ignore[arg-type]
+
+
+def test_awaiting_reply_oldest_first_with_age_at_now() -> None:
+    rows = [
+        conversation("a", awaiting=True, first_in="2026-11-17T09:00:00Z", last_in="2026-11-17T09:00:00Z"),
+        conversation("b", awaiting=False, first_in="2026-11-10T09:00:00Z", last_in="2026-11-10T09:00:00Z"),
+        conversation("c", awaiting=True, first_in="2026-11-15T09:00:00Z", last_in="2026-11-16T09:30:00Z"),
+    ]
+    page = today(rows, [], (), {}, NOW)
+    assert [(w.conversation_key, w.age_minutes) for w in page.awaiting] == [("c", 2 * 24 * 60), ("a", 24 * 60 + 30)]
+
+
+def test_new_inquiries_since_the_start_of_yesterday_utc() -> None:
+    assert new_inquiries_since(NOW) == datetime(2026, 11, 17, tzinfo=UTC)
+    rows = [
+        conversation("old", awaiting=False, first_in="2026-11-16T23:59:59Z", last_in=None),
+        conversation("yesterday", awaiting=False, first_in="2026-11-17T00:00:00Z", last_in=None),
+        conversation("today", awaiting=True, first_in="2026-11-18T08:00:00+01:00", last_in=None),
+        conversation("none", awaiting=False, first_in=None, last_in=None),
+    ]
+    page = today(rows, [], (), {}, NOW)
+    assert [n.conversation_key for n in page.new_inquiries] == ["today", "yesterday"]
+
+
+def test_open_flags_leave_out_the_followed_up_positive_first_then_oldest() -> None:
+    flags = [
+        flag("k1", ITEM9_NOT_ANSWERED, "c-1", "2026-11-10T08:00:00Z"),
+        flag("k2", ITEM9_POSITIVE, "c-2", "2026-11-16T08:00:00Z"),
+        flag("k3", ITEM9_POSITIVE, None, "2026-11-12T08:00:00Z"),
+        flag("k4", ITEM9_POSITIVE, "c-1", "2026-11-11T08:00:00Z"),
+    ]
+    clients = {"c-1": {"name": "Anna Beispiel"}, "c-2": {"name": ""}}
+    page = today([], flags, {"k4"}, clients, NOW)
+    assert [(f.flag_key, f.client_name) for f in page.flags] == [("k3", None), ("k2", None), ("k1", "Anna Beispiel")]
+    assert page.flags[0].total == 14 and page.flags[0].measured_at == datetime(2026, 11, 12, 8, tzinfo=UTC)
+
+
+def test_the_inbox_lists_are_cut_at_the_limit_and_counted_the_flags_never() -> None:
+    rows = [
+        conversation(
+            f"w{i:02d}",
+            awaiting=True,
+            first_in="2026-11-18T01:00:00Z",
+            last_in=f"2026-11-{10 + i % 8:02d}T08:{i:02d}:00Z",
+        )
+        for i in range(30)
+    ]
+    flags = [flag(f"k{i}", ITEM9_NOT_ANSWERED, None, "2026-11-10T08:00:00Z") for i in range(30)]
+    page = today(rows, flags, (), {}, NOW, list_limit=5)
+    assert (page.awaiting_total, len(page.awaiting), page.new_total, len(page.new_inquiries)) == (30, 5, 30, 5)
+    oldest = sorted(rows, key=lambda r: (r["last_inbound_at"], r["conversation_key"]))[:5]
+    assert [w.conversation_key for w in page.awaiting] == [r["conversation_key"] for r in oldest]
+    assert len(page.flags) == 30

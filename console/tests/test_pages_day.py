@@ -1,0 +1,219 @@
+"""Today, Sales pipeline, Clients and a client's page over a real sample warehouse
+(``lorc run --pipeline daily``), through the real app with Starlette's TestClient; the
+rendered content is checked against the warehouse, read here on its own path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from starlette.testclient import TestClient
+
+from lorc_console.app import create_app
+from lorchestra.config import Config
+from lorchestra.stack_clients import open_store
+from lorchestra.stack_clients.views import view_path
+from reporter.instruments import instrument_name, instrument_order
+from reporter.weeks import parse_timestamp
+from sample_warehouse import SAMPLE_WEEK, attribute_values, build_sample_home, copy_home, section
+
+TOKEN = "test-start-token"
+CLINICIANS = ("Dr. Weber", "M. Klein")
+
+
+@pytest.fixture(scope="session")
+def sample_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("sample") / "lorc-home"
+    build_sample_home(root)
+    return root
+
+
+def signed_in(config: Config) -> TestClient:
+    client = TestClient(create_app(config, token=TOKEN), base_url="http://localhost")
+    assert client.get(f"/login?token={TOKEN}", follow_redirects=False).status_code == 303
+    return client
+
+
+@pytest.fixture
+def console(sample_home: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Config]]:
+    config = copy_home(sample_home, tmp_path / "home", clinicians=CLINICIANS)
+    with signed_in(config) as client:
+        yield client, config
+
+
+def view(config: Config, name: str, sql: str) -> list[tuple[Any, ...]]:
+    path = view_path(config.home, name)
+    with duckdb.connect() as con:
+        return con.execute(sql.replace("VIEW", f"read_parquet('{path}')")).fetchall()
+
+
+def warehouse(config: Config, read: Any) -> Any:
+    store = open_store(config, read_only=True)
+    try:
+        return read(store)
+    finally:
+        store.close()
+
+
+def flag_keys(config: Config) -> set[str]:
+    return warehouse(config, lambda s: {k for k, _ in s.read_objects("canonical_objects", "safety_flag")})
+
+
+def followups(config: Config) -> list[dict[str, Any]]:
+    return warehouse(config, lambda s: s.read_table("safety_followups") if s.has_table("safety_followups") else [])
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def test_today_shows_the_warehouse_awaiting_list_open_flags_and_last_run(console: tuple[TestClient, Config]) -> None:
+    client, config = console
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.text
+    awaiting = view(
+        config, "inbox_view", "SELECT conversation_key FROM VIEW WHERE awaiting_reply ORDER BY last_inbound_at"
+    )
+    assert awaiting, "the sample has conversations awaiting a reply"
+    assert attribute_values(section(html, "awaiting"), "data-conversation-key") == [k for (k,) in awaiting]
+    shown_flags = attribute_values(section(html, "flags"), "data-flag-key")
+    assert shown_flags and set(shown_flags) == flag_keys(config) and len(shown_flags) == len(set(shown_flags))
+    assert "Warten auf Antwort" in html and "Item 9 (PHQ-9): offen" in html  # practice.locale defaults to de
+    last = warehouse(config, lambda s: s.read_events(("job.completed", "job.failed"), limit=1))[0]
+    assert attribute_values(section(html, "last-run"), "data-run-id") == [str(last.correlation_id)]
+    assert attribute_values(section(html, "last-run"), "data-status") == ["ok"]
+    options = re.findall(r'<option value="([^"]*)">', section(html, "flags"))
+    assert set(options) == {"Dr. Weber", "M. Klein"}
+    assert "style=" not in html and "<style" not in html
+
+
+def test_marking_a_flag_followed_up_records_it_and_it_leaves_today(console: tuple[TestClient, Config]) -> None:
+    client, config = console
+    html = client.get("/").text
+    key = attribute_values(section(html, "flags"), "data-flag-key")[0]
+    form = {"csrf_token": csrf_of(html), "flag_key": key, "by": "M. Klein"}
+    answer = client.post("/followups", data=form, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/?notice=recorded")
+    after = client.get(answer.headers["location"]).text
+    assert "Vermerkt" in after
+    assert key not in attribute_values(section(after, "flags"), "data-flag-key")
+    assert [(r["flag_key"], r["followed_up_by"]) for r in followups(config)] == [(key, "M. Klein")]
+    audit = warehouse(config, lambda s: s.read_events(("safety_flag.followed_up",)))
+    assert [e.payload for e in audit] == [{"flag_key": key, "by": "M. Klein"}]
+    again = client.post("/followups", data={**form, "by": "Dr. Weber"}, follow_redirects=False)
+    assert again.headers["location"] == "/?notice=already"
+    assert [r["followed_up_by"] for r in followups(config)] == ["M. Klein"]  # the first mark wins
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        ({"csrf_token": None}, 403),
+        ({"csrf_token": "forged"}, 403),
+        ({"by": "someone else"}, 400),
+        ({"by": None}, 400),
+        ({"flag_key": "no-such-flag"}, 404),
+        ({"flag_key": None}, 400),
+    ],
+)
+def test_a_bad_follow_up_post_is_refused_and_writes_nothing(
+    console: tuple[TestClient, Config], change: dict[str, str | None], status: int
+) -> None:
+    client, config = console
+    html = client.get("/").text
+    key = attribute_values(section(html, "flags"), "data-flag-key")[0]
+    form = {"csrf_token": csrf_of(html), "flag_key": key, "by": "Dr. Weber", **change}
+    answer = client.post("/followups", data={k: v for k, v in form.items() if v is not None}, follow_redirects=False)
+    assert answer.status_code == status
+    assert followups(config) == []
+    assert warehouse(config, lambda s: s.read_events(("safety_flag.followed_up",))) == []
+    assert key in attribute_values(section(client.get("/").text, "flags"), "data-flag-key")
+
+
+def test_the_pipeline_page_filters_the_inbox_view_and_names_a_bad_filter(sample_home: Path, tmp_path: Path) -> None:
+    config = copy_home(sample_home, tmp_path / "home", locale="en")
+    with signed_in(config) as client:
+        every = client.get("/pipeline")
+        assert every.status_code == 200 and "Conversations" in every.text  # English by practice.locale
+        total = view(config, "inbox_view", "SELECT count(*) FROM VIEW")[0][0]
+        assert len(attribute_values(every.text, "data-conversation-key", "conversation")) == total
+        awaiting = client.get("/pipeline", params={"status": "awaiting reply"})
+        expected = view(config, "inbox_view", "SELECT conversation_key FROM VIEW WHERE status = 'awaiting reply'")
+        assert sorted(attribute_values(awaiting.text, "data-conversation-key", "conversation")) == sorted(
+            k for (k,) in expected
+        )
+        mailbox = view(config, "inbox_view", "SELECT mailboxes[1] FROM VIEW WHERE len(mailboxes) > 0 LIMIT 1")[0][0]
+        in_box = client.get("/pipeline", params={"mailbox": mailbox, "week": SAMPLE_WEEK})
+        expected = view(
+            config,
+            "inbox_view",
+            f"SELECT conversation_key FROM VIEW WHERE list_contains(mailboxes, '{mailbox}') "
+            "AND first_inbound_at >= '2026-11-09' AND first_inbound_at < '2026-11-16'",
+        )
+        assert sorted(attribute_values(in_box.text, "data-conversation-key", "conversation")) == sorted(
+            k for (k,) in expected
+        )
+        for query, parameter in [
+            ({"status": "lost"}, "status"),
+            ({"mailbox": "x@y"}, "mailbox"),
+            ({"week": "46"}, "week"),
+        ]:
+            bad = client.get("/pipeline", params=query)
+            assert bad.status_code == 400
+            assert attribute_values(bad.text, "data-parameter") == [parameter]
+        assert client.get("/pipeline", params={"page": "2"}).status_code == 200
+
+
+def test_clients_show_each_clients_latest_scores_and_the_client_page_their_course(
+    console: tuple[TestClient, Config],
+) -> None:
+    client, config = console
+    listing = client.get("/clients").text
+    rows = view(
+        config,
+        "measurement_timeseries",
+        "SELECT client_id, instrument, measured_at, total FROM VIEW WHERE valid ORDER BY measured_at",
+    )
+    latest: dict[tuple[str, str], int] = {(c, i): t for c, i, _, t in rows}
+    shown_clients = attribute_values(listing, "data-client-id", "client")
+    assert set(shown_clients) == {c for c, _ in latest} | {
+        c for (c,) in view(config, "measurement_timeseries", "SELECT DISTINCT client_id FROM VIEW")
+    }
+    for client_id in shown_clients:
+        row = re.search(rf'data-client-id="{re.escape(client_id)}">(.*?)</tr>', listing, re.S)
+        assert row
+        cells = dict(re.findall(r'data-instrument="([a-z0-9]+)">([^<]*)<', row.group(1)))
+        assert cells == {i: str(t) for (c, i), t in latest.items() if c == client_id}
+
+    with_pdf = next(p for p in (config.home.root / "reports" / SAMPLE_WEEK).glob("verlauf-*.pdf"))
+    client_id = with_pdf.stem.removeprefix(f"verlauf-{SAMPLE_WEEK}-")
+    page = client.get(f"/clients/{client_id}")
+    assert page.status_code == 200
+    order = instrument_order()
+    own = sorted(
+        (
+            (at, i, t)
+            for c, i, at, t in view(
+                config, "measurement_timeseries", "SELECT client_id, instrument, measured_at, total FROM VIEW"
+            )
+            if c == client_id
+        ),
+        key=lambda row: (row[0], order.index(row[1])),
+    )
+    scores = re.findall(
+        r"<tr(?: class=\"in-week\")?><td class=\"nowrap\">([0-9.]+)</td><td>([^<]+)</td><td class=\"num\">([^<]+)</td>",
+        page.text,
+    )
+    assert scores == [
+        (parse_timestamp(at).strftime("%d.%m.%Y"), instrument_name(i), "–" if t is None else str(t)) for at, i, t in own
+    ]
+    assert "<svg" in page.text and "style=" not in page.text and "<style" not in page.text
+    assert f'href="/reports/{SAMPLE_WEEK}/{with_pdf.name}"' in page.text
+    assert client.get("/clients/no-such-client").status_code == 404
