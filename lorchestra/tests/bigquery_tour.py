@@ -49,6 +49,9 @@ def tour(store: Store, proxy: FaultProxy, tmp_dir: Path) -> list[Captured]:
     call("upsert_rejects", lambda: store.upsert_rejects([reject], run_id="run-tour", now=NOW))
     event = EventRow("e-tour", "tour.done", NOW, payload={"n": 1})
     call("append_events", lambda: store.append_events([event]))
+    followup = {"flag_key": "f1", "followed_up_by": "AB", "followed_up_at": NOW, "recorded_at": NOW}
+    marked = EventRow("e-mark", "safety_flag.followed_up", NOW, payload={"flag_key": "f1", "by": "AB"})
+    call("insert_first", lambda: store.insert_first("safety_followups", [followup], [marked]))
     for table, system in (("raw_objects", "gmail"), ("raw_objects", None), ("canonical_objects", None)):
         call(
             "changed_inputs",

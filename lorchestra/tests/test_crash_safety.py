@@ -35,6 +35,7 @@ TABLES = [
     "rejects",
     "processed_inputs",
     "job_state",
+    "safety_followups",
     "measurement_timeseries",
     "measurement_paired",
     "report_deliveries",

@@ -16,6 +16,7 @@ import click
 
 from lorchestra.cli_common import fail_cleanly
 from lorchestra.config import load_config
+from lorchestra.exceptions import LorcError
 from lorchestra.home import PhiHome
 
 DEFAULT_PORT = 8765
@@ -45,15 +46,8 @@ def url_host(host: str) -> str:
 @click.option("--tls-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="PEM private key.")
 @click.option("--no-browser", is_flag=True, help="Do not open the start URL in a browser.")
 @click.pass_obj
-@fail_cleanly
 def serve(home: PhiHome, port: int, host: str, tls_cert: Path | None, tls_key: Path | None, no_browser: bool) -> None:
     """Serve the practice console; prints one start URL (its token works once)."""
-    import uvicorn
-
-    from lorc_console import logs
-    from lorc_console.app import create_app
-    from lorc_console.sessions import new_token
-
     tls = tls_cert is not None or tls_key is not None
     if tls and (tls_cert is None or tls_key is None):
         raise click.UsageError("TLS needs both --tls-cert and --tls-key")
@@ -62,6 +56,24 @@ def serve(home: PhiHome, port: int, host: str, tls_cert: Path | None, tls_key: P
             f"--host {host} is not loopback: the console serves patient data, so another interface "
             "needs TLS; pass --tls-cert FILE --tls-key FILE (or leave --host out to stay on 127.0.0.1)"
         )
+    _serve(home, port, host, tls_cert, tls_key, open_browser=not no_browser)
+
+
+class CannotListenError(LorcError):
+    """The address or port to serve on is taken or not ours."""
+
+
+@fail_cleanly
+def _serve(
+    home: PhiHome, port: int, host: str, tls_cert: Path | None, tls_key: Path | None, *, open_browser: bool
+) -> None:
+    import uvicorn
+
+    from lorc_console import logs
+    from lorc_console.app import create_app
+    from lorc_console.sessions import new_token
+
+    tls = tls_cert is not None
     config = load_config(home)
     log_path = logs.configure(home)
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
@@ -71,7 +83,7 @@ def serve(home: PhiHome, port: int, host: str, tls_cert: Path | None, tls_key: P
         sock.bind((host.strip("[]"), port))
     except OSError as exc:
         sock.close()
-        raise click.UsageError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None
+        raise CannotListenError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None
     bound = sock.getsockname()[1]
     token = new_token()
     authority = f"{url_host(host)}:{bound}"
@@ -80,7 +92,7 @@ def serve(home: PhiHome, port: int, host: str, tls_cert: Path | None, tls_key: P
     url = f"{'https' if tls else 'http'}://{authority}/login?token={token}"
     click.echo(url)
     click.echo(f"log: {log_path}", err=True)
-    if not no_browser:
+    if open_browser:
         webbrowser.open(url)
     server = uvicorn.Server(
         uvicorn.Config(

@@ -1,4 +1,8 @@
-"""``lorc bench ingest|pipeline|backfill``: the benchmarks (figures, never asserted)."""
+"""``lorc bench ingest|pipeline|backfill``: the benchmarks (figures, never asserted).
+
+Other packages add theirs through the ``lorchestra.bench`` entry-point group (``lorc
+bench console`` from lorc-console), as ``lorc`` itself gets ``lorc serve``: lorchestra
+names none of them."""
 
 from __future__ import annotations
 
@@ -221,3 +225,28 @@ def bench_backfill_cmd(
             f"{k.rerun_seconds} s, fetched {k.refetched_committed} of the committed again, "
             f"{k.total_after_rerun} stored in all"
         )
+
+
+BENCH_GROUP = "lorchestra.bench"
+
+
+def add_plugin_benchmarks(group: click.Group) -> None:
+    """Add the Click commands the ``lorchestra.bench`` entry points name; one that cannot be
+    loaded is left out with a warning, and lorc's own benchmarks win a name."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=BENCH_GROUP):
+        if entry.name in group.commands:
+            continue
+        try:
+            command = entry.load()
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not take lorc bench down
+            from lorchestra.errors_safe import safe_error
+
+            click.echo(f"warning: benchmark {entry.name} ({entry.value}) cannot be loaded: {safe_error(exc)}", err=True)
+            continue
+        if isinstance(command, click.Command):
+            group.add_command(command, entry.name)
+
+
+add_plugin_benchmarks(bench)

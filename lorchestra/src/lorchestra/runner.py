@@ -17,6 +17,7 @@ from lorchestra.activity import ActivityRecord, activity_path
 from lorchestra.config import Config, load_config
 from lorchestra.errors_safe import safe_error
 from lorchestra.exceptions import LorcError
+from lorchestra.followups import apply_pending_followups
 from lorchestra.home import PhiHome
 from lorchestra.jobkit import JobContext, JobResult
 from lorchestra.jobs import JobRegistry, JobSpec
@@ -153,6 +154,7 @@ def _run_locked(
     activity = ActivityRecord(activity_path(config.home))
     try:
         store.ensure_schema()
+        _apply_followups(store, config, run_id)
         outcomes: list[JobOutcome] = []
         failed = False
         for spec in specs:
@@ -178,6 +180,21 @@ def _run_locked(
     finally:
         progress.finish()
         store.close()
+
+
+def _apply_followups(store: Store, config: Config, run_id: str) -> None:
+    """The follow-ups marked while the warehouse was held (see :mod:`lorchestra.followups`).
+    A journal that cannot be applied stays for the next run and never stops this one: the
+    jobs after it send the safety alerts."""
+    try:
+        applied = apply_pending_followups(
+            store, event_client(store, config, run_id=run_id, job_name="followups"), config.home
+        )
+    except (LorcError, OSError) as exc:
+        log.warning("the pending follow-ups were not applied (kept for the next run): %s", safe_error(exc))
+        return
+    if applied:
+        log.info("applied %d follow-up(s) marked while the warehouse was held", applied)
 
 
 def event_client(

@@ -56,6 +56,12 @@ class Store(Protocol):
 
     def append_events(self, events: Sequence[EventRow]) -> None: ...
 
+    def insert_first(self, table: str, rows: Sequence[Mapping[str, Any]], events: Sequence[EventRow]) -> None:
+        """Insert each row of core table ``table`` (keyed by one column) whose key it does not
+        hold yet, with the audit event at the same index in ``events``, in one transaction:
+        the first row of a key wins, and a row not inserted writes no event."""
+        ...
+
     def changed_inputs(
         self,
         consumer: str,

@@ -216,7 +216,21 @@ JOB_STATE = Table(
     description="Named states of a job, projection or report (state_id: consumer and state_key).",
 )
 
+SAFETY_FOLLOWUPS = Table(
+    "safety_followups",
+    (
+        Column("flag_key", "string", "the safety_flag object's idem_key", required=True),
+        Column("followed_up_by", "string", "a clinician as configured (console.clinicians)", required=True),
+        _time("followed_up_at"),
+        _time("recorded_at"),
+    ),
+    key=("flag_key",),
+    cluster_by=("flag_key",),
+    description="Which item-9 safety flag a clinician followed up, who and when: the first mark wins.",
+)
+
 CORE_TABLES: dict[str, Table] = {
-    t.name: t for t in (EVENT_LOG, RAW_OBJECTS, CANONICAL_OBJECTS, REJECTS, PROCESSED_INPUTS, JOB_STATE)
+    t.name: t
+    for t in (EVENT_LOG, RAW_OBJECTS, CANONICAL_OBJECTS, REJECTS, PROCESSED_INPUTS, JOB_STATE, SAFETY_FOLLOWUPS)
 }
 TABLE_NAMES = tuple(CORE_TABLES)

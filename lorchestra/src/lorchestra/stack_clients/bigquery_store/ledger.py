@@ -5,9 +5,11 @@ applied by one statement (a ledger page after one lookup of its stored keys: see
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
+
+from google.cloud import bigquery
 
 from lorchestra.stack_clients.bigquery_store import ddl
 from lorchestra.stack_clients.bigquery_store.existing import find_existing
@@ -66,7 +68,48 @@ def merge_rejects_sql(store: Plumbing, stage: str) -> str:
 def append_events(store: Plumbing, events: Sequence[EventRow]) -> None:
     if not events:
         return
-    stage = store.load_rows(
+    stage = stage_events(store, events)
+    try:
+        store.run_query(insert_events_sql(store, stage))
+    finally:
+        store.drop_table(stage)
+
+
+def insert_first(store: Plumbing, name: str, rows: Sequence[Mapping[str, Any]], events: Sequence[EventRow]) -> None:
+    """The rows whose key ``name`` does not hold yet, and their events, in one transaction
+    (BigQuery aborts one of two transactions that change the same table at once)."""
+    table = CORE_TABLES[name]
+    [key] = table.key
+    first: dict[str, tuple[Mapping[str, Any], EventRow]] = {}
+    for row, event in zip(rows, events, strict=True):
+        first.setdefault(row[key], (row, event))
+    if not first:
+        return
+    row_stage = store.load_rows(
+        [*ddl.stage_schema(table, table.column_names), bigquery.SchemaField("event_id", "STRING")],
+        ({**{c: row.get(c) for c in table.column_names}, "event_id": e.event_id} for row, e in first.values()),
+    )
+    try:
+        event_stage = stage_events(store, [e for _, e in first.values()])
+        try:
+            absent = f"{key} NOT IN (SELECT {key} FROM {store.table(name)})"
+            names = ", ".join(table.column_names)
+            store.run_query(
+                "BEGIN TRANSACTION;\n"
+                + insert_events_sql(store, event_stage)
+                + f" WHERE event_id IN (SELECT event_id FROM {store.table(row_stage)} WHERE {absent});\n"
+                f"INSERT INTO {store.table(name)} ({names}) SELECT {names} FROM {store.table(row_stage)} "
+                f"WHERE {absent};\n"
+                "COMMIT TRANSACTION;"
+            )
+        finally:
+            store.drop_table(event_stage)
+    finally:
+        store.drop_table(row_stage)
+
+
+def stage_events(store: Plumbing, events: Sequence[EventRow]) -> str:
+    return store.load_rows(
         ddl.EVENT_STAGE,
         (
             {
@@ -86,14 +129,13 @@ def append_events(store: Plumbing, events: Sequence[EventRow]) -> None:
             for e in events
         ),
     )
-    try:
-        columns = [f.name for f in ddl.EVENT_STAGE]
-        values = ", ".join(parse_json("payload") if c == "payload" else c for c in columns)
-        store.run_query(
-            f"INSERT INTO {store.table('event_log')} ({', '.join(columns)}) SELECT {values} FROM {store.table(stage)}"
-        )
-    finally:
-        store.drop_table(stage)
+
+
+def insert_events_sql(store: Plumbing, stage: str) -> str:
+    """Every staged event into ``event_log`` (a caller may append a WHERE clause)."""
+    columns = [f.name for f in ddl.EVENT_STAGE]
+    values = ", ".join(parse_json("payload") if c == "payload" else c for c in columns)
+    return f"INSERT INTO {store.table('event_log')} ({', '.join(columns)}) SELECT {values} FROM {store.table(stage)}"
 
 
 def changed_inputs(

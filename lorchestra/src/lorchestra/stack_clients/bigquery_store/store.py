@@ -112,6 +112,9 @@ class BigQueryStore(Plumbing):
     def append_events(self, events: Sequence[EventRow]) -> None:
         ledger.append_events(self, events)
 
+    def insert_first(self, table: str, rows: Sequence[Mapping[str, Any]], events: Sequence[EventRow]) -> None:
+        ledger.insert_first(self, table, rows, events)
+
     def changed_inputs(
         self,
         consumer: str,

@@ -4,15 +4,17 @@ consumer has processed (incremental selection)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from lorchestra.stack_clients.duckdb_store.plumbing import bulk_upsert
+from lorchestra.stack_clients.duckdb_store.plumbing import bulk_upsert, transaction
 from lorchestra.stack_clients.model import EventRow, InputRow, RejectRow, dumps
+from lorchestra.stack_clients.tables import CORE_TABLES
 
 
 def upsert_rejects(
@@ -72,6 +74,31 @@ def append_events(con: duckdb.DuckDBPyConnection, events: Sequence[EventRow]) ->
             for e in events
         ],
     )
+
+
+def insert_first(
+    con: duckdb.DuckDBPyConnection, name: str, rows: Sequence[Mapping[str, Any]], events: Sequence[EventRow]
+) -> None:
+    """The rows whose key ``name`` does not hold yet, and their events, in one transaction."""
+    table = CORE_TABLES[name]
+    [key] = table.key
+    with transaction(con):
+        held = con.execute(
+            f"SELECT {key} FROM {table.name} WHERE {key} IN (SELECT unnest($keys))", {"keys": [r[key] for r in rows]}
+        ).fetchall()
+        seen = {found for (found,) in held}
+        new = []
+        for row, event in zip(rows, events, strict=True):
+            if row[key] not in seen:
+                seen.add(row[key])
+                new.append((row, event))
+        if new:
+            con.executemany(
+                f"INSERT INTO {table.name} ({', '.join(table.column_names)}) "
+                f"VALUES ({', '.join('?' for _ in table.column_names)})",
+                [[row.get(c) for c in table.column_names] for row, _ in new],
+            )
+            append_events(con, [event for _, event in new])
 
 
 def changed_inputs(

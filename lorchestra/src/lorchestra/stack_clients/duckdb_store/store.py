@@ -96,6 +96,9 @@ class DuckDBStore:
     def append_events(self, events: Sequence[EventRow]) -> None:
         ledger.append_events(self.connection, events)
 
+    def insert_first(self, table: str, rows: Sequence[Mapping[str, Any]], events: Sequence[EventRow]) -> None:
+        ledger.insert_first(self.connection, table, rows, events)
+
     def changed_inputs(
         self,
         consumer: str,

@@ -1,0 +1,132 @@
+"""The Runs page over a real DuckDB warehouse: job and pipeline runs, failures with their
+fix message, rejects per job by rule and field, records per source per day, and the live
+progress of a run that holds the warehouse (read from the run lock and activity record)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from starlette.testclient import TestClient
+
+from lorc_console import create_app
+from lorchestra.activity import ActivityRecord, activity_path
+from lorchestra.config import load_config
+from lorchestra.home import PhiHome
+from lorchestra.initialize import init_home
+from lorchestra.runlock import lock_path, run_lock
+from lorchestra.stack_clients import EventRow, RejectRow, open_store
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+RUN = "run-1"
+
+
+def event(kind: str, job: str, at: datetime, **extra: object) -> EventRow:
+    return EventRow(
+        event_id=f"{kind}-{job}-{at.timestamp()}",
+        event_type=kind,
+        created_at=at,
+        correlation_id=RUN,
+        trace_id=f"{RUN}:{job}",
+        payload={"job": job, **extra.pop("payload", {})},  # type: ignore[dict-item]
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def home(tmp_path: object) -> PhiHome:
+    phi_home = PhiHome.from_env()
+    init_home(phi_home)
+    store = open_store(load_config(phi_home))
+    try:
+        store.ensure_schema()
+        store.append_events(
+            [
+                event("job.started", "extract_email", NOW - timedelta(minutes=3)),
+                event(
+                    "ingest.completed",
+                    "extract_email",
+                    NOW - timedelta(days=1),
+                    connection_name="gmail-praxis",
+                    payload={"inputs": 7},
+                ),
+                event(
+                    "ingest.completed",
+                    "extract_email",
+                    NOW - timedelta(minutes=2),
+                    connection_name="gmail-praxis",
+                    payload={"inputs": 3},
+                ),
+                event(
+                    "job.completed",
+                    "extract_email",
+                    NOW - timedelta(minutes=2),
+                    payload={"duration_ms": 60000, "counts": {"inputs": 10}},
+                ),
+                event("job.started", "score_phq9", NOW - timedelta(minutes=1)),
+                event(
+                    "job.failed",
+                    "score_phq9",
+                    NOW,
+                    status="failed",
+                    error_message="scorer definition missing; fix: run lorc doctor",
+                    payload={"duration_ms": 1500, "counts": {}},
+                ),
+            ]
+        )
+        rejects = [
+            RejectRow("canonicalize_email", f"k{i}", f"k{i}", "schema", "payload.from", "payload.from: required", None)
+            for i in range(3)
+        ]
+        store.upsert_rejects(rejects, run_id=RUN, now=NOW)
+    finally:
+        store.close()
+    return phi_home
+
+
+@pytest.fixture
+def client(home: PhiHome) -> Iterator[TestClient]:
+    with TestClient(create_app(load_config(home), token="start"), base_url="http://127.0.0.1:9") as signed_in:
+        assert signed_in.get("/login?token=start", follow_redirects=False).status_code == 303
+        yield signed_in
+
+
+def test_runs_failures_rejects_and_the_volume_chart_come_from_the_warehouse(client: TestClient) -> None:
+    page = client.get("/runs").text
+    assert "scorer definition missing; fix: run lorc doctor" in page
+    assert (
+        '<tr class="reject"><td>canonicalize_email</td><td><code>schema</code></td><td><code>payload.from</code></td><td>3</td>'
+        in page
+    )
+    assert f"<code>{RUN}</code>" in page and "fehlgeschlagen" in page  # the pipeline run failed (German default)
+    today, yesterday = NOW.date().isoformat(), (NOW - timedelta(days=1)).date().isoformat()
+    assert f'data-source="gmail-praxis" data-day="{today}" data-count="3"' in page
+    assert f'data-source="gmail-praxis" data-day="{yesterday}" data-count="7"' in page
+
+
+def test_live_progress_and_history_while_a_run_holds_the_warehouse(home: PhiHome, client: TestClient) -> None:
+    record = ActivityRecord(activity_path(home))
+    assert client.get("/runs/live.json").json() == {"running": False}
+    with run_lock(lock_path(home), run_id="run-live"):
+        record.job_started("run-live", "extract_contacts", NOW)
+        record.job_ended(
+            "run-live", "extract_contacts", at=NOW, status="ok", duration_ms=5, counts={"inputs": 2}, error=None
+        )
+        record.job_started("run-live", "extract_email", NOW)
+        live = client.get("/runs/live.json").json()
+        page = client.get("/runs").text
+    assert live["running"] is True and live["run_id"] == "run-live"
+    assert live["current"] == "extract_email" and live["done"] == 1 and live["failed"] == 0
+    assert [j["job"] for j in live["jobs"]] == ["extract_contacts", "extract_email"]
+    assert 'data-running="true"' in page and 'class="banner stale"' in page
+    assert '<tr class="job status-running"><td>extract_email</td>' in page
+    assert client.get("/runs/live.json").json() == {"running": False}
+
+
+def test_the_page_speaks_english_when_the_practice_does(home: PhiHome, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LORC_PRACTICE__LOCALE", "en")
+    with TestClient(create_app(load_config(home), token="t"), base_url="http://localhost") as client:
+        client.get("/login?token=t")
+        page = client.get("/runs").text
+    assert "Failures and what to do" in page and '<html lang="en">' in page

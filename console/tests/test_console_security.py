@@ -1,0 +1,147 @@
+"""The guard and the sessions without a browser: expiry, the TLS rule of `lorc serve`, the
+Secure cookie over TLS, and an access log that never carries a query or the token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+import re
+import ssl
+import stat
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from browser import LORC, SampleHome, clean_environ, started_server
+from lorc_console.sessions import COOKIE, Sessions
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_session_expires_after_its_hours_and_the_token_is_spent_once() -> None:
+    clock = Clock()
+    sessions = Sessions("start", session_hours=2, clock=clock)
+    assert sessions.exchange("wrong") is None
+    session = sessions.exchange("start")
+    assert session is not None
+    assert sessions.exchange("start") is None
+    clock.now += 2 * 3600 - 1
+    assert sessions.get(session.session_id) == session
+    clock.now += 1
+    assert sessions.get(session.session_id) is None
+    assert sessions.get(None) is None
+
+
+@pytest.fixture
+def fresh_home(tmp_path: Path) -> SampleHome:
+    user_home = tmp_path / "serve-user"
+    user_home.mkdir(mode=0o700)
+    home = SampleHome(tmp_path / "serve-home", clean_environ(tmp_path / "serve-home", user_home))
+    assert subprocess.run([LORC, "init"], env=home.env, capture_output=True, check=False).returncode == 0
+    return home
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--host", "0.0.0.0"], "needs TLS"),
+        (["--host", "192.0.2.10"], "needs TLS"),
+        (["--host", "127.0.0.1", "--tls-cert", "{cert}"], "both --tls-cert and --tls-key"),
+    ],
+)
+def test_serve_refuses_another_interface_without_tls(
+    fresh_home: SampleHome, tmp_path: Path, args: list[str], says: str
+) -> None:
+    cert = tmp_path / "cert.pem"
+    cert.write_text("not used")
+    done = subprocess.run(
+        [LORC, "serve", "--no-browser", *[a.format(cert=cert) for a in args]],
+        env=fresh_home.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert says in done.stderr
+    assert done.stdout == ""  # no URL, no token
+
+
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+def test_over_tls_the_url_is_https_and_the_cookie_is_secure(fresh_home: SampleHome, tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
+    with started_server(fresh_home, "--tls-cert", str(cert), "--tls-key", str(key)) as server:
+        assert server.start_url.startswith("https://127.0.0.1:")
+        with httpx.Client(verify=ssl.create_default_context(cafile=str(cert))) as client:
+            signed_in = client.get(server.start_url, follow_redirects=False)
+    assert signed_in.status_code == 303
+    cookie = signed_in.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=")
+    assert {"HttpOnly", "Secure", "SameSite=strict"} <= {part.strip() for part in cookie.split(";")}
+
+
+def test_the_access_log_has_method_path_status_and_duration_only(fresh_home: SampleHome) -> None:
+    marker = "ZZ-MARKER-query-Gertrud"
+    with started_server(fresh_home) as server:
+        token = server.start_url.split("token=")[1]
+        httpx.get(server.url(f"/runs?who={marker}"))  # 401: no session yet
+        httpx.get(server.url("/login?token=not-the-token"))
+        with httpx.Client() as client:
+            client.get(server.start_url)
+            client.get(server.url(f"/reports?q={marker}"))
+            client.post(server.url("/followups"), data={"note": marker})
+    log = fresh_home.root / "logs" / "console.log"
+    text = log.read_text()
+    stderr = server.stderr_path.read_text()
+    lines = [line for line in text.splitlines() if "lorc_console.access" in line]
+    requests = [tuple(line.split("lorc_console.access ")[1].split()[:3]) for line in lines]
+    assert requests == [
+        ("GET", "/runs", "401"),
+        ("GET", "/login", "401"),
+        ("GET", "/login", "303"),
+        ("GET", "/reports", "200"),
+        ("POST", "/followups", "403"),
+    ]
+    assert all(re.search(r" \d+ ms$", line) for line in lines)
+    for text_seen in (text, stderr):
+        assert marker not in text_seen and token not in text_seen and "not-the-token" not in text_seen
+    assert lines[0] in stderr  # the same lines on stderr
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700
+    assert os.path.commonpath([log, fresh_home.root]) == str(fresh_home.root)
