@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 
 from browser import SampleHome
 from lorc_console.app import create_app
+from lorc_console.models.pipeline import FIGURES
 from lorchestra.config import Config
 from lorchestra.stack_clients import open_store
 from lorchestra.stack_clients.views import view_path
@@ -217,3 +218,23 @@ def test_clients_show_each_clients_latest_scores_and_the_client_page_their_cours
     assert "<svg" in page.text and "style=" not in page.text and "<style" not in page.text
     assert f'href="/reports/{SAMPLE_WEEK}/{with_pdf.name}"' in page.text
     assert client.get("/clients/no-such-client").status_code == 404
+
+
+def test_the_weeks_figures_are_the_reporting_snapshots_rows(console: tuple[TestClient, Config]) -> None:
+    """The page reads the rows the weekly report reads, so their numbers cannot differ."""
+    pytest.importorskip("reporter.jobs.snapshots", reason="reporting_snapshots is helper R's branch (i17-snap)")
+    client, config = console
+    html = client.get("/pipeline", params={"week": SAMPLE_WEEK}).text
+    rows = view(config, "reporting_snapshots", f"SELECT figure, value, n FROM VIEW WHERE week = '{SAMPLE_WEEK}'")
+    snapshot = {figure: (value, n) for figure, value, n in rows}
+    shown = dict(
+        re.findall(r'<tr data-figure="([a-z_]+)">.*?</td><td class="muted">([^<]*)</td>', section(html, "figures"))
+    )
+    assert set(shown) == set(FIGURES) and set(FIGURES) <= set(snapshot)
+    for figure in FIGURES:
+        value, n = snapshot[figure]
+        assert shown[figure] == ("" if n is None else f"n = {n}"), figure
+        bars = re.findall(rf'data-week="{SAMPLE_WEEK}" data-value="([^"]+)"', html)
+        assert value is None or f"{value:g}" in bars, figure
+    new = dict(re.findall(r'<tr data-figure="(new_inquiries)"><th>[^<]*</th><td class="num value">([^<]*)</td>', html))
+    assert new == {"new_inquiries": f"{snapshot['new_inquiries'][0]:.0f}"}
