@@ -4,7 +4,10 @@ rendered content is checked against the warehouse, read here on its own path."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -238,3 +241,33 @@ def test_the_weeks_figures_are_the_reporting_snapshots_rows(console: tuple[TestC
         assert value is None or f"{value:g}" in bars, figure
     new = dict(re.findall(r'<tr data-figure="(new_inquiries)"><th>[^<]*</th><td class="num value">([^<]*)</td>', html))
     assert new == {"new_inquiries": f"{snapshot['new_inquiries'][0]:.0f}"}
+
+
+def test_a_mark_while_another_process_holds_the_warehouse_is_pending_and_kept(
+    console: tuple[TestClient, Config],
+) -> None:
+    client, config = console
+    html = client.get("/").text  # read before the warehouse is held
+    key = attribute_values(section(html, "flags"), "data-flag-key")[0]
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); input()",
+            str(config.duckdb_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        form = {"csrf_token": csrf_of(html), "flag_key": key, "by": "Dr. Weber"}
+        answer = client.post("/followups", data=form, follow_redirects=False)
+        assert answer.headers["location"] == "/?notice=pending"
+        assert "sobald der Lauf endet" in client.get(answer.headers["location"]).text
+    finally:
+        holder.communicate("\n", timeout=30)
+    journal = config.home.root / "pending" / "followups.jsonl"
+    assert [json.loads(line)["flag_key"] for line in journal.read_text().splitlines()] == [key]
+    assert followups(config) == []  # recorded by the next run (lorchestra.followups)
