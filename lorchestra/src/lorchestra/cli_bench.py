@@ -1,4 +1,8 @@
-"""``lorc bench ingest|pipeline|backfill``: the benchmarks (figures, never asserted)."""
+"""``lorc bench ingest|pipeline|backfill``: the benchmarks (figures, never asserted).
+
+Other packages add theirs through the ``lorchestra.bench`` entry-point group (``lorc
+bench console`` from lorc-console), as ``lorc`` itself gets ``lorc serve``: lorchestra
+names none of them."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 
 import click
 
-from lorchestra.cli_common import emit_json, fail_cleanly
+from lorchestra.cli_common import add_plugin_commands, emit_json, fail_cleanly
 from lorchestra.home import PhiHome
 
 
@@ -221,3 +225,7 @@ def bench_backfill_cmd(
             f"{k.rerun_seconds} s, fetched {k.refetched_committed} of the committed again, "
             f"{k.total_after_rerun} stored in all"
         )
+
+
+BENCH_GROUP = "lorchestra.bench"
+add_plugin_commands(bench, BENCH_GROUP)

@@ -27,7 +27,8 @@ import platform
 import resource
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -126,28 +127,12 @@ def bench_pipeline(
 ) -> PipelineBench:
     """``compare_with``: the stages of an earlier run (its ``--json`` output's ``stages``),
     whose first-run records/s this run is checked against."""
-    base = private_dir(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="lorc-bench-"))
-    root = Path(tempfile.mkdtemp(prefix="pipeline-", dir=base))
-    try:
-        home = PhiHome(root / "home")
-        init_home(home)
-        mailboxes = _mailbox_count(home)
-        plan = DataPlan(max(1, emails // mailboxes), responses, clients, new_fraction)
-        runner = _StageRunner(home, skip_meltano, root / "direct")
+    with _bench_root(work_dir) as root:
+        home, plan, runner = _prepared(root, emails, responses, clients, new_fraction, skip_meltano)
         figures: list[StageFigure] = []
         for pass_name in PASSES:
-            for lane, extract_job, consumers in LANES:
-                params = plan.params(lane, pass_name)
-                figures.append(runner.extract(lane, extract_job, pass_name, params))
-                for job in consumers:
-                    figures.append(runner.run(job, pass_name, {}))
-                if on_stage:
-                    for figure in figures[-1 - len(consumers) :]:
-                        on_stage(figure)
-            if not skip_report:
-                figures.append(runner.run(REPORT_STAGE, pass_name, {"week": REPORT_WEEK}))
-                if on_stage:
-                    on_stage(figures[-1])
+            figures += _run_pass(runner, plan, pass_name, skip_report=skip_report, on_stage=on_stage)
+        mailboxes = _mailbox_count(home)
         return PipelineBench(
             emails=plan.emails_per_mailbox * mailboxes,
             responses=responses,
@@ -165,10 +150,73 @@ def bench_pipeline(
                 earlier=compare_with,
             ),
         )
+
+
+@contextmanager
+def built_warehouse(
+    emails: int,
+    responses: int,
+    *,
+    clients: int = 100,
+    skip_meltano: bool = True,
+    work_dir: Path | None = None,
+    on_stage: Callable[[StageFigure], None] | None = None,
+) -> Iterator[PhiHome]:
+    """A temporary PHI home whose warehouse holds the pipeline benchmark's first run (every
+    lane, its projections published, the week's report), for benchmarks of what reads it
+    (``lorc bench console``); removed when the block ends."""
+    with _bench_root(work_dir) as root:
+        home, plan, runner = _prepared(root, emails, responses, clients, 0.01, skip_meltano)
+        _run_pass(runner, plan, "first_run", skip_report=False, on_stage=on_stage)
+        yield home
+
+
+@contextmanager
+def _bench_root(work_dir: Path | None) -> Iterator[Path]:
+    """A private scratch directory for one benchmark, removed with everything in it."""
+    base = private_dir(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="lorc-bench-"))
+    root = Path(tempfile.mkdtemp(prefix="pipeline-", dir=base))
+    try:
+        yield root
     finally:
         shutil.rmtree(root, ignore_errors=True)
         if work_dir is None:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def _prepared(
+    root: Path, emails: int, responses: int, clients: int, new_fraction: float, skip_meltano: bool
+) -> tuple[PhiHome, DataPlan, _StageRunner]:
+    home = PhiHome(root / "home")
+    init_home(home)
+    plan = DataPlan(max(1, emails // _mailbox_count(home)), responses, clients, new_fraction)
+    return home, plan, _StageRunner(home, skip_meltano, root / "direct")
+
+
+def _run_pass(
+    runner: _StageRunner,
+    plan: DataPlan,
+    pass_name: str,
+    *,
+    skip_report: bool,
+    on_stage: Callable[[StageFigure], None] | None,
+) -> list[StageFigure]:
+    """One pass of every lane, in weekly-pipeline order, then the week's report; each
+    stage's figure handed to ``on_stage`` as it ends."""
+    figures: list[StageFigure] = []
+
+    def done(figure: StageFigure) -> None:
+        figures.append(figure)
+        if on_stage:
+            on_stage(figure)
+
+    for lane, extract_job, consumers in LANES:
+        done(runner.extract(lane, extract_job, pass_name, plan.params(lane, pass_name)))
+        for job in consumers:
+            done(runner.run(job, pass_name, {}))
+    if not skip_report:
+        done(runner.run(REPORT_STAGE, pass_name, {"week": REPORT_WEEK}))
+    return figures
 
 
 class _StageRunner:

@@ -20,6 +20,8 @@ EXTRACT_IDLE_S = {"extract_email": 5.0, "extract_forms": 2.0, "extract_contacts"
 KEPT_RATE = 0.8  # records/s of a larger run against an earlier one (--compare-with)
 # ingest against the plain DuckDB floor (issue 16, target 7; lorc bench ingest)
 FLOOR_TIMES, UNCHANGED_RATE = 2.0, 50_000
+# every page of the console, server-side, on END_TO_END_EMAILS e-mails and 10,000 responses (issue 17)
+CONSOLE_PAGE_MS = 200.0
 
 
 @dataclass(frozen=True)
@@ -201,3 +203,12 @@ def ingest_targets(times_floor: float, unchanged_per_s: float, peak_rss_mb: floa
         ),
         TargetCheck(f"ingest peak RSS <= {RSS_LIMIT_MB} MB", f"{peak_rss_mb:.0f} MB", peak_rss_mb <= RSS_LIMIT_MB),
     ]
+
+
+def page_target(page: str, cache: str, p95_ms: float) -> TargetCheck:
+    """One console page's 95th percentile against issue 17's limit (``cache``: cold or warm)."""
+    return TargetCheck(
+        f"{page} ({cache}) renders in <= {CONSOLE_PAGE_MS:g} ms server-side (p95)",
+        f"{p95_ms:.1f} ms",
+        p95_ms <= CONSOLE_PAGE_MS,
+    )
