@@ -4,20 +4,26 @@ progress of a run that holds the warehouse (read from the run lock and activity 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 from starlette.testclient import TestClient
 
 from lorc_console import create_app
+from lorc_console.guard import HEADERS
+from lorc_console.logs import FORMAT, SafeFormatter
 from lorchestra.activity import ActivityRecord, activity_path
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.runlock import lock_path, run_lock
-from lorchestra.stack_clients import EventRow, RejectRow, open_store
+from lorchestra.stack_clients import EventRow, RejectRow, Store, open_store
+from lorchestra.warehouse_reader import Fresh, WarehouseReader
 
+T = TypeVar("T")
 NOW = datetime.now(UTC).replace(microsecond=0)
 RUN = "run-1"
 
@@ -130,3 +136,26 @@ def test_the_page_speaks_english_when_the_practice_does(home: PhiHome, monkeypat
         client.get("/login?token=t")
         page = client.get("/runs").text
     assert "Failures and what to do" in page and '<html lang="en">' in page
+
+
+class FailingReader(WarehouseReader):
+    """A reader whose read fails as a careless library does: quoting a record."""
+
+    def read(self, key: str, reader: Callable[[Store], T]) -> Fresh[T]:
+        raise RuntimeError("could not parse record for patient Erika Mustermann")
+
+
+def test_an_unexpected_error_is_a_500_with_the_headers_and_a_log_line_without_its_message(
+    home: PhiHome, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = load_config(home)
+    with TestClient(create_app(config, reader=FailingReader(config), token="t"), base_url="http://localhost") as client:
+        client.get("/login?token=t", follow_redirects=False)
+        with caplog.at_level(logging.ERROR, logger="lorc_console"):
+            response = client.get("/runs")
+    assert response.status_code == 500
+    assert "Erika" not in response.text
+    assert {name: response.headers.get(name) for name in HEADERS} == HEADERS
+    [record] = [r for r in caplog.records if r.name == "lorc_console.errors"]
+    line = SafeFormatter(FORMAT).format(record)
+    assert "GET /runs" in line and "RuntimeError" in line and "Erika" not in line

@@ -84,6 +84,7 @@ def _serve(
     except OSError as exc:
         sock.close()
         raise CannotListenError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None
+    sock.listen(128)  # before the URL is printed: a browser that is quick only waits in the backlog
     bound = sock.getsockname()[1]
     token = new_token()
     authority = f"{url_host(host)}:{bound}"

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from lorchestra.cli_bench import bench
-from lorchestra.cli_common import emit_json, fail_cleanly
+from lorchestra.cli_common import add_plugin_commands, emit_json, fail_cleanly
 from lorchestra.cli_connect import connect
 from lorchestra.exceptions import LorcError
 from lorchestra.home import PhiHome
@@ -306,26 +306,4 @@ main.add_command(connect)
 main.add_command(bench)
 
 COMMANDS_GROUP = "lorchestra.commands"
-
-
-def add_plugin_commands(group: click.Group) -> None:
-    """Add the Click commands other packages offer through the ``lorchestra.commands``
-    entry-point group (``lorc serve`` from lorc-console), as jobs are discovered: lorchestra
-    names none of them. One that cannot be loaded is left out with a warning; lorc still works."""
-    from importlib.metadata import entry_points
-
-    for entry in entry_points(group=COMMANDS_GROUP):
-        if entry.name in group.commands:
-            continue  # lorc's own commands win
-        try:
-            command = entry.load()
-        except Exception as exc:  # a broken plugin must not take every lorc command down
-            from lorchestra.errors_safe import safe_error
-
-            click.echo(f"warning: command {entry.name} ({entry.value}) cannot be loaded: {safe_error(exc)}", err=True)
-            continue
-        if isinstance(command, click.Command):
-            group.add_command(command, entry.name)
-
-
-add_plugin_commands(main)
+add_plugin_commands(main, COMMANDS_GROUP)

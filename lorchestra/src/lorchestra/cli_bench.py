@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from lorchestra.cli_common import emit_json, fail_cleanly
+from lorchestra.cli_common import add_plugin_commands, emit_json, fail_cleanly
 from lorchestra.home import PhiHome
 
 
@@ -228,25 +228,4 @@ def bench_backfill_cmd(
 
 
 BENCH_GROUP = "lorchestra.bench"
-
-
-def add_plugin_benchmarks(group: click.Group) -> None:
-    """Add the Click commands the ``lorchestra.bench`` entry points name; one that cannot be
-    loaded is left out with a warning, and lorc's own benchmarks win a name."""
-    from importlib.metadata import entry_points
-
-    for entry in entry_points(group=BENCH_GROUP):
-        if entry.name in group.commands:
-            continue
-        try:
-            command = entry.load()
-        except Exception as exc:  # noqa: BLE001 - a broken plugin must not take lorc bench down
-            from lorchestra.errors_safe import safe_error
-
-            click.echo(f"warning: benchmark {entry.name} ({entry.value}) cannot be loaded: {safe_error(exc)}", err=True)
-            continue
-        if isinstance(command, click.Command):
-            group.add_command(command, entry.name)
-
-
-add_plugin_benchmarks(bench)
+add_plugin_commands(bench, BENCH_GROUP)

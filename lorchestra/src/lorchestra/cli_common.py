@@ -39,3 +39,22 @@ def fail_cleanly(func: F) -> F:
 
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
+
+
+def add_plugin_commands(group: click.Group, entry_group: str) -> None:
+    """Add to ``group`` the Click commands other packages offer through ``entry_group``
+    (``lorc serve``, ``lorc bench console`` from lorc-console), as jobs are discovered:
+    lorchestra names none of them. lorc's own commands win a name; one that cannot be
+    loaded is left out with a warning, and lorc still works."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=entry_group):
+        if entry.name in group.commands:
+            continue
+        try:
+            command = entry.load()
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not take every lorc command down
+            click.echo(f"warning: command {entry.name} ({entry.value}) cannot be loaded: {safe_error(exc)}", err=True)
+            continue
+        if isinstance(command, click.Command):
+            group.add_command(command, entry.name)

@@ -1,0 +1,237 @@
+"""``lorc bench console``: every page of the console, timed server-side on a warehouse of
+the pipeline benchmark's size (issue 17: each page in at most 200 ms on 100,000 e-mails
+and 10,000 responses). Figures, never asserted.
+
+The warehouse is the pipeline benchmark's first run (``lorchestra.bench.pipeline``) in a
+temporary home, removed afterwards. The pages are called in process through the ASGI app
+(httpx's ASGI transport, signed in through ``/login`` like a browser), so the figures are
+the app's own time, without a network. The reader caches what it read, so two figures are
+kept apart: **cold**, the first request of a fresh app (nothing cached, templates not yet
+compiled), and **warm**, the same page again with the cache filled. Added to ``lorc bench``
+through the ``lorchestra.bench`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import statistics
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+import click
+
+from lorchestra.bench.targets import CONSOLE_PAGE_MS, TargetCheck, page_target
+from lorchestra.cli_common import emit_json, fail_cleanly
+from lorchestra.config import Config, load_config
+from lorchestra.exceptions import LorcError
+from lorchestra.home import PhiHome
+from lorchestra.warehouse_reader import WarehouseReader
+
+if TYPE_CHECKING:  # the app and the HTTP client load when the benchmark runs, not with every lorc command
+    import httpx
+
+
+@dataclass(frozen=True)
+class PageFigure:
+    page: str
+    path: str  # with ids left out: the figures may be shared
+    cache: str  # cold | warm
+    samples: int
+    median_ms: float
+    p95_ms: float
+
+
+@dataclass(frozen=True)
+class ConsoleBench:
+    emails: int
+    responses: int
+    clients: int
+    limit_ms: float
+    pages: list[PageFigure]
+    targets: list[TargetCheck]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class ConsoleBenchError(LorcError):
+    """A page did not answer 200 during the benchmark; the message names the page and status."""
+
+
+def pages(config: Config) -> list[tuple[str, str, str]]:
+    """``(page, path, path as shown)`` of every page, the Pipeline with and without filters,
+    and one client's page (a client with measurements, read from the published view)."""
+    from lorchestra.bench.pipeline import REPORT_WEEK
+
+    reader = WarehouseReader(config)
+    try:
+        measured = reader.view_rows("measurement_timeseries").value
+        inbox = reader.view_rows("inbox_view").value
+    finally:
+        reader.close()
+    if not measured or not inbox:
+        raise ConsoleBenchError("the benchmark warehouse has no measurements or no inbox view: its build failed")
+    mailbox = next((str(row["mailboxes"][0]) for row in inbox if row.get("mailboxes")), None)
+    filters = {"status": "awaiting reply", "week": REPORT_WEEK, **({"mailbox": mailbox} if mailbox else {})}
+    client_id = str(measured[0]["client_id"])
+    filtered = "/pipeline?" + urlencode(filters)
+    return [
+        ("Today", "/", "/"),
+        ("Sales pipeline", "/pipeline", "/pipeline"),
+        ("Sales pipeline, filtered", filtered, "/pipeline?status&week" + ("&mailbox" if mailbox else "")),
+        ("Clients", "/clients", "/clients"),
+        ("Client page", f"/clients/{client_id}", "/clients/{client_id}"),
+        ("Runs", "/runs", "/runs"),
+        ("Runs, live progress", "/runs/live.json", "/runs/live.json"),
+        ("Reports", "/reports", "/reports"),
+    ]
+
+
+def time_pages(config: Config, *, repeat: int, cold: int) -> list[PageFigure]:
+    """Each page ``cold`` times on a fresh app, then ``repeat`` times on one warm app (after
+    one warm-up request of every page)."""
+    return asyncio.run(_time_pages(config, pages(config), repeat=repeat, cold=cold))
+
+
+async def _time_pages(config: Config, found: list[tuple[str, str, str]], *, repeat: int, cold: int) -> list[PageFigure]:
+    figures = []
+    for page, path, shown in found:
+        samples = []
+        for _ in range(cold):
+            async with signed_in(config) as client:
+                samples.append(await _timed(client, page, path))
+        figures.append(_figure(page, shown, "cold", samples))
+    async with signed_in(config) as client:
+        for page, path, _ in found:
+            await _timed(client, page, path)
+        for page, path, shown in found:
+            figures.append(_figure(page, shown, "warm", [await _timed(client, page, path) for _ in range(repeat)]))
+    return figures
+
+
+def run_console_bench(
+    emails: int,
+    responses: int,
+    *,
+    clients: int,
+    repeat: int,
+    cold: int,
+    skip_meltano: bool = True,
+    work_dir: Any = None,
+    on_build: Callable[[str], None] | None = None,
+) -> ConsoleBench:
+    from lorchestra.bench.pipeline import built_warehouse
+
+    with built_warehouse(
+        emails,
+        responses,
+        clients=clients,
+        skip_meltano=skip_meltano,
+        work_dir=work_dir,
+        on_stage=(lambda f: on_build(f"{f.stage:<30} {f.records:>8} records {f.seconds:>8.3f} s"))
+        if on_build
+        else None,
+    ) as home:
+        figures = time_pages(load_config(home, {}), repeat=repeat, cold=cold)
+    return ConsoleBench(
+        emails=emails,
+        responses=responses,
+        clients=clients,
+        limit_ms=CONSOLE_PAGE_MS,
+        pages=figures,
+        targets=[page_target(f.page, f.cache, f.p95_ms) for f in figures],
+    )
+
+
+@asynccontextmanager
+async def signed_in(config: Config) -> AsyncIterator[httpx.AsyncClient]:
+    """A fresh app (and so a fresh reader, nothing cached) with a session, as a browser gets one."""
+    try:
+        import httpx
+    except ImportError:
+        raise ConsoleBenchError("lorc bench console needs httpx: pip install httpx (./dev setup installs it)") from None
+
+    from lorc_console.app import create_app
+    from lorc_console.sessions import new_token
+
+    token = new_token()
+    transport = httpx.ASGITransport(app=create_app(config, token=token))
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        answer = await client.get(f"/login?token={token}")
+        if answer.status_code != 303:
+            raise ConsoleBenchError(f"signing in answered {answer.status_code}, not 303")
+        yield client
+
+
+async def _timed(client: httpx.AsyncClient, page: str, path: str) -> float:
+    started = time.perf_counter()
+    answer = await client.get(path)
+    elapsed = (time.perf_counter() - started) * 1000
+    if answer.status_code != 200:
+        raise ConsoleBenchError(f"{page} answered {answer.status_code}")
+    return elapsed
+
+
+def _figure(page: str, path: str, cache: str, samples: list[float]) -> PageFigure:
+    ordered = sorted(samples)
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]  # nearest rank: one of the samples
+    return PageFigure(page, path, cache, len(samples), round(statistics.median(ordered), 1), round(p95, 1))
+
+
+@click.command("console")
+@click.option("--emails", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option("--responses", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option(
+    "--clients",
+    type=click.IntRange(1, 1_000_000),
+    default=None,
+    help="Respondents (one Dataverse contact each); default: one per 10 responses.",
+)
+@click.option("--repeat", default=20, show_default=True, type=click.IntRange(1, 10_000), help="Warm requests per page.")
+@click.option(
+    "--cold",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 1_000),
+    help="Requests per page, each on a fresh app with nothing cached.",
+)
+@click.option("--meltano", is_flag=True, help="Build the warehouse through Meltano (default: the taps directly).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@fail_cleanly
+def bench_console(
+    home: PhiHome,
+    emails: int,
+    responses: int,
+    clients: int | None,
+    repeat: int,
+    cold: int,
+    meltano: bool,
+    as_json: bool,
+) -> None:
+    """Every console page, server-side, on a warehouse of N e-mails and M responses: median
+    and p95 per page, cold (nothing cached) and warm, against the 200 ms target."""
+    result = run_console_bench(
+        emails,
+        responses,
+        clients=clients or max(1, responses // 10),
+        repeat=repeat,
+        cold=cold,
+        skip_meltano=not meltano,
+        work_dir=home.tmp_dir if home.exists() else None,
+        on_build=None if as_json else lambda line: click.echo(f"built  {line}", err=True),
+    )
+    if as_json:
+        emit_json(result.as_dict())
+        return
+    click.echo(f"{'page':<26} {'cache':<5} {'median ms':>10} {'p95 ms':>8}  target")
+    for figure, check in zip(result.pages, result.targets, strict=True):
+        click.echo(
+            f"{figure.page:<26} {figure.cache:<5} {figure.median_ms:>10.1f} {figure.p95_ms:>8.1f}  "
+            f"<= {result.limit_ms:g} ms {'met' if check.met else 'MISSED'}"
+        )
