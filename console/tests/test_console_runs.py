@@ -126,6 +126,7 @@ def test_live_progress_and_history_while_a_run_holds_the_warehouse(home: PhiHome
     assert live["current"] == "extract_email" and live["done"] == 1 and live["failed"] == 0
     assert [j["job"] for j in live["jobs"]] == ["extract_contacts", "extract_email"]
     assert 'data-running="true"' in page and 'class="banner stale"' in page
+    assert "angezeigt wird, was die Läufe selbst aufzeichnen" in page  # nothing was read before the run
     assert '<tr class="job status-running"><td>extract_email</td>' in page
     assert client.get("/runs/live.json").json() == {"running": False}
 
@@ -159,3 +160,19 @@ def test_an_unexpected_error_is_a_500_with_the_headers_and_a_log_line_without_it
     [record] = [r for r in caplog.records if r.name == "lorc_console.errors"]
     line = SafeFormatter(FORMAT).format(record)
     assert "GET /runs" in line and "RuntimeError" in line and "Erika" not in line
+
+
+def test_during_a_run_the_page_shows_the_last_history_read_marked_with_its_time(
+    home: PhiHome, client: TestClient
+) -> None:
+    assert "banner stale" not in client.get("/runs").text  # read now, from the warehouse
+    with run_lock(lock_path(home), run_id="run-live"):
+        store = open_store(load_config(home))  # the run writes: what was read is no longer current
+        try:
+            store.append_events([event("job.started", "extract_email", NOW + timedelta(seconds=1))])
+            store.flush()
+        finally:
+            store.close()
+        page = client.get("/runs").text
+    assert "angezeigt wird der Stand von" in page
+    assert "scorer definition missing; fix: run lorc doctor" in page  # the history read before the run
