@@ -8,7 +8,9 @@ patient data, and a session cookie must not cross a network in clear text.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import sys
 import webbrowser
 from pathlib import Path
 
@@ -29,6 +31,12 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def has_display() -> bool:
+    """Whether a graphical browser can open: without one, Python's webbrowser would start a
+    text browser (lynx, w3m) in the terminal that runs the server."""
+    return sys.platform == "darwin" or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def url_host(host: str) -> str:
@@ -93,7 +101,7 @@ def _serve(
     url = f"{'https' if tls else 'http'}://{authority}/login?token={token}"
     click.echo(url)
     click.echo(f"log: {log_path}", err=True)
-    if open_browser:
+    if open_browser and has_display():
         webbrowser.open(url)
     server = uvicorn.Server(
         uvicorn.Config(
