@@ -39,6 +39,7 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--window-size=1280,1000",
+    "--hide-scrollbars",
 )
 SECRET_SUFFIXES = ("_CLIENT_ID", "_CLIENT_SECRET", "_REFRESH_TOKEN", "_TENANT_ID")
 START_TIMEOUT = 60

@@ -56,6 +56,7 @@ def fresh_home(tmp_path: Path) -> SampleHome:
         (["--host", "0.0.0.0"], "needs TLS"),
         (["--host", "192.0.2.10"], "needs TLS"),
         (["--host", "127.0.0.1", "--tls-cert", "{cert}"], "both --tls-cert and --tls-key"),
+        (["--host", "0.0.0.0", "--tls-cert", "{cert}", "--tls-key", "{cert}"], "every interface"),
     ],
 )
 def test_serve_refuses_another_interface_without_tls(

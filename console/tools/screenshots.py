@@ -21,12 +21,13 @@ sys.path.insert(0, str(REPO / "console" / "tests"))  # the browser tests' set-up
 from browser import Browser, make_sample_home, open_browser, started_server  # noqa: E402
 
 WIDTH = 1280
+CHROME_HEIGHT = 140  # the window holds more than the page: its frame, so no scrollbar shows
 
 
 def save(browser: Browser, path: str, target: Path) -> None:
     browser.open(path)
     height = int(browser.driver.execute_script("return document.documentElement.scrollHeight"))
-    browser.driver.set_window_size(WIDTH, max(height, 600))
+    browser.driver.set_window_size(WIDTH, max(height, 600) + CHROME_HEIGHT)
     browser.driver.save_screenshot(str(target))
     print(f"{target} ({path})")
 

@@ -23,6 +23,7 @@ TEXTS: Texts = {
         "nav.runs": "Läufe",
         "nav.reports": "Berichte",
         "stale": "Ein Lauf hält gerade das Warehouse; angezeigt wird der Stand von",
+        "stale_unread": "Ein Lauf hält gerade das Warehouse; angezeigt wird, was die Läufe selbst aufzeichnen.",
         "busy": "Ein Lauf hält gerade das Warehouse, und es wurde noch nichts gelesen. "
         "Die Seite lädt nach dem Lauf wieder.",
         "not_found": "Nicht gefunden.",
@@ -41,6 +42,7 @@ TEXTS: Texts = {
         "nav.runs": "Runs",
         "nav.reports": "Reports",
         "stale": "A run holds the warehouse right now; shown is the state as of",
+        "stale_unread": "A run holds the warehouse right now; shown is what the runs record themselves.",
         "busy": "A run holds the warehouse right now and nothing was read before. The page loads again after the run.",
         "not_found": "Not found.",
         "unreadable": "The warehouse cannot be read right now:",
