@@ -4,9 +4,12 @@ a real `lorc serve` over it, and a headless Chromium signed in through the start
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,3 +48,27 @@ def browser(server: Server) -> Iterator[Browser]:
     """A Chromium signed in through the server's start URL (which is then spent)."""
     with open_browser(server) as signed_in:
         yield signed_in
+
+
+LORCHESTRA_TESTS = Path(__file__).resolve().parents[2] / "lorchestra" / "tests"
+
+
+def _lorchestra_test_module(name: str) -> Any:
+    """A helper of lorchestra's tests (the BigQuery emulator and its environment), not copied."""
+    if str(LORCHESTRA_TESTS) not in sys.path:
+        sys.path.append(str(LORCHESTRA_TESTS))
+    return importlib.import_module(name)
+
+
+@pytest.fixture(scope="session")
+def bq_emulator() -> Iterator[object]:
+    handle = _lorchestra_test_module("bq_emulator").start_emulator(project="lorc-test-project")
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+@pytest.fixture
+def bigquery_environ() -> Any:
+    return _lorchestra_test_module("cli_support").bigquery_environ

@@ -1,45 +1,48 @@
-"""A real sample warehouse for the page tests: ``lorc run --pipeline daily`` over the sample
-profile's fake sources, then the weekly report of the sample's week (so progress-report
-PDFs exist), built once per session and copied for each test that writes."""
+"""The sample home of the pages of the practice's day: the console's sample home (the weekly
+pipeline over the sample profile's fake sources, and a failing job), plus the progress
+reports of the sample's week; copied for each test, which may then write to it."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 
+from browser import SampleHome, clean_environ, lorc, make_sample_home
 from lorchestra.config import Config, load_config
 from lorchestra.home import PhiHome
 
-LORC = str(Path(sys.executable).with_name("lorc"))
 SAMPLE_WEEK = "2026-W46"  # the sample story's week
+FAILING = ("run", "example_synthetic_ingest", "--param", "fail=true")
 
 
-def lorc_env(root: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LORC_")}
-    return {**env, "LORC_HOME": str(root)}
+def make_day_home(base: Path) -> SampleHome:
+    """The console's sample home, then the progress reports of the sample's week (so a client
+    has a PDF), then the failing job once more, so the last run on Today is a failed one."""
+    home = make_sample_home(base)
+    for args, wanted in ((("run", "generate_weekly_report", "--week", SAMPLE_WEEK), 0), (FAILING, 1)):
+        done = lorc(home, *args)
+        assert done.returncode == wanted, f"lorc {' '.join(args)}: {done.stdout}{done.stderr}"
+    return home
 
 
-def build_sample_home(root: Path) -> None:
-    for args in (["init"], ["run", "--pipeline", "daily"], ["run", "generate_weekly_report", "--week", SAMPLE_WEEK]):
-        done = subprocess.run([LORC, *args], env=lorc_env(root), capture_output=True, text=True, check=False)
-        assert done.returncode == 0, f"lorc {' '.join(args)}: {done.stdout}{done.stderr}"
-
-
-def copy_home(source: Path, target: Path, *, locale: str = "de", clinicians: tuple[str, ...] = ()) -> Config:
-    """A private copy of ``source`` with ``practice.locale`` and ``console.clinicians`` set."""
-    shutil.copytree(source, target, symlinks=True)
+def copy_home(source: SampleHome, base: Path, *, locale: str = "de", clinicians: tuple[str, ...] = ()) -> SampleHome:
+    """A private copy of ``source`` in ``base`` with ``practice.locale`` and ``console.clinicians`` set."""
+    target = base / "lorc-home"
+    shutil.copytree(source.root, target, symlinks=True)
+    (base / "user-home").mkdir(mode=0o700, exist_ok=True)
     config_file = target / "config.yaml"
     text = config_file.read_text(encoding="utf-8")
     text, n_locale = re.subn(r"(?m)^  locale: \w+", f"  locale: {locale}", text)
     text, n_clinicians = re.subn(r"(?m)^  clinicians: \[\]", f"  clinicians: [{', '.join(clinicians)}]", text)
     assert (n_locale, n_clinicians) == (1, 1), "the sample config names practice.locale and console.clinicians"
     config_file.write_text(text, encoding="utf-8")
-    return load_config(PhiHome(target), environ={})
+    return SampleHome(target, clean_environ(target, base / "user-home"))
+
+
+def config_of(home: SampleHome) -> Config:
+    return load_config(PhiHome(home.root), environ={})
 
 
 def attribute_values(html: str, attribute: str, tag_class: str | None = None) -> list[str]:

@@ -4,20 +4,27 @@ progress of a run that holds the warehouse (read from the run lock and activity 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 from starlette.testclient import TestClient
 
 from lorc_console import create_app
+from lorc_console.guard import HEADERS
+from lorc_console.logs import FORMAT, SafeFormatter
 from lorchestra.activity import ActivityRecord, activity_path
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.runlock import lock_path, run_lock
-from lorchestra.stack_clients import EventRow, RejectRow, open_store
+from lorchestra.stack_clients import EventRow, RejectRow, Store, open_store
+from lorchestra.warehouse_reader import Fresh, WarehouseReader
 
+T = TypeVar("T")
 NOW = datetime.now(UTC).replace(microsecond=0)
 RUN = "run-1"
 
@@ -34,6 +41,49 @@ def event(kind: str, job: str, at: datetime, **extra: object) -> EventRow:
     )
 
 
+def write_history(store: Store) -> None:
+    """Two jobs of one run (one failed), two days of e-mail ingests and three rejects."""
+    store.append_events(
+        [
+            event("job.started", "extract_email", NOW - timedelta(minutes=3)),
+            event(
+                "ingest.completed",
+                "extract_email",
+                NOW - timedelta(days=1),
+                connection_name="gmail-praxis",
+                payload={"inputs": 7},
+            ),
+            event(
+                "ingest.completed",
+                "extract_email",
+                NOW - timedelta(minutes=2),
+                connection_name="gmail-praxis",
+                payload={"inputs": 3},
+            ),
+            event(
+                "job.completed",
+                "extract_email",
+                NOW - timedelta(minutes=2),
+                payload={"duration_ms": 60000, "counts": {"inputs": 10}},
+            ),
+            event("job.started", "score_phq9", NOW - timedelta(minutes=1)),
+            event(
+                "job.failed",
+                "score_phq9",
+                NOW,
+                status="failed",
+                error_message="scorer definition missing; fix: run lorc doctor",
+                payload={"duration_ms": 1500, "counts": {}},
+            ),
+        ]
+    )
+    rejects = [
+        RejectRow("canonicalize_email", f"k{i}", f"k{i}", "schema", "payload.from", "payload.from: required", None)
+        for i in range(3)
+    ]
+    store.upsert_rejects(rejects, run_id=RUN, now=NOW)
+
+
 @pytest.fixture
 def home(tmp_path: object) -> PhiHome:
     phi_home = PhiHome.from_env()
@@ -41,45 +91,7 @@ def home(tmp_path: object) -> PhiHome:
     store = open_store(load_config(phi_home))
     try:
         store.ensure_schema()
-        store.append_events(
-            [
-                event("job.started", "extract_email", NOW - timedelta(minutes=3)),
-                event(
-                    "ingest.completed",
-                    "extract_email",
-                    NOW - timedelta(days=1),
-                    connection_name="gmail-praxis",
-                    payload={"inputs": 7},
-                ),
-                event(
-                    "ingest.completed",
-                    "extract_email",
-                    NOW - timedelta(minutes=2),
-                    connection_name="gmail-praxis",
-                    payload={"inputs": 3},
-                ),
-                event(
-                    "job.completed",
-                    "extract_email",
-                    NOW - timedelta(minutes=2),
-                    payload={"duration_ms": 60000, "counts": {"inputs": 10}},
-                ),
-                event("job.started", "score_phq9", NOW - timedelta(minutes=1)),
-                event(
-                    "job.failed",
-                    "score_phq9",
-                    NOW,
-                    status="failed",
-                    error_message="scorer definition missing; fix: run lorc doctor",
-                    payload={"duration_ms": 1500, "counts": {}},
-                ),
-            ]
-        )
-        rejects = [
-            RejectRow("canonicalize_email", f"k{i}", f"k{i}", "schema", "payload.from", "payload.from: required", None)
-            for i in range(3)
-        ]
-        store.upsert_rejects(rejects, run_id=RUN, now=NOW)
+        write_history(store)
     finally:
         store.close()
     return phi_home
@@ -93,7 +105,30 @@ def client(home: PhiHome) -> Iterator[TestClient]:
 
 
 def test_runs_failures_rejects_and_the_volume_chart_come_from_the_warehouse(client: TestClient) -> None:
-    page = client.get("/runs").text
+    assert_history_shown(client.get("/runs").text)
+
+
+@pytest.mark.bigquery
+def test_the_runs_and_reports_pages_read_bigquery_too(
+    bq_emulator: object, monkeypatch: pytest.MonkeyPatch, bigquery_environ: Callable[[object, str], dict[str, str]]
+) -> None:
+    for key, value in bigquery_environ(bq_emulator, f"console_{uuid.uuid4().hex[:10]}").items():
+        monkeypatch.setenv(key, value)
+    phi_home = PhiHome.from_env()
+    init_home(phi_home, create_dataset=True)
+    config = load_config(phi_home)
+    store = open_store(config)
+    try:
+        write_history(store)
+    finally:
+        store.close()
+    with TestClient(create_app(config, token="t"), base_url="http://localhost") as client:
+        client.get("/login?token=t")
+        assert_history_shown(client.get("/runs").text)
+        assert "Noch kein Wochenbericht zugestellt." in client.get("/reports").text
+
+
+def assert_history_shown(page: str) -> None:
     assert "scorer definition missing; fix: run lorc doctor" in page
     assert (
         '<tr class="reject"><td>canonicalize_email</td><td><code>schema</code></td><td><code>payload.from</code></td><td>3</td>'
@@ -120,6 +155,7 @@ def test_live_progress_and_history_while_a_run_holds_the_warehouse(home: PhiHome
     assert live["current"] == "extract_email" and live["done"] == 1 and live["failed"] == 0
     assert [j["job"] for j in live["jobs"]] == ["extract_contacts", "extract_email"]
     assert 'data-running="true"' in page and 'class="banner stale"' in page
+    assert "angezeigt wird, was die Läufe selbst aufzeichnen" in page  # nothing was read before the run
     assert '<tr class="job status-running"><td>extract_email</td>' in page
     assert client.get("/runs/live.json").json() == {"running": False}
 
@@ -130,3 +166,42 @@ def test_the_page_speaks_english_when_the_practice_does(home: PhiHome, monkeypat
         client.get("/login?token=t")
         page = client.get("/runs").text
     assert "Failures and what to do" in page and '<html lang="en">' in page
+
+
+class FailingReader(WarehouseReader):
+    """A reader whose read fails as a careless library does: quoting a record."""
+
+    def read(self, key: str, reader: Callable[[Store], T]) -> Fresh[T]:
+        raise RuntimeError("could not parse record for patient Erika Mustermann")
+
+
+def test_an_unexpected_error_is_a_500_with_the_headers_and_a_log_line_without_its_message(
+    home: PhiHome, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = load_config(home)
+    with TestClient(create_app(config, reader=FailingReader(config), token="t"), base_url="http://localhost") as client:
+        client.get("/login?token=t", follow_redirects=False)
+        with caplog.at_level(logging.ERROR, logger="lorc_console"):
+            response = client.get("/runs")
+    assert response.status_code == 500
+    assert "Erika" not in response.text
+    assert {name: response.headers.get(name) for name in HEADERS} == HEADERS
+    [record] = [r for r in caplog.records if r.name == "lorc_console.errors"]
+    line = SafeFormatter(FORMAT).format(record)
+    assert "GET /runs" in line and "RuntimeError" in line and "Erika" not in line
+
+
+def test_during_a_run_the_page_shows_the_last_history_read_marked_with_its_time(
+    home: PhiHome, client: TestClient
+) -> None:
+    assert "banner stale" not in client.get("/runs").text  # read now, from the warehouse
+    with run_lock(lock_path(home), run_id="run-live"):
+        store = open_store(load_config(home))  # the run writes: what was read is no longer current
+        try:
+            store.append_events([event("job.started", "extract_email", NOW + timedelta(seconds=1))])
+            store.flush()
+        finally:
+            store.close()
+        page = client.get("/runs").text
+    assert "angezeigt wird der Stand von" in page
+    assert "scorer definition missing; fix: run lorc doctor" in page  # the history read before the run

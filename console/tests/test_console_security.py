@@ -56,6 +56,7 @@ def fresh_home(tmp_path: Path) -> SampleHome:
         (["--host", "0.0.0.0"], "needs TLS"),
         (["--host", "192.0.2.10"], "needs TLS"),
         (["--host", "127.0.0.1", "--tls-cert", "{cert}"], "both --tls-cert and --tls-key"),
+        (["--host", "0.0.0.0", "--tls-cert", "{cert}", "--tls-key", "{cert}"], "every interface"),
     ],
 )
 def test_serve_refuses_another_interface_without_tls(
@@ -126,6 +127,8 @@ def test_the_access_log_has_method_path_status_and_duration_only(fresh_home: Sam
             client.get(server.start_url)
             client.get(server.url(f"/reports?q={marker}"))
             client.post(server.url("/followups"), data={"note": marker})
+    assert server.process.stdout is not None
+    assert server.process.stdout.read() == ""  # nothing after the URL: it printed that line alone
     log = fresh_home.root / "logs" / "console.log"
     text = log.read_text()
     stderr = server.stderr_path.read_text()
@@ -145,3 +148,13 @@ def test_the_access_log_has_method_path_status_and_duration_only(fresh_home: Sam
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700
     assert os.path.commonpath([log, fresh_home.root]) == str(fresh_home.root)
+
+
+def test_lorc_offers_serve_through_the_commands_entry_point_group() -> None:
+    from click.testing import CliRunner
+
+    from lorchestra.cli import main
+
+    listed = CliRunner().invoke(main, ["--help"]).output
+    assert "serve" in listed
+    assert main.commands["serve"].callback.__module__ == "lorc_console.cli"  # type: ignore[union-attr]

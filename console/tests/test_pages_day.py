@@ -13,23 +13,22 @@ import duckdb
 import pytest
 from starlette.testclient import TestClient
 
+from browser import SampleHome
 from lorc_console.app import create_app
 from lorchestra.config import Config
 from lorchestra.stack_clients import open_store
 from lorchestra.stack_clients.views import view_path
 from reporter.instruments import instrument_name, instrument_order
 from reporter.weeks import parse_timestamp
-from sample_warehouse import SAMPLE_WEEK, attribute_values, build_sample_home, copy_home, section
+from sample_warehouse import SAMPLE_WEEK, attribute_values, config_of, copy_home, make_day_home, section
 
 TOKEN = "test-start-token"
 CLINICIANS = ("Dr. Weber", "M. Klein")
 
 
 @pytest.fixture(scope="session")
-def sample_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("sample") / "lorc-home"
-    build_sample_home(root)
-    return root
+def day_home(tmp_path_factory: pytest.TempPathFactory) -> SampleHome:
+    return make_day_home(tmp_path_factory.mktemp("day-sample"))
 
 
 def signed_in(config: Config) -> TestClient:
@@ -39,8 +38,8 @@ def signed_in(config: Config) -> TestClient:
 
 
 @pytest.fixture
-def console(sample_home: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Config]]:
-    config = copy_home(sample_home, tmp_path / "home", clinicians=CLINICIANS)
+def console(day_home: SampleHome, tmp_path: Path) -> Iterator[tuple[TestClient, Config]]:
+    config = config_of(copy_home(day_home, tmp_path, clinicians=CLINICIANS))
     with signed_in(config) as client:
         yield client, config
 
@@ -88,7 +87,8 @@ def test_today_shows_the_warehouse_awaiting_list_open_flags_and_last_run(console
     assert "Warten auf Antwort" in html and "Item 9 (PHQ-9): offen" in html  # practice.locale defaults to de
     last = warehouse(config, lambda s: s.read_events(("job.completed", "job.failed"), limit=1))[0]
     assert attribute_values(section(html, "last-run"), "data-run-id") == [str(last.correlation_id)]
-    assert attribute_values(section(html, "last-run"), "data-status") == ["ok"]
+    assert attribute_values(section(html, "last-run"), "data-status") == ["failed"]  # the sample's failing job
+    assert "example_synthetic_ingest" in section(html, "last-run")
     options = re.findall(r'<option value="([^"]*)">', section(html, "flags"))
     assert set(options) == {"Dr. Weber", "M. Klein"}
     assert "style=" not in html and "<style" not in html
@@ -137,8 +137,8 @@ def test_a_bad_follow_up_post_is_refused_and_writes_nothing(
     assert key in attribute_values(section(client.get("/").text, "flags"), "data-flag-key")
 
 
-def test_the_pipeline_page_filters_the_inbox_view_and_names_a_bad_filter(sample_home: Path, tmp_path: Path) -> None:
-    config = copy_home(sample_home, tmp_path / "home", locale="en")
+def test_the_pipeline_page_filters_the_inbox_view_and_names_a_bad_filter(day_home: SampleHome, tmp_path: Path) -> None:
+    config = config_of(copy_home(day_home, tmp_path, locale="en"))
     with signed_in(config) as client:
         every = client.get("/pipeline")
         assert every.status_code == 200 and "Conversations" in every.text  # English by practice.locale

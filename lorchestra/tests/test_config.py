@@ -89,3 +89,21 @@ def test_dotenv_syntax_error_names_the_line(tmp_path: Path) -> None:
     path.write_text("GOOD=1\nthis is not an assignment\n")
     with pytest.raises(ConfigError, match="line 2"):
         parse_dotenv(path)
+
+
+def test_the_console_keys_have_defaults_and_are_checked(home: PhiHome) -> None:
+    config = load_config(home)
+    assert config.section("practice")["locale"] == "de"
+    assert dict(config.section("console")) == {"session_hours": 8, "clinicians": []}
+    base = "profile: sample\nstorage: {backend: duckdb}\n"
+    for text, expected in (
+        ("practice: {locale: fr}\n", r"practice\.locale: must be one of de, en"),
+        ("console: {session_hours: 0}\n", r"console\.session_hours: violates exclusiveMinimum"),
+        ("console: {clinicians: ['']}\n", r"console\.clinicians\.0: violates minLength"),
+        ("console: {theme: dark}\n", r"console: .*allowed keys here: clinicians, session_hours"),
+    ):
+        write_config(home, base + text)
+        with pytest.raises(ConfigError, match=expected):
+            load_config(home)
+    write_config(home, base + "practice: {locale: en}\nconsole: {session_hours: 0.5, clinicians: [J. Weber, MK]}\n")
+    assert load_config(home).section("console")["clinicians"] == ["J. Weber", "MK"]

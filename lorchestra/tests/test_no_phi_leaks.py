@@ -3,17 +3,21 @@
 After both lanes, the weekly report and a job that fails with a record in its exception
 message, none of the sample data's names, addresses, phone numbers, subjects or body
 text appears in any log file, any console output, any event_log row or any rejects
-message. The sample data is invented, but it stands in for health information.
+message; nor, after every page of the practice console (`lorc serve`) has been opened,
+in its access log or its stderr. The sample data is invented, but it stands in for
+health information.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from backend_sql import sql_rows
@@ -51,6 +55,33 @@ def markers(home: PhiHome) -> set[str]:
 
 
 MARKER = "ZZ-MARKER-Gertrud-Beispielfrau-1937"
+CONSOLE_PAGES = ["/", "/pipeline", "/clients", "/runs", "/reports", f"/clients?q={MARKER}", "/clients/unknown-id"]
+
+
+def browse_the_console(env: dict[str, str]) -> str:
+    """Open every console page (every client's page and report PDF too) through a real
+    `lorc serve`; its stderr."""
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "lorc"), "serve", "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        start_url = server.stdout.readline().strip()  # type: ignore[union-attr]
+        base = start_url.split("/login")[0]
+        with httpx.Client(base_url=base, timeout=60, follow_redirects=True) as client:
+            assert client.get(start_url).status_code == 200  # signed in, on Today
+            linked = re.findall(r'href="(/(?:clients|reports)/[^"]+)"', client.get("/clients").text)
+            linked += re.findall(r'href="(/(?:clients|reports)/[^"]+)"', client.get("/reports").text)
+            assert any(path.startswith("/clients/") for path in linked)
+            for path in CONSOLE_PAGES + linked:
+                assert client.get(path).status_code in (200, 404), path
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    return stderr
 
 
 def bad_records(home: PhiHome) -> None:
@@ -99,11 +130,12 @@ def test_no_marker_reaches_logs_console_event_log_or_rejects(home: PhiHome) -> N
             timeout=900,
         )
         console.append(done.stdout + done.stderr)
+    console.append(browse_the_console(env))
     found = markers(home)
     assert len(found) > 40  # names, addresses, phones, subjects, body text of the sample data
 
     logs = {p.name: p.read_text(errors="replace") for p in (home.root / "logs").glob("*.log")}
-    assert any(name.startswith("extract-") for name in logs) and "lorc.log" in logs
+    assert any(name.startswith("extract-") for name in logs) and {"lorc.log", "console.log"} <= logs.keys()
     store = open_store(load_config(home), read_only=True)
     try:
         events = json.dumps(sql_rows(store, "SELECT * FROM event_log"), default=str, ensure_ascii=False)

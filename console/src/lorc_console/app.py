@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -18,6 +18,7 @@ from lorc_console.pages import ROUTES
 from lorc_console.sessions import COOKIE, DEFAULT_SESSION_HOURS, Sessions, new_token
 from lorc_console.state import build_state, render
 from lorchestra.config import Config
+from lorchestra.exceptions import LorcError
 from lorchestra.warehouse_reader import WarehouseBusy, WarehouseReader
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -63,10 +64,15 @@ def create_app(
     async def busy(request: Request, exc: Exception) -> Response:
         return render(request, "message.html.j2", page=_page_of(request), status_code=503, message=t("busy"))
 
+    async def unreadable(request: Request, exc: Exception) -> Response:
+        """The suite's own errors name no record (a locked or broken warehouse, a bad config)."""
+        message = f"{t('unreadable')} {exc}"
+        return render(request, "message.html.j2", page=_page_of(request), status_code=503, message=message)
+
     async def not_found(request: Request, exc: Exception) -> Response:
-        code = exc.status_code if isinstance(exc, HTTPException) else 500
-        if code != 404 or getattr(request.state, "session", None) is None:
-            return Response(status_code=code)
+        assert isinstance(exc, HTTPException)
+        if exc.status_code != 404 or getattr(request.state, "session", None) is None:
+            return PlainTextResponse(exc.detail, exc.status_code)
         return render(request, "message.html.j2", page=_page_of(request), status_code=404, message=t("not_found"))
 
     routes: list[BaseRoute] = [
@@ -76,8 +82,10 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(Guard, sessions=sessions, hosts=answered, unauthorized=unauthorized)],
-        exception_handlers={WarehouseBusy: busy, HTTPException: not_found},
+        middleware=[
+            Middleware(Guard, sessions=sessions, hosts=answered, unauthorized=unauthorized, internal=t("internal"))
+        ],
+        exception_handlers={WarehouseBusy: busy, LorcError: unreadable, HTTPException: not_found},
     )
     app.state.console = state
     return app

@@ -8,7 +8,9 @@ patient data, and a session cookie must not cross a network in clear text.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import sys
 import webbrowser
 from pathlib import Path
 
@@ -29,6 +31,19 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def is_wildcard(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False
+
+
+def has_display() -> bool:
+    """Whether a graphical browser can open: without one, Python's webbrowser would start a
+    text browser (lynx, w3m) in the terminal that runs the server."""
+    return sys.platform == "darwin" or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def url_host(host: str) -> str:
@@ -55,6 +70,12 @@ def serve(home: PhiHome, port: int, host: str, tls_cert: Path | None, tls_key: P
         raise click.UsageError(
             f"--host {host} is not loopback: the console serves patient data, so another interface "
             "needs TLS; pass --tls-cert FILE --tls-key FILE (or leave --host out to stay on 127.0.0.1)"
+        )
+    if is_wildcard(host):
+        raise click.UsageError(
+            f"--host {host} means every interface, and a browser never names that address: pass the one "
+            "address (or name) the practice's browsers use, e.g. --host 10.0.0.5; requests for any other "
+            "host are refused"
         )
     _serve(home, port, host, tls_cert, tls_key, open_browser=not no_browser)
 
@@ -84,6 +105,7 @@ def _serve(
     except OSError as exc:
         sock.close()
         raise CannotListenError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None
+    sock.listen(128)  # before the URL is printed: a browser that is quick only waits in the backlog
     bound = sock.getsockname()[1]
     token = new_token()
     authority = f"{url_host(host)}:{bound}"
@@ -92,7 +114,7 @@ def _serve(
     url = f"{'https' if tls else 'http'}://{authority}/login?token={token}"
     click.echo(url)
     click.echo(f"log: {log_path}", err=True)
-    if open_browser:
+    if open_browser and has_display():
         webbrowser.open(url)
     server = uvicorn.Server(
         uvicorn.Config(

@@ -38,6 +38,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 access_log = logging.getLogger("lorc_console.access")
+error_log = logging.getLogger("lorc_console.errors")
 
 UNAUTHORIZED_PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>
@@ -47,12 +48,19 @@ UNAUTHORIZED_PAGE = """<!doctype html>
 
 class Guard(BaseHTTPMiddleware):
     def __init__(
-        self, app: ASGIApp, *, sessions: Sessions, hosts: Iterable[str], unauthorized: tuple[str, str, str]
+        self,
+        app: ASGIApp,
+        *,
+        sessions: Sessions,
+        hosts: Iterable[str],
+        unauthorized: tuple[str, str, str],
+        internal: str,
     ) -> None:
         super().__init__(app)
         self.sessions = sessions
         self.hosts = frozenset(h.lower() for h in hosts)  # "host:port", or "host:*" for any port
         self.unauthorized = unauthorized  # (lang, title, body) in the practice's locale
+        self.internal = internal  # the answer to an unexpected error
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         started = time.perf_counter()
@@ -80,7 +88,11 @@ class Guard(BaseHTTPMiddleware):
         request.state.session = session
         if request.method not in ("GET", "HEAD") and not await _csrf_ok(request, session.csrf_token):
             return PlainTextResponse("Refused: the form's CSRF token is missing or wrong; reload the page.", 403)
-        return await call_next(request)
+        try:
+            return await call_next(request)
+        except Exception:  # here, not in Starlette's outermost handler: the answer gets our headers
+            error_log.exception("error answering %s %s", request.method, request.url.path)  # frames only
+            return PlainTextResponse(self.internal, 500)
 
 
 async def _csrf_ok(request: Request, expected: str) -> bool:

@@ -23,9 +23,12 @@ TEXTS: Texts = {
         "nav.runs": "Läufe",
         "nav.reports": "Berichte",
         "stale": "Ein Lauf hält gerade das Warehouse; angezeigt wird der Stand von",
+        "stale_unread": "Ein Lauf hält gerade das Warehouse; angezeigt wird, was die Läufe selbst aufzeichnen.",
         "busy": "Ein Lauf hält gerade das Warehouse, und es wurde noch nichts gelesen. "
         "Die Seite lädt nach dem Lauf wieder.",
         "not_found": "Nicht gefunden.",
+        "unreadable": "Das Warehouse kann gerade nicht gelesen werden:",
+        "internal": "Interner Fehler; Einzelheiten im Protokoll der Konsole.",
         "unauthorized.title": "Anmeldung nötig",
         "unauthorized.body": "Diese Konsole braucht eine neue Start-Adresse: beenden Sie `lorc serve`, "
         "starten Sie es neu und öffnen Sie die Adresse, die es ausgibt.",
@@ -39,8 +42,11 @@ TEXTS: Texts = {
         "nav.runs": "Runs",
         "nav.reports": "Reports",
         "stale": "A run holds the warehouse right now; shown is the state as of",
+        "stale_unread": "A run holds the warehouse right now; shown is what the runs record themselves.",
         "busy": "A run holds the warehouse right now and nothing was read before. The page loads again after the run.",
         "not_found": "Not found.",
+        "unreadable": "The warehouse cannot be read right now:",
+        "internal": "Internal error; details in the console's log.",
         "unauthorized.title": "Sign-in needed",
         "unauthorized.body": "This console needs a new start URL: stop `lorc serve`, start it again and "
         "open the URL it prints.",

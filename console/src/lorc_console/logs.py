@@ -20,7 +20,9 @@ LOGGERS = {"lorc_console": logging.INFO, "uvicorn": logging.WARNING}  # uvicorn:
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
-class _SafeFormatter(logging.Formatter):
+class SafeFormatter(logging.Formatter):
+    """Tracebacks as frames and type only, whatever another handler cached on the record."""
+
     def formatException(self, ei: object) -> str:
         exc = ei[1] if isinstance(ei, tuple) and len(ei) == 3 else None
         return safe_traceback(exc) if isinstance(exc, BaseException) else ""
@@ -28,7 +30,12 @@ class _SafeFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         if record.name.startswith("uvicorn") and record.args:  # uvicorn's lines may carry a client's input
             record.msg, record.args = f"{record.msg} (arguments left out)", None
-        return super().format(record)
+        cached = record.exc_text
+        record.exc_text = None  # Formatter.format reuses it instead of asking formatException
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
 
 
 def console_log_path(home: PhiHome) -> Path:
@@ -40,7 +47,7 @@ def configure(home: PhiHome) -> Path:
     private_dir(home.logs_dir, stop_at=home.root)
     path = console_log_path(home)
     file_handler = logging.StreamHandler(open(private_file(path, "a"), "a", encoding="utf-8", closefd=True))  # noqa: SIM115
-    formatter = _SafeFormatter(FORMAT)
+    formatter = SafeFormatter(FORMAT)
     for handler in (file_handler, logging.StreamHandler(sys.stderr)):
         handler.setFormatter(formatter)
         for name, level in LOGGERS.items():

@@ -59,15 +59,15 @@ def instrument_name(instrument: str) -> str:
     return definition.abbreviation if definition else instrument
 
 
-def severity_label(severity: str | None, instrument: str | None = None) -> str:
-    """The German label of a severity value ("–" for none), by ``instrument``'s bands, or
-    by the first instrument that has that value when none is named."""
+def severity_label(severity: str | None, instrument: str | None = None, locale: str = LOCALE) -> str:
+    """The label of a severity value in ``locale`` (German, as the reports; "–" for none), by
+    ``instrument``'s bands, or by the first instrument that has that value when none is named."""
     if severity is None:
         return "–"
     candidates = [_definition(instrument)] if instrument is not None else list(all_instruments())
     for definition in candidates:
         if definition is not None and any(b.label == severity for b in definition.bands):
-            return definition.severity_label(severity, LOCALE)
+            return definition.severity_label(severity, locale)
     return severity
 
 

@@ -7,16 +7,16 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, get_args
+from typing import Any
 
 from lorc_console.models.rows import instant
+from reporter.render import STATUS_DE
 from reporter.rows import Row
 from reporter.weeks import last_full_week, parse_week, week_bounds, week_of, week_start
-from shared_schemas.types import InboxStatus
 
 PER_PAGE = 100
 CHART_WEEKS = 12
-STATUSES: tuple[str, ...] = get_args(InboxStatus)
+STATUSES: tuple[str, ...] = tuple(STATUS_DE)  # every inbox_view status (the report names each)
 FIGURES = ("new_inquiries", "median_first_response_minutes", "became_clients", "awaiting_reply_at_week_end")
 _PARAMETERS = ("status", "mailbox", "week", "page")
 _NEVER = datetime.min.replace(tzinfo=UTC)

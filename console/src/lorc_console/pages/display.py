@@ -8,9 +8,8 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from reporter.formatting import human_duration
-from reporter.instruments import CHANGE_DE, instrument_name
+from reporter.instruments import CHANGE_DE, instrument_name, severity_label
 from reporter.render import ITEM9_ACTION_DE, STATUS_DE
-from shared_schemas.instruments import UnknownInstrumentError, load_instrument
 
 _STATUS_DE: dict[str, str] = {str(k): v for k, v in STATUS_DE.items()}
 _CHANGE_DE: dict[str, str] = {str(k): v for k, v in CHANGE_DE.items()}
@@ -60,12 +59,7 @@ class Display:
         return instrument_name(instrument)
 
     def severity(self, instrument: str, severity: str | None) -> str:
-        if severity is None:
-            return "–"
-        try:
-            return load_instrument(instrument).severity_label(severity, self.locale)
-        except UnknownInstrumentError:
-            return severity
+        return severity_label(severity, instrument, self.locale)
 
     def change(self, classification: str | None) -> str:
         if classification is None:

@@ -8,7 +8,6 @@ with the outcome as a notice (``recorded``, ``already``, ``pending``).
 
 from __future__ import annotations
 
-from lorchestra.followups import FollowUpError, mark_followed_up
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,6 +15,7 @@ from starlette.routing import Route
 
 from lorc_console.pages.warehouse import day_records
 from lorc_console.state import render, state_of
+from lorchestra.followups import FollowUpError, mark_followed_up
 
 TEXTS = {
     "de": {

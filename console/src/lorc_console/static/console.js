@@ -1,5 +1,6 @@
 // The console's only script (served by the package; the CSP allows no other): live
-// progress of a running pipeline on the Runs page, from /runs/live.json every 2 s.
+// progress of a running pipeline on the Runs page, from /runs/live.json: every 2 s while a
+// run is on, every 15 s while none is (each poll is one access-log line).
 // It writes text only (textContent), never HTML.
 (function () {
   "use strict";
@@ -22,7 +23,7 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (state) { if (state) { show(state); } })
       .catch(function () { /* the server stopped: keep the page as it is */ })
-      .then(function () { window.setTimeout(poll, 2000); });
+      .then(function () { window.setTimeout(poll, wasRunning ? 2000 : 15000); });
   }
   poll();
 })();
