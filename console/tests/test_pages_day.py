@@ -4,7 +4,10 @@ rendered content is checked against the warehouse, read here on its own path."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from starlette.testclient import TestClient
 
 from browser import SampleHome
 from lorc_console.app import create_app
+from lorc_console.models.pipeline import FIGURES
 from lorchestra.config import Config
 from lorchestra.stack_clients import open_store
 from lorchestra.stack_clients.views import view_path
@@ -217,3 +221,53 @@ def test_clients_show_each_clients_latest_scores_and_the_client_page_their_cours
     assert "<svg" in page.text and "style=" not in page.text and "<style" not in page.text
     assert f'href="/reports/{SAMPLE_WEEK}/{with_pdf.name}"' in page.text
     assert client.get("/clients/no-such-client").status_code == 404
+
+
+def test_the_weeks_figures_are_the_reporting_snapshots_rows(console: tuple[TestClient, Config]) -> None:
+    """The page reads the rows the weekly report reads, so their numbers cannot differ."""
+    pytest.importorskip("reporter.jobs.snapshots", reason="reporting_snapshots is helper R's branch (i17-snap)")
+    client, config = console
+    html = client.get("/pipeline", params={"week": SAMPLE_WEEK}).text
+    rows = view(config, "reporting_snapshots", f"SELECT figure, value, n FROM VIEW WHERE week = '{SAMPLE_WEEK}'")
+    snapshot = {figure: (value, n) for figure, value, n in rows}
+    shown = dict(
+        re.findall(r'<tr data-figure="([a-z_]+)">.*?</td><td class="muted">([^<]*)</td>', section(html, "figures"))
+    )
+    assert set(shown) == set(FIGURES) and set(FIGURES) <= set(snapshot)
+    for figure in FIGURES:
+        value, n = snapshot[figure]
+        assert shown[figure] == ("" if n is None else f"n = {n}"), figure
+        bars = re.findall(rf'data-week="{SAMPLE_WEEK}" data-value="([^"]+)"', html)
+        assert value is None or f"{value:g}" in bars, figure
+    new = dict(re.findall(r'<tr data-figure="(new_inquiries)"><th>[^<]*</th><td class="num value">([^<]*)</td>', html))
+    assert new == {"new_inquiries": f"{snapshot['new_inquiries'][0]:.0f}"}
+
+
+def test_a_mark_while_another_process_holds_the_warehouse_is_pending_and_kept(
+    console: tuple[TestClient, Config],
+) -> None:
+    client, config = console
+    html = client.get("/").text  # read before the warehouse is held
+    key = attribute_values(section(html, "flags"), "data-flag-key")[0]
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); input()",
+            str(config.duckdb_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        form = {"csrf_token": csrf_of(html), "flag_key": key, "by": "Dr. Weber"}
+        answer = client.post("/followups", data=form, follow_redirects=False)
+        assert answer.headers["location"] == "/?notice=pending"
+        assert "sobald der Lauf endet" in client.get(answer.headers["location"]).text
+    finally:
+        holder.communicate("\n", timeout=30)
+    journal = config.home.root / "pending" / "followups.jsonl"
+    assert [json.loads(line)["flag_key"] for line in journal.read_text().splitlines()] == [key]
+    assert followups(config) == []  # recorded by the next run (lorchestra.followups)
