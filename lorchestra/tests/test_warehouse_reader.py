@@ -151,7 +151,9 @@ def test_views_are_read_during_a_run_and_a_missing_one_is_empty(home: PhiHome) -
     store = open_store(config)
     try:
         store.replace_table(
-            "trial_view", TRIAL, [{"k": "a", "n": 1, "seen_at": AT, "tags": ["x", "y"]}, {"k": "b", "n": 2, "seen_at": None}]
+            "trial_view",
+            TRIAL,
+            [{"k": "a", "n": 1, "seen_at": AT, "tags": ["x", "y"]}, {"k": "b", "n": 2, "seen_at": None}],
         )
         store.publish_views(["trial_view"])
         held = sorted(store.read_table("trial_view"), key=lambda r: r["k"])
