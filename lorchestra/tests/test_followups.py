@@ -260,3 +260,50 @@ def test_a_journal_line_that_cannot_be_read_is_kept_and_an_unknown_flag_is_not_r
         store.close()
     assert path.read_text() == '{"flag_key": "cut by a cra\n'
     assert "no safety flag: not recorded" in caplog.text and "1 line(s)" in caplog.text
+
+
+def test_a_mark_waits_for_a_read_of_the_same_process_and_is_recorded(home: PhiHome) -> None:
+    """The console's threads: DuckDB admits one connection to the file per process, so the
+    reader's read and the mark take turns instead of the mark failing or going to the journal."""
+    import threading
+
+    from lorchestra.warehouse_reader import WarehouseReader
+
+    config = flagged_config(load_config(home, {}), FLAG)
+    reading, release = threading.Event(), threading.Event()
+
+    def slow(store: Store) -> int:
+        reading.set()
+        assert release.wait(60)
+        return len(store.read_events(["job.started"]))
+
+    reader = WarehouseReader(config)
+    thread = threading.Thread(target=reader.read, args=("slow", slow))
+    thread.start()
+    try:
+        assert reading.wait(60)
+        outcome: list[str] = []
+        marking = threading.Thread(target=lambda: outcome.append(mark_followed_up(config, FLAG, getpass.getuser())))
+        marking.start()
+        marking.join(0.5)
+        assert marking.is_alive()  # waiting for the read, not failing
+        release.set()
+        marking.join(60)
+        assert outcome == ["recorded"] and not journal_path(home).exists()
+    finally:
+        release.set()
+        thread.join(60)
+        reader.close()
+
+
+def test_a_second_connection_of_the_same_process_is_a_held_warehouse(home: PhiHome) -> None:
+    from lorchestra.exceptions import WarehouseLockedError
+
+    config = load_config(home, {})
+    first = open_store(config)
+    try:
+        with pytest.raises(WarehouseLockedError) as held:
+            open_store(config, read_only=True, grace_seconds=0.0)
+        assert held.value.holder == f"this process (pid {os.getpid()})"
+    finally:
+        first.close()

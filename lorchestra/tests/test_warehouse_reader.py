@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ from lorchestra.warehouse_reader import WarehouseBusy, WarehouseReader
 from process_support import paused_run, resume, warehouse_holder
 
 PAUSE_IN_INGEST = "raw.before_commit:example_synthetic_ingest"  # mid-transaction: the file is held for writing
-TRIAL = [Column("k", "string"), Column("n", "int")]
+TRIAL = [Column("k", "string"), Column("n", "int"), Column("seen_at", "timestamp"), Column("tags", "string[]")]
+AT = datetime(2026, 11, 9, 8, 30, 15, 123456, tzinfo=UTC)
 
 
 class CountingReader:
@@ -148,15 +150,21 @@ def test_views_are_read_during_a_run_and_a_missing_one_is_empty(home: PhiHome) -
     config = load_config(home, {})
     store = open_store(config)
     try:
-        store.replace_table("trial_view", TRIAL, [{"k": "a", "n": 1}, {"k": "b", "n": 2}])
+        store.replace_table(
+            "trial_view",
+            TRIAL,
+            [{"k": "a", "n": 1, "seen_at": AT, "tags": ["x", "y"]}, {"k": "b", "n": 2, "seen_at": None}],
+        )
         store.publish_views(["trial_view"])
+        held = sorted(store.read_table("trial_view"), key=lambda r: r["k"])
     finally:
         store.close()
     reader = WarehouseReader(config)
     try:
         with paused_run("run", "example_synthetic_ingest", fault_at=PAUSE_IN_INGEST) as run:
             rows = reader.view_rows("trial_view")
-            assert sorted((r["k"], r["n"]) for r in rows.value) == [("a", 1), ("b", 2)] and not rows.stale
+            assert sorted(rows.value, key=lambda r: r["k"]) == held and not rows.stale  # typed as the store reads
+            assert held[0]["seen_at"] == AT and held[0]["seen_at"].tzinfo is not None and held[0]["tags"] == ["x", "y"]
             assert reader.view_rows("inbox_view").value == []
             assert resume(run).returncode == 0
         store = open_store(config)

@@ -30,6 +30,7 @@ from lorchestra.runlock import lock_holder, lock_path
 from lorchestra.stack_clients import EventClient, EventRow, Store, open_store
 from lorchestra.stack_clients.clock import new_id, utcnow
 from lorchestra.stack_clients.tables import SAFETY_FOLLOWUPS
+from lorchestra.warehouse_reader import IN_PROCESS
 
 log = logging.getLogger("lorchestra.followups")
 
@@ -67,6 +68,12 @@ def mark_followed_up(config: Config, flag_key: str, by: str, *, now: datetime | 
     if not flag_key or not flag_key.strip():
         raise FollowUpError("no safety flag named: choose a flag from the list of open flags")
     mark = {"flag_key": flag_key, "by": by, "followed_up_at": (now or utcnow()).isoformat()}
+    with IN_PROCESS:  # the console's reader may be reading in another thread
+        return _mark(config, mark)
+
+
+def _mark(config: Config, mark: dict[str, Any]) -> FollowUpOutcome:
+    flag_key = mark["flag_key"]
     store = _open_unless_held(config)
     if store is None:
         _append(config.home, mark)

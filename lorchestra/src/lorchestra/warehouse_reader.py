@@ -31,6 +31,9 @@ from lorchestra.stack_clients.clock import utcnow
 from lorchestra.stack_clients.views import view_path
 
 T = TypeVar("T")
+# DuckDB admits one connection to a file per process: the reader's reads and a follow-up
+# mark (lorchestra.followups) in the same process (the console's threads) take turns.
+IN_PROCESS = threading.Lock()
 Signature = tuple[tuple[int, int, int] | None, ...]
 
 
@@ -131,11 +134,12 @@ class WarehouseReader:
     def _read(self, key: str, reader: Callable[[Store], T], signature: Signature) -> Fresh[T]:
         as_of = utcnow()
         if self._duckdb:
-            store = open_store(self.config, read_only=True, grace_seconds=0.0)
-            try:
-                value = reader(store)
-            finally:
-                store.close()
+            with IN_PROCESS:
+                store = open_store(self.config, read_only=True, grace_seconds=0.0)
+                try:
+                    value = reader(store)
+                finally:
+                    store.close()
         else:
             if self._bigquery is None:
                 self._bigquery = open_store(self.config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +42,11 @@ def connect(
             f"({'READ_ONLY' if read_only else f'ROW_GROUP_SIZE {ROW_GROUP_SIZE}'})"
         )
         con.execute("USE warehouse")
+    except duckdb.ResourceInUseException:  # DuckDB admits one attach of a file per process
+        raise WarehouseLockedError(
+            f"the warehouse {path} is open in this process already; close that connection first",
+            holder=f"this process (pid {os.getpid()})",
+        ) from None
     except duckdb.IOException as exc:
         text = str(exc)
         if "lock" in text.lower():

@@ -11,7 +11,7 @@ import duckdb
 import orjson
 
 from lorchestra.stack_clients.duckdb_store.ledger import input_table
-from lorchestra.stack_clients.duckdb_store.values import python_value, utc
+from lorchestra.stack_clients.duckdb_store.values import converter, utc
 from lorchestra.stack_clients.json_rules import UnreadableHandler, read_stored
 from lorchestra.stack_clients.model import EventRow, ObjectCounts, ProcessedEntry
 from lorchestra.stack_clients.tables import (
@@ -25,13 +25,22 @@ READ_RANGE_ROWS = 20_000  # objects per sorted query of read_objects: its sort s
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """The rows of ``sql`` as dicts of Python values."""
+    """The rows of ``sql`` as dicts of Python values (see :func:`.values.converter`)."""
     cursor = con.execute(sql, params or {})
-    columns = [(d[0], str(d[1])) for d in cursor.description or []]
-    return [
-        {name: python_value(value, kind) for (name, kind), value in zip(columns, row, strict=True)}
-        for row in cursor.fetchall()
-    ]
+    described = cursor.description or []
+    names = [d[0] for d in described]
+    changes = [(i, convert) for i, d in enumerate(described) if (convert := converter(str(d[1]))) is not None]
+    found = cursor.fetchall()
+    if not changes:
+        return [dict(zip(names, row, strict=True)) for row in found]
+    converted = []
+    for row in found:
+        values = list(row)
+        for i, convert in changes:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        converted.append(dict(zip(names, values, strict=True)))
+    return converted
 
 
 def read_events(

@@ -63,15 +63,23 @@ def connect_views(home: PhiHome | None = None) -> duckdb.DuckDBPyConnection:
 
 def read_snapshot(path: Path) -> list[dict[str, Any]] | None:
     """Every row of one published snapshot as the store's reads return them (None: not
-    published). An in-memory connection of its own: the warehouse file is not touched."""
+    published). An in-memory connection of its own: the warehouse file is not touched.
+    Timestamps travel as UTC wall time and are made aware in Python: DuckDB hands out
+    time-zoned values several times slower (2 s of 3 for 100,000 conversations)."""
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET TimeZone = 'UTC'")
+        source = f"read_parquet({sql_string(str(path))})"
         try:
-            return rows(con, f"SELECT * FROM read_parquet({sql_string(str(path))})")
+            described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
         except duckdb.IOException:
             if path.exists():
                 raise
             return None
+        columns = ", ".join(
+            f'"{name}"::TIMESTAMP AS "{name}"' if kind == "TIMESTAMP WITH TIME ZONE" else f'"{name}"'
+            for name, kind, *_ in described
+        )
+        return rows(con, f"SELECT {columns} FROM {source}")
     finally:
         con.close()
