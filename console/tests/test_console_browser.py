@@ -5,6 +5,7 @@ checked against the warehouse."""
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpx
@@ -13,8 +14,10 @@ from selenium.webdriver.common.by import By
 
 from browser import Browser, Server
 from lorc_console.guard import HEADERS
+from lorchestra.activity import ActivityRecord, activity_path
 from lorchestra.config import load_config
 from lorchestra.home import PhiHome
+from lorchestra.runlock import lock_path, run_lock
 from lorchestra.stack_clients import open_store
 
 PAGES = ("/", "/pipeline", "/clients", "/runs", "/reports")
@@ -134,3 +137,27 @@ def test_the_reports_page_lists_the_delivered_weeks_and_serves_their_pdfs(browse
         week = urlsplit(links[0]).path.split("/")[2]
         for bad in (f"/reports/{week}/..%2F..%2Fconfig.yaml", "/reports/..%2F/config.pdf", f"/reports/{week}/x.pdf"):
             assert client.get(bad).status_code == 404
+
+
+def test_the_runs_page_follows_a_running_pipeline_live(browser: Browser) -> None:
+    """console.js polls /runs/live.json: the current job appears, and the page reloads when the run ends."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    home = PhiHome(browser.server.home.root)
+    record = ActivityRecord(activity_path(home))
+    started = datetime.now(UTC)
+    with run_lock(lock_path(home), run_id="run-live-browser"):
+        record.job_started("run-live-browser", "extract_email", started)
+        browser.open("/runs")
+        live = browser.driver.find_element(By.ID, "live")
+        assert live.get_attribute("data-running") == "true"
+        WebDriverWait(browser.driver, 30).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "#live .live-current").text == "extract_email"
+        )
+        record.job_ended(
+            "run-live-browser", "extract_email", at=started, status="ok", duration_ms=1, counts={}, error=None
+        )
+    WebDriverWait(browser.driver, 30).until(
+        lambda d: d.find_element(By.ID, "live").get_attribute("data-running") == "false"
+    )  # the run ended: the page loaded again, without it
+    browser.collect()
