@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from lorc_console.models.clients import client_page, client_summaries
+from lorc_console.models.clients import client_report, client_summaries
 from reporter.client_report import assemble_client_reports
 from reporter.examples import example_inputs
 from reporter.instruments import paired_order
@@ -71,11 +71,9 @@ def test_a_client_page_is_the_progress_report_of_the_latest_scores_week() -> Non
     data = example_inputs()
     series, clients = data["timeseries_rows"], data["clients"]
     client = str(series[0]["client_id"])
-    page = client_page(client, series, clients, {"2026-W45", "2026-W46"})
-    assert page is not None
+    report = client_report(client, series, clients)
     own = [r for r in series if r["client_id"] == client]
     week = week_of(max(parse_timestamp(r["measured_at"]) for r in own).date())
-    assert page.report == next(r for r in assemble_client_reports(week, series, clients) if r.client_id == client)
-    assert len(page.report.scores) == len(own)
-    assert page.pdfs == ("2026-W46", "2026-W45")
-    assert client_page("no-such-client", series, clients, ()) is None
+    assert report == next(r for r in assemble_client_reports(week, series, clients) if r.client_id == client)
+    assert len(report.scores) == len(own)
+    assert client_report("no-such-client", series, clients) is None

@@ -11,8 +11,11 @@ from lorc_console.models.pipeline import (
     FIGURES,
     FilterError,
     Filters,
+    InboxPage,
     figures_week,
     inbox_page,
+    mailboxes_of,
+    matching,
     parse_filters,
     week_figures,
 )
@@ -53,23 +56,29 @@ def test_filters_parse_and_name_the_bad_parameter() -> None:
         assert str(caught.value).startswith(f"{parameter}: ")
 
 
+def page_of(rows: list[dict[str, Any]], filters: Filters, per_page: int = 100) -> InboxPage:
+    """As lorc_console.pages.pipeline builds it: the matching rows, then one page of them."""
+    found = matching(rows, status=filters.status, mailbox=filters.mailbox, week=filters.week)
+    return inbox_page(found, filters, mailboxes_of(rows), per_page)
+
+
 def test_inbox_page_filters_and_pages_newest_activity_first() -> None:
     rows = [conversation(i, status="awaiting reply" if i % 3 == 0 else "new inquiry") for i in range(250)]
     rows += [conversation(900, mailbox="anfragen", first_in="2026-11-20T08:00:00Z")]
-    first = inbox_page(rows, Filters(), per_page=100)
+    first = page_of(rows, Filters(), per_page=100)
     assert (first.total, first.pages, len(first.rows)) == (251, 3, 100)
     assert first.mailboxes == ("anfragen", "praxis")
     ordered = sorted(rows, key=lambda r: (r["last_message_at"], r["conversation_key"]), reverse=True)
     assert [r.conversation_key for r in first.rows] == [r["conversation_key"] for r in ordered[:100]]
-    last = inbox_page(rows, Filters(page=3), per_page=100)
+    last = page_of(rows, Filters(page=3), per_page=100)
     assert [r.conversation_key for r in last.rows] == [r["conversation_key"] for r in ordered[200:]]
-    assert inbox_page(rows, Filters(page=4), per_page=100).rows == ()
-    awaiting = inbox_page(rows, Filters(status="awaiting reply"), per_page=1000)
+    assert page_of(rows, Filters(page=4), per_page=100).rows == ()
+    awaiting = page_of(rows, Filters(status="awaiting reply"), per_page=1000)
     assert {r.conversation_key for r in awaiting.rows} == {f"conv-{i:04d}" for i in range(0, 250, 3)}
-    assert [r.conversation_key for r in inbox_page(rows, Filters(mailbox="anfragen")).rows] == ["conv-0900"]
-    week47 = inbox_page(rows, Filters(week="2026-W47"))
+    assert [r.conversation_key for r in page_of(rows, Filters(mailbox="anfragen")).rows] == ["conv-0900"]
+    week47 = page_of(rows, Filters(week="2026-W47"))
     assert [r.conversation_key for r in week47.rows] == ["conv-0900"]
-    assert inbox_page(rows, Filters(week="2026-W46")).total == 250
+    assert page_of(rows, Filters(week="2026-W46")).total == 250
 
 
 def test_the_week_figures_come_from_snapshot_rows_and_none_is_no_value() -> None:

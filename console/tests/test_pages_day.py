@@ -164,14 +164,17 @@ def test_the_pipeline_page_filters_the_inbox_view_and_names_a_bad_filter(day_hom
         assert sorted(attribute_values(in_box.text, "data-conversation-key", "conversation")) == sorted(
             k for (k,) in expected
         )
-        for query, parameter in [
-            ({"status": "lost"}, "status"),
-            ({"mailbox": "x@y"}, "mailbox"),
-            ({"week": "46"}, "week"),
+        for query, parameter, hint in [
+            ({"status": "lost"}, "status", "Choose a status"),
+            ({"mailbox": "x@y"}, "mailbox", "Choose a mailbox"),
+            ({"week": "46"}, "week", "A week as YYYY-Www"),
+            ({"page": "-1"}, "page", "A page number from 1"),
+            ({"sort": "name"}, "sort", "knows only the filters"),
         ]:
             bad = client.get("/pipeline", params=query)
             assert bad.status_code == 400
             assert attribute_values(bad.text, "data-parameter") == [parameter]
+            assert hint in bad.text
         assert client.get("/pipeline", params={"page": "2"}).status_code == 200
 
 

@@ -4,7 +4,7 @@ severity and NHS Talking Therapies classification (``measurement_timeseries`` an
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,12 +38,6 @@ class ClientSummary:
     last_measured_at: datetime
 
 
-@dataclass(frozen=True)
-class ClientPage:
-    report: ClientReport  # the progress report's content, as of the latest score's week
-    pdfs: tuple[str, ...]  # weeks with a progress-report PDF of this client, newest first
-
-
 def client_summaries(
     timeseries_rows: Iterable[Row], paired_rows: Iterable[Row], clients: Clients
 ) -> tuple[ClientSummary, ...]:
@@ -69,19 +63,15 @@ def client_summaries(
     return tuple(sorted(summaries, key=lambda s: (s.name is None, (s.name or "").casefold(), s.client_id)))
 
 
-def client_page(
-    client_id: str, timeseries_rows: Iterable[Row], clients: Clients, pdf_weeks: Collection[str]
-) -> ClientPage | None:
-    """The client's progress report as of the week of their latest score; None for a client with no score.
-
-    ``pdf_weeks``: the weeks whose report folder holds this client's progress-report PDF.
-    """
+def client_report(client_id: str, timeseries_rows: Iterable[Row], clients: Clients) -> ClientReport | None:
+    """The client's progress report as of the week of their latest score (every score up to
+    then, the chart, the change table); None for a client with no score."""
     own = [r for r in timeseries_rows if str(r["client_id"]) == client_id]
     if not own:
         return None
     week = week_of(max(_at(r) for r in own).date())
     (report,) = assemble_client_reports(week, own, clients)
-    return ClientPage(report=report, pdfs=tuple(sorted(pdf_weeks, reverse=True)))
+    return report
 
 
 def _latest(instrument: str, rows: list[Row]) -> Latest | None:

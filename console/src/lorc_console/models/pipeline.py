@@ -4,7 +4,7 @@ it at a time, and the week's figures with their week-over-week course from
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -108,25 +108,34 @@ def parse_filters(query: Mapping[str, str], mailboxes: Collection[str]) -> Filte
     return Filters(status, mailbox, week, int(page_text))
 
 
-def inbox_page(rows: Iterable[Row], filters: Filters, per_page: int = PER_PAGE) -> InboxPage:
-    """One page of the conversations matching ``filters``; a page past the end is empty."""
-    all_rows = list(rows)
-    bounds = week_bounds(filters.week) if filters.week else None
-    matching = [
+def matching(
+    rows: Iterable[Row], *, status: str | None = None, mailbox: str | None = None, week: str | None = None
+) -> tuple[Row, ...]:
+    """The conversations matching the filters, newest activity first (the page keeps this
+    while the view is the same: see ``lorc_console.pages.memo``)."""
+    bounds = week_bounds(week) if week else None
+    found = [
         r
-        for r in all_rows
-        if (filters.status is None or r.get("status") == filters.status)
-        and (filters.mailbox is None or filters.mailbox in (r.get("mailboxes") or ()))
+        for r in rows
+        if (status is None or r.get("status") == status)
+        and (mailbox is None or mailbox in (r.get("mailboxes") or ()))
         and (bounds is None or bounds[0] <= (instant(r.get("first_inbound_at")) or _NEVER) < bounds[1])
     ]
-    matching.sort(key=lambda r: (instant(r.get("last_message_at")) or _NEVER, str(r["conversation_key"])), reverse=True)
+    found.sort(key=lambda r: (instant(r.get("last_message_at")) or _NEVER, str(r["conversation_key"])), reverse=True)
+    return tuple(found)
+
+
+def inbox_page(
+    found: Sequence[Row], filters: Filters, mailboxes: tuple[str, ...], per_page: int = PER_PAGE
+) -> InboxPage:
+    """One page of ``found`` (:func:`matching` under ``filters``); a page past the end is empty."""
     start = (filters.page - 1) * per_page
     return InboxPage(
         filters=filters,
-        rows=tuple(_row(r) for r in matching[start : start + per_page]),
-        total=len(matching),
-        pages=max(1, -(-len(matching) // per_page)),
-        mailboxes=mailboxes_of(all_rows),
+        rows=tuple(_row(r) for r in found[start : start + per_page]),
+        total=len(found),
+        pages=max(1, -(-len(found) // per_page)),
+        mailboxes=mailboxes,
     )
 
 

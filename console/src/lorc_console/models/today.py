@@ -1,8 +1,13 @@
 """The Today page: who waits for an answer, what came in since yesterday, which item-9 flags
-are open (the last pipeline run comes from the Runs page's grouping)."""
+are open (the last pipeline run comes from the Runs page's grouping).
+
+The work over every row (:func:`inbox_lists`, :func:`open_flags`) depends on the rows and
+the day only, so the page keeps it while the reader hands out the same rows; :func:`today`
+adds the clock (the ages) to at most a page of rows."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -53,6 +58,18 @@ class OpenFlag:
 
 
 @dataclass(frozen=True)
+class InboxLists:
+    """What Today shows of ``inbox_view``, before the clock: the work over every row, done
+    once per published view and day (see :func:`inbox_lists`)."""
+
+    since: datetime
+    awaiting: tuple[Row, ...]  # oldest last inbound first (unknown first), at most the limit
+    awaiting_total: int
+    new: tuple[Row, ...]  # newest first inbound first, at most the limit
+    new_total: int
+
+
+@dataclass(frozen=True)
 class Today:
     now: datetime
     since: datetime  # new inquiries: first inbound at or after this instant
@@ -60,59 +77,66 @@ class Today:
     awaiting_total: int
     new_inquiries: tuple[NewInquiry, ...]  # newest first, at most LIST_LIMIT
     new_total: int
-    flags: tuple[OpenFlag, ...]  # positive first, then oldest first; never cut
+    flags: tuple[OpenFlag, ...]  # positive first, then oldest first; at most the flag limit
+    flags_total: int  # every open flag: the page says how many there are, always
 
 
 def new_inquiries_since(now: datetime) -> datetime:
     """The start of the previous UTC day: on a Monday morning this shows Sunday's and Monday's inquiries."""
     day = parse_timestamp(now).date() - timedelta(days=1)
-    return datetime(day.year, day.month, day.day, tzinfo=parse_timestamp(now).tzinfo)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def today(
-    inbox_rows: Iterable[Row],
-    flags: Iterable[SafetyFlag],
-    followed_up: Collection[str],
-    clients: Clients,
-    now: datetime,
-    list_limit: int = LIST_LIMIT,
-) -> Today:
-    """The page's content at ``now`` (aware, UTC); ``followed_up``: flag keys in safety_followups.
-    The inbox lists are cut at ``list_limit`` (the Sales pipeline page has them all); the flags never."""
-    now = parse_timestamp(now)
-    since = new_inquiries_since(now)
-    rows = list(inbox_rows)
-    # an unknown last inbound sorts first: nobody can tell how long it has waited
-    awaiting = sorted(
-        (
-            (instant(r.get("last_inbound_at")) or _NEVER, str(r["conversation_key"]), r)
-            for r in rows
-            if r.get("awaiting_reply")
-        ),
-        key=lambda e: e[:2],
-    )
-    new = sorted(
-        (
-            (at, str(r["conversation_key"]), r)
-            for r in rows
-            if (at := instant(r.get("first_inbound_at"))) and at >= since
-        ),
-        key=lambda e: e[:2],
-        reverse=True,
-    )
-    return Today(
-        now=now,
+def inbox_lists(inbox_rows: Iterable[Row], since: datetime, limit: int = LIST_LIMIT) -> InboxLists:
+    """The conversations awaiting a reply and those first written since ``since``, each cut at
+    ``limit`` (the Sales pipeline page has them all) and counted."""
+    awaiting: list[Row] = []
+    new: list[Row] = []
+    for r in inbox_rows:
+        if r.get("awaiting_reply"):
+            awaiting.append(r)
+        first = instant(r.get("first_inbound_at"))
+        if first is not None and first >= since:
+            new.append(r)
+    return InboxLists(
         since=since,
-        awaiting=tuple(_waiting(r, now) for _, _, r in awaiting[:list_limit]),
-        awaiting_total=len(awaiting),
-        new_inquiries=tuple(_inquiry(r) for _, _, r in new[:list_limit]),
-        new_total=len(new),
-        flags=tuple(
-            sorted(
-                (_open(f, clients) for f in flags if f.flag_key not in followed_up),
-                key=lambda f: (f.answer != ITEM9_POSITIVE, f.measured_at, f.flag_key),
+        # an unknown last inbound comes first: nobody can tell how long it has waited
+        awaiting=tuple(
+            heapq.nsmallest(
+                limit, awaiting, key=lambda r: (instant(r.get("last_inbound_at")) or _NEVER, str(r["conversation_key"]))
             )
         ),
+        awaiting_total=len(awaiting),
+        new=tuple(
+            heapq.nlargest(limit, new, key=lambda r: (instant(r["first_inbound_at"]), str(r["conversation_key"])))
+        ),
+        new_total=len(new),
+    )
+
+
+def open_flags(flags: Iterable[SafetyFlag], followed_up: Collection[str], clients: Clients) -> tuple[OpenFlag, ...]:
+    """The flags no clinician has marked followed up (``followed_up``: flag keys in
+    safety_followups), positive first, then oldest first."""
+    return tuple(
+        sorted(
+            (_open(f, clients) for f in flags if f.flag_key not in followed_up),
+            key=lambda f: (f.answer != ITEM9_POSITIVE, f.measured_at, f.flag_key),
+        )
+    )
+
+
+def today(lists: InboxLists, flags: tuple[OpenFlag, ...], now: datetime, flag_limit: int | None = None) -> Today:
+    """The page at ``now`` (aware): the waiting conversations' ages; the first ``flag_limit`` open flags (None: all)."""
+    now = parse_timestamp(now)
+    return Today(
+        now=now,
+        since=lists.since,
+        awaiting=tuple(_waiting(r, now) for r in lists.awaiting),
+        awaiting_total=lists.awaiting_total,
+        new_inquiries=tuple(_inquiry(r) for r in lists.new),
+        new_total=lists.new_total,
+        flags=flags[:flag_limit],
+        flags_total=len(flags),
     )
 
 

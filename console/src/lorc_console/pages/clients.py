@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from lorc_console.models.clients import client_page, client_summaries
+from lorc_console.models.clients import client_report, client_summaries
 from lorc_console.pages.display import Display
+from lorc_console.pages.memo import MEMO
 from lorc_console.pages.warehouse import contacts
 from lorc_console.state import render, state_of
 from reporter.instruments import paired_order
@@ -64,7 +65,7 @@ def clients_page(request: Request) -> Response:
         request,
         "clients.html.j2",
         page="clients",
-        clients=client_summaries(series.value, paired.value, names.value),
+        clients=MEMO(client_summaries, series.value, paired.value, names.value),
         instruments=paired_order(),
         show=Display(state.locale),
         stale=series.stale or paired.stale or names.stale,
@@ -77,17 +78,18 @@ def client_detail(request: Request) -> Response:
     client_id = str(request.path_params["client_id"])
     series = state.reader.view_rows("measurement_timeseries")
     names = state.reader.read("console.contacts", contacts)
-    reports_dir = state.config.home.root / "reports"
-    detail = client_page(client_id, series.value, names.value, progress_pdf_weeks(reports_dir, client_id))
-    if detail is None:
+    report = client_report(client_id, series.value, names.value)
+    if report is None:
         raise HTTPException(404)
+    pdfs = progress_pdf_weeks(state.config.home.root / "reports", client_id)
     return render(
         request,
         "client.html.j2",
         page="clients",
-        title=detail.report.name,
-        detail=detail,
-        body=Markup(render_client_report_body(detail.report)),
+        title=report.name,
+        report=report,
+        pdfs=pdfs,
+        body=Markup(render_client_report_body(report)),
         pdf_name=progress_pdf_name,
         stale=series.stale or names.stale,
         as_of=min(series.as_of, names.as_of),
@@ -95,10 +97,11 @@ def client_detail(request: Request) -> Response:
 
 
 def progress_pdf_weeks(reports_dir: Path, client_id: str) -> list[str]:
-    """The weeks under ``$LORC_HOME/reports`` holding this client's progress-report PDF."""
+    """The weeks under ``$LORC_HOME/reports`` holding this (known) client's progress-report PDF, newest first."""
     if not reports_dir.is_dir():
         return []
-    return [d.name for d in reports_dir.iterdir() if (d / progress_pdf_name(d.name, client_id)).is_file()]
+    found = [d.name for d in reports_dir.iterdir() if (d / progress_pdf_name(d.name, client_id)).is_file()]
+    return sorted(found, reverse=True)
 
 
 def progress_pdf_name(week: str, client_id: str) -> str:

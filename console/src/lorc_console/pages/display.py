@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from reporter.formatting import human_duration
 from reporter.instruments import CHANGE_DE, instrument_name, severity_label
@@ -19,6 +20,10 @@ ITEM9_ACTION_EN = {
     "not answered, follow up": "not answered – follow up",
     "answered invalidly, follow up": "answered invalidly – follow up",
 }
+
+
+# the definitions are read from files: once per label and process, not once per table row
+_severity = cache(severity_label)
 
 
 class Display:
@@ -59,7 +64,7 @@ class Display:
         return instrument_name(instrument)
 
     def severity(self, instrument: str, severity: str | None) -> str:
-        return severity_label(severity, instrument, self.locale)
+        return _severity(severity, instrument, self.locale)
 
     def change(self, classification: str | None) -> str:
         if classification is None:

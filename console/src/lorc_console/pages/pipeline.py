@@ -16,10 +16,12 @@ from lorc_console.models.pipeline import (
     figures_week,
     inbox_page,
     mailboxes_of,
+    matching,
     parse_filters,
     week_figures,
 )
 from lorc_console.pages.display import Display
+from lorc_console.pages.memo import MEMO
 from lorc_console.state import render, state_of
 from reporter.charts import week_chart_svg
 
@@ -31,6 +33,11 @@ TEXTS = {
         "filter.any": "alle",
         "filter.apply": "Anzeigen",
         "filter.bad": "Dieser Filter ist ungültig",
+        "filter.hint.status": "Wählen Sie einen Status aus der Liste.",
+        "filter.hint.mailbox": "Wählen Sie ein Postfach aus der Liste.",
+        "filter.hint.week": "Eine Woche im Format JJJJ-Www, z. B. 2026-W46.",
+        "filter.hint.page": "Eine Seitenzahl ab 1.",
+        "filter.hint.unknown": "Diese Seite kennt nur die Filter status, mailbox, week und page.",
         "filter.reset": "Alle Filter zurücksetzen",
         "figures.title": "Kennzahlen der Woche",
         "figures.n": "n",
@@ -61,6 +68,11 @@ TEXTS = {
         "filter.any": "all",
         "filter.apply": "Show",
         "filter.bad": "This filter is invalid",
+        "filter.hint.status": "Choose a status from the list.",
+        "filter.hint.mailbox": "Choose a mailbox from the list.",
+        "filter.hint.week": "A week as YYYY-Www, e.g. 2026-W46.",
+        "filter.hint.page": "A page number from 1.",
+        "filter.hint.unknown": "This page knows only the filters status, mailbox, week and page.",
         "filter.reset": "Reset all filters",
         "figures.title": "The week's figures",
         "figures.n": "n",
@@ -91,10 +103,14 @@ def pipeline_page(request: Request) -> Response:
     state = state_of(request)
     inbox = state.reader.view_rows("inbox_view")
     show = Display(state.locale)
+    mailboxes = MEMO(mailboxes_of, inbox.value)
     try:
-        filters = parse_filters(dict(request.query_params), mailboxes_of(inbox.value))
+        filters = parse_filters(dict(request.query_params), mailboxes)
     except FilterError as exc:
-        return render(request, "pipeline_bad_filter.html.j2", page="pipeline", status_code=400, error=exc)
+        known = exc.parameter in ("status", "mailbox", "week", "page")
+        hint = f"filter.hint.{exc.parameter if known else 'unknown'}"
+        return render(request, "pipeline_bad_filter.html.j2", page="pipeline", status_code=400, error=exc, hint=hint)
+    found = MEMO(matching, inbox.value, status=filters.status, mailbox=filters.mailbox, week=filters.week)
     snapshots = state.reader.view_rows("reporting_snapshots")
     figures = week_figures(snapshots.value, figures_week(filters, datetime.now(UTC).date()))
     t_chart = dict(_chart_titles(state.locale))
@@ -103,7 +119,7 @@ def pipeline_page(request: Request) -> Response:
         request,
         "pipeline.html.j2",
         page="pipeline",
-        inbox=inbox_page(inbox.value, filters),
+        inbox=inbox_page(found, filters, mailboxes),
         figures=figures,
         charts=charts,
         statuses=STATUSES,

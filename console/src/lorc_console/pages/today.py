@@ -9,12 +9,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from lorc_console.models.today import today
+from lorc_console.models.today import inbox_lists, new_inquiries_since, open_flags, today
 from lorc_console.pages.display import Display
+from lorc_console.pages.memo import MEMO
 from lorc_console.pages.runs import pipeline_runs
 from lorc_console.pages.warehouse import day_records
 from lorc_console.state import render, state_of
 
+FLAG_LIMIT = 100  # open flags shown at first; the count and a link to all of them always show
 NOTICES = ("recorded", "already", "pending")  # lorchestra.followups outcomes, shown after the redirect
 
 TEXTS = {
@@ -34,6 +36,7 @@ TEXTS = {
         "status": "Status",
         "flags.title": "Item 9 (PHQ-9): offen",
         "flags.none": "Keine offenen Item-9-Meldungen.",
+        "flags.all": "Alle offenen Item-9-Meldungen zeigen",
         "flags.client": "Klient:in",
         "flags.unlinked": "keinem Kontakt zugeordnet",
         "flags.date": "Datum",
@@ -73,6 +76,7 @@ TEXTS = {
         "status": "Status",
         "flags.title": "Item 9 (PHQ-9): open",
         "flags.none": "No open item-9 flags.",
+        "flags.all": "Show every open item-9 flag",
         "flags.client": "Client",
         "flags.unlinked": "linked to no contact",
         "flags.date": "Date",
@@ -103,12 +107,16 @@ def today_page(request: Request) -> Response:
     inbox = state.reader.view_rows("inbox_view")
     records = state.reader.read("console.day", day_records)
     day = records.value
+    now = datetime.now(UTC)
+    lists = MEMO(inbox_lists, inbox.value, since=new_inquiries_since(now))
+    flags = MEMO(open_flags, day.flags, day.followed_up, day.clients)
+    every_flag = request.query_params.get("flags") == "all"
     notice = request.query_params.get("notice")
     return render(
         request,
         "today.html.j2",
         page="today",
-        day=today(inbox.value, day.flags, day.followed_up, day.clients, datetime.now(UTC)),
+        day=today(lists, flags, now, None if every_flag else FLAG_LIMIT),
         last_run=next(iter(pipeline_runs(day.runs)), None),
         clinicians=state.clinicians,
         notice=notice if notice in NOTICES else None,
