@@ -46,7 +46,7 @@ class FollowUpError(LorcError):
 def allowed_clinicians(config: Config) -> list[str]:
     """Who may be named as having followed up: ``console.clinicians``, or, when that list is
     empty, the user the process runs as (the one person at the machine)."""
-    configured = [str(name) for name in config.section("console").get("clinicians") or []]
+    configured = [str(name) for name in config.section("console").get("clinicians") or [] if str(name).strip()]
     return configured or [getpass.getuser()]
 
 

@@ -80,7 +80,9 @@ class WarehouseReader:
     def read(self, key: str, reader: Callable[[Store], T]) -> Fresh[T]:
         """``reader(store)`` on a read-only store opened with no waiting; cached per key until
         the DuckDB file changes or ``max_age_seconds`` pass (BigQuery: the age only). Held:
-        the cached value with ``stale=True``; nothing cached yet: :class:`WarehouseBusy`."""
+        the cached value with ``stale=True``; nothing cached yet: :class:`WarehouseBusy`.
+        A cached value still current (file and WAL unchanged, younger than the age) is what
+        the warehouse holds, so it is served as fresh also while a run holds the file."""
         with self._lock:
             signature = self._signature()
             cached = self._cache.get(key)
