@@ -9,6 +9,9 @@ from lorchestra.jobkit import JobContext, JobState
 from reporter.jobs.ledger import DELIVERIES, Ledger
 from reporter.jobs.legacy import LEGACY, import_legacy_deliveries
 from reporter.safety import SafetyFlag, flag_from_object
+from reporter.safety_list import FollowUp
+
+FOLLOWUPS = "safety_followups"  # written by lorchestra.followups; absent until the first mark
 
 
 def projection_rows(ctx: JobContext, table: str) -> list[dict[str, Any]]:
@@ -20,8 +23,22 @@ def projection_rows(ctx: JobContext, table: str) -> list[dict[str, Any]]:
     for row in rows:
         for key, value in row.items():
             if isinstance(value, datetime):
-                row[key] = value.isoformat().replace("+00:00", "Z")
+                row[key] = _iso(value)
     return rows
+
+
+def followups_of(ctx: JobContext) -> dict[str, FollowUp]:
+    """``{flag_key: FollowUp}`` of the flags a clinician marked followed up (none before the first mark)."""
+    if not ctx.store.has_table(FOLLOWUPS):
+        return {}
+    return {
+        str(r["flag_key"]): FollowUp(by=str(r["followed_up_by"]), at=_iso(r["followed_up_at"]))
+        for r in ctx.store.read_table(FOLLOWUPS)
+    }
+
+
+def _iso(value: datetime | str) -> str:
+    return value.isoformat().replace("+00:00", "Z") if isinstance(value, datetime) else str(value)
 
 
 def clients_of(ctx: JobContext) -> dict[str, dict[str, str]]:
