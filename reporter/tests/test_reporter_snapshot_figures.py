@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.jobkit import Column, RowsChange
 from lorchestra.stack_clients import open_store
-from report_support import lorc, query
+from report_support import lorc, new_home, query
 from reporter.formatting import human_duration
 from reporter.weeks import week_bounds
 
@@ -148,3 +149,12 @@ def _forget_snapshot(home: PhiHome) -> None:
         )
     finally:
         store.close()
+
+
+def test_doctor_names_a_config_whose_pipelines_do_not_build_the_snapshot(tmp_path: Path) -> None:
+    home = new_home(tmp_path)
+    assert "ok   report delivery: reports go to the outbox\n" in lorc(home, "doctor").stdout
+    text = home.config_path.read_text()
+    home.config_path.write_text(text.replace("build_reporting_snapshots, ", ""))  # a config from before
+    done = lorc(home, "doctor")
+    assert "add build_reporting_snapshots to pipelines.daily.jobs" in done.stdout
