@@ -121,7 +121,7 @@ def assemble_practice_report(
     measurements = measurement_overview(rows, in_week, list(paired_rows), clients, end)
     if figures is None:
         flags = own_flags if week_flags is None else flags_in(week_flags, start, end)
-        figures = week_figures(pipeline, measurements, flags)
+        figures = week_figures(pipeline.figures, measurements, flags)
     return PracticeReport(
         week=week,
         week_start=week_start(week),

@@ -1,8 +1,8 @@
 """The figures of a report week, by stable name: what ``reporting_snapshots`` stores and
 the practice report and the console show.
 
-They are read off the week's :class:`SalesPipeline` and :class:`MeasurementOverview`
-(the one place their rules live) and the item-9 flags measured in the week, so the
+They are read off the week's :class:`PipelineFigures` and :class:`MeasurementOverview`
+(``sales_pipeline`` and ``measurement_overview``: the one place their rules live) and the item-9 flags measured in the week, so the
 snapshot and a report computed on the fly cannot differ. Each figure is a ``value``
 (None: no value, e.g. a median over nothing) and ``n``, how many items it is over.
 
@@ -20,7 +20,7 @@ from datetime import datetime
 from reporter.instruments import instrument_order
 from reporter.measurement_overview import COMBINED, ChangeCounts, MeasurementOverview, measurement_overview
 from reporter.safety import SafetyFlag
-from reporter.sales_pipeline import SalesPipeline, sales_pipeline
+from reporter.sales_pipeline import PipelineFigures, pipeline_figures
 from reporter.weeks import parse_timestamp, week_bounds
 
 # the names the console relies on (common decision 4); never rename one
@@ -79,11 +79,11 @@ WeekFigures = Mapping[str, Figure]
 
 
 def week_figures(
-    pipeline: SalesPipeline, measurements: MeasurementOverview, flags: Iterable[SafetyFlag]
+    pipeline: PipelineFigures, measurements: MeasurementOverview, flags: Iterable[SafetyFlag]
 ) -> dict[str, Figure]:
     """The figures of one week; ``flags``: those measured in the week."""
-    new = len(pipeline.new_inquiries)
-    awaiting = len(pipeline.awaiting_reply)
+    new = pipeline.new_inquiries
+    awaiting = pipeline.awaiting_reply
     change = {c.instrument: c for c in measurements.change}
     pair = change[COMBINED]
     flagged = sum(1 for _ in flags)
@@ -115,8 +115,7 @@ def flags_in(flags: Iterable[SafetyFlag], start: datetime, end: datetime) -> lis
 
 def empty_figures(week: str) -> dict[str, Figure]:
     """The figures of a week without any input."""
-    start, end = week_bounds(week)
-    return week_figures(sales_pipeline([], start, end), measurement_overview([], [], [], {}, end), [])
+    return week_figures(pipeline_figures([], 0), measurement_overview([], [], [], {}, week_bounds(week)[1]), [])
 
 
 def _change_cells(counts: ChangeCounts) -> dict[str, Figure]:

@@ -18,9 +18,9 @@ What each week's figures depend on (so an update knows which weeks to recompute,
 from __future__ import annotations
 
 import hashlib
-import json
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ from reporter.figures import Figure, figure_names, flags_in, week_figures
 from reporter.measurement_overview import measurement_overview
 from reporter.rows import Row, sorted_rows
 from reporter.safety import SafetyFlag
-from reporter.sales_pipeline import sales_pipeline
+from reporter.sales_pipeline import awaiting_since, new_inquiries, pipeline_figures
 from reporter.weeks import parse_timestamp, week_bounds, week_of, week_start
 
 COLUMNS: list[tuple[str, str]] = [
@@ -43,6 +43,7 @@ INPUT_COLUMNS: list[tuple[str, str]] = [
     ("digest", "string"),  # of the rows the item stands for, as last built
     ("weeks", "string"),  # the weeks it counts in: "2026-W40 2026-W41+" ("+": and every later week)
 ]
+INBOX_FIELDS = ("first_inbound_at", "last_inbound_at", "awaiting_reply", "first_response_minutes", "is_known_client")
 SPAN = "span"  # the input item holding the built span: "<first week> <last week>"
 ONWARD = "+"
 
@@ -56,7 +57,8 @@ class SnapshotInputs:
     paired: Sequence[Row]
     flags: Sequence[SafetyFlag]
     _new: dict[str, list[Row]] = field(default_factory=dict)
-    _awaiting: list[tuple[str | None, Row]] = field(default_factory=list)
+    _inbox_weeks: list[tuple[str | None, str | None]] = field(default_factory=list)  # first, last inbound
+    _awaiting_since: list[datetime] = field(default_factory=list)  # sales_pipeline.awaiting_since, in order
     _measured: dict[str, list[Row]] = field(default_factory=dict)
     _of_client: dict[Any, list[Row]] = field(default_factory=dict)
     _pair: dict[str, Row] = field(default_factory=dict)
@@ -65,11 +67,14 @@ class SnapshotInputs:
     def __post_init__(self) -> None:
         self.series = sorted_rows(self.series)
         for r in self.inbox:
-            first = _week_at(r.get("first_inbound_at"))
-            if first is not None:
-                self._new.setdefault(first, []).append(r)
-            if r.get("awaiting_reply"):
-                self._awaiting.append((first, r))
+            first, last = (_at(r.get(f)) for f in ("first_inbound_at", "last_inbound_at"))
+            first_week = week_of(first.date()) if first else None
+            self._inbox_weeks.append((first_week, week_of(last.date()) if last else None))
+            if first_week:
+                self._new.setdefault(first_week, []).append(r)
+            if (since := awaiting_since(r)) is not None:
+                self._awaiting_since.append(since)
+        self._awaiting_since.sort()
         for r in self.series:
             self._measured.setdefault(_week_at(r["measured_at"]) or "", []).append(r)
             self._of_client.setdefault(r["client_id"], []).append(r)
@@ -80,7 +85,7 @@ class SnapshotInputs:
     def span(self, today: date) -> tuple[str, str] | None:
         """First week with any input, and the current week (or a later one with input)."""
         weeks = set(self._new) | set(self._measured) | set(self._flags)
-        weeks |= {w for r in self.inbox if (w := _week_at(r.get("last_inbound_at")))}
+        weeks |= {last for _, last in self._inbox_weeks if last}
         if not weeks:
             return None
         return min(weeks), max(*weeks, week_of(today))
@@ -88,14 +93,14 @@ class SnapshotInputs:
     def figures(self, week: str) -> dict[str, Figure]:
         """The week's figures, as the report of that week computes them."""
         start, end = week_bounds(week)
-        new = self._new.get(week, [])
-        inbox = new + [r for first, r in self._awaiting if first != week]
+        new = new_inquiries(self._new.get(week, []), start, end)  # of the rows whose first inbound is in it
+        waiting = bisect_left(self._awaiting_since, end)  # those awaiting since before its end
         in_week = self._measured.get(week, [])
         measured = sorted({str(r["client_id"]) for r in in_week})
         rows = [r for client in {r["client_id"] for r in in_week} for r in self._of_client[client]]
         paired = [self._pair[c] for c in measured if c in self._pair]
         return week_figures(
-            sales_pipeline(inbox, start, end),
+            pipeline_figures(new, waiting),
             measurement_overview(rows, in_week, paired, {}, end),
             flags_in(self._flags.get(week, []), start, end),
         )
@@ -103,17 +108,17 @@ class SnapshotInputs:
     def footprints(self) -> dict[str, tuple[str, str]]:
         """``{item: (digest, weeks)}`` of every input item (see the module's docstring)."""
         found: dict[str, tuple[str, str]] = {}
-        for r in self.inbox:
-            weeks = [w for w in [_week_at(r.get("first_inbound_at"))] if w]
+        for r, (first, last) in zip(self.inbox, self._inbox_weeks, strict=True):
+            weeks = [first] if first else []
             if r.get("awaiting_reply"):
-                weeks.append((_week_at(r.get("last_inbound_at")) or "") + ONWARD)
-            found[f"inbox:{r['conversation_key']}"] = (_digest([r]), " ".join(weeks))
+                weeks.append((last or "") + ONWARD)
+            found[f"inbox:{r['conversation_key']}"] = (_digest([r.get(f) for f in INBOX_FIELDS]), " ".join(weeks))
         for client, rows in self._of_client.items():
             pair = self._pair.get(str(client))
             weeks = sorted({_week_at(r["measured_at"]) or "" for r in rows})
-            found[f"client:{client}"] = (_digest([*rows, pair]), " ".join(weeks))
+            found[f"client:{client}"] = (_digest([sorted(r.items()) for r in rows] + [pair]), " ".join(weeks))
         for f in self.flags:
-            found[f"flag:{f.flag_key}"] = (_digest([asdict(f)]), _week_at(f.measured_at) or "")
+            found[f"flag:{f.flag_key}"] = (_digest(astuple(f)), _week_at(f.measured_at) or "")
         return found
 
 
@@ -168,10 +173,15 @@ def _expand(spec: str, span: Sequence[str]) -> set[str]:
     return weeks
 
 
+def _at(value: str | datetime | None) -> datetime | None:
+    return parse_timestamp(value) if value else None
+
+
 def _week_at(value: str | datetime | None) -> str | None:
-    return week_of(parse_timestamp(value).date()) if value is not None else None
+    moment = _at(value)
+    return week_of(moment.date()) if moment else None
 
 
-def _digest(rows: Sequence[Mapping[str, Any] | None]) -> str:
-    encoded = json.dumps(rows, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode()).hexdigest()[:24]
+def _digest(value: Any) -> str:
+    """Of plain values as this process reads them (a change of their repr only means more work)."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()

@@ -78,7 +78,7 @@ def week_figures_of(ctx: JobContext, week: str) -> dict[str, Figure]:
 
 
 def _read(ctx: JobContext) -> SnapshotInputs:
-    inbox, series, paired = (projection_rows(ctx, name) for name in READS)
+    inbox, series, paired = (projection_rows(ctx, name, iso=False) for name in READS)
     return SnapshotInputs(inbox, series, paired, safety_flags(ctx))
 
 
