@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,13 +15,16 @@ from reporter.safety_list import FollowUp
 FOLLOWUPS = "safety_followups"  # written by lorchestra.followups; absent until the first mark
 
 
-def projection_rows(ctx: JobContext, table: str, *, iso: bool = True) -> list[dict[str, Any]]:
-    """A projection's rows with timestamps as ISO strings (as the reports print them; else as
-    the store gives them, which is quicker to compare); an unbuilt projection is empty."""
+def projection_rows(
+    ctx: JobContext, table: str, *, iso: bool = True, columns: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """A projection's rows (``columns`` of them, or all) with timestamps as ISO strings (as
+    the reports print them; else as the store gives them, which is quicker to compare); an
+    unbuilt projection is empty."""
     if not ctx.store.has_table(table):
         ctx.logger.warning("projection %s is not built yet; the report shows it empty", table)
         return []
-    rows = ctx.store.read_table(table)
+    rows = ctx.store.read_table(table, columns)
     for row in rows if iso else ():
         for key, value in row.items():
             if isinstance(value, datetime):

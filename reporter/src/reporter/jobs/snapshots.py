@@ -31,6 +31,7 @@ from reporter.snapshots import (
     COLUMNS as SNAPSHOT_COLUMNS,
 )
 from reporter.snapshots import (
+    INBOX_FIELDS,
     INPUT_COLUMNS,
     SPAN,
     SnapshotInputs,
@@ -78,7 +79,8 @@ def week_figures_of(ctx: JobContext, week: str) -> dict[str, Figure]:
 
 
 def _read(ctx: JobContext) -> SnapshotInputs:
-    inbox, series, paired = (projection_rows(ctx, name, iso=False) for name in READS)
+    inbox = projection_rows(ctx, "inbox_view", iso=False, columns=("conversation_key", *INBOX_FIELDS))
+    series, paired = (projection_rows(ctx, name, iso=False) for name in READS[1:])
     return SnapshotInputs(inbox, series, paired, safety_flags(ctx))
 
 
