@@ -5,4 +5,4 @@
 -- then read the diff: a new shape is checked by hand like this one.
 -- seen in: lane build_reporting_snapshots
 -- parameters: (none)
-SELECT * FROM `{project}.{dataset}.inbox_view`
+SELECT conversation_key, first_inbound_at, last_inbound_at, awaiting_reply, first_response_minutes, is_known_client FROM `{project}.{dataset}.inbox_view`
