@@ -15,7 +15,7 @@ from lorchestra.config import load_config
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
 from lorchestra.jobkit import Column, RowsChange
-from lorchestra.stack_clients import open_store
+from lorchestra.stack_clients import connect_views, open_store
 from report_support import lorc, new_home, query
 from reporter.formatting import human_duration
 from reporter.weeks import week_bounds
@@ -97,6 +97,13 @@ def test_the_rendered_report_shows_the_snapshot_rows_of_its_week(sample_home: Ph
         str(int(figures[f"{i}.improvement"]["value"])) for i in ("phq9", "gad7", "combined")
     ]
     assert figures["improvement"] == {**figures["combined.improvement"], "figure": "improvement"}
+    # the console reads the same rows from the published view, while a run holds the warehouse
+    published = (
+        connect_views(sample_home)
+        .execute("SELECT figure, value, n FROM reporting_snapshots WHERE week = ?", [WEEK])
+        .fetchall()
+    )
+    assert {f: {"figure": f, "value": v, "n": n} for f, v, n in published} == figures
 
 
 def test_the_report_reads_the_snapshot_rather_than_counting_again(sample_home: PhiHome) -> None:
