@@ -169,6 +169,7 @@ FINGERPRINTED_TABLES = (
     "inbox_view",
     "measurement_timeseries",
     "measurement_paired",
+    "reporting_snapshots",
 )
 MOVING = {"last_seen"}  # re-seeing an unchanged object moves only this, by design
 

@@ -70,6 +70,8 @@ def test_every_stage_of_every_pass_runs_on_the_data_of_its_pass(tmp_path: Path, 
     series = [records(p, "build_measurement_timeseries") for p in PASSES]
     assert series[:2] == [measurements, 0]
     assert 2 * new_responses <= series[2] < measurements  # only the clients with new responses
+    weeks = [records(p, "build_reporting_snapshots") for p in PASSES]
+    assert weeks[0] > 0 and weeks[1] == 0 and 0 < weeks[2] <= weeks[0]  # idle, then only the weeks touched
     if mode == "meltano":
         assert 0 < records("first_run", REPORT_STAGE) <= clients
         assert records("no_new_data", REPORT_STAGE) == records("new_data", REPORT_STAGE) == 0  # delivered before

@@ -44,6 +44,7 @@ MEASUREMENT_LANE = [
     "score_phq9",
     "score_gad7",
     "build_measurement_timeseries",
+    "build_reporting_snapshots",
 ]
 SYNTHETIC_HISTORY, SYNTHETIC_NEW = 30, 3  # per mailbox
 MAILBOXES = 6  # the default config's

@@ -31,6 +31,7 @@ VIEWS = {
     "inbox_view": "conversation_key",
     "measurement_timeseries": "response_id, instrument",
     "measurement_paired": "client_id",
+    "reporting_snapshots": "week, figure",
 }
 
 

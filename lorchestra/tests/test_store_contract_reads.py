@@ -102,6 +102,7 @@ def test_read_table_returns_arrays_as_lists_and_times_as_aware_utc(store: Store)
     (row,) = store.read_table("inbox_view")
     assert row == {"key": "a", "seen_at": datetime(2026, 11, 9, 8, 30, tzinfo=UTC), "tags": ["x", "y"], "n": 3}
     assert isinstance(row["tags"], list) and _aware_utc(row["seen_at"])
+    assert store.read_table("inbox_view", ["n", "key"]) == [{"n": 3, "key": "a"}]  # only the columns asked for
 
 
 def test_counts_hashes_and_watermarks_are_read_through_named_methods(

@@ -91,7 +91,7 @@ def test_turning_alerts_on_does_not_announce_flags_a_weekly_report_already_carri
 def test_doctor_fails_when_alerts_are_on_but_no_pipeline_runs_them(tmp_path: Path) -> None:
     home = new_home(tmp_path, **ALERTS_ON)
     text = home.config_path.read_text()
-    home.config_path.write_text(text.replace(",\n           send_safety_alerts]", "]"))  # a config from before
+    home.config_path.write_text(text.replace(", send_safety_alerts]", "]"))  # a config from before
     done = lorc(home, "doctor")
     assert done.exit_code == 1
     assert (

@@ -86,7 +86,7 @@ pipelines:                 # lorc run --pipeline NAME
     stop_on_failure: false   # one failing source must not stop the rest of the day's work
     jobs: [extract_contacts, canonicalize_contacts, extract_email, canonicalize_email, build_inbox_view,
            extract_forms, canonicalize_questionnaires, score_phq9, score_gad7, build_measurement_timeseries,
-           send_safety_alerts]
+           build_reporting_snapshots, send_safety_alerts]
   weekly:
     include: [daily]
     stop_on_failure: true    # no report from a half-updated warehouse

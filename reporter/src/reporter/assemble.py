@@ -12,14 +12,18 @@ Monday 00:00 UTC)`` (see ``weeks``). The projections are current snapshots, so:
 * "awaiting reply" lists conversations that are awaiting a reply now and whose last
   inbound message is before the week's end; their age is measured at the week's end;
 * the item-9 safety list holds the flags the report carries (``safety.carried_flags``):
-  those of the week and, marked late, earlier ones no delivered report carried yet.
+  those of the week and, marked late, earlier ones no delivered report carried yet, each
+  with its follow-up when a clinician recorded one (``followups``);
+* the key figures are the week's ``reporting_snapshots`` rows when the caller has them
+  (the weekly job), else computed here from the same rows by the same code
+  (:mod:`reporter.figures`); the lists always come from the rows.
 
 Nothing here logs or raises with record contents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,6 +34,7 @@ from reporter.client_report import (
     assemble_client_reports,
 )
 from reporter.clients import Clients
+from reporter.figures import WeekFigures, flags_in, week_figures
 from reporter.invalid_items import InvalidItem
 from reporter.measurement_overview import (
     COMBINED,
@@ -42,8 +47,8 @@ from reporter.measurement_overview import (
 from reporter.rows import Row
 from reporter.rows import measured_at as _at
 from reporter.rows import sorted_rows as _sorted_rows
-from reporter.safety import CarriedFlag, carried_flags, flags_from_timeseries
-from reporter.safety_list import Item9Entry, safety_list
+from reporter.safety import CarriedFlag, SafetyFlag, carried_flags, flags_from_timeseries
+from reporter.safety_list import FollowUp, Item9Entry, safety_list
 from reporter.sales_pipeline import (
     AwaitingReply,
     Conversation,
@@ -81,6 +86,7 @@ class PracticeReport:
     item9: tuple[Item9Entry, ...]  # positive first, then unanswered; each oldest first
     pipeline: SalesPipeline
     measurements: MeasurementOverview
+    figures: WeekFigures  # by name (reporter.figures), as reporting_snapshots holds them
     preview: bool = False  # the week has not ended: shown, never delivered
 
     @property
@@ -96,21 +102,33 @@ def assemble_practice_report(
     clients: Clients,
     *,
     safety: Iterable[CarriedFlag] | None = None,
+    figures: WeekFigures | None = None,
+    week_flags: Iterable[SafetyFlag] | None = None,
+    followups: Mapping[str, FollowUp] | None = None,
     preview: bool = False,
 ) -> PracticeReport:
     """``safety``: the flags the report carries (``safety.carried_flags``); without it, the
-    flags of the week's timeseries rows (a report assembled outside the warehouse)."""
+    flags of the week's timeseries rows (a report assembled outside the warehouse).
+    ``figures``: the week's snapshot; without it, computed from the rows and ``week_flags``
+    (every recorded flag; default: those of the timeseries rows). ``followups``: by flag key."""
     start, end = week_bounds(week)
     rows = _sorted_rows(timeseries_rows)
     in_week = [r for r in rows if start <= _at(r) < end]
+    own_flags = flags_from_timeseries(in_week)
     if safety is None:
-        safety = carried_flags(week, flags_from_timeseries(in_week), reported=())
+        safety = carried_flags(week, own_flags, reported=())
+    pipeline = sales_pipeline(inbox_rows, start, end)
+    measurements = measurement_overview(rows, in_week, list(paired_rows), clients, end)
+    if figures is None:
+        flags = own_flags if week_flags is None else flags_in(week_flags, start, end)
+        figures = week_figures(pipeline.figures, measurements, flags)
     return PracticeReport(
         week=week,
         week_start=week_start(week),
         week_end=week_end(week),
-        item9=safety_list(safety, clients),
-        pipeline=sales_pipeline(inbox_rows, start, end),
-        measurements=measurement_overview(rows, in_week, list(paired_rows), clients, end),
+        item9=safety_list(safety, clients, followups or {}),
+        pipeline=pipeline,
+        measurements=measurements,
+        figures=figures,
         preview=preview,
     )

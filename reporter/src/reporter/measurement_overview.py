@@ -80,8 +80,12 @@ def measurement_overview(
     rows: list[Row], in_week: list[Row], paired_rows: list[Row], clients: Clients, end: datetime
 ) -> MeasurementOverview:
     measured = sorted({str(r["client_id"]) for r in in_week})
-    upto_end = [r for r in rows if _at(r) < end]
-    change = [_instrument_counts(inst, measured, upto_end) for inst in instrument_order()]
+    upto_end: dict[str, list[Row]] = {c: [] for c in measured}  # of the measured clients, in time order
+    for r in rows:
+        own = upto_end.get(r["client_id"])
+        if own is not None and _at(r) < end:
+            own.append(r)
+    change = [_instrument_counts(inst, upto_end) for inst in instrument_order()]
     change.append(_combined_counts(measured, paired_rows))
     irregular = [
         IrregularResponse(
@@ -112,10 +116,10 @@ def measurement_overview(
     )
 
 
-def _instrument_counts(instrument: str, measured: list[str], rows: list[Row]) -> ChangeCounts:
+def _instrument_counts(instrument: str, rows_of: dict[str, list[Row]]) -> ChangeCounts:
     tally: Counter[str] = Counter()
-    for client in measured:
-        own = [r for r in rows if r["client_id"] == client and r["instrument"] == instrument]
+    for rows in rows_of.values():
+        own = [r for r in rows if r["instrument"] == instrument]
         if not own:
             continue
         tally["clients"] += 1

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from reporter.clients import UNLINKED, Clients, client_name
 from reporter.safety import CarriedFlag, SafetyFlag
 from shared_schemas.types import Item9State
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A clinician's note that a flag was followed up (``safety_followups``)."""
+
+    by: str
+    at: str  # ISO timestamp
 
 
 @dataclass(frozen=True)
@@ -24,10 +32,15 @@ class Item9Entry:
     late: bool = False  # from an earlier week that no delivered report carried
     flag_week: str | None = None
     respondent_email: str | None = None
+    followed_up: FollowUp | None = None
 
 
-def safety_list(carried: Iterable[CarriedFlag], clients: Clients) -> tuple[Item9Entry, ...]:
-    """The practice report's safety list, in the order the flags come (positive first)."""
+def safety_list(
+    carried: Iterable[CarriedFlag], clients: Clients, followups: Mapping[str, FollowUp] | None = None
+) -> tuple[Item9Entry, ...]:
+    """The practice report's safety list, in the order the flags come (positive first);
+    ``followups`` by flag key."""
+    done = followups or {}
     return tuple(
         Item9Entry(
             client_id=c.flag.client_id,
@@ -40,6 +53,7 @@ def safety_list(carried: Iterable[CarriedFlag], clients: Clients) -> tuple[Item9
             late=c.late,
             flag_week=c.flag_week,
             respondent_email=None if c.flag.client_id else c.flag.respondent_email,
+            followed_up=done.get(c.flag.flag_key),
         )
         for c in carried
     )

@@ -52,6 +52,7 @@ from shared_schemas.errors import PhiSafeError
 
 PASSES = ("first_run", "no_new_data", "new_data")
 REPORT_WEEK = "2026-W46"  # the synthetic mail's week; the responses end in it too
+SNAPSHOT_STAGE = "build_reporting_snapshots"
 # (lane, its extract job, the jobs that consume it) in weekly-pipeline order
 LANES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("contacts", "extract_contacts", ("canonicalize_contacts",)),
@@ -59,7 +60,8 @@ LANES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "forms",
         "extract_forms",
-        ("canonicalize_questionnaires", "score_phq9", "score_gad7", "build_measurement_timeseries"),
+        # the last lane is followed by what is built from both (reporting_snapshots)
+        ("canonicalize_questionnaires", "score_phq9", "score_gad7", "build_measurement_timeseries", SNAPSHOT_STAGE),
     ),
 )
 REPORT_STAGE = "generate_weekly_report"
@@ -67,6 +69,7 @@ REPORT_STAGE = "generate_weekly_report"
 RECORD_COUNTS = {
     "build_inbox_view": "emails",
     "build_measurement_timeseries": "measurements",
+    SNAPSHOT_STAGE: "weeks",
     REPORT_STAGE: "client_reports",
 }
 LANE_EXTRACTIONS: dict[str, Callable[[JobContext], list[Extraction]]] = {

@@ -84,7 +84,7 @@ def check_targets(
         )
 
     projection_limit = PROJECTION_S * emails / END_TO_END_EMAILS
-    for stage in ("build_inbox_view", "build_measurement_timeseries"):
+    for stage in ("build_inbox_view", "build_measurement_timeseries", "build_reporting_snapshots"):
         for figure in (f for f in figures if f.stage == stage):
             checks.append(
                 TargetCheck(

@@ -11,7 +11,7 @@ from lorchestra.faults import checkpoint
 from lorchestra.jobkit.context import JobContext
 from lorchestra.jobkit.mapping import MapCounts, Noted, Rejected
 from lorchestra.jobkit.pool import MapPool
-from lorchestra.jobkit.projection import basis_fingerprint, build_projection, spilled_rows
+from lorchestra.jobkit.projection import basis_fingerprint, build_projection, load_state, spilled_rows
 from lorchestra.jobkit.result import JobResult
 from lorchestra.jobkit.state import JobState, JobStates
 from lorchestra.stack_clients.clock import utcnow
@@ -39,6 +39,7 @@ __all__ = [
     "build_projection",
     "checkpoint",
     "connections",
+    "load_state",
     "spilled_rows",
     "utcnow",
 ]

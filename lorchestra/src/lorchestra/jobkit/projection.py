@@ -93,7 +93,7 @@ def build_projection(
     *,
     views: Sequence[str],
     basis: str,
-    object_type: str,
+    object_type: str | Callable[[], datetime | None],
     rebuild: Callable[[], dict[str, int]],
     update: Callable[[datetime | None], dict[str, int]],
     idle_counts: dict[str, int],
@@ -101,9 +101,11 @@ def build_projection(
     """The one way a projection job runs: nothing when no ``object_type`` input changed,
     ``update(watermark)`` when the basis holds, else ``rebuild()``; then the ``views``
     (those of ``projections`` meant for readers) are published and the new state saved.
-    Publishing before saving means a run killed in between builds and publishes again."""
+    Publishing before saving means a run killed in between builds and publishes again.
+    A projection of other projections passes, instead of an object type, the function
+    that gives its watermark (e.g. the latest of theirs)."""
     state = load_state(ctx.state, projections)
-    watermark = ctx.store.latest_update(object_type)
+    watermark = object_type() if callable(object_type) else ctx.store.latest_update(object_type)
     if state is not None and can_update(state, basis):
         if state.watermark == watermark:
             ctx.logger.info("%s is current: nothing it is built from changed", projections[0])

@@ -147,8 +147,9 @@ class Store(Protocol):
         """``event_log`` rows of ``event_types`` (and ``status``), newest first, at most ``limit``."""
         ...
 
-    def read_table(self, name: str) -> list[dict[str, Any]]:
-        """Every row of projection or ledger ``name``."""
+    def read_table(self, name: str, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Every row of projection or ledger ``name`` (only ``columns`` of each, when given:
+        a reader of a few columns of a wide table need not convert the rest)."""
         ...
 
     def object_counts(self) -> ObjectCounts: ...

@@ -3,6 +3,6 @@
 -- (2026-12-01, gate15): valid GoogleSQL, tables and parameters as the store means them.
 -- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
 -- then read the diff: a new shape is checked by hand like this one.
--- seen in: lane build_inbox_view; lane build_measurement_timeseries; store.latest_update
+-- seen in: lane build_inbox_view; lane build_measurement_timeseries; lane build_reporting_snapshots; store.latest_update
 -- parameters: @t STRING
 SELECT MAX(updated_at) AS latest FROM `{project}.{dataset}.canonical_objects` WHERE object_type = @t

@@ -30,11 +30,20 @@ def check_report_delivery(config: Any) -> str:
             recipients_key="reports.safety_alerts.recipients",
             recipients=[str(r) for r in listed] if listed else None,
         )
-        names = list(config.section("pipelines")) or ["daily"]  # a config without pipelines gets the defaults
-        if not any("send_safety_alerts" in config.pipeline(name)[0] for name in names):
+        if not _in_a_pipeline(config, "send_safety_alerts"):
             raise ReportSettingsError(
                 "reports.safety_alerts.enabled is true, but no pipeline runs send_safety_alerts: add it to "
                 "pipelines.daily.jobs in config.yaml, after score_phq9"
             )
         where += "; safety alerts on"
+    if not _in_a_pipeline(config, "build_reporting_snapshots"):  # a config written before it existed
+        where += (
+            "; no pipeline builds reporting_snapshots (the weekly report builds it, but the figures others "
+            "read wait for it): add build_reporting_snapshots to pipelines.daily.jobs, after build_measurement_timeseries"
+        )
     return f"reports go to {where}"
+
+
+def _in_a_pipeline(config: Any, job: str) -> bool:
+    names = list(config.section("pipelines")) or ["daily"]  # a config without pipelines gets the defaults
+    return any(job in config.pipeline(name)[0] for name in names)

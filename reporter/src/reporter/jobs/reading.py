@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,19 +11,40 @@ from reporter.clients import clients_from_contacts
 from reporter.jobs.ledger import DELIVERIES, Ledger
 from reporter.jobs.legacy import LEGACY, import_legacy_deliveries
 from reporter.safety import SafetyFlag, flag_from_object
+from reporter.safety_list import FollowUp
+
+FOLLOWUPS = "safety_followups"  # written by lorchestra.followups; absent until the first mark
 
 
-def projection_rows(ctx: JobContext, table: str) -> list[dict[str, Any]]:
-    """A projection's rows with timestamps as ISO strings; an unbuilt projection is empty."""
+def projection_rows(
+    ctx: JobContext, table: str, *, iso: bool = True, columns: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """A projection's rows (``columns`` of them, or all) with timestamps as ISO strings (as
+    the reports print them; else as the store gives them, which is quicker to compare); an
+    unbuilt projection is empty."""
     if not ctx.store.has_table(table):
         ctx.logger.warning("projection %s is not built yet; the report shows it empty", table)
         return []
-    rows = ctx.store.read_table(table)
-    for row in rows:
+    rows = ctx.store.read_table(table, columns)
+    for row in rows if iso else ():
         for key, value in row.items():
             if isinstance(value, datetime):
-                row[key] = value.isoformat().replace("+00:00", "Z")
+                row[key] = _iso(value)
     return rows
+
+
+def followups_of(ctx: JobContext) -> dict[str, FollowUp]:
+    """``{flag_key: FollowUp}`` of the flags a clinician marked followed up (none before the first mark)."""
+    if not ctx.store.has_table(FOLLOWUPS):
+        return {}
+    return {
+        str(r["flag_key"]): FollowUp(by=str(r["followed_up_by"]), at=_iso(r["followed_up_at"]))
+        for r in ctx.store.read_table(FOLLOWUPS)
+    }
+
+
+def _iso(value: datetime | str) -> str:
+    return value.isoformat().replace("+00:00", "Z") if isinstance(value, datetime) else str(value)
 
 
 def clients_of(ctx: JobContext) -> dict[str, dict[str, str]]:

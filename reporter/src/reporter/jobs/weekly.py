@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
+from typing import Any
 
 from lorchestra.jobkit import JobContext, JobResult, MapPool, checkpoint, utcnow
 from reporter.assemble import (
@@ -23,12 +24,14 @@ from reporter.assemble import (
     assemble_client_reports,
     assemble_practice_report,
 )
+from reporter.clients import Clients
 from reporter.delivery import Attachment
 from reporter.exceptions import WeekError
 from reporter.jobs.dispatch import Channel, complete, finish_unfinished, prepare
 from reporter.jobs.ledger import WEEKLY, Delivery, Ledger
 from reporter.jobs.legacy import LEGACY
-from reporter.jobs.reading import clients_of, open_ledger, projection_rows
+from reporter.jobs.reading import clients_of, followups_of, open_ledger, projection_rows
+from reporter.jobs.snapshots import week_figures_of
 from reporter.render import render_html, render_pdf
 from reporter.safety import ITEM9_POSITIVE, CarriedFlag, carried_flags
 from reporter.weeks import has_ended, last_full_week, parse_week, week_bounds
@@ -121,7 +124,7 @@ def _render_week(
 ) -> tuple[PracticeReport, list[Attachment], int]:
     inbox, series, paired = (projection_rows(ctx, name) for name in PROJECTIONS)
     clients = clients_of(ctx)
-    practice = assemble_practice_report(week, inbox, series, paired, clients, safety=carried)
+    practice = _practice(ctx, week, (inbox, series, paired), clients, carried, preview=False)
     client_reports = assemble_client_reports(week, series, clients)
     pages = [(f"praxisbericht-{week}", render_html(practice))]
     pages += [(f"verlauf-{week}-{report.client_id}", render_html(report)) for report in client_reports]
@@ -142,12 +145,29 @@ def _render_week(
     return practice, attachments, len(client_reports)
 
 
+def _practice(
+    ctx: JobContext,
+    week: str,
+    rows: tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]],
+    clients: Clients,
+    carried: Sequence[CarriedFlag],
+    *,
+    preview: bool,
+) -> PracticeReport:
+    """The practice report: its figures from ``reporting_snapshots`` (brought up to date
+    first), its lists from the projections, its safety list with the recorded follow-ups."""
+    figures = week_figures_of(ctx, week)
+    return assemble_practice_report(
+        week, *rows, clients, safety=carried, figures=figures, followups=followups_of(ctx), preview=preview
+    )
+
+
 def _preview(ctx: JobContext, week: str) -> JobResult:
     """The practice report of a week so far, marked as a preview; nothing is recorded or sent."""
     ledger, flags = open_ledger(ctx)
     carried = carried_flags(week, flags, ledger.carried_keys((f.flag_key for f in flags), WEEKLY))
     inbox, series, paired = (projection_rows(ctx, name) for name in PROJECTIONS)
-    practice = assemble_practice_report(week, inbox, series, paired, clients_of(ctx), safety=carried, preview=True)
+    practice = _practice(ctx, week, (inbox, series, paired), clients_of(ctx), carried, preview=True)
     html = render_html(practice)
     _write(ctx, ctx.home.subdir("reports", week), f"vorschau-praxisbericht-{week}", html, render_pdf(html))
     ctx.events.audit("report.previewed", payload={"week": week, "safety_flags": len(practice.item9)})

@@ -43,8 +43,9 @@ def read_events(
     return [EventRow(**{**row, "payload": row["payload"] or {}}) for row in found]
 
 
-def read_table(store: Plumbing, name: str) -> list[dict[str, Any]]:
-    return rows(store, f"SELECT * FROM {store.table(check_table_name(name))}")
+def read_table(store: Plumbing, name: str, columns: Sequence[str] | None) -> list[dict[str, Any]]:
+    selected = ", ".join(check_table_name(c) for c in columns) if columns else "*"
+    return rows(store, f"SELECT {selected} FROM {store.table(check_table_name(name))}")
 
 
 def object_counts(store: Plumbing) -> ObjectCounts:

@@ -193,8 +193,8 @@ class BigQueryStore(Plumbing):
     ) -> list[EventRow]:
         return reads.read_events(self, event_types, status=status, limit=limit)
 
-    def read_table(self, name: str) -> list[dict[str, Any]]:
-        return reads.read_table(self, name)
+    def read_table(self, name: str, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        return reads.read_table(self, name, columns)
 
     def object_counts(self) -> ObjectCounts:
         return reads.object_counts(self)

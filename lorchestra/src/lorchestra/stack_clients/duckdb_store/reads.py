@@ -56,8 +56,9 @@ def read_events(
     return [EventRow(**{**row, "payload": row["payload"] or {}}) for row in found]
 
 
-def read_table(con: duckdb.DuckDBPyConnection, name: str) -> list[dict[str, Any]]:
-    return rows(con, f"SELECT * FROM {check_table_name(name)}")
+def read_table(con: duckdb.DuckDBPyConnection, name: str, columns: Sequence[str] | None) -> list[dict[str, Any]]:
+    selected = ", ".join(check_table_name(c) for c in columns) if columns else "*"
+    return rows(con, f"SELECT {selected} FROM {check_table_name(name)}")
 
 
 def object_counts(con: duckdb.DuckDBPyConnection) -> ObjectCounts:

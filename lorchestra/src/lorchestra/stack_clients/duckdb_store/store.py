@@ -185,8 +185,8 @@ class DuckDBStore:
     ) -> list[EventRow]:
         return reads.read_events(self.connection, event_types, status=status, limit=limit)
 
-    def read_table(self, name: str) -> list[dict[str, Any]]:
-        return reads.read_table(self.connection, name)
+    def read_table(self, name: str, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        return reads.read_table(self.connection, name, columns)
 
     def object_counts(self) -> ObjectCounts:
         return reads.object_counts(self.connection)

@@ -1,0 +1,8 @@
+-- One shape of statement the BigQuery backend sends, captured through the recording proxy
+-- by test_bigquery_statements.py and normalised (bigquery_capture.py). Checked by hand once
+-- (2026-12-01, gate15): valid GoogleSQL, tables and parameters as the store means them.
+-- Regenerate with UPDATE_GOLDEN=1 .venv/bin/pytest lorchestra/tests/test_bigquery_statements.py,
+-- then read the diff: a new shape is checked by hand like this one.
+-- seen in: lane build_reporting_snapshots
+-- parameters: (none)
+SELECT * FROM `{project}.{dataset}.measurement_paired`
