@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -17,6 +18,7 @@ from lorc_console.i18n import translator
 from lorc_console.pages import ROUTES
 from lorc_console.sessions import COOKIE, DEFAULT_SESSION_HOURS, Sessions, new_token
 from lorc_console.state import build_state, render
+from lorc_console.warm import Warmer
 from lorchestra.config import Config
 from lorchestra.exceptions import LorcError
 from lorchestra.warehouse_reader import WarehouseBusy, WarehouseReader
@@ -31,11 +33,13 @@ def create_app(
     token: str | None = None,
     tls: bool = False,
     hosts: Iterable[str] | None = None,
+    warm: bool = False,
 ) -> Starlette:
     """The console over ``config``'s warehouse. ``token``: the one-time start token (a fresh
     one nobody knows when None); ``hosts``: the Host headers it answers (``host:port`` of
     the bound address; default the loopback names on any port, as a TestClient needs
-    ``base_url="http://localhost"``)."""
+    ``base_url="http://localhost"``); ``warm``: keep the pages' reads current in the
+    background while the app runs (``lorc_console.warm``; the server's, not a test's)."""
     state = build_state(config, reader or WarehouseReader(config))
     hours = float(config.section("console").get("session_hours") or DEFAULT_SESSION_HOURS)
     sessions = Sessions(token or new_token(), session_hours=hours)
@@ -82,6 +86,7 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
+        lifespan=warming if warm else None,
         middleware=[
             Middleware(Guard, sessions=sessions, hosts=answered, unauthorized=unauthorized, internal=t("internal"))
         ],
@@ -89,6 +94,16 @@ def create_app(
     )
     app.state.console = state
     return app
+
+
+@asynccontextmanager
+async def warming(app: Starlette) -> AsyncIterator[None]:
+    warmer = app.state.warmer = Warmer(app)
+    warmer.start()
+    try:
+        yield
+    finally:
+        warmer.stop()
 
 
 def _page_of(request: Request) -> str:

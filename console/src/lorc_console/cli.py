@@ -110,7 +110,7 @@ def _serve(
     token = new_token()
     authority = f"{url_host(host)}:{bound}"
     hosts = [authority] + ([f"localhost:{bound}"] if is_loopback(host) else [])
-    app = create_app(config, token=token, tls=tls, hosts=hosts)
+    app = create_app(config, token=token, tls=tls, hosts=hosts, warm=True)
     url = f"{'https' if tls else 'http'}://{authority}/login?token={token}"
     click.echo(url)
     click.echo(f"log: {log_path}", err=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from lorchestra.exceptions import LorcError, WarehouseLockedError
 from lorchestra.runlock import lock_holder, lock_path
 from lorchestra.stack_clients import Store, open_store, read_view
 from lorchestra.stack_clients.clock import utcnow
-from lorchestra.stack_clients.views import view_path
+from lorchestra.stack_clients.views import SUFFIX, view_path, views_dir
 
 T = TypeVar("T")
 # DuckDB admits one connection to a file per process: the reader's reads and a follow-up
@@ -76,6 +76,7 @@ class WarehouseReader:
         self._views: dict[str, _Entry] = {}
         self._views_lock = threading.Lock()  # a view read never waits for a warehouse read
         self._bigquery: Store | None = None  # one client for the process: opening it costs a token exchange
+        self.reads = 0  # reads that went to storage (a warehouse read or a view file), not to the cache
 
     def read(self, key: str, reader: Callable[[Store], T]) -> Fresh[T]:
         """``reader(store)`` on a read-only store opened with no waiting; cached per key until
@@ -110,9 +111,20 @@ class WarehouseReader:
             if cached is not None and cached.signature == signature:
                 return Fresh(cached.value, cached.as_of, stale=False)
             found = read_view(self.config.home, name)
+            self.reads += 1
             published = _published_at(path) if found is not None else utcnow()
             self._views[name] = _Entry(found or [], published, time.monotonic(), signature)
             return Fresh(found or [], published, stale=False)
+
+    def generation(self) -> Hashable | None:
+        """What changes when anything this reader serves may have: the published views'
+        files, the warehouse file and its WAL, and whether a run holds it (a read while it
+        was held served the cache). Only file stats, nothing opened. None on BigQuery, where
+        only a query would tell."""
+        if not self._duckdb:
+            return None
+        views = tuple(sorted((path.name, _stat(path)) for path in views_dir(self.config.home).glob(f"*{SUFFIX}")))
+        return (views, self._signature(), self._held_by() is None)
 
     def close(self) -> None:
         with self._views_lock:
@@ -146,6 +158,7 @@ class WarehouseReader:
             if self._bigquery is None:
                 self._bigquery = open_store(self.config)
             value = reader(self._bigquery)
+        self.reads += 1
         self._cache[key] = _Entry(value, as_of, time.monotonic(), signature)
         return Fresh(value, as_of, stale=False)
 

@@ -206,7 +206,7 @@ def ingest_targets(times_floor: float, unchanged_per_s: float, peak_rss_mb: floa
 
 
 def page_target(page: str, cache: str, p95_ms: float) -> TargetCheck:
-    """One console page's 95th percentile against issue 17's limit (``cache``: cold or warm)."""
+    """One console page's 95th percentile against issue 17's limit (``cache``: cold, warmed or warm)."""
     return TargetCheck(
         f"{page} ({cache}) renders in <= {CONSOLE_PAGE_MS:g} ms server-side (p95)",
         f"{p95_ms:.1f} ms",
