@@ -110,7 +110,8 @@ def test_a_program_holding_the_warehouse_is_named_and_not_waited_for(
 
 def test_a_run_that_starts_during_a_read_waits_one_read_and_succeeds(home: PhiHome, reader: WarehouseReader) -> None:
     """The reader holds the file while the run takes its lock and tries to open it: the run
-    waits for that one read (its grace), and no read after it opens the file while the run lives."""
+    waits for that one read (its grace), and at most the read already past its check of the
+    run lock opens the file while the run lives."""
     inside, run_holder = threading.Event(), threading.Event()
     opened_during_run: list[int] = []
 
@@ -142,7 +143,9 @@ def test_a_run_that_starts_during_a_read_waits_one_read_and_succeeds(home: PhiHo
     out, err = run.communicate()
     assert run.returncode == 0, out + err
     assert run_holder.is_set() and result and result[0].value == 1  # type: ignore[attr-defined]
-    assert opened_during_run == []
+    # A read that checked the run lock just before the run took it may still open the file
+    # (the run outwaits it); none after that one.
+    assert len(opened_during_run) <= 1
 
 
 @pytest.mark.example_plugin

@@ -190,7 +190,7 @@ def _apply_followups(store: Store, config: Config, run_id: str) -> None:
         applied = apply_pending_followups(
             store, event_client(store, config, run_id=run_id, job_name="followups"), config.home
         )
-    except (LorcError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever it is, the journal stays and the run goes on
         log.warning("the pending follow-ups were not applied (kept for the next run): %s", safe_error(exc))
         return
     if applied:

@@ -24,9 +24,11 @@ from lorchestra.stack_clients.model import (
 from lorchestra.stack_clients.projection import Column, RowsChange
 from lorchestra.stack_clients.views import views_dir
 
-# Readers (`lorc status`, `lorc doctor`) hold the DuckDB file for a moment; a writer that
-# finds it held tries again this long before it reports who holds it.
-LOCK_GRACE_SECONDS = 2.0
+# Readers (`lorc status`, `lorc doctor`, one read of `lorc serve`'s pages) hold the DuckDB
+# file for a moment; a writer that finds it held tries again this long before it reports
+# who holds it. The console's reads of a practice's history (its rejects and events, its
+# flags and contacts) take a second or two on a busy machine: a run must outwait one.
+LOCK_GRACE_SECONDS = 10.0
 
 
 class Store(Protocol):
