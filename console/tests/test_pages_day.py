@@ -268,7 +268,10 @@ def test_a_mark_while_another_process_holds_the_warehouse_is_pending_and_kept(
         form = {"csrf_token": csrf_of(html), "flag_key": key, "by": "Dr. Weber"}
         answer = client.post("/followups", data=form, follow_redirects=False)
         assert answer.headers["location"] == "/?notice=pending"
-        assert "sobald der Lauf endet" in client.get(answer.headers["location"]).text
+        after = client.get(answer.headers["location"]).text
+        assert "sobald der Lauf endet" in after
+        row = re.search(rf'data-flag-key="{re.escape(key)}">(.*?)</tr>', section(after, "flags"), re.S)
+        assert row and "vorgemerkt" in row.group(1) and "<form" not in row.group(1)  # shown, and not marked twice
     finally:
         holder.communicate("\n", timeout=30)
     journal = config.home.root / "pending" / "followups.jsonl"

@@ -8,6 +8,8 @@ with the outcome as a notice (``recorded``, ``already``, ``pending``).
 
 from __future__ import annotations
 
+import threading
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -15,7 +17,7 @@ from starlette.routing import Route
 
 from lorc_console.pages.warehouse import day_records
 from lorc_console.state import render, state_of
-from lorchestra.followups import FollowUpError, mark_followed_up
+from lorchestra.followups import FollowUpError, FollowUpOutcome, mark_followed_up
 
 TEXTS = {
     "de": {
@@ -48,7 +50,44 @@ async def mark(request: Request) -> Response:
         outcome = await run_in_threadpool(mark_followed_up, state.config, flag_key, by)
     except FollowUpError:  # the warehouse disagrees with what was read a moment ago: nothing written
         return _refused(request, "refused.unknown_flag", 404)
+    marks_of(request).add(flag_key, outcome)
     return RedirectResponse(f"/?notice={outcome}", status_code=303)
+
+
+class Marks:
+    """The flags this server has marked. The reader may serve a read from before the mark
+    (on BigQuery for up to its cache's age), so Today leaves a recorded flag out at once; a
+    pending one (journaled while a run holds the warehouse) shows as pending until a run records it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._recorded: set[str] = set()
+        self._pending: set[str] = set()
+
+    def add(self, flag_key: str, outcome: FollowUpOutcome) -> None:
+        with self._lock:
+            (self._pending if outcome == "pending" else self._recorded).add(flag_key)
+
+    def recorded(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._recorded)
+
+    def pending(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._pending)
+
+
+_MARKS_LOCK = threading.Lock()
+
+
+def marks_of(request: Request) -> Marks:
+    """The app's marks (one per app: each serves its own warehouse)."""
+    with _MARKS_LOCK:
+        marks: Marks | None = getattr(request.app.state, "followup_marks", None)
+        if marks is None:
+            marks = Marks()
+            request.app.state.followup_marks = marks
+        return marks
 
 
 def _refused(request: Request, key: str, status_code: int) -> Response:

@@ -2,7 +2,7 @@
 
 The reader hands out the same row lists until a view is republished or the warehouse
 changes, so a model's result over them stays right as long as its inputs are the same
-objects (models never change their rows). Over 100,000 conversations that turns a
+objects, or equal ones (models never change their rows). Over 100,000 conversations that turns a
 filter-and-sort per request into one per publication.
 """
 
@@ -26,11 +26,13 @@ class Memo:
         self._lock = threading.Lock()
 
     def __call__(self, model: Callable[..., R], *objects: Any, **values: Hashable) -> R:
-        """``model(*objects, **values)``: ``objects`` are compared by identity, ``values`` by value."""
+        """``model(*objects, **values)``, kept while ``objects`` are the same (or equal: a re-read
+        after the reader's cache aged out gives equal rows, and comparing them is cheaper than
+        the model) and ``values`` equal."""
         key = (model, len(objects), *sorted(values.items()))
         with self._lock:
             kept = self._entries.get(key)
-            if kept is not None and all(a is b for a, b in zip(kept[0], objects, strict=True)):
+            if kept is not None and all(a is b or a == b for a, b in zip(kept[0], objects, strict=True)):
                 self._entries.move_to_end(key)
                 result: R = kept[1]
                 return result

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from lorc_console.models.today import inbox_lists, new_inquiries_since, open_flags, today
 from lorc_console.pages.display import Display
+from lorc_console.pages.followups import marks_of
 from lorc_console.pages.memo import MEMO
 from lorc_console.pages.runs import pipeline_runs
 from lorc_console.pages.warehouse import day_records
@@ -45,6 +46,7 @@ TEXTS = {
         "flags.severity": "Schweregrad",
         "flags.by": "nachgegangen durch",
         "flags.mark": "als nachgegangen markieren",
+        "flags.pending": "vorgemerkt, wird nach dem Lauf gespeichert",
         "notice.recorded": "Vermerkt: die Meldung ist als nachgegangen gespeichert.",
         "notice.already": "Diese Meldung war schon als nachgegangen vermerkt.",
         "notice.pending": "Vorgemerkt: ein Lauf hält gerade das Warehouse; der Vermerk wird gespeichert, "
@@ -85,6 +87,7 @@ TEXTS = {
         "flags.severity": "Severity",
         "flags.by": "followed up by",
         "flags.mark": "mark followed up",
+        "flags.pending": "pending, recorded after the run",
         "notice.recorded": "Recorded: the flag is marked followed up.",
         "notice.already": "This flag was already marked followed up.",
         "notice.pending": "Pending: a run holds the warehouse; it is applied when the run ends.",
@@ -109,7 +112,8 @@ def today_page(request: Request) -> Response:
     day = records.value
     now = datetime.now(UTC)
     lists = MEMO(inbox_lists, inbox.value, since=new_inquiries_since(now))
-    flags = MEMO(open_flags, day.flags, day.followed_up, day.clients)
+    marks = marks_of(request)
+    flags = MEMO(open_flags, day.flags, day.followed_up | marks.recorded(), day.clients)
     every_flag = request.query_params.get("flags") == "all"
     notice = request.query_params.get("notice")
     return render(
@@ -119,6 +123,7 @@ def today_page(request: Request) -> Response:
         day=today(lists, flags, now, None if every_flag else FLAG_LIMIT),
         last_run=next(iter(pipeline_runs(day.runs)), None),
         clinicians=state.clinicians,
+        pending=marks.pending() - day.followed_up,
         notice=notice if notice in NOTICES else None,
         show=Display(state.locale),
         stale=inbox.stale or records.stale,
