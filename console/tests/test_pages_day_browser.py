@@ -1,10 +1,12 @@
 """Today, Sales pipeline, Clients and a client's page in a real browser over a real
 `lorc serve` on the sample warehouse, checked against the warehouse; and a clinician
-marking an item-9 flag followed up in the browser."""
+marking an item-9 flag followed up in the browser, which the next weekly report shows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -12,7 +14,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from browser import Browser, SampleHome, open_browser, started_server
+from browser import Browser, SampleHome, lorc, open_browser, started_server
 from lorchestra.stack_clients import open_store
 from lorchestra.stack_clients.views import view_path
 from sample_warehouse import SAMPLE_WEEK, config_of, copy_home, make_day_home
@@ -76,10 +78,16 @@ def test_the_pages_show_what_the_warehouse_holds(day_browser: Browser) -> None:
     assert links == [day_browser.server.url(f"/reports/{SAMPLE_WEEK}/{pdf.name}")]
 
 
-def test_a_clinician_marks_a_flag_followed_up_in_the_browser(day_browser: Browser) -> None:
+def test_a_clinician_marks_a_flag_followed_up_in_the_browser_and_the_next_report_shows_it(
+    day_browser: Browser,
+) -> None:
     home = day_browser.server.home
+    reported = warehouse(
+        home, lambda s: {r["flag_key"] for r in s.read_table("safety_flag_deliveries") if r["kind"] == "weekly_report"}
+    )
     day_browser.open("/")
-    row = day_browser.driver.find_elements(By.CSS_SELECTOR, "#flags tr.flag")[0]
+    rows = day_browser.driver.find_elements(By.CSS_SELECTOR, "#flags tr.flag")
+    row = next(r for r in rows if r.get_attribute("data-flag-key") in reported)  # a flag a report carried
     key = str(row.get_attribute("data-flag-key"))
     Select(row.find_element(By.CSS_SELECTOR, "select[name=by]")).select_by_visible_text("M. Klein")
     row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
@@ -91,3 +99,13 @@ def test_a_clinician_marks_a_flag_followed_up_in_the_browser(day_browser: Browse
     assert [(m["flag_key"], m["followed_up_by"]) for m in marks] == [(key, "M. Klein")]
     day_browser.collect()
     assert not [e for e in day_browser.console if "Content Security Policy" in e["message"]]
+
+    iso = datetime.now(UTC).isocalendar()
+    week = f"{iso.year:04d}-W{iso.week:02d}"  # the next report's week: running, so previewed
+    done = lorc(home, "run", "generate_weekly_report", "--week", week, "--preview")
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (home.root / "reports" / week / f"vorschau-praxisbericht-{week}.html").read_text()
+    section = re.search(r'<section class="followed-up">.*?</section>', html, re.S)
+    assert section, "the report lists the follow-ups recorded since the last report"
+    [shown] = re.findall(r"<tr><td.*?</tr>", section.group(0), re.S)
+    assert "M. Klein" in shown and f"{marks[0]['followed_up_at']:%d.%m.%Y}" in shown

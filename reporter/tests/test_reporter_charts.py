@@ -5,7 +5,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from reporter.charts import trend_chart_svg, week_chart_svg
+from reporter.bar_charts import week_chart_svg
+from reporter.charts import trend_chart_svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 PHQ9 = [

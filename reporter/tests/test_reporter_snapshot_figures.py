@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from lorchestra.config import load_config
+from lorchestra.config import Config, load_config
+from lorchestra.followups import mark_followed_up
 from lorchestra.home import PhiHome
 from lorchestra.initialize import init_home
-from lorchestra.jobkit import Column, RowsChange
 from lorchestra.stack_clients import connect_views, open_store
 from report_support import lorc, new_home, query
 from reporter.formatting import human_duration
@@ -43,12 +43,6 @@ KEY_FIGURES = {  # the report's key figure labels, and the figure each shows
     "ungültige Werte": "invalid_responses",
     "hochgerechnete Werte": "prorated_responses",
 }
-FOLLOWUP_COLUMNS = [
-    Column("flag_key", "string"),
-    Column("followed_up_by", "string"),
-    Column("followed_up_at", "timestamp"),
-    Column("recorded_at", "timestamp"),
-]
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +120,7 @@ def test_the_report_reads_the_snapshot_rather_than_counting_again(sample_home: P
 
 def test_a_followed_up_flag_shows_who_followed_it_up_and_when(sample_home: PhiHome) -> None:
     html = preview(sample_home)
-    assert "nachverfolgt von" not in html  # no safety_followups table yet: nothing followed up
+    assert "nachverfolgt von" not in html  # nothing followed up yet
     end = week_bounds(WEEK)[1]
     flags = [
         r["idem_key"]
@@ -138,16 +132,17 @@ def test_a_followed_up_flag_shows_who_followed_it_up_and_when(sample_home: PhiHo
         if datetime.fromisoformat(r["at"].replace("Z", "+00:00")) < end
     ]
     assert flags, "the sample has item-9 flags up to the week"
-    store = open_store(load_config(sample_home))
-    try:
-        store.ensure_table("safety_followups", FOLLOWUP_COLUMNS)
-        at = datetime(2026, 11, 10, 9, 30, tzinfo=UTC)
-        row = {"flag_key": flags[0], "followed_up_by": "JW", "followed_up_at": at, "recorded_at": at}
-        store.replace_rows([RowsChange("safety_followups", FOLLOWUP_COLUMNS, "flag_key", [flags[0]], [row])])
-    finally:
-        store.close()
+    config = home_config_with_clinicians(sample_home, "JW")
+    assert mark_followed_up(config, flags[0], "JW", now=datetime(2026, 11, 10, 9, 30, tzinfo=UTC)) == "recorded"
     html = preview(sample_home)
     assert html.count("nachverfolgt von JW am 10.11.2026") == 1
+
+
+def home_config_with_clinicians(home: PhiHome, *names: str) -> Config:
+    text = home.config_path.read_text()
+    assert "  clinicians: []" in text
+    home.config_path.write_text(text.replace("  clinicians: []", f"  clinicians: [{', '.join(names)}]"))
+    return load_config(home)
 
 
 def _forget_snapshot(home: PhiHome) -> None:

@@ -18,6 +18,7 @@ import logging
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -204,3 +205,27 @@ def _read_journal(path: Path) -> tuple[list[dict[str, Any]], list[bytes]]:
 
 def _keys(marks: Sequence[dict[str, Any]]) -> list[str]:
     return sorted({m["flag_key"] for m in marks})
+
+
+@dataclass(frozen=True)
+class RecordedFollowUp:
+    """A row of ``safety_followups``."""
+
+    flag_key: str
+    by: str
+    at: datetime  # when the clinician followed the flag up
+    recorded_at: datetime  # when the warehouse recorded it (a journaled mark: when a run applied it)
+
+
+def recorded_followups(store: Store) -> dict[str, RecordedFollowUp]:
+    """Every recorded follow-up by flag key: the one reader of ``safety_followups``, for the
+    console's open flags and the weekly report's notes."""
+    return {
+        str(r["flag_key"]): RecordedFollowUp(
+            flag_key=str(r["flag_key"]),
+            by=str(r["followed_up_by"]),
+            at=r["followed_up_at"],
+            recorded_at=r["recorded_at"],
+        )
+        for r in store.read_table(TABLE)
+    }

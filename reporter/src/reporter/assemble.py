@@ -13,7 +13,9 @@ Monday 00:00 UTC)`` (see ``weeks``). The projections are current snapshots, so:
   inbound message is before the week's end; their age is measured at the week's end;
 * the item-9 safety list holds the flags the report carries (``safety.carried_flags``):
   those of the week and, marked late, earlier ones no delivered report carried yet, each
-  with its follow-up when a clinician recorded one (``followups``);
+  with its follow-up when a clinician recorded one (``followups``); flags earlier reports
+  carried whose follow-up was recorded since the last report (``safety_list.followed_up_since``)
+  are listed after it;
 * the key figures are the week's ``reporting_snapshots`` rows when the caller has them
   (the weekly job), else computed here from the same rows by the same code
   (:mod:`reporter.figures`); the lists always come from the rows.
@@ -87,6 +89,7 @@ class PracticeReport:
     pipeline: SalesPipeline
     measurements: MeasurementOverview
     figures: WeekFigures  # by name (reporter.figures), as reporting_snapshots holds them
+    followed_up: tuple[Item9Entry, ...] = ()  # flags of earlier reports, followed up since the last one
     preview: bool = False  # the week has not ended: shown, never delivered
 
     @property
@@ -105,12 +108,15 @@ def assemble_practice_report(
     figures: WeekFigures | None = None,
     week_flags: Iterable[SafetyFlag] | None = None,
     followups: Mapping[str, FollowUp] | None = None,
+    followed_up: Iterable[SafetyFlag] = (),
     preview: bool = False,
 ) -> PracticeReport:
     """``safety``: the flags the report carries (``safety.carried_flags``); without it, the
     flags of the week's timeseries rows (a report assembled outside the warehouse).
     ``figures``: the week's snapshot; without it, computed from the rows and ``week_flags``
-    (every recorded flag; default: those of the timeseries rows). ``followups``: by flag key."""
+    (every recorded flag; default: those of the timeseries rows). ``followups``: by flag key.
+    ``followed_up``: flags earlier reports carried, followed up since the last report
+    (``safety_list.followed_up_since``)."""
     start, end = week_bounds(week)
     rows = _sorted_rows(timeseries_rows)
     in_week = [r for r in rows if start <= _at(r) < end]
@@ -127,6 +133,7 @@ def assemble_practice_report(
         week_start=week_start(week),
         week_end=week_end(week),
         item9=safety_list(safety, clients, followups or {}),
+        followed_up=safety_list((CarriedFlag(f, late=False) for f in followed_up), clients, followups or {}),
         pipeline=pipeline,
         measurements=measurements,
         figures=figures,

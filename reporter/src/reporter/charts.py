@@ -17,15 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from html import escape
 
 from reporter.instruments import LOCALE, Scale, paired_order, scale
+from reporter.svg import attr, svg_root, text
 from reporter.weeks import parse_timestamp
 
 Points = Mapping[str, Sequence[tuple[str, int | None]]]
 XMap = Callable[[datetime], float]
 
-FONT = "DejaVu Sans, sans-serif"
 BAND_FILL = {
     "minimal": "#fafafa",
     "mild": "#ececec",
@@ -63,13 +62,12 @@ def trend_chart_svg(points: Points, width: int = 640, height: int = 420, title: 
     x_of = _x_mapping(times, LEFT + PAD, right - PAD)
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" font-family="{FONT}" role="img" aria-label="{_attr(_aria(title))}">',
+        svg_root(width, height, _aria(title)),
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     if title:
         out.append(
-            f'<text class="title" x="{LEFT - 50:.1f}" y="22.0" font-size="12" font-weight="bold">{_text(title)}</text>'
+            f'<text class="title" x="{LEFT - 50:.1f}" y="22.0" font-size="12" font-weight="bold">{text(title)}</text>'
         )
     out.extend(_legend(LEFT - 50, legend_y))
 
@@ -84,7 +82,7 @@ def trend_chart_svg(points: Points, width: int = 640, height: int = 420, title: 
         out.append(f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{bottom + 4:.1f}" stroke="#000000"/>')
         out.append(
             f'<text class="date" x="{x:.1f}" y="{bottom + 15:.1f}" font-size="8.5" '
-            f'text-anchor="middle">{_text(label)}</text>'
+            f'text-anchor="middle">{text(label)}</text>'
         )
     out.append(
         f'<text x="{(LEFT + right) / 2:.1f}" y="{bottom + 34:.1f}" font-size="9" text-anchor="middle">'
@@ -139,19 +137,19 @@ def _panel(
         f'<g class="panel" data-instrument="{scale.id}" data-y0="{y0:.1f}" data-ymax="{top:.1f}" '
         f'data-max-total="{scale.max_total}">',
         f'<text class="panel-title" x="{LEFT:.1f}" y="{top - 6:.1f}" font-size="10" font-weight="bold">'
-        f"{_text(scale.name)} · {_text(scale.construct)} (0–{scale.max_total})</text>",
+        f"{text(scale.name)} · {text(scale.construct)} (0–{scale.max_total})</text>",
     ]
     for i, band in enumerate(scale.bands):
         upper = scale.bands[i + 1].low if i + 1 < len(scale.bands) else scale.max_total
         y_top, y_bottom = y_of(upper), y_of(band.low)
         out.append(
-            f'<rect class="band" data-band="{_attr(band.label)}" data-low="{band.low}" '
+            f'<rect class="band" data-band="{attr(band.label)}" data-low="{band.low}" '
             f'data-high="{band.high}" x="{LEFT:.1f}" y="{y_top:.1f}" width="{right - LEFT:.1f}" '
             f'height="{y_bottom - y_top:.1f}" fill="{BAND_FILL.get(band.label, BAND_FILL["mild"])}"/>'
         )
         out.append(
             f'<text class="band-label" x="{right + 5:.1f}" y="{(y_top + y_bottom) / 2 + 3:.1f}" '
-            f'font-size="8">{_text(band.label_in(LOCALE))} ({band.low}–{band.high})</text>'
+            f'font-size="8">{text(band.label_in(LOCALE))} ({band.low}–{band.high})</text>'
         )
     for x in guides:  # light vertical guides at the labelled dates
         out.append(
@@ -234,7 +232,7 @@ def _legend(x: float, y: float) -> list[str]:
             f'stroke-width="1.8"{dash}/>'
         )
         out.append(_marker(str(style["marker"]), x + 14, y - 3, "legend-marker"))
-        out.append(f'<text x="{x + 33:.1f}" y="{y:.1f}">{_text(scale(inst).name)}</text>')
+        out.append(f'<text x="{x + 33:.1f}" y="{y:.1f}">{text(scale(inst).name)}</text>')
         x += 82
     out.append(
         f'<line x1="{x:.1f}" y1="{y - 3:.1f}" x2="{x + 28:.1f}" y2="{y - 3:.1f}" stroke="#000000" '
@@ -251,53 +249,3 @@ def _legend(x: float, y: float) -> list[str]:
 def _aria(title: str | None) -> str:
     base = "Verlauf PHQ-9 und GAD-7"
     return f"{base}: {title}" if title else base
-
-
-def _text(value: str) -> str:
-    return escape(value, quote=False)
-
-
-def _attr(value: str) -> str:
-    return escape(value, quote=True)
-
-
-def week_chart_svg(series: Sequence[tuple[str, float | None]], title: str, width: int = 360, height: int = 150) -> str:
-    """A bar chart of one figure over weeks (``[("2026-W46", value|None), ...]``, oldest first):
-    the console's week-over-week view of ``reporting_snapshots``. A week without a value gets
-    no bar and a dash, so "none" never reads as zero. Labels are ``Wnn``; ``title`` is escaped."""
-    if not series:
-        raise ValueError("a week chart needs at least one week")
-    top, bottom, left, right = 24.0, height - 18.0, 8.0, width - 8.0
-    values = [v for _, v in series if v is not None]
-    peak = max([*values, 0.0]) or 1.0
-    slot = (right - left) / len(series)
-    bar = max(slot * 0.7, 1.0)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" font-family="{FONT}" role="img" aria-label="{_attr(title)}">',
-        f'<text class="title" x="{left:.1f}" y="14.0" font-size="11" font-weight="bold">{_text(title)}</text>',
-        f'<line x1="{left:.1f}" y1="{bottom:.1f}" x2="{right:.1f}" y2="{bottom:.1f}" stroke="#000000"/>',
-    ]
-    for i, (week, value) in enumerate(series):
-        x = left + i * slot + (slot - bar) / 2
-        mid = x + bar / 2
-        label = week.rsplit("-", 1)[-1]
-        out.append(
-            f'<text x="{mid:.1f}" y="{bottom + 12:.1f}" font-size="8" text-anchor="middle">{_text(label)}</text>'
-        )
-        if value is None:
-            out.append(
-                f'<text class="no-value" data-week="{_attr(week)}" x="{mid:.1f}" y="{bottom - 3:.1f}" '
-                f'font-size="9" text-anchor="middle">–</text>'
-            )
-            continue
-        h = max(value, 0.0) / peak * (bottom - top - 12)
-        out.append(
-            f'<rect class="bar" data-week="{_attr(week)}" data-value="{value:g}" x="{x:.1f}" y="{bottom - h:.1f}" '
-            f'width="{bar:.1f}" height="{h:.1f}" fill="#8a8a8a"/>'
-        )
-        out.append(
-            f'<text x="{mid:.1f}" y="{bottom - h - 3:.1f}" font-size="8" text-anchor="middle">{value:.0f}</text>'
-        )
-    out.append("</svg>")
-    return "\n".join(out)

@@ -1,12 +1,15 @@
-"""The item-9 safety list as the reports show it: one entry per carried flag, named."""
+"""The item-9 safety list as the reports show it: one entry per carried flag, named; and
+the follow-ups of flags earlier reports carried, recorded since the last report."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from reporter.clients import UNLINKED, Clients, client_name
 from reporter.safety import CarriedFlag, SafetyFlag
+from reporter.weeks import parse_timestamp
 from shared_schemas.types import Item9State
 
 
@@ -15,7 +18,8 @@ class FollowUp:
     """A clinician's note that a flag was followed up (``safety_followups``)."""
 
     by: str
-    at: str  # ISO timestamp
+    at: str  # ISO timestamp: when the clinician followed the flag up
+    recorded_at: str  # ISO timestamp: when the warehouse recorded it
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,30 @@ def safety_list(
         )
         for c in carried
     )
+
+
+def followed_up_since(
+    flags: Iterable[SafetyFlag],
+    followups: Mapping[str, FollowUp],
+    reported: Collection[str],
+    *,
+    after: datetime | None,
+    until: datetime,
+) -> list[SafetyFlag]:
+    """The flags an earlier report carried (keys in ``reported``) whose follow-up was recorded
+    after ``after`` (when the last weekly report was prepared; None: none was) and up to
+    ``until`` (when this one is prepared), in the order they were followed up. The windows
+    of consecutive reports meet, so each such follow-up reaches one report; a flag not
+    carried yet shows its follow-up beside it in the report that carries it."""
+    shown = []
+    for flag in flags:
+        done = followups.get(flag.flag_key)
+        if done is None or flag.flag_key not in reported:
+            continue
+        recorded = parse_timestamp(done.recorded_at, "recorded_at")
+        if (after is None or recorded > after) and recorded <= until:
+            shown.append(flag)
+    return sorted(shown, key=lambda f: (parse_timestamp(followups[f.flag_key].at), f.flag_key))
 
 
 @dataclass(frozen=True)

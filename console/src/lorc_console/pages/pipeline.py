@@ -23,7 +23,7 @@ from lorc_console.models.pipeline import (
 from lorc_console.pages.display import Display
 from lorc_console.pages.memo import MEMO
 from lorc_console.state import render, state_of
-from reporter.charts import week_chart_svg
+from reporter.bar_charts import week_chart_svg
 
 TEXTS = {
     "de": {

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lorchestra.followups import TABLE as FOLLOWUPS
+from lorchestra.followups import recorded_followups
 from lorchestra.stack_clients import Store
 from lorchestra.status import JobRun, recent_runs
 from reporter.clients import clients_from_contacts
 from reporter.safety import SafetyFlag, flag_from_object
 
-FOLLOWUPS = "safety_followups"
 RECENT_JOBS = 50  # enough for the last pipeline run's jobs
 
 
@@ -28,9 +29,9 @@ def contacts(store: Store) -> dict[str, dict[str, str]]:
 
 
 def followed_up_keys(store: Store) -> frozenset[str]:
-    if not store.has_table(FOLLOWUPS):  # a warehouse from before follow-ups
+    if not store.has_table(FOLLOWUPS):  # a warehouse from before follow-ups, read-only until its next run
         return frozenset()
-    return frozenset(str(r["flag_key"]) for r in store.read_table(FOLLOWUPS))
+    return frozenset(recorded_followups(store))
 
 
 def day_records(store: Store) -> DayRecords:

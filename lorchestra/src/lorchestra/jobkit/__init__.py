@@ -8,6 +8,7 @@ by :func:`build_projection`. The backends stay behind :class:`Store`.
 
 from lorchestra.connections import connections
 from lorchestra.faults import checkpoint
+from lorchestra.followups import RecordedFollowUp, recorded_followups
 from lorchestra.jobkit.context import JobContext
 from lorchestra.jobkit.mapping import MapCounts, Noted, Rejected
 from lorchestra.jobkit.pool import MapPool
@@ -31,6 +32,7 @@ __all__ = [
     "MapPool",
     "Noted",
     "ObjectSpec",
+    "RecordedFollowUp",
     "Rejected",
     "RowsChange",
     "Source",
@@ -40,6 +42,7 @@ __all__ = [
     "checkpoint",
     "connections",
     "load_state",
+    "recorded_followups",
     "spilled_rows",
     "utcnow",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
@@ -89,9 +90,11 @@ def prepare(
     body: str,
     attachments: Sequence[Any],
     flags: Sequence[CarriedFlag],
+    prepared_at: datetime | None = None,
 ) -> Delivery:
     """Build and store the message (0600, whole or not at all), then record the delivery
-    with its targets pending and its flags claimed, in one step."""
+    with its targets pending and its flags claimed, in one step; ``prepared_at``: the
+    moment its contents were read as of (default: now)."""
     message_id = make_msgid(idstring=stem, domain=channel.sender.rpartition("@")[2] or None)
     path = folder / f"{stem}.eml"
     ctx.home.write_file(
@@ -112,7 +115,7 @@ def prepare(
         method=channel.method,
         message_id=message_id,
         message_path=str(path.relative_to(ctx.home.root)),
-        prepared_at=utcnow(),
+        prepared_at=prepared_at or utcnow(),
         run_id=ctx.run_id,
         targets=dict.fromkeys(channel.targets, PENDING),
     )

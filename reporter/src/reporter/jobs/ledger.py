@@ -101,6 +101,11 @@ class Ledger:
             if r["kind"] == kind
         }
 
+    def prepared(self, kind: str) -> dict[str, datetime]:
+        """``{delivery_id: prepared_at}`` of every delivery of ``kind``."""
+        rows = self.store.lookup_rows(DELIVERIES, "kind", [kind], ["delivery_id", "prepared_at"])
+        return {str(r["delivery_id"]): r["prepared_at"] for r in rows}
+
     def prepare(self, delivery: Delivery, flags: Sequence[CarriedFlag]) -> None:
         """Record a prepared delivery, its targets pending and its flags claimed, in one step."""
         now = utcnow()

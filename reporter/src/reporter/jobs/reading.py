@@ -6,14 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from lorchestra.jobkit import JobContext, JobState
+from lorchestra.jobkit import JobContext, JobState, recorded_followups
 from reporter.clients import clients_from_contacts
 from reporter.jobs.ledger import DELIVERIES, Ledger
 from reporter.jobs.legacy import LEGACY, import_legacy_deliveries
 from reporter.safety import SafetyFlag, flag_from_object
 from reporter.safety_list import FollowUp
-
-FOLLOWUPS = "safety_followups"  # written by lorchestra.followups; absent until the first mark
 
 
 def projection_rows(
@@ -34,12 +32,10 @@ def projection_rows(
 
 
 def followups_of(ctx: JobContext) -> dict[str, FollowUp]:
-    """``{flag_key: FollowUp}`` of the flags a clinician marked followed up (none before the first mark)."""
-    if not ctx.store.has_table(FOLLOWUPS):
-        return {}
+    """``{flag_key: FollowUp}`` of the flags a clinician marked followed up."""
     return {
-        str(r["flag_key"]): FollowUp(by=str(r["followed_up_by"]), at=_iso(r["followed_up_at"]))
-        for r in ctx.store.read_table(FOLLOWUPS)
+        key: FollowUp(by=done.by, at=_iso(done.at), recorded_at=_iso(done.recorded_at))
+        for key, done in recorded_followups(ctx.store).items()
     }
 
 

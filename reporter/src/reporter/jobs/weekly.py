@@ -5,7 +5,14 @@ e-mail (or to the outbox).
 A week is reported once it has ended; a running week can only be previewed (rendered,
 marked, never delivered). The report carries every item-9 flag no delivered report has
 carried (``reporter.safety``), recorded with the delivery in the ledger, so each flag
-reaches exactly one delivered report. Delivery is prepared once and then completed per
+reaches exactly one delivered report; and it lists the flags earlier reports carried
+whose follow-up was recorded since the last report was prepared and up to its own
+preparation (``reporter.safety_list.followed_up_since``), so each follow-up reaches one
+too. A preview writes its report's files and a ``report.previewed`` event, and brings
+``reporting_snapshots`` up to date first when anything it is built from changed (its
+tables, job state, published view and ``projection.rebuilt`` event, as its own job would); it delivers nothing and claims no flag: the
+ledger gains no delivery (only, once, the weeks an earlier version delivered, which any
+run of this job enters first). Delivery is prepared once and then completed per
 recipient (``dispatch``): a rerun never sends twice to anyone. Events carry the week
 and counts, never report contents or addresses.
 """
@@ -13,6 +20,8 @@ and counts, never report contents or addresses.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -33,11 +42,22 @@ from reporter.jobs.legacy import LEGACY
 from reporter.jobs.reading import clients_of, followups_of, open_ledger, projection_rows
 from reporter.jobs.snapshots import week_figures_of
 from reporter.render import render_html, render_pdf
-from reporter.safety import ITEM9_POSITIVE, CarriedFlag, carried_flags
+from reporter.safety import ITEM9_POSITIVE, CarriedFlag, SafetyFlag, carried_flags
+from reporter.safety_list import FollowUp, followed_up_since
 from reporter.weeks import has_ended, last_full_week, parse_week, week_bounds
 
 PROJECTIONS = ("inbox_view", "measurement_timeseries", "measurement_paired")
 RENDER_IN_PROCESS_MAX = 8  # more PDFs than this are rendered on every core
+RESEND = ":resend:"  # in the id of a delivery that sends an earlier report again
+
+
+@dataclass(frozen=True)
+class _Safety:
+    """What a report shows of the safety flags."""
+
+    carried: list[CarriedFlag]
+    followed_up: list[SafetyFlag]  # carried by earlier reports, followed up since the last one
+    followups: dict[str, FollowUp]
 
 
 def generate_weekly_report(ctx: JobContext) -> JobResult:
@@ -48,7 +68,7 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
     resend, preview = _flag(ctx, "resend"), _flag(ctx, "preview")
     channel = Channel.from_config(ctx.config.section("reports"), ctx.config.secrets)  # refuse before any work
     if preview:
-        return _preview(ctx, week)
+        return _preview(ctx, week, now)
     if not has_ended(week, now):
         raise WeekError(
             f"week {week} has not ended yet (it ends {week_bounds(week)[1]:%Y-%m-%d %H:%M} UTC): its "
@@ -87,8 +107,9 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
             ctx.logger.info("week %s was delivered before; not generating or sending again (use --resend)", week)
         return JobResult(counts=counts, note=None if counts["delivered"] else f"{week} already delivered")
 
-    carried = carried_flags(week, flags, ledger.carried_keys((f.flag_key for f in flags), WEEKLY))
-    practice, attachments, client_reports = _render_week(ctx, week, carried)
+    safety = _safety(ctx, week, ledger, flags, now)
+    carried = safety.carried
+    practice, attachments, client_reports = _render_week(ctx, week, safety)
     counts.update(
         client_reports=client_reports,
         attachments=len(attachments),
@@ -112,6 +133,7 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
         ),
         attachments=attachments,
         flags=carried,
+        prepared_at=now,  # the next report lists the follow-ups recorded after it
     )
     checkpoint("report.before_delivery")
     complete(ctx, ledger, channel, delivery)
@@ -119,12 +141,21 @@ def generate_weekly_report(ctx: JobContext) -> JobResult:
     return JobResult(counts=counts)
 
 
-def _render_week(
-    ctx: JobContext, week: str, carried: Sequence[CarriedFlag]
-) -> tuple[PracticeReport, list[Attachment], int]:
+def _safety(ctx: JobContext, week: str, ledger: Ledger, flags: Sequence[SafetyFlag], now: datetime) -> _Safety:
+    reported = ledger.carried_keys((f.flag_key for f in flags), WEEKLY)
+    followups = followups_of(ctx)
+    prepared = [at for key, at in ledger.prepared(WEEKLY).items() if RESEND not in key]
+    return _Safety(
+        carried=carried_flags(week, flags, reported),
+        followed_up=followed_up_since(flags, followups, reported, after=max(prepared, default=None), until=now),
+        followups=followups,
+    )
+
+
+def _render_week(ctx: JobContext, week: str, safety: _Safety) -> tuple[PracticeReport, list[Attachment], int]:
     inbox, series, paired = (projection_rows(ctx, name) for name in PROJECTIONS)
     clients = clients_of(ctx)
-    practice = _practice(ctx, week, (inbox, series, paired), clients, carried, preview=False)
+    practice = _practice(ctx, week, (inbox, series, paired), clients, safety, preview=False)
     client_reports = assemble_client_reports(week, series, clients)
     pages = [(f"praxisbericht-{week}", render_html(practice))]
     pages += [(f"verlauf-{week}-{report.client_id}", render_html(report)) for report in client_reports]
@@ -150,7 +181,7 @@ def _practice(
     week: str,
     rows: tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]],
     clients: Clients,
-    carried: Sequence[CarriedFlag],
+    safety: _Safety,
     *,
     preview: bool,
 ) -> PracticeReport:
@@ -158,16 +189,24 @@ def _practice(
     first), its lists from the projections, its safety list with the recorded follow-ups."""
     figures = week_figures_of(ctx, week)
     return assemble_practice_report(
-        week, *rows, clients, safety=carried, figures=figures, followups=followups_of(ctx), preview=preview
+        week,
+        *rows,
+        clients,
+        safety=safety.carried,
+        figures=figures,
+        followups=safety.followups,
+        followed_up=safety.followed_up,
+        preview=preview,
     )
 
 
-def _preview(ctx: JobContext, week: str) -> JobResult:
-    """The practice report of a week so far, marked as a preview; nothing is recorded or sent."""
+def _preview(ctx: JobContext, week: str, now: datetime) -> JobResult:
+    """The practice report of a week so far, marked as a preview, in the reports folder;
+    ``reporting_snapshots`` is brought up to date for it; no delivery, nothing sent."""
     ledger, flags = open_ledger(ctx)
-    carried = carried_flags(week, flags, ledger.carried_keys((f.flag_key for f in flags), WEEKLY))
+    safety = _safety(ctx, week, ledger, flags, now)
     inbox, series, paired = (projection_rows(ctx, name) for name in PROJECTIONS)
-    practice = _practice(ctx, week, (inbox, series, paired), clients_of(ctx), carried, preview=True)
+    practice = _practice(ctx, week, (inbox, series, paired), clients_of(ctx), safety, preview=True)
     html = render_html(practice)
     _write(ctx, ctx.home.subdir("reports", week), f"vorschau-praxisbericht-{week}", html, render_pdf(html))
     ctx.events.audit("report.previewed", payload={"week": week, "safety_flags": len(practice.item9)})

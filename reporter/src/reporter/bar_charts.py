@@ -1,17 +1,19 @@
-"""A hand-written, deterministic SVG bar chart of records per source per day.
+"""Hand-written, deterministic SVG bar charts, drawn like the trend chart
+(:mod:`reporter.charts`, with :mod:`reporter.svg`): black and greys only, so print and
+screen agree, every text escaped, no scripts, no external resources, coordinates with
+one decimal.
 
-The runs page shows it (how much each connection delivered, day by day, so a source that
-went quiet stands out); it is drawn like the trend chart (:mod:`reporter.charts`): black
-and greys only, so print and screen agree, one fill per source named in a legend,
-every text escaped, no scripts, no external resources, coordinates with one decimal.
+- :func:`volume_chart_svg`: records per source per day, one fill per source named in a
+  legend (the runs page: a source that went quiet stands out);
+- :func:`week_chart_svg`: one figure over weeks (the sales pipeline page's
+  week-over-week view of ``reporting_snapshots``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
 
-from reporter.charts import FONT
+from reporter.svg import attr, svg_root, text
 
 FILLS = ("#000000", "#6e6e6e", "#b0b0b0", "#ffffff", "#3c3c3c", "#d6d6d6", "#8f8f8f", "#1e1e1e")
 LEFT, RIGHT, TOP, BOTTOM = 52.0, 16.0, 40.0, 40.0
@@ -37,19 +39,18 @@ def volume_chart_svg(
     bar = max(min(slot * 0.8 / max(len(sources), 1), 24.0), 1.0)
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" font-family="{FONT}" role="img" aria-label="{_attr(title or "records per source")}">',
+        svg_root(width, height, title or "records per source"),
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     if title:
-        out.append(f'<text class="title" x="6.0" y="16.0" font-size="12" font-weight="bold">{_text(title)}</text>')
+        out.append(f'<text class="title" x="6.0" y="16.0" font-size="12" font-weight="bold">{text(title)}</text>')
     x = LEFT
     for i, source in enumerate(sources):  # legend
         out.append(
             f'<rect x="{x:.1f}" y="23.0" width="9.0" height="9.0" fill="{_fill(i)}" stroke="#000000" '
             f'stroke-width="0.6"/>'
         )
-        out.append(f'<text x="{x + 13:.1f}" y="31.0" font-size="9">{_text(source)}</text>')
+        out.append(f'<text x="{x + 13:.1f}" y="31.0" font-size="9">{text(source)}</text>')
         x += 22 + 5.5 * len(source)
     for step in range(5):  # y axis: five steps of the rounded peak
         value = top_value * step / 4
@@ -64,13 +65,13 @@ def volume_chart_svg(
             value = counts[source][d]
             h = plot_h * value / top_value if top_value else 0.0
             out.append(
-                f'<rect class="bar" data-source="{_attr(source)}" data-day="{_attr(day)}" data-count="{value}" '
+                f'<rect class="bar" data-source="{attr(source)}" data-day="{attr(day)}" data-count="{value}" '
                 f'x="{start + i * bar:.1f}" y="{bottom - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                 f'fill="{_fill(i)}" stroke="#000000" stroke-width="0.5"/>'
             )
         out.append(
             f'<text class="date" x="{LEFT + (d + 0.5) * slot:.1f}" y="{bottom + 14:.1f}" font-size="8.5" '
-            f'text-anchor="middle">{_text(day[5:])}</text>'
+            f'text-anchor="middle">{text(day[5:])}</text>'
         )
     out.append(
         f'<line x1="{LEFT:.1f}" y1="{bottom:.1f}" x2="{right:.1f}" y2="{bottom:.1f}" stroke="#000000" '
@@ -96,9 +97,40 @@ def _fill(index: int) -> str:
     return FILLS[min(index, len(FILLS) - 1)]
 
 
-def _text(value: str) -> str:
-    return escape(value, quote=False)
-
-
-def _attr(value: str) -> str:
-    return escape(value, quote=True)
+def week_chart_svg(series: Sequence[tuple[str, float | None]], title: str, width: int = 360, height: int = 150) -> str:
+    """A bar chart of one figure over weeks (``[("2026-W46", value|None), ...]``, oldest first):
+    the console's week-over-week view of ``reporting_snapshots``. A week without a value gets
+    no bar and a dash, so "none" never reads as zero. Labels are ``Wnn``; ``title`` is escaped."""
+    if not series:
+        raise ValueError("a week chart needs at least one week")
+    top, bottom, left, right = 24.0, height - 18.0, 8.0, width - 8.0
+    values = [v for _, v in series if v is not None]
+    peak = max([*values, 0.0]) or 1.0
+    slot = (right - left) / len(series)
+    bar = max(slot * 0.7, 1.0)
+    out = [
+        svg_root(width, height, title),
+        f'<text class="title" x="{left:.1f}" y="14.0" font-size="11" font-weight="bold">{text(title)}</text>',
+        f'<line x1="{left:.1f}" y1="{bottom:.1f}" x2="{right:.1f}" y2="{bottom:.1f}" stroke="#000000"/>',
+    ]
+    for i, (week, value) in enumerate(series):
+        x = left + i * slot + (slot - bar) / 2
+        mid = x + bar / 2
+        label = week.rsplit("-", 1)[-1]
+        out.append(f'<text x="{mid:.1f}" y="{bottom + 12:.1f}" font-size="8" text-anchor="middle">{text(label)}</text>')
+        if value is None:
+            out.append(
+                f'<text class="no-value" data-week="{attr(week)}" x="{mid:.1f}" y="{bottom - 3:.1f}" '
+                f'font-size="9" text-anchor="middle">–</text>'
+            )
+            continue
+        h = max(value, 0.0) / peak * (bottom - top - 12)
+        out.append(
+            f'<rect class="bar" data-week="{attr(week)}" data-value="{value:g}" x="{x:.1f}" y="{bottom - h:.1f}" '
+            f'width="{bar:.1f}" height="{h:.1f}" fill="#8a8a8a"/>'
+        )
+        out.append(
+            f'<text x="{mid:.1f}" y="{bottom - h - 3:.1f}" font-size="8" text-anchor="middle">{value:.0f}</text>'
+        )
+    out.append("</svg>")
+    return "\n".join(out)
