@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lorc_console.pages.memo import Memo
+from lorc_console.memo import Memo
 
 
 def test_a_result_is_kept_for_the_same_objects_and_values_only() -> None:

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from lorc_console.i18n import DEFAULT_LOCALE, LOCALES, translator
+from lorc_console.memo import Memo
 from lorchestra.config import Config
 from lorchestra.warehouse_reader import WarehouseReader
 
@@ -31,6 +32,7 @@ class ConsoleState:
     locale: str
     clinicians: list[str]
     templates: Environment
+    memo: Memo  # the pages' models over what this app's reader read (never another app's rows)
 
 
 def build_state(config: Config, reader: WarehouseReader) -> ConsoleState:
@@ -44,6 +46,7 @@ def build_state(config: Config, reader: WarehouseReader) -> ConsoleState:
         locale=locale,
         clinicians=configured or [getpass.getuser()],
         templates=templates(),
+        memo=Memo(),
     )
 
 

@@ -13,6 +13,7 @@ start only: every re-read there is a billed query, so reads follow requests.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Hashable
@@ -54,6 +55,9 @@ class Warmer:
                 endpoint(self._request(path))
             except Exception as exc:  # a page that cannot be read now is read by its request
                 log.warning("warming %s failed: %s", path, type(exc).__name__)
+        # What the pages keep lives until the next build: the cyclic collector need not walk
+        # it again and again (hundreds of thousands of row objects, and none in a cycle).
+        gc.freeze()
         self.passes += 1
         return generation
 

@@ -112,7 +112,7 @@ def matching(
     rows: Iterable[Row], *, status: str | None = None, mailbox: str | None = None, week: str | None = None
 ) -> tuple[Row, ...]:
     """The conversations matching the filters, newest activity first (the page keeps this
-    while the view is the same: see ``lorc_console.pages.memo``)."""
+    while the view is the same: see ``lorc_console.memo``)."""
     bounds = week_bounds(week) if week else None
     found = [
         r

@@ -14,7 +14,6 @@ from starlette.routing import Route
 
 from lorc_console.models.clients import client_report, client_summaries
 from lorc_console.pages.display import Display
-from lorc_console.pages.memo import MEMO
 from lorc_console.pages.warehouse import contacts
 from lorc_console.state import render, state_of
 from reporter.instruments import paired_order
@@ -65,7 +64,7 @@ def clients_page(request: Request) -> Response:
         request,
         "clients.html.j2",
         page="clients",
-        clients=MEMO(client_summaries, series.value, paired.value, names.value),
+        clients=state.memo(client_summaries, series.value, paired.value, names.value),
         instruments=paired_order(),
         show=Display(state.locale),
         stale=series.stale or paired.stale or names.stale,

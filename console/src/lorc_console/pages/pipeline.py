@@ -21,7 +21,6 @@ from lorc_console.models.pipeline import (
     week_figures,
 )
 from lorc_console.pages.display import Display
-from lorc_console.pages.memo import MEMO
 from lorc_console.state import render, state_of
 from reporter.bar_charts import week_chart_svg
 
@@ -103,14 +102,14 @@ def pipeline_page(request: Request) -> Response:
     state = state_of(request)
     inbox = state.reader.view_rows("inbox_view")
     show = Display(state.locale)
-    mailboxes = MEMO(mailboxes_of, inbox.value)
+    mailboxes = state.memo(mailboxes_of, inbox.value)
     try:
         filters = parse_filters(dict(request.query_params), mailboxes)
     except FilterError as exc:
         known = exc.parameter in ("status", "mailbox", "week", "page")
         hint = f"filter.hint.{exc.parameter if known else 'unknown'}"
         return render(request, "pipeline_bad_filter.html.j2", page="pipeline", status_code=400, error=exc, hint=hint)
-    found = MEMO(matching, inbox.value, status=filters.status, mailbox=filters.mailbox, week=filters.week)
+    found = state.memo(matching, inbox.value, status=filters.status, mailbox=filters.mailbox, week=filters.week)
     snapshots = state.reader.view_rows("reporting_snapshots")
     figures = week_figures(snapshots.value, figures_week(filters, datetime.now(UTC).date()))
     t_chart = dict(_chart_titles(state.locale))

@@ -12,7 +12,6 @@ from starlette.routing import Route
 from lorc_console.models.today import inbox_lists, new_inquiries_since, open_flags, today
 from lorc_console.pages.display import Display
 from lorc_console.pages.followups import marks_of
-from lorc_console.pages.memo import MEMO
 from lorc_console.pages.runs import pipeline_runs
 from lorc_console.pages.warehouse import day_records
 from lorc_console.state import render, state_of
@@ -111,9 +110,9 @@ def today_page(request: Request) -> Response:
     records = state.reader.read("console.day", day_records)
     day = records.value
     now = datetime.now(UTC)
-    lists = MEMO(inbox_lists, inbox.value, since=new_inquiries_since(now))
+    lists = state.memo(inbox_lists, inbox.value, since=new_inquiries_since(now))
     marks = marks_of(request)
-    flags = MEMO(open_flags, day.flags, day.followed_up | marks.recorded(), day.clients)
+    flags = state.memo(open_flags, day.flags, day.followed_up | marks.recorded(), day.clients)
     every_flag = request.query_params.get("flags") == "all"
     notice = request.query_params.get("notice")
     return render(

@@ -43,6 +43,3 @@ class Memo:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         return result
-
-
-MEMO = Memo()
