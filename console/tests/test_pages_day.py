@@ -116,6 +116,22 @@ def test_marking_a_flag_followed_up_records_it_and_it_leaves_today(console: tupl
     assert [r["followed_up_by"] for r in followups(config)] == ["M. Klein"]  # the first mark wins
 
 
+def test_a_form_body_that_cannot_be_read_is_a_400_with_the_headers_and_writes_nothing(
+    console: tuple[TestClient, Config],
+) -> None:
+    client, config = console
+    client.get("/")
+    answer = client.post(
+        "/followups", content=b"garbage", headers={"content-type": "multipart/form-data; boundary=xyz"}
+    )
+    assert answer.status_code == 400
+    assert answer.headers["content-security-policy"].startswith("default-src 'none'")
+    assert answer.headers["cache-control"] == "no-store"
+    assert followups(config) == []
+    assert warehouse(config, lambda s: s.read_events(("safety_flag.followed_up",))) == []
+    assert not (config.home.root / "pending" / "followups.jsonl").exists()
+
+
 @pytest.mark.parametrize(
     ("change", "status"),
     [
@@ -228,7 +244,6 @@ def test_clients_show_each_clients_latest_scores_and_the_client_page_their_cours
 
 def test_the_weeks_figures_are_the_reporting_snapshots_rows(console: tuple[TestClient, Config]) -> None:
     """The page reads the rows the weekly report reads, so their numbers cannot differ."""
-    pytest.importorskip("reporter.jobs.snapshots", reason="reporting_snapshots is helper R's branch (i17-snap)")
     client, config = console
     html = client.get("/pipeline", params={"week": SAMPLE_WEEK}).text
     rows = view(config, "reporting_snapshots", f"SELECT figure, value, n FROM VIEW WHERE week = '{SAMPLE_WEEK}'")
