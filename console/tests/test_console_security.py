@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import logging
 import os
 import re
 import ssl
 import stat
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-
 from starlette.testclient import TestClient
 
 from browser import LORC, SampleHome, clean_environ, started_server
+from lorc_console import logs
 from lorc_console.app import create_app
 from lorc_console.cli import answered_hosts, write_start_page
 from lorc_console.sessions import COOKIE, Sessions
@@ -222,3 +224,36 @@ def test_lorc_offers_serve_through_the_commands_entry_point_group() -> None:
     listed = CliRunner().invoke(main, ["--help"]).output
     assert "serve" in listed
     assert main.commands["serve"].callback.__module__ == "lorc_console.cli"  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    names = [*logs.LOGGERS, logs.SHARED]
+    saved = {
+        n: (list(logging.getLogger(n).handlers), logging.getLogger(n).level, logging.getLogger(n).propagate)
+        for n in names
+    }
+    try:
+        yield
+    finally:
+        for name, (handlers, level, propagate) in saved.items():
+            logger = logging.getLogger(name)
+            for handler in logger.handlers:
+                if handler not in handlers:
+                    handler.close()
+            logger.handlers[:], logger.level, logger.propagate = handlers, level, propagate
+
+
+def test_lorchestras_and_the_form_parsers_lines_go_to_the_console_log_without_client_input(
+    tmp_path: Path, restored_logging: None
+) -> None:
+    home = PhiHome(tmp_path / "home")
+    home.root.mkdir(mode=0o700)
+    path = logs.configure(home)
+    logging.getLogger("lorchestra").setLevel(logging.INFO)
+    logging.getLogger("lorchestra.followups").warning("a journaled follow-up names %s", "flag-123")
+    logging.getLogger("python_multipart.multipart").warning("Did not find boundary character %r", "ZZ-client-bytes")
+    text = path.read_text()
+    assert "lorchestra.followups a journaled follow-up names flag-123" in text
+    assert "python_multipart.multipart Did not find boundary character %r (arguments left out)" in text
+    assert "ZZ-client-bytes" not in text
