@@ -4,6 +4,7 @@ rendered content is checked against the warehouse, read here on its own path."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -240,6 +241,18 @@ def test_clients_show_each_clients_latest_scores_and_the_client_page_their_cours
     assert "<svg" in page.text and "style=" not in page.text and "<style" not in page.text
     assert f'href="/reports/{SAMPLE_WEEK}/{with_pdf.name}"' in page.text
     assert client.get("/clients/no-such-client").status_code == 404
+
+
+def test_the_ledgers_readers_name_the_columns_the_ledger_job_writes() -> None:
+    from reporter.jobs import ledger
+    from reporter.ledger_tables import DELIVERIES, DELIVERY_FIELDS, WEEKLY
+
+    assert [c.name for c in ledger.DELIVERY_COLUMNS] == list(DELIVERY_FIELDS)
+    assert (ledger.DELIVERIES, ledger.WEEKLY) == (DELIVERIES, WEEKLY)
+    import lorc_console.pages.reports as page
+
+    imported = {n.module for n in ast.walk(ast.parse(Path(page.__file__).read_text())) if isinstance(n, ast.ImportFrom)}
+    assert not {m for m in imported if m and m.startswith("reporter.jobs")}  # a page imports no job adapter
 
 
 def test_the_weeks_figures_are_the_reporting_snapshots_rows(console: tuple[TestClient, Config]) -> None:
