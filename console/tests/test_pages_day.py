@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from starlette.testclient import TestClient
 from browser import SampleHome
 from lorc_console.app import create_app
 from lorc_console.models.pipeline import FIGURES
+from lorchestra.activity import ActivityRecord, activity_path
 from lorchestra.config import Config
 from lorchestra.stack_clients import open_store
 from lorchestra.stack_clients.views import view_path
@@ -131,6 +133,18 @@ def test_a_form_body_that_cannot_be_read_is_a_400_with_the_headers_and_writes_no
     assert followups(config) == []
     assert warehouse(config, lambda s: s.read_events(("safety_flag.followed_up",))) == []
     assert not (config.home.root / "pending" / "followups.jsonl").exists()
+
+
+def test_today_shows_a_run_killed_mid_job_as_interrupted_as_runs_does(console: tuple[TestClient, Config]) -> None:
+    """The job a run was in when it was killed has no end event: only the activity record
+    knows it, and with no live run lock it is interrupted, not running and not succeeded."""
+    client, config = console
+    record = ActivityRecord(activity_path(config.home))
+    record.job_started("run-killed", "example_synthetic_ingest", datetime.now(UTC))  # after the sample's runs
+    html = client.get("/").text
+    assert attribute_values(section(html, "last-run"), "data-run-id") == ["run-killed"]
+    assert attribute_values(section(html, "last-run"), "data-status") == ["interrupted"]
+    assert "abgebrochen" in section(html, "last-run")
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from lorc_console.models.today import inbox_lists, new_inquiries_since, open_fla
 from lorc_console.pages.display import Display
 from lorc_console.pages.followups import marks_of
 from lorc_console.pages.memo import MEMO
-from lorc_console.pages.runs import pipeline_runs
-from lorc_console.pages.warehouse import day_records
+from lorc_console.pages.runs import current_runs, pipeline_runs
+from lorc_console.pages.warehouse import RECENT_JOBS, day_records
 from lorc_console.state import render, state_of
 
 FLAG_LIMIT = 100  # open flags shown at first; the count and a link to all of them always show
@@ -112,6 +112,7 @@ def today_page(request: Request) -> Response:
     day = records.value
     now = datetime.now(UTC)
     lists = MEMO(inbox_lists, inbox.value, since=new_inquiries_since(now))
+    runs, _ = current_runs(state.config.home, day.runs, RECENT_JOBS)  # as Runs shows them: a killed run is interrupted
     marks = marks_of(request)
     flags = MEMO(open_flags, day.flags, day.followed_up | marks.recorded(), day.clients)
     every_flag = request.query_params.get("flags") == "all"
@@ -121,7 +122,7 @@ def today_page(request: Request) -> Response:
         "today.html.j2",
         page="today",
         day=today(lists, flags, now, None if every_flag else FLAG_LIMIT),
-        last_run=next(iter(pipeline_runs(day.runs)), None),
+        last_run=next(iter(pipeline_runs(runs)), None),
         clinicians=state.clinicians,
         pending=marks.pending() - day.followed_up,
         notice=notice if notice in NOTICES else None,
