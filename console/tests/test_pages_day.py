@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from lorc_console.app import create_app
 from lorc_console.models.pipeline import FIGURES
 from lorchestra.activity import ActivityRecord, activity_path
 from lorchestra.config import Config
+from lorchestra.followups import mark_followed_up
 from lorchestra.stack_clients import open_store
 from lorchestra.stack_clients.views import view_path
 from reporter.instruments import instrument_name, instrument_order
@@ -288,12 +290,9 @@ def test_the_weeks_figures_are_the_reporting_snapshots_rows(console: tuple[TestC
     assert new == {"new_inquiries": f"{snapshot['new_inquiries'][0]:.0f}"}
 
 
-def test_a_mark_while_another_process_holds_the_warehouse_is_pending_and_kept(
-    console: tuple[TestClient, Config],
-) -> None:
-    client, config = console
-    html = client.get("/").text  # read before the warehouse is held
-    key = attribute_values(section(html, "flags"), "data-flag-key")[0]
+@contextmanager
+def held_warehouse(config: Config) -> Iterator[None]:
+    """Another process holds the DuckDB warehouse until the block ends (as a run does)."""
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -307,6 +306,18 @@ def test_a_mark_while_another_process_holds_the_warehouse_is_pending_and_kept(
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.communicate("\n", timeout=30)
+
+
+def test_a_mark_while_another_process_holds_the_warehouse_is_pending_and_kept(
+    console: tuple[TestClient, Config],
+) -> None:
+    client, config = console
+    html = client.get("/").text  # read before the warehouse is held
+    key = attribute_values(section(html, "flags"), "data-flag-key")[0]
+    with held_warehouse(config):
         form = {"csrf_token": csrf_of(html), "flag_key": key, "by": "Dr. Weber"}
         answer = client.post("/followups", data=form, follow_redirects=False)
         assert answer.headers["location"] == "/?notice=pending"
@@ -314,8 +325,18 @@ def test_a_mark_while_another_process_holds_the_warehouse_is_pending_and_kept(
         assert "sobald der Lauf endet" in after
         row = re.search(rf'data-flag-key="{re.escape(key)}">(.*?)</tr>', section(after, "flags"), re.S)
         assert row and "vorgemerkt" in row.group(1) and "<form" not in row.group(1)  # shown, and not marked twice
-    finally:
-        holder.communicate("\n", timeout=30)
     journal = config.home.root / "pending" / "followups.jsonl"
     assert [json.loads(line)["flag_key"] for line in journal.read_text().splitlines()] == [key]
     assert followups(config) == []  # recorded by the next run (lorchestra.followups)
+
+
+def test_a_journaled_mark_shows_pending_after_a_restart(day_home: SampleHome, tmp_path: Path) -> None:
+    config = config_of(copy_home(day_home, tmp_path, clinicians=CLINICIANS))
+    key = sorted(flag_keys(config))[0]
+    with held_warehouse(config):
+        assert mark_followed_up(config, key, "Dr. Weber") == "pending"
+    with signed_in(config) as client:  # a fresh app: nothing in its memory
+        html = client.get("/").text
+    row = re.search(rf'data-flag-key="{re.escape(key)}">(.*?)</tr>', section(html, "flags"), re.S)
+    assert row and "vorgemerkt" in row.group(1) and "<form" not in row.group(1)
+    assert html.count('class="pending"') == 1  # the other flags can still be marked

@@ -16,6 +16,7 @@ from lorc_console.pages.memo import MEMO
 from lorc_console.pages.runs import current_runs, pipeline_runs
 from lorc_console.pages.warehouse import RECENT_JOBS, day_records
 from lorc_console.state import render, state_of
+from lorchestra.followups import pending_flag_keys
 
 FLAG_LIMIT = 100  # open flags shown at first; the count and a link to all of them always show
 NOTICES = ("recorded", "already", "pending")  # lorchestra.followups outcomes, shown after the redirect
@@ -124,7 +125,7 @@ def today_page(request: Request) -> Response:
         day=today(lists, flags, now, None if every_flag else FLAG_LIMIT),
         last_run=next(iter(pipeline_runs(runs)), None),
         clinicians=state.clinicians,
-        pending=marks.pending() - day.followed_up,
+        pending=(marks.pending() | pending_flag_keys(state.config.home)) - day.followed_up,
         notice=notice if notice in NOTICES else None,
         show=Display(state.locale),
         stale=inbox.stale or records.stale,
