@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import logging
 import os
 import re
 import ssl
 import stat
 import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
 from browser import LORC, SampleHome, clean_environ, started_server
+from lorc_console import logs
+from lorc_console.app import create_app
+from lorc_console.cli import answered_hosts, write_start_page
 from lorc_console.sessions import COOKIE, Sessions
+from lorchestra.config import load_config
+from lorchestra.home import PhiHome
 
 
 class Clock:
@@ -39,6 +48,63 @@ def test_a_session_expires_after_its_hours_and_the_token_is_spent_once() -> None
     clock.now += 1
     assert sessions.get(session.session_id) is None
     assert sessions.get(None) is None
+
+
+def test_sessions_expire_by_wall_time_which_runs_on_while_the_machine_sleeps() -> None:
+    session = Sessions("start", session_hours=1).exchange("start")
+    assert session is not None
+    assert abs(session.expires_at - (time.time() + 3600)) < 600  # time.monotonic counts from boot, not the epoch
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "tls", "expected"),
+    [
+        ("127.0.0.1", 8765, False, ["127.0.0.1:8765", "localhost:8765"]),
+        ("127.0.0.1", 80, False, ["127.0.0.1:80", "localhost:80", "127.0.0.1", "localhost"]),
+        ("127.0.0.1", 443, False, ["127.0.0.1:443", "localhost:443"]),
+        ("10.0.0.5", 443, True, ["10.0.0.5:443", "10.0.0.5"]),
+        ("::1", 80, False, ["[::1]:80", "localhost:80", "[::1]", "localhost"]),
+        ("localhost", 80, False, ["localhost:80", "localhost"]),
+    ],
+)
+def test_the_host_check_takes_the_authority_without_the_schemes_default_port(
+    host: str, port: int, tls: bool, expected: list[str]
+) -> None:
+    assert answered_hosts(host, port, tls=tls) == expected
+
+
+def test_the_browser_gets_a_private_start_page_so_the_token_is_on_no_command_line(tmp_path: Path) -> None:
+    home = PhiHome(tmp_path / "home")
+    home.root.mkdir(mode=0o700)
+    url = "http://127.0.0.1:8765/login?token=SECRET-start-token&x=1"
+    page = write_start_page(home, url)
+    assert page.parent == home.tmp_dir
+    assert stat.S_IMODE(page.stat().st_mode) == 0o600
+    assert stat.S_IMODE(page.parent.stat().st_mode) == 0o700
+    assert "SECRET-start-token" not in page.as_uri()  # what lorc serve gives the browser
+    assert 'content="0;url=http://127.0.0.1:8765/login?token=SECRET-start-token&amp;x=1"' in page.read_text()
+
+
+@pytest.fixture
+def app_client(tmp_path: Path) -> TestClient:
+    root = tmp_path / "app-home"
+    done = subprocess.run([LORC, "init"], env=clean_environ(root, tmp_path), capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return TestClient(create_app(load_config(PhiHome(root)), token="start"), base_url="http://localhost")
+
+
+def test_head_on_login_is_refused_and_does_not_spend_the_token(app_client: TestClient) -> None:
+    head = app_client.head("/login?token=start")
+    assert head.status_code == 405 and head.headers["allow"] == "GET"
+    assert "Content-Security-Policy" in head.headers
+    assert app_client.get("/login?token=start", follow_redirects=False).status_code == 303
+
+
+def test_a_method_not_allowed_names_the_allowed_ones(app_client: TestClient) -> None:
+    app_client.get("/login?token=start")
+    answer = app_client.head("/followups")  # a HEAD passes the CSRF check, to meet the POST-only route
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == "POST"
 
 
 @pytest.fixture
@@ -158,3 +224,36 @@ def test_lorc_offers_serve_through_the_commands_entry_point_group() -> None:
     listed = CliRunner().invoke(main, ["--help"]).output
     assert "serve" in listed
     assert main.commands["serve"].callback.__module__ == "lorc_console.cli"  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    names = [*logs.LOGGERS, logs.SHARED]
+    saved = {
+        n: (list(logging.getLogger(n).handlers), logging.getLogger(n).level, logging.getLogger(n).propagate)
+        for n in names
+    }
+    try:
+        yield
+    finally:
+        for name, (handlers, level, propagate) in saved.items():
+            logger = logging.getLogger(name)
+            for handler in logger.handlers:
+                if handler not in handlers:
+                    handler.close()
+            logger.handlers[:], logger.level, logger.propagate = handlers, level, propagate
+
+
+def test_lorchestras_and_the_form_parsers_lines_go_to_the_console_log_without_client_input(
+    tmp_path: Path, restored_logging: None
+) -> None:
+    home = PhiHome(tmp_path / "home")
+    home.root.mkdir(mode=0o700)
+    path = logs.configure(home)
+    logging.getLogger("lorchestra").setLevel(logging.INFO)
+    logging.getLogger("lorchestra.followups").warning("a journaled follow-up names %s", "flag-123")
+    logging.getLogger("python_multipart.multipart").warning("Did not find boundary character %r", "ZZ-client-bytes")
+    text = path.read_text()
+    assert "lorchestra.followups a journaled follow-up names flag-123" in text
+    assert "python_multipart.multipart Did not find boundary character %r (arguments left out)" in text
+    assert "ZZ-client-bytes" not in text

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from lorc_console.i18n import translator
 from lorc_console.models.today import Today, inbox_lists, new_inquiries_since, open_flags, today
+from lorc_console.pages import today as today_page
+from lorc_console.pages.display import Display
+from lorc_console.state import templates
 from reporter.safety import ITEM9_NOT_ANSWERED, ITEM9_POSITIVE, SafetyFlag
 
 NOW = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)  # a Wednesday
@@ -95,3 +100,38 @@ def test_the_lists_are_cut_at_their_limits_and_counted() -> None:
     assert (len(page.flags), page.flags_total) == (30, 30)
     cut = page_of(rows, flags, flag_limit=7)
     assert (len(cut.flags), cut.flags_total) == (7, 30) and cut.flags == page.flags[:7]
+
+
+def test_an_unlinked_flag_names_the_respondents_email_so_someone_can_act_on_it() -> None:
+    linked = SafetyFlag("k1", ITEM9_POSITIVE, "c-1", "resp-1", "2026-11-10T08:00:00Z", respondent_email="a@example.org")  # type: ignore[arg-type]
+    unlinked = SafetyFlag(
+        "k2", ITEM9_POSITIVE, None, "resp-2", "2026-11-11T08:00:00Z", respondent_email="b@example.org"
+    )  # type: ignore[arg-type]
+    page = page_of([], [linked, unlinked], clients={"c-1": {"name": "Anna Beispiel"}})
+    assert [(f.flag_key, f.client_name, f.respondent_email) for f in page.flags] == [
+        ("k1", "Anna Beispiel", None),  # a linked flag names the client, as the report's safety list does
+        ("k2", None, "b@example.org"),
+    ]
+    html = (
+        templates()
+        .get_template("today.html.j2")
+        .render(
+            t=translator("en", today_page.TEXTS),
+            page="today",
+            title="Today",
+            nav=[],
+            locale="en",
+            csrf_token="csrf",
+            stale=False,
+            as_of=None,
+            day=page,
+            last_run=None,
+            clinicians=["Dr. Weber"],
+            pending=frozenset(),
+            notice=None,
+            show=Display("en"),
+        )
+    )
+    row = re.search(r'data-flag-key="k2">(.*?)</tr>', html, re.S)
+    assert row and "linked to no contact" in row.group(1) and "b@example.org" in row.group(1)
+    assert "a@example.org" not in html

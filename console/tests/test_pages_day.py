@@ -4,11 +4,14 @@ rendered content is checked against the warehouse, read here on its own path."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,9 @@ from starlette.testclient import TestClient
 from browser import SampleHome
 from lorc_console.app import create_app
 from lorc_console.models.pipeline import FIGURES
+from lorchestra.activity import ActivityRecord, activity_path
 from lorchestra.config import Config
+from lorchestra.followups import mark_followed_up
 from lorchestra.stack_clients import open_store
 from lorchestra.stack_clients.views import view_path
 from reporter.instruments import instrument_name, instrument_order
@@ -114,6 +119,34 @@ def test_marking_a_flag_followed_up_records_it_and_it_leaves_today(console: tupl
     again = client.post("/followups", data={**form, "by": "Dr. Weber"}, follow_redirects=False)
     assert again.headers["location"] == "/?notice=already"
     assert [r["followed_up_by"] for r in followups(config)] == ["M. Klein"]  # the first mark wins
+
+
+def test_a_form_body_that_cannot_be_read_is_a_400_with_the_headers_and_writes_nothing(
+    console: tuple[TestClient, Config],
+) -> None:
+    client, config = console
+    client.get("/")
+    answer = client.post(
+        "/followups", content=b"garbage", headers={"content-type": "multipart/form-data; boundary=xyz"}
+    )
+    assert answer.status_code == 400
+    assert answer.headers["content-security-policy"].startswith("default-src 'none'")
+    assert answer.headers["cache-control"] == "no-store"
+    assert followups(config) == []
+    assert warehouse(config, lambda s: s.read_events(("safety_flag.followed_up",))) == []
+    assert not (config.home.root / "pending" / "followups.jsonl").exists()
+
+
+def test_today_shows_a_run_killed_mid_job_as_interrupted_as_runs_does(console: tuple[TestClient, Config]) -> None:
+    """The job a run was in when it was killed has no end event: only the activity record
+    knows it, and with no live run lock it is interrupted, not running and not succeeded."""
+    client, config = console
+    record = ActivityRecord(activity_path(config.home))
+    record.job_started("run-killed", "example_synthetic_ingest", datetime.now(UTC))  # after the sample's runs
+    html = client.get("/").text
+    assert attribute_values(section(html, "last-run"), "data-run-id") == ["run-killed"]
+    assert attribute_values(section(html, "last-run"), "data-status") == ["interrupted"]
+    assert "abgebrochen" in section(html, "last-run")
 
 
 @pytest.mark.parametrize(
@@ -226,9 +259,20 @@ def test_clients_show_each_clients_latest_scores_and_the_client_page_their_cours
     assert client.get("/clients/no-such-client").status_code == 404
 
 
+def test_the_ledgers_readers_name_the_columns_the_ledger_job_writes() -> None:
+    from reporter.jobs import ledger
+    from reporter.ledger_tables import DELIVERIES, DELIVERY_FIELDS, WEEKLY
+
+    assert [c.name for c in ledger.DELIVERY_COLUMNS] == list(DELIVERY_FIELDS)
+    assert (ledger.DELIVERIES, ledger.WEEKLY) == (DELIVERIES, WEEKLY)
+    import lorc_console.pages.reports as page
+
+    imported = {n.module for n in ast.walk(ast.parse(Path(page.__file__).read_text())) if isinstance(n, ast.ImportFrom)}
+    assert not {m for m in imported if m and m.startswith("reporter.jobs")}  # a page imports no job adapter
+
+
 def test_the_weeks_figures_are_the_reporting_snapshots_rows(console: tuple[TestClient, Config]) -> None:
     """The page reads the rows the weekly report reads, so their numbers cannot differ."""
-    pytest.importorskip("reporter.jobs.snapshots", reason="reporting_snapshots is helper R's branch (i17-snap)")
     client, config = console
     html = client.get("/pipeline", params={"week": SAMPLE_WEEK}).text
     rows = view(config, "reporting_snapshots", f"SELECT figure, value, n FROM VIEW WHERE week = '{SAMPLE_WEEK}'")
@@ -246,12 +290,9 @@ def test_the_weeks_figures_are_the_reporting_snapshots_rows(console: tuple[TestC
     assert new == {"new_inquiries": f"{snapshot['new_inquiries'][0]:.0f}"}
 
 
-def test_a_mark_while_another_process_holds_the_warehouse_is_pending_and_kept(
-    console: tuple[TestClient, Config],
-) -> None:
-    client, config = console
-    html = client.get("/").text  # read before the warehouse is held
-    key = attribute_values(section(html, "flags"), "data-flag-key")[0]
+@contextmanager
+def held_warehouse(config: Config) -> Iterator[None]:
+    """Another process holds the DuckDB warehouse until the block ends (as a run does)."""
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -265,6 +306,18 @@ def test_a_mark_while_another_process_holds_the_warehouse_is_pending_and_kept(
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.communicate("\n", timeout=30)
+
+
+def test_a_mark_while_another_process_holds_the_warehouse_is_pending_and_kept(
+    console: tuple[TestClient, Config],
+) -> None:
+    client, config = console
+    html = client.get("/").text  # read before the warehouse is held
+    key = attribute_values(section(html, "flags"), "data-flag-key")[0]
+    with held_warehouse(config):
         form = {"csrf_token": csrf_of(html), "flag_key": key, "by": "Dr. Weber"}
         answer = client.post("/followups", data=form, follow_redirects=False)
         assert answer.headers["location"] == "/?notice=pending"
@@ -272,8 +325,18 @@ def test_a_mark_while_another_process_holds_the_warehouse_is_pending_and_kept(
         assert "sobald der Lauf endet" in after
         row = re.search(rf'data-flag-key="{re.escape(key)}">(.*?)</tr>', section(after, "flags"), re.S)
         assert row and "vorgemerkt" in row.group(1) and "<form" not in row.group(1)  # shown, and not marked twice
-    finally:
-        holder.communicate("\n", timeout=30)
     journal = config.home.root / "pending" / "followups.jsonl"
     assert [json.loads(line)["flag_key"] for line in journal.read_text().splitlines()] == [key]
     assert followups(config) == []  # recorded by the next run (lorchestra.followups)
+
+
+def test_a_journaled_mark_shows_pending_after_a_restart(day_home: SampleHome, tmp_path: Path) -> None:
+    config = config_of(copy_home(day_home, tmp_path, clinicians=CLINICIANS))
+    key = sorted(flag_keys(config))[0]
+    with held_warehouse(config):
+        assert mark_followed_up(config, key, "Dr. Weber") == "pending"
+    with signed_in(config) as client:  # a fresh app: nothing in its memory
+        html = client.get("/").text
+    row = re.search(rf'data-flag-key="{re.escape(key)}">(.*?)</tr>', section(html, "flags"), re.S)
+    assert row and "vorgemerkt" in row.group(1) and "<form" not in row.group(1)
+    assert html.count('class="pending"') == 1  # the other flags can still be marked

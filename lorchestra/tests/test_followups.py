@@ -15,6 +15,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from cli_support import LORC, lorc
@@ -26,6 +27,7 @@ from lorchestra.followups import (
     apply_pending_followups,
     journal_path,
     mark_followed_up,
+    pending_flag_keys,
 )
 from lorchestra.home import PhiHome
 from lorchestra.stack_clients import CanonicalRow, EventClient, EventRow, Store, open_store
@@ -202,6 +204,32 @@ def test_a_mark_during_a_run_is_journaled_and_the_next_run_records_it(home: PhiH
     finally:
         store.close()
     assert journal_path(home).read_bytes() == b""
+
+
+def test_a_mark_on_a_warehouse_from_before_followups_is_journaled_and_the_next_run_creates_the_table(
+    home: PhiHome,
+) -> None:
+    config = flagged_config(load_config(home, {}), FLAG)
+    with duckdb.connect(str(config.duckdb_path)) as con:
+        con.execute("DROP TABLE safety_followups")
+    me = getpass.getuser()
+    assert mark_followed_up(config, FLAG, me, now=MARKED_AT) == "pending"
+    assert pending_flag_keys(home) == {FLAG}
+    store = open_store(config, read_only=True)
+    try:
+        assert not store.has_table("safety_followups")  # the console changed no schema
+    finally:
+        store.close()
+    with pytest.raises(FollowUpError):  # an unknown flag is still refused, and not journaled
+        mark_followed_up(config, OTHER_FLAG, me)
+    assert [line["flag_key"] for line in journal_lines(home)] == [FLAG]
+    assert lorc("run", "warehouse_stats").returncode == 0
+    store = open_store(config, read_only=True)
+    try:
+        assert [(r["flag_key"], r["followed_up_by"]) for r in followups(store)] == [(FLAG, me)]
+    finally:
+        store.close()
+    assert pending_flag_keys(home) == frozenset()
 
 
 def test_a_mark_while_a_program_holds_the_warehouse_is_journaled_and_applied_by_the_next_mark(

@@ -48,6 +48,8 @@ def create_app(
     answered = list(hosts) if hosts is not None else [n + s for n in LOOPBACK_NAMES for s in ("", ":*")]
 
     async def login(request: Request) -> Response:
+        if request.method != "GET":  # Starlette routes HEAD with GET; a HEAD (a link preview) must not spend the token
+            raise HTTPException(405, headers={"Allow": "GET"})
         session = sessions.exchange(request.query_params.get("token", ""))
         if session is None:
             lang, title, body = unauthorized
@@ -76,11 +78,11 @@ def create_app(
     async def not_found(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if exc.status_code != 404 or getattr(request.state, "session", None) is None:
-            return PlainTextResponse(exc.detail, exc.status_code)
+            return PlainTextResponse(exc.detail, exc.status_code, headers=exc.headers)
         return render(request, "message.html.j2", page=_page_of(request), status_code=404, message=t("not_found"))
 
     routes: list[BaseRoute] = [
-        Route("/login", login),
+        Route("/login", login, methods=["GET"]),
         Mount("/static", app=StaticFiles(packages=[("lorc_console", "static")]), name="static"),
         *ROUTES,
     ]

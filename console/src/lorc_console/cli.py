@@ -7,8 +7,10 @@ patient data, and a session cookie must not cross a network in clear text.
 
 from __future__ import annotations
 
+import html
 import ipaddress
 import os
+import secrets
 import socket
 import sys
 import webbrowser
@@ -19,7 +21,7 @@ import click
 from lorchestra.cli_common import fail_cleanly
 from lorchestra.config import load_config
 from lorchestra.exceptions import LorcError
-from lorchestra.home import PhiHome
+from lorchestra.home import PhiHome, private_dir, private_file
 
 DEFAULT_PORT = 8765
 
@@ -48,6 +50,34 @@ def has_display() -> bool:
 
 def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def answered_hosts(host: str, port: int, *, tls: bool) -> list[str]:
+    """The Host headers the console answers: the bound address (and ``localhost`` on
+    loopback) with the port, and without it when the port is the scheme's default (a
+    browser leaves it out there)."""
+    names = [url_host(host)] + (["localhost"] if is_loopback(host) and host != "localhost" else [])
+    default = port == (443 if tls else 80)
+    return [f"{name}:{port}" for name in names] + (names if default else [])
+
+
+def write_start_page(home: PhiHome, url: str) -> Path:
+    """A private file that sends a browser on to ``url``, as Jupyter does: a browser is
+    started with this file's path, so the token never shows on another process's
+    command line. It is a local file, not served, so the console's CSP does not apply."""
+    directory = private_dir(home.tmp_dir, stop_at=home.root)
+    path = directory / f"lorc-serve-{secrets.token_hex(8)}.html"
+    target = html.escape(url, quote=True)
+    page = (
+        f'<!doctype html>\n<html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={target}">'
+        f'<title>lorc serve</title></head><body><a href="{target}">lorc serve</a></body></html>\n'
+    )
+    fd = private_file(path, "wb")
+    try:
+        os.write(fd, page.encode("utf-8"))
+    finally:
+        os.close(fd)
+    return path
 
 
 @click.command()
@@ -109,13 +139,13 @@ def _serve(
     bound = sock.getsockname()[1]
     token = new_token()
     authority = f"{url_host(host)}:{bound}"
-    hosts = [authority] + ([f"localhost:{bound}"] if is_loopback(host) else [])
-    app = create_app(config, token=token, tls=tls, hosts=hosts, warm=True)
+    app = create_app(config, token=token, tls=tls, hosts=answered_hosts(host, bound, tls=tls), warm=True)
     url = f"{'https' if tls else 'http'}://{authority}/login?token={token}"
     click.echo(url)
     click.echo(f"log: {log_path}", err=True)
-    if open_browser and has_display():
-        webbrowser.open(url)
+    start_page = write_start_page(home, url) if open_browser and has_display() else None
+    if start_page is not None:
+        webbrowser.open(start_page.as_uri())
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -125,4 +155,8 @@ def _serve(
             ssl_keyfile=str(tls_key) if tls_key else None,
         )
     )
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        if start_page is not None:
+            start_page.unlink(missing_ok=True)

@@ -15,8 +15,10 @@ import secrets
 import time
 from collections.abc import Iterable
 
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp
 
@@ -86,8 +88,12 @@ class Guard(BaseHTTPMiddleware):
             lang, title, body = self.unauthorized
             return HTMLResponse(UNAUTHORIZED_PAGE.format(lang=lang, title=title, body=body), 401)
         request.state.session = session
-        if request.method not in ("GET", "HEAD") and not await _csrf_ok(request, session.csrf_token):
-            return PlainTextResponse("Refused: the form's CSRF token is missing or wrong; reload the page.", 403)
+        try:
+            if request.method not in ("GET", "HEAD") and not await _csrf_ok(request, session.csrf_token):
+                return PlainTextResponse("Refused: the form's CSRF token is missing or wrong; reload the page.", 403)
+        except (HTTPException, ClientDisconnect, MultiPartException) as exc:  # a body that cannot be read as a form
+            error_log.warning("unreadable body of %s %s (%s)", request.method, request.url.path, type(exc).__name__)
+            return PlainTextResponse("Refused: the form could not be read; reload the page and send it again.", 400)
         try:
             return await call_next(request)
         except Exception:  # here, not in Starlette's outermost handler: the answer gets our headers

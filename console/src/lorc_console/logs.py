@@ -16,7 +16,18 @@ from lorchestra.errors_safe import safe_traceback
 from lorchestra.home import PhiHome, private_dir, private_file
 
 LOG_NAME = "console.log"
-LOGGERS = {"lorc_console": logging.INFO, "uvicorn": logging.WARNING}  # uvicorn: no start-up chatter
+# uvicorn and the form parser (python_multipart, once named multipart): warnings only, no
+# start-up or parsing chatter.
+LOGGERS = {
+    "lorc_console": logging.INFO,
+    "uvicorn": logging.WARNING,
+    "multipart": logging.WARNING,
+    "python_multipart": logging.WARNING,
+}
+# lorc configured this one (its level, lorc.log, warnings on stderr): console.log is added,
+# so the reader's and the follow-ups' lines are where the console's PHI checks look.
+SHARED = "lorchestra"
+UNTRUSTED = ("uvicorn", "multipart", "python_multipart")
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
@@ -28,7 +39,7 @@ class SafeFormatter(logging.Formatter):
         return safe_traceback(exc) if isinstance(exc, BaseException) else ""
 
     def format(self, record: logging.LogRecord) -> str:
-        if record.name.startswith("uvicorn") and record.args:  # uvicorn's lines may carry a client's input
+        if record.name.startswith(UNTRUSTED) and record.args:  # their lines may carry a client's input
             record.msg, record.args = f"{record.msg} (arguments left out)", None
         cached = record.exc_text
         record.exc_text = None  # Formatter.format reuses it instead of asking formatException
@@ -43,7 +54,7 @@ def console_log_path(home: PhiHome) -> Path:
 
 
 def configure(home: PhiHome) -> Path:
-    """Send the console's and uvicorn's log records to ``logs/console.log`` and stderr."""
+    """Send the console's, lorchestra's, uvicorn's and the form parser's log records to ``logs/console.log`` and stderr."""
     private_dir(home.logs_dir, stop_at=home.root)
     path = console_log_path(home)
     file_handler = logging.StreamHandler(open(private_file(path, "a"), "a", encoding="utf-8", closefd=True))  # noqa: SIM115
@@ -55,4 +66,5 @@ def configure(home: PhiHome) -> Path:
             logger.addHandler(handler)
             logger.setLevel(level)
             logger.propagate = False
+    logging.getLogger(SHARED).addHandler(file_handler)
     return path

@@ -23,7 +23,7 @@ DEFAULT_SESSION_HOURS = 8.0
 class Session:
     session_id: str
     csrf_token: str
-    expires_at: float  # on the clock of :class:`Sessions`
+    expires_at: float  # on the clock of :class:`Sessions`: wall time, which runs on while the machine sleeps
 
 
 def _digest(value: str) -> bytes:
@@ -34,7 +34,7 @@ class Sessions:
     """The start token (kept only as a digest) and the live sessions; thread-safe."""
 
     def __init__(
-        self, token: str, *, session_hours: float = DEFAULT_SESSION_HOURS, clock: Callable[[], float] = time.monotonic
+        self, token: str, *, session_hours: float = DEFAULT_SESSION_HOURS, clock: Callable[[], float] = time.time
     ) -> None:
         self._clock = clock
         self._token: bytes | None = _digest(token)

@@ -7,7 +7,6 @@ in the practice's locale and the session's ``csrf_token`` for forms.
 
 from __future__ import annotations
 
-import getpass
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +19,7 @@ from starlette.responses import HTMLResponse
 from lorc_console.i18n import DEFAULT_LOCALE, LOCALES, translator
 from lorc_console.memo import Memo
 from lorchestra.config import Config
+from lorchestra.followups import allowed_clinicians
 from lorchestra.warehouse_reader import WarehouseReader
 
 NAV = (("today", "/"), ("pipeline", "/pipeline"), ("clients", "/clients"), ("runs", "/runs"), ("reports", "/reports"))
@@ -39,12 +39,11 @@ def build_state(config: Config, reader: WarehouseReader) -> ConsoleState:
     locale = str(config.section("practice").get("locale") or DEFAULT_LOCALE)
     if locale not in LOCALES:  # the config schema refuses others; a hand-built Config may not
         locale = DEFAULT_LOCALE
-    configured = [str(name) for name in config.section("console").get("clinicians") or [] if str(name).strip()]
     return ConsoleState(
         config=config,
         reader=reader,
         locale=locale,
-        clinicians=configured or [getpass.getuser()],
+        clinicians=allowed_clinicians(config),
         templates=templates(),
         memo=Memo(),
     )

@@ -6,7 +6,9 @@ of the record), written together. While a run holds the DuckDB warehouse the mar
 wait for it (a run may take an hour), so it goes to a private journal,
 ``$LORC_HOME/pending/followups.jsonl``, which the next run applies when it starts (and
 the next mark applies when it finds the warehouse free): nothing is lost, and applying a
-journal twice (a crash between applying and emptying it) records each mark once.
+journal twice (a crash between applying and emptying it) records each mark once. A mark
+on a warehouse of an earlier version (no ``safety_followups`` yet) is journaled too: only
+a run changes the warehouse's schema.
 """
 
 from __future__ import annotations
@@ -80,20 +82,39 @@ def _mark(config: Config, mark: dict[str, Any]) -> FollowUpOutcome:
         _append(config.home, mark)
         return "pending"
     try:
-        if not store.has_table(TABLE):  # a warehouse of an earlier version, before its next run
-            store.ensure_schema()
+        if not store.has_table(TABLE):
+            # A warehouse of an earlier version: a mark does not change its schema (that is a
+            # run's work, under the run lock); the next run creates the table and applies this.
+            _require_flag(store, flag_key)
+            _append(config.home, mark)
+            return "pending"
         events = EventClient(store, run_id=new_id(), job_name="mark_followed_up", tmp_dir=config.home.tmp_dir)
         apply_pending_followups(store, events, config.home)
-        if not list(store.read_objects("canonical_objects", "safety_flag", keys=[flag_key])):
-            raise FollowUpError(
-                f"{flag_key[:160]!r} is not a safety flag in the warehouse; choose a flag from the list of open flags"
-            )
+        _require_flag(store, flag_key)
         if store.lookup_rows(TABLE, "flag_key", [flag_key], ["flag_key"]):
             return "already"
         _record(store, events, [mark])
         return "recorded"
     finally:
         store.close()
+
+
+def pending_flag_keys(home: PhiHome) -> frozenset[str]:
+    """The flags marked followed up in the journal, not yet recorded by a run (keys only):
+    the console shows them as pending, also after a restart."""
+    path = journal_path(home)
+    if not path.exists():
+        return frozenset()
+    with _journal_lock(home):
+        marks, _ = _read_journal(path)
+    return frozenset(_keys(marks))
+
+
+def _require_flag(store: Store, flag_key: str) -> None:
+    if not list(store.read_objects("canonical_objects", "safety_flag", keys=[flag_key])):
+        raise FollowUpError(
+            f"{flag_key[:160]!r} is not a safety flag in the warehouse; choose a flag from the list of open flags"
+        )
 
 
 def apply_pending_followups(store: Store, events: EventClient, home: PhiHome) -> int:

@@ -52,6 +52,7 @@ class OpenFlag:
     answer: str  # one of reporter.safety.ITEM9_FOLLOW_UP
     client_id: str | None
     client_name: str | None  # None: linked to no contact, or the contact has no name
+    respondent_email: str | None  # for a flag linked to no client only: whom to reach, as the report's safety list
     measured_at: datetime
     total: int | None
     severity: str | None
@@ -170,6 +171,7 @@ def _open(flag: SafetyFlag, clients: Clients) -> OpenFlag:
         answer=flag.answer,
         client_id=flag.client_id,
         client_name=(entry.get("name") or None) if entry else None,
+        respondent_email=None if flag.client_id else flag.respondent_email,
         measured_at=parse_timestamp(flag.measured_at, "measured_at"),
         total=flag.total,
         severity=flag.severity,

@@ -57,7 +57,9 @@ async def mark(request: Request) -> Response:
 class Marks:
     """The flags this server has marked. The reader may serve a read from before the mark
     (on BigQuery for up to its cache's age), so Today leaves a recorded flag out at once; a
-    pending one (journaled while a run holds the warehouse) shows as pending until a run records it."""
+    pending one (journaled while a run holds the warehouse) shows as pending until a run
+    records it. Today also reads the journal (``pending_flag_keys``), which outlives a
+    restart; these cover a run that has emptied the journal before the reader sees its rows."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -23,7 +23,7 @@ from lorc_console.i18n import translator
 from lorc_console.state import render, state_of
 from lorchestra.stack_clients import Store
 from lorchestra.warehouse_reader import WarehouseBusy
-from reporter.jobs.ledger import DELIVERIES, WEEKLY
+from reporter.ledger_tables import DELIVERIES, WEEKLY
 
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
 PDF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*\.pdf$")

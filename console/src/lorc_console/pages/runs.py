@@ -22,7 +22,8 @@ from starlette.routing import Route
 from lorc_console.i18n import translator
 from lorc_console.state import render, state_of
 from lorchestra.activity import ActivityRecord, activity_path
-from lorchestra.runlock import lock_holder, lock_path
+from lorchestra.home import PhiHome
+from lorchestra.runlock import LockHolder, lock_holder, lock_path
 from lorchestra.stack_clients import EventRow, Store
 from lorchestra.status import JobRun, activity_runs, mark_liveness, recent_runs, with_unwritten
 from lorchestra.warehouse_reader import WarehouseBusy
@@ -106,6 +107,20 @@ def pipeline_runs(runs: Sequence[JobRun]) -> list[PipelineRun]:
     return list(grouped.values())
 
 
+def current_runs(home: PhiHome, read: Sequence[JobRun] | None, limit: int) -> tuple[list[JobRun], LockHolder | None]:
+    """The job runs as they stand now, newest first, and the live run: ``read`` (from
+    ``event_log``; None when a run held the warehouse before anything was read) with the
+    jobs only the activity record knows (running, or killed mid-run), and a job with no
+    end marked running only inside the run that holds the run lock (else interrupted).
+    Copies: a cached read stays as it was read."""
+    record = ActivityRecord(activity_path(home))
+    runs = activity_runs(record, limit) if read is None else with_unwritten(list(read), record, limit)
+    runs = [JobRun(**vars(r)) for r in runs]
+    live = lock_holder(lock_path(home))
+    mark_liveness(runs, live)
+    return runs, live
+
+
 def volume_chart(ingests: Sequence[tuple[str, datetime, int]], today: datetime, title: str) -> str:
     days = [(today - timedelta(days=CHART_DAYS - 1 - i)).date().isoformat() for i in range(CHART_DAYS)]
     per: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(days, 0))
@@ -118,21 +133,16 @@ def volume_chart(ingests: Sequence[tuple[str, datetime, int]], today: datetime, 
 
 def runs_page(request: Request) -> Response:
     state = state_of(request)
-    home = state.config.home
-    record = ActivityRecord(activity_path(home))
     stale, as_of = False, None
+    read: list[JobRun] | None = None
     try:
         fresh = state.reader.read("runs", read_history)
-        history = fresh.value
+        history, read = fresh.value, fresh.value.runs
         stale, as_of = fresh.stale, fresh.as_of
-        runs = with_unwritten(list(history.runs), record, HISTORY_JOBS)
     except WarehouseBusy:
         history = History([], [], [])
-        runs = activity_runs(record, HISTORY_JOBS)
         stale = True
-    live = lock_holder(lock_path(home))
-    runs = [JobRun(**vars(r)) for r in runs]  # the cached history stays as it was read
-    mark_liveness(runs, live)
+    runs, live = current_runs(state.config.home, read, HISTORY_JOBS)
     t = translator(state.locale, TEXTS)
     return render(
         request,

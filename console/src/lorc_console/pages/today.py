@@ -12,9 +12,10 @@ from starlette.routing import Route
 from lorc_console.models.today import inbox_lists, new_inquiries_since, open_flags, today
 from lorc_console.pages.display import Display
 from lorc_console.pages.followups import marks_of
-from lorc_console.pages.runs import pipeline_runs
-from lorc_console.pages.warehouse import day_records
+from lorc_console.pages.runs import current_runs, pipeline_runs
+from lorc_console.pages.warehouse import RECENT_JOBS, day_records
 from lorc_console.state import render, state_of
+from lorchestra.followups import pending_flag_keys
 
 FLAG_LIMIT = 100  # open flags shown at first; the count and a link to all of them always show
 NOTICES = ("recorded", "already", "pending")  # lorchestra.followups outcomes, shown after the redirect
@@ -111,6 +112,7 @@ def today_page(request: Request) -> Response:
     day = records.value
     now = datetime.now(UTC)
     lists = state.memo(inbox_lists, inbox.value, since=new_inquiries_since(now))
+    runs, _ = current_runs(state.config.home, day.runs, RECENT_JOBS)  # as Runs shows them: a killed run is interrupted
     marks = marks_of(request)
     flags = state.memo(open_flags, day.flags, day.followed_up | marks.recorded(), day.clients)
     every_flag = request.query_params.get("flags") == "all"
@@ -120,9 +122,9 @@ def today_page(request: Request) -> Response:
         "today.html.j2",
         page="today",
         day=today(lists, flags, now, None if every_flag else FLAG_LIMIT),
-        last_run=next(iter(pipeline_runs(day.runs)), None),
+        last_run=next(iter(pipeline_runs(runs)), None),
         clinicians=state.clinicians,
-        pending=marks.pending() - day.followed_up,
+        pending=(marks.pending() | pending_flag_keys(state.config.home)) - day.followed_up,
         notice=notice if notice in NOTICES else None,
         show=Display(state.locale),
         stale=inbox.stale or records.stale,

@@ -21,12 +21,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from lorchestra.jobkit import Column, RowsChange, Store, utcnow
+from reporter.ledger_tables import ACCEPTED, ALERT, DELIVERIES, FLAGS, PENDING, WEEKLY, WITHDRAWN
 from reporter.safety import CarriedFlag
 
-DELIVERIES = "report_deliveries"
-FLAGS = "safety_flag_deliveries"
-WEEKLY, ALERT = "weekly_report", "safety_alert"
-PENDING, ACCEPTED, WITHDRAWN = "pending", "accepted", "withdrawn"
+__all__ = ["ACCEPTED", "ALERT", "DELIVERIES", "FLAGS", "PENDING", "WEEKLY", "WITHDRAWN", "Delivery", "Ledger"]
 
 DELIVERY_COLUMNS = [
     Column("delivery_id", "string"),
