@@ -77,3 +77,12 @@ def wait_until(condition: Callable[[], bool], seconds: float = 60.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_the_warmer_reads_again_before_the_readers_cache_ages_out(sample_home: SampleHome, tmp_path: Path) -> None:
+    config = config_of(copy_home(sample_home, tmp_path))
+    reader = WarehouseReader(config, max_age_seconds=1.0)  # nothing changes: only the age calls for a pass
+    app = create_app(config, reader=reader, token=TOKEN, warm=True)
+    with TestClient(app, base_url="http://localhost"):
+        warmer: Warmer = app.state.warmer
+        assert wait_until(lambda: warmer.passes >= 3)

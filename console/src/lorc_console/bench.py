@@ -9,7 +9,8 @@ the app's own time, without a network. The reader caches what it read, so three 
 are kept apart: **cold**, the first request of a fresh app with nothing cached (what a
 console without its warmer would answer first after each new build), **warmed**, the first
 request of a fresh app after its warmer's pass (what ``lorc serve`` answers first: the
-warmer reads each new build in the background), and **warm**, the same page again. The
+warmer reads each new build in the background), and **warm**, the same page again on one
+warmed app. The
 warmer's own pass is timed too (``warm_up_s``): it is paid off any request. Added to
 ``lorc bench`` through the ``lorchestra.bench`` entry-point group.
 """
@@ -98,8 +99,8 @@ def pages(config: Config) -> list[tuple[str, str, str]]:
 
 def time_pages(config: Config, *, repeat: int, cold: int) -> tuple[list[PageFigure], list[float]]:
     """Each page ``cold`` times on a fresh app, ``cold`` times on a fresh app its warmer
-    has passed over, then ``repeat`` times on one warm app (after one warm-up request of
-    every page); and the seconds of each warmer pass."""
+    has passed over, then ``repeat`` times on one warmed app (after one request of every
+    page); and the seconds of each warmer pass."""
     return asyncio.run(_time_pages(config, pages(config), repeat=repeat, cold=cold))
 
 
@@ -115,7 +116,7 @@ async def _time_pages(
                 async with signed_in(config, warm_ups=warm_ups if cache == "warmed" else None) as client:
                     samples.append(await _timed(client, page, path))
             figures.append(_figure(page, shown, cache, samples))
-    async with signed_in(config) as client:
+    async with signed_in(config, warm_ups=warm_ups) as client:  # as lorc serve runs it: warmed first
         for page, path, _ in found:
             await _timed(client, page, path)
         for page, path, shown in found:

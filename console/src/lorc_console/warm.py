@@ -7,7 +7,8 @@ milliseconds. Without help the first visitor after each nightly run would pay th
 second. The warmer pays it instead: when the console starts, and whenever a view is
 republished or the warehouse changes (DuckDB; polled through file stats, nothing opened),
 it calls the GET endpoint of every page once, off any request, so the reads and models
-the pages keep are already there when someone asks. On BigQuery it warms once at the
+the pages keep are already there when someone asks; and again before the reader's cache
+of warehouse reads ages out. On BigQuery it warms once at the
 start only: every re-read there is a billed query, so reads follow requests.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections.abc import Hashable
 
 from starlette.applications import Starlette
@@ -72,12 +74,14 @@ class Warmer:
 
     def _run(self) -> None:
         reader = state_of(self._request("/")).reader
-        seen = self.warm_once()
+        seen, warmed = self.warm_once(), time.monotonic()
         if seen is None:  # BigQuery: no generation to watch, and re-reads cost money
             return
+        # The reader also forgets a warehouse read after max_age_seconds: read it again first.
+        refresh = 0.8 * reader.max_age_seconds
         while not self._stop.wait(self._poll):
-            if reader.generation() != seen:
-                seen = self.warm_once()
+            if reader.generation() != seen or time.monotonic() - warmed >= refresh:
+                seen, warmed = self.warm_once(), time.monotonic()
 
     def _request(self, path: str) -> Request:
         """A GET of ``path`` from inside the server: no session, no client, no query."""
