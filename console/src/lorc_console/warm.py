@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from lorc_console.state import state_of
+from lorchestra.warehouse_reader import WarehouseBusy
 
 WARM_PATHS = ("/", "/pipeline", "/clients", "/runs", "/reports")  # each page's default view
 POLL_SECONDS = 2.0
@@ -55,6 +56,8 @@ class Warmer:
         for path, endpoint in self._endpoints:
             try:
                 endpoint(self._request(path))
+            except WarehouseBusy:  # a run holds the warehouse and nothing was read yet: the next pass reads it
+                continue
             except Exception as exc:  # a page that cannot be read now is read by its request
                 log.warning("warming %s failed: %s", path, type(exc).__name__)
         # What the pages keep lives until the next build: the cyclic collector need not walk
